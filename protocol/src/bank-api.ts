@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { Decision, EndReason, Locale, ReasonCode, Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
+
+/** Free-form bank metadata: small string map, echoed back, never interpreted. */
+export const Metadata = z
+  .record(z.string().min(1).max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' });
+export type Metadata = z.infer<typeof Metadata>;
+
+/** Body of `POST /v1/sessions`. */
+export const CreateSessionRequest = z.strictObject({
+  externalRef: z.string().trim().min(1).max(128),
+  customerName: z.string().trim().min(1).max(100),
+  locale: Locale.default('ko'),
+  record: z.boolean().default(true),
+  metadata: Metadata.default({}),
+});
+export type CreateSessionRequest = z.input<typeof CreateSessionRequest>;
+
+/** Answer (201) of `POST /v1/sessions`. */
+export const CreateSessionResponse = z.object({
+  sessionId: SessionId,
+  customerUrl: z.url(),
+  agentUrl: z.url(),
+  expiresAt: Timestamp,
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+/** Body of `PATCH /v1/sessions/:id`. */
+export const UpdateSessionRequest = z
+  .strictObject({
+    customerName: z.string().trim().min(1).max(100).optional(),
+    metadata: Metadata.optional(),
+  })
+  .refine((b) => b.customerName !== undefined || b.metadata !== undefined, {
+    message: 'nothing to update: give customerName or metadata',
+  });
+export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
+
+export const ParticipantView = z.object({
+  role: Role,
+  connected: z.boolean(),
+  joinedAt: Timestamp.nullable(),
+  leftAt: Timestamp.nullable(),
+});
+export type ParticipantView = z.infer<typeof ParticipantView>;
+
+/** A recording file produced by a media node for one participant. */
+export const RecordingView = z.object({
+  sessionId: SessionId,
+  participant: Role,
+  nodeId: z.string(),
+  file: z.string(),
+  durationMs: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  readyAt: Timestamp,
+});
+export type RecordingView = z.infer<typeof RecordingView>;
+
+/** Answer of `GET /v1/sessions/:id` (and items of the list). */
+export const SessionView = z.object({
+  sessionId: SessionId,
+  externalRef: z.string(),
+  customerName: z.string(),
+  locale: Locale,
+  record: z.boolean(),
+  metadata: z.record(z.string(), z.string()),
+  state: SessionState,
+  /** The outcome in one word (null while active). */
+  endReason: EndReason.nullable(),
+  /** How the session ended, in full (null while active). */
+  outcome: SessionOutcome.nullable(),
+  decision: Decision.nullable(),
+  reasonCodes: z.array(ReasonCode),
+  note: z.string().nullable(),
+  decidedBy: Role.nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  endedAt: Timestamp.nullable(),
+  expiresAt: Timestamp,
+  /** The customer must have joined by then, or the session expires (link_expired). */
+  linkExpiresAt: Timestamp,
+  nodeId: z.string().nullable(),
+  participants: z.array(ParticipantView),
+  recordings: z.array(RecordingView),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+/**
+ * Query of `GET /v1/sessions`. Newest first (createdAt, then sessionId). `createdAfter` and
+ * `createdBefore` are exclusive bounds. `cursor` is the previous page's opaque `nextCursor`; pass
+ * the same filters with it.
+ */
+export const ListSessionsQuery = z.strictObject({
+  state: SessionState.optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
+  externalRef: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export type ListSessionsQuery = z.input<typeof ListSessionsQuery>;
+
+/** Answer of `GET /v1/sessions`: one page; `nextCursor` is null on the last page. */
+export const SessionList = z.object({ sessions: z.array(SessionView), nextCursor: z.string().nullable() });
+export type SessionList = z.infer<typeof SessionList>;
+
+/** Query of `GET /v1/recordings`: newest first, optionally for one session. */
+export const ListRecordingsQuery = z.strictObject({
+  sessionId: SessionId.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ListRecordingsQuery = z.input<typeof ListRecordingsQuery>;
+
+export const RecordingList = z.object({ recordings: z.array(RecordingView) });
+export type RecordingList = z.infer<typeof RecordingList>;
+
+/** Answer of `GET /v1/config`: what the web app needs, nothing secret. */
+export const PublicConfig = z.object({
+  version: z.string(),
+  locales: z.array(Locale),
+  maxSessionMinutes: z.number().int().positive(),
+  iceTransportPolicy: z.enum(['all', 'relay']),
+});
+export type PublicConfig = z.infer<typeof PublicConfig>;
+
+export const NodeStatus = z.object({
+  nodeId: z.string(),
+  live: z.boolean(),
+  capacity: z.number().int(),
+  sessions: z.number().int(),
+  janusUp: z.boolean(),
+  version: z.string(),
+  lastHeartbeatAt: Timestamp,
+});
+export type NodeStatus = z.infer<typeof NodeStatus>;
+
+/** Answer of `GET /v1/status`. */
+export const SystemStatus = z.object({
+  nodes: z.array(NodeStatus),
+  activeSessions: z.number().int().nonnegative(),
+});
+export type SystemStatus = z.infer<typeof SystemStatus>;

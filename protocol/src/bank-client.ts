@@ -1,0 +1,100 @@
+import { AuditTrail } from './audit.ts';
+import type { z } from 'zod';
+import {
+  CreateSessionResponse,
+  RecordingList,
+  SessionList,
+  SessionView,
+  SystemStatus,
+  type CreateSessionRequest,
+  type ListSessionsQuery,
+  type UpdateSessionRequest,
+} from './bank-api.ts';
+import { ErrorBody, type ErrorCode } from './errors.ts';
+import { signRequest } from './signing.ts';
+
+/** An error answered by the vident API, with its stable code. */
+export class VidentApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'unexpected_response',
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'VidentApiError';
+  }
+}
+
+export interface BankClientOptions {
+  baseUrl: string;
+  keyId: string;
+  secret: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The bank backend's typed client of the vident API: signs every request
+ * (X-Vident-Key-Id / -Timestamp / -Signature) and validates every answer.
+ */
+export function createBankClient(options: BankClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function call<T extends z.ZodType>(
+    method: string,
+    pathWithQuery: string,
+    schema: T,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<z.infer<T>> {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers = await signRequest({ keyId: options.keyId, secret: options.secret, method, pathWithQuery, body: text });
+    const response = await doFetch(base + pathWithQuery, {
+      method,
+      headers: { ...extraHeaders, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: text }),
+    });
+    const json: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = ErrorBody.safeParse(json);
+      if (error.success) throw new VidentApiError(response.status, error.data.error.code, error.data.error.message);
+      throw new VidentApiError(response.status, 'unexpected_response', 'error without an error body');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new VidentApiError(response.status, 'unexpected_response', parsed.error.message);
+    return parsed.data;
+  }
+
+  return {
+    /**
+     * With an idempotency key (1..128 visible ASCII, e.g. a UUID), a retry with the same request
+     * returns the same session instead of creating another (keys are kept at least 24 h).
+     */
+    createSession: (request: CreateSessionRequest, options: { idempotencyKey?: string } = {}) =>
+      call(
+        'POST',
+        '/v1/sessions',
+        CreateSessionResponse,
+        request,
+        options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey },
+      ),
+    getSession: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView),
+    /** One page, newest first; pass the answer's nextCursor (with the same filters) for the next. */
+    listSessions: (query: ListSessionsQuery = {}) => {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined && value !== '') params.set(name, String(value));
+      }
+      const qs = params.toString();
+      return call('GET', `/v1/sessions${qs ? `?${qs}` : ''}`, SessionList);
+    },
+    updateSession: (sessionId: string, update: UpdateSessionRequest) =>
+      call('PATCH', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView, update),
+    deleteSession: (sessionId: string) => call('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView),
+    /** The session's hash-chained audit trail; check it with verifyAuditChain. */
+    sessionAudit: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/audit`, AuditTrail),
+    status: () => call('GET', '/v1/status', SystemStatus),
+    recordings: () => call('GET', '/v1/recordings', RecordingList),
+  };
+}
+export type BankClient = ReturnType<typeof createBankClient>;

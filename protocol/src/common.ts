@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+export const SessionId = z.uuid();
+export type SessionId = z.infer<typeof SessionId>;
+
+/** The two parties of a verification call. */
+export const Role = z.enum(['customer', 'agent']);
+export type Role = z.infer<typeof Role>;
+
+export const Locale = z.enum(['ko', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+/**
+ * Lifecycle of a verification session. `created`, `waiting` (the customer connected) and `in_call`
+ * are active; the others are terminal and final.
+ */
+export const SessionState = z.enum(['created', 'waiting', 'in_call', 'decided', 'cancelled', 'expired', 'abandoned', 'failed']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const ActiveState = SessionState.extract(['created', 'waiting', 'in_call']);
+export type ActiveState = z.infer<typeof ActiveState>;
+export const TerminalState = SessionState.exclude(['created', 'waiting', 'in_call']);
+export type TerminalState = z.infer<typeof TerminalState>;
+
+/** True for decided, cancelled, expired, abandoned and failed. */
+export function isTerminalState(state: SessionState): state is TerminalState {
+  return TerminalState.safeParse(state).success;
+}
+
+/** The agent's verdict. */
+export const Decision = z.enum(['approved', 'rejected']);
+export type Decision = z.infer<typeof Decision>;
+
+/** Why the agent decided as it did (a rejection needs at least one). */
+export const ReasonCode = z.enum([
+  'ID_MISMATCH',
+  'DOCUMENT_INVALID',
+  'SECURITY_FEATURES_FAILED',
+  'POOR_QUALITY',
+  'CUSTOMER_ABORTED',
+  'SUSPECTED_FRAUD',
+]);
+export type ReasonCode = z.infer<typeof ReasonCode>;
+
+export const MAX_DECISION_NOTE = 2000;
+
+/** Who cancelled a session: the bank (API), or a participant hanging up without a decision. */
+export const CancelledBy = z.enum(['bank', 'customer', 'agent']);
+export type CancelledBy = z.infer<typeof CancelledBy>;
+
+/**
+ * How a session ended, in full (the bank's view). One shape per terminal state; a `decided` outcome
+ * carries the agent's note, which participants' browsers never receive.
+ */
+export const SessionOutcome = z.discriminatedUnion('state', [
+  z.object({
+    state: z.literal('decided'),
+    decision: Decision,
+    reasonCodes: z.array(ReasonCode),
+    note: z.string().max(MAX_DECISION_NOTE),
+    decidedBy: z.literal('agent'),
+  }),
+  z.object({ state: z.literal('cancelled'), by: CancelledBy }),
+  z.object({ state: z.literal('expired'), cause: z.enum(['link_expired', 'max_duration']) }),
+  z.object({ state: z.literal('abandoned'), participant: Role }),
+  z.object({ state: z.literal('failed'), cause: z.string().max(256) }),
+]);
+export type SessionOutcome = z.infer<typeof SessionOutcome>;
+
+/**
+ * The outcome in one word, safe to show either participant (no note): what end screens render and
+ * `session-ended` carries.
+ */
+export const EndReason = z.enum([
+  'approved',
+  'rejected',
+  'cancelled_by_bank',
+  'cancelled_by_customer',
+  'cancelled_by_agent',
+  'link_expired',
+  'max_duration',
+  'abandoned',
+  'failed',
+]);
+export type EndReason = z.infer<typeof EndReason>;
+
+/** Collapses an outcome into the word participants may see. */
+export function endReasonOf(outcome: SessionOutcome): EndReason {
+  switch (outcome.state) {
+    case 'decided':
+      return outcome.decision;
+    case 'cancelled':
+      return `cancelled_by_${outcome.by}`;
+    case 'expired':
+      return outcome.cause;
+    case 'abandoned':
+      return 'abandoned';
+    case 'failed':
+      return 'failed';
+  }
+}
+
+/** An RTCPeerConnection as seen by a media node: the browser's upstream or downstream leg. */
+export const PeerLeg = z.enum(['publisher', 'subscriber']);
+export type PeerLeg = z.infer<typeof PeerLeg>;
+
+/** An SDP body as the browser produced it; bounded so a hostile client cannot flood the path. */
+export const Sdp = z.string().min(1).max(64 * 1024);
+
+/** RTCIceCandidateInit, or null meaning "gathering completed". */
+export const IceCandidate = z
+  .object({
+    candidate: z.string().max(1024),
+    sdpMid: z.string().max(64).nullish(),
+    sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
+  })
+  .nullable();
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+export const MediaState = z.object({ audio: z.boolean(), video: z.boolean() });
+export type MediaState = z.infer<typeof MediaState>;
+
+/** ISO-8601 timestamp string. */
+export const Timestamp = z.iso.datetime();

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Stable, machine-readable error codes. Clients branch on these, never on messages. */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'invalid_json',
+  'validation_failed',
+  'unauthorized',
+  'signature_invalid',
+  'timestamp_out_of_window',
+  'unknown_key',
+  'key_revoked',
+  'request_replayed',
+  'token_invalid',
+  'token_expired',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'session_ended',
+  'invalid_transition',
+  'no_media_node',
+  'media_node_error',
+  'payload_too_large',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The one error body every HTTP API of vident answers with. */
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Formats zod issues into one short human-readable line (no input values echoed). */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

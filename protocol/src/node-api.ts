@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { IceCandidate, PeerLeg, Role, Sdp, SessionId } from './common.ts';
+import { MediaEventKind } from './signaling.ts';
+
+/*
+ * Media node <-> control plane. Both directions are HTTP requests signed with the fleet's node
+ * secret (see signing.ts; key id = node id).
+ *
+ *   node -> control plane: POST /v1/nodes/register, POST /v1/nodes/:nodeId/heartbeat,
+ *                          POST /v1/nodes/:nodeId/events
+ *   control plane -> node: POST /v1/commands   (one NodeCommand per request)
+ */
+
+export const NodeId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
+export type NodeId = z.infer<typeof NodeId>;
+
+export const NodeRegistration = z.strictObject({
+  nodeId: NodeId,
+  /** Base URL the control plane uses to push commands to this node's sidecar. */
+  url: z.url(),
+  capacity: z.number().int().positive().max(10_000),
+  version: z.string().max(64),
+});
+export type NodeRegistration = z.infer<typeof NodeRegistration>;
+
+export const NodeRegistrationAccepted = z.object({ heartbeatIntervalMs: z.number().int().positive() });
+export type NodeRegistrationAccepted = z.infer<typeof NodeRegistrationAccepted>;
+
+export const NodeHeartbeat = z.strictObject({
+  sessions: z.number().int().nonnegative(),
+  publishers: z.number().int().nonnegative(),
+  subscribers: z.number().int().nonnegative(),
+  janusUp: z.boolean(),
+});
+export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
+
+/** Commands the session's Durable Object pushes to its media node. `sessionId` is the Janus room. */
+export const NodeCommand = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('create-room'), sessionId: SessionId, record: z.boolean() }),
+  z.strictObject({ type: z.literal('destroy-room'), sessionId: SessionId }),
+  z.strictObject({
+    type: z.literal('publish'),
+    sessionId: SessionId,
+    participant: Role,
+    display: z.string().max(100),
+    sdp: Sdp,
+    audio: z.boolean(),
+    video: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('subscribe'),
+    sessionId: SessionId,
+    participant: Role,
+    /** Whose feed to receive. */
+    feed: Role,
+  }),
+  z.strictObject({ type: z.literal('subscribe-answer'), sessionId: SessionId, participant: Role, sdp: Sdp }),
+  z.strictObject({
+    type: z.literal('trickle'),
+    sessionId: SessionId,
+    participant: Role,
+    leg: PeerLeg,
+    candidate: IceCandidate,
+  }),
+  z.strictObject({
+    type: z.literal('configure'),
+    sessionId: SessionId,
+    participant: Role,
+    audio: z.boolean(),
+    video: z.boolean(),
+  }),
+  z.strictObject({ type: z.literal('leave'), sessionId: SessionId, participant: Role }),
+]);
+export type NodeCommand = z.infer<typeof NodeCommand>;
+
+/** What each command answers with (HTTP 200). Errors answer with ErrorBody. */
+export const NodeCommandResult = {
+  'create-room': z.object({ sessionId: SessionId }),
+  'destroy-room': z.object({ sessionId: SessionId }),
+  publish: z.object({ sdp: Sdp }),
+  subscribe: z.object({ sdp: Sdp }),
+  'subscribe-answer': z.object({}),
+  trickle: z.object({}),
+  configure: z.object({}),
+  leave: z.object({}),
+} satisfies Record<NodeCommand['type'], z.ZodType>;
+export type NodeCommandResult<T extends NodeCommand['type']> = z.infer<(typeof NodeCommandResult)[T]>;
+
+/** Events a media node reports about a session (Janus events that matter, recordings). */
+export const NodeEvent = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('media'),
+    sessionId: SessionId,
+    participant: Role,
+    leg: PeerLeg,
+    event: MediaEventKind,
+    /** e.g. "audio receiving=false", "uplink nacks=12", hangup reason. */
+    detail: z.string().max(256).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('recording-ready'),
+    sessionId: SessionId,
+    participant: Role,
+    file: z.string().max(1024),
+    durationMs: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+  }),
+  z.strictObject({
+    type: z.literal('recording-failed'),
+    sessionId: SessionId,
+    participant: Role,
+    message: z.string().max(1024),
+  }),
+]);
+export type NodeEvent = z.infer<typeof NodeEvent>;

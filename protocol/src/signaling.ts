@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ErrorCode } from './errors.ts';
+import {
+  Decision,
+  EndReason,
+  IceCandidate,
+  Locale,
+  MAX_DECISION_NOTE,
+  PeerLeg,
+  ReasonCode,
+  Role,
+  Sdp,
+  SessionState,
+  TerminalState,
+  Timestamp,
+} from './common.ts';
+
+/*
+ * Browser <-> VerificationSession Durable Object, over one WebSocket per participant
+ * (`GET /v1/sessions/:id/ws`, authenticated by the subprotocols `vident.v1` and
+ * `vident-token.<participant token>`, never by the query string, which ends up in logs).
+ * The browser never talks to Janus: it sends its
+ * offer/answer and ICE candidates here, the Durable Object relays them to the session's media node.
+ *
+ * Order of a call, per participant:
+ *   connect -> `welcome`; client `publish` (offer) -> `published` (answer); client trickles its
+ *   candidates for leg `publisher` after `published`, then `null` (completed).
+ *   When the other party has published: `subscribe-offer` -> client `subscribe-answer` ->
+ *   `subscribed`; client trickles for leg `subscriber` after `subscribed`, then `null`.
+ */
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('publish'),
+    sdp: Sdp,
+    audio: z.boolean(),
+    video: z.boolean(),
+  }),
+  z.strictObject({ type: z.literal('subscribe-answer'), sdp: Sdp }),
+  z.strictObject({ type: z.literal('trickle'), leg: PeerLeg, candidate: IceCandidate }),
+  z.strictObject({ type: z.literal('media-state'), audio: z.boolean(), video: z.boolean() }),
+  z.strictObject({ type: z.literal('hang-up') }),
+  /** The agent's verdict; ends the session `decided`. A customer sending it gets `forbidden`. */
+  z
+    .strictObject({
+      type: z.literal('decide'),
+      decision: Decision,
+      reasonCodes: z.array(ReasonCode).max(ReasonCode.options.length).default([]),
+      note: z.string().max(MAX_DECISION_NOTE).default(''),
+    })
+    .refine((d) => d.decision === 'approved' || d.reasonCodes.length > 0, {
+      message: 'a rejection needs at least one reason code',
+      path: ['reasonCodes'],
+    })
+    .refine((d) => new Set(d.reasonCodes).size === d.reasonCodes.length, {
+      message: 'reason codes must not repeat',
+      path: ['reasonCodes'],
+    }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageInput = z.input<typeof ClientMessage>;
+
+export const PeerView = z.object({
+  role: Role,
+  connected: z.boolean(),
+  audio: z.boolean(),
+  video: z.boolean(),
+});
+export type PeerView = z.infer<typeof PeerView>;
+
+export const SessionSummary = z.object({
+  sessionId: z.string(),
+  state: SessionState,
+  customerName: z.string(),
+  locale: Locale,
+  record: z.boolean(),
+  startedAt: Timestamp.nullable(),
+  expiresAt: Timestamp,
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const MediaEventKind = z.enum(['webrtcup', 'media', 'slowlink', 'hangup']);
+export type MediaEventKind = z.infer<typeof MediaEventKind>;
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), role: Role, session: SessionSummary, peer: PeerView }),
+  z.object({ type: z.literal('peer-joined'), role: Role }),
+  z.object({ type: z.literal('peer-left'), role: Role }),
+  z.object({ type: z.literal('peer-media'), role: Role, audio: z.boolean(), video: z.boolean() }),
+  z.object({ type: z.literal('session-state'), state: SessionState, startedAt: Timestamp.nullable() }),
+  z.object({ type: z.literal('published'), sdp: Sdp }),
+  z.object({ type: z.literal('subscribe-offer'), sdp: Sdp }),
+  z.object({ type: z.literal('subscribed') }),
+  z.object({
+    type: z.literal('media-event'),
+    leg: PeerLeg,
+    event: MediaEventKind,
+    detail: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('session-ended'),
+    /** The terminal state and its one-word outcome; never the agent's note. */
+    state: TerminalState,
+    reason: EndReason,
+    endedAt: Timestamp,
+    durationMs: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
