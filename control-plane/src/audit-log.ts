@@ -1,0 +1,94 @@
+import { GENESIS_HASH, hashAuditEntry, type AuditEntry } from '@vident/protocol';
+import type { AuditInput } from './session-room.ts';
+
+/** Longest client address kept (an IPv6 literal fits; anything longer is not an address). */
+const MAX_FROM = 64;
+
+/**
+ * A session's append-only, hash-chained audit trail in its Durable Object's SQLite. Triggers refuse
+ * UPDATE and DELETE, so only deliberate tampering (dropping them) can alter a row, and that is what
+ * verifyAuditChain detects. Appends are chained one after another: each needs the previous hash.
+ */
+export class AuditLog {
+  private head = GENESIS_HASH;
+  private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS audit (
+      seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+      detail TEXT NOT NULL, from_addr TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);
+    sql.exec(`CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+      BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
+    sql.exec(`CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+      BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
+    const last = sql.exec<{ seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').toArray()[0];
+    if (last) {
+      this.seq = last.seq;
+      this.head = last.hash;
+    }
+  }
+
+  append(input: AuditInput, now: number): Promise<void> {
+    const run = this.queue.then(async () => {
+      const from = input.from ? input.from.slice(0, MAX_FROM) : null;
+      const base = {
+        seq: this.seq + 1,
+        at: new Date(now).toISOString(),
+        actor: input.actor,
+        action: input.action,
+        // A JSON round trip: what is hashed is exactly what is stored and read back.
+        detail: JSON.parse(JSON.stringify(input.detail ?? {})) as Record<string, unknown>,
+        from,
+        prevHash: this.head,
+      };
+      const hash = await hashAuditEntry(base);
+      this.sql.exec(
+        'INSERT INTO audit (seq, at, actor, action, detail, from_addr, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        base.seq,
+        base.at,
+        base.actor,
+        base.action,
+        JSON.stringify(base.detail),
+        from,
+        base.prevHash,
+        hash,
+      );
+      this.seq = base.seq;
+      this.head = hash;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Every entry, oldest first, as stored (not re-verified: that is the reader's job). */
+  async entries(): Promise<{ entries: AuditEntry[]; head: string }> {
+    await this.queue;
+    const rows = this.sql
+      .exec<{ seq: number; at: string; actor: string; action: string; detail: string; from_addr: string | null; prev_hash: string; hash: string }>(
+        'SELECT seq, at, actor, action, detail, from_addr, prev_hash, hash FROM audit ORDER BY seq',
+      )
+      .toArray();
+    const entries = rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      detail: parseDetail(r.detail),
+      from: r.from_addr,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+    return { entries, head: this.head };
+  }
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  } catch {
+    // A damaged row still comes back, so the chain check can point at it.
+    return { unparsable: text.slice(0, 256) };
+  }
+}

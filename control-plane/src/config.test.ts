@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+import type { Env } from './env.ts';
+
+const secrets = {
+  BANK_API_KEYS: JSON.stringify({ bank: 'bank-secret-0123456789abcdef' }),
+  TOKEN_SECRET: 'token-secret-0123456789abcdef',
+  NODE_SECRET: 'node-secret-0123456789abcdef',
+};
+
+const env = (vars: Record<string, string | undefined>) => vars as unknown as Env;
+
+describe('loadConfig', () => {
+  it('applies local defaults', () => {
+    const config = loadConfig(env({ ...secrets }));
+    expect(config).toMatchObject({ publicBaseUrl: null, sessionMaxMinutes: 30, nodeHeartbeatTtlSeconds: 15, demoMode: false });
+    expect(config.bankApiKeys).toEqual({ bank: 'bank-secret-0123456789abcdef' });
+  });
+
+  it('defaults the lifecycle timers and keeps a link within the session', () => {
+    expect(loadConfig(env({ ...secrets }))).toMatchObject({ linkValidityMinutes: 15, reconnectGraceSeconds: 60 });
+    const short = loadConfig(env({ ...secrets, SESSION_MAX_MINUTES: '10', LINK_VALIDITY_MINUTES: '20', RECONNECT_GRACE_SECONDS: '5' }));
+    expect(short).toMatchObject({ sessionMaxMinutes: 10, linkValidityMinutes: 10, reconnectGraceSeconds: 5 });
+    expect(() => loadConfig(env({ ...secrets, RECONNECT_GRACE_SECONDS: '0' }))).toThrow(/RECONNECT_GRACE_SECONDS/);
+    expect(() => loadConfig(env({ ...secrets, LINK_VALIDITY_MINUTES: 'soon' }))).toThrow(/LINK_VALIDITY_MINUTES/);
+  });
+
+  it('parses the wrangler.toml values', () => {
+    const config = loadConfig(
+      env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', SESSION_MAX_MINUTES: '5', DEMO_MODE: 'true' }),
+    );
+    expect(config).toMatchObject({ publicBaseUrl: 'https://vident.example', sessionMaxMinutes: 5, demoMode: true });
+  });
+
+  it('holds several bank keys at once and a revocation list', () => {
+    const keys = { old: 'old-secret-0123456789abcdef', new: 'new-secret-0123456789abcdef' };
+    const config = loadConfig(env({ ...secrets, BANK_API_KEYS: JSON.stringify(keys), BANK_API_REVOKED_KEYS: ' old , ,x ' }));
+    expect(config.bankApiKeys).toEqual(keys);
+    expect([...config.bankApiRevokedKeys]).toEqual(['old', 'x']);
+    expect(loadConfig(env({ ...secrets })).bankApiRevokedKeys.size).toBe(0);
+  });
+
+  it.each([
+    [{ BANK_API_REVOKED_KEYS: 'k'.repeat(129) }, 'BANK_API_REVOKED_KEYS'],
+    [{ TOKEN_SECRET: undefined }, 'TOKEN_SECRET'],
+    [{ NODE_SECRET: 'short' }, 'NODE_SECRET'],
+    [{ BANK_API_KEYS: 'not json' }, 'BANK_API_KEYS'],
+    [{ BANK_API_KEYS: '{"k":"short"}' }, 'BANK_API_KEYS'],
+    [{ SESSION_MAX_MINUTES: 'ten' }, 'SESSION_MAX_MINUTES'],
+    [{ DEMO_MODE: 'yes' }, 'DEMO_MODE'],
+    [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
+  ])('names the bad variable %#', (override, variable) => {
+    const secretValues = Object.values(secrets);
+    try {
+      loadConfig(env({ ...secrets, ...override }));
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain(variable);
+      for (const value of secretValues) expect((err as Error).message).not.toContain(value);
+    }
+  });
+});
+
+describe('webhook config', () => {
+  const whsec = `whsec_${btoa('a-webhook-key-of-32-bytes-long!!')}`;
+  it('is off by default and on with a URL and a whsec_ secret', () => {
+    expect(loadConfig(env({ ...secrets })).webhook).toBeNull();
+    expect(loadConfig(env({ ...secrets, WEBHOOK_URL: '' })).webhook).toBeNull();
+    expect(loadConfig(env({ ...secrets, WEBHOOK_URL: 'https://bank.example/hooks', WEBHOOK_SECRET: whsec })).webhook).toEqual({
+      url: 'https://bank.example/hooks',
+      secret: whsec,
+    });
+  });
+
+  it('fails naming the variable, never echoing the secret', () => {
+    expect(() => loadConfig(env({ ...secrets, WEBHOOK_URL: 'https://bank.example/hooks' }))).toThrow(/WEBHOOK_SECRET is required when WEBHOOK_URL is set/);
+    expect(() => loadConfig(env({ ...secrets, WEBHOOK_URL: 'ftp://bank.example' , WEBHOOK_SECRET: whsec }))).toThrow(/WEBHOOK_URL/);
+    expect(() => loadConfig(env({ ...secrets, WEBHOOK_URL: 'https://bank.example/hooks', WEBHOOK_SECRET: 'plain-secret-0123456789' }))).toThrow(
+      /^config: WEBHOOK_SECRET must be whsec_/,
+    );
+    try {
+      loadConfig(env({ ...secrets, WEBHOOK_URL: 'https://bank.example/hooks', WEBHOOK_SECRET: 'plain-secret-0123456789' }));
+    } catch (err) {
+      expect(String(err)).not.toContain('plain-secret-0123456789');
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import { parseWebhookSecret } from '@vident/protocol';
+import { z } from 'zod';
+import type { Env } from './env.ts';
+
+/** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
+export interface Config {
+  publicBaseUrl: string | null;
+  sessionMaxMinutes: number;
+  /** How long a join link waits for the customer before the session expires. */
+  linkValidityMinutes: number;
+  /** How long a dropped participant may take to come back before the session is abandoned. */
+  reconnectGraceSeconds: number;
+  nodeHeartbeatTtlSeconds: number;
+  demoMode: boolean;
+  bankApiKeys: Record<string, string>;
+  /** Key ids refused even while their secret is still in bankApiKeys (revocation during rotation). */
+  bankApiRevokedKeys: ReadonlySet<string>;
+  tokenSecret: string;
+  nodeSecret: string;
+  /** Where session events are POSTed, with their signing secret; null = webhooks off. */
+  webhook: { url: string; secret: string } | null;
+}
+
+/** Thrown when a variable is missing or malformed; the message names the variable, never its value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const MIN_SECRET_LENGTH = 16;
+
+const secret = z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
+    .pipe(z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number))
+    .pipe(z.number().int().positive('must be a positive integer'));
+
+const fields = {
+  PUBLIC_BASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim().replace(/\/+$/, '')))
+    .pipe(z.url('must be an absolute URL or empty').nullable()),
+  SESSION_MAX_MINUTES: positiveInt(30),
+  LINK_VALIDITY_MINUTES: positiveInt(15),
+  RECONNECT_GRACE_SECONDS: positiveInt(60),
+  NODE_HEARTBEAT_TTL_SECONDS: positiveInt(15),
+  DEMO_MODE: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'false').trim().toLowerCase())
+    .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
+    .transform((v) => v === 'true'),
+  BANK_API_KEYS: z
+    .string('is required (JSON object keyId -> secret)')
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyId -> secret' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1).max(128), secret, 'must be a JSON object keyId -> secret')),
+  BANK_API_REVOKED_KEYS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''))
+    .pipe(z.array(z.string().max(128, 'key ids are at most 128 characters'))),
+  TOKEN_SECRET: z.string('is required').pipe(secret),
+  NODE_SECRET: z.string('is required').pipe(secret),
+  WEBHOOK_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()))
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL or empty' }).nullable()),
+  WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || parseWebhookSecret(v) !== null, 'must be whsec_<base64 of at least 16 bytes>'),
+} as const;
+
+const EnvSchema = z.object(fields).superRefine((v, ctx) => {
+  if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
+  }
+});
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * Parses the Worker's env once per env object (the runtime hands the same object to every request
+ * of an isolate). Throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path[0] !== undefined ? String(issue.path[0]) : 'environment';
+    throw new ConfigError(`config: ${variable} ${issue?.message ?? 'is invalid'}`);
+  }
+  const v = parsed.data;
+  const config: Config = {
+    publicBaseUrl: v.PUBLIC_BASE_URL,
+    sessionMaxMinutes: v.SESSION_MAX_MINUTES,
+    // A link cannot outlive the session it opens.
+    linkValidityMinutes: Math.min(v.LINK_VALIDITY_MINUTES, v.SESSION_MAX_MINUTES),
+    reconnectGraceSeconds: v.RECONNECT_GRACE_SECONDS,
+    nodeHeartbeatTtlSeconds: v.NODE_HEARTBEAT_TTL_SECONDS,
+    demoMode: v.DEMO_MODE,
+    bankApiKeys: v.BANK_API_KEYS,
+    bankApiRevokedKeys: new Set(v.BANK_API_REVOKED_KEYS),
+    tokenSecret: v.TOKEN_SECRET,
+    nodeSecret: v.NODE_SECRET,
+    webhook: v.WEBHOOK_URL !== null && v.WEBHOOK_SECRET ? { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET } : null,
+  };
+  cache.set(env, config);
+  return config;
+}

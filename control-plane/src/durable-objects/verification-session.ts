@@ -1,0 +1,413 @@
+import { DurableObject } from 'cloudflare:workers';
+import {
+  endReasonOf,
+  isTerminalState,
+  Role,
+  toWebhookOutcome,
+  type AuditTrail,
+  type NodeCommand,
+  type NodeEvent,
+  type ServerMessage,
+  type SessionView,
+  type UpdateSessionRequest,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '@vident/protocol';
+import { AuditLog } from '../audit-log.ts';
+import type { Caller } from '../caller.ts';
+import { loadConfig } from '../config.ts';
+import { directoryStub, registryStub, type Env } from '../env.ts';
+import { errorBody, STATUS_FOR_CODE, type Failure } from '../http-error.ts';
+import { log } from '../log.ts';
+import { sendNodeCommand } from '../node-client.ts';
+import { newSessionRecord, toSessionView, type NewSession, type SessionRecord } from '../session-record.ts';
+import { SessionRoom, type Actor, type RoomPorts } from '../session-room.ts';
+import { nextAlarm, withWebhookDeadline } from '../session-timers.ts';
+import { afterFailure, deliverWebhook, WebhookOutbox } from '../webhook-outbox.ts';
+
+/** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
+export const ROLE_HEADER = 'x-vident-role';
+/** The subprotocol the server selects; browsers offer it with their token. */
+export const SUBPROTOCOL = 'vident.v1';
+/** Close code for a socket replaced by a newer connection of the same role. */
+export const CLOSE_REPLACED = 4001;
+
+interface Attachment {
+  role: Role;
+  connectionId: string;
+  /** cf-connecting-ip of the upgrade, for the audit trail. */
+  from: string | null;
+}
+
+export type ViewResult = { ok: true; view: SessionView } | Failure;
+/** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
+export type AuditResult = { ok: true; json: string } | Failure;
+
+const bankActor = (caller: Caller | undefined): Actor => (caller ? `bank:${caller.keyId}` : 'system');
+
+/**
+ * One verification session (idFromName(sessionId)): its record in SQLite, both participants'
+ * hibernating WebSockets, and the timeout alarm. The relay logic lives in SessionRoom; this class
+ * supplies storage, sockets and node I/O, and runs one operation at a time.
+ */
+export class VerificationSession extends DurableObject<Env> {
+  private room: SessionRoom | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private auditLog!: AuditLog;
+  private outbox!: WebhookOutbox;
+  /** What the stored record said last, to tell which webhooks a save must append. */
+  private persisted: { state: SessionRecord['state']; recordings: number } | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
+      this.auditLog = new AuditLog(ctx.storage.sql);
+      this.outbox = new WebhookOutbox(ctx.storage.sql);
+      const row = ctx.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').toArray()[0];
+      if (row) {
+        const record = JSON.parse(row.data) as SessionRecord;
+        this.persisted = { state: record.state, recordings: record.recordings.length };
+        this.room = new SessionRoom(record, this.ports());
+      }
+    });
+  }
+
+  /** Creates the session (once) and arms its first timer (the link expiry). */
+  async init(input: NewSession, caller?: Caller): Promise<ViewResult> {
+    return this.serialized(async () => {
+      if (this.room) return failure('conflict', 'session already exists');
+      const room = new SessionRoom(newSessionRecord(input), this.ports());
+      await this.persist(room.record);
+      this.room = room;
+      await this.appendAudit({
+        actor: bankActor(caller),
+        action: 'session.created',
+        detail: {
+          externalRef: input.request.externalRef,
+          nodeId: input.nodeId,
+          record: input.request.record,
+          linkExpiresAt: room.record.linkExpiresAt,
+          expiresAt: room.record.expiresAt,
+        },
+        from: caller?.from ?? null,
+      });
+      await this.setAlarm(nextAlarm(room.record));
+      await this.publish(room.record);
+      log('session_created', { sessionId: input.sessionId, nodeId: input.nodeId });
+      return { ok: true, view: this.view(room.record) };
+    });
+  }
+
+  async get(caller?: Caller): Promise<ViewResult> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      await this.auditCall(caller, 'api.session.get');
+      return { ok: true, view: this.view(this.room.record) };
+    });
+  }
+
+  async update(patch: UpdateSessionRequest, caller?: Caller): Promise<ViewResult> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      const r = this.room.record;
+      await this.auditCall(caller, 'api.session.update', { fields: Object.keys(patch).sort() });
+      if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended');
+      if (patch.customerName !== undefined) r.customerName = patch.customerName;
+      if (patch.metadata !== undefined) r.metadata = patch.metadata;
+      await this.saveAndPublish(r);
+      return { ok: true, view: this.view(r) };
+    });
+  }
+
+  /** The bank deleted the session: cancels it (idempotent: an ended session stays as it was). */
+  async remove(caller?: Caller): Promise<ViewResult> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      await this.auditCall(caller, 'api.session.delete');
+      await this.room.end({ type: 'cancel', by: 'bank' }, bankActor(caller), caller?.from ?? null);
+      return { ok: true, view: this.view(this.room.record) };
+    });
+  }
+
+  /** The audit trail with its head; reading it is itself recorded first. */
+  async audit(caller?: Caller): Promise<AuditResult> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      await this.auditCall(caller, 'api.audit.get');
+      const { entries, head } = await this.auditLog.entries();
+      const trail: AuditTrail = { sessionId: this.room.record.sessionId, entries, head };
+      return { ok: true, json: JSON.stringify(trail) };
+    });
+  }
+
+  /** An event from a media node; only this session's own node is believed. */
+  async nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      if (this.room.record.nodeId !== nodeId) {
+        await this.appendAudit({ actor: `node:${nodeId}`, action: 'node.event_refused', detail: { type: event.type } });
+        return failure('forbidden', 'the session is not on this node');
+      }
+      await this.room.nodeEvent(event);
+      return { ok: true } as const;
+    });
+  }
+
+  /** WebSocket upgrade, forwarded by the Worker with the verified role in ROLE_HEADER. */
+  override async fetch(request: Request): Promise<Response> {
+    const role = Role.safeParse(request.headers.get(ROLE_HEADER));
+    if (!role.success || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 400 });
+    }
+    if (!this.room) return Response.json(errorBody('not_found', 'no such session'), { status: 404 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    const ended = this.room.endedMessage();
+    if (ended) {
+      // A late or reopened link: the page learns why the session is over instead of a bare refusal.
+      server.accept();
+      server.send(JSON.stringify(ended));
+      server.close(1000, 'session ended');
+      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SUBPROTOCOL } });
+    }
+    const from = request.headers.get('cf-connecting-ip');
+    const attachment: Attachment = { role: role.data, connectionId: crypto.randomUUID(), from: from ? from.slice(0, 64) : null };
+    for (const old of this.ctx.getWebSockets(role.data)) {
+      safeClose(old, CLOSE_REPLACED, 'replaced by a newer connection');
+    }
+    this.ctx.acceptWebSocket(server, [role.data]);
+    server.serializeAttachment(attachment);
+    // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
+    void this.serialized(() => this.room!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
+    return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SUBPROTOCOL } });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const att = attachmentOf(ws);
+    if (!att || !this.room) return;
+    await this.serialized(() => this.room!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    safeClose(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+    await this.socketGone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  /**
+   * One alarm serves every timer (link expiry, maximum duration, reconnect graces): the room
+   * applies whatever is due by the stored deadlines and re-arms. Idempotent, and fine when late.
+   */
+  override async alarm(): Promise<void> {
+    await this.serialized(async () => {
+      if (!this.room) return;
+      await this.room.runTimers();
+      await this.deliverWebhooks();
+      await this.setAlarm(nextAlarm(this.room.record));
+    });
+  }
+
+  /**
+   * Sends due webhooks oldest first. A failure stops the round (a later event waits for an earlier
+   * one) and schedules the retry; an event undelivered 24 h after it happened is given up (audited)
+   * so the next one can go.
+   */
+  private async deliverWebhooks(): Promise<void> {
+    const target = loadConfig(this.env).webhook;
+    if (!target) return;
+    for (;;) {
+      const event = this.outbox.head();
+      const now = Date.now();
+      if (!event || event.nextAt > now) return;
+      const result = await deliverWebhook(target, event, now);
+      if (result.ok) {
+        this.outbox.delivered(event.seq);
+        continue;
+      }
+      const next = afterFailure(event.createdAt, event.attempts + 1, Date.now());
+      log('webhook_delivery_failed', { sessionId: this.room?.record.sessionId, webhookId: event.id, attempts: event.attempts + 1, error: result.error });
+      if (next !== 'give-up') {
+        this.outbox.retry(event.seq, next.retryAt, result.error);
+        return;
+      }
+      this.outbox.failed(event.seq, result.error);
+      await this.appendAudit({
+        actor: 'system',
+        action: 'webhook.failed',
+        detail: { webhookId: event.id, attempts: event.attempts + 1, error: result.error },
+      });
+    }
+  }
+
+  private async socketGone(ws: WebSocket): Promise<void> {
+    const att = attachmentOf(ws);
+    if (!att || !this.room) return;
+    await this.serialized(() => this.room!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
+  }
+
+  /** Runs operations one after another: node round trips must not interleave (e.g. two create-rooms). */
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch((err: unknown) => {
+      log('session_operation_failed', {
+        sessionId: this.room?.record.sessionId,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    });
+    return run;
+  }
+
+  private currentSockets(role: Role): WebSocket[] {
+    const id = this.room?.record.participants[role].connectionId;
+    if (!id) return [];
+    return this.ctx.getWebSockets(role).filter((ws) => attachmentOf(ws)?.connectionId === id && ws.readyState === WebSocket.OPEN);
+  }
+
+  private view(record: SessionRecord): SessionView {
+    return toSessionView(record, (role) => this.currentSockets(role).length > 0);
+  }
+
+  /**
+   * Stores the record and, in the same synchronous step, appends the webhooks its change implies
+   * (a new state, new recordings), so an event exists exactly when its state change was stored.
+   */
+  private async persist(record: SessionRecord): Promise<void> {
+    this.ctx.storage.sql.exec(
+      'INSERT INTO session (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
+      JSON.stringify(record),
+    );
+    const before = this.persisted;
+    this.persisted = { state: record.state, recordings: record.recordings.length };
+    if (!loadConfig(this.env).webhook) return;
+    const now = Date.now();
+    let appended = false;
+    if (before?.state !== record.state) {
+      this.outbox.append(webhookEvent(record, stateEvent(record.state), now), now);
+      appended = true;
+    }
+    for (const recording of record.recordings.slice(before?.recordings ?? 0)) {
+      const event = webhookEvent(record, 'recording.ready', now);
+      this.outbox.append({ ...event, data: { ...event.data, recording } }, now);
+      appended = true;
+    }
+    if (appended) await this.setAlarm(nextAlarm(record));
+  }
+
+  /** Keeps the directory's snapshot current; a directory failure must not break the call. */
+  private async publish(record: SessionRecord): Promise<void> {
+    try {
+      await directoryStub(this.env).upsert(this.view(record));
+    } catch (err) {
+      log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async saveAndPublish(record: SessionRecord): Promise<void> {
+    await this.persist(record);
+    await this.publish(record);
+  }
+
+  private ports(): RoomPorts {
+    return {
+      now: () => Date.now(),
+      send: (role, message: ServerMessage) => {
+        for (const ws of this.currentSockets(role)) {
+          try {
+            ws.send(JSON.stringify(message));
+          } catch {
+            // The socket is going away; its close event does the bookkeeping.
+          }
+        }
+      },
+      isConnected: (role) => this.currentSockets(role).length > 0,
+      closeAll: (code, reason) => {
+        for (const ws of this.ctx.getWebSockets()) safeClose(ws, code, reason);
+      },
+      command: <C extends NodeCommand>(command: C) => {
+        const r = this.room!.record;
+        return sendNodeCommand({ nodeId: r.nodeId, url: r.nodeUrl }, command, { secret: loadConfig(this.env).nodeSecret });
+      },
+      save: (record) => this.saveAndPublish(record),
+      releaseNode: async () => {
+        const sessionId = this.room!.record.sessionId;
+        try {
+          await registryStub(this.env).release(sessionId);
+        } catch (err) {
+          log('node_release_failed', { sessionId, message: err instanceof Error ? err.message : String(err) });
+        }
+      },
+      setAlarm: (at) => this.setAlarm(at),
+      audit: (entry) => this.appendAudit(entry),
+    };
+  }
+
+  /** Sets the one alarm to the earliest of the session's timers and the next webhook attempt. */
+  private async setAlarm(timerAt: number | null): Promise<void> {
+    const at = withWebhookDeadline(timerAt, this.outbox.nextDueAt());
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private appendAudit(entry: Parameters<RoomPorts['audit']>[0]): Promise<void> {
+    return this.auditLog.append(entry, Date.now());
+  }
+
+  private auditCall(caller: Caller | undefined, action: string, detail: Record<string, unknown> = {}): Promise<void> {
+    return this.appendAudit({ actor: bankActor(caller), action, detail, from: caller?.from ?? null });
+  }
+}
+
+const STATE_EVENTS: Record<SessionRecord['state'], WebhookEventType> = {
+  created: 'session.created',
+  waiting: 'session.waiting',
+  in_call: 'session.started',
+  decided: 'session.decided',
+  cancelled: 'session.cancelled',
+  expired: 'session.expired',
+  abandoned: 'session.abandoned',
+  failed: 'session.failed',
+};
+
+function stateEvent(state: SessionRecord['state']): WebhookEventType {
+  return STATE_EVENTS[state];
+}
+
+/** The bank's event for the record as it is now: never the decision note, never a secret. */
+function webhookEvent(r: SessionRecord, type: WebhookEventType, now: number): WebhookEvent {
+  return {
+    type,
+    timestamp: new Date(now).toISOString(),
+    data: {
+      sessionId: r.sessionId,
+      externalRef: r.externalRef,
+      state: r.state,
+      ...(r.outcome ? { outcome: toWebhookOutcome(r.outcome), endReason: endReasonOf(r.outcome) } : {}),
+    },
+  };
+}
+
+function attachmentOf(ws: WebSocket): Attachment | null {
+  const value = ws.deserializeAttachment() as Partial<Attachment> | null;
+  const role = Role.safeParse(value?.role);
+  if (!role.success || typeof value?.connectionId !== 'string') return null;
+  return { role: role.data, connectionId: value.connectionId, from: typeof value.from === 'string' ? value.from : null };
+}
+
+function safeClose(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}
+
+function failure(code: Failure['code'], message: string): Failure {
+  return { ok: false, code, message };
+}
+
+function notFound(): Failure {
+  return failure('not_found', 'no such session');
+}

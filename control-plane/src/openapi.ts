@@ -1,0 +1,184 @@
+import {
+  AuditTrail,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  ErrorBody,
+  ListRecordingsQuery,
+  ListSessionsQuery,
+  PublicConfig,
+  RecordingList,
+  SessionList,
+  SessionView,
+  SIGNATURE_HEADERS,
+  SystemStatus,
+  UpdateSessionRequest,
+} from '@vident/protocol';
+import { z } from 'zod';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
+import { MAX_BODY_BYTES } from './http-error.ts';
+
+/*
+ * The bank API as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
+ * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema emits). Request bodies and
+ * parameters are described as accepted (zod input), responses as produced (zod output).
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function json(name: string, description: string) {
+  return { description, content: { 'application/json': { schema: ref(name) } } };
+}
+
+const error = (description: string) => json('ErrorBody', description);
+
+/** Responses every signed route may give besides its own. */
+const signedErrors = {
+  '400': error('invalid_json or validation_failed'),
+  '401': error('unauthorized, signature_invalid, timestamp_out_of_window, unknown_key, key_revoked or request_replayed'),
+  '413': error(`payload_too_large: the body exceeds ${MAX_BODY_BYTES} bytes`),
+  '500': error('internal'),
+};
+
+function queryParameters(shape: Record<string, z.ZodType>) {
+  return Object.entries(shape).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: !schema.safeParse(undefined).success,
+    schema: jsonSchema(schema, 'input'),
+  }));
+}
+
+const sessionIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+const signed = [{ videntSignature: [], videntKeyId: [], videntTimestamp: [] }];
+
+/** Builds the OpenAPI 3.1 document of the bank API (pure; the route serves it as JSON). */
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vident bank API',
+      version,
+      description: [
+        'Every /v1 route except /v1/config and /v1/openapi.json is signed:',
+        'canonical = METHOD "\\n" PATH_WITH_QUERY "\\n" TIMESTAMP "\\n" [NONCE "\\n"] hex(sha256(body));',
+        'X-Vident-Signature = hex(HMAC-SHA256(secret, canonical)). TIMESTAMP is Unix seconds and must be',
+        'within 300 s of the server clock; each signature is accepted once (a replay is 401 request_replayed);',
+        'X-Vident-Nonce (16..64 of [A-Za-z0-9_-]) makes identical requests sign differently.',
+      ].join(' '),
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    components: {
+      securitySchemes: {
+        videntKeyId: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.keyId, description: 'bank key id' },
+        videntTimestamp: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.timestamp, description: 'Unix seconds' },
+        videntSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: SIGNATURE_HEADERS.signature,
+          description: 'hex HMAC-SHA256 of the canonical request (see info.description); optional X-Vident-Nonce is signed too',
+        },
+      },
+      schemas: {
+        CreateSessionRequest: jsonSchema(CreateSessionRequest, 'input'),
+        CreateSessionResponse: jsonSchema(CreateSessionResponse, 'output'),
+        UpdateSessionRequest: jsonSchema(UpdateSessionRequest, 'input'),
+        SessionView: jsonSchema(SessionView, 'output'),
+        SessionList: jsonSchema(SessionList, 'output'),
+        RecordingList: jsonSchema(RecordingList, 'output'),
+        SystemStatus: jsonSchema(SystemStatus, 'output'),
+        PublicConfig: jsonSchema(PublicConfig, 'output'),
+        AuditTrail: jsonSchema(AuditTrail, 'output'),
+        ErrorBody: jsonSchema(ErrorBody, 'output'),
+      },
+    },
+    paths: {
+      '/health': {
+        get: { operationId: 'health', security: [], responses: { '200': { description: 'alive', content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true } } } } } } } },
+      },
+      '/v1/config': {
+        get: { operationId: 'getConfig', security: [], responses: { '200': json('PublicConfig', 'public configuration') } },
+      },
+      '/v1/openapi.json': {
+        get: { operationId: 'getOpenApi', security: [], responses: { '200': { description: 'this document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/v1/sessions': {
+        post: {
+          operationId: 'createSession',
+          security: signed,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: `Retrying with the same key and the same body returns the first answer (201, header ${IDEMPOTENT_REPLAYED_HEADER}: true); the same key with another body is 409 conflict. Scoped per bank key id, kept at least 24 h.`,
+              schema: jsonSchema(IdempotencyKey, 'input'),
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateSessionRequest') } } },
+          responses: {
+            '201': json('CreateSessionResponse', 'created (or replayed for an Idempotency-Key)'),
+            ...signedErrors,
+            '409': error('conflict: the Idempotency-Key was used with another body, or its first request is still running'),
+            '503': error('no_media_node'),
+          },
+        },
+        get: {
+          operationId: 'listSessions',
+          security: signed,
+          parameters: queryParameters(ListSessionsQuery.shape),
+          responses: { '200': json('SessionList', 'one page, newest first'), ...signedErrors },
+        },
+      },
+      '/v1/sessions/{id}': {
+        parameters: [sessionIdParameter],
+        get: { operationId: 'getSession', security: signed, responses: { '200': json('SessionView', 'the session'), ...signedErrors, '404': error('not_found') } },
+        patch: {
+          operationId: 'updateSession',
+          security: signed,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSessionRequest') } } },
+          responses: { '200': json('SessionView', 'the updated session'), ...signedErrors, '404': error('not_found'), '409': error('session_ended') },
+        },
+        delete: {
+          operationId: 'deleteSession',
+          security: signed,
+          responses: { '200': json('SessionView', 'the ended session'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/audit': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'getSessionAudit',
+          security: signed,
+          responses: { '200': json('AuditTrail', 'the hash-chained audit trail and its head'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/status': {
+        get: { operationId: 'getStatus', security: signed, responses: { '200': json('SystemStatus', 'media nodes and active sessions'), ...signedErrors } },
+      },
+      '/v1/recordings': {
+        get: {
+          operationId: 'listRecordings',
+          security: signed,
+          parameters: queryParameters(ListRecordingsQuery.shape),
+          responses: { '200': json('RecordingList', 'newest first'), ...signedErrors },
+        },
+      },
+    },
+  };
+}
+
+/** The document never changes within an isolate: built once on first request. */
+let cached: string | null = null;
+
+export function openApiJson(version: string): string {
+  cached ??= JSON.stringify(openApiDocument(version));
+  return cached;
+}

@@ -1,0 +1,176 @@
+import {
+  endReasonOf,
+  type CreateSessionRequest,
+  type Locale,
+  type RecordingView,
+  type Role,
+  type SessionOutcome,
+  type SessionState,
+  type SessionSummary,
+  type SessionView,
+} from '@vident/protocol';
+
+export const ROLES: readonly Role[] = ['customer', 'agent'];
+
+export function otherRole(role: Role): Role {
+  return role === 'customer' ? 'agent' : 'customer';
+}
+
+/** What the session remembers about one participant's current connection and media legs. */
+export interface ParticipantRecord {
+  /** Id of the live connection; a newer one replaces it, and events of the old one are ignored. */
+  connectionId: string | null;
+  joinedAt: string | null;
+  leftAt: string | null;
+  /** A publish was relayed for the current connection. */
+  published: boolean;
+  /** The node reported webrtcup for this participant's publisher. */
+  publisherUp: boolean;
+  /** The participant was subscribed to the other's current publisher. */
+  subscribed: boolean;
+  audio: boolean;
+  video: boolean;
+  /**
+   * While the participant's socket is gone within the reconnect grace: when the grace runs out
+   * (ms since epoch). Null when connected or never connected.
+   */
+  graceEndsAt: number | null;
+}
+
+/** Everything a VerificationSession persists (one row of its SQLite storage). */
+export interface SessionRecord {
+  sessionId: string;
+  externalRef: string;
+  customerName: string;
+  locale: Locale;
+  record: boolean;
+  metadata: Record<string, string>;
+  state: SessionState;
+  /** Set exactly when the state is terminal. */
+  outcome: SessionOutcome | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** The 30-minute (SESSION_MAX_MINUTES) end; participant tokens expire then too. */
+  expiresAt: string;
+  /** The customer must have connected by then (LINK_VALIDITY_MINUTES). */
+  linkExpiresAt: string;
+  /** RECONNECT_GRACE_SECONDS, in ms, fixed when the session was created. */
+  reconnectGraceMs: number;
+  nodeId: string;
+  nodeUrl: string;
+  roomCreated: boolean;
+  participants: Record<Role, ParticipantRecord>;
+  recordings: RecordingView[];
+}
+
+/** Parsed CreateSessionRequest plus what the Worker decided (id, node, times). */
+export interface NewSession {
+  sessionId: string;
+  request: Required<Pick<CreateSessionRequest, 'externalRef' | 'customerName'>> & {
+    locale: Locale;
+    record: boolean;
+    metadata: Record<string, string>;
+  };
+  nodeId: string;
+  nodeUrl: string;
+  createdAt: number;
+  expiresAt: number;
+  linkExpiresAt: number;
+  reconnectGraceMs: number;
+}
+
+function freshParticipant(): ParticipantRecord {
+  return {
+    connectionId: null,
+    joinedAt: null,
+    leftAt: null,
+    published: false,
+    publisherUp: false,
+    subscribed: false,
+    audio: true,
+    video: true,
+    graceEndsAt: null,
+  };
+}
+
+export function newSessionRecord(input: NewSession): SessionRecord {
+  return {
+    sessionId: input.sessionId,
+    externalRef: input.request.externalRef,
+    customerName: input.request.customerName,
+    locale: input.request.locale,
+    record: input.request.record,
+    metadata: input.request.metadata,
+    state: 'created',
+    outcome: null,
+    createdAt: new Date(input.createdAt).toISOString(),
+    startedAt: null,
+    endedAt: null,
+    expiresAt: new Date(input.expiresAt).toISOString(),
+    linkExpiresAt: new Date(input.linkExpiresAt).toISOString(),
+    reconnectGraceMs: input.reconnectGraceMs,
+    nodeId: input.nodeId,
+    nodeUrl: input.nodeUrl,
+    roomCreated: false,
+    participants: { customer: freshParticipant(), agent: freshParticipant() },
+    recordings: [],
+  };
+}
+
+/** A participant's media legs start over when it (re)connects: its old peer connections are gone. */
+export function resetLegs(p: ParticipantRecord): void {
+  p.published = false;
+  p.publisherUp = false;
+  p.subscribed = false;
+}
+
+/** The bank's view. `connected` comes from live sockets, which the record alone cannot know. */
+export function toSessionView(r: SessionRecord, connected: (role: Role) => boolean): SessionView {
+  return {
+    sessionId: r.sessionId,
+    externalRef: r.externalRef,
+    customerName: r.customerName,
+    locale: r.locale,
+    record: r.record,
+    metadata: r.metadata,
+    state: r.state,
+    endReason: r.outcome ? endReasonOf(r.outcome) : null,
+    outcome: r.outcome,
+    decision: r.outcome?.state === 'decided' ? r.outcome.decision : null,
+    reasonCodes: r.outcome?.state === 'decided' ? r.outcome.reasonCodes : [],
+    note: r.outcome?.state === 'decided' ? r.outcome.note : null,
+    decidedBy: r.outcome?.state === 'decided' ? r.outcome.decidedBy : null,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    expiresAt: r.expiresAt,
+    linkExpiresAt: r.linkExpiresAt,
+    nodeId: r.nodeId,
+    participants: ROLES.map((role) => ({
+      role,
+      connected: connected(role),
+      joinedAt: r.participants[role].joinedAt,
+      leftAt: r.participants[role].leftAt,
+    })),
+    recordings: r.recordings,
+  };
+}
+
+/** What a participant's browser is told about the session (no bank metadata). */
+export function toSessionSummary(r: SessionRecord): SessionSummary {
+  return {
+    sessionId: r.sessionId,
+    state: r.state,
+    customerName: r.customerName,
+    locale: r.locale,
+    record: r.record,
+    startedAt: r.startedAt,
+    expiresAt: r.expiresAt,
+  };
+}
+
+export function durationMs(r: Pick<SessionRecord, 'startedAt' | 'endedAt'>): number {
+  if (!r.startedAt || !r.endedAt) return 0;
+  return Math.max(0, Date.parse(r.endedAt) - Date.parse(r.startedAt));
+}

@@ -1,0 +1,281 @@
+import { NodeCommand, signRequest, verifyRequest, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
+import { runInDurableObject, SELF } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { expect, vi } from 'vitest';
+import type { SessionRecord } from '../src/session-record.ts';
+
+export const ORIGIN = 'http://vident.test';
+export const BANK_KEY = { keyId: 'bank-test', secret: 'test-bank-secret-0123456789abcdef' };
+export const NODE_SECRET = 'test-node-secret-0123456789abcdef';
+
+export interface SignedOptions {
+  keyId?: string;
+  secret?: string;
+  now?: number;
+  /** Sign this body but send `body` (tampering). */
+  signedBody?: string;
+  /** Extra headers sent along (e.g. cf-connecting-ip). */
+  headers?: Record<string, string>;
+}
+
+/** A bank (or node) request signed like a real client would sign it. */
+export async function signedFetch(method: string, pathWithQuery: string, body?: unknown, opts: SignedOptions = {}): Promise<Response> {
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = await signRequest({
+    keyId: opts.keyId ?? BANK_KEY.keyId,
+    secret: opts.secret ?? BANK_KEY.secret,
+    method,
+    pathWithQuery,
+    body: opts.signedBody ?? text,
+    ...(opts.now !== undefined ? { now: opts.now } : {}),
+  });
+  return SELF.fetch(`${ORIGIN}${pathWithQuery}`, {
+    method,
+    headers: { ...opts.headers, ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
+    ...(text ? { body: text } : {}),
+  });
+}
+
+export function nodeFetch(nodeId: string, path: string, body: unknown): Promise<Response> {
+  return signedFetch('POST', path, body, { keyId: nodeId, secret: NODE_SECRET });
+}
+
+/**
+ * Node URLs point at a closed loopback port: the fake node (a fetch stub) answers them, and should
+ * anything slip past the stub it fails fast on loopback instead of leaving the machine.
+ */
+export function fakeNodeUrl(nodeId: string): string {
+  return `http://127.0.0.1:9/?node=${nodeId}`;
+}
+
+export async function registerNode(nodeId: string, url = fakeNodeUrl(nodeId), capacity = 10): Promise<void> {
+  const res = await nodeFetch(nodeId, '/v1/nodes/register', { nodeId, url, capacity, version: 'test' });
+  expect(res.status).toBe(200);
+}
+
+export async function createSession(body: Record<string, unknown> = {}): Promise<CreateSessionResponse> {
+  const res = await signedFetch('POST', '/v1/sessions', { externalRef: 'case-1', customerName: 'Kim Minji', ...body });
+  expect(res.status).toBe(201);
+  return (await res.json()) as CreateSessionResponse;
+}
+
+export function tokenOf(joinUrl: string): string {
+  const token = new URL(joinUrl).hash.replace(/^#token=/, '');
+  expect(token).not.toBe('');
+  return token;
+}
+
+export function openSocket(sessionId: string, token: string | null, protocols = ['vident.v1']): Promise<Response> {
+  const offered = token === null ? protocols : [...protocols, `vident-token.${token}`];
+  return SELF.fetch(`${ORIGIN}/v1/sessions/${sessionId}/ws`, {
+    headers: { upgrade: 'websocket', 'sec-websocket-protocol': offered.join(', ') },
+  });
+}
+
+/** A test-side participant: collects every server message and waits for the ones it needs. */
+export class Participant {
+  private static open = new Set<Participant>();
+  readonly received: ServerMessage[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener('message', (e) => {
+      this.received.push(JSON.parse(e.data as string) as ServerMessage);
+      this.wake();
+    });
+    ws.addEventListener('close', (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+      this.wake();
+    });
+    ws.accept();
+    Participant.open.add(this);
+  }
+
+  /** Closes every socket a test left open, so a failed test cannot hang the run. */
+  static closeAll(): void {
+    for (const p of Participant.open) {
+      if (!p.closed) {
+        try {
+          p.ws.close(1000, 'test over');
+        } catch {
+          // Already closing.
+        }
+      }
+    }
+    Participant.open.clear();
+  }
+
+  static async join(sessionId: string, joinUrl: string): Promise<Participant> {
+    const res = await openSocket(sessionId, tokenOf(joinUrl));
+    expect(res.status).toBe(101);
+    expect(res.headers.get('sec-websocket-protocol')).toBe('vident.v1');
+    return new Participant(res.webSocket!);
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Waits for the next not-yet-consumed message of a type. */
+  async next<T extends ServerMessage['type']>(type: T, timeoutMs = 3000): Promise<Extract<ServerMessage, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.received.findIndex((m) => m.type === type);
+      if (index >= 0) return this.received.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>;
+      if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.type))}`);
+      await this.tick(deadline);
+    }
+  }
+
+  async waitClosed(timeoutMs = 3000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('socket did not close');
+      await this.tick(deadline);
+    }
+    return this.closed;
+  }
+
+  /** Messages of a type seen so far (not consumed). */
+  count(type: ServerMessage['type']): number {
+    return this.received.filter((m) => m.type === type).length;
+  }
+
+  close(): void {
+    this.ws.close(1000, 'bye');
+  }
+
+  private tick(deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, Math.min(50, deadline - Date.now())));
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** What the fake media node received: verified, parsed commands in arrival order. */
+export interface FakeNode {
+  commands: NodeCommand[];
+  /** Make the next commands of a type fail with an ErrorBody. */
+  failing: Set<NodeCommand['type']>;
+  restore(): void;
+}
+
+/**
+ * Stands in for every media node sidecar: replaces fetch (the Durable Objects share the test's
+ * isolate) with a handler that verifies the control plane's signature like a real node would and
+ * answers each command per protocol. Unsigned or badly signed commands are refused, not recorded.
+ */
+export function installFakeNode(): FakeNode {
+  const node: FakeNode = { commands: [], failing: new Set(), restore: () => vi.unstubAllGlobals() };
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const body = await request.text();
+    const verified = await verifyRequest({
+      method: request.method,
+      pathWithQuery: url.pathname + url.search,
+      body,
+      header: (n) => request.headers.get(n),
+      secretFor: (keyId) => (keyId === 'control-plane' ? NODE_SECRET : undefined),
+    });
+    if (!verified.ok || url.pathname !== '/v1/commands') {
+      return Response.json({ error: { code: 'unauthorized', message: 'bad signature' } }, { status: 401 });
+    }
+    const parsed = NodeCommand.safeParse(JSON.parse(body));
+    if (!parsed.success) return Response.json({ error: { code: 'validation_failed', message: 'bad command' } }, { status: 400 });
+    const cmd = parsed.data;
+    node.commands.push(cmd);
+    if (node.failing.has(cmd.type)) {
+      return Response.json({ error: { code: 'internal', message: `janus said no to ${cmd.type}` } }, { status: 500 });
+    }
+    switch (cmd.type) {
+      case 'create-room':
+      case 'destroy-room':
+        return Response.json({ sessionId: cmd.sessionId });
+      case 'publish':
+        return Response.json({ sdp: `v=0 answer-for-${cmd.participant}` });
+      case 'subscribe':
+        return Response.json({ sdp: `v=0 offer-of-${cmd.feed}-for-${cmd.participant}` });
+      default:
+        return Response.json({});
+    }
+  });
+  return node;
+}
+
+/** Polls until `check` passes (for effects that land after a socket event). */
+/** The VerificationSession Durable Object of a session, for runInDurableObject / runDurableObjectAlarm. */
+export function sessionStub(sessionId: string) {
+  return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+}
+
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/**
+ * Empties the node registry and the session directory (not the session objects). Used instead of
+ * reset(): wiping all storage under live hibernated sockets hangs workerd's shutdown.
+ */
+export async function clearIndexes(): Promise<void> {
+  await runInDurableObject(env.NODES.get(env.NODES.idFromName('global')), (_, state) => {
+    state.storage.sql.exec('DELETE FROM nodes');
+    state.storage.sql.exec('DELETE FROM assignments');
+  });
+  await runInDurableObject(env.DIRECTORY.get(env.DIRECTORY.idFromName('global')), (_, state) => {
+    state.storage.sql.exec('DELETE FROM sessions');
+    state.storage.sql.exec('DELETE FROM recordings');
+  });
+}
+
+/**
+ * Moves a session's stored deadlines (e.g. expiresAt into the past) inside its Durable Object, so
+ * runDurableObjectAlarm can show what happens when they pass: no sleeping, no fake clocks.
+ */
+export async function moveDeadlines(sessionId: string, patch: (record: SessionRecord) => void): Promise<void> {
+  await runInDurableObject(sessionStub(sessionId), async (instance, state) => {
+    const room = instance['room'];
+    if (!room) throw new Error('no such session');
+    patch(room.record);
+    state.storage.sql.exec('UPDATE session SET data = ? WHERE id = 1', JSON.stringify(room.record));
+  });
+}
+
+/** Reaches in_call the way the browsers and the node would: both publish, both publishers up. */
+export async function startCall(s: CreateSessionResponse): Promise<{ customer: Participant; agent: Participant }> {
+  const customer = await Participant.join(s.sessionId, s.customerUrl);
+  const agent = await Participant.join(s.sessionId, s.agentUrl);
+  await customer.next('welcome');
+  await agent.next('welcome');
+  for (const p of [customer, agent]) {
+    p.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+    await p.next('published');
+  }
+  const nodeId = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['room']!.record.nodeId);
+  for (const participant of ['customer', 'agent'] as const) {
+    const res = await nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, { type: 'media', sessionId: s.sessionId, participant, leg: 'publisher', event: 'webrtcup' });
+    expect(res.status).toBe(200);
+  }
+  for (const p of [customer, agent]) expect((await p.next('session-state')).state).toBe('in_call');
+  return { customer, agent };
+}

@@ -1,0 +1,216 @@
+import { ErrorBody, SessionView } from '@vident/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mintToken } from '../src/participant-token.ts';
+import { createSession, eventually, installFakeNode, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+
+// Installed for the whole file: sockets closed at the end of a test still send `leave` commands.
+const node: FakeNode = installFakeNode();
+
+// No reset() here: wiping storage under live hibernated sockets hangs workerd's shutdown. Every
+// test uses its own sessions, so nothing leaks between them.
+beforeEach(async () => {
+  node.commands.length = 0;
+  node.failing.clear();
+  await registerNode('node-a');
+});
+
+afterEach(() => Participant.closeAll());
+// Never restored: sockets closing while the run shuts down still send `leave` commands to it.
+
+async function expectRefused(res: Response, status: number, code: string): Promise<void> {
+  expect(res.status).toBe(status);
+  expect(res.webSocket).toBeNull();
+  expect(ErrorBody.parse(await res.json()).error.code).toBe(code);
+}
+
+describe('WebSocket upgrade authentication', () => {
+  it('refuses a missing, foreign-session, forged or expired token before upgrading', async () => {
+    const a = await createSession();
+    const b = await createSession();
+    await expectRefused(await openSocket(a.sessionId, null), 401, 'token_invalid');
+    await expectRefused(await openSocket(a.sessionId, tokenOf(b.customerUrl)), 401, 'token_invalid');
+    await expectRefused(await openSocket(a.sessionId, tokenOf(a.customerUrl).slice(0, -4) + 'AAAA'), 401, 'token_invalid');
+    const forged = await mintToken('not-the-token-secret-0123456789', { sid: a.sessionId, role: 'agent', exp: Math.floor(Date.now() / 1000) + 60 });
+    await expectRefused(await openSocket(a.sessionId, forged), 401, 'token_invalid');
+    const expired = await mintToken('test-token-secret-0123456789abcdef', { sid: a.sessionId, role: 'agent', exp: Math.floor(Date.now() / 1000) - 1 });
+    await expectRefused(await openSocket(a.sessionId, expired), 401, 'token_expired');
+  });
+
+  it('requires the vident.v1 subprotocol and an upgrade', async () => {
+    const a = await createSession();
+    await expectRefused(await openSocket(a.sessionId, tokenOf(a.agentUrl), ['other']), 400, 'bad_request');
+    const plain = await (await import('cloudflare:test')).SELF.fetch(`http://vident.test/v1/sessions/${a.sessionId}/ws`);
+    expect(plain.status).toBe(426);
+  });
+
+  it('gives the token role: an agent token joins as agent, a customer token as customer', async () => {
+    const a = await createSession();
+    const agent = await Participant.join(a.sessionId, a.agentUrl);
+    expect((await agent.next('welcome')).role).toBe('agent');
+    const customer = await Participant.join(a.sessionId, a.customerUrl);
+    expect((await customer.next('welcome')).role).toBe('customer');
+  });
+
+  it('tells a participant who connects after the end why the session is over, then closes', async () => {
+    const a = await createSession();
+    await signedFetch('DELETE', `/v1/sessions/${a.sessionId}`);
+    const late = await Participant.join(a.sessionId, a.customerUrl);
+    expect(await late.next('session-ended')).toMatchObject({ state: 'cancelled', reason: 'cancelled_by_bank', durationMs: 0 });
+    expect((await late.waitClosed()).code).toBe(1000);
+    expect(late.received).toEqual([]); // nothing but session-ended (consumed above): no welcome
+    const view = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${a.sessionId}`)).json());
+    expect(view.participants.every((p) => !p.connected)).toBe(true);
+  });
+});
+
+describe('signaling relay between customer and agent', () => {
+  it('welcome, peer-joined, peer-media, peer-left; bad frames answer error and keep the socket', async () => {
+    const s = await createSession();
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    const welcome = await customer.next('welcome');
+    expect(welcome).toMatchObject({
+      role: 'customer',
+      session: { sessionId: s.sessionId, state: 'waiting', customerName: 'Kim Minji', locale: 'ko', record: true, startedAt: null },
+      peer: { role: 'agent', connected: false },
+    });
+    expect(welcome.session).not.toHaveProperty('metadata');
+
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    expect((await agent.next('welcome')).peer).toMatchObject({ role: 'customer', connected: true });
+    expect(await customer.next('peer-joined')).toEqual({ type: 'peer-joined', role: 'agent' });
+
+    agent.send({ type: 'media-state', audio: false, video: true });
+    expect(await customer.next('peer-media')).toEqual({ type: 'peer-media', role: 'agent', audio: false, video: true });
+
+    customer.send('{not json');
+    expect(await customer.next('error')).toMatchObject({ code: 'invalid_json' });
+    customer.send({ type: 'publish', sdp: 'v=0' });
+    expect(await customer.next('error')).toMatchObject({ code: 'validation_failed' });
+    customer.send({ type: 'nonsense' });
+    expect(await customer.next('error')).toMatchObject({ code: 'validation_failed' });
+    customer.send('x'.repeat(70_000));
+    expect(await customer.next('error')).toMatchObject({ code: 'payload_too_large' });
+    // Still open and still relaying.
+    customer.send({ type: 'media-state', audio: true, video: false });
+    expect(await agent.next('peer-media')).toEqual({ type: 'peer-media', role: 'customer', audio: true, video: false });
+    expect(customer.closed).toBeNull();
+
+    const view = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json());
+    expect(view.state).toBe('waiting');
+    expect(view.participants.map((p) => p.connected)).toEqual([true, true]);
+
+    agent.close();
+    expect(await customer.next('peer-left')).toEqual({ type: 'peer-left', role: 'agent' });
+    await eventually(async () => {
+      const after = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json());
+      expect(after.participants[1]).toMatchObject({ role: 'agent', connected: false });
+      expect(after.participants[1]!.leftAt).not.toBeNull();
+    });
+  });
+
+  it('a newer connection of the same role replaces the older one (close 4001)', async () => {
+    const s = await createSession();
+    const first = await Participant.join(s.sessionId, s.customerUrl);
+    await first.next('welcome');
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    await agent.next('welcome');
+    const second = await Participant.join(s.sessionId, s.customerUrl);
+    await second.next('welcome');
+    expect((await first.waitClosed()).code).toBe(4001);
+    // The agent sees the customer join again, never leave.
+    await agent.next('peer-joined');
+    second.send({ type: 'media-state', audio: false, video: false });
+    await agent.next('peer-media');
+    expect(agent.count('peer-left')).toBe(0);
+  });
+
+  it('relays publish / subscribe / trickle through the node and reaches in_call', async () => {
+    const s = await createSession({ record: false });
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    await customer.next('welcome');
+    await agent.next('welcome');
+
+    customer.send({ type: 'publish', sdp: 'v=0 customer-offer', audio: true, video: true });
+    expect(await customer.next('published')).toEqual({ type: 'published', sdp: 'v=0 answer-for-customer' });
+    expect(await agent.next('peer-media')).toEqual({ type: 'peer-media', role: 'customer', audio: true, video: true });
+    customer.send({ type: 'trickle', leg: 'publisher', candidate: { candidate: 'candidate:1 1 tcp 1 10.0.0.2 9 typ host tcptype active', sdpMid: '0', sdpMLineIndex: 0 } });
+    customer.send({ type: 'trickle', leg: 'publisher', candidate: null });
+
+    agent.send({ type: 'publish', sdp: 'v=0 agent-offer', audio: true, video: false });
+    expect(await agent.next('published')).toEqual({ type: 'published', sdp: 'v=0 answer-for-agent' });
+
+    // The node reports the customer's publisher up: the agent gets the customer's feed.
+    expect((await signedNodeEvent('node-a', { type: 'media', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', event: 'webrtcup' })).status).toBe(200);
+    expect(await customer.next('media-event')).toEqual({ type: 'media-event', leg: 'publisher', event: 'webrtcup' });
+    expect(await agent.next('subscribe-offer')).toEqual({ type: 'subscribe-offer', sdp: 'v=0 offer-of-customer-for-agent' });
+    agent.send({ type: 'subscribe-answer', sdp: 'v=0 agent-answer' });
+    await agent.next('subscribed');
+
+    await signedNodeEvent('node-a', { type: 'media', sessionId: s.sessionId, participant: 'agent', leg: 'publisher', event: 'webrtcup' });
+    expect(await customer.next('subscribe-offer')).toEqual({ type: 'subscribe-offer', sdp: 'v=0 offer-of-agent-for-customer' });
+    const state = await customer.next('session-state');
+    expect(state.state).toBe('in_call');
+    expect(state.startedAt).not.toBeNull();
+    expect((await agent.next('session-state')).startedAt).toBe(state.startedAt);
+
+    // Each participant's commands arrive in its own order (the two sockets interleave freely).
+    const byParticipant = (role: string) => node.commands.filter((c) => 'participant' in c && c.participant === role);
+    expect(node.commands[0]).toEqual({ type: 'create-room', sessionId: s.sessionId, record: false });
+    expect(byParticipant('customer')).toEqual([
+      { type: 'publish', sessionId: s.sessionId, participant: 'customer', display: 'Kim Minji', sdp: 'v=0 customer-offer', audio: true, video: true },
+      {
+        type: 'trickle',
+        sessionId: s.sessionId,
+        participant: 'customer',
+        leg: 'publisher',
+        candidate: { candidate: 'candidate:1 1 tcp 1 10.0.0.2 9 typ host tcptype active', sdpMid: '0', sdpMLineIndex: 0 },
+      },
+      { type: 'trickle', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', candidate: null },
+      { type: 'subscribe', sessionId: s.sessionId, participant: 'customer', feed: 'agent' },
+    ]);
+    expect(byParticipant('agent')).toEqual([
+      { type: 'publish', sessionId: s.sessionId, participant: 'agent', display: 'agent', sdp: 'v=0 agent-offer', audio: true, video: false },
+      { type: 'subscribe', sessionId: s.sessionId, participant: 'agent', feed: 'customer' },
+      { type: 'subscribe-answer', sessionId: s.sessionId, participant: 'agent', sdp: 'v=0 agent-answer' },
+    ]);
+    expect(node.commands).toHaveLength(8);
+
+    agent.send({ type: 'media-state', audio: false, video: false });
+    // The customer still holds the peer-media of the agent's publish (audio on): wait for the switch
+    // itself, which the room relays only after commanding `configure`.
+    while ((await customer.next('peer-media')).audio) {
+      // the publish-time announcement
+    }
+    customer.send({ type: 'hang-up' });
+    const endedC = await customer.next('session-ended');
+    const endedA = await agent.next('session-ended');
+    expect(endedC).toEqual(endedA);
+    expect(endedC).toMatchObject({ state: 'cancelled', reason: 'cancelled_by_customer' });
+    expect(endedC.durationMs).toBe(Date.parse(endedC.endedAt) - Date.parse(state.startedAt!));
+    await customer.waitClosed();
+    await agent.waitClosed();
+    await eventually(() => expect(node.commands.at(-1)).toEqual({ type: 'destroy-room', sessionId: s.sessionId }));
+    expect(node.commands).toContainEqual({ type: 'configure', sessionId: s.sessionId, participant: 'agent', audio: false, video: false });
+  });
+
+  it('a node failure answers media_node_error to the browser and keeps the socket', async () => {
+    const s = await createSession();
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    node.failing.add('publish');
+    customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+    const error = await customer.next('error');
+    expect(error.code).toBe('media_node_error');
+    expect(error.message).toContain('janus said no to publish');
+    node.failing.clear();
+    customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+    expect((await customer.next('published')).sdp).toBe('v=0 answer-for-customer');
+    // The room was created once, before the first publish.
+    expect(node.commands.filter((c) => c.type === 'create-room')).toHaveLength(1);
+  });
+});
+
+function signedNodeEvent(nodeId: string, event: unknown): Promise<Response> {
+  return signedFetch('POST', `/v1/nodes/${nodeId}/events`, event, { keyId: nodeId, secret: 'test-node-secret-0123456789abcdef' });
+}

@@ -1,0 +1,53 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.ts';
+
+/*
+ * Every test runs inside workerd with the real wrangler.toml (Durable Objects, migrations, vars).
+ * Secrets come from test-only bindings here; none of them is used outside tests.
+ *
+ * Two projects, because the configuration is per runtime: "default" runs with webhooks off (as
+ * wrangler.toml ships), "webhooks" runs test/webhooks.test.ts with WEBHOOK_URL on a closed loopback
+ * port that the test's fetch stub answers.
+ */
+const bindings = {
+  // Three keys at once (rotation); 'bank-old' is also revoked and must be refused.
+  BANK_API_KEYS: JSON.stringify({
+    'bank-test': 'test-bank-secret-0123456789abcdef',
+    'bank-next': 'test-bank-next-secret-0123456789',
+    'bank-old': 'test-bank-old-secret-0123456789a',
+  }),
+  BANK_API_REVOKED_KEYS: 'bank-old',
+  TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
+  NODE_SECRET: 'test-node-secret-0123456789abcdef',
+  DEMO_MODE: 'true',
+};
+
+
+const project = (name: string, extra: Record<string, string>, include: string[], exclude: string[] = []) => ({
+  plugins: [
+    cloudflareTest({
+      main: './src/index.ts',
+      wrangler: { configPath: '../wrangler.toml' },
+      miniflare: { cf: false, bindings: { ...bindings, ...extra } },
+    }),
+  ],
+  test: {
+    name,
+    include,
+    exclude,
+    // Structured logs are noise when a test passes and evidence when it fails.
+    silent: 'passed-only' as const,
+    // One workerd runtime and storage for all files; bank-api.test.ts empties the node registry.
+    fileParallelism: false,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts']),
+      project('webhooks', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }, ['test/webhooks.test.ts']),
+    ],
+  },
+});
