@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const required = {
+  NODE_SECRET: 'node-secret-0123456789',
+  JANUS_WS_URL: 'ws://10.213.7.1:8188',
+  JANUS_API_SECRET: 'api-secret',
+  JANUS_ADMIN_KEY: 'admin-key',
+  RECORDINGS_DIR: '/tmp/rec',
+};
+
+function errorOf(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('applies local defaults', () => {
+    const config = loadConfig(required);
+    expect(config).toMatchObject({
+      CONTROL_PLANE_URL: 'http://127.0.0.1:8787',
+      NODE_ID: 'local-1',
+      NODE_PUBLIC_URL: 'http://127.0.0.1:7400',
+      SIDECAR_HOST: '127.0.0.1',
+      SIDECAR_PORT: 7400,
+      NODE_CAPACITY: 20,
+      HEARTBEAT_INTERVAL_MS: 5000,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it.each(Object.keys(required))('names the missing required variable %s', (name) => {
+    const message = errorOf({ ...required, [name]: undefined });
+    expect(message).toContain(`${name}: is required`);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(errorOf({ ...required, NODE_SECRET: '' })).toContain('NODE_SECRET: is required');
+    expect(loadConfig({ ...required, SIDECAR_PORT: '' }).SIDECAR_PORT).toBe(7400);
+  });
+
+  it('names each invalid variable without echoing secret values', () => {
+    const message = errorOf({
+      ...required,
+      NODE_SECRET: 'short-secret',
+      SIDECAR_PORT: '99999',
+      JANUS_WS_URL: 'http://10.213.7.1:8188',
+      NODE_ID: 'Bad_Id',
+      RECORDINGS_DIR: 'relative/dir',
+      HEARTBEAT_INTERVAL_MS: 'often',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of ['NODE_SECRET', 'SIDECAR_PORT', 'JANUS_WS_URL', 'NODE_ID', 'RECORDINGS_DIR', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL']) {
+      expect(message).toContain(`${name}:`);
+    }
+    expect(message).not.toContain('short-secret');
+  });
+
+  it('coerces numbers', () => {
+    const config = loadConfig({ ...required, SIDECAR_PORT: '7401', NODE_CAPACITY: '5', HEARTBEAT_INTERVAL_MS: '250' });
+    expect([config.SIDECAR_PORT, config.NODE_CAPACITY, config.HEARTBEAT_INTERVAL_MS]).toEqual([7401, 5, 250]);
+  });
+});

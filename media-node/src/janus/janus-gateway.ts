@@ -1,0 +1,336 @@
+/*
+ * The typed facade over janode: THE ONLY MODULE THAT IMPORTS janode. Everything else in the
+ * media node talks to Janus through `MediaGateway` / `RoomHandle`, so tests and the command
+ * logic never see janode's untyped objects.
+ *
+ * janode facts this relies on (FIELD-NOTES): it retries only the initial connect, and after a
+ * dropped socket it rejects pending transactions and forgets sessions, so reconnecting is the
+ * caller's job (see main.ts). Plugin requests have no timeout of their own: every request here
+ * is bounded by `requestTimeoutMs`.
+ */
+import Janode from 'janode';
+import VideoRoomPlugin from 'janode/plugins/videoroom';
+import { publishedStreams, sendChanges, type PublishedStreams } from '../sdp/published-streams.ts';
+
+/** What a Janus handle reports about its PeerConnection. */
+export type HandleEvent =
+  | { type: 'webrtcup' }
+  | { type: 'media'; media: string; receiving: boolean }
+  | { type: 'slowlink'; uplink: boolean; media: string; lost: number }
+  | { type: 'hangup'; reason: string }
+  | { type: 'detached' };
+
+/** A trickled ICE candidate as the browser produced it. */
+export interface TrickleCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}
+
+/** One VideoRoom plugin handle (a publisher or a subscriber PeerConnection). */
+export interface RoomHandle {
+  readonly id: string;
+  /** Joins `room` as publisher `feedId` and configures it with the browser's offer; returns Janus's answer SDP. */
+  publish(params: { room: string; feedId: string; display: string; audio: boolean; video: boolean; offerSdp: string }): Promise<string>;
+  /** Joins `room` as subscriber to `feedId`; returns Janus's offer SDP. */
+  subscribe(params: { room: string; feedId: string }): Promise<string>;
+  /** Completes a subscription with the browser's answer. */
+  start(answerSdp: string): Promise<void>;
+  /** Forwards one candidate, or `null` = trickle completed. */
+  trickle(candidate: TrickleCandidate | null): Promise<void>;
+  /**
+   * Turns the relay of this publisher's audio / video to subscribers on or off (and with it
+   * Janus's recording of that stream, which only records what it relays).
+   */
+  configure(params: { audio: boolean; video: boolean }): Promise<void>;
+  /** Hangs up the PeerConnection and detaches the handle. Never throws (best effort). */
+  close(): Promise<void>;
+  onEvent(listener: (event: HandleEvent) => void): void;
+}
+
+/** The media operations the command layer needs. Implemented by {@link JanusGateway}. */
+export interface MediaGateway {
+  readonly up: boolean;
+  /** Creates a VideoRoom room with admin_key. `created: false` when it already existed. */
+  createRoom(params: { room: string; record: boolean; recDir: string; publishers: number }): Promise<{ created: boolean }>;
+  /** Destroys a room. `existed: false` when there was no such room. */
+  destroyRoom(room: string): Promise<{ existed: boolean }>;
+  /** Attaches a new VideoRoom handle. */
+  attach(): Promise<RoomHandle>;
+}
+
+/** A request Janus refused (or a transport failure); `reason` is safe to show the control plane. */
+export class JanusError extends Error {
+  override name = 'JanusError';
+  constructor(
+    readonly reason: string,
+    /** Janus / VideoRoom error code when Janus gave one (e.g. 426 no such room). */
+    readonly janusCode: number | undefined,
+  ) {
+    super(reason);
+  }
+}
+
+export interface JanusGatewayOptions {
+  url: string;
+  apiSecret: string;
+  adminKey: string;
+  requestTimeoutMs?: number;
+}
+
+const VIDEOROOM_NO_SUCH_ROOM = 426;
+const VIDEOROOM_ROOM_EXISTS = 427;
+
+// janode logs at INFO by default, including request bodies; keep it to warnings.
+Janode.Logger.setLevel('warn');
+
+/** Minimal typing of the janode objects this module touches. */
+interface JanodeEmitter {
+  on(event: string, listener: (data: Record<string, unknown>) => void): void;
+  once(event: string, listener: (data: Record<string, unknown>) => void): void;
+}
+interface JanodeConnection extends JanodeEmitter {
+  create(kaInterval?: number): Promise<JanodeSession>;
+  close(): Promise<void>;
+}
+interface JanodeSession extends JanodeEmitter {
+  attach(plugin: unknown): Promise<JanodeVideoRoomHandle>;
+  destroy(): Promise<void>;
+}
+interface Jsep {
+  type: string;
+  sdp: string;
+}
+interface JanodeVideoRoomHandle extends JanodeEmitter {
+  id: number | string;
+  message(body: Record<string, unknown>, jsep?: Jsep): Promise<{ plugindata?: { data?: Record<string, unknown> } }>;
+  joinConfigurePublisher(params: Record<string, unknown>): Promise<{ jsep?: Jsep }>;
+  joinSubscriber(params: Record<string, unknown>): Promise<{ jsep?: Jsep }>;
+  start(params: { jsep: Jsep }): Promise<unknown>;
+  configure(params: Record<string, unknown>): Promise<unknown>;
+  trickle(candidate: Record<string, unknown>): Promise<unknown>;
+  trickleComplete(): Promise<unknown>;
+  hangup(): Promise<unknown>;
+  detach(): Promise<void>;
+}
+
+function toJanusError(err: unknown): JanusError {
+  if (err instanceof JanusError) return err;
+  // janode sometimes rejects with ws event objects rather than Errors.
+  const raw = typeof err === 'object' && err !== null && 'message' in err ? (err as { message: unknown }).message : err;
+  const message = typeof raw === 'string' && raw !== '' ? raw : 'janus unreachable';
+  const code = (err as { _code?: unknown } | null)?._code;
+  const leading = /^(\d{3})\s/.exec(message);
+  const janusCode = typeof code === 'number' ? code : leading ? Number(leading[1]) : undefined;
+  return new JanusError(message.slice(0, 500), janusCode);
+}
+
+async function bounded<T>(what: string, timeoutMs: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new JanusError(`janus ${what} timed out after ${timeoutMs} ms`, undefined)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (err) {
+    throw toJanusError(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class JanodeRoomHandle implements RoomHandle {
+  readonly id: string;
+  private closed = false;
+  /** The publisher's stream mids, known once Janus answered the publish. */
+  private streams: PublishedStreams | undefined;
+
+  constructor(
+    private readonly handle: JanodeVideoRoomHandle,
+    private readonly timeoutMs: number,
+  ) {
+    this.id = String(handle.id);
+  }
+
+  async publish(p: { room: string; feedId: string; display: string; audio: boolean; video: boolean; offerSdp: string }): Promise<string> {
+    // Janus 1.x's joinandconfigure takes no audio/video state (janus_videoroom.c reads only
+    // codecs, bitrate and recording there): every published stream starts relayed. The wanted
+    // state is applied below with a per-mid configure.
+    const joined = await bounded(
+      'publish',
+      this.timeoutMs,
+      this.handle.joinConfigurePublisher({
+        room: p.room,
+        feed: p.feedId,
+        display: p.display,
+        jsep: { type: 'offer', sdp: p.offerSdp },
+      }),
+    );
+    if (!joined.jsep?.sdp) throw new JanusError('janus answered the publish without an SDP answer', undefined);
+    this.streams = publishedStreams(joined.jsep.sdp);
+    // Before the answer goes back, so no media (ICE is not even up yet) is relayed or recorded
+    // for a stream the participant publishes muted.
+    if (!p.audio || !p.video) await this.configure({ audio: p.audio, video: p.video });
+    return joined.jsep.sdp;
+  }
+
+  async subscribe(p: { room: string; feedId: string }): Promise<string> {
+    const joined = await bounded('subscribe', this.timeoutMs, this.handle.joinSubscriber({ room: p.room, feed: p.feedId }));
+    if (!joined.jsep?.sdp) throw new JanusError('janus answered the subscribe without an SDP offer', undefined);
+    return joined.jsep.sdp;
+  }
+
+  async start(answerSdp: string): Promise<void> {
+    await bounded('start', this.timeoutMs, this.handle.start({ jsep: { type: 'answer', sdp: answerSdp } }));
+  }
+
+  async trickle(candidate: TrickleCandidate | null): Promise<void> {
+    if (candidate === null) {
+      await bounded('trickle', this.timeoutMs, this.handle.trickleComplete());
+      return;
+    }
+    const body: Record<string, unknown> = { candidate: candidate.candidate };
+    if (candidate.sdpMid != null) body.sdpMid = candidate.sdpMid;
+    if (candidate.sdpMLineIndex != null) body.sdpMLineIndex = candidate.sdpMLineIndex;
+    await bounded('trickle', this.timeoutMs, this.handle.trickle(body));
+  }
+
+  async configure(p: { audio: boolean; video: boolean }): Promise<void> {
+    if (!this.streams) throw new JanusError('configure before publish: this handle has no published streams', undefined);
+    // Janus 1.x multistream: `streams: [{ mid, send }]` sets each publisher stream's `active`
+    // flag, which gates relaying to subscribers, RTP forwarders and the recorder alike.
+    const streams = sendChanges(this.streams, p);
+    if (streams.length === 0) return;
+    await bounded('configure', this.timeoutMs, this.handle.configure({ streams }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Detaching also hangs up, but an explicit hangup first makes Janus close the recorders
+    // even if the detach transaction is lost with a dying connection.
+    await bounded('hangup', this.timeoutMs, this.handle.hangup()).catch(() => undefined);
+    await bounded('detach', this.timeoutMs, this.handle.detach()).catch(() => undefined);
+  }
+
+  onEvent(listener: (event: HandleEvent) => void): void {
+    const E = Janode.EVENT;
+    this.handle.on(E.HANDLE_WEBRTCUP, () => listener({ type: 'webrtcup' }));
+    this.handle.on(E.HANDLE_MEDIA, (d) =>
+      listener({ type: 'media', media: String(d.type ?? 'unknown'), receiving: d.receiving === true }),
+    );
+    this.handle.on(E.HANDLE_SLOWLINK, (d) =>
+      listener({ type: 'slowlink', uplink: d.uplink === true, media: String(d.media ?? 'unknown'), lost: Number(d.lost ?? 0) }),
+    );
+    this.handle.on(E.HANDLE_HANGUP, (d) => listener({ type: 'hangup', reason: String(d.reason ?? 'hangup') }));
+    this.handle.once(E.HANDLE_DETACHED, () => listener({ type: 'detached' }));
+  }
+}
+
+/** A live janode connection + one Janus session; all handles of this node live in it. */
+export class JanusGateway implements MediaGateway {
+  private alive = true;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+
+  private constructor(
+    private readonly connection: JanodeConnection,
+    private readonly session: JanodeSession,
+    private readonly admin: JanodeVideoRoomHandle,
+    private readonly opts: Required<JanusGatewayOptions>,
+  ) {
+    const down = (reason: string) => {
+      if (!this.alive) return;
+      this.alive = false;
+      for (const listener of this.closeListeners) listener(reason);
+    };
+    connection.once(Janode.EVENT.CONNECTION_CLOSED, () => down('connection closed'));
+    connection.once(Janode.EVENT.CONNECTION_ERROR, () => down('connection error'));
+    session.once(Janode.EVENT.SESSION_DESTROYED, () => down('janus session destroyed'));
+  }
+
+  /** Connects once (no retries: the caller owns the backoff), creates a session and an admin handle. */
+  static async connect(options: JanusGatewayOptions): Promise<JanusGateway> {
+    const opts = { requestTimeoutMs: 10_000, ...options };
+    const connection = (await bounded(
+      'connect',
+      opts.requestTimeoutMs,
+      Janode.connect({ address: { url: opts.url, apisecret: opts.apiSecret }, retry_time_secs: 1, max_retries: 0 }),
+    )) as JanodeConnection;
+    try {
+      const session = await bounded('create session', opts.requestTimeoutMs, connection.create(15));
+      const admin = await bounded('attach', opts.requestTimeoutMs, session.attach(VideoRoomPlugin));
+      return new JanusGateway(connection, session, admin, opts);
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw toJanusError(err);
+    }
+  }
+
+  get up(): boolean {
+    return this.alive;
+  }
+
+  /** Called once when the connection or the Janus session is lost. */
+  onClose(listener: (reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  async createRoom(p: { room: string; record: boolean; recDir: string; publishers: number }): Promise<{ created: boolean }> {
+    // Raw message: janode's create() drops lock_record, which keeps participants from
+    // toggling the recording of an identity-verification call.
+    const body = {
+      request: 'create',
+      room: p.room,
+      admin_key: this.opts.adminKey,
+      permanent: false,
+      is_private: true,
+      publishers: p.publishers,
+      record: p.record,
+      rec_dir: p.recDir,
+      lock_record: true,
+      audiocodec: 'opus',
+      videocodec: 'vp8',
+      notify_joining: false,
+    };
+    try {
+      const response = await bounded('create room', this.opts.requestTimeoutMs, this.admin.message(body));
+      const kind = response.plugindata?.data?.videoroom;
+      if (kind !== 'created') throw new JanusError(`janus answered create with ${String(kind)}`, undefined);
+      return { created: true };
+    } catch (err) {
+      const janusError = toJanusError(err);
+      if (janusError.janusCode === VIDEOROOM_ROOM_EXISTS) return { created: false };
+      throw janusError;
+    }
+  }
+
+  async destroyRoom(room: string): Promise<{ existed: boolean }> {
+    try {
+      const response = await bounded(
+        'destroy room',
+        this.opts.requestTimeoutMs,
+        this.admin.message({ request: 'destroy', room, admin_key: this.opts.adminKey, permanent: false }),
+      );
+      const kind = response.plugindata?.data?.videoroom;
+      if (kind !== 'destroyed') throw new JanusError(`janus answered destroy with ${String(kind)}`, undefined);
+      return { existed: true };
+    } catch (err) {
+      const janusError = toJanusError(err);
+      if (janusError.janusCode === VIDEOROOM_NO_SUCH_ROOM) return { existed: false };
+      throw janusError;
+    }
+  }
+
+  async attach(): Promise<RoomHandle> {
+    if (!this.alive) throw new JanusError('janus is not connected', undefined);
+    const handle = await bounded('attach', this.opts.requestTimeoutMs, this.session.attach(VideoRoomPlugin));
+    return new JanodeRoomHandle(handle, this.opts.requestTimeoutMs);
+  }
+
+  /** Destroys the session and closes the socket. */
+  async close(): Promise<void> {
+    this.alive = false;
+    await bounded('destroy session', 3_000, this.session.destroy()).catch(() => undefined);
+    await bounded('close', 3_000, this.connection.close()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,143 @@
+/*
+ * Starts the media-node sidecar: HTTP API, the Janus connection (reconnected with backoff,
+ * since janode does not reconnect), registration with the control plane (retried until it
+ * answers) and heartbeats.
+ */
+import { buildApp, LOG_REDACT_PATHS } from './app.ts';
+import { ConfigError, loadConfig, type MediaNodeConfig } from './config.ts';
+import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts';
+import { JanusGateway } from './janus/janus-gateway.ts';
+import { postProcessRecording } from './recording/post-process.ts';
+import { MediaCommands } from './rooms/media-commands.ts';
+
+const VERSION = '0.1.0';
+
+function backoff(attempt: number): number {
+  return Math.min(10_000, 250 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+async function start(config: MediaNodeConfig): Promise<void> {
+  let gateway: JanusGateway | null = null;
+  let stopping = false;
+
+  const controlPlane = new ControlPlaneClient({
+    baseUrl: config.CONTROL_PLANE_URL,
+    nodeId: config.NODE_ID,
+    nodeSecret: config.NODE_SECRET,
+  });
+
+  const commands: MediaCommands = new MediaCommands({
+    gateway: () => gateway,
+    recordingsDir: config.RECORDINGS_DIR,
+    reportEvent: (event) => {
+      void (async () => {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            await controlPlane.postEvent(event);
+            return;
+          } catch (err) {
+            if (err instanceof ControlPlaneError && err.status >= 400 && err.status < 500) break;
+            await sleep(backoff(attempt));
+          }
+        }
+        app.log.warn({ event: event.type, sessionId: event.sessionId }, 'could not deliver node event');
+      })();
+    },
+    processRecording: (sessionId, role) => postProcessRecording({ recordingsDir: config.RECORDINGS_DIR, sessionId, role }),
+    log: { info: (o, m) => app.log.info(o, m), warn: (o, m) => app.log.warn(o, m) },
+  });
+
+  const app = buildApp({
+    commands,
+    nodeSecret: config.NODE_SECRET,
+    janusUp: () => gateway?.up ?? false,
+    logger: { level: config.LOG_LEVEL, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
+  });
+
+  const connectJanus = async (): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        const connected = await JanusGateway.connect({
+          url: config.JANUS_WS_URL,
+          apiSecret: config.JANUS_API_SECRET,
+          adminKey: config.JANUS_ADMIN_KEY,
+        });
+        connected.onClose((reason) => {
+          if (gateway === connected) gateway = null;
+          // Handles die with the Janus session; rooms survive unless Janus itself restarted.
+          commands.registry.clearHandles();
+          app.log.warn({ reason }, 'janus connection lost, reconnecting');
+          if (!stopping) void connectJanus();
+        });
+        gateway = connected;
+        app.log.info({ url: config.JANUS_WS_URL }, 'connected to janus');
+        return;
+      } catch (err) {
+        const delay = backoff(Math.min(attempt, 6));
+        app.log.warn({ err: (err as Error).message, retryInMs: Math.round(delay) }, 'janus connect failed');
+        await sleep(delay);
+      }
+    }
+  };
+
+  let heartbeatMs = config.HEARTBEAT_INTERVAL_MS;
+  const register = async (): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        const asked = await controlPlane.register({
+          nodeId: config.NODE_ID,
+          url: config.NODE_PUBLIC_URL,
+          capacity: config.NODE_CAPACITY,
+          version: VERSION,
+        });
+        if (asked) heartbeatMs = Math.max(100, Math.min(asked, config.HEARTBEAT_INTERVAL_MS));
+        app.log.info({ controlPlane: config.CONTROL_PLANE_URL, nodeId: config.NODE_ID }, 'registered with the control plane');
+        return;
+      } catch (err) {
+        const delay = backoff(Math.min(attempt, 6));
+        app.log.warn({ err: (err as Error).message, retryInMs: Math.round(delay) }, 'registration failed');
+        await sleep(delay);
+      }
+    }
+  };
+
+  const heartbeatLoop = async (): Promise<void> => {
+    while (!stopping) {
+      await sleep(heartbeatMs);
+      if (stopping) return;
+      try {
+        await controlPlane.heartbeat({ ...commands.registry.counts(), janusUp: gateway?.up ?? false });
+      } catch (err) {
+        app.log.warn({ err: (err as Error).message }, 'heartbeat failed');
+        // The control plane lost our registration (e.g. restarted without state): register again.
+        if (err instanceof ControlPlaneError && err.status === 404) await register();
+      }
+    }
+  };
+
+  await app.listen({ host: config.SIDECAR_HOST, port: config.SIDECAR_PORT });
+  void connectJanus();
+  void register().then(heartbeatLoop);
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close().catch(() => undefined);
+    await Promise.allSettled([...commands.pendingRecordings]);
+    await gateway?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+try {
+  await start(loadConfig());
+} catch (err) {
+  // Config errors name the variable and never contain values; anything else is a start failure.
+  console.error(err instanceof ConfigError ? err.message : `media-node failed to start: ${(err as Error).message}`);
+  process.exit(1);
+}

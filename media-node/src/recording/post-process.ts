@@ -1,0 +1,117 @@
+/*
+ * Turns one publisher's Janus recording (.mjr per stream) into RECORDINGS_DIR/<sessionId>/<role>.webm:
+ * janus-pp-rec video -> .webm (VP8) and audio -> .opus (webm audio must not come from pp-rec),
+ * then ffmpeg muxes them with `-c copy` (no re-encode), and ffprobe reads the duration.
+ * Janus records only what it relays: a stream turned off by `configure` has a hole (kept by
+ * janus-pp-rec), one turned on late starts late (re-aligned here from the .mjr headers), and
+ * one never turned on has no packets at all (left out of the file).
+ * External tools run with execFile (no shell) and a time bound.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Role } from '@vident/protocol';
+import { firstPacketAt, pickLatestRecording, streamOffsets } from './recording-files.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** A finished recording, as reported in the `recording-ready` event. */
+export interface ProcessedRecording {
+  file: string;
+  durationMs: number;
+  bytes: number;
+}
+
+export interface PostProcessOptions {
+  recordingsDir: string;
+  sessionId: string;
+  role: Role;
+  /** Per external tool run (default 120 s). */
+  toolTimeoutMs?: number;
+  /** How long to wait for Janus to finish writing the .mjr files (default 8 s). */
+  settleTimeoutMs?: number;
+}
+
+/** Where Janus writes a session's raw .mjr files. */
+export function rawRecordingDir(recordingsDir: string, sessionId: string): string {
+  return path.join(recordingsDir, sessionId, 'raw');
+}
+
+async function tool(cmd: string, args: string[], timeoutMs: number): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(cmd, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 });
+    return stdout;
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-2).join(' ');
+    throw new Error(`${cmd} failed: ${stderr || (err as Error).message}`.slice(0, 900));
+  }
+}
+
+/**
+ * Janus closes a publisher's recorders when it hangs up; there is no event for it on the
+ * plugin API, so wait until the files stop growing.
+ */
+async function waitUntilSettled(files: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previous = '';
+  let stableRounds = 0;
+  while (Date.now() < deadline) {
+    const sizes = (await Promise.all(files.map((f) => stat(f).then((s) => s.size)))).join(',');
+    stableRounds = sizes === previous ? stableRounds + 1 : 0;
+    if (stableRounds >= 2) return;
+    previous = sizes;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Converts and muxes one participant's latest recording. Throws with a readable message on failure. */
+export async function postProcessRecording(opts: PostProcessOptions): Promise<ProcessedRecording> {
+  const timeout = opts.toolTimeoutMs ?? 120_000;
+  const rawDir = rawRecordingDir(opts.recordingsDir, opts.sessionId);
+  const names = await readdir(rawDir).catch(() => [] as string[]);
+  const set = pickLatestRecording(names, opts.role);
+  if (!set) throw new Error(`no recording found for ${opts.role}`);
+
+  const inputs = [set.video, set.audio].filter((n): n is string => n !== undefined).map((n) => path.join(rawDir, n));
+  await waitUntilSettled(inputs, opts.settleTimeoutMs ?? 8_000);
+
+  const base = path.join(rawDir, `${opts.role}-${set.startedAt}`);
+  const streams: Array<{ kind: 'video' | 'audio'; mjr: string; out: string }> = [];
+  if (set.video) streams.push({ kind: 'video', mjr: path.join(rawDir, set.video), out: `${base}.video.webm` });
+  if (set.audio) streams.push({ kind: 'audio', mjr: path.join(rawDir, set.audio), out: `${base}.audio.opus` });
+
+  const firstPackets: Partial<Record<'video' | 'audio', number>> = {};
+  for (const stream of streams) {
+    // A header-less .mjr makes janus-pp-rec fail: that stream never carried media.
+    const header = await tool('janus-pp-rec', ['-j', stream.mjr], timeout).catch(() => '');
+    const at = firstPacketAt(header);
+    if (at !== undefined) firstPackets[stream.kind] = at;
+  }
+  const recorded = streams.filter((s) => firstPackets[s.kind] !== undefined);
+  if (recorded.length === 0) throw new Error(`recording of ${opts.role} has no media (audio and video were off)`);
+  const offsets = streamOffsets(firstPackets as Record<'video' | 'audio', number>);
+
+  const output = path.join(opts.recordingsDir, opts.sessionId, `${opts.role}.webm`);
+  const ffmpegArgs = ['-hide_banner', '-loglevel', 'error', '-y'];
+  for (const stream of recorded) {
+    await tool('janus-pp-rec', [stream.mjr, stream.out], timeout);
+    const offset = offsets[stream.kind];
+    if (offset > 0) ffmpegArgs.push('-itsoffset', offset.toFixed(6));
+    ffmpegArgs.push('-i', stream.out);
+  }
+  recorded.forEach((_, i) => ffmpegArgs.push('-map', String(i)));
+  ffmpegArgs.push('-c', 'copy', output);
+  await tool('ffmpeg', ffmpegArgs, timeout);
+  await Promise.all(recorded.map((s) => rm(s.out, { force: true })));
+
+  const probed = await tool(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', output],
+    timeout,
+  );
+  const seconds = Number.parseFloat(probed.trim());
+  if (!Number.isFinite(seconds)) throw new Error('ffprobe could not read the recording duration');
+  const { size } = await stat(output);
+  return { file: output, durationMs: Math.round(seconds * 1000), bytes: size };
+}

@@ -1,0 +1,253 @@
+/*
+ * Executes the control plane's NodeCommands against Janus. One VideoRoom room per verification
+ * session (room id = session id), publisher id = role. UDP candidates are stripped in both
+ * directions (see sdp/strip-udp-candidates.ts for why).
+ */
+import { mkdir } from 'node:fs/promises';
+import type { NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
+import { conflict, janusFailure, MediaNodeError, notFound } from '../errors.ts';
+import { JanusError, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
+import { rawRecordingDir, type ProcessedRecording } from '../recording/post-process.ts';
+import { shouldForwardCandidate, stripUdpCandidates } from '../sdp/strip-udp-candidates.ts';
+import { SessionRegistry } from './session-registry.ts';
+
+const VIDEOROOM_NO_SUCH_FEED = 428;
+
+export interface MediaCommandsDeps {
+  /** The live gateway, or null while Janus is unreachable. */
+  gateway: () => MediaGateway | null;
+  recordingsDir: string;
+  /** Reports an event to the control plane (fire and forget). */
+  reportEvent: (event: NodeEvent) => void;
+  /** Converts one participant's recording; injected so tests can use the real one or skip it. */
+  processRecording: (sessionId: string, role: Role) => Promise<ProcessedRecording>;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+type Result<T extends NodeCommand['type']> = NodeCommandResult<T>;
+
+/** The media node's command layer: thin over MediaGateway, with the bookkeeping in SessionRegistry. */
+export class MediaCommands {
+  readonly registry = new SessionRegistry<RoomHandle>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Recordings being converted; tests and shutdown can await them. */
+  readonly pendingRecordings = new Set<Promise<void>>();
+
+  constructor(private readonly deps: MediaCommandsDeps) {}
+
+  /**
+   * Runs one command. Commands of the same session run one after another (in arrival order),
+   * so a trickle can never overtake the publish that creates its handle.
+   * Throws MediaNodeError (404 not_found, 409 conflict, 502 media_node_error).
+   */
+  execute<C extends NodeCommand>(command: C): Promise<Result<C['type']>> {
+    const previous = this.queues.get(command.sessionId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.dispatch(command));
+    const tail = run.catch(() => undefined);
+    this.queues.set(command.sessionId, tail);
+    void tail.then(() => {
+      if (this.queues.get(command.sessionId) === tail) this.queues.delete(command.sessionId);
+    });
+    return run as Promise<Result<C['type']>>;
+  }
+
+  private async dispatch(command: NodeCommand): Promise<unknown> {
+    try {
+      switch (command.type) {
+        case 'create-room':
+          return await this.createRoom(command.sessionId, command.record);
+        case 'destroy-room':
+          return await this.destroyRoom(command.sessionId);
+        case 'publish':
+          return await this.publish(command);
+        case 'subscribe':
+          return await this.subscribe(command.sessionId, command.participant, command.feed);
+        case 'subscribe-answer': {
+          const handle = this.requireLeg(command.sessionId, command.participant, 'subscriber');
+          await handle.start(stripUdpCandidates(command.sdp).sdp);
+          return {};
+        }
+        case 'trickle':
+          return await this.trickle(command);
+        case 'configure': {
+          const handle = this.requireLeg(command.sessionId, command.participant, 'publisher');
+          await handle.configure({ audio: command.audio, video: command.video });
+          return {};
+        }
+        case 'leave':
+          return await this.leave(command.sessionId, command.participant);
+        default:
+          return assertNever(command);
+      }
+    } catch (err) {
+      if (err instanceof MediaNodeError) throw err;
+      if (err instanceof JanusError) {
+        if (err.janusCode === VIDEOROOM_NO_SUCH_FEED) throw conflict(`feed not published: ${err.reason}`);
+        throw janusFailure(err.reason);
+      }
+      throw err;
+    }
+  }
+
+  private gateway(): MediaGateway {
+    const gateway = this.deps.gateway();
+    if (!gateway?.up) throw janusFailure('janus is not connected');
+    return gateway;
+  }
+
+  private requireSession(sessionId: string): void {
+    if (!this.registry.hasSession(sessionId)) throw notFound(`unknown session ${sessionId}`);
+  }
+
+  private requireLeg(sessionId: string, role: Role, leg: PeerLeg): RoomHandle {
+    this.requireSession(sessionId);
+    const handle = this.registry.getLeg(sessionId, role, leg);
+    if (!handle) throw notFound(`${role} has no ${leg} leg in session ${sessionId}`);
+    return handle;
+  }
+
+  private async createRoom(sessionId: string, record: boolean): Promise<Result<'create-room'>> {
+    const gateway = this.gateway();
+    const recDir = rawRecordingDir(this.deps.recordingsDir, sessionId);
+    if (record) await mkdir(recDir, { recursive: true });
+    // Always asked of Janus (idempotent there too): after a Janus restart the registry may
+    // know a room Janus has forgotten.
+    await gateway.createRoom({ room: sessionId, record, recDir, publishers: 2 });
+    this.registry.addSession(sessionId, record);
+    return { sessionId };
+  }
+
+  private async publish(command: Extract<NodeCommand, { type: 'publish' }>): Promise<Result<'publish'>> {
+    this.requireSession(command.sessionId);
+    const gateway = this.gateway();
+    const previous = this.registry.getLeg(command.sessionId, command.participant, 'publisher');
+    // A republish (page reload) replaces the old publisher: Janus refuses a second feed with the same id.
+    if (previous) {
+      this.registry.clearLeg(command.sessionId, command.participant, 'publisher', previous);
+      await previous.close();
+    }
+    const handle = await gateway.attach();
+    this.watch(handle, command.sessionId, command.participant, 'publisher');
+    try {
+      const answer = await handle.publish({
+        room: command.sessionId,
+        feedId: command.participant,
+        display: command.display,
+        audio: command.audio,
+        video: command.video,
+        offerSdp: stripUdpCandidates(command.sdp).sdp,
+      });
+      this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
+      return { sdp: stripUdpCandidates(answer).sdp };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  private async subscribe(sessionId: string, participant: Role, feed: Role): Promise<Result<'subscribe'>> {
+    this.requireSession(sessionId);
+    const gateway = this.gateway();
+    const previous = this.registry.getLeg(sessionId, participant, 'subscriber');
+    if (previous) {
+      this.registry.clearLeg(sessionId, participant, 'subscriber', previous);
+      await previous.close();
+    }
+    const handle = await gateway.attach();
+    this.watch(handle, sessionId, participant, 'subscriber');
+    try {
+      const offer = await handle.subscribe({ room: sessionId, feedId: feed });
+      this.registry.setLeg(sessionId, participant, 'subscriber', handle);
+      return { sdp: stripUdpCandidates(offer).sdp };
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  private async trickle(command: Extract<NodeCommand, { type: 'trickle' }>): Promise<Result<'trickle'>> {
+    const handle = this.requireLeg(command.sessionId, command.participant, command.leg);
+    const candidate = command.candidate;
+    // null and "" both mean "gathering completed"; Janus must hear it or ICE can stall.
+    if (candidate === null || candidate.candidate.trim() === '') {
+      await handle.trickle(null);
+    } else if (shouldForwardCandidate(candidate.candidate)) {
+      await handle.trickle(candidate);
+    }
+    return {};
+  }
+
+  private async leave(sessionId: string, participant: Role): Promise<Result<'leave'>> {
+    this.requireSession(sessionId);
+    const legs = this.registry.removeParticipant(sessionId, participant);
+    if (!legs) throw notFound(`${participant} is not in session ${sessionId}`);
+    await Promise.all([legs.publisher?.close(), legs.subscriber?.close()]);
+    if (legs.publisher && this.registry.isRecorded(sessionId)) this.scheduleRecording(sessionId, participant);
+    return {};
+  }
+
+  private async destroyRoom(sessionId: string): Promise<Result<'destroy-room'>> {
+    const recorded = this.registry.isRecorded(sessionId);
+    const participants = this.registry.removeSession(sessionId);
+    const published: Role[] = [];
+    if (participants) {
+      await Promise.all(
+        [...participants.entries()].map(async ([role, legs]) => {
+          if (legs.publisher) published.push(role);
+          await Promise.all([legs.publisher?.close(), legs.subscriber?.close()]);
+        }),
+      );
+    }
+    const { existed } = await this.gateway().destroyRoom(sessionId);
+    if (!participants && !existed) throw notFound(`unknown session ${sessionId}`);
+    if (recorded) for (const role of published) this.scheduleRecording(sessionId, role);
+    return { sessionId };
+  }
+
+  private scheduleRecording(sessionId: string, role: Role): void {
+    const job = this.deps
+      .processRecording(sessionId, role)
+      .then((recording) => {
+        this.deps.log.info({ sessionId, role, durationMs: recording.durationMs, bytes: recording.bytes }, 'recording ready');
+        this.deps.reportEvent({ type: 'recording-ready', sessionId, participant: role, ...recording });
+      })
+      .catch((err: unknown) => {
+        const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+        this.deps.log.warn({ sessionId, role, err: message }, 'recording failed');
+        this.deps.reportEvent({ type: 'recording-failed', sessionId, participant: role, message });
+      })
+      .finally(() => this.pendingRecordings.delete(job));
+    this.pendingRecordings.add(job);
+  }
+
+  /** Forwards the Janus events that matter for one handle to the control plane. */
+  private watch(handle: RoomHandle, sessionId: string, participant: Role, leg: PeerLeg): void {
+    handle.onEvent((event: HandleEvent) => {
+      const base = { type: 'media' as const, sessionId, participant, leg };
+      switch (event.type) {
+        case 'webrtcup':
+          return this.deps.reportEvent({ ...base, event: 'webrtcup' });
+        case 'media':
+          return this.deps.reportEvent({ ...base, event: 'media', detail: `${event.media} receiving=${event.receiving}` });
+        case 'slowlink':
+          return this.deps.reportEvent({
+            ...base,
+            event: 'slowlink',
+            detail: `${event.uplink ? 'uplink' : 'downlink'} ${event.media} lost=${event.lost}`,
+          });
+        case 'hangup':
+          return this.deps.reportEvent({ ...base, event: 'hangup', detail: event.reason.slice(0, 256) });
+        case 'detached':
+          // Janus dropped the handle on its own (e.g. session timeout): forget it.
+          this.registry.clearLeg(sessionId, participant, leg, handle);
+          return;
+        default:
+          return assertNever(event);
+      }
+    });
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
+}
