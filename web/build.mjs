@@ -1,0 +1,57 @@
+// Bundles the page into web/dist (served by the Worker as static assets).
+import { build } from 'esbuild';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const dist = join(root, 'dist');
+
+/**
+ * `import { z } from 'zod'` (as the protocol package writes it) makes esbuild keep the whole `z`
+ * namespace, including ~260 kB of error-message locales the page never uses. This plugin serves
+ * `zod` as the same classic API with `locales` (and `core.locales`) shadowed (a local export beats `export *`), so the
+ * locale modules drop out. Behaviour is otherwise the zod the protocol package was written for.
+ */
+const zodWithoutLocales = {
+  name: 'zod-without-locales',
+  setup(b) {
+    const require = createRequire(join(root, 'package.json'));
+    const zodDir = dirname(require.resolve('zod'));
+    const external = join(zodDir, 'v4/classic/external.js');
+    const core = join(zodDir, 'v4/core/index.js');
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', namespace: 'zod-lite' }));
+    b.onResolve({ filter: /^zod-lite-(inner|core)$/ }, (a) => ({ path: a.path.slice(9), namespace: 'zod-lite' }));
+    b.onLoad({ filter: /^zod$/, namespace: 'zod-lite' }, () => ({
+      contents: `import * as z from 'zod-lite-inner'; export * from 'zod-lite-inner'; export { z, z as default };`,
+      resolveDir: root,
+    }));
+    b.onLoad({ filter: /^inner$/, namespace: 'zod-lite' }, () => ({
+      contents: `export * from ${JSON.stringify(external)}; export * as core from 'zod-lite-core'; export const locales = {};`,
+      resolveDir: root,
+    }));
+    b.onLoad({ filter: /^core$/, namespace: 'zod-lite' }, () => ({
+      contents: `export * from ${JSON.stringify(core)}; export const locales = {};`,
+      resolveDir: root,
+    }));
+  },
+};
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+await build({
+  entryPoints: [join(root, 'src/main.ts')],
+  outfile: join(dist, 'app.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome100', 'firefox100', 'safari15'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [zodWithoutLocales],
+});
+await cp(join(root, 'public'), dist, { recursive: true });
+console.log(`web: built ${dist}`);

@@ -1,0 +1,42 @@
+import type { ClientMessage, ServerMessage } from '@vident/protocol';
+import { parseServerFrame } from './server-frame.ts';
+import { sessionSocketProtocols, sessionSocketUrl } from './join-link.ts';
+
+export interface SignalingHandlers {
+  onOpen(): void;
+  onMessage(message: ServerMessage): void;
+  onClose(code: number): void;
+}
+
+/** One WebSocket to the session's Durable Object: typed sends, validated receives. */
+export class SignalingSocket {
+  private readonly ws: WebSocket;
+
+  constructor(origin: string, sessionId: string, token: string, handlers: SignalingHandlers) {
+    this.ws = new WebSocket(sessionSocketUrl(origin, sessionId), sessionSocketProtocols(token));
+    this.ws.addEventListener('open', () => handlers.onOpen());
+    this.ws.addEventListener('close', (e) => handlers.onClose(e.code));
+    this.ws.addEventListener('message', (e) => {
+      const result = parseServerFrame(e.data);
+      if (result.ok) handlers.onMessage(result.message);
+      else console.warn(`vident: ignored server frame (${result.reason}: ${result.detail})`);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends when open; a message while closed is dropped (state is re-sent after reconnect). */
+  send(message: ClientMessage): boolean {
+    if (!this.isOpen) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  close(): void {
+    if (this.ws.readyState === WebSocket.CONNECTING || this.ws.readyState === WebSocket.OPEN) {
+      this.ws.close(1000, 'client closing');
+    }
+  }
+}

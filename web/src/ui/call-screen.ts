@@ -1,0 +1,172 @@
+import { ReasonCode, type ClientMessage, type Decision, type Locale } from '@vident/protocol';
+import type { CallView } from '../call-controller.ts';
+import { elapsedSince, formatDuration } from '../call-timer.ts';
+import { checkDecisionDraft } from '../decision-draft.ts';
+import { endReasonKey, translate, waitingKey } from '../i18n.ts';
+import { byTestId, showScreen } from './dom.ts';
+
+export interface CallScreenActions {
+  toggleMic(): void;
+  toggleCam(): void;
+  hangUp(): void;
+  decide(message: Extract<ClientMessage, { type: 'decide' }>): void;
+}
+
+/** Renders CallView snapshots into the call and end screens. Owns no call logic. */
+export class CallScreen {
+  private readonly status = byTestId('connection-status');
+  private readonly timer = byTestId('call-timer');
+  private readonly remoteVideo = byTestId<HTMLVideoElement>('remote-video');
+  private readonly localVideo = byTestId<HTMLVideoElement>('local-video');
+  private readonly waiting = byTestId('waiting');
+  private readonly mic = byTestId<HTMLButtonElement>('mic-toggle');
+  private readonly cam = byTestId<HTMLButtonElement>('cam-toggle');
+  private readonly hangUp = byTestId<HTMLButtonElement>('hang-up');
+  private readonly remoteMic = byTestId('remote-mic-state');
+  private readonly remoteCam = byTestId('remote-cam-state');
+  private readonly recording = byTestId('recording-badge');
+  private readonly decision = new DecisionPanel();
+  private last: CallView | null = null;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private locale: () => Locale,
+    actions: CallScreenActions,
+  ) {
+    this.mic.addEventListener('click', () => actions.toggleMic());
+    this.cam.addEventListener('click', () => actions.toggleCam());
+    this.hangUp.addEventListener('click', () => actions.hangUp());
+    this.decision.onSubmit((message) => actions.decide(message));
+  }
+
+  /** Shows the call screen with the local preview. */
+  open(localStream: MediaStream): void {
+    this.localVideo.srcObject = localStream;
+    showScreen('screen-call');
+    this.ticker = setInterval(() => this.renderTimer(), 500);
+  }
+
+  render(view: CallView): void {
+    const t = (key: Parameters<typeof translate>[1]) => translate(this.locale(), key);
+    this.last = view;
+    if (view.ended) {
+      this.renderEnd(view.ended);
+      return;
+    }
+    this.status.dataset.state = view.status;
+    this.status.querySelector('.status-text')!.textContent = t(`status.${view.status}`);
+    this.recording.hidden = !view.record;
+
+    if (this.remoteVideo.srcObject !== view.remoteStream) this.remoteVideo.srcObject = view.remoteStream;
+    this.waiting.hidden = view.peerPresent && view.remoteStream !== null;
+    // Once the other party is in, what remains is media setup: say so instead of "waiting for...".
+    this.waiting.querySelector('.waiting-text')!.textContent = view.peerPresent
+      ? t('call.mediaStarting')
+      : t(waitingKey(view.role));
+    this.stage().querySelector('.remote-name')!.textContent = t(
+      view.role === 'customer' ? 'call.remote.agent' : 'call.remote.customer',
+    );
+
+    setToggle(this.mic, view.localMedia.audio, t('call.mic'), t(view.localMedia.audio ? 'call.mic.on' : 'call.mic.off'));
+    setToggle(this.cam, view.localMedia.video, t('call.cam'), t(view.localMedia.video ? 'call.cam.on' : 'call.cam.off'));
+    this.hangUp.setAttribute('aria-label', t('call.hangup'));
+    this.hangUp.title = t('call.hangup');
+    setFlag(this.remoteMic, view.peerMedia.audio, t(view.peerMedia.audio ? 'call.remoteMic.on' : 'call.remoteMic.off'));
+    setFlag(this.remoteCam, view.peerMedia.video, t(view.peerMedia.video ? 'call.remoteCam.on' : 'call.remoteCam.off'));
+    this.timer.setAttribute('aria-label', t('call.timer'));
+    // Only the agent decides, and only once the call runs (the server refuses anything earlier).
+    this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending);
+    this.renderTimer();
+  }
+
+  private renderTimer(): void {
+    const view = this.last;
+    if (view === null || view.ended) return;
+    this.timer.textContent = formatDuration(elapsedSince(view.startedAt, Date.now()));
+    this.timer.dataset.running = String(view.startedAt !== null);
+  }
+
+  private renderEnd(ended: NonNullable<CallView['ended']>): void {
+    clearInterval(this.ticker);
+    this.remoteVideo.srcObject = null;
+    this.localVideo.srcObject = null;
+    const reason = byTestId('end-reason');
+    reason.dataset.reason = ended.reason;
+    reason.textContent = translate(this.locale(), endReasonKey(ended.reason));
+    byTestId('end-duration').textContent = formatDuration(ended.durationMs);
+    this.status.dataset.state = 'ended';
+    showScreen('screen-end');
+  }
+
+  private stage(): HTMLElement {
+    return this.remoteVideo.parentElement!;
+  }
+}
+
+/** A toggle keeps one name (aria-pressed carries on/off, as screen readers expect); the tooltip says the action. */
+function setToggle(button: HTMLButtonElement, on: boolean, name: string, action: string): void {
+  button.setAttribute('aria-pressed', String(on));
+  button.setAttribute('aria-label', name);
+  button.title = action;
+}
+
+function setFlag(el: HTMLElement, on: boolean, label: string): void {
+  el.dataset.state = on ? 'on' : 'off';
+  el.setAttribute('aria-label', label);
+  el.title = label;
+}
+
+/** The agent's approve/reject control: reason checkboxes, a note, one submit. */
+class DecisionPanel {
+  private readonly form = byTestId<HTMLFormElement>('decision-panel');
+  private readonly approve = byTestId<HTMLButtonElement>('decide-approve');
+  private readonly reject = byTestId<HTMLButtonElement>('decide-reject');
+  private readonly note = byTestId<HTMLTextAreaElement>('decision-note');
+  private readonly submit = byTestId<HTMLButtonElement>('decide-submit');
+  private readonly hint = byTestId('decision-hint');
+  private readonly reasons = ReasonCode.options.map((code) => ({ code, box: byTestId<HTMLInputElement>(`reason-${code}`) }));
+  private choice: Decision | null = null;
+  private pending = false;
+
+  constructor() {
+    this.approve.addEventListener('click', () => this.choose('approved'));
+    this.reject.addEventListener('click', () => this.choose('rejected'));
+    for (const { box } of this.reasons) box.addEventListener('change', () => this.refresh());
+    this.note.addEventListener('input', () => this.refresh());
+  }
+
+  onSubmit(send: (message: Extract<ClientMessage, { type: 'decide' }>) => void): void {
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const check = checkDecisionDraft(this.draft());
+      if (check.ok && !this.pending) send(check.message);
+    });
+  }
+
+  render(visible: boolean, pending: boolean): void {
+    this.form.hidden = !visible;
+    this.pending = pending;
+    this.refresh();
+  }
+
+  private choose(decision: Decision): void {
+    this.choice = decision;
+    this.refresh();
+  }
+
+  private draft() {
+    return {
+      decision: this.choice,
+      reasonCodes: this.reasons.filter((r) => r.box.checked).map((r) => r.code),
+      note: this.note.value,
+    };
+  }
+
+  private refresh(): void {
+    this.approve.setAttribute('aria-pressed', String(this.choice === 'approved'));
+    this.reject.setAttribute('aria-pressed', String(this.choice === 'rejected'));
+    const check = checkDecisionDraft(this.draft());
+    this.hint.hidden = check.ok || check.problem !== 'needs_reason';
+    this.submit.disabled = !check.ok || this.pending;
+  }
+}

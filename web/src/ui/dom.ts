@@ -1,0 +1,45 @@
+import type { Locale } from '@vident/protocol';
+import { translate, type MessageKey } from '../i18n.ts';
+
+/** The element with this data-testid; the page's markup is static, so absence is a build bug. */
+export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document): T {
+  const el = root.querySelector<T>(`[data-testid="${id}"]`);
+  if (el === null) throw new Error(`missing element data-testid=${id}`);
+  return el;
+}
+
+/** Fills `data-i18n` text and `data-i18n-label` aria-labels for the locale. */
+export function applyStaticText(locale: Locale): void {
+  document.documentElement.lang = locale;
+  document.title = translate(locale, 'app.title');
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    el.textContent = translate(locale, el.dataset.i18n as MessageKey);
+  }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    el.setAttribute('aria-label', translate(locale, el.dataset.i18nLabel as MessageKey));
+  }
+}
+
+/** Shows exactly one `.screen` section. */
+export function showScreen(id: 'screen-demo' | 'screen-join' | 'screen-invalid' | 'screen-call' | 'screen-end'): void {
+  for (const el of document.querySelectorAll<HTMLElement>('.screen')) el.hidden = el.id !== id;
+}
+
+/** The non-blocking error banner. */
+export class ErrorBanner {
+  private readonly root = byTestId('error-banner');
+  private readonly text = this.root.querySelector<HTMLElement>('.banner-text')!;
+
+  constructor() {
+    this.root.querySelector('button')?.addEventListener('click', () => this.hide());
+  }
+
+  show(message: string): void {
+    this.text.textContent = message;
+    this.root.hidden = false;
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+  }
+}
