@@ -1,0 +1,46 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Flags that make Debian's Chromium do WebRTC headless with fake media and no outside traffic. */
+export const CHROMIUM_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  newParticipant(): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * One Chromium (Playwright gives it a fresh temporary profile); each participant gets its own
+ * context (own storage, own fake media).
+ */
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+  return {
+    browser,
+    async newParticipant() {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(String(error)));
+      return { context, page, consoleErrors };
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}

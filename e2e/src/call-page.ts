@@ -1,0 +1,53 @@
+import type { Page } from 'playwright-core';
+
+/** The shape of `window.vident.stats()` in web/src/call-stats.ts (kept structural on purpose). */
+interface Candidate {
+  protocol: 'tcp' | 'udp' | null;
+  candidateType: string | null;
+  tcpType: string | null;
+  address: string | null;
+  port: number | null;
+}
+interface LegStats {
+  selectedPair: { local: Candidate; remote: Candidate; state: string | null } | null;
+  inboundVideo: { framesDecoded: number; frameWidth: number | null; frameHeight: number | null } | null;
+  inboundAudio: { totalSamplesReceived: number; audioLevel: number | null } | null;
+  outbound: { bytesSent: number; audioBytesSent: number; videoBytesSent: number };
+}
+export interface CallStats {
+  publisher: LegStats | null;
+  subscriber: LegStats | null;
+}
+
+export function callStats(page: Page): Promise<CallStats> {
+  return page.evaluate(() => (window as unknown as { vident: { stats(): Promise<CallStats> } }).vident.stats());
+}
+
+/** Video frames this page has decoded from the other party. */
+export async function framesDecoded(page: Page): Promise<number> {
+  return (await callStats(page)).subscriber?.inboundVideo?.framesDecoded ?? 0;
+}
+
+/** The selected ICE candidate pair of each of the page's peer connections. */
+export async function selectedPairs(page: Page): Promise<{ local: Candidate; remote: Candidate }[]> {
+  const stats = await callStats(page);
+  return [stats.publisher, stats.subscriber].map((leg, i) => {
+    if (!leg?.selectedPair) throw new Error(`${i === 0 ? 'publisher' : 'subscriber'} has no selected candidate pair`);
+    return leg.selectedPair;
+  });
+}
+
+/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}

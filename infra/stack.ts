@@ -1,0 +1,221 @@
+/*
+ * The whole vident stack on one machine: Janus in its own network namespace (Janus ignores
+ * loopback), the media-node sidecar, and the control plane in wrangler dev (workerd) serving the web
+ * app. `npm start` and the e2e tests both start it through here, so they run the same thing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createBankClient, type BankClient } from '@vident/protocol';
+import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from './janus-host.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
+
+export interface StackOptions {
+  /** Folder for secrets, logs, DO state and recordings (created if missing). */
+  stateDir: string;
+  /** Control plane port on 127.0.0.1 (0 = any free port). */
+  port?: number;
+  /** Sidecar port on 127.0.0.1 (0 = any free port). */
+  sidecarPort?: number;
+  /** Enable the unauthenticated demo endpoints (local only). */
+  demo?: boolean;
+  /** Drop all UDP inside Janus's namespace (default true: media must work over TCP alone). */
+  dropUdp?: boolean;
+  nodeCapacity?: number;
+}
+
+export interface StackSecrets {
+  bankKeyId: string;
+  bankSecret: string;
+  tokenSecret: string;
+  nodeSecret: string;
+  janusApiSecret: string;
+  janusAdminSecret: string;
+  janusAdminKey: string;
+}
+
+export interface Stack {
+  baseUrl: string;
+  sidecarUrl: string;
+  nodeId: string;
+  recordingsDir: string;
+  logDir: string;
+  janus: JanusHost;
+  bank: BankClient;
+  secrets: StackSecrets;
+  stop(): Promise<void>;
+}
+
+const secret = () => randomBytes(32).toString('base64url');
+
+/** Secrets persist in the state folder so a restarted stack still accepts its earlier links. */
+function loadSecrets(stateDir: string): StackSecrets {
+  const file = join(stateDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
+  const fresh: StackSecrets = {
+    bankKeyId: 'local-bank',
+    bankSecret: secret(),
+    tokenSecret: secret(),
+    nodeSecret: secret(),
+    janusApiSecret: secret(),
+    janusAdminSecret: secret(),
+    janusAdminKey: secret(),
+  };
+  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+  return fresh;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Starts a child in its own process group, output appended to a log file. */
+function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logDir: string): ChildProcess {
+  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  const child = spawn(command, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+/** Ends a process group we started: SIGTERM, then SIGKILL if it lingers. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timeout = sleep(5000).then(() => 'timeout' as const);
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess, logFile?: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) break;
+    if (await check().catch(() => false)) return;
+    await sleep(200);
+  }
+  const tail = logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
+  throw new Error(`${what} did not come up${child?.exitCode != null ? ` (exited ${child.exitCode})` : ''}\n${tail}`);
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const stateDir = resolve(options.stateDir);
+  const logDir = join(stateDir, 'logs');
+  const recordingsDir = join(stateDir, 'recordings');
+  for (const dir of [stateDir, logDir, recordingsDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secrets = loadSecrets(stateDir);
+  const port = options.port || (await freePort());
+  const sidecarPort = options.sidecarPort || (await freePort());
+  const inspectorPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sidecarUrl = `http://127.0.0.1:${sidecarPort}`;
+  const nodeId = 'local-1';
+  const children: ChildProcess[] = [];
+  let janus: JanusHost | undefined;
+
+  const stop = async () => {
+    await Promise.all(children.reverse().map(stopProcess));
+    await janus?.stop();
+  };
+
+  try {
+    await cleanupStaleJanusHosts();
+    janus = await startJanusHost({
+      recordingsDir,
+      apiSecret: secrets.janusApiSecret,
+      adminSecret: secrets.janusAdminSecret,
+      adminKey: secrets.janusAdminKey,
+      dropUdp: options.dropUdp ?? true,
+      logDir,
+    });
+
+    // Worker secrets go through an env file (mode 0600), never the command line.
+    const envFile = join(stateDir, 'worker.env');
+    const workerEnv = {
+      BANK_API_KEYS: JSON.stringify({ [secrets.bankKeyId]: secrets.bankSecret }),
+      TOKEN_SECRET: secrets.tokenSecret,
+      NODE_SECRET: secrets.nodeSecret,
+      DEMO_MODE: options.demo ? 'true' : 'false',
+      PUBLIC_BASE_URL: baseUrl,
+    };
+    // Single quotes: dotenv takes the value literally (the JSON's double quotes survive).
+    writeFileSync(envFile, Object.entries(workerEnv).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+
+    const offline = {
+      WRANGLER_SEND_METRICS: 'false',
+      WRANGLER_HIDE_BANNER: 'true',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_ERROR_REPORTS: 'false',
+      WRANGLER_LOG_PATH: join(logDir, 'wrangler-debug'),
+    };
+    const worker = startProcess(
+      'control-plane',
+      bin('wrangler'),
+      ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort),
+        '--persist-to', join(stateDir, 'wrangler'), '--env-file', envFile, '--show-interactive-dev-session=false',
+        '--log-level', 'warn'],
+      { ...process.env, ...offline, CI: 'true' },
+      logDir,
+    );
+    children.push(worker);
+    await waitFor('control plane', async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, worker, join(logDir, 'control-plane.log'));
+
+    const sidecar = startProcess(
+      'media-node',
+      bin('tsx'),
+      ['media-node/src/main.ts'],
+      {
+        ...process.env,
+        CONTROL_PLANE_URL: baseUrl,
+        NODE_ID: nodeId,
+        NODE_SECRET: secrets.nodeSecret,
+        NODE_PUBLIC_URL: sidecarUrl,
+        SIDECAR_HOST: '127.0.0.1',
+        SIDECAR_PORT: String(sidecarPort),
+        NODE_CAPACITY: String(options.nodeCapacity ?? 20),
+        JANUS_WS_URL: janus.wsUrl,
+        JANUS_API_SECRET: secrets.janusApiSecret,
+        JANUS_ADMIN_KEY: secrets.janusAdminKey,
+        RECORDINGS_DIR: recordingsDir,
+        HEARTBEAT_INTERVAL_MS: '2000',
+      },
+      logDir,
+    );
+    children.push(sidecar);
+
+    const bank = createBankClient({ baseUrl, keyId: secrets.bankKeyId, secret: secrets.bankSecret });
+    await waitFor(
+      'media node registration',
+      async () => (await bank.status()).nodes.some((n) => n.nodeId === nodeId && n.live && n.janusUp),
+      30_000,
+      sidecar,
+      join(logDir, 'media-node.log'),
+    );
+    return { baseUrl, sidecarUrl, nodeId, recordingsDir, logDir, janus, bank, secrets, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

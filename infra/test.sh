@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm test: install what is missing (apt + npm), type-check every workspace, then run every suite:
+# protocol, web, control plane (inside workerd), media node (against a real Janus), e2e (the whole
+# stack with headless Chromium). Every suite runs even if an earlier one failed; the exit code says
+# whether all passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash infra/install.sh test || exit 1
+
+export WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_ERROR_REPORTS=false
+
+failed=()
+run() {
+  local name=$1; shift
+  echo
+  echo "=== $name"
+  local started=$SECONDS
+  if "$@"; then echo "=== $name: ok ($((SECONDS - started)) s)"; else failed+=("$name"); echo "=== $name: FAILED"; fi
+}
+
+for ws in protocol web control-plane media-node; do
+  run "typecheck $ws" npx --no-install tsc -p "$ws" --noEmit
+done
+run "typecheck e2e+infra" npx --no-install tsc -p e2e --noEmit
+run "protocol tests" npm test --silent -w protocol
+run "web tests" npm test --silent -w web
+run "control-plane tests (workerd)" npm test --silent -w control-plane
+run "media-node tests (real Janus)" npm test --silent -w media-node
+run "e2e tests (whole stack, Chromium)" npm test --silent -w e2e
+
+echo
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "All suites passed."
