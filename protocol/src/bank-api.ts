@@ -121,6 +121,8 @@ export const PublicConfig = z.object({
   locales: z.array(Locale),
   maxSessionMinutes: z.number().int().positive(),
   iceTransportPolicy: z.enum(['all', 'relay']),
+  /** The bank's RSA public key (SPKI PEM) that seals evidence, e.g. the agent's captures; null if unset. */
+  evidencePublicKey: z.string().nullable(),
 });
 export type PublicConfig = z.infer<typeof PublicConfig>;
 

@@ -21,6 +21,11 @@ export const ErrorCode = z.enum([
   'no_media_node',
   'media_node_error',
   'payload_too_large',
+  'checksum_mismatch',
+  'consent_required',
+  'evidence_not_ready',
+  'evidence_deleted',
+  'not_configured',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -7,3 +7,5 @@ export * from './signing.ts';
 export * from './bank-client.ts';
 export * from './audit.ts';
 export * from './webhooks.ts';
+export * from './evidence-crypto.ts';
+export * from './evidence.ts';

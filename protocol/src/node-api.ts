@@ -23,7 +23,11 @@ export const NodeRegistration = z.strictObject({
 });
 export type NodeRegistration = z.infer<typeof NodeRegistration>;
 
-export const NodeRegistrationAccepted = z.object({ heartbeatIntervalMs: z.number().int().positive() });
+export const NodeRegistrationAccepted = z.object({
+  heartbeatIntervalMs: z.number().int().positive(),
+  /** The bank's RSA public key (SPKI PEM) every artifact is sealed with; null if none is configured. */
+  evidencePublicKey: z.string().nullable(),
+});
 export type NodeRegistrationAccepted = z.infer<typeof NodeRegistrationAccepted>;
 
 export const NodeHeartbeat = z.strictObject({
@@ -31,6 +35,8 @@ export const NodeHeartbeat = z.strictObject({
   publishers: z.number().int().nonnegative(),
   subscribers: z.number().int().nonnegative(),
   janusUp: z.boolean(),
+  /** Artifacts in the node's outbox not yet stored by the control plane. */
+  uploadsPending: z.number().int().nonnegative().default(0),
 });
 export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
 
@@ -42,6 +48,8 @@ export const NodeCommand = z.discriminatedUnion('type', [
     type: z.literal('publish'),
     sessionId: SessionId,
     participant: Role,
+    /** Recording segment of this participant: 1 for the first publish, +1 for each republish. */
+    segment: z.number().int().positive().max(1000),
     display: z.string().max(100),
     sdp: Sdp,
     audio: z.boolean(),

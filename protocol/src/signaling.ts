@@ -40,6 +40,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('trickle'), leg: PeerLeg, candidate: IceCandidate }),
   z.strictObject({ type: z.literal('media-state'), audio: z.boolean(), video: z.boolean() }),
   z.strictObject({ type: z.literal('hang-up') }),
+  /**
+   * The customer's answer to the recording consent (text version RECORDING_CONSENT_VERSION). A
+   * recorded session refuses the customer's publish until it was accepted; declining cancels it.
+   */
+  z.strictObject({ type: z.literal('consent'), version: z.string().min(1).max(64), accepted: z.boolean() }),
   /** The agent's verdict; ends the session `decided`. A customer sending it gets `forbidden`. */
   z
     .strictObject({
@@ -76,6 +81,8 @@ export const SessionSummary = z.object({
   record: z.boolean(),
   startedAt: Timestamp.nullable(),
   expiresAt: Timestamp,
+  /** Recording consent: not needed (record=false), still to be given by the customer, or given. */
+  consent: z.enum(['not_required', 'pending', 'given']),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { AuditEntry, canonicalJson, verifyAuditChain } from './audit.ts';
+import { Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
+import { fromBase64, toBase64 } from './evidence-crypto.ts';
+import { toHex } from './signing.ts';
+
+/*
+ * The evidence of a verification: its artifacts (one recording segment per participant and
+ * publish, the agent's stills) stored encrypted in object storage, and a manifest signed by the
+ * control plane (Ed25519) that lists them with their SHA-256, the decision and the audit chain head.
+ *
+ * Data flow:
+ *   media node:  .mjr -> janus-pp-rec/ffmpeg -> webm -> sealed (evidence-crypto) -> durable outbox
+ *                -> POST /v1/nodes/:nodeId/uploads            (UploadStart, idempotent by artifactId)
+ *                -> PUT  /v1/nodes/:nodeId/uploads/:artifactId/parts/:n   (raw bytes, signed)
+ *                -> POST /v1/nodes/:nodeId/uploads/:artifactId/complete   (the control plane re-reads
+ *                   the stored object and compares its SHA-256 before it answers; only then the node
+ *                   deletes its local file)
+ *   agent page:  still -> sealed in the browser -> POST /v1/sessions/:id/captures?capture=id_front
+ *   bank:        GET /v1/sessions/:id/evidence (manifest + short-lived download URLs),
+ *                DELETE /v1/sessions/:id/evidence, `vident evidence download|verify|decrypt`.
+ */
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256');
+export const ArtifactId = z.string().regex(/^[a-z0-9][a-z0-9-]{7,63}$/, 'lowercase letters, digits and dashes, 8..64');
+export type ArtifactId = z.infer<typeof ArtifactId>;
+
+export const ArtifactKind = z.enum(['recording', 'capture']);
+export type ArtifactKind = z.infer<typeof ArtifactKind>;
+
+/** The agent's stills of the customer's video. */
+export const CaptureKind = z.enum(['id_front', 'id_back', 'face']);
+export type CaptureKind = z.infer<typeof CaptureKind>;
+
+/** R2 needs every part but the last to be at least 5 MiB and all of the same size. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+export const MAX_PART_SIZE = 64 * 1024 * 1024;
+export const MAX_CAPTURE_BYTES = 12 * 1024 * 1024;
+
+/** The consent text the customer accepts; its version goes to the audit trail. */
+export const RECORDING_CONSENT_VERSION = 'recording-consent-2026-11';
+
+/** Everything known of one artifact (bank API, manifest). Sizes and hashes are of the sealed file. */
+export const ArtifactView = z.object({
+  artifactId: ArtifactId,
+  sessionId: SessionId,
+  kind: ArtifactKind,
+  /** recording: whose media; capture: always the customer (the agent captures the customer). */
+  participant: Role,
+  capture: CaptureKind.nullable(),
+  /** recording: 1 for the first publish of this participant, 2 after a republish or failover... */
+  segment: z.number().int().positive().nullable(),
+  /** File name inside an evidence pack. */
+  fileName: z.string(),
+  /** MIME type of the plaintext (video/webm, image/jpeg). */
+  contentType: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: Sha256,
+  /** sha256 hex of the bank key's SPKI that opens it. */
+  bankKeyId: Sha256,
+  /** recording: wall-clock time of its first media packet; capture: when it was taken. */
+  startedAt: Timestamp,
+  /** recording: milliseconds from the session's first recorded packet (play files in sync). */
+  offsetMs: z.number().int().nonnegative().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  nodeId: z.string().nullable(),
+  state: z.enum(['uploading', 'stored', 'deleted']),
+  storedAt: Timestamp.nullable(),
+  deletedAt: Timestamp.nullable(),
+});
+export type ArtifactView = z.infer<typeof ArtifactView>;
+
+/** The pack's file name of an artifact (stable, safe on every file system). */
+export function artifactFileName(a: { kind: ArtifactKind; participant: Role; capture: CaptureKind | null; segment: number | null; artifactId: string }): string {
+  if (a.kind === 'capture') return `capture-${a.capture}-${a.artifactId}.venc`;
+  return `recording-${a.participant}-${String(a.segment ?? 1).padStart(2, '0')}.webm.venc`;
+}
+
+/* ---------------------------------------------------------------- node -> control plane uploads */
+
+export const UploadStart = z.strictObject({
+  artifactId: ArtifactId,
+  sessionId: SessionId,
+  participant: Role,
+  segment: z.number().int().positive().max(1000),
+  contentType: z.string().min(1).max(100),
+  size: z.number().int().positive().max(64 * 1024 * 1024 * 1024),
+  sha256: Sha256,
+  bankKeyId: Sha256,
+  partSize: z.number().int().min(MIN_PART_SIZE).max(MAX_PART_SIZE),
+  startedAt: Timestamp,
+  durationMs: z.number().int().nonnegative(),
+});
+export type UploadStart = z.infer<typeof UploadStart>;
+
+export const UploadedPart = z.object({ partNumber: z.number().int().positive(), size: z.number().int().nonnegative(), sha256: Sha256 });
+export type UploadedPart = z.infer<typeof UploadedPart>;
+
+/** Answer of POST /v1/nodes/:nodeId/uploads: where to resume. `stored`: already complete, delete the local file. */
+export const UploadStatus = z.object({
+  artifactId: ArtifactId,
+  state: z.enum(['uploading', 'stored', 'deleted']),
+  partSize: z.number().int().positive(),
+  parts: z.array(UploadedPart),
+});
+export type UploadStatus = z.infer<typeof UploadStatus>;
+
+/** Header of a part upload: its SHA-256, checked by the control plane before it stores the part. */
+export const PART_SHA256_HEADER = 'x-vident-part-sha256';
+
+/** Answer of .../complete: the stored artifact, whose sha256 the control plane re-read from storage. */
+export const UploadComplete = z.object({ artifact: ArtifactView });
+export type UploadComplete = z.infer<typeof UploadComplete>;
+
+export function partCount(size: number, partSize: number): number {
+  return Math.max(1, Math.ceil(size / partSize));
+}
+
+/* ------------------------------------------------------------------------------ evidence pack */
+
+export const EVIDENCE_SIGNATURE_ALG = 'Ed25519';
+
+export const EvidenceManifest = z.object({
+  v: z.literal(1),
+  sessionId: SessionId,
+  externalRef: z.string(),
+  state: SessionState,
+  outcome: SessionOutcome.nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  endedAt: Timestamp.nullable(),
+  consent: z.object({ version: z.string(), at: Timestamp }).nullable(),
+  artifacts: z.array(ArtifactView.omit({ state: true, deletedAt: true })),
+  /** The audit trail up to `length` entries, ending at `head`; the pack ships those entries. */
+  audit: z.object({ length: z.number().int().nonnegative(), head: Sha256 }),
+  generatedAt: Timestamp,
+  /** sha256 hex of the control plane's Ed25519 public key (raw 32 bytes). */
+  signingKeyId: Sha256,
+});
+export type EvidenceManifest = z.infer<typeof EvidenceManifest>;
+
+/** manifest.json of a pack: the manifest and its detached signature over canonicalJson(manifest). */
+export const SignedManifest = z.object({
+  manifest: EvidenceManifest,
+  alg: z.literal(EVIDENCE_SIGNATURE_ALG),
+  /** base64 Ed25519 signature of canonicalJson(manifest). */
+  signature: z.string(),
+});
+export type SignedManifest = z.infer<typeof SignedManifest>;
+
+/** Answer of GET /v1/sessions/:id/evidence. URLs live `urlTtlSeconds`; fetch them unsigned. */
+export const EvidencePack = z.object({
+  signed: SignedManifest,
+  audit: z.array(AuditEntry),
+  downloads: z.array(z.object({ artifactId: ArtifactId, fileName: z.string(), url: z.string(), expiresAt: Timestamp })),
+});
+export type EvidencePack = z.infer<typeof EvidencePack>;
+
+/** Answer of GET /v1/evidence/signing-key: the public key that verifies every manifest. */
+export const EvidenceSigningKey = z.object({ alg: z.literal(EVIDENCE_SIGNATURE_ALG), keyId: Sha256, publicKey: z.string() });
+export type EvidenceSigningKey = z.infer<typeof EvidenceSigningKey>;
+
+export const ArtifactList = z.object({ artifacts: z.array(ArtifactView) });
+export type ArtifactList = z.infer<typeof ArtifactList>;
+
+const ED25519 = { name: 'Ed25519' } as const;
+
+export async function signingKeyId(rawPublicKey: Uint8Array): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', new Uint8Array(rawPublicKey)));
+}
+
+/** A fresh Ed25519 signing key: PKCS#8 base64 (the control plane's secret) and its raw public key base64. */
+export async function generateEvidenceSigningKey(): Promise<{ privateKey: string; publicKey: string }> {
+  const pair = (await crypto.subtle.generateKey(ED25519, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return {
+    privateKey: toBase64(new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))),
+    publicKey: toBase64(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey))),
+  };
+}
+
+export async function signManifest(manifest: EvidenceManifest, privateKeyPkcs8: CryptoKey): Promise<SignedManifest> {
+  const sig = await crypto.subtle.sign(ED25519, privateKeyPkcs8, new TextEncoder().encode(canonicalJson(manifest)));
+  return { manifest, alg: EVIDENCE_SIGNATURE_ALG, signature: toBase64(new Uint8Array(sig)) };
+}
+
+export type PackCheck = { ok: true } | { ok: false; problem: 'signature' | 'key' | 'audit' | 'artifact' | 'format'; message: string };
+
+/**
+ * Verifies a downloaded pack offline: the manifest's signature with the control plane's public key
+ * (raw base64), the audit entries against the manifest's head, and each artifact's SHA-256 through
+ * `readArtifact` (null when the file is missing). Never throws.
+ */
+export async function verifyEvidencePack(
+  input: { signed: unknown; audit: unknown; publicKey: string },
+  artifactSha256: (fileName: string) => Promise<string | null>,
+): Promise<PackCheck> {
+  const signed = SignedManifest.safeParse(input.signed);
+  if (!signed.success) return { ok: false, problem: 'format', message: 'manifest.json is not a signed vident manifest' };
+  const audit = z.array(AuditEntry).safeParse(input.audit);
+  if (!audit.success) return { ok: false, problem: 'format', message: 'audit.json is not a vident audit trail' };
+  const { manifest, signature } = signed.data;
+  let raw: Uint8Array<ArrayBuffer>;
+  let key: CryptoKey;
+  try {
+    raw = fromBase64(input.publicKey);
+    key = await crypto.subtle.importKey('raw', raw, ED25519, false, ['verify']);
+  } catch {
+    return { ok: false, problem: 'key', message: 'the signing public key is not an Ed25519 key' };
+  }
+  if ((await signingKeyId(raw)) !== manifest.signingKeyId) {
+    return { ok: false, problem: 'key', message: 'the manifest was signed by another key' };
+  }
+  let good = false;
+  try {
+    good = await crypto.subtle.verify(ED25519, key, fromBase64(signature), new TextEncoder().encode(canonicalJson(manifest)));
+  } catch {
+    good = false;
+  }
+  if (!good) return { ok: false, problem: 'signature', message: 'the manifest signature does not verify: the manifest was altered' };
+  const entries = audit.data.slice(0, manifest.audit.length);
+  if (entries.length !== manifest.audit.length) return { ok: false, problem: 'audit', message: 'audit.json has fewer entries than the manifest covers' };
+  const chain = await verifyAuditChain(entries, manifest.audit.head);
+  if (!chain.ok) return { ok: false, problem: 'audit', message: chain.message };
+  for (const a of manifest.artifacts) {
+    const actual = await artifactSha256(a.fileName);
+    if (actual === null) return { ok: false, problem: 'artifact', message: `${a.fileName} is missing` };
+    if (actual !== a.sha256) return { ok: false, problem: 'artifact', message: `${a.fileName} does not match its SHA-256` };
+  }
+  return { ok: true };
+}
+
