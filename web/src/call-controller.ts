@@ -1,84 +1,65 @@
-import type { ClientMessage, EndReason, ErrorCode, IceCandidate, Locale, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
-import { deriveConnectionStatus, type ConnectionStatus, type SocketPhase } from './connection-status.ts';
+import type { ClientMessage, EndReason, ErrorCode, IceCandidate, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
+import { consentMessage, consentStep } from './consent-gate.ts';
+import { initialCallView, type CallView } from './call-view.ts';
+import { LocalMedia } from './local-media.ts';
+import { deriveConnectionStatus } from './connection-status.ts';
 import { PublisherLeg, SubscriberLeg, peerConfiguration } from './peer-legs.ts';
-import { SignalingSocket } from './signaling-socket.ts';
-import { isFatalServerError, reconnectDelayMs, shouldReconnect } from './reconnect-policy.ts';
+import { isFatalServerError } from './reconnect-policy.ts';
+import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
 import { summarizeCallStats, type CallStats } from './call-stats.ts';
 import { elapsedSince } from './call-timer.ts';
 
-/** Everything the call screen renders, as one snapshot. */
-export interface CallView {
+export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
-  /** From `welcome` (the session's locale); null until then. */
-  locale: Locale | null;
-  status: ConnectionStatus;
-  peerPresent: boolean;
-  peerMedia: MediaState;
-  localMedia: MediaState;
-  record: boolean;
-  startedAt: string | null;
-  ended: { reason: EndReason; durationMs: number } | null;
-  remoteStream: MediaStream | null;
-  /** The agent's decision was sent and awaits `session-ended` (or an error). */
-  decisionPending: boolean;
-}
-
-export interface CallControllerOptions {
-  origin: string;
-  sessionId: string;
-  token: string;
-  role: Role;
-  localStream: MediaStream;
+  /** Asks the browser for camera and microphone; called only when the call is about to publish. */
+  acquireMedia(): Promise<MediaStream>;
   iceTransportPolicy: RTCIceTransportPolicy;
-  /** Token expiry (ms since epoch): an upgrade refused after this is not worth retrying. */
-  tokenExpiresAtMs: number;
   onChange(view: CallView): void;
   /** A problem to show in the non-blocking banner. */
-  onError(problem: { code: ErrorCode | 'socket'; message: string }): void;
+  onError(problem: { code: ErrorCode | 'socket' | 'media'; message: string }): void;
 }
 
 /** If the server does not confirm a hang-up with `session-ended`, end locally after this long. */
 const HANG_UP_GRACE_MS = 3000;
 
 /**
- * Runs one participant's call: the signaling socket (with reconnects), the publisher leg and the
- * subscriber leg. Every (re)connect is answered by `welcome`, after which both legs are rebuilt:
- * the media node drops a participant's handles when its socket goes away.
+ * Runs one participant's call: the signaling connection, the consent step, the local media, the
+ * publisher leg and the subscriber leg. Every (re)connect is answered by `welcome`, after which
+ * both legs are rebuilt: the media node drops a participant's handles when its socket goes away.
  */
 export class CallController {
-  private socket: SignalingSocket | null = null;
-  private socketPhase: SocketPhase = 'idle';
-  private joined = false;
+  private readonly connection: SessionConnection;
   private fatal = false;
-  private attempts = 0;
-  private socketOpened = false;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private hangUpTimer: ReturnType<typeof setTimeout> | undefined;
   private publisher: PublisherLeg | null = null;
   private subscriber: SubscriberLeg | null = null;
   /** Server messages are handled one at a time: SDP steps are async and must not interleave. */
   private chain: Promise<void> = Promise.resolve();
   private readonly view: CallView;
+  private readonly media: LocalMedia;
+  /** The customer clicked accept on this page (survives reconnects, see consentStep). */
+  private consentAccepted = false;
+  private declining = false;
 
   constructor(private readonly opts: CallControllerOptions) {
-    this.view = {
-      role: opts.role,
-      locale: null,
-      status: 'connecting',
-      peerPresent: false,
-      peerMedia: { audio: true, video: true },
-      localMedia: { audio: true, video: true },
-      record: false,
-      startedAt: null,
-      ended: null,
-      remoteStream: null,
-      decisionPending: false,
-    };
+    this.view = initialCallView(opts.role);
+    this.media = new LocalMedia(opts.acquireMedia);
+    this.connection = new SessionConnection(opts, {
+      onMessage: (message) => this.enqueue(() => this.handle(message)),
+      onPhase: () => this.emit(),
+      onGiveUp: (code) => {
+        this.fatal = true;
+        this.closeLegs();
+        this.report('socket', `connection closed (${code})`);
+        this.emit();
+      },
+      isOver: () => this.view.ended !== null || this.fatal,
+    });
   }
 
   /** Opens the socket; the rest follows from server messages. */
   start(): void {
-    this.connect();
+    this.connection.start();
   }
 
   snapshot(): CallView {
@@ -88,17 +69,16 @@ export class CallController {
   /** Mic/camera switches: disable the track (keeps the sender negotiated) and tell the other side. */
   setLocalMedia(next: Partial<MediaState>): void {
     const media = { ...this.view.localMedia, ...next };
-    for (const t of this.opts.localStream.getAudioTracks()) t.enabled = media.audio;
-    for (const t of this.opts.localStream.getVideoTracks()) t.enabled = media.video;
+    this.media.setEnabled(media);
     this.view.localMedia = media;
-    this.socket?.send({ type: 'media-state', audio: media.audio, video: media.video });
+    this.connection.send({ type: 'media-state', audio: media.audio, video: media.video });
     this.emit();
   }
 
   /** Asks the server to end the session for both parties. */
   hangUp(): void {
     if (this.view.ended) return;
-    const sent = this.socket?.send({ type: 'hang-up' }) ?? false;
+    const sent = this.connection.send({ type: 'hang-up' });
     // Without a confirming `session-ended` (socket down, server gone) the user must still get out.
     this.hangUpTimer = setTimeout(() => this.finish(`cancelled_by_${this.opts.role}`, null), sent ? HANG_UP_GRACE_MS : 0);
   }
@@ -106,9 +86,38 @@ export class CallController {
   /** The agent's verdict; the server ends the session `decided` and both sides get `session-ended`. */
   decide(message: Extract<ClientMessage, { type: 'decide' }>): void {
     if (this.view.ended || this.opts.role !== 'agent' || this.view.decisionPending) return;
-    this.view.decisionPending = this.socket?.send(message) ?? false;
+    this.view.decisionPending = this.connection.send(message);
     if (!this.view.decisionPending) this.report('socket', 'not connected');
     this.emit();
+  }
+
+  /** The customer accepts the recording consent: tell the server, then start camera and publish. */
+  acceptConsent(): void {
+    if (!this.view.consentPrompt || this.view.ended || this.declining) return;
+    // The server handles frames in order, so the publish that follows finds the consent stored.
+    if (!this.connection.send(consentMessage(true))) {
+      this.report('socket', 'not connected');
+      return;
+    }
+    this.consentAccepted = true;
+    this.view.consentPrompt = false;
+    this.emit();
+    this.publishWhenMediaReady();
+  }
+
+  /** The customer declines: the server cancels the session and answers `session-ended`. */
+  declineConsent(): void {
+    if (!this.view.consentPrompt || this.view.ended || this.declining) return;
+    this.declining = true;
+    const sent = this.connection.send(consentMessage(false));
+    // As with a hang-up: without the server's confirmation the customer must still get out.
+    this.hangUpTimer = setTimeout(() => this.finish('cancelled_by_customer', null), sent ? HANG_UP_GRACE_MS : 0);
+  }
+
+  /** After the browser refused camera or microphone: ask again (the join button offers it). */
+  retryMedia(): void {
+    if (this.view.media !== 'failed' || this.view.ended) return;
+    this.publishWhenMediaReady();
   }
 
   /** Stats of both legs, summarized (see call-stats.ts). */
@@ -120,71 +129,25 @@ export class CallController {
     return summarizeCallStats({ publisher, subscriber });
   }
 
-  private connect(): void {
-    this.socketPhase = this.attempts === 0 ? 'connecting' : 'retrying';
-    this.joined = false;
-    this.socketOpened = false;
-    const socket: SignalingSocket = new SignalingSocket(this.opts.origin, this.opts.sessionId, this.opts.token, {
-      onOpen: () => {
-        if (this.socket !== socket) return;
-        this.socketOpened = true;
-        this.socketPhase = 'open';
-        this.emit();
-      },
-      onMessage: (message) => {
-        if (this.socket !== socket) return;
-        this.chain = this.chain
-          .then(() => this.handle(message))
-          .catch((err: unknown) => this.report('internal', describe(err)));
-      },
-      onClose: (code) => {
-        if (this.socket !== socket) return;
-        this.onSocketClosed(code);
-      },
-    });
-    this.socket = socket;
-    this.emit();
-  }
-
-  private onSocketClosed(code: number): void {
-    this.socket = null;
-    this.joined = false;
-    if (this.view.ended || this.fatal) {
-      this.socketPhase = 'closed';
-      this.emit();
-      return;
-    }
-    // A refused upgrade looks like any network drop (1006); with an expired token it is final.
-    const refusedExpired = !this.socketOpened && Date.now() >= this.opts.tokenExpiresAtMs;
-    const delay = shouldReconnect(code) && !refusedExpired ? reconnectDelayMs(this.attempts + 1) : null;
-    if (delay === null) {
-      this.socketPhase = 'closed';
-      this.fatal = true;
-      this.closeLegs();
-      this.report('socket', `connection closed (${code})`);
-      this.emit();
-      return;
-    }
-    this.attempts += 1;
-    this.socketPhase = 'retrying';
-    this.emit();
-    this.retryTimer = setTimeout(() => this.connect(), delay);
-  }
-
   private async handle(msg: ServerMessage): Promise<void> {
     if (this.view.ended) return;
     switch (msg.type) {
-      case 'welcome':
-        this.attempts = 0;
-        this.joined = true;
+      case 'welcome': {
+        this.connection.markJoined();
         this.view.locale = msg.session.locale;
         this.view.record = msg.session.record;
         this.view.startedAt = msg.session.state === 'in_call' ? msg.session.startedAt : null;
         this.view.peerPresent = msg.peer.connected;
         this.view.peerMedia = { audio: msg.peer.audio, video: msg.peer.video };
-        this.emit();
-        await this.publish();
-        return;
+        this.view.consent = msg.session.consent;
+        // The media node dropped this participant's handles with the old socket: rebuild both legs.
+        this.closeLegs();
+        const step = consentStep({ role: this.opts.role, consent: msg.session.consent, acceptedOnThisPage: this.consentAccepted });
+        this.view.consentPrompt = step === 'ask';
+        if (step === 'resend') this.connection.send(consentMessage(true));
+        if (step !== 'ask') this.publishWhenMediaReady();
+        break;
+      }
       case 'peer-joined':
         if (msg.role !== this.opts.role) this.view.peerPresent = true;
         break;
@@ -221,10 +184,18 @@ export class CallController {
         // A refused decision can be corrected and sent again.
         this.view.decisionPending = false;
         this.report(msg.code, msg.message);
+        // The server has no consent on record (it never got ours): ask again instead of publishing.
+        if (msg.code === 'consent_required' && this.opts.role === 'customer' && !this.declining) {
+          this.consentAccepted = false;
+          this.view.consentPrompt = true;
+          // Only our sending leg: the other party's video keeps coming (the server will not re-offer it).
+          this.publisher?.close();
+          this.publisher = null;
+        }
         if (isFatalServerError(msg.code)) {
           this.fatal = true;
           this.closeLegs();
-          this.socket?.close();
+          this.connection.close();
         }
         break;
       default:
@@ -233,14 +204,47 @@ export class CallController {
     this.emit();
   }
 
-  private async publish(): Promise<void> {
-    this.closeLegs();
+  /**
+   * Gets the camera (a permission prompt can take a while, so outside the message chain: `session-ended`
+   * must not wait for it), then publishes in the chain if this socket is still the joined one.
+   */
+  private publishWhenMediaReady(): void {
+    const generation = this.connection.generation;
+    if (this.media.current === null) this.view.media = 'acquiring';
+    this.emit();
+    this.media.get().then(
+      (stream) => {
+        this.view.media = 'ready';
+        this.view.localStream = stream;
+        this.enqueue(async () => {
+          const stale = this.connection.generation !== generation || !this.connection.joined;
+          if (stale || this.view.ended || this.view.consentPrompt) return;
+          await this.publish(stream);
+        });
+        this.emit();
+      },
+      (err: unknown) => {
+        if (this.view.ended) return;
+        console.warn('vident: getUserMedia failed', err);
+        this.view.media = 'failed';
+        this.report('media', describe(err));
+        this.emit();
+      },
+    );
+  }
+
+  private async publish(stream: MediaStream): Promise<void> {
+    this.publisher?.close();
     const leg = new PublisherLeg(peerConfiguration(this.opts.iceTransportPolicy), this.legHooks());
     this.publisher = leg;
-    const sdp = await leg.createOffer(this.opts.localStream);
+    const sdp = await leg.createOffer(stream);
     const { audio, video } = this.view.localMedia;
-    this.socket?.send({ type: 'publish', sdp, audio, video });
+    this.connection.send({ type: 'publish', sdp, audio, video });
     this.emit();
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step).catch((err: unknown) => this.report('internal', describe(err)));
   }
 
   private async subscribe(offerSdp: string): Promise<void> {
@@ -252,25 +256,25 @@ export class CallController {
     });
     this.subscriber = leg;
     const sdp = await leg.answer(offerSdp);
-    this.socket?.send({ type: 'subscribe-answer', sdp });
+    this.connection.send({ type: 'subscribe-answer', sdp });
   }
 
   private legHooks() {
     return {
-      trickle: (leg: PeerLeg, candidate: IceCandidate) => this.socket?.send({ type: 'trickle', leg, candidate }),
+      trickle: (leg: PeerLeg, candidate: IceCandidate) => this.connection.send({ type: 'trickle', leg, candidate }),
       onState: () => this.emit(),
     };
   }
 
   private finish(reason: EndReason, durationMs: number | null): void {
     if (this.view.ended) return;
-    clearTimeout(this.retryTimer);
     clearTimeout(this.hangUpTimer);
     this.view.ended = { reason, durationMs: durationMs ?? elapsedSince(this.view.startedAt, Date.now()) };
     this.view.remoteStream = null;
-    for (const t of this.opts.localStream.getTracks()) t.stop();
+    this.view.consentPrompt = false;
+    this.media.stop();
     this.closeLegs();
-    this.socket?.close();
+    this.connection.close();
     this.emit();
   }
 
@@ -281,14 +285,14 @@ export class CallController {
     this.subscriber = null;
   }
 
-  private report(code: ErrorCode | 'socket', message: string): void {
+  private report(code: ErrorCode | 'socket' | 'media', message: string): void {
     this.opts.onError({ code, message });
   }
 
   private emit(): void {
     this.view.status = deriveConnectionStatus({
-      socket: this.socketPhase,
-      joined: this.joined,
+      socket: this.connection.phase,
+      joined: this.connection.joined,
       peerPresent: this.view.peerPresent,
       publisher: this.publisher?.state ?? null,
       subscriber: this.subscriber?.state ?? null,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dictionaryKeys, endReasonKey, initialLocale, pickLocale, reasonCodeKey, translate, waitingKey } from './i18n.ts';
-import { EndReason, ReasonCode } from '@vident/protocol';
+import { CaptureKind, EndReason, ErrorCode, ReasonCode } from '@vident/protocol';
+import { captureBlockerKey, captureFailureKey, captureKindKey } from './capture-messages.ts';
+import type { CaptureBlocker } from './capture-flow.ts';
+import type { CaptureFailureCode } from './capture-upload.ts';
 
 describe('dictionary', () => {
   it('has the same keys in Korean and English, none empty', () => {
@@ -57,5 +60,39 @@ describe('initialLocale', () => {
     expect(initialLocale('', ['en-GB'])).toBe('en');
     expect(initialLocale('?lang=fr', ['en-GB'])).toBe('en');
     expect(initialLocale('', [])).toBe('ko');
+  });
+});
+
+describe('consent and capture texts', () => {
+  it('says what is recorded, why, how long and who can open it, in both locales', () => {
+    for (const locale of ['ko', 'en'] as const) {
+      for (const key of ['consent.heading', 'consent.intro', 'consent.what', 'consent.why', 'consent.retention', 'consent.access', 'consent.accept', 'consent.decline'] as const) {
+        expect(translate(locale, key)).not.toBe(translate(locale === 'ko' ? 'en' : 'ko', key));
+      }
+    }
+    expect(translate('en', 'consent.retention')).toMatch(/5 years/);
+    expect(translate('ko', 'consent.retention')).toMatch(/5년/);
+  });
+  it('has a label for every capture kind, a reason for every blocker and a text for every failure code', () => {
+    const blockers: CaptureBlocker[] = ['no_key', 'bad_key', 'key_loading', 'no_video', 'camera_off'];
+    const failures: CaptureFailureCode[] = [...ErrorCode.options, 'network', 'no_frame', 'encode_failed', 'unexpected_response'];
+    const keys = [...CaptureKind.options.map(captureKindKey), ...blockers.map(captureBlockerKey), ...failures.map(captureFailureKey)];
+    for (const locale of ['ko', 'en'] as const) {
+      for (const key of keys) expect(dictionaryKeys(locale)).toContain(key);
+    }
+  });
+  it('groups failures by what the agent can do about them', () => {
+    expect(captureFailureKey('token_expired')).toBe(captureFailureKey('forbidden'));
+    expect(captureFailureKey('checksum_mismatch')).toBe('capture.error.rejected');
+    expect(captureFailureKey('not_configured')).toBe('capture.error.key');
+    expect(captureFailureKey('internal')).toBe('capture.error.server');
+  });
+  it('keeps the visible label inside the accessible name of a capture button', () => {
+    for (const locale of ['ko', 'en'] as const) {
+      for (const kind of CaptureKind.options) {
+        const label = translate(locale, captureKindKey(kind));
+        expect(translate(locale, 'capture.take', { kind: label })).toContain(label);
+      }
+    }
   });
 });

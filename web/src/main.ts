@@ -1,11 +1,17 @@
-import { PublicConfig, type Locale } from '@vident/protocol';
-import { CallController, type CallView } from './call-controller.ts';
-import { isLinkExpired, parseJoinLink, type JoinLink } from './join-link.ts';
+import { importBankPublicKey, type ErrorCode, type Locale } from '@vident/protocol';
+import { CallController } from './call-controller.ts';
+import type { CallView } from './call-view.ts';
+import { screenForCall, type CallPageScreen } from './consent-gate.ts';
+import { parseJoinLink, type JoinLink } from './join-link.ts';
 import { initialLocale, translate } from './i18n.ts';
 import type { CallStats } from './call-stats.ts';
+import { loadConfig, type PageConfig } from './public-config.ts';
 import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
 import { CallScreen } from './ui/call-screen.ts';
+import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
+import { ConsentScreen } from './ui/consent-screen.ts';
 import { openDemoScreen } from './ui/demo-screen.ts';
+import { JoinScreen } from './ui/join-screen.ts';
 
 /** Test hook: `window.vident.stats()` (see call-stats.ts for the shape). */
 interface VidentTestApi {
@@ -35,88 +41,97 @@ else if (link.kind === 'invalid') showScreen('screen-invalid');
 else void openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message })));
 
 function openJoinScreen(joinLink: JoinLink): void {
-  const screen = byTestId('join-screen');
-  const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
-  byTestId('join-role').textContent = t(joinLink.role === 'customer' ? 'role.customer' : 'role.agent');
-  screen.querySelector('.join-heading')!.textContent = t(`join.${joinLink.role}.heading`);
-  screen.querySelector('.join-body')!.textContent = t(`join.${joinLink.role}.body`);
-  if (isLinkExpired(joinLink, Date.now())) {
-    const warning = byTestId('join-warning');
-    warning.textContent = t('join.expired');
-    warning.hidden = false;
-  }
-  showScreen('screen-join');
-  const join = byTestId<HTMLButtonElement>('join');
-  join.addEventListener('click', () => void startCall(joinLink, join, screen));
+  const joinScreen: JoinScreen = new JoinScreen(joinLink, () => locale, () => void startCall(joinLink, joinScreen));
+  joinScreen.show();
 }
 
-async function startCall(joinLink: JoinLink, join: HTMLButtonElement, screen: HTMLElement): Promise<void> {
-  const progress = screen.querySelector<HTMLElement>('.join-progress')!;
+/**
+ * The join click. The camera is not asked for here: the controller asks once the call may start,
+ * i.e. after the recording consent for a recorded customer. A second click (offered after the
+ * browser refused the camera) asks again.
+ */
+async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<void> {
+  if (controller !== null) {
+    controller.retryMedia();
+    return;
+  }
   if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
     banner.show(translate(locale, 'error.unsupported'));
     return;
   }
-  join.disabled = true;
-  progress.textContent = translate(locale, 'join.starting');
-  let stream: MediaStream;
-  try {
-    const [media, config] = await Promise.all([
-      navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }),
-      loadConfig(),
-    ]);
-    stream = media;
-    const preview = byTestId<HTMLVideoElement>('preview-video');
-    preview.srcObject = stream;
-    preview.dataset.live = '';
-    startController(joinLink, stream, config.iceTransportPolicy);
-  } catch (err) {
-    console.warn('vident: getUserMedia failed', err);
-    banner.show(translate(locale, 'error.media'));
-    join.disabled = false;
-    progress.textContent = '';
-  }
+  joinScreen.busy();
+  startController(joinLink, await loadConfig(), joinScreen);
 }
 
-function startController(joinLink: JoinLink, stream: MediaStream, policy: RTCIceTransportPolicy): void {
+function startController(joinLink: JoinLink, config: PageConfig, joinScreen: JoinScreen): void {
   const callScreen = new CallScreen(() => locale, {
-    toggleMic: () => controller?.setLocalMedia({ audio: !(controller.snapshot().localMedia.audio) }),
-    toggleCam: () => controller?.setLocalMedia({ video: !(controller.snapshot().localMedia.video) }),
+    toggleMic: () => controller?.setLocalMedia({ audio: !controller.snapshot().localMedia.audio }),
+    toggleCam: () => controller?.setLocalMedia({ video: !controller.snapshot().localMedia.video }),
     hangUp: () => controller?.hangUp(),
     decide: (message) => controller?.decide(message),
   });
+  const consentScreen = new ConsentScreen({
+    accept: () => controller?.acceptConsent(),
+    decline: () => controller?.declineConsent(),
+  });
+  const captures =
+    joinLink.role === 'agent'
+      ? new CapturePanel({
+          origin: location.origin,
+          sessionId: joinLink.sessionId,
+          token: joinLink.token,
+          bankKey: loadBankKey(config.evidencePublicKey),
+          remoteVideo: byTestId<HTMLVideoElement>('remote-video'),
+          before: byTestId('decision-panel'),
+          locale: () => locale,
+          onError: (message) => banner.show(message),
+        })
+      : null;
+  let shown: CallPageScreen | null = null;
   controller = new CallController({
     origin: location.origin,
     sessionId: joinLink.sessionId,
     token: joinLink.token,
     role: joinLink.role,
-    localStream: stream,
-    iceTransportPolicy: policy,
+    acquireMedia: () => navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }),
+    iceTransportPolicy: config.iceTransportPolicy,
     tokenExpiresAtMs: joinLink.exp * 1000,
     onChange: (view) => {
       if (view.locale !== null && view.locale !== locale) {
         locale = view.locale;
         applyStaticText(locale);
       }
+      const screen = screenForCall(view);
+      if (screen === 'join') joinScreen.render(view);
+      if (screen !== shown) {
+        if (screen === 'join') joinScreen.show();
+        else if (screen === 'consent') consentScreen.show();
+        else if (screen === 'call' && view.localStream !== null) callScreen.open(view.localStream);
+        // 'end': the call screen renders the end screen itself.
+      }
+      shown = screen;
       callScreen.render(view);
+      captures?.update(view);
     },
-    onError: ({ code, message }) => {
-      const text = code === 'socket' ? translate(locale, 'error.socket') : message;
-      banner.show(translate(locale, 'error.server', { message: text }));
-    },
+    onError: ({ code, message }) => banner.show(errorText(code, message)),
   });
-  callScreen.open(stream);
   controller.start();
 }
 
-/** `GET /v1/config`; a missing or odd answer falls back to defaults (the call can still work). */
-async function loadConfig(): Promise<{ iceTransportPolicy: RTCIceTransportPolicy }> {
+function errorText(code: ErrorCode | 'socket' | 'media', message: string): string {
+  if (code === 'media') return translate(locale, 'error.media');
+  if (code === 'consent_required') return translate(locale, 'consent.required');
+  const text = code === 'socket' ? translate(locale, 'error.socket') : message;
+  return translate(locale, 'error.server', { message: text });
+}
+
+/** The bank key that seals captures; a broken key disables captures (with the reason), not the call. */
+async function loadBankKey(pem: string | null): Promise<BankKey> {
+  if (pem === null) return { state: 'missing' };
   try {
-    const res = await fetch('/v1/config', { credentials: 'same-origin' });
-    const parsed = PublicConfig.safeParse(await res.json());
-    if (parsed.success) return parsed.data;
-    console.warn('vident: /v1/config answer not understood; using defaults');
+    return { state: 'ready', key: await importBankPublicKey(pem) };
   } catch (err) {
-    console.warn('vident: /v1/config unavailable; using defaults', err);
+    console.warn('vident: the configured evidence public key cannot be used', err instanceof Error ? err.message : err);
+    return { state: 'invalid' };
   }
-  return { iceTransportPolicy: 'all' };
 }

@@ -14,11 +14,12 @@ describe('parseServerFrame', () => {
         record: true,
         startedAt: null,
         expiresAt: '2026-01-01T00:30:00.000Z',
+        consent: 'pending',
       },
       peer: { role: 'agent', connected: false, audio: true, video: true },
     });
     const result = parseServerFrame(frame);
-    expect(result.ok && result.message.type).toBe('welcome');
+    expect(result.ok && result.message.type === 'welcome' && result.message.session.consent).toBe('pending');
   });
 
   it('accepts session-ended with its reason and duration', () => {

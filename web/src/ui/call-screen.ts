@@ -1,5 +1,5 @@
 import { ReasonCode, type ClientMessage, type Decision, type Locale } from '@vident/protocol';
-import type { CallView } from '../call-controller.ts';
+import type { CallView } from '../call-view.ts';
 import { elapsedSince, formatDuration } from '../call-timer.ts';
 import { checkDecisionDraft } from '../decision-draft.ts';
 import { endReasonKey, translate, waitingKey } from '../i18n.ts';
@@ -39,11 +39,11 @@ export class CallScreen {
     this.decision.onSubmit((message) => actions.decide(message));
   }
 
-  /** Shows the call screen with the local preview. */
+  /** Shows the call screen with the local preview (again after a consent step, hence idempotent). */
   open(localStream: MediaStream): void {
-    this.localVideo.srcObject = localStream;
+    if (this.localVideo.srcObject !== localStream) this.localVideo.srcObject = localStream;
     showScreen('screen-call');
-    this.ticker = setInterval(() => this.renderTimer(), 500);
+    this.ticker ??= setInterval(() => this.renderTimer(), 500);
   }
 
   render(view: CallView): void {

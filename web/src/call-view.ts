@@ -1,0 +1,48 @@
+import type { EndReason, Locale, MediaState, Role } from '@vident/protocol';
+import type { ConnectionStatus } from './connection-status.ts';
+import type { ConsentState, MediaPhase } from './consent-gate.ts';
+
+/** Everything the call screen renders, as one snapshot. */
+export interface CallView {
+  role: Role;
+  /** From `welcome` (the session's locale); null until then. */
+  locale: Locale | null;
+  status: ConnectionStatus;
+  peerPresent: boolean;
+  peerMedia: MediaState;
+  localMedia: MediaState;
+  record: boolean;
+  startedAt: string | null;
+  ended: { reason: EndReason; durationMs: number } | null;
+  remoteStream: MediaStream | null;
+  /** The agent's decision was sent and awaits `session-ended` (or an error). */
+  decisionPending: boolean;
+  /** From `welcome`; null until then. */
+  consent: ConsentState | null;
+  /** The customer must answer the recording consent now; media waits for it. */
+  consentPrompt: boolean;
+  media: MediaPhase;
+  /** The local camera/microphone once granted. */
+  localStream: MediaStream | null;
+}
+
+/** The view before the first `welcome`. */
+export function initialCallView(role: Role): CallView {
+  return {
+    role,
+    locale: null,
+    status: 'connecting',
+    peerPresent: false,
+    peerMedia: { audio: true, video: true },
+    localMedia: { audio: true, video: true },
+    record: false,
+    startedAt: null,
+    ended: null,
+    remoteStream: null,
+    decisionPending: false,
+    consent: null,
+    consentPrompt: false,
+    media: 'idle',
+    localStream: null,
+  };
+}
