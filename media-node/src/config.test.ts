@@ -66,3 +66,26 @@ describe('loadConfig', () => {
     expect([config.SIDECAR_PORT, config.NODE_CAPACITY, config.HEARTBEAT_INTERVAL_MS]).toEqual([7401, 5, 250]);
   });
 });
+
+describe('upload settings', () => {
+  it('defaults to 8 MiB parts, no rate limit and a 5 s rescan', () => {
+    expect(loadConfig(required)).toMatchObject({ UPLOAD_PART_SIZE: 8 * 1024 * 1024, UPLOAD_MAX_BYTES_PER_SECOND: 0, OUTBOX_SCAN_INTERVAL_MS: 5000 });
+  });
+
+  it('refuses parts below the 5 MiB object storage minimum, naming the variable', () => {
+    expect(errorOf({ ...required, UPLOAD_PART_SIZE: String(5 * 1024 * 1024 - 1) })).toContain('UPLOAD_PART_SIZE: must be at least 5242880');
+    expect(loadConfig({ ...required, UPLOAD_PART_SIZE: String(5 * 1024 * 1024) }).UPLOAD_PART_SIZE).toBe(5 * 1024 * 1024);
+  });
+
+  it('refuses a rate so low that a signed part request would expire before its body is sent', () => {
+    const message = errorOf({ ...required, UPLOAD_PART_SIZE: String(8 * 1024 * 1024), UPLOAD_MAX_BYTES_PER_SECOND: '10000' });
+    expect(message).toContain('UPLOAD_MAX_BYTES_PER_SECOND: one UPLOAD_PART_SIZE part would take 839 s');
+    expect(loadConfig({ ...required, UPLOAD_MAX_BYTES_PER_SECOND: '1048576' }).UPLOAD_MAX_BYTES_PER_SECOND).toBe(1048576);
+  });
+
+  it('names invalid numbers', () => {
+    const message = errorOf({ ...required, UPLOAD_MAX_BYTES_PER_SECOND: '-1', OUTBOX_SCAN_INTERVAL_MS: 'soon' });
+    expect(message).toContain('UPLOAD_MAX_BYTES_PER_SECOND:');
+    expect(message).toContain('OUTBOX_SCAN_INTERVAL_MS:');
+  });
+});

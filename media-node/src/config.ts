@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { NodeId } from '@vident/protocol';
+import { MAX_PART_SIZE, MIN_PART_SIZE, NodeId, SIGNATURE_WINDOW_SECONDS } from '@vident/protocol';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
-const ConfigSchema = z.object({
+/** A part must arrive well within the signature window: its request is signed before its body is sent. */
+const MAX_PART_SECONDS = SIGNATURE_WINDOW_SECONDS / 2;
+
+const Fields = z.object({
   CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8787'),
   NODE_ID: NodeId.default('local-1'),
   NODE_SECRET: z.string().min(16, 'must be at least 16 characters'),
@@ -17,6 +20,26 @@ const ConfigSchema = z.object({
   RECORDINGS_DIR: z.string().min(1).refine((p) => p.startsWith('/'), 'must be an absolute path'),
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UPLOAD_PART_SIZE: z.coerce
+    .number()
+    .int()
+    .min(MIN_PART_SIZE, `must be at least ${MIN_PART_SIZE} bytes (object storage's smallest part)`)
+    .max(MAX_PART_SIZE)
+    .default(8 * 1024 * 1024),
+  /** 0 = unlimited. Caps evidence uploads so they never starve live calls. */
+  UPLOAD_MAX_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  OUTBOX_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+});
+
+const ConfigSchema = Fields.superRefine((c, ctx) => {
+  const seconds = c.UPLOAD_MAX_BYTES_PER_SECOND > 0 ? c.UPLOAD_PART_SIZE / c.UPLOAD_MAX_BYTES_PER_SECOND : 0;
+  if (seconds > MAX_PART_SECONDS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['UPLOAD_MAX_BYTES_PER_SECOND'],
+      message: `one UPLOAD_PART_SIZE part would take ${Math.ceil(seconds)} s, more than the ${MAX_PART_SECONDS} s a signed request stays valid; at least ${Math.ceil(c.UPLOAD_PART_SIZE / MAX_PART_SECONDS)}, or 0 for unlimited`,
+    });
+  }
 });
 
 /** The media node's configuration, parsed once at start. */
@@ -33,7 +56,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): MediaNodeConfig {
   const input: Record<string, string> = {};
-  for (const key of Object.keys(ConfigSchema.shape)) {
+  for (const key of Object.keys(Fields.shape)) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }

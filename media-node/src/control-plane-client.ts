@@ -1,21 +1,40 @@
 /*
- * Signed HTTP from the media node to the control plane (register, heartbeat, events).
- * Signature: signRequest from @vident/protocol with key id = NODE_ID, secret = NODE_SECRET.
+ * Signed HTTP from the media node to the control plane: register, heartbeat, events, and the
+ * evidence uploads. Signature: the protocol's canonical request (signing.ts) with key id =
+ * NODE_ID, secret = NODE_SECRET, over the exact body bytes (JSON text or a raw part).
+ *
+ * Requests go through node:http(s) rather than fetch so a part body can be written in paced
+ * slices under a known Content-Length (UPLOAD_MAX_BYTES_PER_SECOND), and aborted mid-body.
  */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import {
-  NodeRegistrationAccepted,
-  signRequest,
+  canonicalRequest,
+  hmacSha256Hex,
+  PART_SHA256_HEADER,
+  SIGNATURE_HEADERS,
+  UploadComplete,
+  UploadedPart,
+  UploadStatus,
   type NodeEvent,
   type NodeHeartbeat,
   type NodeRegistration,
+  type UploadStart,
 } from '@vident/protocol';
+import { z } from 'zod';
+import type { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
 
-/** A control-plane answer that was not 2xx; `status` 0 means the request never got an answer. */
+/**
+ * A control-plane answer that was not 2xx; `status` 0 means the request never got an answer
+ * (or the answer was not what the contract says). `code` is the answer's `error.code`, if any.
+ */
 export class ControlPlaneError extends Error {
   override name = 'ControlPlaneError';
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -25,8 +44,24 @@ export interface ControlPlaneClientOptions {
   baseUrl: string;
   nodeId: string;
   nodeSecret: string;
+  /** Whole-request bound for small JSON calls; for part uploads, the longest silence allowed. */
   timeoutMs?: number;
+  /** Paces part bodies (UPLOAD_MAX_BYTES_PER_SECOND); absent = unlimited. */
+  uploadLimiter?: ByteRateLimiter;
 }
+
+/** What the registration answer tells the node; both fields are optional to tolerate older control planes. */
+export interface RegistrationAnswer {
+  heartbeatIntervalMs?: number;
+  evidencePublicKey: string | null;
+}
+
+const Registration = z.object({
+  heartbeatIntervalMs: z.number().int().positive().optional().catch(undefined),
+  evidencePublicKey: z.string().nullable().optional().catch(null),
+});
+const COMPLETE_TIMEOUT_MS = 120_000;
+const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
 export class ControlPlaneClient {
   private readonly base: URL;
@@ -35,48 +70,184 @@ export class ControlPlaneClient {
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   }
 
-  /** Registers this node; returns the heartbeat interval the control plane asks for, if it says. */
-  async register(registration: NodeRegistration): Promise<number | undefined> {
-    const body = await this.post('v1/nodes/register', registration);
-    const parsed = NodeRegistrationAccepted.safeParse(body);
-    return parsed.success ? parsed.data.heartbeatIntervalMs : undefined;
+  private get nodePath(): string {
+    return `v1/nodes/${encodeURIComponent(this.opts.nodeId)}`;
+  }
+
+  /** Registers this node; returns the heartbeat interval and bank key the control plane gives. */
+  async register(registration: NodeRegistration): Promise<RegistrationAnswer> {
+    const parsed = Registration.safeParse(await this.json('POST', 'v1/nodes/register', registration));
+    const answer = parsed.success ? parsed.data : {};
+    return { heartbeatIntervalMs: answer.heartbeatIntervalMs, evidencePublicKey: answer.evidencePublicKey ?? null };
   }
 
   async heartbeat(heartbeat: NodeHeartbeat): Promise<void> {
-    await this.post(`v1/nodes/${encodeURIComponent(this.opts.nodeId)}/heartbeat`, heartbeat);
+    await this.json('POST', `${this.nodePath}/heartbeat`, heartbeat);
   }
 
   async postEvent(event: NodeEvent): Promise<void> {
-    await this.post(`v1/nodes/${encodeURIComponent(this.opts.nodeId)}/events`, event);
+    await this.json('POST', `${this.nodePath}/events`, event);
   }
 
-  private async post(relativePath: string, payload: unknown): Promise<unknown> {
-    const url = new URL(relativePath, this.base);
-    const body = JSON.stringify(payload);
-    const headers = await signRequest({
-      keyId: this.opts.nodeId,
-      secret: this.opts.nodeSecret,
-      method: 'POST',
-      pathWithQuery: url.pathname + url.search,
-      body,
-    });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5_000),
-      });
-    } catch (err) {
-      throw new ControlPlaneError(0, `control plane unreachable: ${(err as Error).message}`);
-    }
-    const text = await response.text();
-    if (!response.ok) throw new ControlPlaneError(response.status, `control plane answered ${response.status}: ${text.slice(0, 200)}`);
-    try {
-      return text ? JSON.parse(text) : {};
-    } catch {
-      return {};
-    }
+  /** Starts or resumes an upload: the answer lists the parts the control plane already holds. */
+  async startUpload(start: UploadStart, signal?: AbortSignal): Promise<UploadStatus> {
+    return parseAnswer(UploadStatus, await this.json('POST', `${this.nodePath}/uploads`, start, signal), 'upload status');
   }
+
+  /** Uploads one part (raw bytes) with its SHA-256; re-sending a part number overwrites it. */
+  async putPart(artifactId: string, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart> {
+    const text = await this.send({
+      method: 'PUT',
+      relativePath: `${this.nodePath}/uploads/${encodeURIComponent(artifactId)}/parts/${partNumber}`,
+      body: bytes,
+      headers: { 'content-type': 'application/octet-stream', [PART_SHA256_HEADER]: sha256 },
+      signal,
+      paced: true,
+    });
+    return parseAnswer(UploadedPart, parseJson(text), 'uploaded part');
+  }
+
+  /**
+   * Completes an upload; the control plane re-reads the stored object's SHA-256 before answering,
+   * which takes a while for a long recording: this call waits up to 2 minutes.
+   */
+  async completeUpload(artifactId: string, signal?: AbortSignal): Promise<UploadComplete> {
+    const body = await this.json('POST', `${this.nodePath}/uploads/${encodeURIComponent(artifactId)}/complete`, {}, signal, COMPLETE_TIMEOUT_MS);
+    return parseAnswer(UploadComplete, body, 'upload completion');
+  }
+
+  private async json(method: string, relativePath: string, payload: unknown, signal?: AbortSignal, timeoutMs?: number): Promise<unknown> {
+    const text = await this.send({
+      timeoutMs,
+      method,
+      relativePath,
+      body: new TextEncoder().encode(JSON.stringify(payload)),
+      headers: { 'content-type': 'application/json' },
+      signal,
+      paced: false,
+    });
+    return parseJson(text);
+  }
+
+  private async send(req: {
+    method: string;
+    relativePath: string;
+    body: Uint8Array;
+    headers: Record<string, string>;
+    signal: AbortSignal | undefined;
+    paced: boolean;
+    timeoutMs?: number;
+  }): Promise<string> {
+    const url = new URL(req.relativePath, this.base);
+    const pathWithQuery = url.pathname + url.search;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomUUID().replace(/-/g, '');
+    const signature = await hmacSha256Hex(this.opts.nodeSecret, await canonicalRequest(req.method, pathWithQuery, timestamp, req.body, nonce));
+    const headers = {
+      ...req.headers,
+      'content-length': String(req.body.length),
+      [SIGNATURE_HEADERS.keyId]: this.opts.nodeId,
+      [SIGNATURE_HEADERS.timestamp]: timestamp,
+      [SIGNATURE_HEADERS.nonce]: nonce,
+      [SIGNATURE_HEADERS.signature]: signature,
+    };
+    const limiter = req.paced ? this.opts.uploadLimiter : undefined;
+    const timeoutMs = Math.max(req.timeoutMs ?? 0, this.opts.timeoutMs ?? (req.paced ? 30_000 : 5_000));
+    const { status, text } = await exchange(url, req.method, headers, req.body, { limiter, timeoutMs, whole: !req.paced, signal: req.signal });
+    if (status < 200 || status >= 300) {
+      const parsed = ErrorAnswer.safeParse(safeJson(text));
+      const code = parsed.success ? parsed.data.error.code : undefined;
+      throw new ControlPlaneError(status, `control plane answered ${status}${code ? ` ${code}` : ''}: ${text.slice(0, 200)}`, code);
+    }
+    return text;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  return text ? (safeJson(text) ?? {}) : {};
+}
+
+function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  // A 2xx that breaks the contract is as good as no answer: the caller retries.
+  if (!parsed.success) throw new ControlPlaneError(0, `control plane sent an invalid ${what}`);
+  return parsed.data;
+}
+
+/**
+ * One HTTP exchange. `whole`: the timeout bounds the whole exchange; otherwise it bounds
+ * silence on the socket (a paced part upload may legitimately take minutes).
+ * Network failures become ControlPlaneError(0); an abort rejects with the signal's reason.
+ */
+function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  opts: { limiter: ByteRateLimiter | undefined; timeoutMs: number; whole: boolean; signal: AbortSignal | undefined },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(opts.signal.reason);
+    const transport = url.protocol === 'https:' ? https : http;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(wholeTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      request.destroy();
+      reject(opts.signal?.aborted ? opts.signal.reason : new ControlPlaneError(0, `control plane unreachable: ${(err as Error).message}`));
+    };
+    const onAbort = () => fail(opts.signal?.reason);
+    const request = transport.request(url, { method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('error', fail);
+      response.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(wholeTimer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const wholeTimer = opts.whole ? setTimeout(() => fail(new Error(`timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs) : undefined;
+    if (!opts.whole) request.setTimeout(opts.timeoutMs, () => fail(new Error(`no progress for ${opts.timeoutMs} ms`)));
+    request.on('error', fail);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    void writeBody(request, body, opts.limiter, opts.signal).catch(fail);
+  });
+}
+
+function drained(request: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      request.off('drain', done).off('close', done);
+      resolve();
+    };
+    request.once('drain', done).once('close', done);
+  });
+}
+
+async function writeBody(request: http.ClientRequest, body: Uint8Array, limiter: ByteRateLimiter | undefined, signal?: AbortSignal): Promise<void> {
+  if (!limiter) {
+    request.end(body);
+    return;
+  }
+  const slice = limiter.sliceBytes;
+  for (let offset = 0; offset < body.length; offset += slice) {
+    const piece = body.subarray(offset, Math.min(offset + slice, body.length));
+    await limiter.take(piece.length, signal);
+    if (request.destroyed) return;
+    if (!request.write(piece)) await drained(request);
+  }
+  request.end();
 }

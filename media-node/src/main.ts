@@ -1,13 +1,19 @@
 /*
  * Starts the media-node sidecar: HTTP API, the Janus connection (reconnected with backoff,
  * since janode does not reconnect), registration with the control plane (retried until it
- * answers) and heartbeats.
+ * answers; its answer carries the bank key recordings are sealed with), heartbeats, and the
+ * evidence upload loop over the durable outbox.
  */
+import { importBankPublicKey, type BankPublicKey } from '@vident/protocol';
 import { buildApp, LOG_REDACT_PATHS } from './app.ts';
 import { ConfigError, loadConfig, type MediaNodeConfig } from './config.ts';
 import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts';
+import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
+import { outboxDir } from './evidence/outbox-entry.ts';
+import { UploadOutbox } from './evidence/upload-outbox.ts';
 import { JanusGateway } from './janus/janus-gateway.ts';
-import { postProcessRecording } from './recording/post-process.ts';
+import { sealSegment } from './recording/seal-segment.ts';
+import { findLeftoverSegments } from './recording/segment-recovery.ts';
 import { MediaCommands } from './rooms/media-commands.ts';
 
 const VERSION = '0.1.0';
@@ -20,13 +26,19 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 
 async function start(config: MediaNodeConfig): Promise<void> {
   let gateway: JanusGateway | null = null;
+  let bankKey: BankPublicKey | null = null;
   let stopping = false;
+  // Listed before anything can publish: every segment on disk now was ended by our previous run's death.
+  const leftovers = await findLeftoverSegments(config.RECORDINGS_DIR);
 
   const controlPlane = new ControlPlaneClient({
     baseUrl: config.CONTROL_PLANE_URL,
     nodeId: config.NODE_ID,
     nodeSecret: config.NODE_SECRET,
+    uploadLimiter: config.UPLOAD_MAX_BYTES_PER_SECOND > 0 ? new ByteRateLimiter(config.UPLOAD_MAX_BYTES_PER_SECOND) : undefined,
   });
+  const log = { info: (o: object, m: string) => app.log.info(o, m), warn: (o: object, m: string) => app.log.warn(o, m) };
+  const outbox = new UploadOutbox({ dir: outboxDir(config.RECORDINGS_DIR), api: controlPlane, log, scanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS });
 
   const commands: MediaCommands = new MediaCommands({
     gateway: () => gateway,
@@ -45,8 +57,14 @@ async function start(config: MediaNodeConfig): Promise<void> {
         app.log.warn({ event: event.type, sessionId: event.sessionId }, 'could not deliver node event');
       })();
     },
-    processRecording: (sessionId, role) => postProcessRecording({ recordingsDir: config.RECORDINGS_DIR, sessionId, role }),
-    log: { info: (o, m) => app.log.info(o, m), warn: (o, m) => app.log.warn(o, m) },
+    processRecording: (segment) =>
+      sealSegment(segment, {
+        recordingsDir: config.RECORDINGS_DIR,
+        partSize: config.UPLOAD_PART_SIZE,
+        bankKey: () => bankKey,
+        onEntry: () => outbox.notify(),
+      }),
+    log,
   });
 
   const app = buildApp({
@@ -66,8 +84,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
         });
         connected.onClose((reason) => {
           if (gateway === connected) gateway = null;
-          // Handles die with the Janus session; rooms survive unless Janus itself restarted.
-          commands.registry.clearHandles();
+          // Handles die with the Janus session (their recorders close); rooms survive unless Janus itself restarted.
+          commands.janusConnectionLost();
           app.log.warn({ reason }, 'janus connection lost, reconnecting');
           if (!stopping) void connectJanus();
         });
@@ -86,13 +104,15 @@ async function start(config: MediaNodeConfig): Promise<void> {
   const register = async (): Promise<void> => {
     for (let attempt = 0; !stopping; attempt++) {
       try {
-        const asked = await controlPlane.register({
+        const answer = await controlPlane.register({
           nodeId: config.NODE_ID,
           url: config.NODE_PUBLIC_URL,
           capacity: config.NODE_CAPACITY,
           version: VERSION,
         });
+        const asked = answer.heartbeatIntervalMs;
         if (asked) heartbeatMs = Math.max(100, Math.min(asked, config.HEARTBEAT_INTERVAL_MS));
+        bankKey = await useBankKey(answer.evidencePublicKey);
         app.log.info({ controlPlane: config.CONTROL_PLANE_URL, nodeId: config.NODE_ID }, 'registered with the control plane');
         return;
       } catch (err) {
@@ -108,7 +128,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
       await sleep(heartbeatMs);
       if (stopping) return;
       try {
-        await controlPlane.heartbeat({ ...commands.registry.counts(), janusUp: gateway?.up ?? false });
+        await controlPlane.heartbeat({ ...commands.registry.counts(), janusUp: gateway?.up ?? false, uploadsPending: outbox.pending });
       } catch (err) {
         app.log.warn({ err: (err as Error).message }, 'heartbeat failed');
         // The control plane lost our registration (e.g. restarted without state): register again.
@@ -117,9 +137,31 @@ async function start(config: MediaNodeConfig): Promise<void> {
     }
   };
 
+  const useBankKey = async (pem: string | null): Promise<BankPublicKey | null> => {
+    if (pem === null) {
+      app.log.warn({}, 'the control plane has no bank public key: recordings cannot be sealed and stay on this node');
+      return null;
+    }
+    try {
+      const key = await importBankPublicKey(pem);
+      app.log.info({ bankKeyId: key.keyId }, 'sealing evidence with the bank key');
+      return key;
+    } catch (err) {
+      app.log.error({ err: (err as Error).message }, 'the bank public key from the control plane is unusable');
+      return null;
+    }
+  };
+
   await app.listen({ host: config.SIDECAR_HOST, port: config.SIDECAR_PORT });
   void connectJanus();
-  void register().then(heartbeatLoop);
+  void register().then(() => {
+    if (stopping) return;
+    // Uploads and left-over segments need the control plane to know this node (and its bank key).
+    outbox.start();
+    if (leftovers.length) app.log.info({ segments: leftovers.length }, 'sealing recording segments left by the previous run');
+    commands.recoverSegments(leftovers);
+    return heartbeatLoop();
+  });
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -127,6 +169,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await app.close().catch(() => undefined);
     await Promise.allSettled([...commands.pendingRecordings]);
+    // Mid-part is fine: the next start resumes from the parts the control plane holds.
+    await outbox.stop();
     await gateway?.close();
     process.exit(0);
   };

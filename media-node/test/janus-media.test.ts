@@ -3,26 +3,37 @@
  * and a real headless Chromium with fake media: create a recorded room, publish, subscribe,
  * check that only TCP candidates cross, that media flows over TCP, that configure (and the
  * publish's initial audio/video state) really stops and resumes what the subscriber receives,
- * and that destroy-room leaves a playable <role>.webm of about the publish duration whose
- * audio/video match what was relayed. Needs root.
+ * and that each publish (recording segment) ends up sealed in the outbox with the bank's key:
+ * opened with the bank's private key it is the very webm post-processing made, playable, of
+ * about the publish duration, its audio/video matching what was relayed. Segments end on our
+ * commands and on Janus's own hangup alike. Needs root.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequest, type NodeEvent } from '@vident/protocol';
+import {
+  generateBankKeyPair,
+  importBankPrivateKey,
+  importBankPublicKey,
+  MIN_PART_SIZE,
+  signRequest,
+  type BankPublicKey,
+  type NodeEvent,
+} from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../infra/janus-host.ts';
 import { buildApp } from '../src/app.ts';
 import { JanusGateway } from '../src/janus/janus-gateway.ts';
-import { postProcessRecording, rawRecordingDir } from '../src/recording/post-process.ts';
+import { outboxDir, readOutboxEntries, type OutboxEntry } from '../src/evidence/outbox-entry.ts';
+import { postProcessSegment, rawRecordingDir } from '../src/recording/post-process.ts';
+import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '../src/recording/seal-segment.ts';
 import { MediaCommands } from '../src/rooms/media-commands.ts';
+import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from './janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');
 const secrets = { apiSecret: randomBytes(24).toString('hex'), adminSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
@@ -36,6 +47,13 @@ let browser: Browser;
 let page: Page;
 let pageServer: http.Server;
 const events: NodeEvent[] = [];
+let bank: BankPublicKey;
+let privateKey: CryptoKey;
+let sealOptions: SealSegmentOptions;
+/** SHA-256 of each segment's plaintext webm (by recording base), taken before sealing deletes it. */
+const plaintextSha = new Map<string, string>();
+let notePlaintext = true;
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 async function command(body: Record<string, unknown>) {
   const payload = JSON.stringify(body);
@@ -44,59 +62,42 @@ async function command(body: Record<string, unknown>) {
   return { status: res.statusCode, body: res.json() as Record<string, any> };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The outbox entries of one session. */
+async function sessionEntries(sessionId: string): Promise<OutboxEntry[]> {
+  const { entries, invalid } = await readOutboxEntries(outboxDir(recordingsDir));
+  expect(invalid).toEqual([]);
+  return entries.map((e) => e.entry).filter((e) => e.upload.sessionId === sessionId);
 }
 
-function candidateLines(sdp: string): string[] {
-  return sdp.split(/\r?\n/).filter((l) => l.startsWith('a=candidate:'));
-}
-
-/** Presentation times (s) of one stream's packets in a media file. */
-async function packetTimes(file: string, stream: string): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
-  return stdout.trim().split('\n').map(Number).filter(Number.isFinite);
-}
-
-/**
- * How far the agent's subscriber PeerConnection (`window.sub`) advances during `windowMs`:
- * decoded video frames and received audio packets.
- */
-async function inboundProgress(page: Page, windowMs: number): Promise<{ framesDecoded: number; audioPackets: number }> {
-  return page.evaluate(async (ms) => {
-    const read = async () => {
-      const report: any = await (window as any).sub.getStats();
-      const totals = { framesDecoded: 0, audioPackets: 0 };
-      report.forEach((s: any) => {
-        if (s.type !== 'inbound-rtp') return;
-        if (s.kind === 'video') totals.framesDecoded += s.framesDecoded ?? 0;
-        if (s.kind === 'audio') totals.audioPackets += s.packetsReceived ?? 0;
-      });
-      return totals;
-    };
-    const start = await read();
-    await new Promise((r) => setTimeout(r, ms));
-    const end = await read();
-    return { framesDecoded: end.framesDecoded - start.framesDecoded, audioPackets: end.audioPackets - start.audioPackets };
-  }, windowMs);
+/** Opens a sealed recording with the bank's key; the plaintext file's path. */
+async function openRecording(file: string): Promise<string> {
+  const opened = await openSealed(privateKey, file, recordingsDir);
+  expect(opened.contentType).toBe('video/webm');
+  return opened.file;
 }
 
 beforeAll(async () => {
   await cleanupStaleJanusHosts();
   recordingsDir = await mkdtemp(path.join(os.tmpdir(), 'vident-media-test-'));
+  const keys = await generateBankKeyPair(2048);
+  bank = await importBankPublicKey(keys.publicKeyPem);
+  privateKey = await importBankPrivateKey(keys.privateKeyPem);
+  // No upload loop runs here: the sealed entries stay in the outbox for the assertions.
+  sealOptions = { recordingsDir, partSize: MIN_PART_SIZE, bankKey: () => bank };
   host = await startJanusHost({ name: 'media-node-test', recordingsDir, ...secrets, logDir: recordingsDir });
   gateway = await JanusGateway.connect({ url: host.wsUrl, apiSecret: secrets.apiSecret, adminKey: secrets.adminKey });
   commands = new MediaCommands({
     gateway: () => gateway,
     recordingsDir,
     reportEvent: (event) => events.push(event),
-    processRecording: (sessionId, role) => postProcessRecording({ recordingsDir, sessionId, role }),
+    // The real pipeline: sealSegment, or its two halves with the plaintext's hash noted in between.
+    processRecording: async (segment) => {
+      if (!notePlaintext) return sealSegment(segment, sealOptions);
+      const converted = await postProcessSegment({ rawDir: rawRecordingDir(recordingsDir, segment.sessionId), base: segment.base });
+      if (!converted) return null;
+      plaintextSha.set(segment.base, sha256(await readFile(converted.webm)));
+      return enqueueConvertedSegment(segment, converted, sealOptions);
+    },
     log: { info: () => undefined, warn: () => undefined },
   });
   app = buildApp({ commands, nodeSecret: NODE_SECRET, janusUp: () => gateway.up });
@@ -174,7 +175,7 @@ describe('media node against a real Janus', () => {
 
     // The customer joins with the camera off: Janus must not relay (or record) the video
     // it nevertheless receives until a configure turns it on.
-    const published = await command({ type: 'publish', sessionId, participant: 'customer', display: 'Customer', sdp: offer, audio: true, video: false });
+    const published = await command({ type: 'publish', sessionId, participant: 'customer', segment: 1, display: 'Customer', sdp: offer, audio: true, video: false });
     expect(published.status).toBe(200);
     const answerCandidates = candidateLines(published.body.sdp);
     expect(answerCandidates.length).toBeGreaterThan(0);
@@ -286,27 +287,95 @@ describe('media node against a real Janus', () => {
     );
     expect(ready).toMatchObject({ type: 'recording-ready', participant: 'customer' });
     if (ready.type !== 'recording-ready') return;
-    expect(ready.file).toBe(path.join(recordingsDir, sessionId, 'customer.webm'));
-    expect((await stat(ready.file)).size).toBe(ready.bytes);
-    expect(ready.bytes).toBeGreaterThan(10_000);
+
+    // Sealed into the outbox: an entry naming the file, with the values an upload declares.
+    const [entry, ...others] = await sessionEntries(sessionId);
+    expect(others).toEqual([]);
+    expect(entry!.file).toBe(ready.file);
+    expect(path.dirname(ready.file)).toBe(outboxDir(recordingsDir));
+    expect(entry!.upload).toMatchObject({ sessionId, participant: 'customer', segment: 1, contentType: 'video/webm', bankKeyId: bank.keyId, durationMs: ready.durationMs });
+    const sealed = await readFile(ready.file);
+    expect([sealed.length, sha256(sealed)]).toEqual([entry!.upload.size, entry!.upload.sha256]);
+    expect(ready.bytes).toBe(sealed.length);
+    // startedAt is the wall clock of the first packet: after the publish, before media had to flow.
+    const startedAt = Date.parse(entry!.upload.startedAt);
+    expect(startedAt).toBeGreaterThanOrEqual(publishStartedAt - 1_000);
+    expect(startedAt).toBeLessThan(publishStartedAt + 3_000);
     // The recording starts at webrtcup (shortly after publish), so allow ~1.5 s of slack.
     expect(Math.abs(ready.durationMs - publishedMs)).toBeLessThan(1_500);
 
-    const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', ready.file]);
-    expect(stdout.trim().split('\n').sort()).toEqual(['opus', 'vp8']);
+    // The bank's private key opens it to the very webm post-processing made.
+    const webm = await openRecording(ready.file);
+    expect(sha256(await readFile(webm))).toBe(plaintextSha.get(entry!.recordingBase!));
+    expect((await stat(webm)).size).toBeGreaterThan(10_000);
+    expect(await codecs(webm)).toEqual(['opus', 'vp8']);
 
     // The recording holds what the agent saw: no video while the camera was off at join
     // (video starts ~2 s in, still in sync with the audio), a hole while video was turned off,
     // and audio and video ending together.
-    const video = await packetTimes(ready.file, 'v:0');
-    const audio = await packetTimes(ready.file, 'a:0');
+    const video = await packetTimes(webm, 'v:0');
+    const audio = await packetTimes(webm, 'a:0');
     expect(video[0]).toBeGreaterThan(1.2);
     expect(audio[0]).toBeLessThan(0.2);
     const videoHoles = video.slice(1).map((t, i) => t - video[i]!);
     expect(Math.max(...videoHoles)).toBeGreaterThan(1.5);
     expect(Math.abs(video.at(-1)! - audio.at(-1)!)).toBeLessThan(0.5);
-    expect(await readdir(rawRecordingDir(recordingsDir, sessionId))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/-user-customer-\d+-video-\d+\.mjr$/)]),
-    );
+    // Nothing unsealed is left: no .mjr, no plaintext webm.
+    expect(await readdir(rawRecordingDir(recordingsDir, sessionId))).toEqual([]);
+  });
+
+  it('seals each publish as its own segment, also when Janus itself ends the publisher', async () => {
+    notePlaintext = false;
+    try {
+      const sessionId = randomUUID();
+      const rawDir = rawRecordingDir(recordingsDir, sessionId);
+      expect((await command({ type: 'create-room', sessionId, record: true })).status).toBe(200);
+      const webrtcups = () => events.filter((e) => e.type === 'media' && e.sessionId === sessionId && e.leg === 'publisher' && e.event === 'webrtcup').length;
+      const ready = () => events.filter((e) => e.type === 'recording-ready' && e.sessionId === sessionId);
+      const publishSegment = async (name: string, segment: number) => {
+        const before = webrtcups();
+        const offer = await pagePublisherOffer(page, name);
+        const res = await command({ type: 'publish', sessionId, participant: 'agent', segment, display: 'Agent', sdp: offer, audio: true, video: true });
+        expect(res.status).toBe(200);
+        await page.evaluate(async ([n, sdp]) => (window as any)[n!].setRemoteDescription({ type: 'answer', sdp }), [name, res.body.sdp as string]);
+        expect((await command({ type: 'trickle', sessionId, participant: 'agent', leg: 'publisher', candidate: null })).status).toBe(200);
+        await waitFor(`webrtcup of segment ${segment}`, () => webrtcups() > before);
+      };
+
+      await publishSegment('seg1', 1);
+      await new Promise((r) => setTimeout(r, 2_500));
+      // Janus names the files after the segment (the sidecar's recording base).
+      expect(await readdir(rawDir)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^agent-seg1-\d{13}-audio-\d+\.mjr$/), expect.stringMatching(/^agent-seg1-\d{13}-video-\d+\.mjr$/)]),
+      );
+      // The browser goes away without any command: Janus hangs the publisher up, and that alone seals segment 1.
+      await page.evaluate(() => (window as any).seg1.close());
+      await waitFor('segment 1 sealed after the Janus hangup', () => ready().length === 1, 30_000);
+
+      await publishSegment('seg2', 2);
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect((await command({ type: 'leave', sessionId, participant: 'agent' })).status).toBe(200);
+      await page.evaluate(() => (window as any).seg2.close());
+      await waitFor('segment 2 sealed after leave', () => ready().length === 2, 30_000);
+      expect((await command({ type: 'destroy-room', sessionId })).status).toBe(200);
+      await Promise.allSettled([...commands.pendingRecordings]);
+
+      // Exactly one artifact per segment, however many end signals each got.
+      expect(ready()).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'recording-failed' && e.sessionId === sessionId)).toEqual([]);
+      const entries = (await sessionEntries(sessionId)).sort((a, b) => a.upload.segment - b.upload.segment);
+      expect(entries.map((e) => [e.upload.participant, e.upload.segment])).toEqual([['agent', 1], ['agent', 2]]);
+      expect(entries[0]!.upload.artifactId).not.toBe(entries[1]!.upload.artifactId);
+      expect(Date.parse(entries[1]!.upload.startedAt)).toBeGreaterThan(Date.parse(entries[0]!.upload.startedAt) + 2_000);
+      for (const entry of entries) {
+        const webm = await openRecording(entry.file);
+        expect(await codecs(webm)).toEqual(['opus', 'vp8']);
+        expect(entry.upload.durationMs).toBeGreaterThan(1_500);
+        expect(entry.upload.durationMs).toBeLessThan(6_000);
+      }
+      expect(await readdir(rawDir)).toEqual([]);
+    } finally {
+      notePlaintext = true;
+    }
   });
 });

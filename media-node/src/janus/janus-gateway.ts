@@ -18,6 +18,8 @@ export type HandleEvent =
   | { type: 'media'; media: string; receiving: boolean }
   | { type: 'slowlink'; uplink: boolean; media: string; lost: number }
   | { type: 'hangup'; reason: string }
+  /** This handle's own feed stopped publishing in the room (unpublished, left, kicked, room destroyed). */
+  | { type: 'unpublished'; reason: string }
   | { type: 'detached' };
 
 /** A trickled ICE candidate as the browser produced it. */
@@ -27,11 +29,25 @@ export interface TrickleCandidate {
   sdpMLineIndex?: number | null;
 }
 
+export interface PublishParams {
+  room: string;
+  feedId: string;
+  display: string;
+  audio: boolean;
+  video: boolean;
+  offerSdp: string;
+  /** Base name (no directory) of this publish's recording files in the room's rec_dir. */
+  recordingBase?: string;
+}
+
 /** One VideoRoom plugin handle (a publisher or a subscriber PeerConnection). */
 export interface RoomHandle {
   readonly id: string;
-  /** Joins `room` as publisher `feedId` and configures it with the browser's offer; returns Janus's answer SDP. */
-  publish(params: { room: string; feedId: string; display: string; audio: boolean; video: boolean; offerSdp: string }): Promise<string>;
+  /**
+   * Joins `room` as publisher `feedId` and configures it with the browser's offer; returns Janus's
+   * answer SDP. In a recorded room Janus names this publish's files `<recordingBase>-<kind>-<mindex>.mjr`.
+   */
+  publish(params: PublishParams): Promise<string>;
   /** Joins `room` as subscriber to `feedId`; returns Janus's offer SDP. */
   subscribe(params: { room: string; feedId: string }): Promise<string>;
   /** Completes a subscription with the browser's answer. */
@@ -144,6 +160,8 @@ class JanodeRoomHandle implements RoomHandle {
   private closed = false;
   /** The publisher's stream mids, known once Janus answered the publish. */
   private streams: PublishedStreams | undefined;
+  /** The feed this handle publishes, once publish() was called. */
+  private feedId: string | undefined;
 
   constructor(
     private readonly handle: JanodeVideoRoomHandle,
@@ -152,7 +170,8 @@ class JanodeRoomHandle implements RoomHandle {
     this.id = String(handle.id);
   }
 
-  async publish(p: { room: string; feedId: string; display: string; audio: boolean; video: boolean; offerSdp: string }): Promise<string> {
+  async publish(p: PublishParams): Promise<string> {
+    this.feedId = p.feedId;
     // Janus 1.x's joinandconfigure takes no audio/video state (janus_videoroom.c reads only
     // codecs, bitrate and recording there): every published stream starts relayed. The wanted
     // state is applied below with a per-mid configure.
@@ -163,6 +182,7 @@ class JanodeRoomHandle implements RoomHandle {
         room: p.room,
         feed: p.feedId,
         display: p.display,
+        ...(p.recordingBase !== undefined ? { filename: p.recordingBase } : {}),
         jsep: { type: 'offer', sdp: p.offerSdp },
       }),
     );
@@ -223,6 +243,19 @@ class JanodeRoomHandle implements RoomHandle {
       listener({ type: 'slowlink', uplink: d.uplink === true, media: String(d.media ?? 'unknown'), lost: Number(d.lost ?? 0) }),
     );
     this.handle.on(E.HANDLE_HANGUP, (d) => listener({ type: 'hangup', reason: String(d.reason ?? 'hangup') }));
+    // Publishers also hear about the other feeds of the room: only this handle's own feed counts.
+    const V = VideoRoomPlugin.EVENT;
+    const ownFeedGone = (what: string) => (d: Record<string, unknown>) => {
+      if (this.feedId !== undefined && String(d.feed) === this.feedId) listener({ type: 'unpublished', reason: String(d.reason ?? what) });
+    };
+    for (const [event, what] of [[V.VIDEOROOM_UNPUBLISHED, 'unpublished'], [V.VIDEOROOM_LEAVING, 'leaving'], [V.VIDEOROOM_KICKED, 'kicked']] as const) {
+      if (event) this.handle.on(event, ownFeedGone(what));
+    }
+    if (V.VIDEOROOM_DESTROYED) {
+      this.handle.on(V.VIDEOROOM_DESTROYED, () => {
+        if (this.feedId !== undefined) listener({ type: 'unpublished', reason: 'room destroyed' });
+      });
+    }
     this.handle.once(E.HANDLE_DETACHED, () => listener({ type: 'detached' }));
   }
 }

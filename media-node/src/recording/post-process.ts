@@ -1,32 +1,34 @@
 /*
- * Turns one publisher's Janus recording (.mjr per stream) into RECORDINGS_DIR/<sessionId>/<role>.webm:
- * janus-pp-rec video -> .webm (VP8) and audio -> .opus (webm audio must not come from pp-rec),
- * then ffmpeg muxes them with `-c copy` (no re-encode), and ffprobe reads the duration.
- * Janus records only what it relays: a stream turned off by `configure` has a hole (kept by
- * janus-pp-rec), one turned on late starts late (re-aligned here from the .mjr headers), and
- * one never turned on has no packets at all (left out of the file).
+ * Turns one recording segment (the .mjr per stream Janus wrote for one publish) into one
+ * playable webm: janus-pp-rec video -> .webm (VP8) and audio -> .opus (webm audio must not come
+ * from pp-rec), then ffmpeg muxes them with `-c copy` (no re-encode), and ffprobe reads the
+ * duration. Janus records only what it relays: a stream turned off by `configure` has a hole
+ * (kept by janus-pp-rec), one turned on late starts late (re-aligned here from the .mjr
+ * headers), and one never turned on has no packets at all (left out of the file).
  * External tools run with execFile (no shell) and a time bound.
  */
 import { execFile } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Role } from '@vident/protocol';
-import { firstPacketAt, pickLatestRecording, streamOffsets } from './recording-files.ts';
+import { firstPacketAt, segmentFiles, segmentStartedAt, streamOffsets } from './recording-files.ts';
 
 const execFileAsync = promisify(execFile);
 
-/** A finished recording, as reported in the `recording-ready` event. */
-export interface ProcessedRecording {
-  file: string;
+/** A segment converted to one webm (plaintext: the caller seals it and deletes it). */
+export interface ConvertedSegment {
+  /** The muxed webm, in the raw folder next to the .mjr files. */
+  webm: string;
+  /** Wall-clock time of the segment's first media packet (ISO 8601 with ms). */
+  startedAt: string;
   durationMs: number;
-  bytes: number;
 }
 
 export interface PostProcessOptions {
-  recordingsDir: string;
-  sessionId: string;
-  role: Role;
+  /** The room's rec_dir (RECORDINGS_DIR/<sessionId>/raw). */
+  rawDir: string;
+  /** The segment's recording base name (see recording-files.ts). */
+  base: string;
   /** Per external tool run (default 120 s). */
   toolTimeoutMs?: number;
   /** How long to wait for Janus to finish writing the .mjr files (default 8 s). */
@@ -65,21 +67,34 @@ async function waitUntilSettled(files: string[], timeoutMs: number): Promise<voi
   }
 }
 
-/** Converts and muxes one participant's latest recording. Throws with a readable message on failure. */
-export async function postProcessRecording(opts: PostProcessOptions): Promise<ProcessedRecording> {
+/** Duration in ms of a media file, read by ffprobe. */
+export async function probeDurationMs(file: string, timeoutMs = 60_000): Promise<number> {
+  const probed = await tool(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', file],
+    timeoutMs,
+  );
+  const seconds = Number.parseFloat(probed.trim());
+  if (!Number.isFinite(seconds)) throw new Error('ffprobe could not read the recording duration');
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * Converts and muxes one segment. Returns null when Janus wrote no file for it (the publisher
+ * never got media up, e.g. ICE failed before a reload); throws with a readable message when
+ * the files exist but cannot be made into a recording.
+ */
+export async function postProcessSegment(opts: PostProcessOptions): Promise<ConvertedSegment | null> {
   const timeout = opts.toolTimeoutMs ?? 120_000;
-  const rawDir = rawRecordingDir(opts.recordingsDir, opts.sessionId);
-  const names = await readdir(rawDir).catch(() => [] as string[]);
-  const set = pickLatestRecording(names, opts.role);
-  if (!set) throw new Error(`no recording found for ${opts.role}`);
+  const names = await readdir(opts.rawDir).catch(() => [] as string[]);
+  const set = segmentFiles(names, opts.base);
+  if (!set.audio && !set.video) return null;
 
-  const inputs = [set.video, set.audio].filter((n): n is string => n !== undefined).map((n) => path.join(rawDir, n));
-  await waitUntilSettled(inputs, opts.settleTimeoutMs ?? 8_000);
-
-  const base = path.join(rawDir, `${opts.role}-${set.startedAt}`);
   const streams: Array<{ kind: 'video' | 'audio'; mjr: string; out: string }> = [];
-  if (set.video) streams.push({ kind: 'video', mjr: path.join(rawDir, set.video), out: `${base}.video.webm` });
-  if (set.audio) streams.push({ kind: 'audio', mjr: path.join(rawDir, set.audio), out: `${base}.audio.opus` });
+  const stem = path.join(opts.rawDir, opts.base);
+  if (set.video) streams.push({ kind: 'video', mjr: path.join(opts.rawDir, set.video), out: `${stem}.video.webm` });
+  if (set.audio) streams.push({ kind: 'audio', mjr: path.join(opts.rawDir, set.audio), out: `${stem}.audio.opus` });
+  await waitUntilSettled(streams.map((s) => s.mjr), opts.settleTimeoutMs ?? 8_000);
 
   const firstPackets: Partial<Record<'video' | 'audio', number>> = {};
   for (const stream of streams) {
@@ -89,29 +104,27 @@ export async function postProcessRecording(opts: PostProcessOptions): Promise<Pr
     if (at !== undefined) firstPackets[stream.kind] = at;
   }
   const recorded = streams.filter((s) => firstPackets[s.kind] !== undefined);
-  if (recorded.length === 0) throw new Error(`recording of ${opts.role} has no media (audio and video were off)`);
+  if (recorded.length === 0) throw new Error('the recording has no media (audio and video were off)');
   const offsets = streamOffsets(firstPackets as Record<'video' | 'audio', number>);
 
-  const output = path.join(opts.recordingsDir, opts.sessionId, `${opts.role}.webm`);
+  const webm = `${stem}.webm`;
   const ffmpegArgs = ['-hide_banner', '-loglevel', 'error', '-y'];
-  for (const stream of recorded) {
-    await tool('janus-pp-rec', [stream.mjr, stream.out], timeout);
-    const offset = offsets[stream.kind];
-    if (offset > 0) ffmpegArgs.push('-itsoffset', offset.toFixed(6));
-    ffmpegArgs.push('-i', stream.out);
+  try {
+    for (const stream of recorded) {
+      await tool('janus-pp-rec', [stream.mjr, stream.out], timeout);
+      const offset = offsets[stream.kind];
+      if (offset > 0) ffmpegArgs.push('-itsoffset', offset.toFixed(6));
+      ffmpegArgs.push('-i', stream.out);
+    }
+    recorded.forEach((_, i) => ffmpegArgs.push('-map', String(i)));
+    ffmpegArgs.push('-c', 'copy', webm);
+    await tool('ffmpeg', ffmpegArgs, timeout);
+  } finally {
+    await Promise.all(recorded.map((s) => rm(s.out, { force: true })));
   }
-  recorded.forEach((_, i) => ffmpegArgs.push('-map', String(i)));
-  ffmpegArgs.push('-c', 'copy', output);
-  await tool('ffmpeg', ffmpegArgs, timeout);
-  await Promise.all(recorded.map((s) => rm(s.out, { force: true })));
-
-  const probed = await tool(
-    'ffprobe',
-    ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', output],
-    timeout,
-  );
-  const seconds = Number.parseFloat(probed.trim());
-  if (!Number.isFinite(seconds)) throw new Error('ffprobe could not read the recording duration');
-  const { size } = await stat(output);
-  return { file: output, durationMs: Math.round(seconds * 1000), bytes: size };
+  return {
+    webm,
+    startedAt: segmentStartedAt(Object.values(firstPackets)),
+    durationMs: await probeDurationMs(webm, timeout),
+  };
 }

@@ -1,38 +1,78 @@
 import { describe, expect, it } from 'vitest';
-import { firstPacketAt, pickLatestRecording, streamOffsets } from './recording-files.ts';
+import {
+  allSegmentFiles,
+  firstPacketAt,
+  parseSegmentBase,
+  segmentBase,
+  segmentBasesIn,
+  segmentFiles,
+  segmentStartedAt,
+  streamOffsets,
+} from './recording-files.ts';
 
-const room = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
-const f = (role: string, ts: number, kind: string, mindex: number) => `videoroom-${room}-user-${role}-${ts}-${kind}-${mindex}.mjr`;
+const t1 = 1_795_469_921_194;
+const t2 = 1_795_469_980_000;
 
-describe('pickLatestRecording', () => {
-  it('pairs the audio and video files of one participant', () => {
-    const files = [f('customer', 100, 'audio', 0), f('customer', 100, 'video', 1), f('agent', 100, 'audio', 0)];
-    expect(pickLatestRecording(files, 'customer')).toEqual({
-      startedAt: 100,
-      audio: f('customer', 100, 'audio', 0),
-      video: f('customer', 100, 'video', 1),
-    });
-    expect(pickLatestRecording(files, 'agent')).toEqual({ startedAt: 100, audio: f('agent', 100, 'audio', 0) });
+describe('segment base names', () => {
+  it('encode the participant, the segment and the publish time, and parse back', () => {
+    const base = segmentBase('customer', 2, t1);
+    expect(base).toBe('customer-seg2-1795469921194');
+    expect(parseSegmentBase(base)).toEqual({ base, participant: 'customer', segment: 2 });
   });
 
-  it('picks the latest publish cycle', () => {
-    const files = [f('agent', 20_000_000, 'video', 1), f('agent', 10_000_000, 'audio', 0), f('agent', 20_000_000, 'audio', 0), f('agent', 10_000_000, 'video', 1)];
-    expect(pickLatestRecording(files, 'agent')).toEqual({ startedAt: 20_000_000, video: files[0], audio: files[2] });
+  it('differ between two publishes of the same segment number (a republish never overwrites)', () => {
+    expect(segmentBase('agent', 1, t1)).not.toBe(segmentBase('agent', 1, t1 + 1));
   });
 
-  it('groups streams whose timestamps differ by a few milliseconds (as Janus writes them)', () => {
-    const files = [f('customer', 1795469921194028, 'audio', 0), f('customer', 1795469921195978, 'video', 1)];
-    expect(pickLatestRecording(files, 'customer')).toEqual({ startedAt: 1795469921194028, audio: files[0], video: files[1] });
+  it.each(['admin-seg1-1795469921194', 'customer-seg0-1795469921194', 'customer-seg1-17954', 'customer-1-1795469921194', 'customer-seg1-1795469921194-audio-0', '../customer-seg1-1795469921194'])(
+    'rejects %s',
+    (name) => expect(parseSegmentBase(name)).toBeUndefined(),
+  );
+});
+
+describe('segment files', () => {
+  const a1 = segmentBase('customer', 1, t1);
+  const a2 = segmentBase('customer', 2, t2);
+  const b1 = segmentBase('agent', 1, t1);
+  const listing = [
+    `${a1}-audio-0.mjr`,
+    `${a1}-video-1.mjr`,
+    `${a1}-data-2.mjr`,
+    `${a2}-video-1.mjr`,
+    `${b1}-audio-0.mjr`,
+    `${a1}.webm`,
+    `${a1}-video-1.mjr.tmp`,
+    `videoroom-7c9e6679-user-customer-${t1}-audio-0.mjr`,
+    'notes.txt',
+  ];
+
+  it('pairs the audio and video files of one segment', () => {
+    expect(segmentFiles(listing, a1)).toEqual({ audio: `${a1}-audio-0.mjr`, video: `${a1}-video-1.mjr` });
+    expect(segmentFiles(listing, a2)).toEqual({ video: `${a2}-video-1.mjr` });
+    expect(segmentFiles(listing, segmentBase('agent', 3, t2))).toEqual({});
   });
 
-  it('does not mix streams of publish cycles seconds apart', () => {
-    const files = [f('agent', 1_000_000, 'audio', 0), f('agent', 1_001_000, 'video', 1), f('agent', 9_000_000, 'video', 1)];
-    expect(pickLatestRecording(files, 'agent')).toEqual({ startedAt: 9_000_000, video: files[2] });
+  it('takes the first m-line of a kind when a publisher sent two', () => {
+    expect(segmentFiles([`${a1}-video-3.mjr`, `${a1}-video-1.mjr`], a1)).toEqual({ video: `${a1}-video-1.mjr` });
   });
 
-  it('ignores other files and other participants', () => {
-    const files = ['customer.webm', 'notes.txt', f('customer', 1, 'data', 2), `${f('customer', 5, 'video', 1)}.tmp`, f('agent', 9, 'video', 1)];
-    expect(pickLatestRecording(files, 'customer')).toBeUndefined();
+  it('lists every .mjr of a segment (data included) and nothing of another', () => {
+    expect(allSegmentFiles(listing, a1).sort()).toEqual([`${a1}-audio-0.mjr`, `${a1}-data-2.mjr`, `${a1}-video-1.mjr`]);
+  });
+
+  it('finds the distinct segments of a folder, ignoring other names', () => {
+    expect(segmentBasesIn(listing)).toEqual([
+      { base: b1, participant: 'agent', segment: 1 },
+      { base: a1, participant: 'customer', segment: 1 },
+      { base: a2, participant: 'customer', segment: 2 },
+    ]);
+  });
+});
+
+describe('segmentStartedAt', () => {
+  it('is the earliest first packet, as ISO 8601 with milliseconds', () => {
+    expect(segmentStartedAt([1_795_470_386_378_660, 1_795_470_384_394_290])).toBe(new Date(1_795_470_384_394).toISOString());
+    expect(segmentStartedAt([1_795_470_384_394_999])).toMatch(/\.394Z$/);
   });
 });
 

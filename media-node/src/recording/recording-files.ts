@@ -1,41 +1,74 @@
-import type { Role } from '@vident/protocol';
+import { Role } from '@vident/protocol';
 import { z } from 'zod';
 
-/** One publisher's recording: the .mjr files Janus wrote for one publish cycle. */
-export interface RecordingSet {
-  /** Janus's timestamp in the file name (microseconds); larger = later publish. */
-  startedAt: number;
+/*
+ * Names of the raw recording files. Each publish of a participant is one recording segment
+ * (the control plane numbers them: 1, then +1 per republish). The sidecar tells Janus a
+ * recording base name per publish (VideoRoom `filename`), and Janus writes one .mjr per stream
+ * as `<base>-<audio|video|data>-<mindex>.mjr` in the room's rec_dir. The base carries the role,
+ * the segment and the publish time, so a republish (even one wrongly numbered twice) never
+ * overwrites an earlier segment, and a restarted sidecar can tell from the names alone which
+ * participant and segment a left-over file belongs to.
+ */
+
+/** One publish's recording: its base name and what the base encodes. */
+export interface SegmentBase {
+  base: string;
+  participant: Role;
+  segment: number;
+}
+
+const BASE = /^(customer|agent)-seg(\d{1,4})-(\d{13})$/;
+const MJR = /^((?:customer|agent)-seg\d{1,4}-\d{13})-(audio|video|data)-(\d+)\.mjr$/;
+
+/** The recording base name of one publish (no directory: Janus puts it in the room's rec_dir). */
+export function segmentBase(participant: Role, segment: number, publishedAtMs: number): string {
+  return `${participant}-seg${segment}-${String(Math.trunc(publishedAtMs)).padStart(13, '0')}`;
+}
+
+/** Parses a base name made by {@link segmentBase}; undefined for anything else. */
+export function parseSegmentBase(base: string): SegmentBase | undefined {
+  const m = BASE.exec(base);
+  if (!m) return undefined;
+  const participant = Role.safeParse(m[1]);
+  const segment = Number(m[2]);
+  if (!participant.success || segment < 1) return undefined;
+  return { base, participant: participant.data, segment };
+}
+
+/** The .mjr files Janus wrote for one segment (the first file of each kind by m-line). */
+export interface SegmentFiles {
   audio?: string;
   video?: string;
 }
 
-// Janus VideoRoom's default naming: videoroom-<room>-user-<feed>-<timestamp>-<audio|video|data>-<mindex>.mjr
-const MJR = /^videoroom-.+-user-([a-z0-9]+)-(\d+)-(audio|video)-\d+\.mjr$/;
-
-/** Streams of one publish cycle are created within milliseconds of each other; cycles are seconds apart. */
-const SAME_CYCLE_US = 2_000_000;
-
-/**
- * Picks the latest recording of one participant from a raw recording folder listing.
- * Janus stamps each stream's file with its own creation time (audio and video differ by a few
- * ms), so streams are grouped around the newest file. A participant who republished (page
- * reload) has several cycles; the last one is kept. Pure: works on names only.
- */
-export function pickLatestRecording(fileNames: string[], role: Role): RecordingSet | undefined {
+/** Picks the audio and video .mjr files of one base from a folder listing. Pure: names only. */
+export function segmentFiles(fileNames: string[], base: string): SegmentFiles {
   const files = fileNames
-    .map((name) => ({ name, match: MJR.exec(name) }))
-    .filter((f): f is { name: string; match: RegExpExecArray } => f.match !== null && f.match[1] === role)
-    .map((f) => ({ name: f.name, at: Number(f.match[2]), kind: f.match[3] as 'audio' | 'video' }))
-    .sort((a, b) => b.at - a.at);
-  const newest = files[0];
-  if (!newest) return undefined;
-  const set: RecordingSet = { startedAt: newest.at };
-  for (const file of files) {
-    if (newest.at - file.at > SAME_CYCLE_US) break;
-    set.startedAt = file.at;
-    set[file.kind] ??= file.name;
+    .map((name) => ({ name, m: MJR.exec(name) }))
+    .filter((f): f is { name: string; m: RegExpExecArray } => f.m !== null && f.m[1] === base)
+    .sort((a, b) => Number(a.m[3]) - Number(b.m[3]));
+  const set: SegmentFiles = {};
+  for (const f of files) {
+    const kind = f.m[2];
+    if (kind === 'audio' || kind === 'video') set[kind] ??= f.name;
   }
   return set;
+}
+
+/** Every .mjr file of one base, data channels included (all are deleted once the segment is sealed). */
+export function allSegmentFiles(fileNames: string[], base: string): string[] {
+  return fileNames.filter((name) => MJR.exec(name)?.[1] === base);
+}
+
+/** The distinct recording bases present in a folder listing (files of other naming are ignored). */
+export function segmentBasesIn(fileNames: string[]): SegmentBase[] {
+  const bases = new Set<string>();
+  for (const name of fileNames) {
+    const m = MJR.exec(name);
+    if (m?.[1]) bases.add(m[1]);
+  }
+  return [...bases].sort().map((b) => parseSegmentBase(b)).filter((b): b is SegmentBase => b !== undefined);
 }
 
 // `janus-pp-rec -j file.mjr` prints the header Janus writes with the first packet:
@@ -57,6 +90,11 @@ export function firstPacketAt(headerJson: string): number | undefined {
   }
   const parsed = MjrHeader.safeParse(raw);
   return parsed.success ? parsed.data.u : undefined;
+}
+
+/** The wall-clock time (ISO 8601, ms) of a segment's first packet, from the streams' first-packet times in µs. */
+export function segmentStartedAt(firstPacketsUs: number[]): string {
+  return new Date(Math.floor(Math.min(...firstPacketsUs) / 1000)).toISOString();
 }
 
 /**

@@ -7,7 +7,10 @@ import { mkdir } from 'node:fs/promises';
 import type { NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
 import { conflict, janusFailure, MediaNodeError, notFound } from '../errors.ts';
 import { JanusError, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
-import { rawRecordingDir, type ProcessedRecording } from '../recording/post-process.ts';
+import { rawRecordingDir } from '../recording/post-process.ts';
+import { segmentBase } from '../recording/recording-files.ts';
+import { RecordingSegments, type RecordingSegment } from '../recording/recording-segments.ts';
+import { SegmentJobs, type ProcessedRecording } from '../recording/segment-jobs.ts';
 import { shouldForwardCandidate, stripUdpCandidates } from '../sdp/strip-udp-candidates.ts';
 import { SessionRegistry } from './session-registry.ts';
 
@@ -19,8 +22,8 @@ export interface MediaCommandsDeps {
   recordingsDir: string;
   /** Reports an event to the control plane (fire and forget). */
   reportEvent: (event: NodeEvent) => void;
-  /** Converts one participant's recording; injected so tests can use the real one or skip it. */
-  processRecording: (sessionId: string, role: Role) => Promise<ProcessedRecording>;
+  /** Turns one finished segment into a sealed outbox entry; null when Janus wrote nothing for it. */
+  processRecording: (segment: RecordingSegment) => Promise<ProcessedRecording | null>;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -29,11 +32,18 @@ type Result<T extends NodeCommand['type']> = NodeCommandResult<T>;
 /** The media node's command layer: thin over MediaGateway, with the bookkeeping in SessionRegistry. */
 export class MediaCommands {
   readonly registry = new SessionRegistry<RoomHandle>();
+  private readonly segments = new RecordingSegments<RoomHandle>();
+  private readonly recordings: SegmentJobs;
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** Recordings being converted; tests and shutdown can await them. */
-  readonly pendingRecordings = new Set<Promise<void>>();
 
-  constructor(private readonly deps: MediaCommandsDeps) {}
+  constructor(private readonly deps: MediaCommandsDeps) {
+    this.recordings = new SegmentJobs({ process: deps.processRecording, reportEvent: deps.reportEvent, log: deps.log });
+  }
+
+  /** Recordings being converted and sealed; tests and shutdown can await them. */
+  get pendingRecordings(): ReadonlySet<Promise<void>> {
+    return this.recordings.pending;
+  }
 
   /**
    * Runs one command. Commands of the same session run one after another (in arrival order),
@@ -125,8 +135,15 @@ export class MediaCommands {
     if (previous) {
       this.registry.clearLeg(command.sessionId, command.participant, 'publisher', previous);
       await previous.close();
+      this.endSegment(previous);
     }
     const handle = await gateway.attach();
+    let recordingBase: string | undefined;
+    if (this.registry.isRecorded(command.sessionId)) {
+      recordingBase = segmentBase(command.participant, command.segment, Date.now());
+      // Tracked before Janus can report anything about the handle.
+      this.segments.begin(handle, { sessionId: command.sessionId, participant: command.participant, segment: command.segment, base: recordingBase });
+    }
     this.watch(handle, command.sessionId, command.participant, 'publisher');
     try {
       const answer = await handle.publish({
@@ -136,11 +153,13 @@ export class MediaCommands {
         audio: command.audio,
         video: command.video,
         offerSdp: stripUdpCandidates(command.sdp).sdp,
+        recordingBase,
       });
       this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
       return { sdp: stripUdpCandidates(answer).sdp };
     } catch (err) {
       await handle.close();
+      this.endSegment(handle);
       throw err;
     }
   }
@@ -182,42 +201,45 @@ export class MediaCommands {
     const legs = this.registry.removeParticipant(sessionId, participant);
     if (!legs) throw notFound(`${participant} is not in session ${sessionId}`);
     await Promise.all([legs.publisher?.close(), legs.subscriber?.close()]);
-    if (legs.publisher && this.registry.isRecorded(sessionId)) this.scheduleRecording(sessionId, participant);
+    if (legs.publisher) this.endSegment(legs.publisher);
     return {};
   }
 
   private async destroyRoom(sessionId: string): Promise<Result<'destroy-room'>> {
-    const recorded = this.registry.isRecorded(sessionId);
     const participants = this.registry.removeSession(sessionId);
-    const published: Role[] = [];
+    const publishers: RoomHandle[] = [];
     if (participants) {
       await Promise.all(
-        [...participants.entries()].map(async ([role, legs]) => {
-          if (legs.publisher) published.push(role);
+        [...participants.values()].map(async (legs) => {
+          if (legs.publisher) publishers.push(legs.publisher);
           await Promise.all([legs.publisher?.close(), legs.subscriber?.close()]);
         }),
       );
     }
+    for (const handle of publishers) this.endSegment(handle);
     const { existed } = await this.gateway().destroyRoom(sessionId);
     if (!participants && !existed) throw notFound(`unknown session ${sessionId}`);
-    if (recorded) for (const role of published) this.scheduleRecording(sessionId, role);
     return { sessionId };
   }
 
-  private scheduleRecording(sessionId: string, role: Role): void {
-    const job = this.deps
-      .processRecording(sessionId, role)
-      .then((recording) => {
-        this.deps.log.info({ sessionId, role, durationMs: recording.durationMs, bytes: recording.bytes }, 'recording ready');
-        this.deps.reportEvent({ type: 'recording-ready', sessionId, participant: role, ...recording });
-      })
-      .catch((err: unknown) => {
-        const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-        this.deps.log.warn({ sessionId, role, err: message }, 'recording failed');
-        this.deps.reportEvent({ type: 'recording-failed', sessionId, participant: role, message });
-      })
-      .finally(() => this.pendingRecordings.delete(job));
-    this.pendingRecordings.add(job);
+  /**
+   * The Janus connection is gone, and with its session every handle (Janus closed their
+   * recorders): finish every open segment and forget the handles. Rooms survive.
+   */
+  janusConnectionLost(): void {
+    for (const segment of this.segments.endAll()) this.recordings.schedule(segment);
+    this.registry.clearHandles();
+  }
+
+  /** Processes segments a previous run of the sidecar left unprocessed on disk (see segment-recovery.ts). */
+  recoverSegments(segments: RecordingSegment[]): void {
+    for (const segment of segments) if (!this.segments.isOpen(segment)) this.recordings.schedule(segment);
+  }
+
+  /** Ends the segment a publisher handle recorded (once, whichever signal comes first). */
+  private endSegment(handle: RoomHandle): void {
+    const segment = this.segments.end(handle);
+    if (segment) this.recordings.schedule(segment);
   }
 
   /** Forwards the Janus events that matter for one handle to the control plane. */
@@ -236,10 +258,16 @@ export class MediaCommands {
             detail: `${event.uplink ? 'uplink' : 'downlink'} ${event.media} lost=${event.lost}`,
           });
         case 'hangup':
+          // Janus ended the PeerConnection (browser gone, ICE failed): the recorders are closed.
+          if (leg === 'publisher') this.endSegment(handle);
           return this.deps.reportEvent({ ...base, event: 'hangup', detail: event.reason.slice(0, 256) });
+        case 'unpublished':
+          if (leg === 'publisher') this.endSegment(handle);
+          return;
         case 'detached':
           // Janus dropped the handle on its own (e.g. session timeout): forget it.
           this.registry.clearLeg(sessionId, participant, leg, handle);
+          if (leg === 'publisher') this.endSegment(handle);
           return;
         default:
           return assertNever(event);

@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PART_SHA256_HEADER, verifyRequest } from '@vident/protocol';
+import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts';
+import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
+
+const SECRET = 'node-secret-0123456789abcdef';
+type Seen = { method: string; url: string; body: Buffer; verified: boolean; headers: http.IncomingHttpHeaders };
+const seen: Seen[] = [];
+let answer: (req: Seen) => [number, unknown] = () => [200, {}];
+let server: http.Server;
+let url: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const verified = await verifyRequest({
+        method: req.method ?? '',
+        pathWithQuery: req.url ?? '',
+        body: new Uint8Array(body),
+        header: (n) => [req.headers[n]].flat()[0],
+        secretFor: (k) => (k === 'node-a' ? SECRET : undefined),
+      });
+      const s: Seen = { method: req.method ?? '', url: req.url ?? '', body, verified: verified.ok, headers: req.headers };
+      seen.push(s);
+      const [status, json] = answer(s);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+const client = (limiter?: ByteRateLimiter) => new ControlPlaneClient({ baseUrl: url, nodeId: 'node-a', nodeSecret: SECRET, uploadLimiter: limiter });
+
+describe('ControlPlaneClient', () => {
+  it('signs JSON calls and reads the bank key from the registration answer', async () => {
+    answer = () => [200, { heartbeatIntervalMs: 2000, evidencePublicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' }];
+    expect(await client().register({ nodeId: 'node-a', url: 'http://127.0.0.1:7400', capacity: 2, version: '1' })).toEqual({
+      heartbeatIntervalMs: 2000,
+      evidencePublicKey: expect.stringContaining('BEGIN PUBLIC KEY'),
+    });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/v1/nodes/register', verified: true });
+  });
+
+  it('tolerates an older registration answer without a key (null: nothing can be sealed)', async () => {
+    answer = () => [200, { heartbeatIntervalMs: 'soon' }];
+    expect(await client().register({ nodeId: 'node-a', url: 'http://127.0.0.1:7400', capacity: 2, version: '1' })).toEqual({ heartbeatIntervalMs: undefined, evidencePublicKey: null });
+  });
+
+  it('signs raw part bytes and sends their SHA-256 header', async () => {
+    const bytes = randomBytes(300_000);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    answer = (s) => [200, { partNumber: 2, size: s.body.length, sha256: s.headers[PART_SHA256_HEADER] }];
+    expect(await client().putPart('rec-abcdef12-agent-1-00000000', 2, bytes, sha256)).toEqual({ partNumber: 2, size: bytes.length, sha256 });
+    const s = seen.at(-1)!;
+    expect(s).toMatchObject({ method: 'PUT', url: '/v1/nodes/node-a/uploads/rec-abcdef12-agent-1-00000000/parts/2', verified: true });
+    expect(s.body.equals(bytes)).toBe(true);
+    expect(s.headers['content-type']).toBe('application/octet-stream');
+    expect(s.headers['content-length']).toBe(String(bytes.length));
+  });
+
+  it('paces part bodies to the configured rate', async () => {
+    const bytes = randomBytes(200_000);
+    answer = (s) => [200, { partNumber: 1, size: s.body.length, sha256: s.headers[PART_SHA256_HEADER] }];
+    const started = Date.now();
+    await client(new ByteRateLimiter(400_000)).putPart('rec-abcdef12-agent-1-00000000', 1, bytes, 'a'.repeat(64));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(seen.at(-1)!.body.equals(bytes)).toBe(true);
+  });
+
+  it('turns error answers into ControlPlaneError with the status and code', async () => {
+    answer = () => [422, { error: { code: 'checksum_mismatch', message: 'no' } }];
+    const err = await client().completeUpload('rec-abcdef12-agent-1-00000000').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ControlPlaneError);
+    expect(err).toMatchObject({ status: 422, code: 'checksum_mismatch' });
+  });
+
+  it('treats a 2xx that breaks the contract, and an unreachable control plane, as no answer (status 0)', async () => {
+    answer = () => [200, { state: 'maybe' }];
+    await expect(client().completeUpload('rec-abcdef12-agent-1-00000000')).rejects.toMatchObject({ status: 0 });
+    const offline = new ControlPlaneClient({ baseUrl: 'http://127.0.0.1:9', nodeId: 'node-a', nodeSecret: SECRET });
+    await expect(offline.heartbeat({ sessions: 0, publishers: 0, subscribers: 0, janusUp: false, uploadsPending: 0 })).rejects.toMatchObject({ status: 0 });
+  });
+
+  it('rejects with the abort reason when stopped mid-body', async () => {
+    const controller = new AbortController();
+    const sending = client(new ByteRateLimiter(100_000)).putPart('rec-abcdef12-agent-1-00000000', 1, randomBytes(500_000), 'a'.repeat(64), controller.signal);
+    setTimeout(() => controller.abort(new Error('stopping')), 100);
+    await expect(sending).rejects.toThrow('stopping');
+  });
+});

@@ -1,0 +1,61 @@
+import type { NodeEvent } from '@vident/protocol';
+import type { RecordingSegment } from './recording-segments.ts';
+
+/** A finished segment as reported in the `recording-ready` event. */
+export interface ProcessedRecording {
+  /** Where the sealed artifact waits for upload. */
+  file: string;
+  durationMs: number;
+  /** Size of the sealed file. */
+  bytes: number;
+}
+
+export interface SegmentJobsDeps {
+  /**
+   * Turns one finished segment into a sealed outbox entry (seal-segment.ts); null when Janus
+   * wrote nothing for it. Injected so tests can use the real one or skip it.
+   */
+  process: (segment: RecordingSegment) => Promise<ProcessedRecording | null>;
+  reportEvent: (event: NodeEvent) => void;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+/**
+ * Runs the post-processing of finished segments in the background and reports each outcome to
+ * the control plane (`recording-ready` / `recording-failed`). A segment already being processed
+ * is not started again (a left-over found on disk may also be ended by a late Janus event).
+ */
+export class SegmentJobs {
+  /** Jobs still running; shutdown and tests await them. */
+  readonly pending = new Set<Promise<void>>();
+  private readonly running = new Set<string>();
+
+  constructor(private readonly deps: SegmentJobsDeps) {}
+
+  schedule(segment: RecordingSegment): void {
+    const key = `${segment.sessionId}/${segment.base}`;
+    if (this.running.has(key)) return;
+    this.running.add(key);
+    const { sessionId, participant, segment: number } = segment;
+    const job = this.deps
+      .process(segment)
+      .then((recording) => {
+        if (!recording) {
+          this.deps.log.info({ sessionId, participant, segment: number }, 'segment carried no media: nothing recorded');
+          return;
+        }
+        this.deps.log.info({ sessionId, participant, segment: number, durationMs: recording.durationMs, bytes: recording.bytes }, 'recording sealed');
+        this.deps.reportEvent({ type: 'recording-ready', sessionId, participant, ...recording });
+      })
+      .catch((err: unknown) => {
+        const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+        this.deps.log.warn({ sessionId, participant, segment: number, err: message }, 'recording failed');
+        this.deps.reportEvent({ type: 'recording-failed', sessionId, participant, message });
+      })
+      .finally(() => {
+        this.pending.delete(job);
+        this.running.delete(key);
+      });
+    this.pending.add(job);
+  }
+}
