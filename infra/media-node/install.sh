@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Installs a vident media node on Debian 12, as root, from a checkout of this repository:
+#   - Debian packages janus, janus-tools, ffmpeg, nftables (apt-get, only the missing ones)
+#   - checks Node.js >= 20.19 (Debian 12 packages 18: bring your own, this script installs none)
+#   - a `vident` system user; the sidecar app in /opt/vident (npm ci --omit=dev there)
+#   - /etc/vident: media-node.env and node.env (created once, secrets generated, never
+#     overwritten), the Janus config rendered into /etc/vident/janus, the firewall nftables.conf
+#   - /var/lib/vident/recordings; the units vident-firewall, vident-janus, vident-media-node
+#     (enabled, not started: set NODE_SECRET etc. first, see docs/OPERATIONS.md)
+# Idempotent: run it again after editing /etc/vident/*.env, or from a newer checkout to upgrade.
+#
+#   infra/media-node/install.sh [--prefix DIR] [--no-apt] [--no-npm] [--address IPV4] [--interface IFACE]
+#
+#   --prefix DIR       install below DIR instead of / (a staging tree): no apt-get, no user, no chown,
+#                      no systemctl, nothing installed outside DIR; paths inside the files stay real
+#   --no-apt           do not apt-get install (the script stops if a package is missing)
+#   --no-npm           do not run npm ci in /opt/vident (its node_modules must come from elsewhere)
+#   --address IPV4     this node's public address, for a new /etc/vident/node.env (default: detected)
+#   --interface IFACE  the interface it is on, likewise
+set -euo pipefail
+umask 022
+
+SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PACKAGES=(janus janus-tools ffmpeg nftables)
+
+prefix="" apt=1 npm=1 address="" iface=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix="${2:?--prefix needs a directory}"; shift 2 ;;
+    --no-apt) apt=0; shift ;;
+    --no-npm) npm=0; shift ;;
+    --address) address="${2:?--address needs an IPv4 address}"; shift 2 ;;
+    --interface) iface="${2:?--interface needs an interface name}"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { echo "[install] $*"; }
+die() { echo "[install] $*" >&2; exit 1; }
+
+staging=0
+if [ -n "$prefix" ]; then
+  case "$prefix" in /*) ;; *) die "--prefix must be an absolute path" ;; esac
+  prefix="${prefix%/}"
+  [ -n "$prefix" ] && staging=1
+fi
+P="$prefix"  # "" for a real install: every path below is "$P/..."
+[ "$staging" = 1 ] || [ "$(id -u)" -eq 0 ] || die "run as root (or stage with --prefix DIR)"
+
+# --- Debian packages
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$staging" = 1 ]; then
+    say "note: not installed on this machine: ${missing[*]} (a staged install never runs apt-get)"
+  elif [ "$apt" = 1 ]; then
+    say "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q "${missing[@]}" >/dev/null
+  else
+    die "missing Debian packages: ${missing[*]} (drop --no-apt, or apt-get install -y ${missing[*]})"
+  fi
+fi
+
+# --- Node.js: the same range as package.json "engines". Never installed from here.
+NODE="$(command -v node || true)"
+[ -n "$NODE" ] || die "Node.js >= 20.19 is required and not on PATH (Debian 12 packages 18.x: install 20.19+ or 22+ by your organisation's approved means)"
+"$NODE" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || a >= 22 ? 0 : 1)' \
+  || die "Node.js $("$NODE" -v) at $NODE is too old or unsupported: need >=20.19 <21 or >=22"
+say "node $("$NODE" -v) at $NODE"
+
+# --- user and folders
+if [ "$staging" = 0 ] && ! getent passwd vident >/dev/null; then
+  say "creating system user vident"
+  useradd --system --user-group --home-dir /var/lib/vident --no-create-home --shell /usr/sbin/nologin vident
+fi
+install -d -m 0755 "$P/opt" "$P/etc/systemd/system"
+install -d -m 0750 "$P/etc/vident" "$P/etc/vident/janus" "$P/var/lib/vident" "$P/var/lib/vident/recordings"
+if [ "$staging" = 0 ]; then
+  chown root:vident /etc/vident /etc/vident/janus
+  chown vident:vident /var/lib/vident /var/lib/vident/recordings
+fi
+
+# --- the app: copied whole (npm ci needs every workspace), swapped in at the end so a failed copy
+# or npm ci leaves the running version in place.
+app="$P/opt/vident" next="$P/opt/vident.next" old="$P/opt/vident.old"
+rm -rf "$next" "$old"
+mkdir -p "$next"
+mapfile -t workspaces < <(cd "$SRC" && "$NODE" -p 'require("./package.json").workspaces.join("\n")')
+say "copying the app to $app"
+(cd "$SRC" && tar -cf - --exclude=node_modules --exclude=dist --exclude=.wrangler --exclude=test-results --exclude='*.log' \
+  package.json package-lock.json tsconfig.base.json tsconfig.json README.md docs janus-config infra/media-node "${workspaces[@]}") \
+  | tar -C "$next" -xf - --no-same-owner
+if [ "$npm" = 1 ]; then
+  say "npm ci --omit=dev (media-node) in $app"
+  (cd "$next" && npm ci --omit=dev --workspace=media-node --no-audit --no-fund --loglevel=error)
+fi
+[ -d "$app" ] && mv "$app" "$old"
+mv "$next" "$app"
+rm -rf "$old"
+
+# --- env files, Janus config and firewall (configure-node.ts needs tsx and zod: from the installed
+# app if npm ci ran, else from the checkout's node_modules).
+if [ -x "$app/node_modules/.bin/tsx" ]; then base="$app"; elif [ -x "$SRC/node_modules/.bin/tsx" ]; then base="$SRC"; else
+  die "no node_modules with tsx in $app or $SRC (run without --no-npm, or npm ci in the checkout)"
+fi
+configure=("$base/node_modules/.bin/tsx" "$base/infra/media-node/configure-node.ts" --root "${P:-/}")
+[ -n "$address" ] && configure+=(--address "$address")
+[ -n "$iface" ] && configure+=(--interface "$iface")
+"${configure[@]}"
+if [ "$staging" = 0 ]; then
+  chown root:vident /etc/vident/media-node.env /etc/vident/node.env /etc/vident/janus/*.jcfg
+  chmod 0640 /etc/vident/media-node.env /etc/vident/node.env /etc/vident/janus/*.jcfg
+fi
+
+# --- systemd units
+for unit in vident-firewall vident-janus vident-media-node; do
+  sed "s|@NODE@|$NODE|g" "$SRC/infra/media-node/systemd/$unit.service" > "$P/etc/systemd/system/$unit.service.tmp"
+  chmod 0644 "$P/etc/systemd/system/$unit.service.tmp"
+  mv "$P/etc/systemd/system/$unit.service.tmp" "$P/etc/systemd/system/$unit.service"
+done
+say "units vident-firewall, vident-janus, vident-media-node in $P/etc/systemd/system"
+
+if [ "$staging" = 1 ]; then
+  say "staged below $P (no user, ownership or systemctl changes)"
+  exit 0
+fi
+if [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+  systemctl enable --quiet vident-firewall vident-janus vident-media-node
+  say "units enabled (not started or restarted)"
+else
+  say "systemd is not running here: units installed but not enabled"
+fi
+cat <<EOF
+[install] done. Next (see docs/OPERATIONS.md):
+  1. /etc/vident/media-node.env: set NODE_SECRET, NODE_ID, CONTROL_PLANE_URL, NODE_PUBLIC_URL
+  2. /etc/vident/node.env: check JANUS_ADDRESS, JANUS_ICE_INTERFACE, SSH_PORT, CONTROL_PLANE_SOURCES
+     (then run this script again to re-render)
+  3. systemctl restart vident-firewall vident-janus vident-media-node
+EOF
