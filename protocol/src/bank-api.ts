@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Decision, EndReason, Locale, ReasonCode, Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
+import { ArtifactView } from './evidence.ts';
 
 /** Free-form bank metadata: small string map, echoed back, never interpreted. */
 export const Metadata = z
@@ -45,17 +46,12 @@ export const ParticipantView = z.object({
 });
 export type ParticipantView = z.infer<typeof ParticipantView>;
 
-/** A recording file produced by a media node for one participant. */
-export const RecordingView = z.object({
-  sessionId: SessionId,
-  participant: Role,
-  nodeId: z.string(),
-  file: z.string(),
-  durationMs: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  readyAt: Timestamp,
-});
-export type RecordingView = z.infer<typeof RecordingView>;
+/**
+ * A recording: one stored (sealed) artifact of kind `recording`, one per participant and publish
+ * segment, as the control plane holds it after the media node's upload was verified.
+ */
+export const RecordingView = ArtifactView;
+export type RecordingView = ArtifactView;
 
 /** Answer of `GET /v1/sessions/:id` (and items of the list). */
 export const SessionView = z.object({
@@ -82,6 +78,9 @@ export const SessionView = z.object({
   linkExpiresAt: Timestamp,
   nodeId: z.string().nullable(),
   participants: z.array(ParticipantView),
+  /** The customer's recording consent (text version and time); null until given or when not recorded. */
+  consent: z.object({ version: z.string(), at: Timestamp }).nullable(),
+  /** The session's recording artifacts (captures: GET /v1/sessions/:id/artifacts). */
   recordings: z.array(RecordingView),
 });
 export type SessionView = z.infer<typeof SessionView>;

@@ -11,6 +11,7 @@ import {
   type UpdateSessionRequest,
 } from './bank-api.ts';
 import { ErrorBody, type ErrorCode } from './errors.ts';
+import { ArtifactList, EvidencePack, EvidenceSigningKey } from './evidence.ts';
 import { signRequest } from './signing.ts';
 
 /** An error answered by the vident API, with its stable code. */
@@ -30,6 +31,19 @@ export interface BankClientOptions {
   keyId: string;
   secret: string;
   fetch?: typeof fetch;
+}
+
+/** Validates an answer: its schema when 2xx, else the ErrorBody it carries, as a VidentApiError. */
+async function answer<T extends z.ZodType>(response: Response, schema: T): Promise<z.infer<T>> {
+  const json: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = ErrorBody.safeParse(json);
+    if (error.success) throw new VidentApiError(response.status, error.data.error.code, error.data.error.message);
+    throw new VidentApiError(response.status, 'unexpected_response', 'error without an error body');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new VidentApiError(response.status, 'unexpected_response', parsed.error.message);
+  return parsed.data;
 }
 
 /**
@@ -54,15 +68,7 @@ export function createBankClient(options: BankClientOptions) {
       headers: { ...extraHeaders, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: text }),
     });
-    const json: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const error = ErrorBody.safeParse(json);
-      if (error.success) throw new VidentApiError(response.status, error.data.error.code, error.data.error.message);
-      throw new VidentApiError(response.status, 'unexpected_response', 'error without an error body');
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new VidentApiError(response.status, 'unexpected_response', parsed.error.message);
-    return parsed.data;
+    return answer(response, schema);
   }
 
   return {
@@ -95,6 +101,17 @@ export function createBankClient(options: BankClientOptions) {
     sessionAudit: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/audit`, AuditTrail),
     status: () => call('GET', '/v1/status', SystemStatus),
     recordings: () => call('GET', '/v1/recordings', RecordingList),
+    /** Every artifact of a session (recordings, captures), stored, uploading or deleted. */
+    artifacts: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/artifacts`, ArtifactList),
+    /**
+     * The signed evidence pack: manifest, audit entries and short-lived download URLs (fetch them
+     * unsigned). 409 evidence_not_ready while anything is pending, 410 evidence_deleted after deletion.
+     */
+    evidence: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/evidence`, EvidencePack),
+    /** Deletes every artifact of an ended session (audited); answers the artifacts, now deleted. */
+    deleteEvidence: (sessionId: string) => call('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}/evidence`, ArtifactList),
+    /** The control plane's Ed25519 public key that verifies every manifest (public route, unsigned). */
+    signingKey: async () => answer(await doFetch(`${base}/v1/evidence/signing-key`), EvidenceSigningKey),
   };
 }
 export type BankClient = ReturnType<typeof createBankClient>;

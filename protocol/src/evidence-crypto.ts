@@ -85,7 +85,7 @@ export async function importBankPublicKey(pem: string): Promise<BankPublicKey> {
   } catch {
     throw new EnvelopeError('the bank public key is not an RSA SPKI key');
   }
-  const modulusLength = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+  const modulusLength = (key.algorithm as unknown as { modulusLength: number }).modulusLength;
   if (modulusLength < 2048) throw new EnvelopeError(`the bank key has ${modulusLength} bits; 2048 at least`);
   return { key, keyId: toHex(await crypto.subtle.digest('SHA-256', der)) };
 }
@@ -106,8 +106,8 @@ export async function generateBankKeyPair(modulusLength = 3072): Promise<{ publi
     true,
     ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
   )) as CryptoKeyPair;
-  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
-  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+  const spki = new Uint8Array((await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer);
+  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey('pkcs8', pair.privateKey)) as ArrayBuffer);
   return { publicKeyPem: derToPem(spki, 'PUBLIC KEY'), privateKeyPem: derToPem(pkcs8, 'PRIVATE KEY') };
 }
 
@@ -140,7 +140,7 @@ export class EnvelopeWriter {
   ) {}
 
   static async create(bank: BankPublicKey, contentType: string, chunkSize = DEFAULT_CHUNK_SIZE): Promise<EnvelopeWriter> {
-    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt']);
+    const key = (await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])) as CryptoKey;
     const wrapped = new Uint8Array(await crypto.subtle.wrapKey('raw', key, bank.key, OAEP));
     const prefix = crypto.getRandomValues(new Uint8Array(8));
     const header: EnvelopeHeader = {

@@ -173,8 +173,8 @@ export async function signingKeyId(rawPublicKey: Uint8Array): Promise<string> {
 export async function generateEvidenceSigningKey(): Promise<{ privateKey: string; publicKey: string }> {
   const pair = (await crypto.subtle.generateKey(ED25519, true, ['sign', 'verify'])) as CryptoKeyPair;
   return {
-    privateKey: toBase64(new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))),
-    publicKey: toBase64(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey))),
+    privateKey: toBase64(new Uint8Array((await crypto.subtle.exportKey('pkcs8', pair.privateKey)) as ArrayBuffer)),
+    publicKey: toBase64(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer)),
   };
 }
 

@@ -117,6 +117,8 @@ export const NodeEvent = z.discriminatedUnion('type', [
     type: z.literal('recording-failed'),
     sessionId: SessionId,
     participant: Role,
+    /** The segment that failed (absent from older nodes: then every segment still owed counts). */
+    segment: z.number().int().positive().max(1000).optional(),
     message: z.string().max(1024),
   }),
 ]);

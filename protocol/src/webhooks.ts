@@ -24,6 +24,10 @@ export const WebhookEventType = z.enum([
   'session.abandoned',
   'session.failed',
   'recording.ready',
+  /** The session's evidence pack can be fetched (GET /v1/sessions/:id/evidence); sent once. */
+  'evidence.ready',
+  /** Every artifact of the session was deleted (by the bank, or by the retention period). */
+  'evidence.deleted',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
@@ -49,8 +53,12 @@ export const WebhookData = z.object({
   state: SessionState,
   outcome: WebhookOutcome.optional(),
   endReason: EndReason.optional(),
-  /** The recording that became ready (recording.ready only). */
+  /** The recording artifact that was stored (recording.ready only). */
   recording: RecordingView.optional(),
+  /** evidence.ready / evidence.deleted: how many artifacts, and who deleted them. */
+  evidence: z
+    .object({ artifacts: z.number().int().nonnegative(), reason: z.enum(['bank', 'retention']).optional() })
+    .optional(),
 });
 export type WebhookData = z.infer<typeof WebhookData>;
 

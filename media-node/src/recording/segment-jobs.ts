@@ -50,7 +50,7 @@ export class SegmentJobs {
       .catch((err: unknown) => {
         const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
         this.deps.log.warn({ sessionId, participant, segment: number, err: message }, 'recording failed');
-        this.deps.reportEvent({ type: 'recording-failed', sessionId, participant, message });
+        this.deps.reportEvent({ type: 'recording-failed', sessionId, participant, segment: number, message });
       })
       .finally(() => {
         this.pending.delete(job);
