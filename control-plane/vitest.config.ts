@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { TEST_BANK_PUBLIC_KEY, TEST_EVIDENCE_SIGNING_KEY } from './test/evidence-keys.ts';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.ts';
 
 /*
@@ -21,6 +22,9 @@ const bindings = {
   TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
   NODE_SECRET: 'test-node-secret-0123456789abcdef',
   DEMO_MODE: 'true',
+  // Test-only evidence keys (test/evidence-keys.ts); the EVIDENCE bucket comes from wrangler.toml.
+  EVIDENCE_PUBLIC_KEY: TEST_BANK_PUBLIC_KEY,
+  EVIDENCE_SIGNING_KEY: TEST_EVIDENCE_SIGNING_KEY,
 };
 
 

@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { loadConfig } from './config.ts';
 import { handleError, handleNotFound } from './http-error.ts';
+import { captureRoutes } from './routes/captures.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { evidencePublicRoutes } from './routes/evidence-public.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { participantSocketRoutes } from './routes/participant-socket.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { systemRoutes } from './routes/system.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 /** The control plane's HTTP surface. Static files (web/dist) are served by the assets router. */
 export const app = new Hono<AppEnv>()
@@ -16,10 +19,14 @@ export const app = new Hono<AppEnv>()
     await next();
   })
   .route('/', systemRoutes)
-  // Before sessionRoutes: the socket route is token-authenticated, not bank-signed.
+  // Before sessionRoutes: the socket and capture routes are token-authenticated, not bank-signed.
   .route('/v1/sessions', participantSocketRoutes)
+  .route('/v1/sessions', captureRoutes)
   .route('/v1/sessions', sessionRoutes)
+  // Before nodeRoutes: upload parts are streamed, never buffered by nodeRoutes' nodeAuth.
+  .route('/v1/nodes', uploadRoutes)
   .route('/v1/nodes', nodeRoutes)
+  .route('/v1/evidence', evidencePublicRoutes)
   .route('/v1/demo', demoRoutes)
   .notFound(handleNotFound)
   .onError(handleError);

@@ -86,3 +86,42 @@ describe('webhook config', () => {
     }
   });
 });
+
+describe('evidence config', () => {
+  // Shape only (loadConfig is synchronous); evidence-keys.ts imports the keys on first use.
+  const spki = btoa(String.fromCharCode(...new Uint8Array(300).map((_, i) => i % 251)));
+  const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+  const DAY = 86_400_000;
+
+  it('defaults to no keys and five years of retention', () => {
+    expect(loadConfig(env({ ...secrets })).evidence).toEqual({ publicKeyPem: null, signingKeyPkcs8: null, retentionMs: 1826 * DAY, unsuccessfulRetentionMs: null });
+  });
+
+  it('takes the bank key as PEM or bare base64 (served as one PEM) and decimal days', () => {
+    const fromPem = loadConfig(env({ ...secrets, EVIDENCE_PUBLIC_KEY: pem, EVIDENCE_RETENTION_DAYS: '0.5', EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS: '30' })).evidence;
+    expect(fromPem).toMatchObject({ publicKeyPem: pem, retentionMs: DAY / 2, unsuccessfulRetentionMs: 30 * DAY });
+    expect(loadConfig(env({ ...secrets, EVIDENCE_PUBLIC_KEY: spki })).evidence.publicKeyPem).toBe(pem);
+    // A test stack counts in seconds: 0.00002 days is 1.728 s.
+    expect(loadConfig(env({ ...secrets, EVIDENCE_RETENTION_DAYS: '0.00002' })).evidence.retentionMs).toBe(1728);
+  });
+
+  it.each([
+    [{ EVIDENCE_PUBLIC_KEY: 'not a key!' }, 'EVIDENCE_PUBLIC_KEY'],
+    [{ EVIDENCE_SIGNING_KEY: 'not base64 at all' }, 'EVIDENCE_SIGNING_KEY'],
+    [{ EVIDENCE_RETENTION_DAYS: '0' }, 'EVIDENCE_RETENTION_DAYS'],
+    [{ EVIDENCE_RETENTION_DAYS: 'forever' }, 'EVIDENCE_RETENTION_DAYS'],
+    [{ EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS: '-3' }, 'EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS'],
+  ])('names the bad evidence variable %#', (override, variable) => {
+    expect(() => loadConfig(env({ ...secrets, ...override }))).toThrow(new RegExp(`^config: ${variable} `));
+  });
+
+  it('never echoes the signing key', () => {
+    const key = 'c2lnbmluZy1rZXktdGhhdC1pcy1ub3QtYS1rZXk/';
+    try {
+      loadConfig(env({ ...secrets, EVIDENCE_SIGNING_KEY: `${key}!` }));
+      expect.unreachable();
+    } catch (err) {
+      expect(String(err)).not.toContain(key);
+    }
+  });
+});

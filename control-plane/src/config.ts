@@ -1,4 +1,4 @@
-import { parseWebhookSecret } from '@vident/protocol';
+import { derToPem, fromBase64, parseWebhookSecret, pemToDer } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 
@@ -19,6 +19,19 @@ export interface Config {
   nodeSecret: string;
   /** Where session events are POSTed, with their signing secret; null = webhooks off. */
   webhook: { url: string; secret: string } | null;
+  evidence: EvidenceConfig;
+}
+
+/** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
+export interface EvidenceConfig {
+  /** The bank's RSA SPKI public key (PEM or base64) that seals artifacts; null = recording refused. */
+  publicKeyPem: string | null;
+  /** The control plane's Ed25519 PKCS#8 key (base64) that signs manifests; null = no packs. */
+  signingKeyPkcs8: string | null;
+  /** How long evidence is kept after a session ends. */
+  retentionMs: number;
+  /** The same for sessions not ending decided/approved; null = retentionMs. */
+  unsuccessfulRetentionMs: number | null;
 }
 
 /** Thrown when a variable is missing or malformed; the message names the variable, never its value. */
@@ -37,6 +50,21 @@ const positiveInt = (fallback: number) =>
     .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
     .pipe(z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number))
     .pipe(z.number().int().positive('must be a positive integer'));
+
+const DAY_MS = 86_400_000;
+
+/** Days as a positive decimal ("1826", "0.0001" for a test stack measured in seconds), in ms. */
+const days = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a positive number of days')
+  .transform(Number)
+  .pipe(z.number().positive('must be a positive number of days'))
+  .transform((d) => Math.max(1, Math.round(d * DAY_MS)));
+
+const emptyAsNull = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
 
 const fields = {
   PUBLIC_BASE_URL: z
@@ -81,7 +109,25 @@ const fields = {
     .string()
     .optional()
     .refine((v) => v === undefined || v === '' || parseWebhookSecret(v) !== null, 'must be whsec_<base64 of at least 16 bytes>'),
+  EVIDENCE_PUBLIC_KEY: emptyAsNull.refine((v) => v === null || isBase64Der(v, true), 'must be an RSA public key (SPKI PEM or base64) or empty'),
+  EVIDENCE_SIGNING_KEY: emptyAsNull.refine((v) => v === null || isBase64Der(v, false), 'must be an Ed25519 PKCS#8 key in base64 or empty'),
+  EVIDENCE_RETENTION_DAYS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '1826' : v.trim()))
+    .pipe(days),
+  EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS: emptyAsNull.pipe(days.nullable()),
 } as const;
+
+/** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
+function isBase64Der(text: string, pemAllowed: boolean): boolean {
+  try {
+    const der = pemAllowed ? pemToDer(text) : /^[A-Za-z0-9+/]+=*$/.test(text) ? fromBase64(text) : null;
+    return der !== null && der.length >= 32;
+  } catch {
+    return false;
+  }
+}
 
 const EnvSchema = z.object(fields).superRefine((v, ctx) => {
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
@@ -118,6 +164,13 @@ export function loadConfig(env: Env): Config {
     tokenSecret: v.TOKEN_SECRET,
     nodeSecret: v.NODE_SECRET,
     webhook: v.WEBHOOK_URL !== null && v.WEBHOOK_SECRET ? { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET } : null,
+    evidence: {
+      // One canonical PEM whatever the variable's armour: the nodes and pages are handed this text.
+      publicKeyPem: v.EVIDENCE_PUBLIC_KEY === null ? null : derToPem(pemToDer(v.EVIDENCE_PUBLIC_KEY), 'PUBLIC KEY'),
+      signingKeyPkcs8: v.EVIDENCE_SIGNING_KEY,
+      retentionMs: v.EVIDENCE_RETENTION_DAYS,
+      unsuccessfulRetentionMs: v.EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS,
+    },
   };
   cache.set(env, config);
   return config;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Config } from './config.ts';
 import type { Caller } from './caller.ts';
 import { registryStub, sessionStub, type Env } from './env.ts';
+import { bankKeyOf } from './evidence/evidence-keys.ts';
 import { ApiError, fromFailure } from './http-error.ts';
 import { log } from './log.ts';
 import { mintToken } from './participant-token.ts';
@@ -40,7 +41,8 @@ export async function participantLinks(
 }
 
 /**
- * Creates a session: places it on a live node with a free slot (503 no_media_node otherwise),
+ * Creates a session: places it on a live node with a free slot (503 no_media_node otherwise; 503
+ * not_configured for a recorded session without the bank's evidence key),
  * initializes its Durable Object (which arms the timeout) and mints both participants' links.
  */
 export async function createSession(
@@ -51,6 +53,10 @@ export async function createSession(
   now: number = Date.now(),
   caller?: Caller,
 ): Promise<CreateSessionResponse> {
+  // A bank must not record what it cannot open: recording needs its public key to seal with.
+  if (request.record && !(await bankKeyOf(config.evidence))) {
+    throw new ApiError('not_configured', 503, 'recorded sessions need EVIDENCE_PUBLIC_KEY (the bank key that seals the evidence)');
+  }
   const sessionId = crypto.randomUUID();
   const expiresAt = now + config.sessionMaxMinutes * 60_000;
   const registry = registryStub(env);

@@ -24,6 +24,12 @@ export interface Env {
   NODE_SECRET?: string;
   WEBHOOK_URL?: string;
   WEBHOOK_SECRET?: string;
+  /** Sealed evidence artifacts, keyed sessions/<sessionId>/<artifactId>. */
+  EVIDENCE: R2Bucket;
+  EVIDENCE_PUBLIC_KEY?: string;
+  EVIDENCE_SIGNING_KEY?: string;
+  EVIDENCE_RETENTION_DAYS?: string;
+  EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS?: string;
 }
 
 /** The singletons live under fixed names so every isolate reaches the same instance. */

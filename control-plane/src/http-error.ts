@@ -40,6 +40,11 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   no_media_node: 503,
   media_node_error: 502,
   payload_too_large: 413,
+  checksum_mismatch: 422,
+  consent_required: 409,
+  evidence_not_ready: 409,
+  evidence_deleted: 410,
+  not_configured: 503,
   internal: 500,
 };
 

@@ -1,6 +1,12 @@
 import {
+  ArtifactList,
+  ArtifactView,
   AuditTrail,
+  CaptureKind,
   CreateSessionRequest,
+  EvidencePack,
+  EvidenceSigningKey,
+  MAX_CAPTURE_BYTES,
   CreateSessionResponse,
   ErrorBody,
   ListRecordingsQuery,
@@ -14,11 +20,12 @@ import {
   UpdateSessionRequest,
 } from '@vident/protocol';
 import { z } from 'zod';
+import { DOWNLOAD_URL_TTL_SECONDS } from './evidence/download-url.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
 import { MAX_BODY_BYTES } from './http-error.ts';
 
 /*
- * The bank API as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
+ * The bank API (and the public evidence routes, and the agent's capture upload) as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
  * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema emits). Request bodies and
  * parameters are described as accepted (zod input), responses as produced (zod output).
  */
@@ -59,6 +66,8 @@ const sessionIdParameter = { name: 'id', in: 'path', required: true, schema: { t
 
 const signed = [{ videntSignature: [], videntKeyId: [], videntTimestamp: [] }];
 
+const sealedBytes = (description: string) => ({ description, content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } });
+
 /** Builds the OpenAPI 3.1 document of the bank API (pure; the route serves it as JSON). */
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
@@ -85,6 +94,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
           name: SIGNATURE_HEADERS.signature,
           description: 'hex HMAC-SHA256 of the canonical request (see info.description); optional X-Vident-Nonce is signed too',
         },
+        participantToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "the agent's participant token (from its join link); the agent's page uses it for captures",
+        },
       },
       schemas: {
         CreateSessionRequest: jsonSchema(CreateSessionRequest, 'input'),
@@ -96,6 +110,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
         SystemStatus: jsonSchema(SystemStatus, 'output'),
         PublicConfig: jsonSchema(PublicConfig, 'output'),
         AuditTrail: jsonSchema(AuditTrail, 'output'),
+        ArtifactView: jsonSchema(ArtifactView, 'output'),
+        ArtifactList: jsonSchema(ArtifactList, 'output'),
+        EvidencePack: jsonSchema(EvidencePack, 'output'),
+        EvidenceSigningKey: jsonSchema(EvidenceSigningKey, 'output'),
         ErrorBody: jsonSchema(ErrorBody, 'output'),
       },
     },
@@ -158,6 +176,84 @@ export function openApiDocument(version: string): Record<string, unknown> {
           operationId: 'getSessionAudit',
           security: signed,
           responses: { '200': json('AuditTrail', 'the hash-chained audit trail and its head'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/artifacts': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'listSessionArtifacts',
+          security: signed,
+          responses: { '200': json('ArtifactList', 'every artifact of the session: recordings and captures, stored, uploading or deleted'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/evidence': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'getEvidencePack',
+          security: signed,
+          description: `The manifest (Ed25519-signed, verify with GET /v1/evidence/signing-key), the audit entries it covers, and one download URL per artifact, valid ${DOWNLOAD_URL_TTL_SECONDS} s and fetched without a signature. Built and audited (evidence.accessed) on each call.`,
+          responses: {
+            '200': json('EvidencePack', 'the evidence pack'),
+            ...signedErrors,
+            '404': error('not_found'),
+            '409': error('evidence_not_ready: the session is active, a recording is still owed or an upload is in progress (the message says which)'),
+            '410': error('evidence_deleted'),
+            '503': error('not_configured: no EVIDENCE_SIGNING_KEY'),
+          },
+        },
+        delete: {
+          operationId: 'deleteEvidence',
+          security: signed,
+          description: 'Deletes every artifact of an ended session from storage (audited evidence.deleted, webhook evidence.deleted). Repeating it changes nothing.',
+          responses: { '200': json('ArtifactList', 'the artifacts, now deleted'), ...signedErrors, '404': error('not_found'), '409': error('conflict: the session is still active') },
+        },
+      },
+      '/v1/sessions/{id}/captures': {
+        parameters: [
+          sessionIdParameter,
+          { name: 'capture', in: 'query', required: true, schema: jsonSchema(CaptureKind, 'input') },
+        ],
+        post: {
+          operationId: 'uploadCapture',
+          security: [{ participantToken: [] }],
+          description: `The agent's still of the customer, sealed in the browser for the bank's key (GET /v1/config evidencePublicKey): a VEN1 envelope of image/jpeg or image/png, at most ${MAX_CAPTURE_BYTES} bytes, while the session is active.`,
+          requestBody: { required: true, ...sealedBytes('the sealed capture') },
+          responses: {
+            '201': json('ArtifactView', 'the stored capture'),
+            '400': error('validation_failed: not an envelope, another bank key, another content type'),
+            '401': error('token_invalid or token_expired'),
+            '403': error('forbidden: not the agent'),
+            '409': error('session_ended'),
+            '413': error('payload_too_large'),
+            '503': error('not_configured: no EVIDENCE_PUBLIC_KEY'),
+          },
+        },
+      },
+      '/v1/evidence/signing-key': {
+        get: {
+          operationId: 'getEvidenceSigningKey',
+          security: [],
+          responses: { '200': json('EvidenceSigningKey', 'the Ed25519 public key (raw, base64) that verifies every manifest'), '503': error('not_configured') },
+        },
+      },
+      '/v1/evidence/{sessionId}/{artifactId}': {
+        parameters: [
+          { name: 'sessionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'artifactId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'expires', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' } },
+          { name: 'sig', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        ],
+        get: {
+          operationId: 'downloadArtifact',
+          security: [],
+          description: 'A download URL from the evidence pack: the link is the credential. Serves the sealed file; open it with the bank private key.',
+          responses: {
+            '200': sealedBytes('the sealed artifact'),
+            '401': error('unauthorized or signature_invalid: not a link this API issued'),
+            '403': error('forbidden: the link has expired'),
+            '404': error('not_found'),
+            '410': error('evidence_deleted'),
+          },
         },
       },
       '/v1/status': {

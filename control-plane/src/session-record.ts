@@ -1,8 +1,8 @@
 import {
   endReasonOf,
+  type ArtifactView,
   type CreateSessionRequest,
   type Locale,
-  type RecordingView,
   type Role,
   type SessionOutcome,
   type SessionState,
@@ -61,7 +61,31 @@ export interface SessionRecord {
   nodeUrl: string;
   roomCreated: boolean;
   participants: Record<Role, ParticipantRecord>;
-  recordings: RecordingView[];
+  /** The customer's recording consent; null until given (and in sessions that are not recorded). */
+  consent: { version: string; at: string } | null;
+  /** Last recording segment number handed to each participant's publish (0 = none yet). */
+  segments: Record<Role, number>;
+  /** Segments whose publish succeeded in a recorded session: the evidence waits for each. */
+  expectedSegments: ExpectedSegment[];
+  evidence: EvidenceRecord;
+}
+
+/** A recording the media node owes us; `failedAt` once the node reported it could not make it. */
+export interface ExpectedSegment {
+  participant: Role;
+  segment: number;
+  failedAt: string | null;
+}
+
+/** The evidence's own lifecycle (its artifacts live in the artifact tables). */
+export interface EvidenceRecord {
+  /** When retention deletes the evidence; fixed when the session ends. */
+  retainUntil: string | null;
+  /** When the pack first became ready (evidence.ready is sent once). */
+  readyAt: string | null;
+  /** When every artifact was deleted (bank or retention); uploads are refused from then on. */
+  deletedAt: string | null;
+  deletedBy: 'bank' | 'retention' | null;
 }
 
 /** Parsed CreateSessionRequest plus what the Worker decided (id, node, times). */
@@ -114,7 +138,25 @@ export function newSessionRecord(input: NewSession): SessionRecord {
     nodeUrl: input.nodeUrl,
     roomCreated: false,
     participants: { customer: freshParticipant(), agent: freshParticipant() },
-    recordings: [],
+    consent: null,
+    segments: { customer: 0, agent: 0 },
+    expectedSegments: [],
+    evidence: { retainUntil: null, readyAt: null, deletedAt: null, deletedBy: null },
+  };
+}
+
+/**
+ * A record as stored, brought to the current shape: rows written before the evidence pipeline
+ * lack its fields (and carried a `recordings` list, now the artifact tables' business).
+ */
+export function normalizeRecord(stored: SessionRecord & { recordings?: unknown }): SessionRecord {
+  const { recordings: _superseded, ...r } = stored;
+  return {
+    ...r,
+    consent: r.consent ?? null,
+    segments: r.segments ?? { customer: 0, agent: 0 },
+    expectedSegments: r.expectedSegments ?? [],
+    evidence: r.evidence ?? { retainUntil: null, readyAt: null, deletedAt: null, deletedBy: null },
   };
 }
 
@@ -125,8 +167,11 @@ export function resetLegs(p: ParticipantRecord): void {
   p.subscribed = false;
 }
 
-/** The bank's view. `connected` comes from live sockets, which the record alone cannot know. */
-export function toSessionView(r: SessionRecord, connected: (role: Role) => boolean): SessionView {
+/**
+ * The bank's view. `connected` comes from live sockets and `recordings` from the artifact tables,
+ * which the record alone cannot know.
+ */
+export function toSessionView(r: SessionRecord, connected: (role: Role) => boolean, recordings: ArtifactView[]): SessionView {
   return {
     sessionId: r.sessionId,
     externalRef: r.externalRef,
@@ -153,7 +198,8 @@ export function toSessionView(r: SessionRecord, connected: (role: Role) => boole
       joinedAt: r.participants[role].joinedAt,
       leftAt: r.participants[role].leftAt,
     })),
-    recordings: r.recordings,
+    consent: r.consent,
+    recordings,
   };
 }
 
@@ -167,7 +213,14 @@ export function toSessionSummary(r: SessionRecord): SessionSummary {
     record: r.record,
     startedAt: r.startedAt,
     expiresAt: r.expiresAt,
+    consent: consentStatus(r),
   };
+}
+
+/** Recording consent as the participants see it. */
+export function consentStatus(r: Pick<SessionRecord, 'record' | 'consent'>): SessionSummary['consent'] {
+  if (!r.record) return 'not_required';
+  return r.consent ? 'given' : 'pending';
 }
 
 export function durationMs(r: Pick<SessionRecord, 'startedAt' | 'endedAt'>): number {

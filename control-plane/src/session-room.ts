@@ -8,6 +8,7 @@ import {
   type ServerMessage,
 } from '@vident/protocol';
 import { decodeClientFrame } from './client-frame.ts';
+import { consentStep, mayPublish } from './consent.ts';
 import { log } from './log.ts';
 import type { CommandOutcome } from './node-client.ts';
 import { durationMs, otherRole, resetLegs, ROLES, toSessionSummary, type SessionRecord } from './session-record.ts';
@@ -138,17 +139,25 @@ export class SessionRoom {
 
     switch (msg.type) {
       case 'publish': {
+        if (!mayPublish(r, role)) return fail('consent_required', 'the customer has not consented to the recording yet');
         if (!(await this.ensureRoom(role))) return;
+        // A number is never reused, even after a failed publish: the node may have started
+        // recording under it, and a later segment must not overwrite that file.
+        const segment = r.segments[role] + 1;
+        r.segments[role] = segment;
+        await this.ports.save(r);
         const out = await this.command({
           type: 'publish',
           sessionId,
           participant: role,
+          segment,
           display: role === 'customer' ? r.customerName : 'agent',
           sdp: msg.sdp,
           audio: msg.audio,
           video: msg.video,
         });
         if (!out.ok) return fail(out.code, out.message);
+        if (r.record) r.expectedSegments.push({ participant: role, segment, failedAt: null });
         me.published = true;
         me.audio = msg.audio;
         me.video = msg.video;
@@ -183,6 +192,21 @@ export class SessionRoom {
         // Hanging up without a decision cancels the session, on behalf of whoever hung up.
         await this.end({ type: 'cancel', by: role }, role, from);
         return;
+      case 'consent': {
+        const step = consentStep(r, role, msg);
+        if (step.kind === 'refuse') return fail(step.code, step.message);
+        if (step.kind === 'give') {
+          r.consent = { version: step.version, at: new Date(this.ports.now()).toISOString() };
+          await this.ports.save(r);
+          await this.ports.audit({ actor: role, action: 'consent.given', detail: { version: step.version }, from });
+          log('consent_given', { sessionId, version: step.version });
+        }
+        if (step.kind === 'decline') {
+          await this.ports.audit({ actor: role, action: 'consent.declined', detail: { version: step.version }, from });
+          await this.end({ type: 'cancel', by: role }, role, from);
+        }
+        return;
+      }
       case 'decide': {
         if (role !== 'agent') return fail('forbidden', 'only the agent may decide');
         const out = await this.end({ type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note }, role, from);
@@ -221,31 +245,22 @@ export class SessionRoom {
         if (ROLES.every((role) => r.participants[role].publisherUp)) await this.bothPublishersUp();
         return;
       }
-      case 'recording-ready': {
-        if (r.recordings.some((x) => x.participant === event.participant && x.file === event.file)) return;
-        r.recordings.push({
-          sessionId: r.sessionId,
-          participant: event.participant,
-          nodeId: r.nodeId,
-          file: event.file,
-          durationMs: event.durationMs,
-          bytes: event.bytes,
-          readyAt: new Date(this.ports.now()).toISOString(),
-        });
+      case 'recording-ready':
+        // Superseded by the evidence upload: a recording exists for us once its upload is verified.
+        return;
+      case 'recording-failed':
+        // The failed segment (or, from a node that does not name it, every segment of the participant
+        // still owed) counts as failed, unless its upload is (or gets) stored, which readiness prefers.
+        for (const seg of r.expectedSegments) {
+          if (seg.participant === event.participant && (event.segment === undefined || seg.segment === event.segment)) {
+            seg.failedAt ??= new Date(this.ports.now()).toISOString();
+          }
+        }
         await this.ports.save(r);
         await this.ports.audit({
           actor: `node:${r.nodeId}`,
-          action: 'recording.ready',
-          detail: { participant: event.participant, file: event.file, durationMs: event.durationMs, bytes: event.bytes },
-        });
-        log('recording_ready', { sessionId: r.sessionId, participant: event.participant, bytes: event.bytes });
-        return;
-      }
-      case 'recording-failed':
-        await this.ports.audit({
-          actor: `node:${r.nodeId}`,
           action: 'recording.failed',
-          detail: { participant: event.participant, message: event.message.slice(0, 256) },
+          detail: { participant: event.participant, segment: event.segment ?? null, message: event.message.slice(0, 256) },
         });
         log('recording_failed', { sessionId: r.sessionId, participant: event.participant, message: event.message });
         // A recorded verification whose recording broke mid-call cannot stand.

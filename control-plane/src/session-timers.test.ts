@@ -1,6 +1,7 @@
+import type { SessionOutcome } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { newSessionRecord, type SessionRecord } from './session-record.ts';
-import { deadlines, dueEvents, nextAlarm, withWebhookDeadline } from './session-timers.ts';
+import { deadlines, dueEvents, nextAlarm, retainUntil, retentionAt, withWebhookDeadline } from './session-timers.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
 const MIN = 60_000;
@@ -69,5 +70,37 @@ describe('withWebhookDeadline', () => {
     expect(withWebhookDeadline(7, null)).toBe(7);
     expect(withWebhookDeadline(7, 5)).toBe(5);
     expect(withWebhookDeadline(3, 5)).toBe(3);
+  });
+});
+
+describe('evidence retention deadline', () => {
+  const DAY = 86_400_000;
+  const policy = { retentionMs: 1826 * DAY, unsuccessfulRetentionMs: 30 * DAY };
+  const ended = new Date(T0 + 20 * MIN).toISOString();
+
+  it('keeps approved verifications for the full period, the others for the shorter one when set', () => {
+    const approved: SessionOutcome = { state: 'decided', decision: 'approved', reasonCodes: [], note: '', decidedBy: 'agent' };
+    const rejected: SessionOutcome = { state: 'decided', decision: 'rejected', reasonCodes: ['ID_MISMATCH'], note: '', decidedBy: 'agent' };
+    expect(retainUntil(ended, approved, policy)).toBe(new Date(T0 + 20 * MIN + 1826 * DAY).toISOString());
+    expect(retainUntil(ended, rejected, policy)).toBe(new Date(T0 + 20 * MIN + 30 * DAY).toISOString());
+    expect(retainUntil(ended, { state: 'abandoned', participant: 'customer' }, policy)).toBe(new Date(T0 + 20 * MIN + 30 * DAY).toISOString());
+    expect(retainUntil(ended, rejected, { ...policy, unsuccessfulRetentionMs: null })).toBe(new Date(T0 + 20 * MIN + 1826 * DAY).toISOString());
+  });
+
+  it('is the ended session’s only deadline, until its evidence is deleted', () => {
+    const r = record((x) => {
+      x.state = 'cancelled';
+      x.outcome = { state: 'cancelled', by: 'bank' };
+      x.endedAt = ended;
+    });
+    expect(nextAlarm(r)).toBeNull(); // not fixed yet
+    r.evidence.retainUntil = new Date(T0 + 30 * DAY).toISOString();
+    expect(retentionAt(r)).toBe(T0 + 30 * DAY);
+    expect(nextAlarm(r)).toBe(T0 + 30 * DAY);
+    expect(dueEvents(r, T0 + 31 * DAY)).toEqual([]);
+    r.evidence.deletedAt = new Date(T0 + 30 * DAY).toISOString();
+    expect(nextAlarm(r)).toBeNull();
+    // An active session's retention does not exist yet.
+    expect(retentionAt(record((x) => (x.evidence.retainUntil = ended)))).toBeNull();
   });
 });

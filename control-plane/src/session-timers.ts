@@ -1,4 +1,4 @@
-import { isTerminalState, type Role } from '@vident/protocol';
+import { isTerminalState, type Role, type SessionOutcome } from '@vident/protocol';
 import { ROLES, type SessionRecord } from './session-record.ts';
 import type { LifecycleEvent } from './session-state.ts';
 
@@ -27,9 +27,28 @@ export function deadlines(r: SessionRecord): Deadline[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** What the alarm should set: the earliest deadline, or null when nothing is pending. */
+/**
+ * When retention deletes the session's evidence: a deadline of ended sessions only, gone once the
+ * evidence was deleted (by it or by the bank).
+ */
+export function retentionAt(r: SessionRecord): number | null {
+  if (!isTerminalState(r.state) || r.evidence.deletedAt !== null || r.evidence.retainUntil === null) return null;
+  return Date.parse(r.evidence.retainUntil);
+}
+
+/**
+ * When the evidence of a session that ended at `endedAt` is due for deletion: the retention period,
+ * or the shorter one for verifications that did not end approved when one is configured.
+ */
+export function retainUntil(endedAt: string, outcome: SessionOutcome, policy: { retentionMs: number; unsuccessfulRetentionMs: number | null }): string {
+  const approved = outcome.state === 'decided' && outcome.decision === 'approved';
+  const keepMs = approved ? policy.retentionMs : (policy.unsuccessfulRetentionMs ?? policy.retentionMs);
+  return new Date(Date.parse(endedAt) + keepMs).toISOString();
+}
+
+/** What the alarm should set: the earliest deadline (lifecycle or retention), or null when nothing is pending. */
 export function nextAlarm(r: SessionRecord): number | null {
-  return deadlines(r)[0]?.at ?? null;
+  return deadlines(r)[0]?.at ?? retentionAt(r);
 }
 
 /** Events whose deadline has passed at `now`, earliest first (the first that applies wins). */
@@ -44,7 +63,11 @@ export function dueEvents(r: SessionRecord, now: number): LifecycleEvent[] {
  * deadline, and it outlives the session (a terminal session keeps its alarm until the outbox drains).
  */
 export function withWebhookDeadline(timerAt: number | null, webhookAt: number | null): number | null {
-  if (timerAt === null) return webhookAt;
-  if (webhookAt === null) return timerAt;
-  return Math.min(timerAt, webhookAt);
+  return earliestOf(timerAt, webhookAt);
+}
+
+/** The earliest of some deadlines, ignoring the absent ones (null when all are). */
+export function earliestOf(...ats: Array<number | null>): number | null {
+  const present = ats.filter((at): at is number => at !== null);
+  return present.length ? Math.min(...present) : null;
 }

@@ -1,4 +1,4 @@
-import { NodeId, SIGNATURE_HEADERS, verifyRequest } from '@vident/protocol';
+import { NodeId, NONCE_PATTERN, SIGNATURE_HEADERS, verifyHmacSha256Hex, verifyRequest } from '@vident/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { replayStub } from './env.ts';
@@ -63,4 +63,33 @@ export const nodeAuth: MiddlewareHandler<AppEnv> = signedBy({
 /** A node may only speak for itself. */
 export function requireOwnNode(c: Context<AppEnv>, nodeId: string): void {
   if (c.var.keyId !== nodeId) throw new ApiError('forbidden', 403, 'key id does not match the node id');
+}
+
+/**
+ * Node API requests whose body is streamed rather than buffered (upload parts, up to MAX_PART_SIZE):
+ * the same signature as every node request, with the body's SHA-256 taken from the header the node
+ * declares it in (`declaredSha256`) instead of from a buffered body. The caller streams the body and
+ * must refuse it unless its bytes hash to exactly that value. Sets keyId like nodeAuth does.
+ */
+export async function verifyStreamedNodeRequest(c: Context<AppEnv>, declaredSha256: string): Promise<void> {
+  const keyId = c.req.header(SIGNATURE_HEADERS.keyId);
+  const timestamp = c.req.header(SIGNATURE_HEADERS.timestamp);
+  const signature = c.req.header(SIGNATURE_HEADERS.signature);
+  if (!keyId || !timestamp || !signature) {
+    throw new ApiError('unauthorized', 401, 'missing X-Vident-Key-Id, X-Vident-Timestamp or X-Vident-Signature');
+  }
+  if (!NodeId.safeParse(keyId).success) throw new ApiError('unknown_key', 401, 'unknown key id');
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > SIGNED_WINDOW_SECONDS) {
+    throw new ApiError('timestamp_out_of_window', 401, 'timestamp outside the accepted window');
+  }
+  const nonce = c.req.header(SIGNATURE_HEADERS.nonce);
+  if (nonce !== undefined && !NONCE_PATTERN.test(nonce)) throw new ApiError('signature_invalid', 401, 'X-Vident-Nonce must be 16..64 of [A-Za-z0-9_-]');
+  const url = new URL(c.req.url);
+  // canonicalRequest's layout (protocol/src/signing.ts), with the declared hash in the body's place.
+  const canonical = `${c.req.method.toUpperCase()}\n${url.pathname + url.search}\n${timestamp}\n${nonce === undefined ? '' : `${nonce}\n`}${declaredSha256}`;
+  if (!(await verifyHmacSha256Hex(c.var.config.nodeSecret, canonical, signature))) {
+    throw new ApiError('signature_invalid', 401, 'signature does not match');
+  }
+  await refuseReplay(c);
+  c.set('keyId', keyId);
 }

@@ -1,4 +1,6 @@
 import { signWebhook, type WebhookEvent } from '@vident/protocol';
+import { log } from './log.ts';
+import type { AuditInput } from './session-room.ts';
 
 /*
  * A session's webhooks wait in a durable outbox in its Durable Object's SQLite. Events are appended
@@ -128,5 +130,39 @@ export async function deliverWebhook(
     return res.status >= 200 && res.status < 300 ? { ok: true } : { ok: false, error: `HTTP ${res.status}` };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : 'delivery failed' };
+  }
+}
+
+/**
+ * Sends due webhooks oldest first. A failure stops the round (a later event waits for an earlier
+ * one) and schedules the retry; an event undelivered 24 h after it happened is given up (audited)
+ * so the next one can go.
+ */
+export async function deliverDue(
+  outbox: WebhookOutbox,
+  target: { url: string; secret: string },
+  session: { sessionId: string; audit: (entry: AuditInput) => Promise<void> },
+): Promise<void> {
+  for (;;) {
+    const event = outbox.head();
+    const now = Date.now();
+    if (!event || event.nextAt > now) return;
+    const result = await deliverWebhook(target, event, now);
+    if (result.ok) {
+      outbox.delivered(event.seq);
+      continue;
+    }
+    const next = afterFailure(event.createdAt, event.attempts + 1, Date.now());
+    log('webhook_delivery_failed', { sessionId: session.sessionId, webhookId: event.id, attempts: event.attempts + 1, error: result.error });
+    if (next !== 'give-up') {
+      outbox.retry(event.seq, next.retryAt, result.error);
+      return;
+    }
+    outbox.failed(event.seq, result.error);
+    await session.audit({
+      actor: 'system',
+      action: 'webhook.failed',
+      detail: { webhookId: event.id, attempts: event.attempts + 1, error: result.error },
+    });
   }
 }

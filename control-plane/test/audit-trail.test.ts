@@ -1,7 +1,8 @@
 import { AuditTrail, ErrorBody, verifyAuditChain } from '@vident/protocol';
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BANK_KEY, createSession, installFakeNode, nodeFetch, Participant, registerNode, signedFetch, startCall, tokenOf, type FakeNode, sessionStub } from './helpers.ts';
+import { uploadRecording } from './evidence-helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, tokenOf, type FakeNode, sessionStub } from './helpers.ts';
 
 const node: FakeNode = installFakeNode();
 
@@ -33,7 +34,7 @@ async function decidedSession() {
   const { customer, agent } = await startCall(s);
   agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['POOR_QUALITY'], note: 'blurry document' });
   await customer.next('session-ended');
-  await nodeFetch('node-a', '/v1/nodes/node-a/events', { type: 'recording-ready', sessionId: s.sessionId, participant: 'agent', file: '/rec/a.webm', durationMs: 1000, bytes: 10 });
+  await uploadRecording('node-a', s.sessionId, 'agent', 1);
   return s;
 }
 
@@ -49,10 +50,11 @@ describe('audit trail', () => {
       'customer state.changed',
       'customer participant.joined',
       'agent participant.joined',
+      'customer consent.given',
       'system state.changed',
       'agent session.decided',
       'agent state.changed',
-      'node:node-a recording.ready',
+      'node:node-a artifact.stored',
       `bank:${BANK_KEY.keyId} api.audit.get`,
     ]);
     const changes = t.entries.filter((e) => e.action === 'state.changed').map((e) => [e.detail.from, e.detail.to]);

@@ -2,6 +2,7 @@ import { ErrorBody, SessionList, SessionView, SystemStatus } from '@vident/proto
 import { SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BANK_KEY, clearIndexes, createSession, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
+import { TEST_BANK_PUBLIC_KEY, TEST_EVIDENCE_SIGNING_KEY } from './evidence-keys.ts';
 
 async function expectError(res: Response, status: number, code: string): Promise<void> {
   expect(res.status).toBe(status);
@@ -150,8 +151,10 @@ describe('public endpoints', () => {
     expect(await (await SELF.fetch(`${ORIGIN}/health`)).json()).toEqual({ ok: true });
     const res = await SELF.fetch(`${ORIGIN}/v1/config`);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ version: '0.1.0', locales: ['ko', 'en'], maxSessionMinutes: 30, iceTransportPolicy: 'all' });
+    // The bank's evidence key is public by nature (pages seal captures with it); the signing key is not.
+    expect(JSON.parse(text)).toEqual({ version: '0.1.0', locales: ['ko', 'en'], maxSessionMinutes: 30, iceTransportPolicy: 'all', evidencePublicKey: TEST_BANK_PUBLIC_KEY });
     expect(text).not.toContain('secret');
+    expect(text).not.toContain(TEST_EVIDENCE_SIGNING_KEY);
   });
 
   it('status and recordings need a signature', async () => {

@@ -1,4 +1,4 @@
-import { NodeCommand, signRequest, verifyRequest, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
+import { NodeCommand, RECORDING_CONSENT_VERSION, signRequest, verifyRequest, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
@@ -244,7 +244,8 @@ export async function clearIndexes(): Promise<void> {
   });
   await runInDurableObject(env.DIRECTORY.get(env.DIRECTORY.idFromName('global')), (_, state) => {
     state.storage.sql.exec('DELETE FROM sessions');
-    state.storage.sql.exec('DELETE FROM recordings');
+    state.storage.sql.exec('DELETE FROM recording_artifacts');
+    state.storage.sql.exec('DELETE FROM uploads');
   });
 }
 
@@ -261,11 +262,19 @@ export async function moveDeadlines(sessionId: string, patch: (record: SessionRe
   });
 }
 
-/** Reaches in_call the way the browsers and the node would: both publish, both publishers up. */
+/** The customer accepts the recording consent (a recorded session refuses their publish before). */
+export function giveConsent(customer: Participant): void {
+  customer.send({ type: 'consent', version: RECORDING_CONSENT_VERSION, accepted: true });
+}
+
+/**
+ * Reaches in_call the way the browsers and the node would: the customer consents when the session
+ * is recorded, both publish, both publishers up.
+ */
 export async function startCall(s: CreateSessionResponse): Promise<{ customer: Participant; agent: Participant }> {
   const customer = await Participant.join(s.sessionId, s.customerUrl);
   const agent = await Participant.join(s.sessionId, s.agentUrl);
-  await customer.next('welcome');
+  if ((await customer.next('welcome')).session.consent === 'pending') giveConsent(customer);
   await agent.next('welcome');
   for (const p of [customer, agent]) {
     p.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });

@@ -1,4 +1,4 @@
-import { AuditTrail, ClientMessage, ErrorCode, ReasonCode, SessionView, verifyAuditChain, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
+import { AuditTrail, ClientMessage, ErrorCode, ReasonCode, RECORDING_CONSENT_VERSION, SessionView, verifyAuditChain, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
@@ -134,6 +134,7 @@ const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     candidate: fc.oneof(fc.constant(null), fc.record({ candidate: fc.string({ maxLength: 40 }), sdpMid: fc.constantFrom('0', '1'), sdpMLineIndex: fc.nat(3) })),
   }),
   fc.record({ type: fc.constant('media-state'), audio: fc.boolean(), video: fc.boolean() }),
+  fc.record({ type: fc.constant('consent'), version: fc.string({ minLength: 1, maxLength: 64 }), accepted: fc.boolean() }),
   fc.constant({ type: 'hang-up' }),
   fc.record({
     type: fc.constant('decide'),
@@ -293,7 +294,8 @@ describe('hostile WebSocket frames at the session Durable Object', () => {
     expect(afterWaiting.stored).toBe(beforeWaiting.stored);
     expect(afterWaiting.trail).toEqual(beforeWaiting.trail);
 
-    // In a call: the customer still may not decide, in any form.
+    // In a call: the customer still may not decide, in any form; consent is the customer's alone,
+    // and only to the current text.
     const s = await createSession({ externalRef: 'hostile-frames-role' });
     const { customer, agent } = await startCall(s);
     for (const p of [customer, agent]) p.received.length = 0;
@@ -303,6 +305,13 @@ describe('hostile WebSocket frames at the session Durable Object', () => {
         await refused(customer, JSON.stringify({ type: 'decide', ...d }), 'forbidden');
       }),
       { numRuns: RUNS / 2 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 64 }), fc.boolean(), async (version, accepted) => {
+        await refused(agent, JSON.stringify({ type: 'consent', version, accepted }), 'forbidden');
+        if (version !== RECORDING_CONSENT_VERSION) await refused(customer, JSON.stringify({ type: 'consent', version, accepted: true }), 'validation_failed');
+      }),
+      { numRuns: RUNS / 4 },
     );
     await settled(customer, agent);
     // The agent saw nothing of the customer's attempts.

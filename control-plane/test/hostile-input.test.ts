@@ -1,11 +1,11 @@
-import { ErrorBody, ErrorCode, SessionView, signRequest, SIGNATURE_HEADERS } from '@vident/protocol';
-import { createExecutionContext, runInDurableObject, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { ErrorBody, SessionView, signRequest, SIGNATURE_HEADERS } from '@vident/protocol';
+import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import worker from '../src/index.ts';
 import { mintToken } from '../src/participant-token.ts';
-import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, openSocket, ORIGIN, registerNode, signedFetch, tokenOf, type SignedOptions } from './helpers.ts';
+import { call, signedCall, wellFormed } from './fuzz-helpers.ts';
+import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, openSocket, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
 
 /*
  * Property-based hostile input at the bank and node APIs, through the real Worker inside workerd:
@@ -15,39 +15,6 @@ import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, openSocket, ORIGIN,
 
 const TOKEN_SECRET = 'test-token-secret-0123456789abcdef';
 const RUNS = 250;
-
-/**
- * The Worker's own fetch handler with the real bindings (same app, same Durable Objects). Not
- * SELF.fetch for the thousands of fuzz requests: under vitest-pool-workers every SELF.fetch gets
- * slower the more came before it in the runtime (cloudflare/workers-sdk#15446; measured here: 7 ms
- * -> 170 ms per /health after 800 requests), which would slow every later test file too.
- */
-async function call(input: string | URL, init?: RequestInit): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(input, init) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-/** signedFetch's twin over `call`. */
-async function signedCall(method: string, pathWithQuery: string, body?: string | object, opts: SignedOptions = {}): Promise<Response> {
-  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  const headers = await signRequest({ keyId: opts.keyId ?? BANK_KEY.keyId, secret: opts.secret ?? BANK_KEY.secret, method, pathWithQuery, body: text });
-  return call(`${ORIGIN}${pathWithQuery}`, { method, headers: { ...headers, ...(text ? { 'content-type': 'application/json' } : {}) }, ...(text ? { body: text } : {}) });
-}
-
-/** Asserts the invariant every answer must satisfy; returns the status. */
-async function wellFormed(res: Response): Promise<number> {
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(500);
-  if (res.status >= 400) {
-    const body = ErrorBody.safeParse(JSON.parse(text));
-    expect(body.success, text).toBe(true);
-    expect(ErrorCode.options).toContain(body.data!.error.code);
-    expect(body.data!.error.message.length).toBeGreaterThan(0);
-  }
-  return res.status;
-}
 
 async function sessionCount(): Promise<number> {
   return runInDurableObject(env.DIRECTORY.get(env.DIRECTORY.idFromName('global')), (_, state) =>

@@ -1,7 +1,7 @@
 import { ErrorBody, SessionView } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/participant-token.ts';
-import { createSession, eventually, installFakeNode, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+import { createSession, eventually, giveConsent, installFakeNode, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 
 // Installed for the whole file: sockets closed at the end of a test still send `leave` commands.
 const node: FakeNode = installFakeNode();
@@ -70,7 +70,7 @@ describe('signaling relay between customer and agent', () => {
     const welcome = await customer.next('welcome');
     expect(welcome).toMatchObject({
       role: 'customer',
-      session: { sessionId: s.sessionId, state: 'waiting', customerName: 'Kim Minji', locale: 'ko', record: true, startedAt: null },
+      session: { sessionId: s.sessionId, state: 'waiting', customerName: 'Kim Minji', locale: 'ko', record: true, startedAt: null, consent: 'pending' },
       peer: { role: 'agent', connected: false },
     });
     expect(welcome.session).not.toHaveProperty('metadata');
@@ -158,7 +158,7 @@ describe('signaling relay between customer and agent', () => {
     const byParticipant = (role: string) => node.commands.filter((c) => 'participant' in c && c.participant === role);
     expect(node.commands[0]).toEqual({ type: 'create-room', sessionId: s.sessionId, record: false });
     expect(byParticipant('customer')).toEqual([
-      { type: 'publish', sessionId: s.sessionId, participant: 'customer', display: 'Kim Minji', sdp: 'v=0 customer-offer', audio: true, video: true },
+      { type: 'publish', sessionId: s.sessionId, participant: 'customer', segment: 1, display: 'Kim Minji', sdp: 'v=0 customer-offer', audio: true, video: true },
       {
         type: 'trickle',
         sessionId: s.sessionId,
@@ -170,7 +170,7 @@ describe('signaling relay between customer and agent', () => {
       { type: 'subscribe', sessionId: s.sessionId, participant: 'customer', feed: 'agent' },
     ]);
     expect(byParticipant('agent')).toEqual([
-      { type: 'publish', sessionId: s.sessionId, participant: 'agent', display: 'agent', sdp: 'v=0 agent-offer', audio: true, video: false },
+      { type: 'publish', sessionId: s.sessionId, participant: 'agent', segment: 1, display: 'agent', sdp: 'v=0 agent-offer', audio: true, video: false },
       { type: 'subscribe', sessionId: s.sessionId, participant: 'agent', feed: 'customer' },
       { type: 'subscribe-answer', sessionId: s.sessionId, participant: 'agent', sdp: 'v=0 agent-answer' },
     ]);
@@ -198,6 +198,7 @@ describe('signaling relay between customer and agent', () => {
     const s = await createSession();
     const customer = await Participant.join(s.sessionId, s.customerUrl);
     await customer.next('welcome');
+    giveConsent(customer);
     node.failing.add('publish');
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     const error = await customer.next('error');
@@ -206,8 +207,10 @@ describe('signaling relay between customer and agent', () => {
     node.failing.clear();
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     expect((await customer.next('published')).sdp).toBe('v=0 answer-for-customer');
-    // The room was created once, before the first publish.
+    // The room was created once, before the first publish; the failed publish used up segment 1
+    // (the node may have started recording it), so the retry records segment 2.
     expect(node.commands.filter((c) => c.type === 'create-room')).toHaveLength(1);
+    expect(node.commands.filter((c) => c.type === 'publish').map((c) => c.type === 'publish' && c.segment)).toEqual([1, 2]);
   });
 });
 

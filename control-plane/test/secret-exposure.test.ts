@@ -1,5 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TEST_EVIDENCE_SIGNING_KEY } from './evidence-keys.ts';
+import { uploadRecording } from './evidence-helpers.ts';
 import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, registerNode, signedFetch, startCall } from './helpers.ts';
 
 // Every secret the test Worker holds (see vitest.config.ts bindings).
@@ -9,6 +11,7 @@ const SECRETS = [
   'test-bank-old-secret-0123456789a',
   'test-token-secret-0123456789abcdef',
   NODE_SECRET,
+  TEST_EVIDENCE_SIGNING_KEY,
 ];
 
 installFakeNode();
@@ -40,10 +43,20 @@ describe('secrets never reach an answer or a log', () => {
     await customer.next('session-ended');
     await agent.next('session-ended');
 
-    for (const path of ['/health', '/v1/config', '/v1/openapi.json', '/v1/nope']) await keep(await SELF.fetch(`http://vident.test${path}`));
-    for (const path of [`/v1/sessions/${s.sessionId}`, `/v1/sessions/${s.sessionId}/audit`, '/v1/sessions', '/v1/status', '/v1/recordings']) {
+    // The evidence life too: an upload, the pack (not ready, then ready), a download, the deletion.
+    await uploadRecording('node-secrets', s.sessionId, 'customer', 1);
+    await keep(await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`));
+    await uploadRecording('node-secrets', s.sessionId, 'agent', 1);
+    const pack = await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`);
+    const packText = await pack.clone().text();
+    await keep(pack);
+    await keep(await SELF.fetch((JSON.parse(packText) as { downloads: Array<{ url: string }> }).downloads[0]!.url));
+
+    for (const path of ['/health', '/v1/config', '/v1/openapi.json', '/v1/nope', '/v1/evidence/signing-key']) await keep(await SELF.fetch(`http://vident.test${path}`));
+    for (const path of [`/v1/sessions/${s.sessionId}`, `/v1/sessions/${s.sessionId}/audit`, `/v1/sessions/${s.sessionId}/artifacts`, '/v1/sessions', '/v1/status', '/v1/recordings']) {
       await keep(await signedFetch('GET', path));
     }
+    await keep(await signedFetch('DELETE', `/v1/sessions/${s.sessionId}/evidence`));
     // Refusals and validation errors explain themselves without echoing what they checked against.
     await keep(await signedFetch('GET', '/v1/sessions/not-a-session'));
     await keep(await signedFetch('POST', '/v1/sessions', { externalRef: '' }));

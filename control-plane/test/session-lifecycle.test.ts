@@ -2,7 +2,9 @@ import { ErrorBody, RecordingList, SessionView, SystemStatus } from '@vident/pro
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../src/session-record.ts';
-import { createSession, installFakeNode, moveDeadlines, nodeFetch, ORIGIN, Participant, registerNode, signedFetch, type FakeNode, sessionStub } from './helpers.ts';
+import { TEST_BANK_PUBLIC_KEY } from './evidence-keys.ts';
+import { uploadRecording } from './evidence-helpers.ts';
+import { createSession, giveConsent, installFakeNode, moveDeadlines, nodeFetch, ORIGIN, Participant, registerNode, signedFetch, type FakeNode, sessionStub } from './helpers.ts';
 
 // Never restored: sockets closing while the run shuts down still send `leave` commands to it.
 const node: FakeNode = installFakeNode();
@@ -26,6 +28,7 @@ describe('timeout alarm', () => {
     const agent = await Participant.join(s.sessionId, s.agentUrl);
     await customer.next('welcome');
     await agent.next('welcome');
+    giveConsent(customer);
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     await customer.next('published');
 
@@ -45,9 +48,15 @@ describe('timeout alarm', () => {
     }
     expect(await view(s.sessionId)).toMatchObject({ state: 'expired', endReason: 'max_duration', outcome: { state: 'expired', cause: 'max_duration' } });
     expect(node.commands.at(-1)).toEqual({ type: 'destroy-room', sessionId: s.sessionId });
-    // Idempotent: no alarm is left, and running it again changes nothing.
-    expect(await runDurableObjectAlarm(sessionStub(s.sessionId))).toBe(false);
+    // Idempotent: only the evidence's retention deadline is left, and running the alarm early
+    // (or again) changes nothing.
+    const ended = await view(s.sessionId);
+    const retention = Date.parse(ended.endedAt!) + 1826 * 86_400_000;
+    expect(await runInDurableObject(sessionStub(s.sessionId), (_, state) => state.storage.getAlarm())).toBe(retention);
+    expect(await runDurableObjectAlarm(sessionStub(s.sessionId))).toBe(true);
+    expect(await runInDurableObject(sessionStub(s.sessionId), (_, state) => state.storage.getAlarm())).toBe(retention);
     const before = await view(s.sessionId);
+    expect(before).toEqual(ended);
     await runInDurableObject(sessionStub(s.sessionId), (instance) => instance.alarm());
     expect(await view(s.sessionId)).toEqual(before);
     const status = SystemStatus.parse(await (await signedFetch('GET', '/v1/status')).json());
@@ -80,7 +89,8 @@ describe('durability', () => {
 describe('node API', () => {
   it('register and heartbeat are signed with NODE_SECRET and the node id', async () => {
     const reg = await nodeFetch('node-b', '/v1/nodes/register', { nodeId: 'node-b', url: 'http://127.0.0.1:9/', capacity: 4, version: '1.0' });
-    expect(await reg.json()).toEqual({ heartbeatIntervalMs: 5000 });
+    // The node seals every artifact with the bank key it is handed here.
+    expect(await reg.json()).toEqual({ heartbeatIntervalMs: 5000, evidencePublicKey: TEST_BANK_PUBLIC_KEY });
     const beat = await nodeFetch('node-b', '/v1/nodes/node-b/heartbeat', { sessions: 0, publishers: 0, subscribers: 0, janusUp: false });
     expect(beat.status).toBe(200);
     const status = SystemStatus.parse(await (await signedFetch('GET', '/v1/status')).json());
@@ -97,7 +107,7 @@ describe('node API', () => {
     expect(ErrorBody.parse(await unknown.json()).error.code).toBe('not_found');
   });
 
-  it('routes events to the session, refuses events from another node, stores recordings after the end', async () => {
+  it('routes events to the session, refuses events from another node, lists recordings once uploaded', async () => {
     await registerNode('node-other');
     const s = await createSession();
     const owner = (await view(s.sessionId)).nodeId!;
@@ -118,16 +128,18 @@ describe('node API', () => {
     customer.send({ type: 'hang-up' });
     expect((await customer.next('session-ended')).reason).toBe('cancelled_by_customer');
 
-    const recording = { type: 'recording-ready', sessionId: s.sessionId, participant: 'customer', file: '/rec/customer.webm', durationMs: 61_000, bytes: 123_456 };
-    expect((await nodeFetch(owner, `/v1/nodes/${owner}/events`, recording)).status).toBe(200);
-    expect((await nodeFetch(owner, `/v1/nodes/${owner}/events`, recording)).status).toBe(200);
+    // recording-ready is superseded by the upload: accepted, but a recording exists only once stored.
+    const ready = { type: 'recording-ready', sessionId: s.sessionId, participant: 'customer', file: '/rec/customer.webm', durationMs: 61_000, bytes: 123_456 };
+    expect((await nodeFetch(owner, `/v1/nodes/${owner}/events`, ready)).status).toBe(200);
+    expect((await view(s.sessionId)).recordings).toEqual([]);
+    const stored = await uploadRecording(owner, s.sessionId, 'customer', 1);
     const v = await view(s.sessionId);
-    expect(v.recordings).toEqual([
-      expect.objectContaining({ sessionId: s.sessionId, participant: 'customer', nodeId: owner, file: '/rec/customer.webm', durationMs: 61_000, bytes: 123_456 }),
-    ]);
+    expect(v.recordings).toEqual([stored]);
+    expect(stored).toMatchObject({ sessionId: s.sessionId, kind: 'recording', participant: 'customer', segment: 1, nodeId: owner, state: 'stored', offsetMs: 0 });
     const list = RecordingList.parse(await (await signedFetch('GET', `/v1/recordings?sessionId=${s.sessionId}`)).json());
     expect(list.recordings).toEqual(v.recordings);
   });
+
 });
 
 describe('demo routes', () => {

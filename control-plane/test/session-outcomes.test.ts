@@ -40,7 +40,8 @@ describe('the agent decides', () => {
       outcome: { state: 'decided', decision: 'approved', reasonCodes: [], note: 'ID and face match', decidedBy: 'agent' },
     });
     expect(node.commands.at(-1)).toEqual({ type: 'destroy-room', sessionId: s.sessionId });
-    expect(await alarmOf(s.sessionId)).toBeNull();
+    // Only the evidence's retention deadline is left (EVIDENCE_RETENTION_DAYS, 1826, after the end).
+    expect(await alarmOf(s.sessionId)).toBe(Date.parse((await view(s.sessionId)).endedAt!) + 1826 * 86_400_000);
   });
 
   it('rejects with reason codes; a rejection without one, a customer, and a decision before the call are refused', async () => {
@@ -106,7 +107,8 @@ describe('timers share one alarm', () => {
     expect(await runDurableObjectAlarm(sessionStub(s.sessionId))).toBe(true);
     expect(await agent.next('session-ended')).toMatchObject({ state: 'expired', reason: 'link_expired' });
     expect(await view(s.sessionId)).toMatchObject({ state: 'expired', outcome: { state: 'expired', cause: 'link_expired' } });
-    expect(await alarmOf(s.sessionId)).toBeNull();
+    // Only the evidence's retention deadline is left (EVIDENCE_RETENTION_DAYS, 1826, after the end).
+    expect(await alarmOf(s.sessionId)).toBe(Date.parse((await view(s.sessionId)).endedAt!) + 1826 * 86_400_000);
   });
 
   it('a late alarm that finds several deadlines passed applies the earliest only', async () => {

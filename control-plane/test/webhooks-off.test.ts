@@ -28,5 +28,7 @@ it('with webhooks off a whole session makes no outbound call but to its node, an
   for (const url of outbound) expect(url.startsWith('http://127.0.0.1:9/v1/commands')).toBe(true);
   const rows = await runInDurableObject(stub, (_, state) => state.storage.sql.exec('SELECT COUNT(*) AS n FROM webhook_outbox').one());
   expect(rows.n).toBe(0);
-  expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull();
+  // No webhook to deliver: the only deadline left is the evidence's retention.
+  const ended = (await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json()) as { endedAt: string };
+  expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(Date.parse(ended.endedAt) + 1826 * 86_400_000);
 });

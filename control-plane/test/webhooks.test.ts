@@ -2,7 +2,8 @@ import { AuditTrail, verifyWebhook, WebhookEvent } from '@vident/protocol';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
-import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, nodeFetch, Participant, registerNode, signedFetch, startCall, sessionStub } from './helpers.ts';
+import { uploadRecording } from './evidence-helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, Participant, registerNode, signedFetch, startCall, sessionStub } from './helpers.ts';
 
 // Runs in the "webhooks" project (vitest.config.ts): WEBHOOK_URL points at a closed loopback port
 // that the fetch stub below answers as the bank's receiver; everything else goes to the fake node.
@@ -36,6 +37,12 @@ afterEach(() => Participant.closeAll());
 
 const alarmOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (_, state) => state.storage.getAlarm());
 
+/** The evidence retention deadline of an ended session (EVIDENCE_RETENTION_DAYS = 1826 after its end). */
+const retentionOf = async (sessionId: string) => {
+  const view = (await (await signedFetch('GET', `/v1/sessions/${sessionId}`)).json()) as { endedAt: string };
+  return Date.parse(view.endedAt) + 1826 * 86_400_000;
+};
+
 interface OutboxRow {
   id: string;
   type: string;
@@ -49,13 +56,17 @@ const outboxOf = (sessionId: string) =>
     state.storage.sql.exec<OutboxRow>('SELECT id, type, status, attempts FROM webhook_outbox ORDER BY seq').toArray(),
   );
 
-/** Makes every pending retry due now, then runs the alarm (no sleeping through the backoff). */
+/**
+ * Makes every pending retry due now, then runs the alarm (no sleeping through the backoff). A
+ * session always has an alarm (a timer, a retry or its evidence retention), and running it early
+ * is what runDurableObjectAlarm does. Not re-armed to "now" first: workerd would then fire it on
+ * its own, racing the assertions that follow.
+ */
 async function retryNow(sessionId: string): Promise<void> {
   await runInDurableObject(sessionStub(sessionId), (_, state) => {
     state.storage.sql.exec("UPDATE webhook_outbox SET next_at = ? WHERE status = 'pending'", Date.now() - 1);
   });
-  await runInDurableObject(sessionStub(sessionId), (_, state) => state.storage.setAlarm(Date.now()));
-  await runDurableObjectAlarm(sessionStub(sessionId));
+  expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
 }
 
 /** Runs alarms until every outbox row of the session is no longer pending. */
@@ -84,15 +95,9 @@ describe('webhooks to the bank', () => {
     const { agent } = await startCall(s);
     agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['ID_MISMATCH'], note: 'private note about the face' });
     await agent.next('session-ended');
-    const res = await nodeFetch('node-w', '/v1/nodes/node-w/events', {
-      type: 'recording-ready',
-      sessionId: s.sessionId,
-      participant: 'customer',
-      file: '/recordings/x.mjr',
-      durationMs: 1000,
-      bytes: 2048,
-    });
-    expect(res.status).toBe(200);
+    // Each recording is announced once its upload is stored; the pack once both are.
+    const customerRecording = await uploadRecording('node-w', s.sessionId, 'customer', 1);
+    await uploadRecording('node-w', s.sessionId, 'agent', 1);
     await drain(s.sessionId);
 
     const delivered = await deliveredTo(s.sessionId);
@@ -102,8 +107,10 @@ describe('webhooks to the bank', () => {
       'session.started',
       'session.decided',
       'recording.ready',
+      'recording.ready',
+      'evidence.ready',
     ]);
-    expect(delivered.map((d) => d.id)).toEqual([1, 2, 3, 4, 5].map((n) => `evt_${s.sessionId}_${n}`));
+    expect(delivered.map((d) => d.id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `evt_${s.sessionId}_${n}`));
     for (const d of delivered) expect(d.event.data).toMatchObject({ sessionId: s.sessionId, externalRef: 'case-webhook-1' });
     expect(delivered[1]!.event.data.state).toBe('waiting');
     expect(delivered[2]!.event.data.state).toBe('in_call');
@@ -112,7 +119,15 @@ describe('webhooks to the bank', () => {
       endReason: 'rejected',
       outcome: { state: 'decided', decision: 'rejected', reasonCodes: ['ID_MISMATCH'], decidedBy: 'agent' },
     });
-    expect(delivered[4]!.event.data.recording).toMatchObject({ participant: 'customer', file: '/recordings/x.mjr', bytes: 2048 });
+    expect(delivered[4]!.event.data.recording).toMatchObject({
+      artifactId: customerRecording.artifactId,
+      participant: 'customer',
+      segment: 1,
+      state: 'stored',
+      sha256: customerRecording.sha256,
+    });
+    expect(delivered[5]!.event.data.recording).toMatchObject({ participant: 'agent', state: 'stored' });
+    expect(delivered[6]!.event.data).toMatchObject({ state: 'decided', evidence: { artifacts: 2 } });
 
     // Headers are the Standard Webhooks ones; the timestamp is the attempt's, in Unix seconds.
     const first = bank.attempts[0]!;
@@ -125,8 +140,8 @@ describe('webhooks to the bank', () => {
     // A tampered body does not verify.
     const tampered = await verifyWebhook({ secret: TEST_WEBHOOK_SECRET, header: (n) => first.headers[n], body: first.body.replace('created', 'waiting') });
     expect(tampered.ok).toBe(false);
-    // Drained: the ended session has no reason to wake up any more.
-    expect(await alarmOf(s.sessionId)).toBeNull();
+    // Drained: the ended session wakes up next for its evidence's retention only.
+    expect(await alarmOf(s.sessionId)).toBe(await retentionOf(s.sessionId));
   });
 
   it('a receiver that answers 500 for a while gets every event afterwards, in order, with stable ids', async () => {
@@ -147,6 +162,8 @@ describe('webhooks to the bank', () => {
       ['session.created', 'pending'],
       ['session.waiting', 'pending'],
       ['session.cancelled', 'pending'],
+      // Nothing was recorded before the cancel: the (empty) evidence pack is complete at once.
+      ['evidence.ready', 'pending'],
     ]);
     expect(rows[0]!.attempts).toBeGreaterThanOrEqual(4);
     // The session is over but its alarm stays armed for the next delivery attempt, backed off.
@@ -161,10 +178,11 @@ describe('webhooks to the bank', () => {
       [`evt_${s.sessionId}_1`, 'session.created'],
       [`evt_${s.sessionId}_2`, 'session.waiting'],
       [`evt_${s.sessionId}_3`, 'session.cancelled'],
+      [`evt_${s.sessionId}_4`, 'evidence.ready'],
     ]);
     expect(delivered[2]!.event.data).toMatchObject({ state: 'cancelled', outcome: { state: 'cancelled', by: 'bank' }, endReason: 'cancelled_by_bank' });
     expect((await outboxOf(s.sessionId)).every((r) => r.status === 'delivered')).toBe(true);
-    expect(await alarmOf(s.sessionId)).toBeNull();
+    expect(await alarmOf(s.sessionId)).toBe(await retentionOf(s.sessionId));
   });
 
   it('gives an event up 24 h after it happened (audited) and moves on to the next', async () => {
@@ -180,6 +198,7 @@ describe('webhooks to the bank', () => {
     expect((await outboxOf(s.sessionId)).map((r) => [r.type, r.status])).toEqual([
       ['session.created', 'failed'],
       ['session.cancelled', 'pending'],
+      ['evidence.ready', 'pending'],
     ]);
     expect(bank.attempts.at(-1)!.headers['webhook-id']).toBe(`evt_${s.sessionId}_2`);
     bank.status = 200;
@@ -187,8 +206,9 @@ describe('webhooks to the bank', () => {
     expect((await outboxOf(s.sessionId)).map((r) => [r.type, r.status])).toEqual([
       ['session.created', 'failed'],
       ['session.cancelled', 'delivered'],
+      ['evidence.ready', 'delivered'],
     ]);
-    expect((await deliveredTo(s.sessionId)).map((d) => d.event.type)).toEqual(['session.cancelled']);
+    expect((await deliveredTo(s.sessionId)).map((d) => d.event.type)).toEqual(['session.cancelled', 'evidence.ready']);
     const trail = AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/audit`)).json());
     const failed = trail.entries.find((e) => e.action === 'webhook.failed');
     expect(failed).toMatchObject({ actor: 'system', detail: { webhookId: `evt_${s.sessionId}_1` } });

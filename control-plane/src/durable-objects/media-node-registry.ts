@@ -51,8 +51,9 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       now,
     );
     log('node_registered', { nodeId: reg.nodeId, capacity: reg.capacity, version: reg.version });
-    // Three beats per TTL: one lost heartbeat does not make the node look dead.
-    return { heartbeatIntervalMs: Math.max(1000, Math.floor(this.ttlMs / 3)) };
+    // Three beats per TTL: one lost heartbeat does not make the node look dead. The node seals every
+    // artifact with the bank key it is given here; without one it records nothing it could upload.
+    return { heartbeatIntervalMs: Math.max(1000, Math.floor(this.ttlMs / 3)), evidencePublicKey: loadConfig(this.env).evidence.publicKeyPem };
   }
 
   async heartbeat(nodeId: string, beat: NodeHeartbeat, now: number = Date.now()): Promise<{ ok: true } | Failure> {

@@ -15,7 +15,7 @@ export interface ListQuery {
 
 /**
  * Index of all sessions (singleton): the latest SessionView snapshot of each, as its
- * VerificationSession last published it, and every recording. Serves the list endpoints and status.
+ * VerificationSession last published it, and every recording artifact. Serves the list endpoints and status.
  */
 export class SessionDirectory extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -24,9 +24,14 @@ export class SessionDirectory extends DurableObject<Env> {
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
         session_id TEXT PRIMARY KEY, state TEXT NOT NULL, created_at TEXT NOT NULL, view TEXT NOT NULL)`);
       ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS sessions_created ON sessions (created_at DESC)');
-      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS recordings (
-        session_id TEXT NOT NULL, participant TEXT NOT NULL, file TEXT NOT NULL, ready_at TEXT NOT NULL,
-        view TEXT NOT NULL, PRIMARY KEY (session_id, participant, file))`);
+      // Recording artifacts (ArtifactView); a later snapshot updates their state (stored, deleted).
+      // The former `recordings` table (pre-evidence file paths) is no longer read.
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS recording_artifacts (
+        artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, started_at TEXT NOT NULL, view TEXT NOT NULL)`);
+      ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS recording_artifacts_session ON recording_artifacts (session_id, started_at DESC)');
+      // Which session an upload belongs to: part and complete URLs name only the node and artifact.
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uploads (
+        artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, node_id TEXT NOT NULL)`);
     });
   }
 
@@ -42,11 +47,11 @@ export class SessionDirectory extends DurableObject<Env> {
     );
     for (const rec of view.recordings) {
       sql.exec(
-        'INSERT OR IGNORE INTO recordings (session_id, participant, file, ready_at, view) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO recording_artifacts (artifact_id, session_id, started_at, view) VALUES (?, ?, ?, ?)
+         ON CONFLICT (artifact_id) DO UPDATE SET view = excluded.view`,
+        rec.artifactId,
         rec.sessionId,
-        rec.participant,
-        rec.file,
-        rec.readyAt,
+        rec.startedAt,
         JSON.stringify(rec),
       );
     }
@@ -84,6 +89,22 @@ export class SessionDirectory extends DurableObject<Env> {
       .map((r) => JSON.parse(r.view) as SessionView);
   }
 
+  /** Remembers an upload's session; false when the id already belongs to another session or node. */
+  async indexUpload(artifactId: string, sessionId: string, nodeId: string): Promise<boolean> {
+    const sql = this.ctx.storage.sql;
+    sql.exec('INSERT OR IGNORE INTO uploads (artifact_id, session_id, node_id) VALUES (?, ?, ?)', artifactId, sessionId, nodeId);
+    const row = sql.exec<{ session_id: string; node_id: string }>('SELECT session_id, node_id FROM uploads WHERE artifact_id = ?', artifactId).one();
+    return row.session_id === sessionId && row.node_id === nodeId;
+  }
+
+  /** The session of a node's upload, or null when that node never started it. */
+  async uploadSession(artifactId: string, nodeId: string): Promise<string | null> {
+    const row = this.ctx.storage.sql
+      .exec<{ session_id: string }>('SELECT session_id FROM uploads WHERE artifact_id = ? AND node_id = ?', artifactId, nodeId)
+      .toArray()[0];
+    return row?.session_id ?? null;
+  }
+
   async activeCount(): Promise<number> {
     const row = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE state IN ('created', 'waiting', 'in_call')").toArray()[0];
     return row?.n ?? 0;
@@ -93,11 +114,11 @@ export class SessionDirectory extends DurableObject<Env> {
   async recordings(query: { sessionId?: string; limit: number }): Promise<RecordingView[]> {
     const rows = query.sessionId
       ? this.ctx.storage.sql.exec<{ view: string }>(
-          'SELECT view FROM recordings WHERE session_id = ? ORDER BY ready_at DESC LIMIT ?',
+          'SELECT view FROM recording_artifacts WHERE session_id = ? ORDER BY started_at DESC, artifact_id LIMIT ?',
           query.sessionId,
           query.limit,
         )
-      : this.ctx.storage.sql.exec<{ view: string }>('SELECT view FROM recordings ORDER BY ready_at DESC LIMIT ?', query.limit);
+      : this.ctx.storage.sql.exec<{ view: string }>('SELECT view FROM recording_artifacts ORDER BY started_at DESC, artifact_id LIMIT ?', query.limit);
     return rows.toArray().map((r) => JSON.parse(r.view) as RecordingView);
   }
 }

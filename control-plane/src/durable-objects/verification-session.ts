@@ -1,29 +1,35 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  endReasonOf,
   isTerminalState,
   Role,
-  toWebhookOutcome,
+  type ArtifactView,
   type AuditTrail,
   type NodeCommand,
   type NodeEvent,
   type ServerMessage,
   type SessionView,
   type UpdateSessionRequest,
-  type WebhookEvent,
+  type UploadedPart,
+  type UploadStart,
+  type UploadStatus,
   type WebhookEventType,
 } from '@vident/protocol';
 import { AuditLog } from '../audit-log.ts';
 import type { Caller } from '../caller.ts';
 import { loadConfig } from '../config.ts';
 import { directoryStub, registryStub, type Env } from '../env.ts';
-import { errorBody, STATUS_FOR_CODE, type Failure } from '../http-error.ts';
+import { ArtifactStore, toArtifactViews, type StoredPart } from '../evidence/artifact-store.ts';
+import { EvidenceLifecycle, type BankCall } from '../evidence/evidence-lifecycle.ts';
+import type { EvidencePorts } from '../evidence/evidence-ports.ts';
+import { EvidenceUploads, type CaptureInput, type CompletePlan, type PartTarget } from '../evidence/evidence-uploads.ts';
+import { errorBody, type Failure } from '../http-error.ts';
 import { log } from '../log.ts';
 import { sendNodeCommand } from '../node-client.ts';
-import { newSessionRecord, toSessionView, type NewSession, type SessionRecord } from '../session-record.ts';
+import { newSessionRecord, normalizeRecord, toSessionView, type NewSession, type SessionRecord } from '../session-record.ts';
 import { SessionRoom, type Actor, type RoomPorts } from '../session-room.ts';
-import { nextAlarm, withWebhookDeadline } from '../session-timers.ts';
-import { afterFailure, deliverWebhook, WebhookOutbox } from '../webhook-outbox.ts';
+import { earliestOf, nextAlarm, retentionAt } from '../session-timers.ts';
+import { stateEvent, webhookEvent } from '../session-webhooks.ts';
+import { deliverDue, WebhookOutbox } from '../webhook-outbox.ts';
 
 /** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
 export const ROLE_HEADER = 'x-vident-role';
@@ -40,10 +46,12 @@ interface Attachment {
 }
 
 export type ViewResult = { ok: true; view: SessionView } | Failure;
+export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
 /** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
 export type AuditResult = { ok: true; json: string } | Failure;
 
 const bankActor = (caller: Caller | undefined): Actor => (caller ? `bank:${caller.keyId}` : 'system');
+const bankCall = (caller: Caller | undefined): BankCall => ({ actor: bankActor(caller), from: caller?.from ?? null });
 
 /**
  * One verification session (idFromName(sessionId)): its record in SQLite, both participants'
@@ -55,8 +63,13 @@ export class VerificationSession extends DurableObject<Env> {
   private queue: Promise<unknown> = Promise.resolve();
   private auditLog!: AuditLog;
   private outbox!: WebhookOutbox;
-  /** What the stored record said last, to tell which webhooks a save must append. */
-  private persisted: { state: SessionRecord['state']; recordings: number } | null = null;
+  private artifacts!: ArtifactStore;
+  private uploads!: EvidenceUploads;
+  private evidence!: EvidenceLifecycle;
+  /** The state the stored record had last, to tell when a save must append a state webhook. */
+  private persistedState: SessionRecord['state'] | null = null;
+  /** A webhook was appended: the alarm must be re-armed for its delivery. */
+  private alarmStale = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,10 +77,14 @@ export class VerificationSession extends DurableObject<Env> {
       ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
       this.auditLog = new AuditLog(ctx.storage.sql);
       this.outbox = new WebhookOutbox(ctx.storage.sql);
+      this.artifacts = new ArtifactStore(ctx.storage.sql);
+      const evidencePorts = this.evidencePorts();
+      this.uploads = new EvidenceUploads(evidencePorts);
+      this.evidence = new EvidenceLifecycle(evidencePorts);
       const row = ctx.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').toArray()[0];
       if (row) {
-        const record = JSON.parse(row.data) as SessionRecord;
-        this.persisted = { state: record.state, recordings: record.recordings.length };
+        const record = normalizeRecord(JSON.parse(row.data) as SessionRecord);
+        this.persistedState = record.state;
         this.room = new SessionRoom(record, this.ports());
       }
     });
@@ -154,6 +171,53 @@ export class VerificationSession extends DurableObject<Env> {
     });
   }
 
+  /* -------------------- evidence: the logic is in ../evidence/*, the bytes stream in the Worker */
+
+  startUpload(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure> {
+    return this.serialized(() => this.uploads.start(nodeId, start));
+  }
+
+  beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure> {
+    return this.serialized(() => this.uploads.beginPart(nodeId, artifactId, partNumber));
+  }
+
+  partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure> {
+    return this.serialized(() => this.uploads.partReceived(nodeId, artifactId, uploadId, part));
+  }
+
+  restartUpload(nodeId: string, artifactId: string, uploadId: string): Promise<{ ok: true } | Failure> {
+    return this.serialized(() => this.uploads.restartUpload(nodeId, artifactId, uploadId));
+  }
+
+  prepareComplete(nodeId: string, artifactId: string): Promise<CompletePlan | Failure> {
+    return this.serialized(() => this.uploads.prepareComplete(nodeId, artifactId));
+  }
+
+  finishComplete(nodeId: string, artifactId: string, actual: { sha256: string; size: number } | null): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
+    return this.serialized(() => this.uploads.finishComplete(nodeId, artifactId, actual));
+  }
+
+  addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
+    return this.serialized(() => this.uploads.addCapture(input));
+  }
+
+  listArtifacts(caller?: Caller): Promise<ArtifactsResult> {
+    return this.serialized(() => this.evidence.list(bankCall(caller)));
+  }
+
+  /** The signed evidence pack as JSON text (see EvidenceLifecycle.pack). */
+  evidencePack(baseUrl: string, caller?: Caller): Promise<{ ok: true; json: string } | Failure> {
+    return this.serialized(() => this.evidence.pack(bankCall(caller), baseUrl));
+  }
+
+  deleteEvidence(caller?: Caller): Promise<ArtifactsResult> {
+    return this.serialized(() => this.evidence.removeByBank(bankCall(caller)));
+  }
+
+  downloadTarget(artifactId: string, from: string | null): Promise<{ ok: true; objectKey: string; fileName: string; size: number } | Failure> {
+    return this.serialized(() => this.evidence.download(artifactId, from));
+  }
+
   /** WebSocket upgrade, forwarded by the Worker with the verified role in ROLE_HEADER. */
   override async fetch(request: Request): Promise<Response> {
     const role = Role.safeParse(request.headers.get(ROLE_HEADER));
@@ -198,48 +262,19 @@ export class VerificationSession extends DurableObject<Env> {
   }
 
   /**
-   * One alarm serves every timer (link expiry, maximum duration, reconnect graces): the room
-   * applies whatever is due by the stored deadlines and re-arms. Idempotent, and fine when late.
+   * One alarm serves every timer (link expiry, maximum duration, reconnect graces, evidence
+   * retention, webhook retries): whatever is due by the stored deadlines is applied, then the alarm
+   * is re-armed. Idempotent, and fine when late.
    */
   override async alarm(): Promise<void> {
     await this.serialized(async () => {
       if (!this.room) return;
       await this.room.runTimers();
-      await this.deliverWebhooks();
+      await this.evidence.applyRetention();
+      const target = loadConfig(this.env).webhook;
+      if (target) await deliverDue(this.outbox, target, { sessionId: this.room.record.sessionId, audit: (entry) => this.appendAudit(entry) });
       await this.setAlarm(nextAlarm(this.room.record));
     });
-  }
-
-  /**
-   * Sends due webhooks oldest first. A failure stops the round (a later event waits for an earlier
-   * one) and schedules the retry; an event undelivered 24 h after it happened is given up (audited)
-   * so the next one can go.
-   */
-  private async deliverWebhooks(): Promise<void> {
-    const target = loadConfig(this.env).webhook;
-    if (!target) return;
-    for (;;) {
-      const event = this.outbox.head();
-      const now = Date.now();
-      if (!event || event.nextAt > now) return;
-      const result = await deliverWebhook(target, event, now);
-      if (result.ok) {
-        this.outbox.delivered(event.seq);
-        continue;
-      }
-      const next = afterFailure(event.createdAt, event.attempts + 1, Date.now());
-      log('webhook_delivery_failed', { sessionId: this.room?.record.sessionId, webhookId: event.id, attempts: event.attempts + 1, error: result.error });
-      if (next !== 'give-up') {
-        this.outbox.retry(event.seq, next.retryAt, result.error);
-        return;
-      }
-      this.outbox.failed(event.seq, result.error);
-      await this.appendAudit({
-        actor: 'system',
-        action: 'webhook.failed',
-        detail: { webhookId: event.id, attempts: event.attempts + 1, error: result.error },
-      });
-    }
   }
 
   private async socketGone(ws: WebSocket): Promise<void> {
@@ -248,9 +283,17 @@ export class VerificationSession extends DurableObject<Env> {
     await this.serialized(() => this.room!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
   }
 
-  /** Runs operations one after another: node round trips must not interleave (e.g. two create-rooms). */
+  /**
+   * Runs operations one after another: node round trips must not interleave (e.g. two create-rooms).
+   * After each, the evidence settles (retention fixed, readiness announced) and the alarm follows.
+   */
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+    const step = async () => {
+      const out = await fn();
+      if (this.room && ((await this.evidence.settle()) || this.alarmStale)) await this.setAlarm(nextAlarm(this.room.record));
+      return out;
+    };
+    const run = this.queue.then(step, step);
     this.queue = run.catch((err: unknown) => {
       log('session_operation_failed', {
         sessionId: this.room?.record.sessionId,
@@ -267,33 +310,50 @@ export class VerificationSession extends DurableObject<Env> {
   }
 
   private view(record: SessionRecord): SessionView {
-    return toSessionView(record, (role) => this.currentSockets(role).length > 0);
+    const recordings = toArtifactViews(record.sessionId, this.artifacts.all()).filter((a) => a.kind === 'recording');
+    return toSessionView(record, (role) => this.currentSockets(role).length > 0, recordings);
   }
 
   /**
-   * Stores the record and, in the same synchronous step, appends the webhooks its change implies
-   * (a new state, new recordings), so an event exists exactly when its state change was stored.
+   * Stores the record and, in the same synchronous step, appends the webhook its change implies
+   * (a new state), so an event exists exactly when its state change was stored.
    */
   private async persist(record: SessionRecord): Promise<void> {
     this.ctx.storage.sql.exec(
       'INSERT INTO session (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
       JSON.stringify(record),
     );
-    const before = this.persisted;
-    this.persisted = { state: record.state, recordings: record.recordings.length };
+    const before = this.persistedState;
+    this.persistedState = record.state;
+    if (before !== record.state) {
+      this.appendWebhook(record, stateEvent(record.state));
+      if (this.alarmStale) await this.setAlarm(nextAlarm(record));
+    }
+  }
+
+  private appendWebhook(record: SessionRecord, type: WebhookEventType, extra?: Parameters<EvidencePorts['webhook']>[1]): void {
     if (!loadConfig(this.env).webhook) return;
     const now = Date.now();
-    let appended = false;
-    if (before?.state !== record.state) {
-      this.outbox.append(webhookEvent(record, stateEvent(record.state), now), now);
-      appended = true;
-    }
-    for (const recording of record.recordings.slice(before?.recordings ?? 0)) {
-      const event = webhookEvent(record, 'recording.ready', now);
-      this.outbox.append({ ...event, data: { ...event.data, recording } }, now);
-      appended = true;
-    }
-    if (appended) await this.setAlarm(nextAlarm(record));
+    this.outbox.append(webhookEvent(record, type, now, extra), now);
+    this.alarmStale = true;
+  }
+
+  private evidencePorts(): EvidencePorts {
+    const env = this.env;
+    return {
+      store: this.artifacts,
+      bucket: env.EVIDENCE,
+      // Read on use: the configuration is parsed (and cached) per env, not at construction.
+      get config() {
+        return loadConfig(env);
+      },
+      now: () => Date.now(),
+      record: () => this.room?.record ?? null,
+      save: (record) => this.saveAndPublish(record),
+      audit: (entry) => this.appendAudit(entry),
+      webhook: (type, extra) => this.appendWebhook(this.room!.record, type, extra),
+      auditTrail: () => this.auditLog.entries(),
+    };
   }
 
   /** Keeps the directory's snapshot current; a directory failure must not break the call. */
@@ -344,9 +404,11 @@ export class VerificationSession extends DurableObject<Env> {
     };
   }
 
-  /** Sets the one alarm to the earliest of the session's timers and the next webhook attempt. */
+  /** Sets the one alarm to the earliest of the session's timers, its retention and the next webhook attempt. */
   private async setAlarm(timerAt: number | null): Promise<void> {
-    const at = withWebhookDeadline(timerAt, this.outbox.nextDueAt());
+    this.alarmStale = false;
+    // The room passes null once the session ended: the retention deadline then still counts.
+    const at = earliestOf(timerAt, this.room ? retentionAt(this.room.record) : null, this.outbox.nextDueAt());
     if (at === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
   }
@@ -358,35 +420,6 @@ export class VerificationSession extends DurableObject<Env> {
   private auditCall(caller: Caller | undefined, action: string, detail: Record<string, unknown> = {}): Promise<void> {
     return this.appendAudit({ actor: bankActor(caller), action, detail, from: caller?.from ?? null });
   }
-}
-
-const STATE_EVENTS: Record<SessionRecord['state'], WebhookEventType> = {
-  created: 'session.created',
-  waiting: 'session.waiting',
-  in_call: 'session.started',
-  decided: 'session.decided',
-  cancelled: 'session.cancelled',
-  expired: 'session.expired',
-  abandoned: 'session.abandoned',
-  failed: 'session.failed',
-};
-
-function stateEvent(state: SessionRecord['state']): WebhookEventType {
-  return STATE_EVENTS[state];
-}
-
-/** The bank's event for the record as it is now: never the decision note, never a secret. */
-function webhookEvent(r: SessionRecord, type: WebhookEventType, now: number): WebhookEvent {
-  return {
-    type,
-    timestamp: new Date(now).toISOString(),
-    data: {
-      sessionId: r.sessionId,
-      externalRef: r.externalRef,
-      state: r.state,
-      ...(r.outcome ? { outcome: toWebhookOutcome(r.outcome), endReason: endReasonOf(r.outcome) } : {}),
-    },
-  };
 }
 
 function attachmentOf(ws: WebSocket): Attachment | null {

@@ -8,6 +8,7 @@ import { ApiError, fromFailure, parseInput, parseJsonBody } from '../http-error.
 import { createIdempotently, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../idempotent-create.ts';
 import { decodeCursor, encodeCursor, normalizeTimestamp } from '../session-cursor.ts';
 import { bankAuth } from '../signed-request.ts';
+import { sessionEvidenceRoutes } from './session-evidence.ts';
 
 /** The bank's session API, mounted at /v1/sessions. Every route is signed with a bank key. */
 export const sessionRoutes = new Hono<AppEnv>()
@@ -68,4 +69,6 @@ export const sessionRoutes = new Hono<AppEnv>()
     const result = await sessionStub(c.env, id).remove(callerOf(c));
     if (!result.ok) throw fromFailure(result);
     return c.json(result.view);
-  });
+  })
+  // Behind this app's bankAuth (it has none of its own).
+  .route('/', sessionEvidenceRoutes);

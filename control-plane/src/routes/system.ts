@@ -18,6 +18,8 @@ export const systemRoutes = new Hono<AppEnv>()
       maxSessionMinutes: c.var.config.sessionMaxMinutes,
       // TCP-only media comes from candidate filtering on both ends, not from a relay policy.
       iceTransportPolicy: 'all',
+      // Public by nature: the agent's page seals captures with it.
+      evidencePublicKey: c.var.config.evidence.publicKeyPem,
     } satisfies PublicConfig),
   )
   // Public by design: the document describes the API and contains nothing secret.

@@ -1,0 +1,39 @@
+import type { ArtifactView, AuditEntry, ErrorCode, WebhookData, WebhookEventType } from '@vident/protocol';
+import type { Config } from '../config.ts';
+import type { Failure } from '../http-error.ts';
+import type { SessionRecord } from '../session-record.ts';
+import type { AuditInput } from '../session-room.ts';
+import { toArtifactViews, type ArtifactStore } from './artifact-store.ts';
+
+/** What the session's evidence logic needs from its Durable Object (storage, bucket, audit, webhooks). */
+export interface EvidencePorts {
+  store: ArtifactStore;
+  bucket: R2Bucket;
+  config: Config;
+  now(): number;
+  /** The session's record; null when the session does not exist. */
+  record(): SessionRecord | null;
+  /** Persists the record and republishes the session's snapshot (artifacts included). */
+  save(record: SessionRecord): Promise<void>;
+  audit(entry: AuditInput): Promise<void>;
+  /** Appends a webhook about the session as it is now (no-op when webhooks are off). */
+  webhook(type: WebhookEventType, extra?: Partial<Pick<WebhookData, 'recording' | 'evidence'>>): void;
+  auditTrail(): Promise<{ entries: AuditEntry[]; head: string }>;
+}
+
+export function failure(code: ErrorCode, message: string): Failure {
+  return { ok: false, code, message };
+}
+
+export const noSession = (): Failure => failure('not_found', 'no such session');
+
+export const evidenceGone = (): Failure => failure('evidence_deleted', "the session's evidence has been deleted");
+
+/** Every artifact of the session as the bank sees it. */
+export function artifactViews(ports: EvidencePorts, record: SessionRecord): ArtifactView[] {
+  return toArtifactViews(record.sessionId, ports.store.all());
+}
+
+export function isoNow(ports: EvidencePorts): string {
+  return new Date(ports.now()).toISOString();
+}

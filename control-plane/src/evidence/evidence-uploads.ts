@@ -1,0 +1,260 @@
+import { isTerminalState, partCount, type ArtifactView, type CaptureKind, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
+import type { Failure } from '../http-error.ts';
+import { log } from '../log.ts';
+import type { SessionRecord } from '../session-record.ts';
+import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
+import { evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './evidence-ports.ts';
+
+/*
+ * The session's side of evidence uploads: a media node's resumable multipart uploads of recording
+ * segments, and the agent's captures. The Worker streams the bytes into R2 and hashes them; these
+ * methods decide, in the session's Durable Object, what is accepted, what is held and what counts
+ * as stored (only an object whose re-read SHA-256 matches the declared one).
+ */
+
+/** Where a part goes, as the Worker needs it to stream the bytes into R2. */
+export interface PartTarget {
+  ok: true;
+  objectKey: string;
+  uploadId: string;
+  /** The exact size this part must have (partSize, or the rest for the last part). */
+  expectedSize: number;
+}
+
+/** What completing needs: the R2 upload and its parts, or the artifact when already stored. */
+export type CompletePlan =
+  | { ok: true; done: ArtifactView }
+  | { ok: true; done: null; objectKey: string; uploadId: string; parts: R2UploadedPart[] };
+
+export interface CaptureInput {
+  artifactId: string;
+  capture: CaptureKind;
+  contentType: string;
+  size: number;
+  sha256: string;
+  bankKeyId: string;
+  from: string | null;
+}
+
+type Target = { ok: true; record: SessionRecord; artifact: ArtifactRecord } | Failure;
+
+export class EvidenceUploads {
+  constructor(private readonly ports: EvidencePorts) {}
+
+  /** Starts an upload, or answers where an earlier start of the same artifact got to. */
+  async start(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure> {
+    const r = this.ports.record();
+    if (!r) return noSession();
+    if (r.nodeId !== nodeId) return failure('forbidden', 'the session is not on this node');
+    if (r.evidence.deletedAt !== null) return evidenceGone();
+    if (!r.record) return failure('conflict', 'the session is not recorded');
+    const store = this.ports.store;
+    const existing = store.get(start.artifactId);
+    if (existing) {
+      if (existing.kind !== 'recording' || existing.size !== start.size || existing.sha256 !== start.sha256) {
+        return failure('conflict', `artifact ${start.artifactId} was started with another size or SHA-256`);
+      }
+      if (existing.state === 'deleted') return evidenceGone();
+      return { ok: true, status: this.status(existing) };
+    }
+    const sameSegment = store
+      .all()
+      .find((a) => a.kind === 'recording' && a.participant === start.participant && a.segment === start.segment && a.state !== 'deleted');
+    if (sameSegment?.state === 'stored') {
+      return failure('conflict', `the ${start.participant}'s segment ${start.segment} is already stored as ${sameSegment.artifactId}`);
+    }
+    if (sameSegment) {
+      // The node sealed the segment again (e.g. it lost its outbox entry): the newer upload wins.
+      await this.abortUpload(sameSegment);
+      store.remove(sameSegment.artifactId);
+      log('upload_superseded', { sessionId: r.sessionId, artifactId: sameSegment.artifactId, by: start.artifactId });
+    }
+    const key = objectKey(r.sessionId, start.artifactId);
+    const upload = await this.ports.bucket.createMultipartUpload(key, { customMetadata: { sha256: start.sha256 } });
+    store.insert({
+      artifactId: start.artifactId,
+      kind: 'recording',
+      participant: start.participant,
+      capture: null,
+      segment: start.segment,
+      contentType: start.contentType,
+      size: start.size,
+      sha256: start.sha256,
+      bankKeyId: start.bankKeyId,
+      partSize: start.partSize,
+      // Normalized so that ordering by the stored text orders by time.
+      startedAt: new Date(start.startedAt).toISOString(),
+      durationMs: start.durationMs,
+      nodeId,
+      state: 'uploading',
+      uploadId: upload.uploadId,
+      objectKey: key,
+      storedAt: null,
+      deletedAt: null,
+    });
+    log('upload_started', { sessionId: r.sessionId, artifactId: start.artifactId, size: start.size, parts: partCount(start.size, start.partSize) });
+    return { ok: true, status: { artifactId: start.artifactId, state: 'uploading', partSize: start.partSize, parts: [] } };
+  }
+
+  /** Where part `partNumber` goes and how big it must be; reopens the R2 upload after a rejection. */
+  async beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure> {
+    const t = this.target(nodeId, artifactId);
+    if (!t.ok) return t;
+    const a = t.artifact;
+    if (a.state === 'stored' || a.partSize === null) return failure('conflict', `artifact ${artifactId} is already stored`);
+    const count = partCount(a.size, a.partSize);
+    if (partNumber > count) return failure('validation_failed', `part ${partNumber} is beyond the last part (${count})`);
+    let uploadId = a.uploadId;
+    if (uploadId === null) {
+      uploadId = (await this.ports.bucket.createMultipartUpload(a.objectKey, { customMetadata: { sha256: a.sha256 } })).uploadId;
+      this.ports.store.setUpload(artifactId, uploadId);
+    }
+    const expectedSize = partNumber < count ? a.partSize : a.size - (count - 1) * a.partSize;
+    return { ok: true, objectKey: a.objectKey, uploadId, expectedSize };
+  }
+
+  /** A part arrived whole and matched its declared SHA-256: hold it (a resend replaces it). */
+  async partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure> {
+    const t = this.target(nodeId, artifactId);
+    if (!t.ok) return t;
+    if (t.artifact.state === 'stored') return failure('conflict', `artifact ${artifactId} is already stored`);
+    if (t.artifact.uploadId !== uploadId) return failure('conflict', 'the upload was restarted meanwhile: send the part again');
+    this.ports.store.putPart(artifactId, part);
+    return { ok: true, part: { partNumber: part.partNumber, size: part.size, sha256: part.sha256 } };
+  }
+
+  /**
+   * R2 refused a part that arrived whole (e.g. the multipart upload expired after days without
+   * activity): the upload starts over on a fresh multipart upload, from part 1.
+   */
+  async restartUpload(nodeId: string, artifactId: string, uploadId: string): Promise<{ ok: true } | Failure> {
+    const t = this.target(nodeId, artifactId);
+    if (!t.ok) return t;
+    if (t.artifact.state === 'uploading' && t.artifact.uploadId === uploadId) {
+      this.ports.store.restart(artifactId);
+      log('upload_restarted', { sessionId: t.record.sessionId, artifactId });
+    }
+    return { ok: true };
+  }
+
+  /** What the Worker must complete in R2, or the stored artifact (a repeated complete). */
+  async prepareComplete(nodeId: string, artifactId: string): Promise<CompletePlan | Failure> {
+    const t = this.target(nodeId, artifactId);
+    if (!t.ok) return t;
+    const a = t.artifact;
+    if (a.state === 'stored') return { ok: true, done: this.view(t.record, artifactId) };
+    const held = this.ports.store.parts(artifactId);
+    const missing: number[] = [];
+    for (let n = 1; n <= partCount(a.size, a.partSize ?? a.size); n++) if (!held.some((p) => p.partNumber === n)) missing.push(n);
+    if (missing.length || a.uploadId === null) {
+      return failure('conflict', `parts missing: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''}`);
+    }
+    return { ok: true, done: null, objectKey: a.objectKey, uploadId: a.uploadId, parts: held.map((p) => ({ partNumber: p.partNumber, etag: p.etag })) };
+  }
+
+  /**
+   * The Worker completed the R2 upload and re-read the object (`actual`; null when R2 refused to
+   * assemble it). Stored only if it is exactly what the node declared; otherwise the object is
+   * deleted, the parts are forgotten and the node starts over from part 1.
+   */
+  async finishComplete(nodeId: string, artifactId: string, actual: { sha256: string; size: number } | null): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
+    const t = this.target(nodeId, artifactId);
+    if (!t.ok) {
+      // Deleted while the upload completed: the object just made must not outlive the deletion.
+      const key = t.code === 'evidence_deleted' ? this.ports.store.get(artifactId)?.objectKey : undefined;
+      if (key) await this.ports.bucket.delete(key);
+      return t;
+    }
+    const { record: r, artifact: a } = t;
+    if (a.state === 'stored') return { ok: true, artifact: this.view(r, artifactId) };
+    const actor = `node:${nodeId}` as const;
+    if (!actual || actual.sha256 !== a.sha256 || actual.size !== a.size) {
+      if (actual) await this.ports.bucket.delete(a.objectKey);
+      this.ports.store.restart(artifactId);
+      await this.ports.audit({
+        actor,
+        action: 'artifact.rejected',
+        detail: { artifactId, kind: a.kind, participant: a.participant, segment: a.segment, sha256: a.sha256, size: a.size, actual: actual ?? 'storage refused the parts' },
+      });
+      log('artifact_rejected', { sessionId: r.sessionId, artifactId, expected: a.sha256, actual: actual?.sha256 ?? null });
+      return failure('checksum_mismatch', 'the stored object does not match the declared SHA-256 and size: upload it again from part 1');
+    }
+    this.ports.store.markStored(artifactId, isoNow(this.ports));
+    await this.ports.audit({
+      actor,
+      action: 'artifact.stored',
+      detail: { artifactId, kind: a.kind, participant: a.participant, segment: a.segment, sha256: a.sha256, size: a.size },
+    });
+    const view = this.view(r, artifactId);
+    this.ports.webhook('recording.ready', { recording: view });
+    await this.ports.save(r);
+    log('artifact_stored', { sessionId: r.sessionId, artifactId, size: a.size });
+    return { ok: true, artifact: view };
+  }
+
+  /** The agent's capture, already in R2 under objectKey(sessionId, artifactId): recorded while the call runs. */
+  async addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
+    const r = this.ports.record();
+    if (!r) return noSession();
+    if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended: no more captures');
+    const now = isoNow(this.ports);
+    this.ports.store.insert({
+      artifactId: input.artifactId,
+      kind: 'capture',
+      participant: 'customer',
+      capture: input.capture,
+      segment: null,
+      contentType: input.contentType,
+      size: input.size,
+      sha256: input.sha256,
+      bankKeyId: input.bankKeyId,
+      partSize: null,
+      startedAt: now,
+      durationMs: null,
+      nodeId: null,
+      state: 'stored',
+      uploadId: null,
+      objectKey: objectKey(r.sessionId, input.artifactId),
+      storedAt: now,
+      deletedAt: null,
+    });
+    await this.ports.audit({
+      actor: 'agent',
+      action: 'capture.stored',
+      detail: { artifactId: input.artifactId, capture: input.capture, sha256: input.sha256, size: input.size },
+      from: input.from,
+    });
+    await this.ports.save(r);
+    log('capture_stored', { sessionId: r.sessionId, artifactId: input.artifactId, capture: input.capture, size: input.size });
+    return { ok: true, artifact: this.view(r, input.artifactId) };
+  }
+
+  private target(nodeId: string, artifactId: string): Target {
+    const r = this.ports.record();
+    if (!r) return noSession();
+    if (r.nodeId !== nodeId) return failure('forbidden', 'the session is not on this node');
+    if (r.evidence.deletedAt !== null) return evidenceGone();
+    const artifact = this.ports.store.get(artifactId);
+    if (!artifact || artifact.kind !== 'recording') return failure('not_found', `no upload ${artifactId}: start it first`);
+    if (artifact.state === 'deleted') return evidenceGone();
+    return { ok: true, record: r, artifact };
+  }
+
+  private status(a: ArtifactRecord): UploadStatus {
+    const parts = a.state === 'uploading' ? this.ports.store.parts(a.artifactId).map(({ etag: _etag, ...p }) => p) : [];
+    return { artifactId: a.artifactId, state: a.state, partSize: a.partSize ?? a.size, parts };
+  }
+
+  private view(r: SessionRecord, artifactId: string): ArtifactView {
+    return toArtifactViews(r.sessionId, this.ports.store.all()).find((v) => v.artifactId === artifactId)!;
+  }
+
+  private async abortUpload(a: ArtifactRecord): Promise<void> {
+    if (a.uploadId === null) return;
+    try {
+      await this.ports.bucket.resumeMultipartUpload(a.objectKey, a.uploadId).abort();
+    } catch {
+      // Already completed or aborted: nothing is held for it any more.
+    }
+  }
+}
