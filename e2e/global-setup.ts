@@ -14,6 +14,12 @@ export interface StackInfo {
   janusAddress: string;
   /** Every secret of the stack, so tests can prove none of them reaches a log. */
   secretValues: string[];
+  /** The stack's state folder (secrets.json, the bank's evidence private key, sidecar.pid). */
+  stateDir: string;
+  nodeId: string;
+  sidecarPidFile: string;
+  /** The bank's private evidence key (PEM file), as the bank's back office would hold it. */
+  bankPrivateKeyFile: string;
 }
 
 declare module 'vitest' {
@@ -26,7 +32,9 @@ let stack: Stack | undefined;
 
 export async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'vident-e2e-'));
-  stack = await startStack({ stateDir, demo: false, dropUdp: true });
+  // Uploads capped at 4 MiB/s, as an operator protecting live calls would: it also keeps a
+  // multi-part upload in flight long enough for the kill-mid-upload test to catch it.
+  stack = await startStack({ stateDir, demo: false, dropUdp: true, uploadMaxBytesPerSecond: 4 * 1024 * 1024 });
   console.log(`[e2e] stack up: ${stack.baseUrl}, Janus ${stack.janus.janusAddress} (namespace ${stack.janus.namespace}), logs ${stack.logDir}`);
   project.provide('stack', {
     baseUrl: stack.baseUrl,
@@ -36,7 +44,13 @@ export async function setup(project: TestProject) {
     logDir: stack.logDir,
     janusNamespace: stack.janus.namespace,
     janusAddress: stack.janus.janusAddress,
-    secretValues: Object.entries(stack.secrets).filter(([name]) => name !== 'bankKeyId').map(([, value]) => value),
+    secretValues: Object.entries(stack.secrets)
+      .filter(([name]) => name !== 'bankKeyId' && name !== 'bankEvidencePublicKeyPem')
+      .map(([, value]) => value),
+    stateDir,
+    nodeId: stack.nodeId,
+    sidecarPidFile: stack.sidecarPidFile,
+    bankPrivateKeyFile: join(stateDir, 'bank-evidence-private.pem'),
   });
 }
 

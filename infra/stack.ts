@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createBankClient, type BankClient } from '@vident/protocol';
+import { createBankClient, generateBankKeyPair, generateEvidenceSigningKey, pemToDer, toBase64, type BankClient } from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from './janus-host.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -27,6 +27,10 @@ export interface StackOptions {
   /** Drop all UDP inside Janus's namespace (default true: media must work over TCP alone). */
   dropUdp?: boolean;
   nodeCapacity?: number;
+  /** Days evidence is kept after a session ends (decimals allowed; default the control plane's 5 years). */
+  evidenceRetentionDays?: number;
+  /** The sidecar's upload bandwidth cap in bytes/s (0 = none). */
+  uploadMaxBytesPerSecond?: number;
 }
 
 export interface StackSecrets {
@@ -37,6 +41,11 @@ export interface StackSecrets {
   janusApiSecret: string;
   janusAdminSecret: string;
   janusAdminKey: string;
+  /** The control plane's Ed25519 evidence signing key (PKCS#8 base64). */
+  evidenceSigningKey: string;
+  /** The bank's evidence key pair. A real bank keeps the private key in its own vault; locally it is here for the CLI. */
+  bankEvidencePublicKeyPem: string;
+  bankEvidencePrivateKeyPem: string;
 }
 
 export interface Stack {
@@ -48,16 +57,23 @@ export interface Stack {
   janus: JanusHost;
   bank: BankClient;
   secrets: StackSecrets;
+  /** File holding the current sidecar's process id (it changes when the sidecar is restarted). */
+  sidecarPidFile: string;
   stop(): Promise<void>;
 }
 
 const secret = () => randomBytes(32).toString('base64url');
 
-/** Secrets persist in the state folder so a restarted stack still accepts its earlier links. */
-function loadSecrets(stateDir: string): StackSecrets {
+/**
+ * Secrets persist in the state folder so a restarted stack still accepts its earlier links and opens
+ * its earlier evidence. Keys added by later versions are filled into an older file.
+ */
+async function loadSecrets(stateDir: string): Promise<StackSecrets> {
   const file = join(stateDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackSecrets;
-  const fresh: StackSecrets = {
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>) : {};
+  const complete = (stored.evidenceSigningKey && stored.bankEvidencePublicKeyPem && stored.bankEvidencePrivateKeyPem) !== undefined;
+  const bankKeys = complete ? null : await generateBankKeyPair();
+  const secrets: StackSecrets = {
     bankKeyId: 'local-bank',
     bankSecret: secret(),
     tokenSecret: secret(),
@@ -65,9 +81,14 @@ function loadSecrets(stateDir: string): StackSecrets {
     janusApiSecret: secret(),
     janusAdminSecret: secret(),
     janusAdminKey: secret(),
+    evidenceSigningKey: (await generateEvidenceSigningKey()).privateKey,
+    bankEvidencePublicKeyPem: bankKeys?.publicKeyPem ?? '',
+    bankEvidencePrivateKeyPem: bankKeys?.privateKeyPem ?? '',
+    ...stored,
   };
-  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
-  return fresh;
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  writeFileSync(join(stateDir, 'bank-evidence-private.pem'), secrets.bankEvidencePrivateKeyPem, { mode: 0o600 });
+  return secrets;
 }
 
 export async function freePort(): Promise<number> {
@@ -125,7 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const logDir = join(stateDir, 'logs');
   const recordingsDir = join(stateDir, 'recordings');
   for (const dir of [stateDir, logDir, recordingsDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const secrets = loadSecrets(stateDir);
+  const secrets = await loadSecrets(stateDir);
   const port = options.port || (await freePort());
   const sidecarPort = options.sidecarPort || (await freePort());
   const inspectorPort = await freePort();
@@ -134,8 +155,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const nodeId = 'local-1';
   const children: ChildProcess[] = [];
   let janus: JanusHost | undefined;
+  let sidecar: ChildProcess | undefined;
+  let stopping = false;
+  const sidecarPidFile = join(stateDir, 'sidecar.pid');
 
   const stop = async () => {
+    stopping = true;
+    if (sidecar) await stopProcess(sidecar);
     await Promise.all(children.reverse().map(stopProcess));
     await janus?.stop();
   };
@@ -159,6 +185,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       NODE_SECRET: secrets.nodeSecret,
       DEMO_MODE: options.demo ? 'true' : 'false',
       PUBLIC_BASE_URL: baseUrl,
+      EVIDENCE_SIGNING_KEY: secrets.evidenceSigningKey,
+      // One line for the env file: the SPKI as bare base64 (the control plane accepts PEM or base64).
+      EVIDENCE_PUBLIC_KEY: toBase64(pemToDer(secrets.bankEvidencePublicKeyPem)),
+      ...(options.evidenceRetentionDays === undefined ? {} : { EVIDENCE_RETENTION_DAYS: String(options.evidenceRetentionDays) }),
     };
     // Single quotes: dotenv takes the value literally (the JSON's double quotes survive).
     writeFileSync(envFile, Object.entries(workerEnv).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
@@ -182,28 +212,35 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     children.push(worker);
     await waitFor('control plane', async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, worker, join(logDir, 'control-plane.log'));
 
-    const sidecar = startProcess(
-      'media-node',
-      bin('tsx'),
-      ['media-node/src/main.ts'],
-      {
-        ...process.env,
-        CONTROL_PLANE_URL: baseUrl,
-        NODE_ID: nodeId,
-        NODE_SECRET: secrets.nodeSecret,
-        NODE_PUBLIC_URL: sidecarUrl,
-        SIDECAR_HOST: '127.0.0.1',
-        SIDECAR_PORT: String(sidecarPort),
-        NODE_CAPACITY: String(options.nodeCapacity ?? 20),
-        JANUS_WS_URL: janus.wsUrl,
-        JANUS_API_SECRET: secrets.janusApiSecret,
-        JANUS_ADMIN_KEY: secrets.janusAdminKey,
-        RECORDINGS_DIR: recordingsDir,
-        HEARTBEAT_INTERVAL_MS: '2000',
-      },
-      logDir,
-    );
-    children.push(sidecar);
+    const sidecarEnv = {
+      ...process.env,
+      CONTROL_PLANE_URL: baseUrl,
+      NODE_ID: nodeId,
+      NODE_SECRET: secrets.nodeSecret,
+      NODE_PUBLIC_URL: sidecarUrl,
+      SIDECAR_HOST: '127.0.0.1',
+      SIDECAR_PORT: String(sidecarPort),
+      NODE_CAPACITY: String(options.nodeCapacity ?? 20),
+      JANUS_WS_URL: janus.wsUrl,
+      JANUS_API_SECRET: secrets.janusApiSecret,
+      JANUS_ADMIN_KEY: secrets.janusAdminKey,
+      RECORDINGS_DIR: recordingsDir,
+      HEARTBEAT_INTERVAL_MS: '2000',
+      UPLOAD_MAX_BYTES_PER_SECOND: String(options.uploadMaxBytesPerSecond ?? 0),
+    };
+    // Supervised like its systemd unit (Restart=always): a sidecar that dies is started again.
+    const startSidecar = (): ChildProcess => {
+      const child = startProcess('media-node', bin('tsx'), ['media-node/src/main.ts'], sidecarEnv, logDir);
+      writeFileSync(sidecarPidFile, String(child.pid));
+      child.once('exit', () => {
+        if (stopping) return;
+        setTimeout(() => {
+          if (!stopping) sidecar = startSidecar();
+        }, 1000).unref();
+      });
+      return child;
+    };
+    sidecar = startSidecar();
 
     const bank = createBankClient({ baseUrl, keyId: secrets.bankKeyId, secret: secrets.bankSecret });
     await waitFor(
@@ -213,7 +250,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sidecar,
       join(logDir, 'media-node.log'),
     );
-    return { baseUrl, sidecarUrl, nodeId, recordingsDir, logDir, janus, bank, secrets, stop };
+    return { baseUrl, sidecarUrl, nodeId, recordingsDir, logDir, janus, bank, secrets, sidecarPidFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -18,15 +18,17 @@ run() {
   if "$@"; then echo "=== $name: ok ($((SECONDS - started)) s)"; else failed+=("$name"); echo "=== $name: FAILED"; fi
 }
 
-for ws in protocol web control-plane media-node; do
+for ws in protocol web control-plane media-node cli; do
   run "typecheck $ws" npx --no-install tsc -p "$ws" --noEmit
 done
 run "typecheck e2e+infra" npx --no-install tsc -p e2e --noEmit
 run "protocol tests" npm test --silent -w protocol
 run "web tests" npm test --silent -w web
+run "cli tests" npm test --silent -w cli
 run "control-plane tests (workerd)" npm test --silent -w control-plane
 run "media-node tests (real Janus)" npm test --silent -w media-node
 run "e2e tests (whole stack, Chromium)" npm test --silent -w e2e
+run "platform files (media-node install, units, firewall)" bash infra/test/run.sh
 
 echo
 if [ "${#failed[@]}" -gt 0 ]; then

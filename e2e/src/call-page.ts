@@ -51,3 +51,10 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   }
   throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
 }
+
+/** The customer's way into a recorded session: join, then accept the recording consent. */
+export async function customerJoinsWithConsent(page: Page): Promise<void> {
+  await page.getByTestId('join').click();
+  await page.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
+  await page.getByTestId('consent-accept').click();
+}

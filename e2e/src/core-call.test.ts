@@ -4,13 +4,16 @@
  * namespace with ALL UDP dropped. Asserts what a person would see and what a regulator would ask for.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createBankClient, verifyAuditChain, type SessionView } from '@vident/protocol';
+import { VidentApiError, createBankClient, verifyAuditChain, type EvidencePack, type SessionView } from '@vident/protocol';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
 import { countDecodedVideoFrames, probe } from './media-files.ts';
-import { framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
+import { callStats, customerJoinsWithConsent, framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
+import { vident } from './vident-cli.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
@@ -48,7 +51,7 @@ describe('a recorded TCP-only 1:1 verification call', () => {
   });
 
   it('connects both parties over TCP only and decodes video on both sides', async () => {
-    await customer.getByTestId('join').click();
+    await customerJoinsWithConsent(customer);
     await agent.getByTestId('join').click();
 
     for (const page of [customer, agent]) {
@@ -106,7 +109,25 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     await waitUntil('video resumes', async () => (await framesDecoded(agent)) > stalledAt + 10, 15_000);
   });
 
-  it('ends the session for both when the agent approves, and records one playable file per participant', async () => {
+  const captured = new Map<string, { width: number; height: number }>();
+
+  it('lets the agent capture ID front, ID back and face at the received resolution', async () => {
+    expect(await customer.getByTestId('capture-id_front').count()).toBe(0);
+    const received = (await callStats(agent)).subscriber?.inboundVideo;
+    expect(received?.frameWidth).toBeGreaterThan(0);
+    for (const kind of ['id_front', 'id_back', 'face']) {
+      await agent.getByTestId(`capture-${kind}`).click();
+      const thumb = agent.getByTestId(`capture-thumb-${kind}`);
+      await thumb.and(agent.locator('[data-artifact-id]')).waitFor({ timeout: 20_000 });
+      const width = Number(await thumb.getAttribute('data-width'));
+      const height = Number(await thumb.getAttribute('data-height'));
+      expect(width).toBe(received!.frameWidth);
+      expect(height).toBe(received!.frameHeight);
+      captured.set(kind, { width, height });
+    }
+  });
+
+  it('ends the session for both when the agent approves, and delivers a signed, encrypted evidence pack the bank can verify and open', async () => {
     // Only the agent gets the decision panel.
     expect(await customer.getByTestId('decision-panel').isHidden()).toBe(true);
     await agent.getByTestId('decision-panel').waitFor({ state: 'visible', timeout: 10_000 });
@@ -128,25 +149,78 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     expect(await customer.content()).not.toContain('ID and face match');
 
     let view: SessionView | undefined;
-    await waitUntil('two recordings reported', async () => {
-      view = await bank.getSession(sessionId);
-      return view.recordings.length === 2;
-    }, 90_000);
-    expect(view!.state).toBe('decided');
-    expect(view!.endReason).toBe('approved');
-    expect(view!).toMatchObject({ decision: 'approved', reasonCodes: [], note: 'ID and face match (e2e)', decidedBy: 'agent' });
-    const callSeconds = (Date.parse(view!.endedAt!) - Date.parse(view!.startedAt!)) / 1000;
+    let pack: EvidencePack | undefined;
+    await waitUntil('evidence pack ready', async () => {
+      try {
+        pack = await bank.evidence(sessionId);
+        return true;
+      } catch (error) {
+        if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
+        throw error;
+      }
+    }, 120_000);
+    view = await bank.getSession(sessionId);
+    expect(view.state).toBe('decided');
+    expect(view.endReason).toBe('approved');
+    expect(view).toMatchObject({ decision: 'approved', reasonCodes: [], note: 'ID and face match (e2e)', decidedBy: 'agent' });
+    const callSeconds = (Date.parse(view.endedAt!) - Date.parse(view.startedAt!)) / 1000;
     expect(callSeconds).toBeGreaterThan(5);
+    const manifest = pack!.signed.manifest;
+    expect(manifest.outcome).toMatchObject({ state: 'decided', decision: 'approved' });
+    expect(manifest.consent?.version).toBeTruthy();
+    expect(manifest.artifacts.filter((a) => a.kind === 'recording').map((a) => `${a.participant}-${a.segment}`).sort()).toEqual(['agent-1', 'customer-1']);
+    expect(manifest.artifacts.filter((a) => a.kind === 'capture').map((a) => a.capture).sort()).toEqual(['face', 'id_back', 'id_front']);
 
-    for (const recording of view!.recordings) {
-      expect(existsSync(recording.file)).toBe(true);
-      const probed = await probe(recording.file);
+    // The bank's back office: download, verify offline, open with its private key.
+    const packDir = mkdtempSync(join(tmpdir(), 'vident-e2e-pack-'));
+    const cli = { baseUrl: stack.baseUrl, stateDir: stack.stateDir };
+    const downloaded = await vident(['evidence', 'download', sessionId, '--out', packDir, '--state-dir', stack.stateDir], cli);
+    expect(downloaded.stderr).toBe('');
+    expect(downloaded.code).toBe(0);
+    const verified = await vident(['evidence', 'verify', packDir], cli);
+    expect(verified.stdout).toMatch(/^valid/);
+    const opened = await vident(['evidence', 'decrypt', packDir, '--key', stack.bankPrivateKeyFile, '--out', join(packDir, 'plain')], cli);
+    expect(opened.code).toBe(0);
+
+    for (const participant of ['customer', 'agent']) {
+      const file = join(packDir, 'plain', `recording-${participant}-01.webm`);
+      const probed = await probe(file);
       expect(probed.streams.map((s) => s.type).sort()).toEqual(['audio', 'video']);
       expect(Math.abs(probed.durationSec - callSeconds)).toBeLessThan(2);
-      expect(Math.abs(recording.durationMs / 1000 - probed.durationSec)).toBeLessThan(0.5);
-      expect(await countDecodedVideoFrames(recording.file)).toBeGreaterThan(callSeconds * 5);
+      const artifact = manifest.artifacts.find((a) => a.kind === 'recording' && a.participant === participant)!;
+      expect(Math.abs(artifact.durationMs! / 1000 - probed.durationSec)).toBeLessThan(0.5);
+      expect(await countDecodedVideoFrames(file)).toBeGreaterThan(callSeconds * 5);
     }
-    expect(new Set(view!.recordings.map((r) => r.participant))).toEqual(new Set(['customer', 'agent']));
+    // The two files play in sync: the offsets put their starts within the call's first seconds.
+    const offsets = manifest.artifacts.filter((a) => a.kind === 'recording').map((a) => a.offsetMs!);
+    expect(Math.min(...offsets)).toBe(0);
+    expect(Math.max(...offsets)).toBeLessThan(5000);
+    for (const [kind, size] of captured) {
+      const file = readdirSync(join(packDir, 'plain')).find((f) => f.startsWith(`capture-${kind}-`));
+      const probed = await probe(join(packDir, 'plain', file!));
+      expect(probed.streams[0]).toMatchObject({ type: 'video', codec: 'mjpeg' });
+      expect(probed.streams[0]!.width).toBe(size.width);
+      expect(probed.streams[0]!.height).toBe(size.height);
+    }
+
+    // Tampering is caught: an edited manifest, a flipped byte in a recording.
+    const tampered = mkdtempSync(join(tmpdir(), 'vident-e2e-tampered-'));
+    cpSync(packDir, tampered, { recursive: true });
+    const manifestFile = join(tampered, 'manifest.json');
+    writeFileSync(manifestFile, readFileSync(manifestFile, 'utf8').replace('"approved"', '"rejected"'));
+    const forged = await vident(['evidence', 'verify', tampered], cli);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/signature/);
+    cpSync(join(packDir, 'manifest.json'), manifestFile);
+    const recordingFile = join(tampered, manifest.artifacts.find((a) => a.kind === 'recording')!.fileName);
+    const bytes = readFileSync(recordingFile);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(recordingFile, bytes);
+    expect((await vident(['evidence', 'verify', tampered], cli)).code).toBe(1);
+
+    // Nothing readable is left on the media node: no raw streams, no plaintext, an empty outbox.
+    const leftovers = readdirSync(stack.recordingsDir, { recursive: true }).map(String).filter((f) => f.includes(sessionId) || f.endsWith('.venc'));
+    expect(leftovers.filter((f) => /\.(mjr|webm|opus|venc)$/.test(f))).toEqual([]);
 
     const listed = await bank.recordings();
     expect(listed.recordings.filter((r) => r.sessionId === sessionId)).toHaveLength(2);
@@ -154,7 +228,7 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     const audit = await bank.sessionAudit(sessionId);
     expect(await verifyAuditChain(audit.entries, audit.head)).toEqual({ ok: true, head: audit.head });
     const actions = audit.entries.map((e) => e.action);
-    for (const action of ['session.created', 'participant.joined', 'session.decided', 'state.changed', 'recording.ready']) {
+    for (const action of ['session.created', 'consent.given', 'participant.joined', 'capture.stored', 'session.decided', 'state.changed', 'artifact.stored', 'evidence.accessed']) {
       expect(actions).toContain(action);
     }
   });

@@ -5,7 +5,7 @@ const run = promisify(execFile);
 
 export interface ProbedFile {
   durationSec: number;
-  streams: { type: string; codec: string }[];
+  streams: { type: string; codec: string; width: number | null; height: number | null }[];
 }
 
 /** ffprobe's view of a media file: container duration and streams. */
@@ -13,10 +13,10 @@ export async function probe(file: string): Promise<ProbedFile> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
     timeout: 30_000,
   });
-  const json = JSON.parse(stdout) as { format?: { duration?: string }; streams?: { codec_type: string; codec_name: string }[] };
+  const json = JSON.parse(stdout) as { format?: { duration?: string }; streams?: { codec_type: string; codec_name: string; width?: number; height?: number }[] };
   return {
     durationSec: Number(json.format?.duration ?? NaN),
-    streams: (json.streams ?? []).map((s) => ({ type: s.codec_type, codec: s.codec_name })),
+    streams: (json.streams ?? []).map((s) => ({ type: s.codec_type, codec: s.codec_name, width: s.width ?? null, height: s.height ?? null })),
   };
 }
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createBankClient } from '@vident/protocol';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
-import { framesDecoded, waitUntil } from './call-page.ts';
+import { customerJoinsWithConsent, framesDecoded, waitUntil } from './call-page.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
@@ -27,7 +27,7 @@ describe('session control', () => {
     const { page: customer } = await chromium.newParticipant();
     const { page: agent } = await chromium.newParticipant();
     await customer.goto(created.customerUrl);
-    await customer.getByTestId('join').click();
+    await customerJoinsWithConsent(customer);
     await agent.goto(created.agentUrl);
     await agent.getByTestId('join').click();
     for (const page of [customer, agent]) {
@@ -46,7 +46,7 @@ describe('session control', () => {
     // The session's locale (ko) decides the page's language, whatever the browser's (en-US here).
     expect(await customer.locator('html').getAttribute('lang')).toBe('ko');
     expect((await customer.getByTestId('join').textContent())?.trim()).toBe('입장하기');
-    await customer.getByTestId('join').click();
+    await customerJoinsWithConsent(customer);
     await customer.getByTestId('waiting').waitFor({ state: 'visible', timeout: 20_000 });
     await waitUntil('session waiting', async () => (await bank.getSession(created.sessionId)).state === 'waiting', 10_000);
 

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  GENESIS_HASH,
+  artifactFileName,
+  fromBase64,
+  generateBankKeyPair,
+  generateEvidenceSigningKey,
+  hashAuditEntry,
+  importBankPublicKey,
+  sealBytes,
+  sha256Hex,
+  signManifest,
+  signingKeyId,
+  type AuditEntry,
+  type EvidenceManifest,
+} from '@vident/protocol';
+import { decryptPackDir, verifyPackDir } from './evidence-pack-files.ts';
+
+const bankKeys = await generateBankKeyPair(2048);
+const bank = await importBankPublicKey(bankKeys.publicKeyPem);
+
+/** A pack folder as `download` writes it: two artifacts (one spanning several chunks), audit, key. */
+async function writePack() {
+  const dir = mkdtempSync(join(tmpdir(), 'vident-pack-test-'));
+  const signer = await generateEvidenceSigningKey();
+  const priv = await crypto.subtle.importKey('pkcs8', fromBase64(signer.privateKey), { name: 'Ed25519' }, false, ['sign']);
+  const e1: Omit<AuditEntry, 'hash'> = { seq: 1, at: '2026-11-23T10:00:00.000Z', actor: 'system', action: 'session.created', detail: {}, from: null, prevHash: GENESIS_HASH };
+  const audit = [{ ...e1, hash: await hashAuditEntry(e1) }];
+  const video = new Uint8Array(3 * 1024 * 1024 + 123).map((_, i) => (i * 13) & 0xff);
+  const jpeg = new Uint8Array(5000).map((_, i) => (i * 7) & 0xff);
+  const sessionId = '6f9619ff-8b86-4011-b42d-00c04fc964ff';
+  const plain = new Map<string, Uint8Array>();
+  const artifacts = [];
+  for (const [kind, capture, contentType, bytes] of [
+    ['recording', null, 'video/webm', video],
+    ['capture', 'id_front', 'image/jpeg', jpeg],
+  ] as const) {
+    const sealed = await sealBytes(bank, contentType, bytes);
+    const a = {
+      artifactId: `art-${kind}-0001`,
+      sessionId,
+      kind,
+      participant: 'customer' as const,
+      capture,
+      segment: kind === 'recording' ? 1 : null,
+      fileName: '',
+      contentType,
+      size: sealed.length,
+      sha256: await sha256Hex(sealed),
+      bankKeyId: bank.keyId,
+      startedAt: '2026-11-23T10:00:01.000Z',
+      offsetMs: kind === 'recording' ? 0 : null,
+      durationMs: kind === 'recording' ? 9000 : null,
+      nodeId: null,
+      storedAt: '2026-11-23T10:01:00.000Z',
+    };
+    a.fileName = artifactFileName(a);
+    writeFileSync(join(dir, a.fileName), sealed);
+    plain.set(a.fileName, bytes);
+    artifacts.push(a);
+  }
+  const manifest: EvidenceManifest = {
+    v: 1,
+    sessionId,
+    externalRef: 'ref',
+    state: 'decided',
+    outcome: { state: 'decided', decision: 'approved', reasonCodes: [], note: '', decidedBy: 'agent' },
+    createdAt: '2026-11-23T10:00:00.000Z',
+    startedAt: '2026-11-23T10:00:01.000Z',
+    endedAt: '2026-11-23T10:00:10.000Z',
+    consent: { version: 'v1', at: '2026-11-23T10:00:00.500Z' },
+    artifacts,
+    audit: { length: 1, head: audit[0]!.hash },
+    generatedAt: '2026-11-23T10:02:00.000Z',
+    signingKeyId: await signingKeyId(fromBase64(signer.publicKey)),
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(await signManifest(manifest, priv)));
+  writeFileSync(join(dir, 'audit.json'), JSON.stringify(audit));
+  writeFileSync(join(dir, 'signing-key.json'), JSON.stringify({ alg: 'Ed25519', keyId: manifest.signingKeyId, publicKey: signer.publicKey }));
+  return { dir, signer, plain, artifacts };
+}
+
+describe('evidence pack folders', () => {
+  it('verify accepts an intact pack and decrypt restores every artifact byte for byte', async () => {
+    const pack = await writePack();
+    expect(await verifyPackDir(pack.dir, pack.signer.publicKey)).toEqual({ ok: true });
+    const out = join(pack.dir, 'out');
+    const written = await decryptPackDir(pack.dir, bankKeys.privateKeyPem, out);
+    expect(written.map((f) => f.slice(out.length + 1)).sort()).toEqual(['capture-id_front-art-capture-0001.jpg', 'recording-customer-01.webm']);
+    expect(readFileSync(join(out, 'recording-customer-01.webm')).equals(Buffer.from(pack.plain.get('recording-customer-01.webm.venc')!))).toBe(true);
+  });
+
+  it('verify refuses a tampered manifest, a corrupted artifact and a pinned key that is not the signer', async () => {
+    const pack = await writePack();
+    const manifestPath = join(pack.dir, 'manifest.json');
+    const original = readFileSync(manifestPath, 'utf8');
+    writeFileSync(manifestPath, original.replace('"approved"', '"rejected"'));
+    expect(await verifyPackDir(pack.dir)).toMatchObject({ ok: false, problem: 'signature' });
+    writeFileSync(manifestPath, original);
+
+    const other = await generateEvidenceSigningKey();
+    expect(await verifyPackDir(pack.dir, other.publicKey)).toMatchObject({ ok: false, problem: 'key' });
+
+    const file = join(pack.dir, pack.artifacts[1]!.fileName);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 3]! ^= 0xff;
+    writeFileSync(file, bytes);
+    expect(await verifyPackDir(pack.dir)).toMatchObject({ ok: false, problem: 'artifact' });
+  });
+
+  it('decrypt refuses a file altered after its hash was taken, leaving no plaintext behind', async () => {
+    const pack = await writePack();
+    const file = join(pack.dir, pack.artifacts[0]!.fileName);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 40]! ^= 1;
+    writeFileSync(file, bytes);
+    await expect(decryptPackDir(pack.dir, bankKeys.privateKeyPem, join(pack.dir, 'out'))).rejects.toThrow(/altered/);
+    expect(() => readFileSync(join(pack.dir, 'out', 'recording-customer-01.webm'))).toThrow();
+  });
+});

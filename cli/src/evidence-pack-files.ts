@@ -1,0 +1,94 @@
+/*
+ * An evidence pack on disk, as `vident evidence download` writes it and `verify`/`decrypt` read it:
+ *
+ *   <dir>/manifest.json     SignedManifest (the control plane's Ed25519 signature over the manifest)
+ *   <dir>/audit.json        the audit entries the manifest's head covers (and any later ones)
+ *   <dir>/signing-key.json  EvidenceSigningKey as served at download time (verify can pin another)
+ *   <dir>/<fileName>        every artifact, still sealed for the bank (*.venc)
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import {
+  EvidenceSigningKey,
+  SignedManifest,
+  importBankPrivateKey,
+  verifyEvidencePack,
+  type BankClient,
+  type PackCheck,
+} from '@vident/protocol';
+import { openSealedFile, sha256File } from './sealed-file.ts';
+
+/** Downloads a session's pack into `dir`; the artifacts' hashes are checked as they land. */
+export async function downloadPack(bank: BankClient, sessionId: string, dir: string, doFetch: typeof fetch = fetch): Promise<{ files: string[] }> {
+  const pack = await bank.evidence(sessionId);
+  const key = await bank.signingKey();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const files: string[] = [];
+  for (const d of pack.downloads) {
+    const target = join(dir, d.fileName);
+    const response = await doFetch(d.url);
+    if (!response.ok || !response.body) throw new Error(`download of ${d.fileName} failed: HTTP ${response.status}`);
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(target, { mode: 0o600 }));
+    const expected = pack.signed.manifest.artifacts.find((a) => a.artifactId === d.artifactId)?.sha256;
+    if (expected !== (await sha256File(target))) {
+      await rm(target, { force: true });
+      throw new Error(`${d.fileName} arrived damaged (SHA-256 differs from the manifest)`);
+    }
+    files.push(d.fileName);
+  }
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(pack.signed, null, 2));
+  await writeFile(join(dir, 'audit.json'), JSON.stringify(pack.audit, null, 2));
+  await writeFile(join(dir, 'signing-key.json'), JSON.stringify(key, null, 2));
+  return { files };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8')) as unknown;
+}
+
+/**
+ * Verifies a pack folder offline: signature (with `pinnedPublicKey`, else the key saved beside
+ * it), audit chain up to the manifest's head, every artifact's SHA-256.
+ */
+export async function verifyPackDir(dir: string, pinnedPublicKey?: string): Promise<PackCheck> {
+  let signed: unknown;
+  let audit: unknown;
+  let publicKey = pinnedPublicKey;
+  try {
+    signed = await readJson(join(dir, 'manifest.json'));
+    audit = await readJson(join(dir, 'audit.json'));
+    if (publicKey === undefined) {
+      const key = EvidenceSigningKey.safeParse(await readJson(join(dir, 'signing-key.json')));
+      if (!key.success) return { ok: false, problem: 'key', message: 'signing-key.json is not a vident signing key' };
+      publicKey = key.data.publicKey;
+    }
+  } catch (error) {
+    return { ok: false, problem: 'format', message: `cannot read the pack: ${(error as Error).message}` };
+  }
+  return verifyEvidencePack({ signed, audit, publicKey }, async (fileName) => {
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) return null;
+    const path = join(dir, fileName);
+    return existsSync(path) ? sha256File(path) : null;
+  });
+}
+
+const extensions: Record<string, string> = { 'video/webm': '.webm', 'image/jpeg': '.jpg', 'image/png': '.png' };
+
+/** Opens every artifact of a verified pack with the bank's private key (PKCS#8 PEM) into `outDir`. */
+export async function decryptPackDir(dir: string, privateKeyPem: string, outDir: string): Promise<string[]> {
+  const signed = SignedManifest.parse(await readJson(join(dir, 'manifest.json')));
+  const key = await importBankPrivateKey(privateKeyPem);
+  await mkdir(outDir, { recursive: true, mode: 0o700 });
+  const written: string[] = [];
+  for (const a of signed.manifest.artifacts) {
+    const base = a.fileName.replace(/\.venc$/, '').replace(/\.(webm|jpg|png)$/, '');
+    const out = join(outDir, base + (extensions[a.contentType] ?? '.bin'));
+    await openSealedFile(join(dir, a.fileName), key, out);
+    written.push(out);
+  }
+  return written;
+}
