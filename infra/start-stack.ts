@@ -39,12 +39,16 @@ vident is running.
   Control plane + web app  ${stack.baseUrl}
   Media node (sidecar)     ${stack.sidecarUrl}
   Janus                    ${stack.janus.janusAddress} (namespace ${stack.janus.namespace}, UDP dropped)
-  Recordings               ${stack.recordingsDir}
+  Recordings (node outbox) ${stack.recordingsDir}
   Logs                     ${stack.logDir}
 
 Demo session ${session.sessionId} (expires ${session.expiresAt}):
   Customer  ${session.customerUrl}
   Agent     ${session.agentUrl}
+
+After the call, the bank's evidence pack (sealed for ${env.VIDENT_STATE_DIR}/bank-evidence-private.pem):
+  VIDENT_URL=${stack.baseUrl} npm run vident -- evidence download ${session.sessionId} --out pack --state-dir ${env.VIDENT_STATE_DIR}
+  npm run vident -- evidence verify pack && npm run vident -- evidence decrypt pack --key ${env.VIDENT_STATE_DIR}/bank-evidence-private.pem
 
 Open each link in its own browser window (or ${stack.baseUrl}/ to pick a role). Ctrl-C stops everything.
 Bank API key id "${stack.secrets.bankKeyId}"; its secret is in ${env.VIDENT_STATE_DIR}/secrets.json.`);
