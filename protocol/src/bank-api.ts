@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Decision, EndReason, Locale, ReasonCode, Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
 import { ArtifactView } from './evidence.ts';
+import { NodeFleetStatus, Region } from './node-api.ts';
 
 /** Free-form bank metadata: small string map, echoed back, never interpreted. */
 export const Metadata = z
@@ -15,6 +16,8 @@ export const CreateSessionRequest = z.strictObject({
   locale: Locale.default('ko'),
   record: z.boolean().default(true),
   metadata: Metadata.default({}),
+  /** The customer's region: placement prefers a media node there, else takes any (absent = any). */
+  region: Region.optional(),
 });
 export type CreateSessionRequest = z.input<typeof CreateSessionRequest>;
 
@@ -133,6 +136,9 @@ export const NodeStatus = z.object({
   janusUp: z.boolean(),
   version: z.string(),
   lastHeartbeatAt: Timestamp,
+  region: z.string(),
+  /** live | silent | draining | drained (see NodeFleetStatus). */
+  status: NodeFleetStatus,
 });
 export type NodeStatus = z.infer<typeof NodeStatus>;
 

@@ -47,14 +47,13 @@ async function answer<T extends z.ZodType>(response: Response, schema: T): Promi
 }
 
 /**
- * The bank backend's typed client of the vident API: signs every request
- * (X-Vident-Key-Id / -Timestamp / -Signature) and validates every answer.
+ * One signed JSON request with its answer validated: what the bank and the admin clients are made of.
+ * Signs (X-Vident-Key-Id / -Timestamp / -Nonce / -Signature) over the exact body it sends.
  */
-export function createBankClient(options: BankClientOptions) {
+export function signedCaller(options: { baseUrl: string; keyId: string; secret: string; fetch?: typeof fetch }) {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/$/, '');
-
-  async function call<T extends z.ZodType>(
+  return async function call<T extends z.ZodType>(
     method: string,
     pathWithQuery: string,
     schema: T,
@@ -69,7 +68,16 @@ export function createBankClient(options: BankClientOptions) {
       ...(body === undefined ? {} : { body: text }),
     });
     return answer(response, schema);
-  }
+  };
+}
+
+/**
+ * The bank backend's typed client of the vident API: signs every request and validates every answer.
+ */
+export function createBankClient(options: BankClientOptions) {
+  const call = signedCaller(options);
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/$/, '');
 
   return {
     /**

@@ -9,3 +9,5 @@ export * from './audit.ts';
 export * from './webhooks.ts';
 export * from './evidence-crypto.ts';
 export * from './evidence.ts';
+export * from './admin-api.ts';
+export * from './admin-client.ts';

@@ -14,12 +14,21 @@ import { MediaEventKind } from './signaling.ts';
 export const NodeId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
 export type NodeId = z.infer<typeof NodeId>;
 
+/** A placement region ("default" when a node names none): lowercase letters, digits and dashes. */
+export const Region = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, at most 32');
+export type Region = z.infer<typeof Region>;
+
+export const DEFAULT_REGION = 'default';
+
 export const NodeRegistration = z.strictObject({
   nodeId: NodeId,
   /** Base URL the control plane uses to push commands to this node's sidecar. */
   url: z.url(),
   capacity: z.number().int().positive().max(10_000),
   version: z.string().max(64),
+  /** The Janus host's public media address (what browsers' ICE reaches); absent from older nodes. */
+  mediaAddress: z.string().min(1).max(255).optional(),
+  region: Region.default(DEFAULT_REGION),
 });
 export type NodeRegistration = z.infer<typeof NodeRegistration>;
 
@@ -37,8 +46,27 @@ export const NodeHeartbeat = z.strictObject({
   janusUp: z.boolean(),
   /** Artifacts in the node's outbox not yet stored by the control plane. */
   uploadsPending: z.number().int().nonnegative().default(0),
+  /** Media bitrate the node carries in kbps, as the sidecar estimates it (0 from older nodes). */
+  bitrateKbps: z.number().nonnegative().max(100_000_000).default(0),
+  /** Janus's CPU use in percent of one core (may exceed 100 on several cores; 0 when unknown). */
+  cpuPercent: z.number().nonnegative().max(100_000).default(0),
 });
 export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
+
+/**
+ * A node's fleet status as the control plane derives it: `live` (heartbeating, takes sessions),
+ * `silent` (no heartbeat within the TTL: takes none), `draining` (takes none, its calls finish),
+ * `drained` (draining with no session left: safe to stop).
+ */
+export const NodeFleetStatus = z.enum(['live', 'silent', 'draining', 'drained']);
+export type NodeFleetStatus = z.infer<typeof NodeFleetStatus>;
+
+/** Answer (200) of a heartbeat: whether the node is being drained, and whether it is empty yet. */
+export const NodeHeartbeatAccepted = z.object({
+  ok: z.literal(true),
+  status: NodeFleetStatus.default('live'),
+});
+export type NodeHeartbeatAccepted = z.infer<typeof NodeHeartbeatAccepted>;
 
 /** Commands the session's Durable Object pushes to its media node. `sessionId` is the Janus room. */
 export const NodeCommand = z.discriminatedUnion('type', [

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { SessionId, SessionState, Timestamp } from './common.ts';
+import { NodeFleetStatus } from './node-api.ts';
+
+/*
+ * The platform team's admin API (/v1/admin/...). Signed exactly like the bank API (signing.ts) but
+ * with keys from ADMIN_API_KEYS: a bank key is refused here and an admin key on the bank API.
+ */
+
+/** Load a media node reported in its last heartbeat (zeros until its first one). */
+export const NodeLoadReport = z.object({
+  sessions: z.number().int().nonnegative(),
+  publishers: z.number().int().nonnegative(),
+  subscribers: z.number().int().nonnegative(),
+  /** The sidecar's estimate of the media bitrate it carries (see its vident_bitrate_kbps help). */
+  bitrateKbps: z.number().nonnegative(),
+  /** Janus's CPU use in percent of one core; 0 when the sidecar does not know Janus's pid. */
+  cpuPercent: z.number().nonnegative(),
+  uploadsPending: z.number().int().nonnegative(),
+});
+export type NodeLoadReport = z.infer<typeof NodeLoadReport>;
+
+/** One media node as the control plane's registry holds it. */
+export const FleetNode = z.object({
+  nodeId: z.string(),
+  /** Where the control plane sends the node's commands (its sidecar). */
+  url: z.string(),
+  /** The Janus host's public media address; null for a node that did not report one. */
+  mediaAddress: z.string().nullable(),
+  region: z.string(),
+  capacity: z.number().int(),
+  /** Sessions the control plane has placed on the node and not yet released (placement's truth). */
+  assignedSessions: z.number().int().nonnegative(),
+  load: NodeLoadReport,
+  janusUp: z.boolean(),
+  version: z.string(),
+  lastHeartbeatAt: Timestamp,
+  /** Seconds since the last register or heartbeat, when the answer was made. */
+  heartbeatAgeSeconds: z.number().nonnegative(),
+  draining: z.boolean(),
+  status: NodeFleetStatus,
+});
+export type FleetNode = z.infer<typeof FleetNode>;
+
+/** Answer of `GET /v1/admin/nodes`. */
+export const FleetStatus = z.object({
+  nodes: z.array(FleetNode),
+  /** A node not heard from for this long is `silent` and gets no sessions. */
+  heartbeatTtlSeconds: z.number().int().positive(),
+});
+export type FleetStatus = z.infer<typeof FleetStatus>;
+
+/** A session as the platform team sees it: where it runs and in which state, no customer data. */
+export const AdminSession = z.object({
+  sessionId: SessionId,
+  state: SessionState,
+  nodeId: z.string().nullable(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  expiresAt: Timestamp,
+  /** Roles with a connected socket right now. */
+  connected: z.array(z.string()),
+});
+export type AdminSession = z.infer<typeof AdminSession>;
+
+/** Query of `GET /v1/admin/sessions`: live sessions (created, waiting, in_call), newest first. */
+export const ListAdminSessionsQuery = z.strictObject({
+  nodeId: z.string().min(1).max(63).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ListAdminSessionsQuery = z.input<typeof ListAdminSessionsQuery>;
+
+/** Answer of `GET /v1/admin/sessions`. */
+export const AdminSessionList = z.object({ sessions: z.array(AdminSession) });
+export type AdminSessionList = z.infer<typeof AdminSessionList>;
+
+/** One audit entry on a session's timeline. */
+export const TimelineEntry = z.object({
+  seq: z.number().int().positive(),
+  at: Timestamp,
+  /** Milliseconds since the session's first entry (its creation). */
+  offsetMs: z.number().int().nonnegative(),
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+/**
+ * Answer of `GET /v1/admin/sessions/:id/timeline`: the session's audit entries, oldest first
+ * (reading it is audited, as `api.audit.get` by `admin:<keyId>`). The bank's
+ * `GET /v1/sessions/:id/audit` carries the hashes to verify the chain with.
+ */
+export const SessionTimeline = z.object({
+  sessionId: SessionId,
+  entries: z.array(TimelineEntry),
+});
+export type SessionTimeline = z.infer<typeof SessionTimeline>;
