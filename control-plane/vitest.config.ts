@@ -19,6 +19,8 @@ const bindings = {
     'bank-old': 'test-bank-old-secret-0123456789a',
   }),
   BANK_API_REVOKED_KEYS: 'bank-old',
+  // The platform team's admin key: a separate key space, refused on the bank API (and vice versa).
+  ADMIN_API_KEYS: JSON.stringify({ 'ops-test': 'test-admin-secret-0123456789abcdef' }),
   TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
   NODE_SECRET: 'test-node-secret-0123456789abcdef',
   DEMO_MODE: 'true',

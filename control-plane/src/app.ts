@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { loadConfig } from './config.ts';
 import { handleError, handleNotFound } from './http-error.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { evidencePublicRoutes } from './routes/evidence-public.ts';
@@ -26,6 +27,7 @@ export const app = new Hono<AppEnv>()
   // Before nodeRoutes: upload parts are streamed, never buffered by nodeRoutes' nodeAuth.
   .route('/v1/nodes', uploadRoutes)
   .route('/v1/nodes', nodeRoutes)
+  .route('/v1/admin', adminRoutes)
   .route('/v1/evidence', evidencePublicRoutes)
   .route('/v1/demo', demoRoutes)
   .notFound(handleNotFound)

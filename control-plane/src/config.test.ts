@@ -124,4 +124,15 @@ describe('evidence config', () => {
       expect(String(err)).not.toContain(key);
     }
   });
+
+  it('keeps admin keys apart from bank keys', () => {
+    expect(loadConfig(env({ ...secrets })).adminApiKeys).toEqual({});
+    const admin = { ops: 'ops-secret-0123456789abcdef' };
+    expect(loadConfig(env({ ...secrets, ADMIN_API_KEYS: JSON.stringify(admin) })).adminApiKeys).toEqual(admin);
+    // Reusing a bank key id or secret would let one key do both jobs.
+    expect(() => loadConfig(env({ ...secrets, ADMIN_API_KEYS: JSON.stringify({ bank: 'other-secret-0123456789abcdef' }) }))).toThrow(/^config: ADMIN_API_KEYS /);
+    expect(() => loadConfig(env({ ...secrets, ADMIN_API_KEYS: JSON.stringify({ ops: 'bank-secret-0123456789abcdef' }) }))).toThrow(/^config: ADMIN_API_KEYS /);
+    expect(() => loadConfig(env({ ...secrets, ADMIN_API_KEYS: '{"ops":"short"}' }))).toThrow(/^config: ADMIN_API_KEYS /);
+    expect(() => loadConfig(env({ ...secrets, ADMIN_API_KEYS: 'nope' }))).toThrow(/^config: ADMIN_API_KEYS /);
+  });
 });

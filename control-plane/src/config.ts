@@ -15,6 +15,8 @@ export interface Config {
   bankApiKeys: Record<string, string>;
   /** Key ids refused even while their secret is still in bankApiKeys (revocation during rotation). */
   bankApiRevokedKeys: ReadonlySet<string>;
+  /** The platform team's admin API keys (ADMIN_API_KEYS); empty = every admin request is refused. */
+  adminApiKeys: Record<string, string>;
   tokenSecret: string;
   nodeSecret: string;
   /** Where session events are POSTed, with their signing secret; null = webhooks off. */
@@ -66,6 +68,19 @@ const emptyAsNull = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
 
+/** A JSON object keyId -> secret (BANK_API_KEYS, ADMIN_API_KEYS). */
+const keyMap = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyId -> secret' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1).max(128), secret, 'must be a JSON object keyId -> secret'));
+
 const fields = {
   PUBLIC_BASE_URL: z
     .string()
@@ -82,17 +97,12 @@ const fields = {
     .transform((v) => (v ?? 'false').trim().toLowerCase())
     .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
     .transform((v) => v === 'true'),
-  BANK_API_KEYS: z
-    .string('is required (JSON object keyId -> secret)')
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyId -> secret' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().min(1).max(128), secret, 'must be a JSON object keyId -> secret')),
+  BANK_API_KEYS: z.string('is required (JSON object keyId -> secret)').pipe(keyMap),
+  ADMIN_API_KEYS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '{}' : v))
+    .pipe(keyMap),
   BANK_API_REVOKED_KEYS: z
     .string()
     .optional()
@@ -130,6 +140,14 @@ function isBase64Der(text: string, pemAllowed: boolean): boolean {
 }
 
 const EnvSchema = z.object(fields).superRefine((v, ctx) => {
+  // Separate keys for separate powers: a bank key must never open the admin API, or the reverse.
+  const bankSecrets = new Set(Object.values(v.BANK_API_KEYS));
+  for (const [keyId, adminSecret] of Object.entries(v.ADMIN_API_KEYS)) {
+    if (Object.hasOwn(v.BANK_API_KEYS, keyId) || bankSecrets.has(adminSecret)) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_API_KEYS'], message: 'must not reuse a BANK_API_KEYS key id or secret' });
+      return;
+    }
+  }
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
   }
@@ -161,6 +179,7 @@ export function loadConfig(env: Env): Config {
     demoMode: v.DEMO_MODE,
     bankApiKeys: v.BANK_API_KEYS,
     bankApiRevokedKeys: new Set(v.BANK_API_REVOKED_KEYS),
+    adminApiKeys: v.ADMIN_API_KEYS,
     tokenSecret: v.TOKEN_SECRET,
     nodeSecret: v.NODE_SECRET,
     webhook: v.WEBHOOK_URL !== null && v.WEBHOOK_SECRET ? { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET } : null,

@@ -60,10 +60,10 @@ export async function createSession(
   const sessionId = crypto.randomUUID();
   const expiresAt = now + config.sessionMaxMinutes * 60_000;
   const registry = registryStub(env);
-  const placement = await registry.place(sessionId, now);
+  const placement = await registry.place(sessionId, now, request.region);
   if (!placement) {
     log('session_refused', { reason: 'no_media_node' });
-    throw new ApiError('no_media_node', 503, 'no live media node has a free slot');
+    throw new ApiError('no_media_node', 503, 'no live, undrained media node with Janus up has a free slot');
   }
   const created = await sessionStub(env, sessionId).init({
     sessionId,

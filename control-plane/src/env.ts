@@ -20,6 +20,8 @@ export interface Env {
   DEMO_MODE?: string;
   BANK_API_KEYS?: string;
   BANK_API_REVOKED_KEYS?: string;
+  /** JSON {keyId: secret} of the platform team's admin API keys (secret). */
+  ADMIN_API_KEYS?: string;
   TOKEN_SECRET?: string;
   NODE_SECRET?: string;
   WEBHOOK_URL?: string;

@@ -99,11 +99,11 @@ export interface RawBody {
   text: string;
 }
 
-/** Reads the body, refusing more than MAX_BODY_BYTES (declared or actual) and invalid UTF-8. */
-export async function readBody(request: Request): Promise<RawBody> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return { bytes: new Uint8Array(0), text: '' };
+/** Reads a body of at most `limit` bytes (413 payload_too_large beyond it, declared or actual). */
+export async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new ApiError('payload_too_large', 413, `request body exceeds ${limit} bytes`);
+  if (Number(request.headers.get('content-length') ?? '0') > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -111,7 +111,7 @@ export async function readBody(request: Request): Promise<RawBody> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
       throw tooLarge();
     }
@@ -123,14 +123,16 @@ export async function readBody(request: Request): Promise<RawBody> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+/** Reads the body, refusing more than MAX_BODY_BYTES (declared or actual) and invalid UTF-8. */
+export async function readBody(request: Request): Promise<RawBody> {
+  const bytes = await readBounded(request, MAX_BODY_BYTES);
   try {
     // ignoreBOM keeps a leading BOM so the text is exactly what was signed.
     return { bytes, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
   } catch {
     throw new ApiError('invalid_json', 400, 'request body is not valid UTF-8');
   }
-}
-
-function tooLarge(): ApiError {
-  return new ApiError('payload_too_large', 413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
 }

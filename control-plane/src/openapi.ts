@@ -1,4 +1,8 @@
 import {
+  AdminSessionList,
+  FleetNode,
+  FleetStatus,
+  SessionTimeline,
   ArtifactList,
   ArtifactView,
   AuditTrail,
@@ -19,54 +23,16 @@ import {
   SystemStatus,
   UpdateSessionRequest,
 } from '@vident/protocol';
-import { z } from 'zod';
 import { DOWNLOAD_URL_TTL_SECONDS } from './evidence/download-url.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
-import { MAX_BODY_BYTES } from './http-error.ts';
+import { adminPaths } from './openapi-admin.ts';
+import { error, json, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
 
 /*
  * The bank API (and the public evidence routes, and the agent's capture upload) as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
  * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema emits). Request bodies and
  * parameters are described as accepted (zod input), responses as produced (zod output).
  */
-
-type JsonSchema = Record<string, unknown>;
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-function json(name: string, description: string) {
-  return { description, content: { 'application/json': { schema: ref(name) } } };
-}
-
-const error = (description: string) => json('ErrorBody', description);
-
-/** Responses every signed route may give besides its own. */
-const signedErrors = {
-  '400': error('invalid_json or validation_failed'),
-  '401': error('unauthorized, signature_invalid, timestamp_out_of_window, unknown_key, key_revoked or request_replayed'),
-  '413': error(`payload_too_large: the body exceeds ${MAX_BODY_BYTES} bytes`),
-  '500': error('internal'),
-};
-
-function queryParameters(shape: Record<string, z.ZodType>) {
-  return Object.entries(shape).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: !schema.safeParse(undefined).success,
-    schema: jsonSchema(schema, 'input'),
-  }));
-}
-
-const sessionIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-
-const signed = [{ videntSignature: [], videntKeyId: [], videntTimestamp: [] }];
-
-const sealedBytes = (description: string) => ({ description, content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } });
 
 /** Builds the OpenAPI 3.1 document of the bank API (pure; the route serves it as JSON). */
 export function openApiDocument(version: string): Record<string, unknown> {
@@ -115,6 +81,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
         EvidencePack: jsonSchema(EvidencePack, 'output'),
         EvidenceSigningKey: jsonSchema(EvidenceSigningKey, 'output'),
         ErrorBody: jsonSchema(ErrorBody, 'output'),
+        FleetStatus: jsonSchema(FleetStatus, 'output'),
+        FleetNode: jsonSchema(FleetNode, 'output'),
+        AdminSessionList: jsonSchema(AdminSessionList, 'output'),
+        SessionTimeline: jsonSchema(SessionTimeline, 'output'),
       },
     },
     paths: {
@@ -267,6 +237,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': json('RecordingList', 'newest first'), ...signedErrors },
         },
       },
+      ...adminPaths,
     },
   };
 }

@@ -8,6 +8,18 @@ export interface NodeLoad {
   lastSeenAt: number;
   /** False while the node reports Janus down: a node without Janus cannot carry a call. */
   janusUp: boolean;
+  region: string;
+  /** An operator is draining the node: it keeps its calls and takes no new one. */
+  draining: boolean;
+  /** Janus CPU from the last heartbeat (percent of one core); a tie-breaker only. */
+  cpuPercent: number;
+}
+
+export interface PlacementRequest {
+  now: number;
+  ttlMs: number;
+  /** The customer's region: a node there is preferred; absent = any region. */
+  region?: string | undefined;
 }
 
 /** A node is live when it was heard from within the heartbeat TTL. */
@@ -15,23 +27,35 @@ export function isLive(node: Pick<NodeLoad, 'lastSeenAt'>, now: number, ttlMs: n
   return now - node.lastSeenAt <= ttlMs;
 }
 
-/**
- * Picks the least-loaded live node with a free slot, or null. Load is assigned/capacity so a big
- * node is not starved by a small idle one; ties go to the fewest sessions, then the node id, so
- * placement is deterministic.
- */
-export function placeSession<N extends NodeLoad>(nodes: readonly N[], now: number, ttlMs: number): N | null {
-  let best: N | null = null;
-  for (const node of nodes) {
-    if (!node.janusUp || !isLive(node, now, ttlMs) || node.assigned >= node.capacity) continue;
-    if (best === null || compare(node, best) < 0) best = node;
-  }
-  return best;
+/** May take a new session: live, Janus up, not draining, and a free slot. */
+export function isEligible(node: NodeLoad, now: number, ttlMs: number): boolean {
+  return node.janusUp && !node.draining && isLive(node, now, ttlMs) && node.assigned < node.capacity;
 }
 
-function compare(a: NodeLoad, b: NodeLoad): number {
+/**
+ * Orders nodes by load, least first. Load is assigned/capacity (the registry's own count, so two
+ * quick creates cannot both see an idle node) so a big node is not starved by a small idle one;
+ * ties go to the lower Janus CPU, then the fewest sessions, then the node id (deterministic).
+ */
+export function compareLoad(a: NodeLoad, b: NodeLoad): number {
   const load = a.assigned / a.capacity - b.assigned / b.capacity;
   if (load !== 0) return load;
+  if (a.cpuPercent !== b.cpuPercent) return a.cpuPercent - b.cpuPercent;
   if (a.assigned !== b.assigned) return a.assigned - b.assigned;
   return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0;
+}
+
+/**
+ * Picks the least-loaded eligible node in the requested region, else the least-loaded eligible
+ * node anywhere (a call on a farther node beats no call), or null when none is eligible.
+ */
+export function placeSession<N extends NodeLoad>(nodes: readonly N[], request: PlacementRequest): N | null {
+  let inRegion: N | null = null;
+  let anywhere: N | null = null;
+  for (const node of nodes) {
+    if (!isEligible(node, request.now, request.ttlMs)) continue;
+    if (anywhere === null || compareLoad(node, anywhere) < 0) anywhere = node;
+    if (request.region !== undefined && node.region === request.region && (inRegion === null || compareLoad(node, inRegion) < 0)) inRegion = node;
+  }
+  return inRegion ?? anywhere;
 }

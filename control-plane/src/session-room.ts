@@ -34,7 +34,7 @@ export interface RoomPorts {
 }
 
 /** Who did something, as the audit trail names it: `bank:<keyId>`, `node:<nodeId>`, a role or `system`. */
-export type Actor = Role | 'system' | `bank:${string}` | `node:${string}`;
+export type Actor = Role | 'system' | `bank:${string}` | `admin:${string}` | `node:${string}`;
 
 export interface AuditInput {
   actor: Actor;

@@ -55,6 +55,11 @@ export const bankAuth: MiddlewareHandler<AppEnv> = signedBy({
   isRevoked: (keyId, c) => c.var.config.bankApiRevokedKeys.has(keyId),
 });
 
+/** Admin API (platform team): a key id from ADMIN_API_KEYS; bank keys are not admin keys. */
+export const adminAuth: MiddlewareHandler<AppEnv> = signedBy({
+  secretFor: (keyId, c) => (Object.hasOwn(c.var.config.adminApiKeys, keyId) ? c.var.config.adminApiKeys[keyId] : undefined),
+});
+
 /** Node API: key id = node id, signed with the fleet's NODE_SECRET. */
 export const nodeAuth: MiddlewareHandler<AppEnv> = signedBy({
   secretFor: (keyId, c) => (NodeId.safeParse(keyId).success ? c.var.config.nodeSecret : undefined),

@@ -7,6 +7,7 @@ import type { SessionRecord } from '../src/session-record.ts';
 export const ORIGIN = 'http://vident.test';
 export const BANK_KEY = { keyId: 'bank-test', secret: 'test-bank-secret-0123456789abcdef' };
 export const NODE_SECRET = 'test-node-secret-0123456789abcdef';
+export const ADMIN_KEY = { keyId: 'ops-test', secret: 'test-admin-secret-0123456789abcdef' };
 
 export interface SignedOptions {
   keyId?: string;

@@ -1,15 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { NodeHeartbeat, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
+import type { FleetNode, FleetStatus, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
 import { loadConfig } from '../config.ts';
 import type { Env } from '../env.ts';
+import { nodeStatus } from '../fleet-status.ts';
 import type { Failure } from '../http-error.ts';
 import { log } from '../log.ts';
-import { isLive, placeSession, type NodeLoad } from '../placement.ts';
-
-interface NodeRow extends NodeLoad {
-  url: string;
-  version: string;
-}
+import { isLive, placeSession } from '../placement.ts';
+import { NODE_COLUMNS, migrateNodes, toNodeRow, type NodeRow, type StoredNode } from './node-rows.ts';
 
 /** Where a session was placed. */
 export interface Placement {
@@ -17,10 +14,13 @@ export interface Placement {
   url: string;
 }
 
+export type FleetNodeResult = { ok: true; node: FleetNode } | Failure;
+
 /**
- * The fleet of media nodes (singleton, idFromName('global')): who is registered, who is live, and
- * which session is assigned to which node. Assignments are the capacity truth for placement, so
- * two concurrent creates can never both take a node's last slot (DO calls run one at a time).
+ * The fleet of media nodes (singleton, idFromName('global')): who is registered, their reported
+ * load, who is draining, and which session is assigned to which node. Assignments are the capacity
+ * truth for placement, so two concurrent creates can never both take a node's last slot (DO calls
+ * run one at a time).
  */
 export class MediaNodeRegistry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -29,6 +29,7 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS nodes (
         node_id TEXT PRIMARY KEY, url TEXT NOT NULL, capacity INTEGER NOT NULL, version TEXT NOT NULL,
         janus_up INTEGER NOT NULL, last_seen_at INTEGER NOT NULL)`);
+      migrateNodes(ctx.storage.sql);
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS assignments (
         session_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, assigned_at INTEGER NOT NULL)`);
     });
@@ -38,37 +39,54 @@ export class MediaNodeRegistry extends DurableObject<Env> {
     return loadConfig(this.env).nodeHeartbeatTtlSeconds * 1000;
   }
 
-  /** Registers or re-registers a node (a restarted sidecar registers again with the same id). */
+  /**
+   * Registers or re-registers a node (a restarted sidecar registers again with the same id). A
+   * drain survives re-registration: restarting a draining node must not put it back in service.
+   */
   async register(reg: NodeRegistration, now: number = Date.now()): Promise<NodeRegistrationAccepted> {
     this.ctx.storage.sql.exec(
-      `INSERT INTO nodes (node_id, url, capacity, version, janus_up, last_seen_at) VALUES (?, ?, ?, ?, 1, ?)
-       ON CONFLICT (node_id) DO UPDATE SET url = excluded.url, capacity = excluded.capacity,
-         version = excluded.version, last_seen_at = excluded.last_seen_at`,
+      `INSERT INTO nodes (node_id, url, capacity, version, janus_up, last_seen_at, region, media_address) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+       ON CONFLICT (node_id) DO UPDATE SET url = excluded.url, capacity = excluded.capacity, version = excluded.version,
+         last_seen_at = excluded.last_seen_at, region = excluded.region, media_address = excluded.media_address`,
       reg.nodeId,
       reg.url,
       reg.capacity,
       reg.version,
       now,
+      reg.region,
+      reg.mediaAddress ?? null,
     );
-    log('node_registered', { nodeId: reg.nodeId, capacity: reg.capacity, version: reg.version });
+    log('node_registered', { nodeId: reg.nodeId, region: reg.region, capacity: reg.capacity, version: reg.version });
     // Three beats per TTL: one lost heartbeat does not make the node look dead. The node seals every
     // artifact with the bank key it is given here; without one it records nothing it could upload.
     return { heartbeatIntervalMs: Math.max(1000, Math.floor(this.ttlMs / 3)), evidencePublicKey: loadConfig(this.env).evidence.publicKeyPem };
   }
 
-  async heartbeat(nodeId: string, beat: NodeHeartbeat, now: number = Date.now()): Promise<{ ok: true } | Failure> {
+  /** Records the node's reported load; the answer tells a draining node whether it is empty yet. */
+  async heartbeat(nodeId: string, beat: NodeHeartbeat, now: number = Date.now()): Promise<NodeHeartbeatAccepted | Failure> {
     const updated = this.ctx.storage.sql.exec(
-      'UPDATE nodes SET janus_up = ?, last_seen_at = ? WHERE node_id = ?',
+      `UPDATE nodes SET janus_up = ?, last_seen_at = ?, r_sessions = ?, r_publishers = ?, r_subscribers = ?,
+         r_bitrate_kbps = ?, r_cpu_percent = ?, r_uploads_pending = ? WHERE node_id = ?`,
       beat.janusUp ? 1 : 0,
       now,
+      beat.sessions,
+      beat.publishers,
+      beat.subscribers,
+      beat.bitrateKbps,
+      beat.cpuPercent,
+      beat.uploadsPending,
       nodeId,
     ).rowsWritten;
     if (updated === 0) return { ok: false, code: 'not_found', message: 'unknown node: register first' };
-    return { ok: true };
+    const node = this.row(nodeId);
+    return { ok: true, status: node ? nodeStatus(node, now, this.ttlMs) : 'live' };
   }
 
-  /** Assigns the session to the least-loaded live node, or answers null when none has room. */
-  async place(sessionId: string, now: number = Date.now()): Promise<Placement | null> {
+  /**
+   * Assigns the session to the least-loaded eligible node (preferring `region`), or answers null
+   * when none is live, up, undrained and has room. Placing the same session again answers its node.
+   */
+  async place(sessionId: string, now: number = Date.now(), region?: string): Promise<Placement | null> {
     const existing = this.ctx.storage.sql
       .exec<{ node_id: string; url: string }>(
         'SELECT a.node_id, n.url FROM assignments a JOIN nodes n ON n.node_id = a.node_id WHERE a.session_id = ?',
@@ -76,17 +94,39 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       )
       .toArray()[0];
     if (existing) return { nodeId: existing.node_id, url: existing.url };
-    const chosen = placeSession(this.rows(), now, this.ttlMs);
+    const chosen = placeSession(this.rows(), { now, ttlMs: this.ttlMs, region });
     if (!chosen) return null;
     this.ctx.storage.sql.exec('INSERT INTO assignments (session_id, node_id, assigned_at) VALUES (?, ?, ?)', sessionId, chosen.nodeId, now);
     return { nodeId: chosen.nodeId, url: chosen.url };
   }
 
-  /** Frees the session's slot. Idempotent. */
+  /** Frees the session's slot. Idempotent. The last session leaving a draining node drains it. */
   async release(sessionId: string): Promise<void> {
-    this.ctx.storage.sql.exec('DELETE FROM assignments WHERE session_id = ?', sessionId);
+    const freed = this.ctx.storage.sql
+      .exec<{ node_id: string }>('DELETE FROM assignments WHERE session_id = ? RETURNING node_id', sessionId)
+      .toArray()[0];
+    if (freed) this.noteIfDrained(freed.node_id);
   }
 
+  /** Marks the node draining: no new sessions; the ones it has finish where they are. */
+  async drain(nodeId: string, now: number = Date.now()): Promise<FleetNodeResult> {
+    const changed = this.ctx.storage.sql.exec('UPDATE nodes SET draining = 1 WHERE node_id = ? AND draining = 0', nodeId).rowsWritten;
+    if (changed > 0) {
+      this.ctx.storage.sql.exec('UPDATE nodes SET drained_noted = 0 WHERE node_id = ?', nodeId);
+      log('node_draining', { nodeId });
+      this.noteIfDrained(nodeId);
+    }
+    return this.fleetNode(nodeId, now);
+  }
+
+  /** Puts a draining (or drained) node back in service. */
+  async undrain(nodeId: string, now: number = Date.now()): Promise<FleetNodeResult> {
+    const changed = this.ctx.storage.sql.exec('UPDATE nodes SET draining = 0, drained_noted = 0 WHERE node_id = ? AND draining = 1', nodeId).rowsWritten;
+    if (changed > 0) log('node_undrained', { nodeId });
+    return this.fleetNode(nodeId, now);
+  }
+
+  /** The bank's summary (GET /v1/status): no addresses, no reported load. */
   async status(now: number = Date.now()): Promise<NodeStatus[]> {
     return this.rows().map((n) => ({
       nodeId: n.nodeId,
@@ -96,25 +136,65 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       janusUp: n.janusUp,
       version: n.version,
       lastHeartbeatAt: new Date(n.lastSeenAt).toISOString(),
+      region: n.region,
+      status: nodeStatus(n, now, this.ttlMs),
     }));
   }
 
+  /** Everything the platform team sees about the fleet (GET /v1/admin/nodes). */
+  async fleet(now: number = Date.now()): Promise<FleetStatus> {
+    return { nodes: this.rows().map((n) => this.toFleetNode(n, now)), heartbeatTtlSeconds: this.ttlMs / 1000 };
+  }
+
+  private fleetNode(nodeId: string, now: number): FleetNodeResult {
+    const node = this.row(nodeId);
+    if (!node) return { ok: false, code: 'not_found', message: `no media node ${nodeId}` };
+    return { ok: true, node: this.toFleetNode(node, now) };
+  }
+
+  private toFleetNode(n: NodeRow, now: number): FleetNode {
+    return {
+      nodeId: n.nodeId,
+      url: n.url,
+      mediaAddress: n.mediaAddress,
+      region: n.region,
+      capacity: n.capacity,
+      assignedSessions: n.assigned,
+      load: n.load,
+      janusUp: n.janusUp,
+      version: n.version,
+      lastHeartbeatAt: new Date(n.lastSeenAt).toISOString(),
+      heartbeatAgeSeconds: Math.max(0, (now - n.lastSeenAt) / 1000),
+      draining: n.draining,
+      status: nodeStatus(n, now, this.ttlMs),
+    };
+  }
+
+  /** Logs a draining node's becoming empty, once per drain: the operator's signal to stop it. */
+  private noteIfDrained(nodeId: string): void {
+    const node = this.row(nodeId);
+    if (!node || !node.draining || node.assigned > 0 || node.drainedNoted) return;
+    this.ctx.storage.sql.exec('UPDATE nodes SET drained_noted = 1 WHERE node_id = ?', nodeId);
+    log('node_drained', { nodeId, message: 'no sessions left: safe to stop' });
+  }
+
+  private row(nodeId: string): NodeRow | null {
+    return this.query('WHERE n.node_id = ?', nodeId)[0] ?? null;
+  }
+
   private rows(): NodeRow[] {
+    return this.query('');
+  }
+
+  private query(where: string, ...params: string[]): NodeRow[] {
     return this.ctx.storage.sql
-      .exec<{ node_id: string; url: string; capacity: number; version: string; janus_up: number; last_seen_at: number; assigned: number }>(
-        `SELECT n.node_id, n.url, n.capacity, n.version, n.janus_up, n.last_seen_at,
-           (SELECT COUNT(*) FROM assignments a WHERE a.node_id = n.node_id) AS assigned
-         FROM nodes n ORDER BY n.node_id`,
+      .exec<StoredNode>(
+        `SELECT ${NODE_COLUMNS}, (SELECT COUNT(*) FROM assignments a WHERE a.node_id = n.node_id) AS assigned
+         FROM nodes n ${where} ORDER BY n.node_id`,
+        ...params,
       )
       .toArray()
-      .map((r) => ({
-        nodeId: r.node_id,
-        url: r.url,
-        capacity: r.capacity,
-        version: r.version,
-        janusUp: r.janus_up === 1,
-        lastSeenAt: r.last_seen_at,
-        assigned: r.assigned,
-      }));
+      .map(toNodeRow);
   }
 }
+

@@ -8,6 +8,8 @@ export interface ListQuery {
   createdAfter?: string;
   createdBefore?: string;
   externalRef?: string;
+  /** Only sessions placed on this media node. */
+  nodeId?: string;
   /** Keyset pagination: only sessions after this one in list order. */
   after?: { createdAt: string; sessionId: string };
   limit: number;
@@ -77,6 +79,10 @@ export class SessionDirectory extends DurableObject<Env> {
     if (query.externalRef !== undefined) {
       clauses.push("json_extract(view, '$.externalRef') = ?");
       params.push(query.externalRef);
+    }
+    if (query.nodeId !== undefined) {
+      clauses.push("json_extract(view, '$.nodeId') = ?");
+      params.push(query.nodeId);
     }
     if (query.after) {
       clauses.push('(created_at < ? OR (created_at = ? AND session_id > ?))');

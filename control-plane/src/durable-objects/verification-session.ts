@@ -50,7 +50,7 @@ export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
 /** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
 export type AuditResult = { ok: true; json: string } | Failure;
 
-const bankActor = (caller: Caller | undefined): Actor => (caller ? `bank:${caller.keyId}` : 'system');
+const bankActor = (caller: Caller | undefined): Actor => (caller ? `${caller.kind ?? 'bank'}:${caller.keyId}` : 'system');
 const bankCall = (caller: Caller | undefined): BankCall => ({ actor: bankActor(caller), from: caller?.from ?? null });
 
 /**

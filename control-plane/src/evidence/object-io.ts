@@ -84,29 +84,3 @@ export async function sha256OfStream(stream: ReadableStream): Promise<string> {
   return toHex(await digest.digest);
 }
 
-/** Reads a body of at most `limit` bytes (413 payload_too_large beyond, declared or actual). */
-export async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const tooLarge = () => new ApiError('payload_too_large', 413, `the body exceeds ${limit} bytes`);
-  if (Number(request.headers.get('content-length') ?? '0') > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}

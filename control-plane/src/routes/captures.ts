@@ -4,8 +4,7 @@ import type { AppEnv } from '../app-env.ts';
 import { sessionStub } from '../env.ts';
 import { objectKey } from '../evidence/artifact-store.ts';
 import { bankKeyOf } from '../evidence/evidence-keys.ts';
-import { readBounded } from '../evidence/object-io.ts';
-import { ApiError, fromFailure, parseInput } from '../http-error.ts';
+import { ApiError, fromFailure, parseInput, readBounded } from '../http-error.ts';
 import { verifyToken } from '../participant-token.ts';
 
 /** What a capture may be: the agent's page encodes stills as JPEG (PNG allowed). */

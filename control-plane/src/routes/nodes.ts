@@ -1,4 +1,4 @@
-import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration } from '@vident/protocol';
+import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration, type NodeHeartbeatAccepted } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { registryStub, sessionStub } from '../env.ts';
@@ -20,7 +20,7 @@ export const nodeRoutes = new Hono<AppEnv>()
     const beat = parseJsonBody(NodeHeartbeat, c.var.rawBody);
     const result = await registryStub(c.env).heartbeat(nodeId, beat);
     if (!result.ok) throw fromFailure(result);
-    return c.json({ ok: true });
+    return c.json(result satisfies NodeHeartbeatAccepted);
   })
   .post('/:nodeId/events', async (c) => {
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));
