@@ -1,13 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MediaNodeError } from './errors.ts';
+import type { NodeMetrics } from './metrics/node-metrics.ts';
 import type { MediaCommands } from './rooms/media-commands.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 export interface BuildAppOptions {
   commands: MediaCommands;
   nodeSecret: string;
   janusUp: () => boolean;
+  /** Serves GET /metrics and times every command when given. */
+  metrics?: NodeMetrics;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -58,6 +62,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   );
 
   void app.register(healthRoutes, { janusUp: opts.janusUp });
-  void app.register(commandRoutes, { commands: opts.commands, nodeSecret: opts.nodeSecret });
+  void app.register(commandRoutes, { commands: opts.commands, nodeSecret: opts.nodeSecret, ...(opts.metrics ? { metrics: opts.metrics } : {}) });
+  if (opts.metrics) void app.register(metricsRoutes, { metrics: opts.metrics });
   return app;
 }

@@ -88,4 +88,16 @@ describe('upload settings', () => {
     expect(message).toContain('UPLOAD_MAX_BYTES_PER_SECOND:');
     expect(message).toContain('OUTBOX_SCAN_INTERVAL_MS:');
   });
+
+  it('reads the fleet settings: region (default "default"), media address, Janus pid file', () => {
+    const defaults = loadConfig(required);
+    expect([defaults.NODE_REGION, defaults.NODE_MEDIA_ADDRESS, defaults.JANUS_PID_FILE]).toEqual(['default', undefined, undefined]);
+    expect(loadConfig({ ...required, NODE_REGION: 'kr-1', NODE_MEDIA_ADDRESS: '203.0.113.7', JANUS_PID_FILE: '/run/janus.pid' })).toMatchObject({
+      NODE_REGION: 'kr-1',
+      NODE_MEDIA_ADDRESS: '203.0.113.7',
+      JANUS_PID_FILE: '/run/janus.pid',
+    });
+    expect(errorOf({ ...required, NODE_REGION: 'Seoul Region' })).toContain('NODE_REGION');
+    expect(errorOf({ ...required, JANUS_PID_FILE: 'janus.pid' })).toContain('JANUS_PID_FILE');
+  });
 });

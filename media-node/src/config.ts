@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PART_SIZE, MIN_PART_SIZE, NodeId, SIGNATURE_WINDOW_SECONDS } from '@vident/protocol';
+import { DEFAULT_REGION, MAX_PART_SIZE, MIN_PART_SIZE, NodeId, Region, SIGNATURE_WINDOW_SECONDS } from '@vident/protocol';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
@@ -14,6 +14,12 @@ const Fields = z.object({
   SIDECAR_HOST: z.string().min(1).default('127.0.0.1'),
   SIDECAR_PORT: Port.default(7400),
   NODE_CAPACITY: z.coerce.number().int().positive().max(10_000).default(20),
+  /** Placement region; sessions asking for it prefer this node. */
+  NODE_REGION: Region.default(DEFAULT_REGION),
+  /** The Janus host's public media address (shown to operators); unset = not reported. */
+  NODE_MEDIA_ADDRESS: z.string().min(1).max(255).optional(),
+  /** Janus's pid file: lets the sidecar report Janus's CPU use from /proc; unset = reported as 0. */
+  JANUS_PID_FILE: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path').optional(),
   JANUS_WS_URL: z.url().refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL'),
   JANUS_API_SECRET: z.string().min(1),
   JANUS_ADMIN_KEY: z.string().min(1),

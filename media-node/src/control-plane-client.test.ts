@@ -89,6 +89,14 @@ describe('ControlPlaneClient', () => {
     await expect(offline.heartbeat({ sessions: 0, publishers: 0, subscribers: 0, janusUp: false, uploadsPending: 0 })).rejects.toMatchObject({ status: 0 });
   });
 
+  it("answers the heartbeat's fleet status, and live from an older control plane", async () => {
+    const beat = { sessions: 0, publishers: 0, subscribers: 0, janusUp: true, uploadsPending: 0 };
+    answer = () => [200, { ok: true, status: 'drained' }];
+    expect(await client().heartbeat(beat)).toBe('drained');
+    answer = () => [200, { ok: true }];
+    expect(await client().heartbeat(beat)).toBe('live');
+  });
+
   it('rejects with the abort reason when stopped mid-body', async () => {
     const controller = new AbortController();
     const sending = client(new ByteRateLimiter(100_000)).putPart('rec-abcdef12-agent-1-00000000', 1, randomBytes(500_000), 'a'.repeat(64), controller.signal);

@@ -17,6 +17,7 @@ import {
   UploadComplete,
   UploadedPart,
   UploadStatus,
+  NodeFleetStatus,
   type NodeEvent,
   type NodeHeartbeat,
   type NodeRegistration,
@@ -60,6 +61,8 @@ const Registration = z.object({
   heartbeatIntervalMs: z.number().int().positive().optional().catch(undefined),
   evidencePublicKey: z.string().nullable().optional().catch(null),
 });
+// An older control plane answers `{ ok: true }` only: then the node is simply live.
+const HeartbeatAnswer = z.object({ status: NodeFleetStatus.optional().catch(undefined) });
 const COMPLETE_TIMEOUT_MS = 120_000;
 const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
@@ -75,14 +78,16 @@ export class ControlPlaneClient {
   }
 
   /** Registers this node; returns the heartbeat interval and bank key the control plane gives. */
-  async register(registration: NodeRegistration): Promise<RegistrationAnswer> {
+  async register(registration: z.input<typeof NodeRegistration>): Promise<RegistrationAnswer> {
     const parsed = Registration.safeParse(await this.json('POST', 'v1/nodes/register', registration));
     const answer = parsed.success ? parsed.data : {};
     return { heartbeatIntervalMs: answer.heartbeatIntervalMs, evidencePublicKey: answer.evidencePublicKey ?? null };
   }
 
-  async heartbeat(heartbeat: NodeHeartbeat): Promise<void> {
-    await this.json('POST', `${this.nodePath}/heartbeat`, heartbeat);
+  /** Reports load; answers the node's fleet status (draining, drained) as the control plane sees it. */
+  async heartbeat(heartbeat: z.input<typeof NodeHeartbeat>): Promise<NodeFleetStatus> {
+    const parsed = HeartbeatAnswer.safeParse(await this.json('POST', `${this.nodePath}/heartbeat`, heartbeat));
+    return (parsed.success ? parsed.data.status : undefined) ?? 'live';
   }
 
   async postEvent(event: NodeEvent): Promise<void> {

@@ -12,6 +12,10 @@ import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
 import { outboxDir } from './evidence/outbox-entry.ts';
 import { UploadOutbox } from './evidence/upload-outbox.ts';
 import { JanusGateway } from './janus/janus-gateway.ts';
+import { estimateBitrateKbps } from './metrics/bitrate-estimate.ts';
+import { countingUploadApi } from './metrics/counting-upload-api.ts';
+import { JanusCpuSampler } from './metrics/janus-cpu.ts';
+import { NodeMetrics } from './metrics/node-metrics.ts';
 import { sealSegment } from './recording/seal-segment.ts';
 import { findLeftoverSegments } from './recording/segment-recovery.ts';
 import { MediaCommands } from './rooms/media-commands.ts';
@@ -38,7 +42,21 @@ async function start(config: MediaNodeConfig): Promise<void> {
     uploadLimiter: config.UPLOAD_MAX_BYTES_PER_SECOND > 0 ? new ByteRateLimiter(config.UPLOAD_MAX_BYTES_PER_SECOND) : undefined,
   });
   const log = { info: (o: object, m: string) => app.log.info(o, m), warn: (o: object, m: string) => app.log.warn(o, m) };
-  const outbox = new UploadOutbox({ dir: outboxDir(config.RECORDINGS_DIR), api: controlPlane, log, scanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS });
+  const cpu = new JanusCpuSampler(config.JANUS_PID_FILE);
+  // Heartbeats and scrapes both want Janus's CPU; one sampler, its latest rate shared.
+  let janusCpuPercent = 0;
+  const metrics: NodeMetrics = new NodeMetrics({
+    counts: () => commands.registry.counts(),
+    janusUp: () => gateway?.up ?? false,
+    janusCpuPercent: async () => (janusCpuPercent = await cpu.sample()),
+    uploadsPending: (): number => outbox.pending,
+  });
+  const outbox: UploadOutbox = new UploadOutbox({
+    dir: outboxDir(config.RECORDINGS_DIR),
+    api: countingUploadApi(controlPlane, metrics),
+    log,
+    scanIntervalMs: config.OUTBOX_SCAN_INTERVAL_MS,
+  });
 
   const commands: MediaCommands = new MediaCommands({
     gateway: () => gateway,
@@ -62,7 +80,10 @@ async function start(config: MediaNodeConfig): Promise<void> {
         recordingsDir: config.RECORDINGS_DIR,
         partSize: config.UPLOAD_PART_SIZE,
         bankKey: () => bankKey,
-        onEntry: () => outbox.notify(),
+        onEntry: () => {
+          metrics.recordingSealed();
+          outbox.notify();
+        },
       }),
     log,
   });
@@ -71,6 +92,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
     commands,
     nodeSecret: config.NODE_SECRET,
     janusUp: () => gateway?.up ?? false,
+    metrics,
     logger: { level: config.LOG_LEVEL, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
   });
 
@@ -109,6 +131,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
           url: config.NODE_PUBLIC_URL,
           capacity: config.NODE_CAPACITY,
           version: VERSION,
+          region: config.NODE_REGION,
+          ...(config.NODE_MEDIA_ADDRESS ? { mediaAddress: config.NODE_MEDIA_ADDRESS } : {}),
         });
         const asked = answer.heartbeatIntervalMs;
         if (asked) heartbeatMs = Math.max(100, Math.min(asked, config.HEARTBEAT_INTERVAL_MS));
@@ -123,12 +147,27 @@ async function start(config: MediaNodeConfig): Promise<void> {
     }
   };
 
+  let fleetStatus = 'live';
   const heartbeatLoop = async (): Promise<void> => {
     while (!stopping) {
       await sleep(heartbeatMs);
       if (stopping) return;
       try {
-        await controlPlane.heartbeat({ ...commands.registry.counts(), janusUp: gateway?.up ?? false, uploadsPending: outbox.pending });
+        const counts = commands.registry.counts();
+        janusCpuPercent = await cpu.sample();
+        const status = await controlPlane.heartbeat({
+          ...counts,
+          janusUp: gateway?.up ?? false,
+          uploadsPending: outbox.pending,
+          bitrateKbps: estimateBitrateKbps(counts),
+          cpuPercent: janusCpuPercent,
+        });
+        if (status !== fleetStatus) {
+          fleetStatus = status;
+          // The operator's cue: a drained node has no session left and may be stopped.
+          if (status === 'drained') app.log.info({ nodeId: config.NODE_ID }, 'drained: safe to stop');
+          else app.log.info({ nodeId: config.NODE_ID, status }, `fleet status: ${status}`);
+        }
       } catch (err) {
         app.log.warn({ err: (err as Error).message }, 'heartbeat failed');
         // The control plane lost our registration (e.g. restarted without state): register again.

@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -24,10 +24,12 @@ import {
   MIN_PART_SIZE,
   signRequest,
   type BankPublicKey,
-  type NodeEvent,
+  NodeEvent,
 } from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../infra/janus-host.ts';
 import { buildApp } from '../src/app.ts';
+import { JanusCpuSampler } from '../src/metrics/janus-cpu.ts';
+import { NodeMetrics } from '../src/metrics/node-metrics.ts';
 import { JanusGateway } from '../src/janus/janus-gateway.ts';
 import { outboxDir, readOutboxEntries, type OutboxEntry } from '../src/evidence/outbox-entry.ts';
 import { postProcessSegment, rawRecordingDir } from '../src/recording/post-process.ts';
@@ -43,6 +45,7 @@ let gateway: JanusGateway;
 let recordingsDir: string;
 let commands: MediaCommands;
 let app: ReturnType<typeof buildApp>;
+let metrics: NodeMetrics;
 let browser: Browser;
 let page: Page;
 let pageServer: http.Server;
@@ -54,6 +57,19 @@ let sealOptions: SealSegmentOptions;
 const plaintextSha = new Map<string, string>();
 let notePlaintext = true;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** GET /metrics through the app, as name{labels} -> value. */
+async function scrape(): Promise<Map<string, number>> {
+  const res = await app.inject({ method: 'GET', url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  const values = new Map<string, number>();
+  for (const line of res.body.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    values.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return values;
+}
 
 async function command(body: Record<string, unknown>) {
   const payload = JSON.stringify(body);
@@ -83,9 +99,13 @@ beforeAll(async () => {
   bank = await importBankPublicKey(keys.publicKeyPem);
   privateKey = await importBankPrivateKey(keys.privateKeyPem);
   // No upload loop runs here: the sealed entries stay in the outbox for the assertions.
-  sealOptions = { recordingsDir, partSize: MIN_PART_SIZE, bankKey: () => bank };
+  // Sealed entries are counted as main.ts counts them: on the entry becoming durable.
+  sealOptions = { recordingsDir, partSize: MIN_PART_SIZE, bankKey: () => bank, onEntry: () => metrics.recordingSealed() };
   host = await startJanusHost({ name: 'media-node-test', recordingsDir, ...secrets, logDir: recordingsDir });
   gateway = await JanusGateway.connect({ url: host.wsUrl, apiSecret: secrets.apiSecret, adminKey: secrets.adminKey });
+  const pidFile = path.join(recordingsDir, 'janus.pid');
+  await writeFile(pidFile, String(host.pid));
+  const cpu = new JanusCpuSampler(pidFile);
   commands = new MediaCommands({
     gateway: () => gateway,
     recordingsDir,
@@ -100,7 +120,8 @@ beforeAll(async () => {
     },
     log: { info: () => undefined, warn: () => undefined },
   });
-  app = buildApp({ commands, nodeSecret: NODE_SECRET, janusUp: () => gateway.up });
+  metrics = new NodeMetrics({ counts: () => commands.registry.counts(), janusUp: () => gateway.up, janusCpuPercent: () => cpu.sample(), uploadsPending: () => 0 });
+  app = buildApp({ commands, nodeSecret: NODE_SECRET, janusUp: () => gateway.up, metrics });
 
   // getUserMedia needs a secure context: serve an empty page on loopback.
   pageServer = http.createServer((_req, res) => res.end('<!doctype html><title>vident test</title>'));
@@ -155,6 +176,9 @@ describe('media node against a real Janus', () => {
 
   it('publishes and subscribes over TCP only and records a playable webm', async () => {
     const sessionId = randomUUID();
+    // Earlier tests may have left rooms: the metrics are compared with what was there before.
+    const before = await scrape();
+    const was = (name: string) => before.get(name) ?? 0;
     expect((await command({ type: 'create-room', sessionId, record: true })).status).toBe(200);
 
     // Publisher: a full (non-trickle) offer from Chromium with fake camera + microphone.
@@ -248,6 +272,20 @@ describe('media node against a real Janus', () => {
     expect(stats.pub).toMatchObject({ state: 'connected', local: 'tcp', remote: 'tcp' });
     expect(stats.sub).toMatchObject({ state: 'connected', local: 'tcp', remote: 'tcp' });
 
+    // The sidecar's metrics follow: one room, a publisher and a subscriber, Janus up and busy.
+    await scrape();
+    await new Promise((r) => setTimeout(r, 500));
+    const live = await scrape();
+    expect(live.get('vident_sessions')).toBe(was('vident_sessions') + 1);
+    expect(live.get('vident_publishers')).toBe(was('vident_publishers') + 1);
+    expect(live.get('vident_subscribers')).toBe(was('vident_subscribers') + 1);
+    expect(live.get('vident_bitrate_kbps')).toBe(was('vident_bitrate_kbps') + 2 * 540);
+    expect(live.get('vident_janus_up')).toBe(1);
+    expect(live.get('vident_janus_cpu_percent')).toBeGreaterThan(0);
+    expect(live.get('vident_command_duration_seconds_count{command="publish",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(live.get('vident_command_duration_seconds_count{command="subscribe",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    const sealedBefore = live.get('vident_recordings_sealed_total')!;
+
     // The agent hears the customer but sees nothing. Here and below a couple of frames /
     // packets of slack: some may still be in flight or in the jitter buffer.
     const cameraOffAtJoin = await inboundProgress(page, 1_500);
@@ -286,11 +324,17 @@ describe('media node against a real Janus', () => {
       60_000,
     );
     expect(ready).toMatchObject({ type: 'recording-ready', participant: 'customer' });
+    // What the control plane will accept: events are parsed strictly there.
+    expect(NodeEvent.safeParse(ready).success).toBe(true);
     if (ready.type !== 'recording-ready') return;
 
     // Sealed into the outbox: an entry naming the file, with the values an upload declares.
     const [entry, ...others] = await sessionEntries(sessionId);
     expect(others).toEqual([]);
+    const after = await scrape();
+    expect(after.get('vident_recordings_sealed_total')).toBe(sealedBefore + 1);
+    expect(after.get('vident_sessions')).toBe(was('vident_sessions'));
+    expect(after.get('vident_publishers')).toBe(was('vident_publishers'));
     expect(entry!.file).toBe(ready.file);
     expect(path.dirname(ready.file)).toBe(outboxDir(recordingsDir));
     expect(entry!.upload).toMatchObject({ sessionId, participant: 'customer', segment: 1, contentType: 'video/webm', bankKeyId: bank.keyId, durationMs: ready.durationMs });

@@ -45,7 +45,8 @@ export class SegmentJobs {
           return;
         }
         this.deps.log.info({ sessionId, participant, segment: number, durationMs: recording.durationMs, bytes: recording.bytes }, 'recording sealed');
-        this.deps.reportEvent({ type: 'recording-ready', sessionId, participant, ...recording });
+        // Exactly the event's fields: the control plane parses events strictly.
+        this.deps.reportEvent({ type: 'recording-ready', sessionId, participant, file: recording.file, durationMs: recording.durationMs, bytes: recording.bytes });
       })
       .catch((err: unknown) => {
         const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { describeIssues, NodeCommand, verifyRequest } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { MediaCommands } from '../rooms/media-commands.ts';
 
 export interface CommandRoutesOptions {
   commands: MediaCommands;
   nodeSecret: string;
+  metrics?: NodeMetrics;
 }
 
 /** Key id the control plane signs its commands with. */
@@ -39,7 +41,17 @@ export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (ap
     const parsed = NodeCommand.safeParse(json);
     if (!parsed.success) throw new MediaNodeError('validation_failed', describeIssues(parsed.error), 400);
 
-    const result = await opts.commands.execute(parsed.data);
-    return reply.code(200).send(result);
+    // Timed from here: refused requests are not commands and would only skew the latencies.
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      const result = await opts.commands.execute(parsed.data);
+      return reply.code(200).send(result);
+    } catch (err) {
+      outcome = err instanceof MediaNodeError ? err.code : 'internal';
+      throw err;
+    } finally {
+      opts.metrics?.observeCommand(parsed.data.type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   });
 };
