@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './usage-error.ts';
+
+export interface Credentials {
+  baseUrl: string;
+  keyId: string;
+  secret: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const baseUrlOf = (env: Env) => env.VIDENT_URL ?? 'http://127.0.0.1:8787';
+
+/** A local stack's secrets.json: only the fields a command needs are read. */
+function readSecrets<S extends z.ZodType>(stateDir: string, schema: S, what: string): z.infer<S> {
+  const file = join(stateDir, 'secrets.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`${file} has no ${what}`);
+  return parsed.data;
+}
+
+/** The bank API key: VIDENT_KEY_ID / VIDENT_KEY_SECRET, or --state-dir's bankKeyId / bankSecret. */
+export function bankCredentials(stateDir: string | undefined, env: Env = process.env): Credentials {
+  if (stateDir !== undefined) {
+    const s = readSecrets(stateDir, z.object({ bankKeyId: z.string().min(1), bankSecret: z.string().min(1) }), 'bankKeyId/bankSecret');
+    return { baseUrl: baseUrlOf(env), keyId: s.bankKeyId, secret: s.bankSecret };
+  }
+  if (!env.VIDENT_KEY_ID || !env.VIDENT_KEY_SECRET) throw new UsageError('set VIDENT_KEY_ID and VIDENT_KEY_SECRET (or pass --state-dir for a local stack)');
+  return { baseUrl: baseUrlOf(env), keyId: env.VIDENT_KEY_ID, secret: env.VIDENT_KEY_SECRET };
+}
+
+/** The platform team's admin key: VIDENT_ADMIN_KEY_ID / VIDENT_ADMIN_KEY_SECRET, or --state-dir's adminKeyId / adminSecret. */
+export function adminCredentials(stateDir: string | undefined, env: Env = process.env): Credentials {
+  if (stateDir !== undefined) {
+    const s = readSecrets(stateDir, z.object({ adminKeyId: z.string().min(1), adminSecret: z.string().min(1) }), 'adminKeyId/adminSecret');
+    return { baseUrl: baseUrlOf(env), keyId: s.adminKeyId, secret: s.adminSecret };
+  }
+  if (!env.VIDENT_ADMIN_KEY_ID || !env.VIDENT_ADMIN_KEY_SECRET) {
+    throw new UsageError('set VIDENT_ADMIN_KEY_ID and VIDENT_ADMIN_KEY_SECRET (or pass --state-dir for a local stack)');
+  }
+  return { baseUrl: baseUrlOf(env), keyId: env.VIDENT_ADMIN_KEY_ID, secret: env.VIDENT_ADMIN_KEY_SECRET };
+}

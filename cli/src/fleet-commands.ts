@@ -1,0 +1,56 @@
+import { createAdminClient, NodeId, SessionId } from '@vident/protocol';
+import { adminCredentials } from './credentials.ts';
+import { formatNodes, formatSessions, formatTimeline } from './fleet-table.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface FleetIo {
+  out: (line: string) => void;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+export const fleetUsage = `  vident nodes list [--state-dir <dir>]
+  vident nodes drain <nodeId> [--state-dir <dir>]
+  vident nodes undrain <nodeId> [--state-dir <dir>]
+  vident sessions list [--node <nodeId>] [--state-dir <dir>]
+  vident sessions timeline <sessionId> [--state-dir <dir>]`;
+
+export interface FleetArgs {
+  group: 'nodes' | 'sessions';
+  command: string | undefined;
+  target: string | undefined;
+  stateDir: string | undefined;
+  node: string | undefined;
+}
+
+/** Checks a nodes/sessions command line before any credential or network is touched. */
+export function checkFleetArgs(a: FleetArgs): void {
+  const known = a.group === 'nodes' ? ['list', 'drain', 'undrain'] : ['list', 'timeline'];
+  if (!a.command || !known.includes(a.command)) throw new UsageError(`vident ${a.group}: one of ${known.join(', ')}\n${fleetUsage}`);
+  const needsTarget = a.command !== 'list';
+  if (needsTarget && !a.target) throw new UsageError(`vident ${a.group} ${a.command} needs an id`);
+  if (!needsTarget && a.target) throw new UsageError(`vident ${a.group} list takes no argument (got ${a.target})`);
+  if (a.group === 'nodes' && needsTarget && !NodeId.safeParse(a.target).success) throw new UsageError(`not a node id: ${a.target}`);
+  if (a.group === 'sessions' && needsTarget && !SessionId.safeParse(a.target).success) throw new UsageError(`not a session id: ${a.target}`);
+  if (a.node !== undefined && !(a.group === 'sessions' && a.command === 'list')) throw new UsageError('--node goes with vident sessions list');
+}
+
+/** `vident nodes ...` and `vident sessions ...` against the admin API. */
+export async function runFleet(a: FleetArgs, io: FleetIo): Promise<number> {
+  checkFleetArgs(a);
+  const client = createAdminClient({ ...adminCredentials(a.stateDir, io.env), ...(io.fetch ? { fetch: io.fetch } : {}) });
+  const target = a.target!;
+  if (a.group === 'nodes') {
+    if (a.command === 'list') io.out(formatNodes((await client.nodes()).nodes));
+    else {
+      const node = a.command === 'drain' ? await client.drainNode(target) : await client.undrainNode(target);
+      io.out(formatNodes([node]));
+      if (node.status === 'draining') io.out(`${node.nodeId} takes no new sessions; it is drained (safe to stop) once its ${node.assignedSessions} session(s) end`);
+      if (node.status === 'drained') io.out(`${node.nodeId} is drained: safe to stop`);
+    }
+    return 0;
+  }
+  if (a.command === 'list') io.out(formatSessions((await client.sessions(a.node ? { nodeId: a.node } : {})).sessions));
+  else io.out(formatTimeline(await client.sessionTimeline(target)));
+  return 0;
+}
