@@ -17,6 +17,7 @@ export interface StackInfo {
   /** The stack's state folder (secrets.json, the bank's evidence private key, sidecar.pid). */
   stateDir: string;
   nodeId: string;
+  sidecarUrl: string;
   sidecarPidFile: string;
   /** The bank's private evidence key (PEM file), as the bank's back office would hold it. */
   bankPrivateKeyFile: string;
@@ -45,10 +46,11 @@ export async function setup(project: TestProject) {
     janusNamespace: stack.janus.namespace,
     janusAddress: stack.janus.janusAddress,
     secretValues: Object.entries(stack.secrets)
-      .filter(([name]) => name !== 'bankKeyId' && name !== 'bankEvidencePublicKeyPem')
+      .filter(([name]) => !['bankKeyId', 'adminKeyId', 'bankEvidencePublicKeyPem'].includes(name))
       .map(([, value]) => value),
     stateDir,
     nodeId: stack.nodeId,
+    sidecarUrl: stack.sidecarUrl,
     sidecarPidFile: stack.sidecarPidFile,
     bankPrivateKeyFile: join(stateDir, 'bank-evidence-private.pem'),
   });

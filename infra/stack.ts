@@ -46,6 +46,9 @@ export interface StackSecrets {
   /** The bank's evidence key pair. A real bank keeps the private key in its own vault; locally it is here for the CLI. */
   bankEvidencePublicKeyPem: string;
   bankEvidencePrivateKeyPem: string;
+  /** The platform team's admin API key (`vident nodes|sessions`). */
+  adminKeyId: string;
+  adminSecret: string;
 }
 
 export interface Stack {
@@ -84,6 +87,8 @@ async function loadSecrets(stateDir: string): Promise<StackSecrets> {
     evidenceSigningKey: (await generateEvidenceSigningKey()).privateKey,
     bankEvidencePublicKeyPem: bankKeys?.publicKeyPem ?? '',
     bankEvidencePrivateKeyPem: bankKeys?.privateKeyPem ?? '',
+    adminKeyId: 'local-admin',
+    adminSecret: secret(),
     ...stored,
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -181,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const envFile = join(stateDir, 'worker.env');
     const workerEnv = {
       BANK_API_KEYS: JSON.stringify({ [secrets.bankKeyId]: secrets.bankSecret }),
+      ADMIN_API_KEYS: JSON.stringify({ [secrets.adminKeyId]: secrets.adminSecret }),
       TOKEN_SECRET: secrets.tokenSecret,
       NODE_SECRET: secrets.nodeSecret,
       DEMO_MODE: options.demo ? 'true' : 'false',
@@ -212,6 +218,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     children.push(worker);
     await waitFor('control plane', async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, worker, join(logDir, 'control-plane.log'));
 
+    const janusPidFile = join(stateDir, 'janus.pid');
+    writeFileSync(janusPidFile, String(janus.pid));
     const sidecarEnv = {
       ...process.env,
       CONTROL_PLANE_URL: baseUrl,
@@ -227,6 +235,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       RECORDINGS_DIR: recordingsDir,
       HEARTBEAT_INTERVAL_MS: '2000',
       UPLOAD_MAX_BYTES_PER_SECOND: String(options.uploadMaxBytesPerSecond ?? 0),
+      JANUS_PID_FILE: janusPidFile,
+      NODE_MEDIA_ADDRESS: janus.janusAddress,
     };
     // Supervised like its systemd unit (Restart=always): a sidecar that dies is started again.
     const startSidecar = (): ChildProcess => {
