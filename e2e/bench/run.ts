@@ -8,18 +8,35 @@ import { join, resolve } from 'node:path';
 import { startStack } from '../../infra/stack.ts';
 import { launchChromium } from '../src/browser.ts';
 import { benchEvidence } from './evidence.ts';
+import { benchHeldSessions } from './held-sessions.ts';
 import { writeReport, type BenchSection } from './report.ts';
+import { benchSessionCreation } from './session-creation.ts';
+import { benchSignaling } from './signaling.ts';
+
+/** Sessions held open at once; the node's capacity must also fit the creation benchmark's 420 live sessions. */
+const HELD_SESSIONS = 100;
 
 const stateDir = mkdtempSync(join(tmpdir(), 'vident-bench-'));
 console.log(`[bench] starting the stack in ${stateDir}`);
-const stack = await startStack({ stateDir, demo: false, dropUdp: true });
-const chromium = await launchChromium();
+// Capacity is only a placement limit: sessions without media cost Janus nothing.
+const stack = await startStack({ stateDir, demo: false, dropUdp: true, nodeCapacity: 500 });
 const sections: BenchSection[] = [];
 try {
+  console.log('[bench] signaling overhead');
+  sections.push(await benchSignaling(stack));
+  console.log('[bench] control plane: session creations per second');
+  sections.push(await benchSessionCreation(stack));
+  console.log('[bench] control plane: concurrent sessions');
+  sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
+  // Last: the slowest, and the only one that needs a browser.
   console.log('[bench] evidence: call end to pack ready');
-  sections.push(await benchEvidence(stack, chromium, [30, 60]));
+  const chromium = await launchChromium();
+  try {
+    sections.push(await benchEvidence(stack, chromium, [30, 60]));
+  } finally {
+    await chromium.close();
+  }
 } finally {
-  await chromium.close();
   await stack.stop();
 }
 const out = resolve(import.meta.dirname, '..', '..', 'docs', 'BENCHMARKS.md');

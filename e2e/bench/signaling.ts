@@ -1,0 +1,117 @@
+/*
+ * Signaling overhead: one-way latency of a `media-state` from the customer's WebSocket through the
+ * session's Durable Object to the agent's (`peer-media`), against a bare Node `ws` relay on
+ * 127.0.0.1 that forwards the same frames, measured in the same run, one message at a time.
+ */
+import { WebSocketServer } from 'ws';
+import type { Stack } from '../../infra/stack.ts';
+import { JsonSocket, type Arrival } from './json-socket.ts';
+import { errorFrames, joinSession, serverFrame } from './participant.ts';
+import type { BenchSection } from './report.ts';
+import { loadNote, median, ms, percentile } from './stats.ts';
+
+const MESSAGES = 1000;
+/** Not counted: lets both paths warm up (JIT, DO start, SQLite pages) before the clock counts. */
+const WARMUP = 50;
+const PER_MESSAGE_TIMEOUT_MS = 5000;
+
+/** Alternating flags, so each relayed frame can be told from the previous one. */
+const mediaState = (i: number) => ({ type: 'media-state', audio: i % 2 === 0, video: i % 2 === 1 });
+
+/**
+ * Sends message i, waits for it to arrive on the other side, next. Returns the counted one-way
+ * latencies (send call to arrival event, same clock: both sockets live in this process).
+ */
+async function oneAtATime(send: (i: number) => void, arrived: (i: number) => Promise<Arrival>): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < WARMUP + MESSAGES; i++) {
+    const sentAt = performance.now();
+    send(i);
+    const arrival = await arrived(i);
+    if (i >= WARMUP) latencies.push(arrival.at - sentAt);
+  }
+  return latencies;
+}
+
+/** The baseline: a relay server that forwards every frame from one client to the other, untouched. */
+async function bareRelay(): Promise<number[]> {
+  let server!: WebSocketServer;
+  await new Promise<void>((listening) => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false }, listening);
+  });
+  const sockets: JsonSocket[] = [];
+  try {
+    server.on('connection', (socket) => {
+      socket.on('message', (data, isBinary) => {
+        for (const other of server.clients) if (other !== socket && other.readyState === 1) other.send(isBinary ? data : data.toString('utf8'));
+      });
+    });
+    const address = server.address();
+    if (typeof address !== 'object' || address === null) throw new Error('relay has no port');
+    const port = address.port;
+    const a = await JsonSocket.connect(`ws://127.0.0.1:${port}/`, ['relay']);
+    const b = await JsonSocket.connect(`ws://127.0.0.1:${port}/`, ['relay']);
+    sockets.push(a, b);
+    return await oneAtATime(
+      (i) => a.send(mediaState(i)),
+      (i) => b.next((d) => JSON.stringify(d) === JSON.stringify(mediaState(i)), `relayed frame ${i}`, PER_MESSAGE_TIMEOUT_MS),
+    );
+  } finally {
+    for (const s of sockets) s.close();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+}
+
+/** The vident path: customer -> session Durable Object (hibernatable sockets) -> agent, in the stack's wrangler dev. */
+async function durableObjectRelay(stack: Stack): Promise<{ latencies: number[]; errors: string[] }> {
+  const created = await stack.bank.createSession({ externalRef: `bench-signaling-${Date.now()}`, customerName: 'Bench', locale: 'en' });
+  const customer = await joinSession(stack.baseUrl, created.sessionId, created.customerUrl);
+  const agent = await joinSession(stack.baseUrl, created.sessionId, created.agentUrl);
+  try {
+    await customer.socket.next(serverFrame('peer-joined'), 'peer-joined', PER_MESSAGE_TIMEOUT_MS);
+    const latencies = await oneAtATime(
+      (i) => customer.socket.send(mediaState(i)),
+      (i) => {
+        const expected = mediaState(i);
+        return agent.socket.next(
+          serverFrame('peer-media', (m) => m.type === 'peer-media' && m.role === 'customer' && m.audio === expected.audio && m.video === expected.video),
+          `peer-media ${i}`,
+          PER_MESSAGE_TIMEOUT_MS,
+        );
+      },
+    );
+    return { latencies, errors: [...errorFrames(customer.socket), ...errorFrames(agent.socket)] };
+  } finally {
+    customer.socket.close();
+    agent.socket.close();
+    await stack.bank.deleteSession(created.sessionId).catch(() => undefined);
+  }
+}
+
+export async function benchSignaling(stack: Stack): Promise<BenchSection> {
+  const load = loadNote();
+  console.log(`[bench] signaling: bare ws relay, ${MESSAGES} messages`);
+  const bare = await bareRelay();
+  console.log(`[bench] signaling: through the session's Durable Object, ${MESSAGES} messages`);
+  const vident = await durableObjectRelay(stack);
+  const row = (label: string, pick: (v: number[]) => number) => {
+    const v = pick(vident.latencies);
+    const b = pick(bare);
+    return {
+      figure: `one-way latency, ${label}`,
+      value: ms(v),
+      baseline: `bare ws relay: ${ms(b, 3)}`,
+      ratio: `${(v / b).toFixed(1)}× (+${ms(v - b)})`,
+    };
+  };
+  const errors = vident.errors.length ? `${vident.errors.length} error frames: ${vident.errors.slice(0, 3).join('; ')}` : '0 error frames';
+  return {
+    title: 'Signaling overhead: WebSocket → session Durable Object → WebSocket',
+    method:
+      `Two Node \`ws\` clients (no browser) join a real session in the stack's \`wrangler dev\` (workerd) as customer and agent. The customer sends \`media-state\` frames with alternating audio/video flags, one at a time (the next when the agent has received the previous), and the clock runs from the send call to the agent's \`peer-media\` arriving: ${MESSAGES} counted messages after ${WARMUP} warm-up ones. Per frame the Durable Object parses it with zod, saves the session record (SQLite in the DO) and updates the session directory's snapshot (an RPC to the directory DO, another SQLite write) before it relays; media-state writes no audit entry, and no node command is sent because nobody has published. Baseline, same run and machine: a bare Node \`ws\` server on 127.0.0.1 forwarding every frame from one client to the other, same frames, same measurement. No permessage-deflate on either. ${load}`,
+    rows: [
+      { ...row('median', median), notes: `${vident.latencies.length} messages, ${errors}` },
+      { ...row('p99', (v) => percentile(v, 99)), notes: '' },
+    ],
+  };
+}
