@@ -46,6 +46,8 @@ const project = (name: string, extra: Record<string, string>, include: string[],
     silent: 'passed-only' as const,
     // One workerd runtime and storage for all files; bank-api.test.ts empties the node registry.
     fileParallelism: false,
+    // Multi-MiB R2 uploads and fuzzing inside workerd: generous on a loaded 2-core CI machine.
+    testTimeout: 30_000,
   },
 });
 

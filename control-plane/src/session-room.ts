@@ -9,6 +9,7 @@ import {
 } from '@vident/protocol';
 import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
+import { InCallRateLimit, inCallStep } from './in-call-tools.ts';
 import { log } from './log.ts';
 import type { CommandOutcome } from './node-client.ts';
 import { durationMs, otherRole, resetLegs, ROLES, toSessionSummary, type SessionRecord } from './session-record.ts';
@@ -49,6 +50,8 @@ export interface AuditInput {
  * two of its methods concurrently (the Durable Object serializes them).
  */
 export class SessionRoom {
+  private readonly inCallLimit = new InCallRateLimit();
+
   constructor(
     readonly record: SessionRecord,
     private readonly ports: RoomPorts,
@@ -101,6 +104,7 @@ export class SessionRoom {
     const r = this.record;
     const me = r.participants[role];
     if (me.connectionId !== connectionId) return;
+    this.inCallLimit.forget(connectionId);
     me.connectionId = null;
     me.leftAt = new Date(this.ports.now()).toISOString();
     resetLegs(me);
@@ -211,6 +215,19 @@ export class SessionRoom {
         if (role !== 'agent') return fail('forbidden', 'only the agent may decide');
         const out = await this.end({ type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note }, role, from);
         if (!out.ok) return fail(out.code, out.message);
+        return;
+      }
+      case 'chat':
+      case 'guidance': {
+        const step = inCallStep(role, msg, new Date(this.ports.now()).toISOString());
+        if (step.kind === 'refuse') return fail(step.code, step.message);
+        if (!this.inCallLimit.allow(connectionId, this.ports.now())) {
+          log('in_call_rate_limited', { sessionId, role, type: msg.type });
+          return fail('bad_request', 'too many chat or guidance messages; wait a moment');
+        }
+        // Audited before anyone sees it: what was shown is always in the trail.
+        await this.ports.audit({ actor: role, action: step.action, detail: step.detail, from });
+        for (const d of step.deliveries) this.ports.send(d.to, d.message);
         return;
       }
       default:

@@ -29,6 +29,19 @@ import {
  *   `subscribed`; client trickles for leg `subscriber` after `subscribed`, then `null`.
  */
 
+/** Longest in-call chat message, in UTF-16 code units after trimming. */
+export const MAX_CHAT_TEXT = 1000;
+
+/** A chat message's text: trimmed, never empty, bounded. */
+export const ChatText = z.string().trim().min(1).max(MAX_CHAT_TEXT);
+
+/**
+ * Instructions the agent can put over the customer's self-view while inspecting the ID; `clear`
+ * removes the current one. The customer's page translates the kind, so no free text crosses here.
+ */
+export const GuidanceKind = z.enum(['hold_id_closer', 'tilt_card', 'show_back', 'more_light', 'face_camera', 'clear']);
+export type GuidanceKind = z.infer<typeof GuidanceKind>;
+
 export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('publish'),
@@ -61,6 +74,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
       message: 'reason codes must not repeat',
       path: ['reasonCodes'],
     }),
+  /** In-call text chat, either participant, while the session is active; relayed to both and audited. */
+  z.strictObject({ type: z.literal('chat'), text: ChatText }),
+  /** An instruction over the customer's self-view. Agent only: a customer sending it gets `forbidden`. */
+  z.strictObject({ type: z.literal('guidance'), kind: GuidanceKind }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageInput = z.input<typeof ClientMessage>;
@@ -113,5 +130,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
     durationMs: z.number().int().nonnegative(),
   }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+  /** A chat message as the server accepted it, to both participants (the sender's confirmation). */
+  z.object({ type: z.literal('chat'), from: Role, text: ChatText, at: Timestamp }),
+  /** The agent's instruction, to the customer only. */
+  z.object({ type: z.literal('guidance'), kind: GuidanceKind }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

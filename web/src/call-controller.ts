@@ -1,4 +1,4 @@
-import type { ClientMessage, EndReason, ErrorCode, IceCandidate, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
+import type { ClientMessage, EndReason, ErrorCode, GuidanceKind, IceCandidate, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
 import { consentMessage, consentStep } from './consent-gate.ts';
 import { initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
@@ -8,6 +8,8 @@ import { isFatalServerError } from './reconnect-policy.ts';
 import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
 import { summarizeCallStats, type CallStats } from './call-stats.ts';
 import { elapsedSince } from './call-timer.ts';
+import { appendChat, chatDraft, receiveGuidance } from './in-call-tools.ts';
+import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -31,6 +33,7 @@ export class CallController {
   private readonly connection: SessionConnection;
   private fatal = false;
   private hangUpTimer: ReturnType<typeof setTimeout> | undefined;
+  private guidanceTimer: ReturnType<typeof setTimeout> | undefined;
   private publisher: PublisherLeg | null = null;
   private subscriber: SubscriberLeg | null = null;
   /** Server messages are handled one at a time: SDP steps are async and must not interleave. */
@@ -120,6 +123,32 @@ export class CallController {
     this.publishWhenMediaReady();
   }
 
+  /** Sends a chat line (trimmed); false when there is nothing valid to send or no connection. */
+  sendChat(text: string): boolean {
+    const draft = chatDraft(text);
+    if (draft === null || this.view.ended) return false;
+    const sent = this.connection.send({ type: 'chat', text: draft });
+    if (!sent) this.report('socket', 'not connected');
+    return sent;
+  }
+
+  /** The agent puts an instruction over the customer's self-view (or clears it). */
+  sendGuidance(kind: GuidanceKind): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    const sent = this.connection.send({ type: 'guidance', kind });
+    if (!sent) this.report('socket', 'not connected');
+    return sent;
+  }
+
+  /** Cumulative network counters of both legs now (see network-quality.ts). */
+  async networkCounters(): Promise<NetworkCounters> {
+    const [publisher, subscriber] = await Promise.all([
+      this.publisher?.stats() ?? Promise.resolve(null),
+      this.subscriber?.stats() ?? Promise.resolve(null),
+    ]);
+    return readNetworkCounters({ publisher, subscriber }, Date.now());
+  }
+
   /** Stats of both legs, summarized (see call-stats.ts). */
   async stats(): Promise<CallStats> {
     const [publisher, subscriber] = await Promise.all([
@@ -180,6 +209,12 @@ export class CallController {
       case 'session-ended':
         this.finish(msg.reason, msg.durationMs);
         return;
+      case 'chat':
+        this.view.chat = appendChat(this.view.chat, { from: msg.from, text: msg.text, at: msg.at });
+        break;
+      case 'guidance':
+        if (this.opts.role === 'customer') this.showGuidance(msg.kind);
+        break;
       case 'error':
         // A refused decision can be corrected and sent again.
         this.view.decisionPending = false;
@@ -266,9 +301,24 @@ export class CallController {
     };
   }
 
+  /** Shows (or clears) the overlay; it clears itself when it expires unless replaced meanwhile. */
+  private showGuidance(kind: GuidanceKind): void {
+    clearTimeout(this.guidanceTimer);
+    const shown = receiveGuidance(kind, Date.now());
+    this.view.guidance = shown;
+    if (shown === null) return;
+    this.guidanceTimer = setTimeout(() => {
+      if (this.view.guidance !== shown) return;
+      this.view.guidance = null;
+      this.emit();
+    }, shown.until - Date.now());
+  }
+
   private finish(reason: EndReason, durationMs: number | null): void {
     if (this.view.ended) return;
     clearTimeout(this.hangUpTimer);
+    clearTimeout(this.guidanceTimer);
+    this.view.guidance = null;
     this.view.ended = { reason, durationMs: durationMs ?? elapsedSince(this.view.startedAt, Date.now()) };
     this.view.remoteStream = null;
     this.view.consentPrompt = false;

@@ -112,7 +112,7 @@ export function summarizeCallStats(legs: {
  * The pair ICE actually uses: the transport's `selectedCandidatePairId` (Chromium, spec), else a
  * pair flagged `selected` (Firefox), else a nominated succeeded pair.
  */
-function findSelectedPair(entries: readonly StatsEntry[], byId: Map<string, StatsEntry>): StatsEntry | undefined {
+export function findSelectedPair(entries: readonly StatsEntry[], byId: Map<string, StatsEntry>): StatsEntry | undefined {
   for (const e of entries) {
     if (e.type !== 'transport') continue;
     const pair = byId.get(str(e.selectedCandidatePairId) ?? '');

@@ -1,6 +1,7 @@
 import type { EndReason, Locale, MediaState, Role } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
+import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
 
 /** Everything the call screen renders, as one snapshot. */
 export interface CallView {
@@ -24,6 +25,10 @@ export interface CallView {
   media: MediaPhase;
   /** The local camera/microphone once granted. */
   localStream: MediaStream | null;
+  /** Chat as the server relayed it (both parties' messages, own ones confirmed), oldest first. */
+  chat: ChatEntry[];
+  /** The customer's current guidance overlay (always null on the agent's page). */
+  guidance: ShownGuidance | null;
 }
 
 /** The view before the first `welcome`. */
@@ -44,5 +49,7 @@ export function initialCallView(role: Role): CallView {
     consentPrompt: false,
     media: 'idle',
     localStream: null,
+    chat: [],
+    guidance: null,
   };
 }

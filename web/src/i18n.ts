@@ -1,4 +1,6 @@
-import type { EndReason, Locale, ReasonCode, Role } from '@vident/protocol';
+import type { EndReason, GuidanceKind, Locale, ReasonCode, Role } from '@vident/protocol';
+import { inCallStrings } from './i18n-in-call.ts';
+import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
 const dictionary = {
@@ -115,6 +117,7 @@ const dictionary = {
     'capture.error.session': '세션이 더 이상 진행 중이 아닙니다.',
     'capture.error.rejected': '서버가 촬영본을 거부했습니다. 다시 시도해 주세요.',
     'capture.error.server': '서버 오류가 발생했습니다. 다시 시도해 주세요.',
+    ...inCallStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -229,6 +232,7 @@ const dictionary = {
     'capture.error.session': 'The session is no longer running.',
     'capture.error.rejected': 'The server refused the capture. Please try again.',
     'capture.error.server': 'Something went wrong on the server. Please try again.',
+    ...inCallStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -273,6 +277,21 @@ export function endReasonKey(reason: EndReason): MessageKey {
 /** Key of the label of a decision reason code. */
 export function reasonCodeKey(code: ReasonCode): MessageKey {
   return `decision.reason.${code}`;
+}
+
+/** Key of a guidance instruction (the customer's overlay; `clear` has none). */
+export function guidanceKey(kind: Exclude<GuidanceKind, 'clear'>): MessageKey {
+  return `guidance.kind.${kind}`;
+}
+
+/** Key of the agent's short button label for a guidance kind. */
+export function guidanceButtonKey(kind: GuidanceKind): MessageKey {
+  return `guidance.button.${kind}`;
+}
+
+/** Key of a network-quality level's word. */
+export function qualityKey(level: NetworkQuality): MessageKey {
+  return `quality.level.${level}`;
 }
 
 /** Every key, for tests that check both locales are complete. */

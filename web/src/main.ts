@@ -9,6 +9,9 @@ import { loadConfig, type PageConfig } from './public-config.ts';
 import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
 import { CallScreen } from './ui/call-screen.ts';
 import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
+import { ChatPanel } from './ui/chat-panel.ts';
+import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
+import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
 import { ConsentScreen } from './ui/consent-screen.ts';
 import { openDemoScreen } from './ui/demo-screen.ts';
 import { JoinScreen } from './ui/join-screen.ts';
@@ -87,6 +90,16 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           onError: (message) => banner.show(message),
         })
       : null;
+  const chat = new ChatPanel(() => locale, (text) => controller?.sendChat(text) ?? false);
+  const guidance =
+    joinLink.role === 'agent'
+      ? new GuidanceControls(() => locale, (kind) => controller?.sendGuidance(kind) ?? false, byTestId('chat-panel'))
+      : new GuidanceOverlay(() => locale);
+  const quality = new NetworkQualityIndicator(() => locale, {
+    counters: () => controller!.networkCounters(),
+    videoOn: () => controller?.snapshot().localMedia.video ?? false,
+  });
+  quality.start();
   let shown: CallPageScreen | null = null;
   controller = new CallController({
     origin: location.origin,
@@ -112,6 +125,9 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       shown = screen;
       callScreen.render(view);
       captures?.update(view);
+      chat.render(view);
+      guidance.render(view);
+      if (view.ended) quality.stop();
     },
     onError: ({ code, message }) => banner.show(errorText(code, message)),
   });
