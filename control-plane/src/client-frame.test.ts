@@ -5,7 +5,7 @@ describe('decodeClientFrame', () => {
   it('accepts a decision frame and fills its defaults', () => {
     expect(decodeClientFrame(JSON.stringify({ type: 'decide', decision: 'approved' }))).toEqual({
       ok: true,
-      message: { type: 'decide', decision: 'approved', reasonCodes: [], note: '' },
+      message: { type: 'decide', decision: 'approved', reasonCodes: [], note: '', checklist: [] },
     });
   });
   it('refuses binary, oversized, non-JSON and off-schema frames with their codes', () => {

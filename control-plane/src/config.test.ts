@@ -136,3 +136,18 @@ describe('evidence config', () => {
     expect(() => loadConfig(env({ ...secrets, ADMIN_API_KEYS: 'nope' }))).toThrow(/^config: ADMIN_API_KEYS /);
   });
 });
+
+describe('verification checklist config', () => {
+  it('defaults to the four standard items and takes a bank\'s own list', () => {
+    expect(loadConfig(env({ ...secrets })).checklist.map((i) => i.id)).toEqual(['face_matches_photo', 'hologram_visible', 'serial_number_matches', 'document_not_expired']);
+    const own = [{ id: 'liveness', ko: '실제 사람입니다', en: 'A live person' }];
+    expect(loadConfig(env({ ...secrets, VERIFICATION_CHECKLIST: JSON.stringify(own) })).checklist).toEqual(own);
+  });
+
+  it.each(['[]', 'nope', '[{"id":"x"}]', JSON.stringify(Array.from({ length: 21 }, (_, i) => ({ id: `i${i}`, ko: '가', en: 'A' })))])(
+    'names VERIFICATION_CHECKLIST when it is %s',
+    (value) => {
+      expect(() => loadConfig(env({ ...secrets, VERIFICATION_CHECKLIST: value }))).toThrow(/^config: VERIFICATION_CHECKLIST must be a JSON array/);
+    },
+  );
+});

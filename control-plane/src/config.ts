@@ -1,6 +1,7 @@
-import { derToPem, fromBase64, parseWebhookSecret, pemToDer } from '@vident/protocol';
+import { derToPem, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
+import { ChecklistVariable } from './verification-checklist.ts';
 
 /** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
 export interface Config {
@@ -22,6 +23,8 @@ export interface Config {
   /** Where session events are POSTed, with their signing secret; null = webhooks off. */
   webhook: { url: string; secret: string } | null;
   evidence: EvidenceConfig;
+  /** What the agent must tick before approving (VERIFICATION_CHECKLIST), shown on the agent's page. */
+  checklist: VerificationChecklist;
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -127,6 +130,7 @@ const fields = {
     .transform((v) => (v === undefined || v.trim() === '' ? '1826' : v.trim()))
     .pipe(days),
   EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS: emptyAsNull.pipe(days.nullable()),
+  VERIFICATION_CHECKLIST: ChecklistVariable,
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -190,6 +194,7 @@ export function loadConfig(env: Env): Config {
       retentionMs: v.EVIDENCE_RETENTION_DAYS,
       unsuccessfulRetentionMs: v.EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS,
     },
+    checklist: v.VERIFICATION_CHECKLIST,
   };
   cache.set(env, config);
   return config;

@@ -32,6 +32,8 @@ export interface Env {
   EVIDENCE_SIGNING_KEY?: string;
   EVIDENCE_RETENTION_DAYS?: string;
   EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS?: string;
+  /** JSON array of {id, ko, en}; wrangler may hand a TOML array over already parsed. */
+  VERIFICATION_CHECKLIST?: string | unknown[];
 }
 
 /** The singletons live under fixed names so every isolate reaches the same instance. */

@@ -6,6 +6,7 @@ import {
   type NodeEvent,
   type Role,
   type ServerMessage,
+  type VerificationChecklist,
 } from '@vident/protocol';
 import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
@@ -15,6 +16,7 @@ import type { CommandOutcome } from './node-client.ts';
 import { durationMs, otherRole, resetLegs, ROLES, toSessionSummary, type SessionRecord } from './session-record.ts';
 import { transition, type Lifecycle, type LifecycleEvent, type TransitionResult } from './session-state.ts';
 import { dueEvents, nextAlarm } from './session-timers.ts';
+import { checklistStep } from './verification-checklist.ts';
 
 /** The I/O a SessionRoom needs; the VerificationSession Durable Object provides it. */
 export interface RoomPorts {
@@ -32,6 +34,8 @@ export interface RoomPorts {
   setAlarm(at: number | null): Promise<void>;
   /** Appends to the session's audit trail. Never given a secret or a token. */
   audit(entry: AuditInput): Promise<void>;
+  /** The configured verification checklist (read on use, like the rest of the configuration). */
+  checklist(): VerificationChecklist;
 }
 
 /** Who did something, as the audit trail names it: `bank:<keyId>`, `node:<nodeId>`, a role or `system`. */
@@ -90,6 +94,8 @@ export class SessionRoom {
       role,
       session: toSessionSummary(r),
       peer: { role: other, connected: this.ports.isConnected(other), audio: peer.audio, video: peer.video },
+      // What the agent checks is the bank's procedure, not the customer's business.
+      ...(role === 'agent' ? { checklist: this.ports.checklist() } : {}),
     });
     this.ports.send(other, { type: 'peer-joined', role });
     await this.subscribeToPeer(role);
@@ -213,7 +219,14 @@ export class SessionRoom {
       }
       case 'decide': {
         if (role !== 'agent') return fail('forbidden', 'only the agent may decide');
-        const out = await this.end({ type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note }, role, from);
+        const checked = checklistStep(this.ports.checklist(), msg.decision, msg.checklist);
+        // Before the call the lifecycle refuses any decision (invalid_transition): the clearer answer.
+        if (!checked.ok && r.state === 'in_call') return fail('validation_failed', checked.message);
+        const out = await this.end(
+          { type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note, checklist: checked.ok ? checked.ticked : {} },
+          role,
+          from,
+        );
         if (!out.ok) return fail(out.code, out.message);
         return;
       }
@@ -352,7 +365,7 @@ export class SessionRoom {
       await this.ports.audit({
         actor,
         action: 'session.decided',
-        detail: { decision: event.decision, reasonCodes: event.reasonCodes, note: event.note },
+        detail: { decision: event.decision, reasonCodes: event.reasonCodes, note: event.note, checklist: event.checklist ?? {} },
         from,
       });
     }

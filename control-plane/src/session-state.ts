@@ -18,7 +18,8 @@ export type Lifecycle = { state: ActiveState; outcome: null } | { state: Termina
 export type LifecycleEvent =
   | { type: 'customer-connected' }
   | { type: 'publishers-up' }
-  | { type: 'decide'; decision: Decision; reasonCodes: ReasonCode[]; note: string }
+  /** `checklist` (each configured item: ticked or not) is audited only; the outcome does not carry it. */
+  | { type: 'decide'; decision: Decision; reasonCodes: ReasonCode[]; note: string; checklist?: Record<string, boolean> }
   | { type: 'cancel'; by: CancelledBy }
   | { type: 'link-expired' }
   | { type: 'max-duration' }

@@ -2,7 +2,7 @@ import { AuditTrail, ErrorBody, verifyAuditChain } from '@vident/protocol';
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uploadRecording } from './evidence-helpers.ts';
-import { BANK_KEY, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, tokenOf, type FakeNode, sessionStub } from './helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, tokenOf, type FakeNode, sessionStub, fullChecklist } from './helpers.ts';
 
 const node: FakeNode = installFakeNode();
 
@@ -63,7 +63,13 @@ describe('audit trail', () => {
       ['waiting', 'in_call'],
       ['in_call', 'decided'],
     ]);
-    expect(t.entries.find((e) => e.action === 'session.decided')?.detail).toEqual({ decision: 'rejected', reasonCodes: ['POOR_QUALITY'], note: 'blurry document' });
+    // A rejection needs no ticks; the entry still names every configured item.
+    expect(t.entries.find((e) => e.action === 'session.decided')?.detail).toEqual({
+      decision: 'rejected',
+      reasonCodes: ['POOR_QUALITY'],
+      note: 'blurry document',
+      checklist: Object.fromEntries(fullChecklist().map((id) => [id, false])),
+    });
     const text = JSON.stringify(t);
     for (const secret of [BANK_KEY.secret, 'test-token-secret', 'test-node-secret', tokenOf(s.customerUrl), tokenOf(s.agentUrl)]) {
       expect(text).not.toContain(secret);

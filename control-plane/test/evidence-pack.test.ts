@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signDownloadUrl } from '../src/evidence/download-url.ts';
 import { TEST_EVIDENCE_PUBLIC_KEY } from './evidence-keys.ts';
 import { auditActions, objectsOf, open, pattern, seal, uploadRecording } from './evidence-helpers.ts';
-import { createSession, installFakeNode, nodeFetch, ORIGIN, Participant, registerNode, signedFetch, startCall, tokenOf } from './helpers.ts';
+import { createSession, installFakeNode, nodeFetch, ORIGIN, Participant, registerNode, signedFetch, startCall, tokenOf, fullChecklist } from './helpers.ts';
 
 /*
  * The bank's evidence pack: ready only when everything owed is stored, signed (Ed25519) over the
@@ -47,7 +47,7 @@ async function decidedCall() {
   const [status, code, message] = await errorOf(await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`));
   expect([status, code]).toEqual([409, 'evidence_not_ready']);
   expect(message).toContain('still active');
-  agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'matches' });
+  agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'matches', checklist: fullChecklist() });
   await customer.next('session-ended');
   return { s, still };
 }

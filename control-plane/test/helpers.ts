@@ -2,6 +2,7 @@ import { NodeCommand, RECORDING_CONSENT_VERSION, signRequest, verifyRequest, typ
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import type { SessionRecord } from '../src/session-record.ts';
 
 export const ORIGIN = 'http://vident.test';
@@ -93,18 +94,23 @@ export class Participant {
     Participant.open.add(this);
   }
 
-  /** Closes every socket a test left open, so a failed test cannot hang the run. */
-  static closeAll(): void {
-    for (const p of Participant.open) {
-      if (!p.closed) {
-        try {
-          p.ws.close(1000, 'test over');
-        } catch {
-          // Already closing.
-        }
+  /**
+   * Closes every socket a test left open, so a failed test cannot hang the run, and waits for the
+   * closes to be answered: the Durable Object then logs the departures while this test file is
+   * still running, not after its worker was torn down (a late console line fails the whole run).
+   */
+  static async closeAll(): Promise<void> {
+    const closing = [...Participant.open].filter((p) => !p.closed);
+    Participant.open.clear();
+    for (const p of closing) {
+      try {
+        p.ws.close(1000, 'test over');
+      } catch {
+        // Already closing.
       }
     }
-    Participant.open.clear();
+    await Promise.all(closing.map((p) => p.waitClosed(2000).catch(() => undefined)));
+    if (closing.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   static async join(sessionId: string, joinUrl: string): Promise<Participant> {
@@ -261,6 +267,11 @@ export async function moveDeadlines(sessionId: string, patch: (record: SessionRe
     patch(room.record);
     state.storage.sql.exec('UPDATE session SET data = ? WHERE id = 1', JSON.stringify(room.record));
   });
+}
+
+/** Every checklist item the test configuration (wrangler.toml) has: what an approval must tick. */
+export function fullChecklist(): string[] {
+  return loadConfig(env).checklist.map((item) => item.id);
 }
 
 /** The customer accepts the recording consent (a recorded session refuses their publish before). */

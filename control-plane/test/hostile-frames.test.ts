@@ -3,7 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearIndexes, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, type FakeNode } from './helpers.ts';
+import { clearIndexes, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, type FakeNode, fullChecklist } from './helpers.ts';
 
 /*
  * Property-based hostile WebSocket frames at a session's Durable Object, over real test sockets of
@@ -264,7 +264,7 @@ describe('hostile WebSocket frames at the session Durable Object', () => {
     expect(node.commands.length).toBe(commandsBefore);
 
     // The sockets were not merely left open: the session still obeys a real message.
-    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'after the barrage' });
+    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'after the barrage', checklist: fullChecklist() });
     expect((await customer.next('session-ended')).state).toBe('decided');
     expect((await snapshot(s.sessionId)).view).toMatchObject({ state: 'decided', decision: 'approved', decidedBy: 'agent' });
   });

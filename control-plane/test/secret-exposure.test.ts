@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_EVIDENCE_SIGNING_KEY } from './evidence-keys.ts';
 import { uploadRecording } from './evidence-helpers.ts';
-import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, registerNode, signedFetch, startCall } from './helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, registerNode, signedFetch, startCall, fullChecklist } from './helpers.ts';
 
 // Every secret the test Worker holds (see vitest.config.ts bindings).
 const SECRETS = [
@@ -39,7 +39,7 @@ describe('secrets never reach an answer or a log', () => {
       });
       seen.push(...p.received.map((m) => JSON.stringify(m)));
     }
-    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'face matches the ID' });
+    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'face matches the ID', checklist: fullChecklist() });
     await customer.next('session-ended');
     await agent.next('session-ended');
 

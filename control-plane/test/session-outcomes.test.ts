@@ -1,7 +1,7 @@
 import { AuditTrail, SessionView } from '@vident/protocol';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSession, installFakeNode, moveDeadlines, nodeFetch, Participant, registerNode, signedFetch, startCall, type FakeNode, sessionStub } from './helpers.ts';
+import { createSession, installFakeNode, moveDeadlines, nodeFetch, Participant, registerNode, signedFetch, startCall, type FakeNode, sessionStub, fullChecklist } from './helpers.ts';
 
 // Never restored: sockets closing while the run shuts down still send commands to it.
 const node: FakeNode = installFakeNode();
@@ -24,7 +24,7 @@ describe('the agent decides', () => {
   it('approves: both get session-ended approved, the bank sees the full decision', async () => {
     const s = await createSession();
     const { customer, agent } = await startCall(s);
-    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'ID and face match' });
+    agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'ID and face match', checklist: fullChecklist() });
     const [c, a] = [await customer.next('session-ended'), await agent.next('session-ended')];
     expect(c).toEqual(a);
     expect(c).toMatchObject({ state: 'decided', reason: 'approved' });

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, expect, it, vi } from 'vitest';
-import { createSession, installFakeNode, Participant, registerNode, signedFetch, startCall } from './helpers.ts';
+import { createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, fullChecklist } from './helpers.ts';
 
 // The "default" project runs as wrangler.toml ships: WEBHOOK_URL empty, webhooks off.
 installFakeNode();
@@ -19,7 +19,7 @@ it('with webhooks off a whole session makes no outbound call but to its node, an
   await registerNode('node-off');
   const s = await createSession();
   const { agent } = await startCall(s);
-  agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'fine' });
+  agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'fine', checklist: fullChecklist() });
   await agent.next('session-ended');
   const stub = env.SESSIONS.get(env.SESSIONS.idFromName(s.sessionId));
   await runDurableObjectAlarm(stub);

@@ -139,6 +139,24 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     await agent.getByTestId('reason-POOR_QUALITY').uncheck();
     await agent.getByTestId('decide-approve').click();
     await agent.getByTestId('decision-note').fill('ID and face match (e2e)');
+    // An approval waits for the whole verification checklist (wrangler.toml's four items, in English
+    // as the session's locale says); the customer's page has none of it.
+    const checklist = agent.locator('[data-testid="checklist"] input[data-testid^="checklist-"]');
+    expect(await checklist.count()).toBe(4);
+    expect(await agent.getByTestId('checklist').innerText()).toContain('The hologram is visible when the card is tilted');
+    expect(await customer.locator('[data-testid="checklist"] input').count()).toBe(0);
+    expect(await customer.content()).not.toContain('hologram');
+    expect(await agent.getByTestId('decide-submit').isDisabled()).toBe(true);
+    expect(await agent.getByTestId('checklist-hint').isVisible()).toBe(true);
+    const ids = [];
+    for (const box of await checklist.all()) {
+      expect(await agent.getByTestId('decide-submit').isDisabled()).toBe(true);
+      await box.check();
+      ids.push((await box.getAttribute('data-testid'))!.replace(/^checklist-/, ''));
+    }
+    expect(ids).toEqual(['face_matches_photo', 'hologram_visible', 'serial_number_matches', 'document_not_expired']);
+    expect(await agent.getByTestId('decide-submit').isEnabled()).toBe(true);
+    expect(await agent.getByTestId('checklist-hint').isHidden()).toBe(true);
     await new Promise((r) => setTimeout(r, 3000)); // a call of a few seconds more, so durations are meaningful
     await agent.getByTestId('decide-submit').click();
     for (const page of [customer, agent]) {
@@ -240,6 +258,13 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     for (const action of ['session.created', 'consent.given', 'participant.joined', 'capture.stored', 'session.decided', 'state.changed', 'artifact.stored', 'evidence.accessed']) {
       expect(actions).toContain(action);
     }
+    // The checklist the agent ticked is part of the (signed) trail.
+    expect(audit.entries.find((e) => e.action === 'session.decided')?.detail.checklist).toEqual({
+      face_matches_photo: true,
+      hologram_visible: true,
+      serial_number_matches: true,
+      document_not_expired: true,
+    });
   });
 
   it('wrote no secret and no participant token to any log', () => {

@@ -57,7 +57,7 @@ describe('production wrangler config', () => {
     const toml = readFileSync(path.join(REPO, PRODUCTION), 'utf8');
     const declared = new Set([
       ...[...toml.matchAll(/^(?:name|binding) = "([A-Z_]+)"$/gm)].map((m) => m[1]!),
-      ...[...toml.matchAll(/^([A-Z][A-Z0-9_]*) = "/gm)].map((m) => m[1]!),
+      ...[...toml.matchAll(/^([A-Z][A-Z0-9_]*) = ["']/gm)].map((m) => m[1]!),
     ]);
     const secrets = new Set([...toml.matchAll(/^#\s{2,}([A-Z][A-Z0-9_]+)\s{2,}\S/gm)].map((m) => m[1]!));
     const missing = envKeys.filter((k) => !declared.has(k) && !secrets.has(k));

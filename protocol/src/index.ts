@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './common.ts';
 export * from './bank-api.ts';
+export * from './checklist.ts';
 export * from './signaling.ts';
 export * from './node-api.ts';
 export * from './signing.ts';

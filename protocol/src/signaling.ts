@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { ErrorCode } from './errors.ts';
 import {
   Decision,
@@ -58,13 +59,18 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * recorded session refuses the customer's publish until it was accepted; declining cancels it.
    */
   z.strictObject({ type: z.literal('consent'), version: z.string().min(1).max(64), accepted: z.boolean() }),
-  /** The agent's verdict; ends the session `decided`. A customer sending it gets `forbidden`. */
+  /**
+   * The agent's verdict; ends the session `decided`. A customer sending it gets `forbidden`.
+   * `checklist` holds the ids of the configured checklist items the agent ticked: an approval must
+   * tick every one (the session refuses it otherwise), a rejection may tick any.
+   */
   z
     .strictObject({
       type: z.literal('decide'),
       decision: Decision,
       reasonCodes: z.array(ReasonCode).max(ReasonCode.options.length).default([]),
       note: z.string().max(MAX_DECISION_NOTE).default(''),
+      checklist: TickedChecklist.default([]),
     })
     .refine((d) => d.decision === 'approved' || d.reasonCodes.length > 0, {
       message: 'a rejection needs at least one reason code',
@@ -107,7 +113,14 @@ export const MediaEventKind = z.enum(['webrtcup', 'media', 'slowlink', 'hangup']
 export type MediaEventKind = z.infer<typeof MediaEventKind>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), role: Role, session: SessionSummary, peer: PeerView }),
+  z.object({
+    type: z.literal('welcome'),
+    role: Role,
+    session: SessionSummary,
+    peer: PeerView,
+    /** The verification checklist, sent to the agent only (the customer never sees it). */
+    checklist: z.array(ChecklistItem).optional(),
+  }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
   z.object({ type: z.literal('peer-media'), role: Role, audio: z.boolean(), video: z.boolean() }),

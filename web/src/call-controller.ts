@@ -169,6 +169,7 @@ export class CallController {
         this.view.peerPresent = msg.peer.connected;
         this.view.peerMedia = { audio: msg.peer.audio, video: msg.peer.video };
         this.view.consent = msg.session.consent;
+        this.view.checklist = msg.checklist ?? [];
         // The media node dropped this participant's handles with the old socket: rebuild both legs.
         this.closeLegs();
         const step = consentStep({ role: this.opts.role, consent: msg.session.consent, acceptedOnThisPage: this.consentAccepted });

@@ -1,4 +1,4 @@
-import type { EndReason, Locale, MediaState, Role } from '@vident/protocol';
+import type { ChecklistItem, EndReason, Locale, MediaState, Role } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
@@ -29,6 +29,8 @@ export interface CallView {
   chat: ChatEntry[];
   /** The customer's current guidance overlay (always null on the agent's page). */
   guidance: ShownGuidance | null;
+  /** The verification checklist from `welcome` (the agent's only; empty for the customer). */
+  checklist: ChecklistItem[];
 }
 
 /** The view before the first `welcome`. */
@@ -51,5 +53,6 @@ export function initialCallView(role: Role): CallView {
     localStream: null,
     chat: [],
     guidance: null,
+    checklist: [],
   };
 }

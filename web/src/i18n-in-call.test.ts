@@ -36,4 +36,11 @@ describe('in-call strings', () => {
     expect(label).toBe('Network quality: Good (sending 812 kbps, loss 0.0%, round trip 3 ms)');
     expect(translate('ko', 'quality.detail', { level: '좋음', bitrate: '812', loss: '0.0', rtt: '3' })).not.toMatch(/\{\w+\}/);
   });
+
+  it('head the agent\'s checklist and say why approval waits, in both locales', () => {
+    expect(translate('ko', 'checklist.heading')).toContain('확인 항목');
+    expect(translate('en', 'checklist.heading')).toContain('Checklist');
+    expect(translate('ko', 'checklist.needAll')).toContain('승인');
+    expect(translate('en', 'checklist.needAll')).toBe('Tick every checklist item to approve.');
+  });
 });

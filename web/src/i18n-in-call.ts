@@ -1,5 +1,5 @@
 /*
- * Strings of the in-call tools (chat, guidance overlays, network quality), merged into the one
+ * Strings of the in-call tools (chat, guidance overlays, network quality, the agent's checklist), merged into the one
  * dictionary in i18n.ts; split out only to keep that file readable. Same keys in both locales.
  */
 export const inCallStrings = {
@@ -34,6 +34,8 @@ export const inCallStrings = {
     'quality.level.fair': '보통',
     'quality.level.poor': '나쁨',
     'quality.detail': '네트워크 품질: {level} (전송 {bitrate} kbps, 손실 {loss}%, 왕복 {rtt} ms)',
+    'checklist.heading': '확인 항목 (승인하려면 모두 확인하세요)',
+    'checklist.needAll': '승인하려면 확인 항목을 모두 체크하세요.',
   },
   en: {
     'chat.heading': 'Chat',
@@ -66,5 +68,7 @@ export const inCallStrings = {
     'quality.level.fair': 'Fair',
     'quality.level.poor': 'Poor',
     'quality.detail': 'Network quality: {level} (sending {bitrate} kbps, loss {loss}%, round trip {rtt} ms)',
+    'checklist.heading': 'Checklist (all items must be ticked to approve)',
+    'checklist.needAll': 'Tick every checklist item to approve.',
   },
 } as const;

@@ -401,6 +401,7 @@ export class VerificationSession extends DurableObject<Env> {
       },
       setAlarm: (at) => this.setAlarm(at),
       audit: (entry) => this.appendAudit(entry),
+      checklist: () => loadConfig(this.env).checklist,
     };
   }
 

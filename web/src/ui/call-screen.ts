@@ -1,8 +1,8 @@
-import { ReasonCode, type ClientMessage, type Decision, type Locale } from '@vident/protocol';
+import type { ClientMessage, Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { elapsedSince, formatDuration } from '../call-timer.ts';
-import { checkDecisionDraft } from '../decision-draft.ts';
 import { endReasonKey, translate, waitingKey } from '../i18n.ts';
+import { DecisionPanel } from './decision-panel.ts';
 import { byTestId, showScreen } from './dom.ts';
 
 export interface CallScreenActions {
@@ -75,7 +75,7 @@ export class CallScreen {
     setFlag(this.remoteCam, view.peerMedia.video, t(view.peerMedia.video ? 'call.remoteCam.on' : 'call.remoteCam.off'));
     this.timer.setAttribute('aria-label', t('call.timer'));
     // Only the agent decides, and only once the call runs (the server refuses anything earlier).
-    this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending);
+    this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending, view.checklist, this.locale());
     this.renderTimer();
   }
 
@@ -114,59 +114,4 @@ function setFlag(el: HTMLElement, on: boolean, label: string): void {
   el.dataset.state = on ? 'on' : 'off';
   el.setAttribute('aria-label', label);
   el.title = label;
-}
-
-/** The agent's approve/reject control: reason checkboxes, a note, one submit. */
-class DecisionPanel {
-  private readonly form = byTestId<HTMLFormElement>('decision-panel');
-  private readonly approve = byTestId<HTMLButtonElement>('decide-approve');
-  private readonly reject = byTestId<HTMLButtonElement>('decide-reject');
-  private readonly note = byTestId<HTMLTextAreaElement>('decision-note');
-  private readonly submit = byTestId<HTMLButtonElement>('decide-submit');
-  private readonly hint = byTestId('decision-hint');
-  private readonly reasons = ReasonCode.options.map((code) => ({ code, box: byTestId<HTMLInputElement>(`reason-${code}`) }));
-  private choice: Decision | null = null;
-  private pending = false;
-
-  constructor() {
-    this.approve.addEventListener('click', () => this.choose('approved'));
-    this.reject.addEventListener('click', () => this.choose('rejected'));
-    for (const { box } of this.reasons) box.addEventListener('change', () => this.refresh());
-    this.note.addEventListener('input', () => this.refresh());
-  }
-
-  onSubmit(send: (message: Extract<ClientMessage, { type: 'decide' }>) => void): void {
-    this.form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const check = checkDecisionDraft(this.draft());
-      if (check.ok && !this.pending) send(check.message);
-    });
-  }
-
-  render(visible: boolean, pending: boolean): void {
-    this.form.hidden = !visible;
-    this.pending = pending;
-    this.refresh();
-  }
-
-  private choose(decision: Decision): void {
-    this.choice = decision;
-    this.refresh();
-  }
-
-  private draft() {
-    return {
-      decision: this.choice,
-      reasonCodes: this.reasons.filter((r) => r.box.checked).map((r) => r.code),
-      note: this.note.value,
-    };
-  }
-
-  private refresh(): void {
-    this.approve.setAttribute('aria-pressed', String(this.choice === 'approved'));
-    this.reject.setAttribute('aria-pressed', String(this.choice === 'rejected'));
-    const check = checkDecisionDraft(this.draft());
-    this.hint.hidden = check.ok || check.problem !== 'needs_reason';
-    this.submit.disabled = !check.ok || this.pending;
-  }
 }

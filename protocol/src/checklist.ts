@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/*
+ * The agent's verification checklist: what must be confirmed on the call before a session may be
+ * approved (photo matches face, hologram visible when tilted, ...). The bank configures the items
+ * (VERIFICATION_CHECKLIST); the agent's page shows them, and the session refuses an approval that
+ * does not tick every one.
+ */
+
+/** Most items a checklist may have: more would not be read on a call. */
+export const MAX_CHECKLIST_ITEMS = 20;
+
+/** A stable machine id: it lands in audit trails and test ids, so lowercase letters, digits, `_`. */
+export const ChecklistItemId = z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be 1..40 of a-z, 0-9, _');
+export type ChecklistItemId = z.infer<typeof ChecklistItemId>;
+
+const Label = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** One item with its label in each page locale. */
+export const ChecklistItem = z.object({ id: ChecklistItemId, ko: Label, en: Label });
+export type ChecklistItem = z.infer<typeof ChecklistItem>;
+
+/** A configured checklist: 1..20 items, ids unique; unknown fields refused (they would be typos). */
+export const VerificationChecklist = z
+  .array(ChecklistItem.strict())
+  .min(1, 'must have at least one item')
+  .max(MAX_CHECKLIST_ITEMS, `must have at most ${MAX_CHECKLIST_ITEMS} items`)
+  .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'item ids must be unique');
+export type VerificationChecklist = z.infer<typeof VerificationChecklist>;
+
+/** The ids an agent ticked, as sent with `decide`: each once. */
+export const TickedChecklist = z
+  .array(ChecklistItemId)
+  .max(MAX_CHECKLIST_ITEMS)
+  .refine((ids) => new Set(ids).size === ids.length, 'checklist items must not repeat');
