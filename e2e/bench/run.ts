@@ -9,6 +9,7 @@ import { startStack } from '../../infra/stack.ts';
 import { launchChromium } from '../src/browser.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchHeldSessions } from './held-sessions.ts';
+import { benchJoinTime } from './join-time.ts';
 import { writeReport, type BenchSection } from './report.ts';
 import { benchSessionCreation } from './session-creation.ts';
 import { benchSignaling } from './signaling.ts';
@@ -28,10 +29,12 @@ try {
   sections.push(await benchSessionCreation(stack));
   console.log('[bench] control plane: concurrent sessions');
   sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
-  // Last: the slowest, and the only one that needs a browser.
-  console.log('[bench] evidence: call end to pack ready');
+  // Last: the ones that need a browser, the slowest at the end.
   const chromium = await launchChromium();
   try {
+    console.log('[bench] join time: full stack vs a bare Janus page');
+    sections.push(await benchJoinTime(stack, chromium, 20));
+    console.log('[bench] evidence: call end to pack ready');
     sections.push(await benchEvidence(stack, chromium, [30, 60]));
   } finally {
     await chromium.close();

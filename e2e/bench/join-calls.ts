@@ -1,0 +1,162 @@
+/*
+ * One measured call of each kind for the join-time benchmark. Both return the milliseconds from the
+ * moment both pages start loading (page.goto, in parallel) until BOTH pages have decoded at least
+ * one remote video frame (getStats framesDecoded > 0), and check that every selected ICE pair is TCP.
+ * JOIN_DEBUG=1 prints each call's milestones, to see where a slow join spends its time.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { VidentApiError, type BankClient } from '@vident/protocol';
+import type { Stack } from '../../infra/stack.ts';
+import type { LaunchedBrowser } from '../src/browser.ts';
+import { customerJoinsWithConsent, framesDecoded, selectedPairs } from '../src/call-page.ts';
+
+/** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
+const POLL_MS = 20;
+/** A call that has not shown frames on both sides by then counts as an error. */
+export const CALL_TIMEOUT_MS = 60_000;
+/** After a full-stack call: wait for its evidence so post-processing does not load the next call. */
+const EVIDENCE_WAIT_MS = 120_000;
+
+/** Resolves with performance.now() at the first poll that sees a decoded remote frame. */
+async function firstFrame(what: string, frames: () => Promise<number>, failure: () => Promise<string | null> = async () => null): Promise<number> {
+  const deadline = performance.now() + CALL_TIMEOUT_MS;
+  for (;;) {
+    if ((await frames()) > 0) return performance.now();
+    const failed = await failure();
+    if (failed) throw new Error(`${what}: ${failed}`);
+    if (performance.now() > deadline) throw new Error(`${what}: no decoded remote frame within ${CALL_TIMEOUT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/**
+ * Runs `measure` on two fresh browser contexts, bounded by the call timeout; then `ending` ends
+ * the call and the contexts are closed whatever happened (which also aborts a measurement still waiting).
+ */
+async function withTwoPages<T>(chromium: LaunchedBrowser, measure: (a: Page, b: Page) => Promise<T>, ending: (a: Page, b: Page) => Promise<void>): Promise<T> {
+  const a = await chromium.newParticipant();
+  const b = await chromium.newParticipant();
+  const run = measure(a.page, b.page);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`call timed out after ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS + 5_000);
+  });
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+    await ending(a.page, b.page).catch(() => undefined);
+    await Promise.all([a.context.close(), b.context.close()]);
+    await run.catch(() => undefined);
+  }
+}
+
+async function evidenceSettled(bank: BankClient, sessionId: string): Promise<void> {
+  const deadline = Date.now() + EVIDENCE_WAIT_MS;
+  for (;;) {
+    try {
+      await bank.evidence(sessionId);
+      return;
+    } catch (error) {
+      if (!(error instanceof VidentApiError) || error.code !== 'evidence_not_ready') throw error;
+      if (Date.now() > deadline) throw new Error(`evidence not ready ${EVIDENCE_WAIT_MS / 1000} s after the call`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export interface JoinResult {
+  ms: number;
+  /** The call measured fine but its aftermath did not: evidence not settled (the next call may run on a loaded machine) or room left. */
+  cleanupProblem?: string;
+}
+
+/** The vident path: customer and agent pages from the signed join links, through the control plane and the sidecar. */
+export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser): Promise<JoinResult> {
+  const created = await stack.bank.createSession({ externalRef: `bench-join-${randomBytes(4).toString('hex')}`, customerName: 'Bench', locale: 'en' });
+  const ms = await withTwoPages(
+    chromium,
+    async (customer, agent) => {
+      const started = performance.now();
+      const marks: Record<string, number> = {};
+      const mark = (what: string) => (marks[what] = Math.round(performance.now() - started));
+      const [customerAt, agentAt] = await Promise.all([
+        (async () => {
+          await customer.goto(created.customerUrl);
+          mark('customer loaded');
+          await customerJoinsWithConsent(customer);
+          mark('customer consented');
+          return firstFrame('customer', () => framesDecoded(customer));
+        })(),
+        (async () => {
+          await agent.goto(created.agentUrl);
+          mark('agent loaded');
+          await agent.getByTestId('join').click();
+          mark('agent joined');
+          return firstFrame('agent', () => framesDecoded(agent));
+        })(),
+      ]);
+      marks['customer frame'] = Math.round(customerAt - started);
+      marks['agent frame'] = Math.round(agentAt - started);
+      if (process.env.JOIN_DEBUG) console.log(`[bench] full stack milestones (ms): ${JSON.stringify(marks)}`);
+      for (const page of [customer, agent]) {
+        for (const pair of await selectedPairs(page)) if (pair.local.protocol !== 'tcp') throw new Error(`a full-stack leg used ${pair.local.protocol}`);
+      }
+      return Math.max(customerAt, agentAt) - started;
+    },
+    async () => {
+      await stack.bank.deleteSession(created.sessionId);
+    },
+  );
+  try {
+    await evidenceSettled(stack.bank, created.sessionId);
+    return { ms };
+  } catch (error) {
+    return { ms, cleanupProblem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Calls `window.bare.<method>()` of bare-janus/bare-janus.js (a string: no transpiled function reaches the page). */
+function bare(page: Page, method: 'framesDecoded'): Promise<number>;
+function bare(page: Page, method: 'error'): Promise<string | null>;
+function bare(page: Page, method: 'selectedProtocols'): Promise<(string | null)[]>;
+function bare(page: Page, method: 'destroyRoom'): Promise<boolean>;
+function bare(page: Page, method: string): Promise<unknown> {
+  return page.evaluate(`window.bare.${method}()`);
+}
+
+/**
+ * The baseline: two bare pages on Janus's WebSocket API. Page A creates the room; the room is
+ * destroyed after the call (a room left behind is reported as a cleanup problem).
+ */
+export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser): Promise<JoinResult> {
+  const room = `bare-${randomBytes(6).toString('hex')}`;
+  const [feedA, feedB] = [`${room}-a`, `${room}-b`];
+  let destroyed = false;
+  const ms = await withTwoPages(
+    chromium,
+    async (a, b) => {
+      const started = performance.now();
+      const side = async (page: Page, what: string, query: string) => {
+        await page.goto(`${pageUrl}/?${query}`);
+        await page.waitForFunction('typeof window.bare === "object"');
+        return firstFrame(what, () => bare(page, 'framesDecoded'), () => bare(page, 'error'));
+      };
+      const [aAt, bAt] = await Promise.all([
+        side(a, 'bare page A', `room=${room}&feed=${feedA}&peer=${feedB}&create=1`),
+        side(b, 'bare page B', `room=${room}&feed=${feedB}&peer=${feedA}`),
+      ]);
+      for (const page of [a, b]) {
+        const protocols = await bare(page, 'selectedProtocols');
+        if (protocols.some((p) => p !== 'tcp')) throw new Error(`a bare leg used ${protocols.join('/')}`);
+      }
+      if (process.env.JOIN_DEBUG) for (const page of [a, b]) console.log(`[bench] bare page milestones (ms since navigation): ${JSON.stringify(await page.evaluate('window.bare.timeline()'))}`);
+      return Math.max(aAt, bAt) - started;
+    },
+    async (a) => {
+      destroyed = await bare(a, 'destroyRoom');
+    },
+  );
+  return destroyed ? { ms } : { ms, cleanupProblem: `room ${room} was not destroyed` };
+}
