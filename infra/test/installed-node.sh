@@ -48,7 +48,9 @@ ln -s "$REPO/node_modules" /opt/vident/node_modules
 as_vident() { ip netns exec "$ns" setpriv --reuid vident --regid vident --init-groups "$@"; }
 ip netns exec "$ns" nft -f /etc/vident/nftables.conf
 # vident-janus.service: ExecStart=/usr/bin/janus -F /etc/vident/janus -o
-as_vident /usr/bin/janus -F /etc/vident/janus -o > "$W/janus.log" 2>&1 &
+# exec in a subshell (not the as_vident function, which would leave a shell in between): $! is then
+# Janus itself, so the cleanup really ends it.
+(exec ip netns exec "$ns" setpriv --reuid vident --regid vident --init-groups /usr/bin/janus -F /etc/vident/janus -o) > "$W/janus.log" 2>&1 &
 pids+=($!)
 # vident-media-node.service: EnvironmentFile=, WorkingDirectory=/opt/vident, ExecStart=<node> --import tsx ...
 node_bin=$(sed -n 's|^ExecStart=\(/[^ ]*\) --import tsx media-node/src/main.ts$|\1|p' /etc/systemd/system/vident-media-node.service)
