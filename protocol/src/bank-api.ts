@@ -85,6 +85,8 @@ export const SessionView = z.object({
   consent: z.object({ version: z.string(), at: Timestamp }).nullable(),
   /** The session's recording artifacts (captures: GET /v1/sessions/:id/artifacts). */
   recordings: z.array(RecordingView),
+  /** The desk agent who took the session (absent when none did, e.g. the agent used the bank's agentUrl). */
+  agent: z.object({ id: z.string(), name: z.string() }).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

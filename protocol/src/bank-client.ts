@@ -1,3 +1,4 @@
+import { AgentSignInResponse, type AgentSignInRequest } from './agent-desk.ts';
 import { AuditTrail } from './audit.ts';
 import type { z } from 'zod';
 import {
@@ -108,6 +109,11 @@ export function createBankClient(options: BankClientOptions) {
     /** The session's hash-chained audit trail; check it with verifyAuditChain. */
     sessionAudit: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/audit`, AuditTrail),
     status: () => call('GET', '/v1/status', SystemStatus),
+    /**
+     * Signs an agent (or supervisor) in after the bank's own SSO: answers the console link to open in
+     * the agent's browser (its desk token rides in the fragment).
+     */
+    signInAgent: (request: AgentSignInRequest) => call('POST', '/v1/agents/sign-ins', AgentSignInResponse, request),
     recordings: () => call('GET', '/v1/recordings', RecordingList),
     /** Every artifact of a session (recordings, captures), stored, uploading or deleted. */
     artifacts: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/artifacts`, ArtifactList),

@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'checksum_mismatch',
   'consent_required',
+  /** Too many messages in a short time (e.g. in-call chat); wait and try again. */
+  'rate_limited',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

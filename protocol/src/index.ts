@@ -1,9 +1,11 @@
 export * from './errors.ts';
 export * from './common.ts';
+export * from './media-transport.ts';
 export * from './bank-api.ts';
 export * from './checklist.ts';
 export * from './signaling.ts';
 export * from './node-api.ts';
+export * from './probe.ts';
 export * from './signing.ts';
 export * from './bank-client.ts';
 export * from './audit.ts';
@@ -12,3 +14,4 @@ export * from './evidence-crypto.ts';
 export * from './evidence.ts';
 export * from './admin-api.ts';
 export * from './admin-client.ts';
+export * from './agent-desk.ts';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { IceCandidate, PeerLeg, Role, Sdp, SessionId } from './common.ts';
+import { MediaTransport } from './media-transport.ts';
 import { MediaEventKind } from './signaling.ts';
+import { ProbeId } from './probe.ts';
 
 /*
  * Media node <-> control plane. Both directions are HTTP requests signed with the fleet's node
@@ -82,6 +84,8 @@ export const NodeCommand = z.discriminatedUnion('type', [
     sdp: Sdp,
     audio: z.boolean(),
     video: z.boolean(),
+    /** Which candidates the node lets through for this leg, both ways (absent = direct; see media-transport.ts). */
+    transport: MediaTransport.optional(),
   }),
   z.strictObject({
     type: z.literal('subscribe'),
@@ -89,6 +93,7 @@ export const NodeCommand = z.discriminatedUnion('type', [
     participant: Role,
     /** Whose feed to receive. */
     feed: Role,
+    transport: MediaTransport.optional(),
   }),
   z.strictObject({ type: z.literal('subscribe-answer'), sessionId: SessionId, participant: Role, sdp: Sdp }),
   z.strictObject({
@@ -106,6 +111,8 @@ export const NodeCommand = z.discriminatedUnion('type', [
     video: z.boolean(),
   }),
   z.strictObject({ type: z.literal('leave'), sessionId: SessionId, participant: Role }),
+  /** The customer's pre-call TCP check (see probe.ts): an EchoTest handle outside the session's room. */
+  z.strictObject({ type: z.literal('probe'), sessionId: SessionId, probeId: ProbeId, sdp: Sdp }),
 ]);
 export type NodeCommand = z.infer<typeof NodeCommand>;
 
@@ -119,6 +126,7 @@ export const NodeCommandResult = {
   trickle: z.object({}),
   configure: z.object({}),
   leave: z.object({}),
+  probe: z.object({ sdp: Sdp }),
 } satisfies Record<NodeCommand['type'], z.ZodType>;
 export type NodeCommandResult<T extends NodeCommand['type']> = z.infer<(typeof NodeCommandResult)[T]>;
 
@@ -148,6 +156,17 @@ export const NodeEvent = z.discriminatedUnion('type', [
     /** The segment that failed (absent from older nodes: then every segment still owed counts). */
     segment: z.number().int().positive().max(1000).optional(),
     message: z.string().max(1024),
+  }),
+  /**
+   * The segment never carried media (ICE never connected, e.g. a direct attempt before the TURN
+   * fallback or a publish cut off at once; or audio and video were off throughout): there is
+   * nothing to record, and the evidence stops waiting for it.
+   */
+  z.strictObject({
+    type: z.literal('recording-empty'),
+    sessionId: SessionId,
+    participant: Role,
+    segment: z.number().int().positive().max(1000),
   }),
 ]);
 export type NodeEvent = z.infer<typeof NodeEvent>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { QueueStatus } from './queue-status.ts';
 import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { ErrorCode } from './errors.ts';
+import { IceServer, MediaTransport } from './media-transport.ts';
 import {
   Decision,
   EndReason,
@@ -49,6 +51,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
     sdp: Sdp,
     audio: z.boolean(),
     video: z.boolean(),
+    /**
+     * How this page's legs reach the node from now on (publisher and, re-offered, subscriber):
+     * `relay` after direct ICE-TCP failed and the page switched to the TURN servers of `welcome`.
+     */
+    transport: MediaTransport.optional(),
+    /** The page's label for this publish, echoed in `published`: an answer to a replaced publish is ignored. */
+    ref: z.string().min(1).max(40).optional(),
   }),
   z.strictObject({ type: z.literal('subscribe-answer'), sdp: Sdp }),
   z.strictObject({ type: z.literal('trickle'), leg: PeerLeg, candidate: IceCandidate }),
@@ -120,14 +129,21 @@ export const ServerMessage = z.discriminatedUnion('type', [
     peer: PeerView,
     /** The verification checklist, sent to the agent only (the customer never sees it). */
     checklist: z.array(ChecklistItem).optional(),
+    /** TURN servers with this participant's short-lived credentials, for the `relay` fallback (absent: none). */
+    iceServers: z.array(IceServer).optional(),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
   z.object({ type: z.literal('peer-media'), role: Role, audio: z.boolean(), video: z.boolean() }),
   z.object({ type: z.literal('session-state'), state: SessionState, startedAt: Timestamp.nullable() }),
-  z.object({ type: z.literal('published'), sdp: Sdp }),
+  z.object({ type: z.literal('published'), sdp: Sdp, ref: z.string().max(40).optional() }),
   z.object({ type: z.literal('subscribe-offer'), sdp: Sdp }),
   z.object({ type: z.literal('subscribed') }),
+  /**
+   * The session's media moved to another node (the old one failed): drop both legs, publish again
+   * (the server re-offers the other party's feed as usual). The socket and the session carry on.
+   */
+  z.object({ type: z.literal('media-moved') }),
   z.object({
     type: z.literal('media-event'),
     leg: PeerLeg,
@@ -147,5 +163,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), from: Role, text: ChatText, at: Timestamp }),
   /** The agent's instruction, to the customer only. */
   z.object({ type: z.literal('guidance'), kind: GuidanceKind }),
+  /** The customer's place in the agents' queue while no agent is in (see agent-desk.ts). */
+  QueueStatus.extend({ type: z.literal('queue') }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { FleetNode } from './admin-api.ts';
+import { Locale, SessionId, SessionState, Timestamp } from './common.ts';
+import { ErrorCode } from './errors.ts';
+
+export { QueueStatus } from './queue-status.ts';
+
+/*
+ * The agents' desk: signing agents in (bank API), the live queue of waiting customers, assignment
+ * (agents pick, or the desk assigns at random), and the supervisor's overview.
+ *
+ *   bank backend --POST /v1/agents/sign-ins--> consoleUrl (`/agent#token=...`, `/supervisor#token=...`)
+ *   console --GET /v1/desk/socket (subprotocols `vident-desk.v1`, `vident-desk-token.<token>`)--> AgentDesk
+ *   supervisor page --GET /v1/desk/overview (Authorization: Bearer <token>)--> DeskOverview
+ */
+
+/** The bank's own id of an agent (its SSO subject, employee number, e-mail). */
+export const AgentId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1..64 of [A-Za-z0-9_.@-]');
+export type AgentId = z.infer<typeof AgentId>;
+
+/** An agent works the queue; a supervisor only watches (never assigned, never accepts). */
+export const DeskRole = z.enum(['agent', 'supervisor']);
+export type DeskRole = z.infer<typeof DeskRole>;
+
+/** How waiting customers reach agents (AGENT_ASSIGNMENT). */
+export const AssignmentMode = z.enum(['pick', 'random']);
+export type AssignmentMode = z.infer<typeof AssignmentMode>;
+
+/** Body of `POST /v1/agents/sign-ins`: the bank's backend vouches for an agent after its own SSO. */
+export const AgentSignInRequest = z.strictObject({
+  agentId: AgentId,
+  name: z.string().trim().min(1).max(100),
+  role: DeskRole.default('agent'),
+  /** Languages the agent serves; random assignment only matches sessions of these locales. */
+  locales: z
+    .array(Locale)
+    .min(1)
+    .max(Locale.options.length)
+    .refine((l) => new Set(l).size === l.length, { message: 'locales must not repeat' })
+    .default(['ko', 'en']),
+  ttlMinutes: z.number().int().min(1).max(720).default(480),
+});
+export type AgentSignInRequest = z.input<typeof AgentSignInRequest>;
+
+/** Answer (201) of `POST /v1/agents/sign-ins`. The token rides in the URL fragment. */
+export const AgentSignInResponse = z.object({
+  consoleUrl: z.url(),
+  expiresAt: Timestamp,
+});
+export type AgentSignInResponse = z.infer<typeof AgentSignInResponse>;
+
+/** available: may take a customer; away: signed in but paused; busy: in a call. */
+export const AgentStatus = z.enum(['available', 'away', 'busy']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+/** One waiting customer as agents see it (no customer name: the external reference identifies the case). */
+export const QueueEntry = z.object({
+  sessionId: SessionId,
+  externalRef: z.string(),
+  locale: Locale,
+  waitingSince: Timestamp,
+  /** 1 = next; FIFO by waitingSince. */
+  position: z.number().int().positive(),
+  /** Taken by an agent who is on the way into the call. */
+  assigned: z.boolean(),
+});
+export type QueueEntry = z.infer<typeof QueueEntry>;
+
+/** An agent (or supervisor) the desk knows: connected, or in a call it accepted. */
+export const DeskAgent = z.object({
+  agentId: AgentId,
+  name: z.string(),
+  role: DeskRole,
+  locales: z.array(Locale),
+  status: AgentStatus,
+  /** The console's socket is open (a busy agent's console is usually replaced by the call page). */
+  connected: z.boolean(),
+  sessionId: SessionId.nullable(),
+  since: Timestamp,
+});
+export type DeskAgent = z.infer<typeof DeskAgent>;
+
+/** What a console sends over the desk socket. */
+export const DeskClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('availability'), available: z.boolean() }),
+  /** Pick mode only: take this waiting customer. Exactly one of two agents clicking together wins. */
+  z.strictObject({ type: z.literal('accept'), sessionId: SessionId }),
+]);
+export type DeskClientMessage = z.infer<typeof DeskClientMessage>;
+
+/** What the desk tells a console. */
+export const DeskServerMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('desk-welcome'),
+    agent: z.object({ agentId: AgentId, name: z.string(), role: DeskRole, locales: z.array(Locale) }),
+    mode: AssignmentMode,
+    status: AgentStatus,
+  }),
+  /** The whole queue, sent on every change. */
+  z.object({ type: z.literal('desk-queue'), entries: z.array(QueueEntry), agentsOnline: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('desk-status'), status: AgentStatus }),
+  /** The agent got a customer: open `callUrl` (a fresh agent participant link of that session). */
+  z.object({ type: z.literal('assigned'), sessionId: SessionId, callUrl: z.url() }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+]);
+export type DeskServerMessage = z.infer<typeof DeskServerMessage>;
+
+/** Terminal outcomes the supervisor counts. */
+export const OutcomeCounts = z.object({
+  approved: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  cancelled: z.number().int().nonnegative(),
+  expired: z.number().int().nonnegative(),
+  abandoned: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
+
+export const LiveSession = z.object({
+  sessionId: SessionId,
+  externalRef: z.string(),
+  state: SessionState,
+  locale: Locale,
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  nodeId: z.string().nullable(),
+  agent: z.object({ id: AgentId, name: z.string() }).nullable(),
+});
+export type LiveSession = z.infer<typeof LiveSession>;
+
+export const WaitingCustomer = QueueEntry.extend({ waitingSeconds: z.number().int().nonnegative() });
+export type WaitingCustomer = z.infer<typeof WaitingCustomer>;
+
+/** Answer of `GET /v1/desk/overview` (supervisors only). "Today" is the UTC day starting at `since`. */
+export const DeskOverview = z.object({
+  generatedAt: Timestamp,
+  mode: AssignmentMode,
+  liveSessions: z.array(LiveSession),
+  waiting: z.array(WaitingCustomer),
+  agents: z.array(DeskAgent),
+  today: z.object({
+    since: Timestamp,
+    outcomes: OutcomeCounts,
+    /** Null when no wait (or call) ended today. */
+    averageWaitSeconds: z.number().nonnegative().nullable(),
+    averageCallSeconds: z.number().nonnegative().nullable(),
+  }),
+  nodes: z.array(FleetNode),
+});
+export type DeskOverview = z.infer<typeof DeskOverview>;

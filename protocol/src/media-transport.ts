@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/*
+ * How a participant's media reaches the media node. `direct`: ICE-TCP straight to Janus, the only
+ * candidates exchanged are TCP ones. `relay`: through the deployment's TURN server, which the
+ * browser reaches over TCP or TLS (still no UDP on the participant's side); the TURN server talks
+ * to Janus over UDP inside the operator's network, because browsers only ever request UDP relay
+ * allocations. A page starts `direct` and falls back to `relay` when direct ICE-TCP fails (e.g. a
+ * proxy that lets only port 443 through).
+ */
+export const MediaTransport = z.enum(['direct', 'relay']);
+export type MediaTransport = z.infer<typeof MediaTransport>;
+
+/** A TURN server for the browser's RTCPeerConnection (turn:/turns: URLs, TCP or TLS only). */
+export const IceServer = z.strictObject({
+  urls: z
+    .array(
+      z
+        .string()
+        .max(256)
+        .regex(/^turns?:[^\s?]+\?transport=tcp$/, 'a turn: or turns: URL with ?transport=tcp'),
+    )
+    .min(1)
+    .max(8),
+  /** TURN REST API username `<expiry unix seconds>:<label>`. */
+  username: z.string().min(1).max(128),
+  /** base64(HMAC-SHA1(shared secret, username)): valid until the username's expiry only. */
+  credential: z.string().min(1).max(128),
+});
+export type IceServer = z.infer<typeof IceServer>;
