@@ -7,9 +7,9 @@ import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.t
  * Every test runs inside workerd with the real wrangler.toml (Durable Objects, migrations, vars).
  * Secrets come from test-only bindings here; none of them is used outside tests.
  *
- * Two projects, because the configuration is per runtime: "default" runs with webhooks off (as
+ * Several projects, because the configuration is per runtime: "default" runs with webhooks off (as
  * wrangler.toml ships), "webhooks" runs test/webhooks.test.ts with WEBHOOK_URL on a closed loopback
- * port that the test's fetch stub answers.
+ * port that the test's fetch stub answers, "desk-random" runs the desk with random assignment.
  */
 const bindings = {
   // Three keys at once (rotation); 'bank-old' is also revoked and must be refused.
@@ -54,8 +54,10 @@ const project = (name: string, extra: Record<string, string>, include: string[],
 export default defineConfig({
   test: {
     projects: [
-      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts']),
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts', 'test/agent-desk-random.test.ts']),
       project('webhooks', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }, ['test/webhooks.test.ts']),
+      // The regulatory option: the desk assigns waiting customers at random (AGENT_ASSIGNMENT=random).
+      project('desk-random', { AGENT_ASSIGNMENT: 'random' }, ['test/agent-desk-random.test.ts']),
     ],
   },
 });

@@ -4,7 +4,9 @@ import { loadConfig } from './config.ts';
 import { handleError, handleNotFound } from './http-error.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
+import { probeRoutes } from './routes/probe.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { agentSignInRoutes, deskRoutes } from './routes/desk.ts';
 import { evidencePublicRoutes } from './routes/evidence-public.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { participantSocketRoutes } from './routes/participant-socket.ts';
@@ -23,6 +25,7 @@ export const app = new Hono<AppEnv>()
   // Before sessionRoutes: the socket and capture routes are token-authenticated, not bank-signed.
   .route('/v1/sessions', participantSocketRoutes)
   .route('/v1/sessions', captureRoutes)
+  .route('/v1/sessions', probeRoutes)
   .route('/v1/sessions', sessionRoutes)
   // Before nodeRoutes: upload parts are streamed, never buffered by nodeRoutes' nodeAuth.
   .route('/v1/nodes', uploadRoutes)
@@ -30,5 +33,7 @@ export const app = new Hono<AppEnv>()
   .route('/v1/admin', adminRoutes)
   .route('/v1/evidence', evidencePublicRoutes)
   .route('/v1/demo', demoRoutes)
+  .route('/v1/agents', agentSignInRoutes)
+  .route('/v1/desk', deskRoutes)
   .notFound(handleNotFound)
   .onError(handleError);

@@ -61,6 +61,12 @@ export class AuditLog {
     return run;
   }
 
+  /** The latest `limit` entries with this action, newest first, as stored rows (chat replay reads these). */
+  async latest(action: string, limit: number): Promise<{ at: string; detail: string }[]> {
+    await this.queue;
+    return this.sql.exec<{ at: string; detail: string }>('SELECT at, detail FROM audit WHERE action = ? ORDER BY seq DESC LIMIT ?', action, limit).toArray();
+  }
+
   /** Every entry, oldest first, as stored (not re-verified: that is the reader's job). */
   async entries(): Promise<{ entries: AuditEntry[]; head: string }> {
     await this.queue;

@@ -1,6 +1,7 @@
-import { derToPem, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
+import { AssignmentMode, derToPem, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
+import type { TurnConfig } from './turn-credentials.ts';
 import { ChecklistVariable } from './verification-checklist.ts';
 
 /** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
@@ -25,6 +26,10 @@ export interface Config {
   evidence: EvidenceConfig;
   /** What the agent must tick before approving (VERIFICATION_CHECKLIST), shown on the agent's page. */
   checklist: VerificationChecklist;
+  /** How waiting customers reach agents (AGENT_ASSIGNMENT): agents pick from the queue, or the desk assigns at random. */
+  agentAssignment: AssignmentMode;
+  /** The TURN fallback for participants whose network blocks direct ICE-TCP; null = none configured. */
+  turn: TurnConfig | null;
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -131,6 +136,22 @@ const fields = {
     .pipe(days),
   EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS: emptyAsNull.pipe(days.nullable()),
   VERIFICATION_CHECKLIST: ChecklistVariable,
+  AGENT_ASSIGNMENT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? 'pick' : v.trim()))
+    .pipe(z.enum(AssignmentMode.options, 'must be "pick" or "random"')),
+  TURN_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''))
+    .pipe(
+      z
+        .array(z.string().max(256).regex(/^turns?:[^\s?]+\?transport=tcp$/, 'must be turn:/turns: URLs ending ?transport=tcp (no UDP)'))
+        .max(8, 'at most 8 URLs'),
+    ),
+  TURN_SHARED_SECRET: emptyAsNull.pipe(secret.nullable()),
+  TURN_CREDENTIAL_TTL_SECONDS: positiveInt(3600),
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -151,6 +172,13 @@ const EnvSchema = z.object(fields).superRefine((v, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_API_KEYS'], message: 'must not reuse a BANK_API_KEYS key id or secret' });
       return;
     }
+  }
+  if (v.TURN_URLS.length > 0 && v.TURN_SHARED_SECRET === null) {
+    ctx.addIssue({ code: 'custom', path: ['TURN_SHARED_SECRET'], message: 'is required when TURN_URLS is set' });
+  }
+  // A credential that expires mid-call breaks the relay's allocation refresh, and with it the call.
+  if (v.TURN_URLS.length > 0 && v.TURN_CREDENTIAL_TTL_SECONDS < v.SESSION_MAX_MINUTES * 60) {
+    ctx.addIssue({ code: 'custom', path: ['TURN_CREDENTIAL_TTL_SECONDS'], message: 'must be at least SESSION_MAX_MINUTES in seconds' });
   }
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
@@ -195,6 +223,11 @@ export function loadConfig(env: Env): Config {
       unsuccessfulRetentionMs: v.EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS,
     },
     checklist: v.VERIFICATION_CHECKLIST,
+    agentAssignment: v.AGENT_ASSIGNMENT,
+    turn:
+      v.TURN_URLS.length > 0 && v.TURN_SHARED_SECRET !== null
+        ? { urls: v.TURN_URLS, secret: v.TURN_SHARED_SECRET, ttlSeconds: v.TURN_CREDENTIAL_TTL_SECONDS }
+        : null,
   };
   cache.set(env, config);
   return config;

@@ -1,3 +1,4 @@
+import type { AgentDesk } from './durable-objects/agent-desk.ts';
 import type { IdempotencyLedger } from './durable-objects/idempotency-ledger.ts';
 import type { MediaNodeRegistry } from './durable-objects/media-node-registry.ts';
 import { replayShardName, type ReplayGuard } from './durable-objects/replay-guard.ts';
@@ -34,6 +35,15 @@ export interface Env {
   EVIDENCE_RETENTION_UNSUCCESSFUL_DAYS?: string;
   /** JSON array of {id, ko, en}; wrangler may hand a TOML array over already parsed. */
   VERIFICATION_CHECKLIST?: string | unknown[];
+  /** The agents' desk: live queue, consoles, assignment (singleton). */
+  DESK: DurableObjectNamespace<AgentDesk>;
+  /** "pick" (default) or "random". */
+  AGENT_ASSIGNMENT?: string;
+  /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
+  TURN_URLS?: string;
+  /** coturn's static-auth-secret (secret). */
+  TURN_SHARED_SECRET?: string;
+  TURN_CREDENTIAL_TTL_SECONDS?: string;
 }
 
 /** The singletons live under fixed names so every isolate reaches the same instance. */
@@ -41,6 +51,10 @@ export const SINGLETON = 'global';
 
 export function registryStub(env: Env): DurableObjectStub<MediaNodeRegistry> {
   return env.NODES.get(env.NODES.idFromName(SINGLETON));
+}
+
+export function deskStub(env: Env): DurableObjectStub<AgentDesk> {
+  return env.DESK.get(env.DESK.idFromName(SINGLETON));
 }
 
 export function directoryStub(env: Env): DurableObjectStub<SessionDirectory> {

@@ -42,6 +42,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   checksum_mismatch: 422,
   consent_required: 409,
+  rate_limited: 429,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

@@ -7,7 +7,13 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type CommandOutcome<T extends NodeCommand['type']> =
   | { ok: true; result: NodeCommandResult<T> }
-  | { ok: false; code: 'media_node_error'; message: string };
+  | {
+      ok: false;
+      code: 'media_node_error';
+      message: string;
+      /** The node cannot carry media at all (unreachable, timed out, or its Janus is down): move the session. */
+      nodeDown: boolean;
+    };
 
 export interface NodeTarget {
   nodeId: string;
@@ -31,7 +37,7 @@ export async function sendNodeCommand<C extends NodeCommand>(
   command: C,
   options: SendOptions,
 ): Promise<CommandOutcome<C['type']>> {
-  const fail = (message: string) => ({ ok: false, code: 'media_node_error', message }) as const;
+  const fail = (message: string, nodeDown = false) => ({ ok: false, code: 'media_node_error', message, nodeDown }) as const;
   const body = JSON.stringify(command);
   let response: Response;
   try {
@@ -53,7 +59,7 @@ export async function sendNodeCommand<C extends NodeCommand>(
     });
   } catch (err) {
     const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'unreachable';
-    return fail(`media node ${node.nodeId} ${reason} (${command.type})`);
+    return fail(`media node ${node.nodeId} ${reason} (${command.type})`, true);
   }
   let value: unknown;
   try {
@@ -64,7 +70,7 @@ export async function sendNodeCommand<C extends NodeCommand>(
   if (!response.ok) {
     const error = ErrorBody.safeParse(value);
     const detail = error.success ? `${error.data.error.code}: ${error.data.error.message}` : `HTTP ${response.status}`;
-    return fail(`media node ${node.nodeId} refused ${command.type} (${detail})`);
+    return fail(`media node ${node.nodeId} refused ${command.type} (${detail})`, response.status === 503);
   }
   const parsed = NodeCommandResult[command.type as C['type']].safeParse(value);
   if (!parsed.success) return fail(`media node ${node.nodeId} answered ${command.type} with an unexpected body`);

@@ -26,6 +26,8 @@ import {
 import { DOWNLOAD_URL_TTL_SECONDS } from './evidence/download-url.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
 import { adminPaths } from './openapi-admin.ts';
+import { probePaths, probeSchemas } from './openapi-probe.ts';
+import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
 import { error, json, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
 
 /*
@@ -65,6 +67,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           scheme: 'bearer',
           description: "the agent's participant token (from its join link); the agent's page uses it for captures",
         },
+        ...deskSecuritySchemes,
       },
       schemas: {
         CreateSessionRequest: jsonSchema(CreateSessionRequest, 'input'),
@@ -85,6 +88,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         FleetNode: jsonSchema(FleetNode, 'output'),
         AdminSessionList: jsonSchema(AdminSessionList, 'output'),
         SessionTimeline: jsonSchema(SessionTimeline, 'output'),
+        ...probeSchemas,
+        ...deskSchemas,
       },
     },
     paths: {
@@ -238,6 +243,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...adminPaths,
+      ...probePaths,
+      ...deskPaths,
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   type ArtifactView,
   type CreateSessionRequest,
   type Locale,
+  type MediaTransport,
   type Role,
   type SessionOutcome,
   type SessionState,
@@ -30,6 +31,11 @@ export interface ParticipantRecord {
   subscribed: boolean;
   audio: boolean;
   video: boolean;
+  /**
+   * How the participant's page reaches the media node, as its latest publish said (absent =
+   * direct). Kept across reconnects: a page that needed the TURN relay most likely still does.
+   */
+  transport?: MediaTransport;
   /**
    * While the participant's socket is gone within the reconnect grace: when the grace runs out
    * (ms since epoch). Null when connected or never connected.
@@ -59,6 +65,11 @@ export interface SessionRecord {
   reconnectGraceMs: number;
   nodeId: string;
   nodeUrl: string;
+  /**
+   * Nodes the session was moved off (failover), oldest first: their recording events and uploads
+   * are still believed, their media events no longer are. Absent: never moved.
+   */
+  formerNodes?: string[];
   roomCreated: boolean;
   participants: Record<Role, ParticipantRecord>;
   /** The customer's recording consent; null until given (and in sessions that are not recorded). */
@@ -68,6 +79,8 @@ export interface SessionRecord {
   /** Segments whose publish succeeded in a recorded session: the evidence waits for each. */
   expectedSegments: ExpectedSegment[];
   evidence: EvidenceRecord;
+  /** The desk agent the session was assigned to (absent: none; see desk-link.ts). */
+  agent?: { id: string; name: string };
 }
 
 /** A recording the media node owes us; `failedAt` once the node reported it could not make it. */
@@ -200,6 +213,7 @@ export function toSessionView(r: SessionRecord, connected: (role: Role) => boole
     })),
     consent: r.consent,
     recordings,
+    ...(r.agent ? { agent: r.agent } : {}),
   };
 }
 

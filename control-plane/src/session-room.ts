@@ -5,6 +5,7 @@ import {
   type NodeCommand,
   type NodeEvent,
   type Role,
+  type IceServer,
   type ServerMessage,
   type VerificationChecklist,
 } from '@vident/protocol';
@@ -36,6 +37,12 @@ export interface RoomPorts {
   audit(entry: AuditInput): Promise<void>;
   /** The configured verification checklist (read on use, like the rest of the configuration). */
   checklist(): VerificationChecklist;
+  /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */
+  chatHistory(): Promise<ServerMessage[]>;
+  /** TURN servers with fresh credentials for this participant (empty when TURN is not configured). */
+  iceServers(role: Role): Promise<IceServer[]>;
+  /** Asks the fleet for another node than `fromNodeId` (null: none has room). */
+  reassignNode(fromNodeId: string): Promise<{ nodeId: string; url: string } | null>;
 }
 
 /** Who did something, as the audit trail names it: `bank:<keyId>`, `node:<nodeId>`, a role or `system`. */
@@ -96,7 +103,10 @@ export class SessionRoom {
       peer: { role: other, connected: this.ports.isConnected(other), audio: peer.audio, video: peer.video },
       // What the agent checks is the bank's procedure, not the customer's business.
       ...(role === 'agent' ? { checklist: this.ports.checklist() } : {}),
+      iceServers: await this.ports.iceServers(role),
     });
+    // After a reload or a dropped socket the page has lost its chat: it gets the call's back again.
+    for (const line of await this.ports.chatHistory()) this.ports.send(role, line);
     this.ports.send(other, { type: 'peer-joined', role });
     await this.subscribeToPeer(role);
   }
@@ -155,7 +165,14 @@ export class SessionRoom {
         // recording under it, and a later segment must not overwrite that file.
         const segment = r.segments[role] + 1;
         r.segments[role] = segment;
+        const transport = msg.transport ?? 'direct';
+        const switched = (me.transport ?? 'direct') !== transport;
+        // A page that switched transport (direct ICE-TCP failed: TURN now) needs its subscriber
+        // leg offered again with the candidates of the new transport.
+        if (switched) me.subscribed = false;
+        me.transport = transport;
         await this.ports.save(r);
+        if (switched) await this.ports.audit({ actor: role, action: 'media.transport', detail: { role, transport }, from });
         const out = await this.command({
           type: 'publish',
           sessionId,
@@ -165,14 +182,15 @@ export class SessionRoom {
           sdp: msg.sdp,
           audio: msg.audio,
           video: msg.video,
+          transport,
         });
-        if (!out.ok) return fail(out.code, out.message);
+        if (!out.ok) return (await this.movedAfter(out)) ? undefined : fail(out.code, out.message);
         if (r.record) r.expectedSegments.push({ participant: role, segment, failedAt: null });
         me.published = true;
         me.audio = msg.audio;
         me.video = msg.video;
         await this.ports.save(r);
-        this.ports.send(role, { type: 'published', sdp: out.result.sdp });
+        this.ports.send(role, { type: 'published', sdp: out.result.sdp, ...(msg.ref !== undefined ? { ref: msg.ref } : {}) });
         this.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
         return this.subscribeToPeer(role);
       }
@@ -236,7 +254,7 @@ export class SessionRoom {
         if (step.kind === 'refuse') return fail(step.code, step.message);
         if (!this.inCallLimit.allow(connectionId, this.ports.now())) {
           log('in_call_rate_limited', { sessionId, role, type: msg.type });
-          return fail('bad_request', 'too many chat or guidance messages; wait a moment');
+          return fail('rate_limited', 'too many chat or guidance messages; wait a moment');
         }
         // Audited before anyone sees it: what was shown is always in the trail.
         await this.ports.audit({ actor: role, action: step.action, detail: step.detail, from });
@@ -278,6 +296,15 @@ export class SessionRoom {
       case 'recording-ready':
         // Superseded by the evidence upload: a recording exists for us once its upload is verified.
         return;
+      case 'recording-empty': {
+        // Nothing was ever received on that publish: the evidence does not wait for a file.
+        const before = r.expectedSegments.length;
+        r.expectedSegments = r.expectedSegments.filter((seg) => !(seg.participant === event.participant && seg.segment === event.segment));
+        if (r.expectedSegments.length === before) return;
+        await this.ports.save(r);
+        await this.ports.audit({ actor: 'system', action: 'recording.empty', detail: { participant: event.participant, segment: event.segment } });
+        return;
+      }
       case 'recording-failed':
         // The failed segment (or, from a node that does not name it, every segment of the participant
         // still owed) counts as failed, unless its upload is (or gets) stored, which readiness prefers.
@@ -341,6 +368,33 @@ export class SessionRoom {
   }
 
   /**
+   * The session's media node is lost (its Janus down, its heartbeats missed, or a command it could
+   * not carry out at all): moves the session to another node and has both pages publish and
+   * subscribe again there, on the same sockets. Recording goes on as each participant's next
+   * segment on the new node; the old node's segments stay expected (it uploads them when it can).
+   * Answers whether the session moved; with no other node it stays, and pages rejoin it there.
+   */
+  async moveNode(fromNodeId: string, cause: string): Promise<boolean> {
+    const r = this.record;
+    if (this.ended || r.nodeId !== fromNodeId) return false;
+    const target = await this.ports.reassignNode(fromNodeId);
+    if (target === null || target.nodeId === fromNodeId) {
+      log('failover_unavailable', { sessionId: r.sessionId, nodeId: fromNodeId, cause });
+      return false;
+    }
+    r.formerNodes = [...(r.formerNodes ?? []).filter((n) => n !== fromNodeId), fromNodeId];
+    r.nodeId = target.nodeId;
+    r.nodeUrl = target.url;
+    r.roomCreated = false;
+    for (const role of ROLES) resetLegs(r.participants[role]);
+    await this.ports.save(r);
+    await this.ports.audit({ actor: 'system', action: 'media.failover', detail: { from: fromNodeId, to: target.nodeId, cause } });
+    log('session_failover', { sessionId: r.sessionId, from: fromNodeId, to: target.nodeId, cause });
+    for (const role of ROLES) this.ports.send(role, { type: 'media-moved' });
+    return true;
+  }
+
+  /**
    * The alarm fired: applies every timer that is due (earliest first; the first that ends the
    * session wins) and re-arms for what is left. Safe to run more than once and late.
    */
@@ -399,11 +453,11 @@ export class SessionRoom {
     if (this.ended || me.subscribed || !this.ports.isConnected(subscriber) || !r.participants[feed].publisherUp) return;
     me.subscribed = true;
     await this.ports.save(r);
-    const out = await this.command({ type: 'subscribe', sessionId: r.sessionId, participant: subscriber, feed });
+    const out = await this.command({ type: 'subscribe', sessionId: r.sessionId, participant: subscriber, feed, transport: me.transport ?? 'direct' });
     if (!out.ok) {
       me.subscribed = false;
       await this.ports.save(r);
-      this.ports.send(subscriber, { type: 'error', code: out.code, message: out.message });
+      if (!(await this.movedAfter(out))) this.ports.send(subscriber, { type: 'error', code: out.code, message: out.message });
       return;
     }
     this.ports.send(subscriber, { type: 'subscribe-offer', sdp: out.result.sdp });
@@ -414,12 +468,17 @@ export class SessionRoom {
     if (r.roomCreated) return true;
     const out = await this.command({ type: 'create-room', sessionId: r.sessionId, record: r.record });
     if (!out.ok) {
-      this.ports.send(role, { type: 'error', code: out.code, message: out.message });
+      if (!(await this.movedAfter(out))) this.ports.send(role, { type: 'error', code: out.code, message: out.message });
       return false;
     }
     r.roomCreated = true;
     await this.ports.save(r);
     return true;
+  }
+
+  /** After a failed command: a node that cannot carry media at all is left behind (see moveNode). */
+  private async movedAfter(out: { ok: false; nodeDown: boolean }): Promise<boolean> {
+    return out.nodeDown && (await this.moveNode(this.record.nodeId, 'command_failed'));
   }
 
   private async command<C extends NodeCommand>(command: C): Promise<CommandOutcome<C['type']>> {

@@ -173,8 +173,12 @@ export class Participant {
 /** What the fake media node received: verified, parsed commands in arrival order. */
 export interface FakeNode {
   commands: NodeCommand[];
+  /** The host each command was sent to, index for index with `commands`. */
+  hosts: string[];
   /** Make the next commands of a type fail with an ErrorBody. */
   failing: Set<NodeCommand['type']>;
+  /** Hosts answering like a node whose Janus is down (503). */
+  downHosts: Set<string>;
   restore(): void;
 }
 
@@ -184,7 +188,7 @@ export interface FakeNode {
  * answers each command per protocol. Unsigned or badly signed commands are refused, not recorded.
  */
 export function installFakeNode(): FakeNode {
-  const node: FakeNode = { commands: [], failing: new Set(), restore: () => vi.unstubAllGlobals() };
+  const node: FakeNode = { commands: [], hosts: [], failing: new Set(), downHosts: new Set(), restore: () => vi.unstubAllGlobals() };
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
@@ -203,6 +207,10 @@ export function installFakeNode(): FakeNode {
     if (!parsed.success) return Response.json({ error: { code: 'validation_failed', message: 'bad command' } }, { status: 400 });
     const cmd = parsed.data;
     node.commands.push(cmd);
+    node.hosts.push(url.host);
+    if (node.downHosts.has(url.host)) {
+      return Response.json({ error: { code: 'media_node_error', message: 'janus is not connected' } }, { status: 503 });
+    }
     if (node.failing.has(cmd.type)) {
       return Response.json({ error: { code: 'internal', message: `janus said no to ${cmd.type}` } }, { status: 500 });
     }
@@ -214,6 +222,8 @@ export function installFakeNode(): FakeNode {
         return Response.json({ sdp: `v=0 answer-for-${cmd.participant}` });
       case 'subscribe':
         return Response.json({ sdp: `v=0 offer-of-${cmd.feed}-for-${cmd.participant}` });
+      case 'probe':
+        return Response.json({ sdp: `v=0 echo-answer-${cmd.probeId}` });
       default:
         return Response.json({});
     }

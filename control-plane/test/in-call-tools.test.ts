@@ -72,7 +72,7 @@ describe('in-call chat', () => {
     const errors = customer.received.flatMap((m) => (m.type === 'error' ? [m] : []));
     expect(errors.length).toBeGreaterThan(0);
     expect(confirmed.length).toBeGreaterThanOrEqual(IN_CALL_BURST);
-    expect(errors.every((e) => e.code === 'bad_request')).toBe(true);
+    expect(errors.every((e) => e.code === 'rate_limited')).toBe(true);
     // Exactly the confirmed ones were relayed to the peer and audited, nothing more.
     await eventually(async () => expect(agent.received.filter((m) => m.type === 'chat')).toHaveLength(confirmed.length), 5_000);
     const relayed = agent.received.flatMap((m) => (m.type === 'chat' ? [m.text] : []));

@@ -158,7 +158,7 @@ describe('signaling relay between customer and agent', () => {
     const byParticipant = (role: string) => node.commands.filter((c) => 'participant' in c && c.participant === role);
     expect(node.commands[0]).toEqual({ type: 'create-room', sessionId: s.sessionId, record: false });
     expect(byParticipant('customer')).toEqual([
-      { type: 'publish', sessionId: s.sessionId, participant: 'customer', segment: 1, display: 'Kim Minji', sdp: 'v=0 customer-offer', audio: true, video: true },
+      { type: 'publish', sessionId: s.sessionId, participant: 'customer', segment: 1, display: 'Kim Minji', sdp: 'v=0 customer-offer', audio: true, video: true, transport: 'direct' },
       {
         type: 'trickle',
         sessionId: s.sessionId,
@@ -167,11 +167,11 @@ describe('signaling relay between customer and agent', () => {
         candidate: { candidate: 'candidate:1 1 tcp 1 10.0.0.2 9 typ host tcptype active', sdpMid: '0', sdpMLineIndex: 0 },
       },
       { type: 'trickle', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', candidate: null },
-      { type: 'subscribe', sessionId: s.sessionId, participant: 'customer', feed: 'agent' },
+      { type: 'subscribe', sessionId: s.sessionId, participant: 'customer', feed: 'agent', transport: 'direct' },
     ]);
     expect(byParticipant('agent')).toEqual([
-      { type: 'publish', sessionId: s.sessionId, participant: 'agent', segment: 1, display: 'agent', sdp: 'v=0 agent-offer', audio: true, video: false },
-      { type: 'subscribe', sessionId: s.sessionId, participant: 'agent', feed: 'customer' },
+      { type: 'publish', sessionId: s.sessionId, participant: 'agent', segment: 1, display: 'agent', sdp: 'v=0 agent-offer', audio: true, video: false, transport: 'direct' },
+      { type: 'subscribe', sessionId: s.sessionId, participant: 'agent', feed: 'customer', transport: 'direct' },
       { type: 'subscribe-answer', sessionId: s.sessionId, participant: 'agent', sdp: 'v=0 agent-answer' },
     ]);
     expect(node.commands).toHaveLength(8);

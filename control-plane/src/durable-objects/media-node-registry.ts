@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { FleetNode, FleetStatus, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
 import { loadConfig } from '../config.ts';
-import type { Env } from '../env.ts';
+import { sessionStub, type Env } from '../env.ts';
 import { nodeStatus } from '../fleet-status.ts';
 import type { Failure } from '../http-error.ts';
 import { log } from '../log.ts';
@@ -56,6 +56,8 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       reg.region,
       reg.mediaAddress ?? null,
     );
+    this.ctx.storage.sql.exec('UPDATE nodes SET lost_noted_at = NULL WHERE node_id = ?', reg.nodeId);
+    await this.watchHeartbeats(now);
     log('node_registered', { nodeId: reg.nodeId, region: reg.region, capacity: reg.capacity, version: reg.version });
     // Three beats per TTL: one lost heartbeat does not make the node look dead. The node seals every
     // artifact with the bank key it is given here; without one it records nothing it could upload.
@@ -64,6 +66,7 @@ export class MediaNodeRegistry extends DurableObject<Env> {
 
   /** Records the node's reported load; the answer tells a draining node whether it is empty yet. */
   async heartbeat(nodeId: string, beat: NodeHeartbeat, now: number = Date.now()): Promise<NodeHeartbeatAccepted | Failure> {
+    const before = this.row(nodeId);
     const updated = this.ctx.storage.sql.exec(
       `UPDATE nodes SET janus_up = ?, last_seen_at = ?, r_sessions = ?, r_publishers = ?, r_subscribers = ?,
          r_bitrate_kbps = ?, r_cpu_percent = ?, r_uploads_pending = ? WHERE node_id = ?`,
@@ -78,6 +81,10 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       nodeId,
     ).rowsWritten;
     if (updated === 0) return { ok: false, code: 'not_found', message: 'unknown node: register first' };
+    this.ctx.storage.sql.exec('UPDATE nodes SET lost_noted_at = NULL WHERE node_id = ? AND ?', nodeId, beat.janusUp ? 1 : 0);
+    // Janus went down under live calls: their media is gone with it, move them now.
+    if (before?.janusUp && !beat.janusUp) this.nodeLost(nodeId, 'janus_down', now);
+    await this.watchHeartbeats(now);
     const node = this.row(nodeId);
     return { ok: true, status: node ? nodeStatus(node, now, this.ttlMs) : 'live' };
   }
@@ -87,17 +94,49 @@ export class MediaNodeRegistry extends DurableObject<Env> {
    * when none is live, up, undrained and has room. Placing the same session again answers its node.
    */
   async place(sessionId: string, now: number = Date.now(), region?: string): Promise<Placement | null> {
-    const existing = this.ctx.storage.sql
-      .exec<{ node_id: string; url: string }>(
-        'SELECT a.node_id, n.url FROM assignments a JOIN nodes n ON n.node_id = a.node_id WHERE a.session_id = ?',
-        sessionId,
-      )
-      .toArray()[0];
-    if (existing) return { nodeId: existing.node_id, url: existing.url };
+    const existing = this.assignment(sessionId);
+    if (existing) return existing;
     const chosen = placeSession(this.rows(), { now, ttlMs: this.ttlMs, region });
     if (!chosen) return null;
     this.ctx.storage.sql.exec('INSERT INTO assignments (session_id, node_id, assigned_at) VALUES (?, ?, ?)', sessionId, chosen.nodeId, now);
     return { nodeId: chosen.nodeId, url: chosen.url };
+  }
+
+  /**
+   * Moves a session off a lost node: the least-loaded other eligible node (preferring `region`),
+   * or null when there is none (the session stays where it is and may resume there). Idempotent:
+   * a session already moved elsewhere answers its current node.
+   */
+  async reassign(sessionId: string, fromNodeId: string, now: number = Date.now(), region?: string): Promise<Placement | null> {
+    const current = this.assignment(sessionId);
+    if (current && current.nodeId !== fromNodeId) return current;
+    const chosen = placeSession(
+      this.rows().filter((n) => n.nodeId !== fromNodeId),
+      { now, ttlMs: this.ttlMs, region },
+    );
+    if (!chosen) return null;
+    this.ctx.storage.sql.exec(
+      `INSERT INTO assignments (session_id, node_id, assigned_at) VALUES (?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET node_id = excluded.node_id, assigned_at = excluded.assigned_at`,
+      sessionId,
+      chosen.nodeId,
+      now,
+    );
+    log('session_reassigned', { sessionId, from: fromNodeId, to: chosen.nodeId });
+    this.noteIfDrained(fromNodeId);
+    return { nodeId: chosen.nodeId, url: chosen.url };
+  }
+
+  /** Nodes silent past the heartbeat TTL lose their sessions to other nodes (once per silence). */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const node of this.rows()) {
+      if (isLive(node, now, this.ttlMs) || node.assigned === 0) continue;
+      const noted = this.ctx.storage.sql.exec<{ lost_noted_at: number | null }>('SELECT lost_noted_at FROM nodes WHERE node_id = ?', node.nodeId).one();
+      if (noted.lost_noted_at !== null) continue;
+      this.nodeLost(node.nodeId, 'heartbeat_missed', now);
+    }
+    await this.watchHeartbeats(now);
   }
 
   /** Frees the session's slot. Idempotent. The last session leaving a draining node drains it. */
@@ -168,6 +207,42 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       draining: n.draining,
       status: nodeStatus(n, now, this.ttlMs),
     };
+  }
+
+  /** Keeps an alarm one TTL after the oldest live heartbeat, so a node falling silent is noticed. */
+  private async watchHeartbeats(now: number): Promise<void> {
+    const live = this.rows().filter((n) => n.assigned > 0 && isLive(n, now, this.ttlMs));
+    if (live.length === 0) return;
+    const due = Math.min(...live.map((n) => n.lastSeenAt)) + this.ttlMs + 1;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due || current < now) await this.ctx.storage.setAlarm(due);
+  }
+
+  /**
+   * Tells every session on the node that its media is gone; each moves itself (reassign) and has
+   * its participants renegotiate. Not awaited by the caller: a slow session must not hold the
+   * registry, and a session that misses this still notices through its own failing commands.
+   */
+  private nodeLost(nodeId: string, cause: 'janus_down' | 'heartbeat_missed', now: number): void {
+    this.ctx.storage.sql.exec('UPDATE nodes SET lost_noted_at = ? WHERE node_id = ?', now, nodeId);
+    const sessions = this.ctx.storage.sql
+      .exec<{ session_id: string }>('SELECT session_id FROM assignments WHERE node_id = ?', nodeId)
+      .toArray()
+      .map((r) => r.session_id);
+    log('node_lost', { nodeId, cause, sessions: sessions.length });
+    this.ctx.waitUntil(
+      Promise.allSettled(sessions.map((sessionId) => sessionStub(this.env, sessionId).nodeLost(nodeId, cause))).then(() => undefined),
+    );
+  }
+
+  private assignment(sessionId: string): Placement | null {
+    const row = this.ctx.storage.sql
+      .exec<{ node_id: string; url: string }>(
+        'SELECT a.node_id, n.url FROM assignments a JOIN nodes n ON n.node_id = a.node_id WHERE a.session_id = ?',
+        sessionId,
+      )
+      .toArray()[0];
+    return row ? { nodeId: row.node_id, url: row.url } : null;
   }
 
   /** Logs a draining node's becoming empty, once per drain: the operator's signal to stop it. */

@@ -23,6 +23,8 @@ const ADDED_COLUMNS = [
   'r_bitrate_kbps REAL NOT NULL DEFAULT 0',
   'r_cpu_percent REAL NOT NULL DEFAULT 0',
   'r_uploads_pending INTEGER NOT NULL DEFAULT 0',
+  // When the registry last told the node's sessions it was lost (null: not since it was last heard).
+  'lost_noted_at INTEGER',
 ];
 
 /** Adds the columns a registry created by an older version lacks (SQLite has no ADD COLUMN IF NOT EXISTS). */

@@ -4,8 +4,11 @@ import {
   Role,
   type ArtifactView,
   type AuditTrail,
+  type Locale,
+  type QueueStatus,
   type NodeCommand,
   type NodeEvent,
+  type ProbeReport,
   type ServerMessage,
   type SessionView,
   type UpdateSessionRequest,
@@ -15,18 +18,23 @@ import {
   type WebhookEventType,
 } from '@vident/protocol';
 import { AuditLog } from '../audit-log.ts';
+import { CHAT_REPLAY_LIMIT, chatReplay } from '../chat-history.ts';
 import type { Caller } from '../caller.ts';
 import { loadConfig } from '../config.ts';
-import { directoryStub, registryStub, type Env } from '../env.ts';
+import { deskStub, directoryStub, registryStub, type Env } from '../env.ts';
 import { ArtifactStore, toArtifactViews, type StoredPart } from '../evidence/artifact-store.ts';
 import { EvidenceLifecycle, type BankCall } from '../evidence/evidence-lifecycle.ts';
 import type { EvidencePorts } from '../evidence/evidence-ports.ts';
 import { EvidenceUploads, type CaptureInput, type CompletePlan, type PartTarget } from '../evidence/evidence-uploads.ts';
 import { errorBody, type Failure } from '../http-error.ts';
+import { turnIceServer } from '../turn-credentials.ts';
 import { log } from '../log.ts';
 import { sendNodeCommand } from '../node-client.ts';
+import { admitProbe, ProbeLedger, recordProbeReport } from '../probe-ledger.ts';
 import { newSessionRecord, normalizeRecord, toSessionView, type NewSession, type SessionRecord } from '../session-record.ts';
 import { SessionRoom, type Actor, type RoomPorts } from '../session-room.ts';
+import { assignmentStep, releaseStep } from '../agent-assignment.ts';
+import { DeskLink } from '../desk-link.ts';
 import { earliestOf, nextAlarm, retentionAt } from '../session-timers.ts';
 import { stateEvent, webhookEvent } from '../session-webhooks.ts';
 import { deliverDue, WebhookOutbox } from '../webhook-outbox.ts';
@@ -60,12 +68,15 @@ const bankCall = (caller: Caller | undefined): BankCall => ({ actor: bankActor(c
  */
 export class VerificationSession extends DurableObject<Env> {
   private room: SessionRoom | null = null;
+  private probes: ProbeLedger | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private auditLog!: AuditLog;
   private outbox!: WebhookOutbox;
   private artifacts!: ArtifactStore;
   private uploads!: EvidenceUploads;
   private evidence!: EvidenceLifecycle;
+  /** Tells the agents' desk when this session's customer starts and stops waiting. */
+  private readonly deskLink = new DeskLink(() => deskStub(this.env));
   /** The state the stored record had last, to tell when a save must append a state webhook. */
   private persistedState: SessionRecord['state'] | null = null;
   /** A webhook was appended: the alarm must be re-armed for its delivery. */
@@ -158,11 +169,26 @@ export class VerificationSession extends DurableObject<Env> {
     });
   }
 
-  /** An event from a media node; only this session's own node is believed. */
+  /**
+   * The fleet registry lost this session's node (Janus down, heartbeats missed): move the media
+   * elsewhere. Idempotent, and a no-op once the session left that node or ended.
+   */
+  async nodeLost(nodeId: string, cause: string): Promise<void> {
+    await this.serialized(async () => {
+      if (this.room) await this.room.moveNode(nodeId, cause);
+    });
+  }
+
+  /**
+   * An event from a media node; only this session's own node is believed, and a node the session
+   * was moved off only about its recordings (its media events describe legs that are gone).
+   */
   async nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure> {
     return this.serialized(async () => {
       if (!this.room) return notFound();
-      if (this.room.record.nodeId !== nodeId) {
+      const former = this.room.record.formerNodes?.includes(nodeId) ?? false;
+      if (former && event.type === 'media') return { ok: true } as const;
+      if (this.room.record.nodeId !== nodeId && !(former && event.type !== 'media')) {
         await this.appendAudit({ actor: `node:${nodeId}`, action: 'node.event_refused', detail: { type: event.type } });
         return failure('forbidden', 'the session is not on this node');
       }
@@ -216,6 +242,53 @@ export class VerificationSession extends DurableObject<Env> {
 
   downloadTarget(artifactId: string, from: string | null): Promise<{ ok: true; objectKey: string; fileName: string; size: number } | Failure> {
     return this.serialized(() => this.evidence.download(artifactId, from));
+  }
+
+  /** The desk gives the session to an agent: the first wins, another is refused (`conflict`); audited. */
+  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<{ ok: true; expiresAt: string; locale: Locale } | Failure> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      const r = this.room.record;
+      const step = assignmentStep(r, agent);
+      if (step.kind === 'refuse') return failure(step.code, step.message);
+      if (step.kind === 'assign') {
+        r.agent = { id: agent.id, name: agent.name };
+        await this.saveAndPublish(r);
+        await this.appendAudit({ actor: via === 'pick' ? 'agent' : 'system', action: 'agent.assigned', detail: { agentId: agent.id, name: agent.name, via } });
+        log('agent_assigned', { sessionId: r.sessionId, agentId: agent.id, via });
+      }
+      return { ok: true, expiresAt: r.expiresAt, locale: r.locale };
+    });
+  }
+
+  /** The desk takes the session back from an agent who did not join in time (audited); another may take it. */
+  releaseAgent(agentId: string): Promise<{ ok: true } | Failure> {
+    return this.serialized(async () => {
+      if (!this.room) return notFound();
+      const r = this.room.record;
+      const step = releaseStep(r, agentId);
+      if (step.kind === 'refuse') return failure(step.code, step.message);
+      if (step.kind === 'release') {
+        delete r.agent;
+        await this.saveAndPublish(r);
+        await this.appendAudit({ actor: 'system', action: 'agent.released', detail: { agentId, reason: 'did_not_join' } });
+      }
+      return { ok: true } as const;
+    });
+  }
+
+  /** The desk's queue position for the waiting customer. Not serialized: it changes nothing, it only tells. */
+  async queueUpdate(status: QueueStatus): Promise<void> {
+    const r = this.room?.record;
+    if (!r || isTerminalState(r.state) || r.participants.agent.joinedAt !== null) return;
+    const message: ServerMessage = { type: 'queue', ...status };
+    for (const ws of this.currentSockets('customer')) {
+      try {
+        ws.send(JSON.stringify(message));
+      } catch {
+        // Going away; the close does the bookkeeping.
+      }
+    }
   }
 
   /** WebSocket upgrade, forwarded by the Worker with the verified role in ROLE_HEADER. */
@@ -363,6 +436,7 @@ export class VerificationSession extends DurableObject<Env> {
     } catch (err) {
       log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
     }
+    await this.deskLink.sync(record);
   }
 
   private async saveAndPublish(record: SessionRecord): Promise<void> {
@@ -402,7 +476,29 @@ export class VerificationSession extends DurableObject<Env> {
       setAlarm: (at) => this.setAlarm(at),
       audit: (entry) => this.appendAudit(entry),
       checklist: () => loadConfig(this.env).checklist,
+      reassignNode: (fromNodeId) => registryStub(this.env).reassign(this.room!.record.sessionId, fromNodeId),
+      chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),
+      iceServers: async (role) => {
+        const turn = loadConfig(this.env).turn;
+        // The label names the session and role in the TURN server's logs; it carries no secret.
+        return turn ? [await turnIceServer(turn, `${this.room!.record.sessionId.slice(0, 8)}-${role}`, Date.now())] : [];
+      },
     };
+  }
+
+  /** The customer's pre-call TCP probe (routes/probe.ts): admitted, rate-limited and audited; the room is untouched. */
+  async admitProbe(from: string | null): Promise<Awaited<ReturnType<typeof admitProbe>>> {
+    return this.serialized(() => admitProbe({ record: this.room?.record ?? null, ledger: this.probeLedger(), now: Date.now(), audit: (e) => this.appendAudit(e), from }));
+  }
+
+  /** The browser's outcome of one of this session's probes, audited once. */
+  async reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<Awaited<ReturnType<typeof recordProbeReport>>> {
+    return this.serialized(() => recordProbeReport({ record: this.room?.record ?? null, ledger: this.probeLedger(), probeId, report, audit: (e) => this.appendAudit(e), from }));
+  }
+
+  private probeLedger(): ProbeLedger {
+    this.probes ??= new ProbeLedger(this.ctx.storage.sql);
+    return this.probes;
   }
 
   /** Sets the one alarm to the earliest of the session's timers, its retention and the next webhook attempt. */

@@ -45,7 +45,7 @@ export class EvidenceUploads {
   async start(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure> {
     const r = this.ports.record();
     if (!r) return noSession();
-    if (r.nodeId !== nodeId) return failure('forbidden', 'the session is not on this node');
+    if (!isSessionNode(r, nodeId)) return failure('forbidden', 'the session is not on this node');
     if (r.evidence.deletedAt !== null) return evidenceGone();
     if (!r.record) return failure('conflict', 'the session is not recorded');
     const store = this.ports.store;
@@ -232,7 +232,7 @@ export class EvidenceUploads {
   private target(nodeId: string, artifactId: string): Target {
     const r = this.ports.record();
     if (!r) return noSession();
-    if (r.nodeId !== nodeId) return failure('forbidden', 'the session is not on this node');
+    if (!isSessionNode(r, nodeId)) return failure('forbidden', 'the session is not on this node');
     if (r.evidence.deletedAt !== null) return evidenceGone();
     const artifact = this.ports.store.get(artifactId);
     if (!artifact || artifact.kind !== 'recording') return failure('not_found', `no upload ${artifactId}: start it first`);
@@ -257,4 +257,9 @@ export class EvidenceUploads {
       // Already completed or aborted: nothing is held for it any more.
     }
   }
+}
+
+/** The session's node, or one it was moved off: that one still uploads the segments it recorded before. */
+function isSessionNode(r: { nodeId: string; formerNodes?: string[] }, nodeId: string): boolean {
+  return r.nodeId === nodeId || (r.formerNodes ?? []).includes(nodeId);
 }

@@ -1,0 +1,49 @@
+import { DeskRole, Locale, type DeskServerMessage } from '@vident/protocol';
+import { z } from 'zod';
+
+/* The desk socket's plumbing: what the Worker vouches for, what each socket carries, safe sends. */
+
+/** Header the Worker sets (after verifying the desk token) when it forwards a console's upgrade. */
+export const DESK_AGENT_HEADER = 'x-vident-desk-agent';
+/** The subprotocol the desk selects; consoles offer it with their token. */
+export const DESK_SUBPROTOCOL = 'vident-desk.v1';
+/** Largest frame a console may send. */
+export const MAX_FRAME = 4096;
+
+/** A console's identity as the Worker vouches for it (from the verified desk token) plus where it came from. */
+export const DeskIdentity = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  role: DeskRole,
+  locales: z.array(Locale),
+  /** Base of links minted for this console (PUBLIC_BASE_URL or the socket's origin). */
+  baseUrl: z.string(),
+});
+export type DeskIdentity = z.infer<typeof DeskIdentity>;
+
+export interface Attachment extends DeskIdentity {
+  connectionId: string;
+}
+
+/** The socket's attachment, validated (never trusted as stored). */
+export function attachmentOf(ws: WebSocket): Attachment | null {
+  const value = ws.deserializeAttachment() as unknown;
+  const parsed = DeskIdentity.extend({ connectionId: z.string() }).safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export function send(ws: WebSocket, message: DeskServerMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // The socket is going away; its close event does the bookkeeping.
+  }
+}
+
+export function safeClose(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}

@@ -1,0 +1,60 @@
+import { ProbeId, probeOfferProblem, ProbeReport, ProbeRequest, SessionId, type ProbeAnswer } from '@vident/protocol';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { sessionStub } from '../env.ts';
+import { ApiError, fromFailure, parseInput, parseJsonBody, readBody } from '../http-error.ts';
+import { log } from '../log.ts';
+import { sendNodeCommand } from '../node-client.ts';
+import { verifyToken } from '../participant-token.ts';
+
+/** The media node answers well within this; the browser gives the whole check 10 s. */
+const PROBE_COMMAND_TIMEOUT_MS = 8_000;
+
+/** The customer's token from `Authorization: Bearer` (never a query string: it would reach logs). */
+async function customerOf(c: Context<AppEnv>, sessionId: string): Promise<void> {
+  const auth = /^Bearer ([\x21-\x7e]{1,2048})$/.exec(c.req.header('authorization') ?? '');
+  if (!auth) throw new ApiError('token_invalid', 401, 'Authorization: Bearer <participant token> is required');
+  const check = await verifyToken(c.var.config.tokenSecret, auth[1]!, { sessionId, now: Date.now() });
+  if (!check.ok) throw new ApiError(check.code, 401, check.message);
+  // The agent's console has no pre-call check; only the customer may probe (and spend the session's rate).
+  if (check.payload.role !== 'customer') throw new ApiError('forbidden', 403, 'only the customer runs the network check');
+}
+
+/**
+ * The customer's pre-call reachability check of the media path over TCP (see protocol/src/probe.ts).
+ *
+ * `POST /v1/sessions/:id/probe` {sdp}: a data-channel-only offer; the session (rate limit, ended
+ * sessions refused, audited `precheck.probe`) names its media node, which answers through a Janus
+ * EchoTest handle. `POST /v1/sessions/:id/probe/:probeId/result` {result, failure?, echoMs?}: what
+ * the browser saw, audited once as `precheck.network`. Neither joins the session.
+ * Mounted before sessionRoutes: token-authenticated, not bank-signed.
+ */
+export const probeRoutes = new Hono<AppEnv>()
+  .post('/:id/probe', async (c) => {
+    const sessionId = parseInput(SessionId, c.req.param('id'));
+    await customerOf(c, sessionId);
+    const { sdp } = parseJsonBody(ProbeRequest, (await readBody(c.req.raw)).text);
+    const problem = probeOfferProblem(sdp);
+    if (problem !== null) throw new ApiError('validation_failed', 400, problem);
+    const ticket = await sessionStub(c.env, sessionId).admitProbe(c.req.header('cf-connecting-ip') ?? null);
+    if (!ticket.ok) throw fromFailure(ticket);
+    const answered = await sendNodeCommand(
+      ticket.node,
+      { type: 'probe', sessionId, probeId: ticket.probeId, sdp },
+      { secret: c.var.config.nodeSecret, timeoutMs: PROBE_COMMAND_TIMEOUT_MS },
+    );
+    if (!answered.ok) {
+      log('probe_failed', { sessionId, probeId: ticket.probeId, message: answered.message });
+      throw new ApiError('media_node_error', 502, answered.message);
+    }
+    return c.json({ probeId: ticket.probeId, sdp: answered.result.sdp } satisfies ProbeAnswer);
+  })
+  .post('/:id/probe/:probeId/result', async (c) => {
+    const sessionId = parseInput(SessionId, c.req.param('id'));
+    await customerOf(c, sessionId);
+    const probeId = parseInput(ProbeId, c.req.param('probeId'));
+    const report = parseJsonBody(ProbeReport, (await readBody(c.req.raw)).text);
+    const stored = await sessionStub(c.env, sessionId).reportProbe(probeId, report, c.req.header('cf-connecting-ip') ?? null);
+    if (!stored.ok) throw fromFailure(stored);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,142 @@
+/*
+ * A session's media node lost mid-call: the session moves to another node and both participants
+ * renegotiate there on their sockets. Three ways to notice: the node reports Janus down, its
+ * heartbeats stop (the registry's alarm), or a command finds it unable to carry media (503).
+ */
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  clearIndexes,
+  createSession,
+  eventually,
+  installFakeNode,
+  nodeFetch,
+  Participant,
+  sessionStub,
+  signedFetch,
+  startCall,
+  type FakeNode,
+} from './helpers.ts';
+
+const node: FakeNode = installFakeNode();
+const HOST_A = '127.0.0.1:9';
+const HOST_B = '127.0.0.2:9';
+const registry = () => env.NODES.get(env.NODES.idFromName('global'));
+
+async function register(nodeId: string, host: string): Promise<void> {
+  const res = await nodeFetch(nodeId, '/v1/nodes/register', { nodeId, url: `http://${host}/`, capacity: 10, version: 'test' });
+  expect(res.status).toBe(200);
+}
+
+async function heartbeat(nodeId: string, janusUp: boolean): Promise<void> {
+  const res = await nodeFetch(nodeId, `/v1/nodes/${nodeId}/heartbeat`, { sessions: 1, publishers: 2, subscribers: 2, janusUp });
+  expect(res.status).toBe(200);
+}
+
+const nodeOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (i) => i['room']!.record.nodeId);
+
+async function auditActions(sessionId: string): Promise<{ action: string; detail: unknown }[]> {
+  const res = await signedFetch('GET', `/v1/sessions/${sessionId}/audit`);
+  return ((await res.json()) as { entries: { action: string; detail: unknown }[] }).entries;
+}
+
+/** A call in progress on node-a, with node-b registered afterwards (so placement took node-a). */
+async function callOnNodeA() {
+  await register('node-a', HOST_A);
+  const s = await createSession({ record: false });
+  await register('node-b', HOST_B);
+  const call = await startCall(s);
+  expect(await nodeOf(s.sessionId)).toBe('node-a');
+  return { s, ...call };
+}
+
+/** Both pages publish again after `media-moved`; answers the hosts their publishes went to. */
+async function republish(customer: Participant, agent: Participant): Promise<string[]> {
+  node.commands.length = 0;
+  node.hosts.length = 0;
+  for (const p of [customer, agent]) {
+    p.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+    await p.next('published');
+  }
+  return node.commands.flatMap((c, i) => (c.type === 'publish' || c.type === 'create-room' ? [`${c.type}@${node.hosts[i]}`] : []));
+}
+
+beforeEach(async () => {
+  await clearIndexes();
+  node.commands.length = 0;
+  node.hosts.length = 0;
+  node.downHosts.clear();
+});
+afterEach(() => Participant.closeAll());
+
+describe('failover of a live call', () => {
+  it('moves the call when its node reports Janus down, and both pages republish on the new node', async () => {
+    const { s, customer, agent } = await callOnNodeA();
+    await heartbeat('node-a', false);
+    for (const p of [customer, agent]) await p.next('media-moved');
+    expect(await nodeOf(s.sessionId)).toBe('node-b');
+    expect(await republish(customer, agent)).toEqual([`create-room@${HOST_B}`, `publish@${HOST_B}`, `publish@${HOST_B}`]);
+    const failover = (await auditActions(s.sessionId)).filter((e) => e.action === 'media.failover');
+    expect(failover.map((e) => e.detail)).toEqual([{ from: 'node-a', to: 'node-b', cause: 'janus_down' }]);
+    // The session stays in its call; the registry counts it on node-b now.
+    expect(((await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json()) as { state: string }).state).toBe('in_call');
+    const assigned = await runInDurableObject(registry(), (_, state) =>
+      state.storage.sql.exec<{ node_id: string }>('SELECT node_id FROM assignments WHERE session_id = ?', s.sessionId).one().node_id,
+    );
+    expect(assigned).toBe('node-b');
+  });
+
+  it('moves the call when its node falls silent (the registry alarm), once', async () => {
+    const { s, customer, agent } = await callOnNodeA();
+    await runInDurableObject(registry(), (_, state) => {
+      state.storage.sql.exec('UPDATE nodes SET last_seen_at = ? WHERE node_id = ?', Date.now() - 60_000, 'node-a');
+    });
+    expect(await runDurableObjectAlarm(registry())).toBe(true);
+    for (const p of [customer, agent]) await p.next('media-moved');
+    expect(await nodeOf(s.sessionId)).toBe('node-b');
+    // A second alarm for the same silence changes nothing.
+    await runDurableObjectAlarm(registry());
+    await eventually(async () => {
+      const moves = (await auditActions(s.sessionId)).filter((e) => e.action === 'media.failover');
+      expect(moves.map((e) => e.detail)).toEqual([{ from: 'node-a', to: 'node-b', cause: 'heartbeat_missed' }]);
+    });
+  });
+
+  it('moves the call when a command finds the node unable to carry media (503), without an error to the page', async () => {
+    const { s, customer, agent } = await callOnNodeA();
+    node.downHosts.add(HOST_A);
+    // A page that lost its media rejoins by publishing again: that publish meets the dead node.
+    customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+    for (const p of [customer, agent]) await p.next('media-moved');
+    expect(await nodeOf(s.sessionId)).toBe('node-b');
+    expect(await republish(customer, agent)).toEqual([`create-room@${HOST_B}`, `publish@${HOST_B}`, `publish@${HOST_B}`]);
+    expect(customer.received.some((m) => m.type === 'error')).toBe(false);
+  });
+
+  it('stays on its node when no other node can take it', async () => {
+    await register('node-a', HOST_A);
+    const s = await createSession({ record: false });
+    const { customer } = await startCall(s);
+    await heartbeat('node-a', false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await nodeOf(s.sessionId)).toBe('node-a');
+    expect(customer.received.some((m) => m.type === 'media-moved')).toBe(false);
+    expect((await auditActions(s.sessionId)).some((e) => e.action === 'media.failover')).toBe(false);
+  });
+
+  it('no longer believes media events of the node it left, nor any event of a stranger', async () => {
+    const { s, customer, agent } = await callOnNodeA();
+    await heartbeat('node-a', false);
+    for (const p of [customer, agent]) await p.next('media-moved');
+    const hangup = await nodeFetch('node-a', '/v1/nodes/node-a/events', {
+      type: 'media', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', event: 'hangup',
+    });
+    expect(hangup.status).toBe(200);
+    expect(customer.received.filter((m) => m.type === 'media-event' && m.event === 'hangup')).toEqual([]);
+    const stranger = await nodeFetch('node-c', '/v1/nodes/node-c/events', {
+      type: 'media', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', event: 'hangup',
+    });
+    expect(stranger.status).not.toBe(200);
+  });
+});

@@ -1,0 +1,127 @@
+import { AuditTrail, ErrorBody, ProbeAnswer, SessionView } from '@vident/protocol';
+import { SELF } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createSession, installFakeNode, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
+
+/*
+ * The customer's pre-call TCP probe route: the customer's token in Authorization, a data-channel
+ * offer forwarded to the session's node as a `probe` command, the session untouched, the probe and
+ * its reported outcome audited; refusals with stable codes (the real Janus path is in the e2e suite).
+ */
+
+const node = installFakeNode();
+
+beforeEach(async () => {
+  node.commands.length = 0;
+  node.failing.clear();
+  await registerNode('node-probe');
+});
+
+const OFFER = [
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+  'c=IN IP4 0.0.0.0',
+  'a=candidate:2 1 tcp 1518280447 10.213.7.2 9 typ host tcptype active generation 0',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  'a=fingerprint:sha-256 AA:BB',
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sctp-port:5000',
+  '',
+].join('\r\n');
+
+function probe(sessionId: string, token: string | null, body: unknown = { sdp: OFFER }, path = 'probe'): Promise<Response> {
+  return SELF.fetch(`${ORIGIN}/v1/sessions/${sessionId}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function refused(res: Response): Promise<[number, string]> {
+  return [res.status, ErrorBody.parse(await res.json()).error.code];
+}
+
+async function trail(sessionId: string) {
+  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json()).entries;
+}
+
+describe('pre-call probe', () => {
+  it('forwards the customer’s offer to the session’s node and answers; the session is not joined; probe and result audited', async () => {
+    const s = await createSession();
+    const customer = tokenOf(s.customerUrl);
+    const res = await probe(s.sessionId, customer);
+    expect(res.status).toBe(200);
+    const answer = ProbeAnswer.parse(await res.json());
+    expect(answer.sdp).toBe(`v=0 echo-answer-${answer.probeId}`);
+    expect(node.commands).toEqual([{ type: 'probe', sessionId: s.sessionId, probeId: answer.probeId, sdp: OFFER }]);
+
+    const view = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json());
+    expect(view.state).toBe('created');
+    expect(view.participants.every((p) => !p.connected)).toBe(true);
+
+    const report = await probe(s.sessionId, customer, { result: 'pass', echoMs: 35 }, `probe/${answer.probeId}/result`);
+    expect(report.status).toBe(204);
+    // Once per probe: a second report, or one for a probe never started, is refused.
+    expect(await refused(await probe(s.sessionId, customer, { result: 'fail', failure: 'timeout' }, `probe/${answer.probeId}/result`))).toEqual([404, 'not_found']);
+    expect(await refused(await probe(s.sessionId, customer, { result: 'pass' }, `probe/${crypto.randomUUID()}/result`))).toEqual([404, 'not_found']);
+    expect(await refused(await probe(s.sessionId, customer, { result: 'great' }, `probe/${answer.probeId}/result`))).toEqual([400, 'validation_failed']);
+
+    const entries = await trail(s.sessionId);
+    expect(entries.filter((e) => e.action.startsWith('precheck.'))).toEqual([
+      expect.objectContaining({ actor: 'customer', action: 'precheck.probe', detail: { probeId: answer.probeId, nodeId: 'node-probe' } }),
+      expect.objectContaining({ actor: 'customer', action: 'precheck.network', detail: { probeId: answer.probeId, result: 'pass', echoMs: 35 } }),
+    ]);
+    expect(entries.some((e) => e.action.startsWith('participant.'))).toBe(false);
+  });
+
+  it('refuses missing, foreign and agent tokens, malformed bodies and SDPs, without reaching the node', async () => {
+    const s = await createSession();
+    const other = await createSession();
+    const customer = tokenOf(s.customerUrl);
+    expect(await refused(await probe(s.sessionId, null))).toEqual([401, 'token_invalid']);
+    expect(await refused(await probe(s.sessionId, 'nonsense.token'))).toEqual([401, 'token_invalid']);
+    expect(await refused(await probe(s.sessionId, tokenOf(other.customerUrl)))).toEqual([401, 'token_invalid']);
+    expect(await refused(await probe(s.sessionId, tokenOf(s.agentUrl)))).toEqual([403, 'forbidden']);
+    // A token in the query string is not a credential here (it would end up in access logs).
+    const inQuery = await SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/probe?token=${customer}`, { method: 'POST', body: JSON.stringify({ sdp: OFFER }) });
+    expect(await refused(inQuery)).toEqual([401, 'token_invalid']);
+    expect(await refused(await probe(s.sessionId, customer, '{not json'))).toEqual([400, 'invalid_json']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER, extra: 1 }))).toEqual([400, 'validation_failed']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: 'hello' }))).toEqual([400, 'validation_failed']);
+    const withVideo = OFFER.replace('m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'm=video 9 UDP/TLS/RTP/SAVPF 96');
+    expect(await refused(await probe(s.sessionId, customer, { sdp: withVideo }))).toEqual([400, 'validation_failed']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER.repeat(200) }))).toEqual([413, 'payload_too_large']);
+    expect(await refused(await probe('not-a-session', customer))).toEqual([400, 'validation_failed']);
+    expect(node.commands).toEqual([]);
+    expect((await trail(s.sessionId)).some((e) => e.action.startsWith('precheck.'))).toBe(false);
+  });
+
+  it('refuses probes for an ended session', async () => {
+    const s = await createSession();
+    expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
+    expect(await refused(await probe(s.sessionId, tokenOf(s.customerUrl)))).toEqual([409, 'session_ended']);
+    expect(node.commands.filter((c) => c.type === 'probe')).toEqual([]);
+  });
+
+  it('allows ten probes a minute per session, then answers 429 rate_limited (other sessions unaffected)', async () => {
+    const s = await createSession();
+    const other = await createSession();
+    const customer = tokenOf(s.customerUrl);
+    for (let i = 0; i < 10; i++) expect((await probe(s.sessionId, customer)).status).toBe(200);
+    const limited = await probe(s.sessionId, customer);
+    expect(await refused(limited)).toEqual([429, 'rate_limited']);
+    expect(node.commands.filter((c) => c.type === 'probe')).toHaveLength(10);
+    expect((await probe(other.sessionId, tokenOf(other.customerUrl))).status).toBe(200);
+  });
+
+  it('turns a node failure into 502 media_node_error', async () => {
+    const s = await createSession();
+    node.failing.add('probe');
+    expect(await refused(await probe(s.sessionId, tokenOf(s.customerUrl)))).toEqual([502, 'media_node_error']);
+  });
+});
