@@ -109,6 +109,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
           // Handles die with the Janus session (their recorders close); rooms survive unless Janus itself restarted.
           commands.janusConnectionLost();
           app.log.warn({ reason }, 'janus connection lost, reconnecting');
+          // Tell the control plane now, not at the next beat: it moves this node's calls elsewhere.
+          beatNow();
           if (!stopping) void connectJanus();
         });
         gateway = connected;
@@ -148,9 +150,12 @@ async function start(config: MediaNodeConfig): Promise<void> {
   };
 
   let fleetStatus = 'live';
+  let wakeHeartbeat: (() => void) | null = null;
+  const beatNow = () => wakeHeartbeat?.();
   const heartbeatLoop = async (): Promise<void> => {
     while (!stopping) {
-      await sleep(heartbeatMs);
+      await Promise.race([sleep(heartbeatMs), new Promise<void>((wake) => (wakeHeartbeat = wake))]);
+      wakeHeartbeat = null;
       if (stopping) return;
       try {
         const counts = commands.registry.counts();

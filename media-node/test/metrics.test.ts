@@ -111,9 +111,9 @@ describe('GET /metrics', () => {
 
   it('times each command by type and outcome', async () => {
     const sessionId = randomUUID();
-    // Without Janus the command layer answers 502 media_node_error; a refused signature is not a command.
-    expect(await command({ type: 'create-room', sessionId, record: false })).toBe(502);
-    expect(await command({ type: 'create-room', sessionId, record: false })).toBe(502);
+    // Without Janus the command layer answers 503 media_node_error (move the session); a refused signature is not a command.
+    expect(await command({ type: 'create-room', sessionId, record: false })).toBe(503);
+    expect(await command({ type: 'create-room', sessionId, record: false })).toBe(503);
     expect(await command({ type: 'leave', sessionId, participant: 'agent' })).toBe(404);
     const bad = await app.inject({ method: 'POST', url: '/v1/commands', payload: '{}', headers: { 'content-type': 'application/json' } });
     expect(bad.statusCode).toBe(401);

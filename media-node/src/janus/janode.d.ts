@@ -24,3 +24,8 @@ declare module 'janode/plugins/videoroom' {
   const VideoRoomPlugin: { id: string; Handle: unknown; EVENT: Record<string, string> };
   export default VideoRoomPlugin;
 }
+
+declare module 'janode/plugins/echotest' {
+  const EchoTestPlugin: { id: string; Handle: unknown; EVENT: Record<string, string> };
+  export default EchoTestPlugin;
+}

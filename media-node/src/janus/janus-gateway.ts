@@ -10,6 +10,7 @@
  */
 import Janode from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
+import EchoTestPlugin from 'janode/plugins/echotest';
 import { publishedStreams, sendChanges, type PublishedStreams } from '../sdp/published-streams.ts';
 
 /** What a Janus handle reports about its PeerConnection. */
@@ -73,6 +74,19 @@ export interface MediaGateway {
   destroyRoom(room: string): Promise<{ existed: boolean }>;
   /** Attaches a new VideoRoom handle. */
   attach(): Promise<RoomHandle>;
+  /** Attaches a new EchoTest handle (the customer's pre-call TCP probe; outside every room). */
+  attachEchoTest(): Promise<EchoHandle>;
+}
+
+/** One EchoTest plugin handle: Janus echoes what the peer sends, here only data-channel messages. */
+export interface EchoHandle {
+  readonly id: string;
+  /** Starts a data-channel-only echo with a full (non-trickle) offer; returns Janus's answer SDP. */
+  answerDataOffer(offerSdp: string): Promise<string>;
+  /** Called once when Janus hangs the PeerConnection up or drops the handle. */
+  onGone(listener: (reason: string) => void): void;
+  /** Hangs up and detaches. Never throws (best effort). */
+  close(): Promise<void>;
 }
 
 /** A request Janus refused (or a transport failure); `reason` is safe to show the control plane. */
@@ -260,6 +274,55 @@ class JanodeRoomHandle implements RoomHandle {
   }
 }
 
+interface JanodeEchoTestHandle extends JanodeEmitter {
+  id: number | string;
+  message(body: Record<string, unknown>, jsep?: Jsep & { trickle?: boolean }): Promise<{ jsep?: Jsep }>;
+  hangup(): Promise<unknown>;
+  detach(): Promise<void>;
+}
+
+class JanodeEchoHandle implements EchoHandle {
+  readonly id: string;
+  private closed = false;
+
+  constructor(
+    private readonly handle: JanodeEchoTestHandle,
+    private readonly timeoutMs: number,
+  ) {
+    this.id = String(handle.id);
+  }
+
+  async answerDataOffer(offerSdp: string): Promise<string> {
+    // Raw message rather than janode's start(): it cannot say `data: true` or `trickle: false`.
+    // trickle false: the offer carries every candidate, so Janus does not wait for more (FIELD-NOTES).
+    const response = await bounded(
+      'echotest',
+      this.timeoutMs,
+      this.handle.message({ audio: false, video: false, data: true }, { type: 'offer', sdp: offerSdp, trickle: false }),
+    );
+    if (!response.jsep?.sdp) throw new JanusError('janus answered the echotest without an SDP answer', undefined);
+    return response.jsep.sdp;
+  }
+
+  onGone(listener: (reason: string) => void): void {
+    let told = false;
+    const once = (reason: string) => {
+      if (told) return;
+      told = true;
+      listener(reason);
+    };
+    this.handle.on(Janode.EVENT.HANDLE_HANGUP, (d) => once(String(d.reason ?? 'hangup')));
+    this.handle.once(Janode.EVENT.HANDLE_DETACHED, () => once('detached'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await bounded('hangup', this.timeoutMs, this.handle.hangup()).catch(() => undefined);
+    await bounded('detach', this.timeoutMs, this.handle.detach()).catch(() => undefined);
+  }
+}
+
 /** A live janode connection + one Janus session; all handles of this node live in it. */
 export class JanusGateway implements MediaGateway {
   private alive = true;
@@ -358,6 +421,12 @@ export class JanusGateway implements MediaGateway {
     if (!this.alive) throw new JanusError('janus is not connected', undefined);
     const handle = await bounded('attach', this.opts.requestTimeoutMs, this.session.attach(VideoRoomPlugin));
     return new JanodeRoomHandle(handle, this.opts.requestTimeoutMs);
+  }
+
+  async attachEchoTest(): Promise<EchoHandle> {
+    if (!this.alive) throw new JanusError('janus is not connected', undefined);
+    const handle = (await bounded('attach', this.opts.requestTimeoutMs, this.session.attach(EchoTestPlugin))) as unknown as JanodeEchoTestHandle;
+    return new JanodeEchoHandle(handle, this.opts.requestTimeoutMs);
   }
 
   /** Destroys the session and closes the socket. */

@@ -104,7 +104,9 @@ export async function postProcessSegment(opts: PostProcessOptions): Promise<Conv
     if (at !== undefined) firstPackets[stream.kind] = at;
   }
   const recorded = streams.filter((s) => firstPackets[s.kind] !== undefined);
-  if (recorded.length === 0) throw new Error('the recording has no media (audio and video were off)');
+  // Header-less files only: Janus opened the recorders but no packet ever came (ICE never
+  // connected, or audio and video were off throughout). Nothing to record, like no files at all.
+  if (recorded.length === 0) return null;
   const offsets = streamOffsets(firstPackets as Record<'video' | 'audio', number>);
 
   const webm = `${stem}.webm`;

@@ -42,6 +42,7 @@ export class SegmentJobs {
       .then((recording) => {
         if (!recording) {
           this.deps.log.info({ sessionId, participant, segment: number }, 'segment carried no media: nothing recorded');
+          this.deps.reportEvent({ type: 'recording-empty', sessionId, participant, segment: number });
           return;
         }
         this.deps.log.info({ sessionId, participant, segment: number, durationMs: recording.durationMs, bytes: recording.bytes }, 'recording sealed');

@@ -4,14 +4,15 @@
  * directions (see sdp/strip-udp-candidates.ts for why).
  */
 import { mkdir } from 'node:fs/promises';
-import type { NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
-import { conflict, janusFailure, MediaNodeError, notFound } from '../errors.ts';
+import type { MediaTransport, NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
+import { conflict, janusFailure, janusUnavailable, MediaNodeError, notFound } from '../errors.ts';
 import { JanusError, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
 import { rawRecordingDir } from '../recording/post-process.ts';
 import { segmentBase } from '../recording/recording-files.ts';
 import { RecordingSegments, type RecordingSegment } from '../recording/recording-segments.ts';
 import { SegmentJobs, type ProcessedRecording } from '../recording/segment-jobs.ts';
-import { shouldForwardCandidate, stripUdpCandidates } from '../sdp/strip-udp-candidates.ts';
+import { MediaPathProbes } from '../probe/media-path-probes.ts';
+import { browserSdpFor, janusSdpFor, mayTrickle } from '../sdp/candidate-policy.ts';
 import { SessionRegistry } from './session-registry.ts';
 
 const VIDEOROOM_NO_SUCH_FEED = 428;
@@ -35,8 +36,13 @@ export class MediaCommands {
   private readonly segments = new RecordingSegments<RoomHandle>();
   private readonly recordings: SegmentJobs;
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Each leg's media transport: which candidates pass, in its SDPs and its trickle (absent = direct). */
+  private readonly transports = new WeakMap<RoomHandle, MediaTransport>();
+  /** The customers' pre-call TCP probes (EchoTest handles outside the rooms). */
+  readonly probes: MediaPathProbes;
 
   constructor(private readonly deps: MediaCommandsDeps) {
+    this.probes = new MediaPathProbes({ gateway: () => this.gateway(), log: deps.log });
     this.recordings = new SegmentJobs({ process: deps.processRecording, reportEvent: deps.reportEvent, log: deps.log });
   }
 
@@ -71,10 +77,10 @@ export class MediaCommands {
         case 'publish':
           return await this.publish(command);
         case 'subscribe':
-          return await this.subscribe(command.sessionId, command.participant, command.feed);
+          return await this.subscribe(command.sessionId, command.participant, command.feed, command.transport ?? 'direct');
         case 'subscribe-answer': {
           const handle = this.requireLeg(command.sessionId, command.participant, 'subscriber');
-          await handle.start(stripUdpCandidates(command.sdp).sdp);
+          await handle.start(browserSdpFor(command.sdp, this.transports.get(handle)));
           return {};
         }
         case 'trickle':
@@ -86,6 +92,8 @@ export class MediaCommands {
         }
         case 'leave':
           return await this.leave(command.sessionId, command.participant);
+        case 'probe':
+          return await this.probes.answer(command);
         default:
           return assertNever(command);
       }
@@ -101,7 +109,7 @@ export class MediaCommands {
 
   private gateway(): MediaGateway {
     const gateway = this.deps.gateway();
-    if (!gateway?.up) throw janusFailure('janus is not connected');
+    if (!gateway?.up) throw janusUnavailable();
     return gateway;
   }
 
@@ -138,6 +146,8 @@ export class MediaCommands {
       this.endSegment(previous);
     }
     const handle = await gateway.attach();
+    const transport = command.transport ?? 'direct';
+    this.transports.set(handle, transport);
     let recordingBase: string | undefined;
     if (this.registry.isRecorded(command.sessionId)) {
       recordingBase = segmentBase(command.participant, command.segment, Date.now());
@@ -152,11 +162,11 @@ export class MediaCommands {
         display: command.display,
         audio: command.audio,
         video: command.video,
-        offerSdp: stripUdpCandidates(command.sdp).sdp,
+        offerSdp: browserSdpFor(command.sdp, transport),
         recordingBase,
       });
       this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
-      return { sdp: stripUdpCandidates(answer).sdp };
+      return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {
       await handle.close();
       this.endSegment(handle);
@@ -164,7 +174,7 @@ export class MediaCommands {
     }
   }
 
-  private async subscribe(sessionId: string, participant: Role, feed: Role): Promise<Result<'subscribe'>> {
+  private async subscribe(sessionId: string, participant: Role, feed: Role, transport: MediaTransport): Promise<Result<'subscribe'>> {
     this.requireSession(sessionId);
     const gateway = this.gateway();
     const previous = this.registry.getLeg(sessionId, participant, 'subscriber');
@@ -177,7 +187,8 @@ export class MediaCommands {
     try {
       const offer = await handle.subscribe({ room: sessionId, feedId: feed });
       this.registry.setLeg(sessionId, participant, 'subscriber', handle);
-      return { sdp: stripUdpCandidates(offer).sdp };
+      this.transports.set(handle, transport);
+      return { sdp: janusSdpFor(offer, transport) };
     } catch (err) {
       await handle.close();
       throw err;
@@ -190,7 +201,7 @@ export class MediaCommands {
     // null and "" both mean "gathering completed"; Janus must hear it or ICE can stall.
     if (candidate === null || candidate.candidate.trim() === '') {
       await handle.trickle(null);
-    } else if (shouldForwardCandidate(candidate.candidate)) {
+    } else if (mayTrickle(candidate.candidate, this.transports.get(handle))) {
       await handle.trickle(candidate);
     }
     return {};
@@ -229,6 +240,7 @@ export class MediaCommands {
   janusConnectionLost(): void {
     for (const segment of this.segments.endAll()) this.recordings.schedule(segment);
     this.registry.clearHandles();
+    this.probes.forgetAll();
   }
 
   /** Processes segments a previous run of the sidecar left unprocessed on disk (see segment-recovery.ts). */

@@ -92,9 +92,9 @@ describe('POST /v1/commands', () => {
     }
   });
 
-  it('502 media_node_error when Janus is down', async () => {
+  it('503 media_node_error when Janus is down (the control plane then moves the session)', async () => {
     const res = await signedPost(JSON.stringify({ type: 'create-room', sessionId: SESSION, record: true }));
-    expect(res.statusCode).toBe(502);
+    expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ error: { code: 'media_node_error', message: 'janus is not connected' } });
   });
 });

@@ -39,7 +39,7 @@ export interface StrippedSdp {
   sdp: string;
   /** How many `a=candidate` lines were removed. */
   removed: number;
-  /** How many `a=candidate` lines were kept (all TCP). */
+  /** How many `a=candidate` lines were kept. */
   kept: number;
 }
 
@@ -48,6 +48,14 @@ export interface StrippedSdp {
  * including `a=end-of-candidates`, and preserves the line endings (CRLF or LF) as found.
  */
 export function stripUdpCandidates(sdp: string): StrippedSdp {
+  return filterSdpCandidates(sdp, (candidate) => candidateTransport(candidate) === 'tcp');
+}
+
+/**
+ * Keeps the `a=candidate` lines `keep` accepts and every other line untouched, preserving the
+ * line endings (CRLF or LF) as found.
+ */
+export function filterSdpCandidates(sdp: string, keep: (candidateLine: string) => boolean): StrippedSdp {
   let removed = 0;
   let kept = 0;
   // Split keeping each line's own terminator so CRLF / LF are preserved exactly.
@@ -56,7 +64,7 @@ export function stripUdpCandidates(sdp: string): StrippedSdp {
   for (const line of lines) {
     const content = line.replace(/[\r\n]+$/, '');
     if (/^a=candidate:/i.test(content)) {
-      if (candidateTransport(content) === 'tcp') {
+      if (keep(content)) {
         kept++;
       } else {
         removed++;
