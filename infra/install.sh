@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what vident needs and is missing, idempotently.
-#   infra/install.sh start   Janus, janus-tools, ffmpeg, nftables, iproute2 + npm dependencies
+#   infra/install.sh start   Janus, janus-tools, ffmpeg, nftables, iproute2, coturn + npm dependencies
 #   infra/install.sh test    the same plus Chromium (for the browser tests)
 # Without root it prints the exact command to run and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-start}"
-packages=(janus janus-tools ffmpeg nftables iproute2)
+packages=(janus janus-tools ffmpeg nftables iproute2 coturn)
 [ "$purpose" = test ] && packages+=(chromium fonts-nanum)
 
 missing=()
@@ -25,6 +25,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
   apt-get install -y -q "${missing[@]}" >/dev/null
+  # The stack runs its own coturn (infra/turn-server.ts) inside Janus's namespace; the packaged
+  # service, where systemd starts it, would be a second TURN server on every interface.
+  if [[ " ${missing[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
 fi
 
 # Janus runs inside a network namespace it gets from us: that needs root (ip netns, nft).

@@ -30,8 +30,10 @@ export interface JanusHostOptions {
   adminSecret: string;
   /** VideoRoom admin_key (needed to create rooms). */
   adminKey: string;
-  /** Drop every UDP packet in and out of the namespace (default true). */
+  /** Drop every UDP packet in and out of the namespace (default true); UDP inside it (lo) still flows. */
   dropUdp?: boolean;
+  /** A TCP port to open for a TURN server started in the namespace (see turn-server.ts). */
+  turnPort?: number;
   /** Folder for janus-<name>.log (default: the temp config dir's parent, os.tmpdir()). */
   logDir?: string;
   /** How long to wait for Janus's ws port (default 15 s). */
@@ -42,6 +44,8 @@ export interface JanusHost {
   name: string;
   /** Network namespace name (vident-xxxxxx). */
   namespace: string;
+  /** Its nftables table (inet family), with the named counter `udp_dropped`. */
+  nftTable: string;
   /** Janus's end of the veth, inside the namespace (e.g. 10.213.7.1). */
   janusAddress: string;
   /** The root-namespace end of the veth (e.g. 10.213.7.2): the only address Janus's API accepts. */
@@ -58,7 +62,7 @@ const WS_PORT = 8188;
 const ADMIN_WS_PORT = 7188;
 const RTP_PORTS = '20000-20100';
 const TEMPLATE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../janus-config');
-const TEMPLATES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus.transport.websockets.jcfg'] as const;
+const TEMPLATES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus.plugin.echotest.jcfg', 'janus.transport.websockets.jcfg'] as const;
 
 async function run(cmd: string, args: string[], input?: string): Promise<string> {
   if (input === undefined) {
@@ -92,21 +96,30 @@ async function pickSubnet(): Promise<number> {
   return free[Math.floor(Math.random() * free.length)]!;
 }
 
-function nftRuleset(table: string, hostAddress: string, dropUdp: boolean): string {
-  const udp = dropUdp ? ['    meta l4proto udp counter drop'] : [];
+/**
+ * The namespace's firewall. Traffic inside the namespace (lo) is accepted first: a TURN server
+ * started in it relays to Janus over UDP on lo, as a TURN host would over the operator's network;
+ * every UDP packet crossing the veth is dropped (and counted: `udp_dropped`).
+ */
+function nftRuleset(table: string, hostAddress: string, dropUdp: boolean, turnPort: number | undefined): string {
+  const udp = dropUdp ? ['    meta l4proto udp counter name udp_dropped drop'] : [];
   return [
     `table inet ${table} {`,
+    '  counter udp_dropped {',
+    '  }',
     '  chain input {',
     '    type filter hook input priority 0; policy drop;',
-    ...udp,
     '    iif "lo" accept',
+    ...udp,
     '    ct state established,related accept',
     `    tcp dport { ${WS_PORT}, ${ADMIN_WS_PORT} } ip saddr ${hostAddress} accept`,
     `    tcp dport ${RTP_PORTS} accept`,
+    ...(turnPort !== undefined ? [`    tcp dport ${turnPort} accept`] : []),
     '    meta l4proto { icmp, ipv6-icmp } accept',
     '  }',
     '  chain output {',
     '    type filter hook output priority 0; policy accept;',
+    '    oif "lo" accept',
     ...udp,
     '  }',
     '}',
@@ -217,7 +230,7 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
     await run('ip', ['-n', namespace, 'addr', 'add', `${janusAddress}/30`, 'dev', vethJanus]);
     await run('ip', ['-n', namespace, 'link', 'set', vethJanus, 'up']);
     await run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
-    await run('ip', ['netns', 'exec', namespace, 'nft', '-f', '-'], nftRuleset(table, hostAddress, dropUdp));
+    await run('ip', ['netns', 'exec', namespace, 'nft', '-f', '-'], nftRuleset(table, hostAddress, dropUdp, opts.turnPort));
 
     await mkdir(opts.recordingsDir, { recursive: true });
     configDir = await mkdtemp(path.join(os.tmpdir(), 'vident-janus-'));
@@ -270,6 +283,7 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
     return {
       name,
       namespace,
+      nftTable: table,
       janusAddress,
       hostAddress,
       wsUrl: `ws://${janusAddress}:${WS_PORT}`,

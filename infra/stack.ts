@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBankClient, generateBankKeyPair, generateEvidenceSigningKey, pemToDer, toBase64, type BankClient } from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from './janus-host.ts';
+import { startTurnServer, TURN_PORT, type TurnServer } from './turn-server.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
@@ -31,6 +32,8 @@ export interface StackOptions {
   evidenceRetentionDays?: number;
   /** The sidecar's upload bandwidth cap in bytes/s (0 = none). */
   uploadMaxBytesPerSecond?: number;
+  /** Media nodes to start, each Janus in its own namespace with its own sidecar (default 1). */
+  mediaNodes?: number;
 }
 
 export interface StackSecrets {
@@ -49,19 +52,38 @@ export interface StackSecrets {
   /** The platform team's admin API key (`vident nodes|sessions`). */
   adminKeyId: string;
   adminSecret: string;
+  /** coturn's static-auth-secret, shared with the control plane (TURN_SHARED_SECRET). */
+  turnSecret: string;
+}
+
+/** One media node of the stack: Janus in its namespace and its supervised sidecar. */
+export interface StackNode {
+  nodeId: string;
+  sidecarUrl: string;
+  /** Where this node's Janus records and its sidecar keeps the sealed outbox. */
+  recordingsDir: string;
+  janus: JanusHost;
+  /** File holding Janus's process id. */
+  janusPidFile: string;
+  /** File holding the current sidecar's process id (it changes when the sidecar is restarted). */
+  sidecarPidFile: string;
 }
 
 export interface Stack {
   baseUrl: string;
+  /** The first media node's (see `nodes` for all). */
   sidecarUrl: string;
   nodeId: string;
   recordingsDir: string;
   logDir: string;
   janus: JanusHost;
+  /** coturn in the first node's namespace: the TURN-over-TCP fallback for participants without direct ICE-TCP. */
+  turn: TurnServer;
   bank: BankClient;
   secrets: StackSecrets;
-  /** File holding the current sidecar's process id (it changes when the sidecar is restarted). */
   sidecarPidFile: string;
+  /** Every media node, the first one first. */
+  nodes: StackNode[];
   stop(): Promise<void>;
 }
 
@@ -89,6 +111,7 @@ async function loadSecrets(stateDir: string): Promise<StackSecrets> {
     bankEvidencePrivateKeyPem: bankKeys?.privateKeyPem ?? '',
     adminKeyId: 'local-admin',
     adminSecret: secret(),
+    turnSecret: secret(),
     ...stored,
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -149,38 +172,49 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 export async function startStack(options: StackOptions): Promise<Stack> {
   const stateDir = resolve(options.stateDir);
   const logDir = join(stateDir, 'logs');
-  const recordingsDir = join(stateDir, 'recordings');
-  for (const dir of [stateDir, logDir, recordingsDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const secrets = await loadSecrets(stateDir);
   const port = options.port || (await freePort());
-  const sidecarPort = options.sidecarPort || (await freePort());
   const inspectorPort = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const sidecarUrl = `http://127.0.0.1:${sidecarPort}`;
-  const nodeId = 'local-1';
   const children: ChildProcess[] = [];
-  let janus: JanusHost | undefined;
-  let sidecar: ChildProcess | undefined;
+  const janusHosts: JanusHost[] = [];
+  const sidecars = new Map<string, ChildProcess>();
+  let turn: TurnServer | undefined;
   let stopping = false;
-  const sidecarPidFile = join(stateDir, 'sidecar.pid');
 
   const stop = async () => {
     stopping = true;
-    if (sidecar) await stopProcess(sidecar);
+    await Promise.all([...sidecars.values()].map(stopProcess));
     await Promise.all(children.reverse().map(stopProcess));
-    await janus?.stop();
+    await turn?.stop();
+    await Promise.all(janusHosts.map((j) => j.stop()));
   };
 
   try {
     await cleanupStaleJanusHosts();
-    janus = await startJanusHost({
-      recordingsDir,
-      apiSecret: secrets.janusApiSecret,
-      adminSecret: secrets.janusAdminSecret,
-      adminKey: secrets.janusAdminKey,
-      dropUdp: options.dropUdp ?? true,
-      logDir,
-    });
+    const count = Math.max(1, options.mediaNodes ?? 1);
+    // Node 1 keeps the folder names of a single-node stack (recordings/, janus.pid, sidecar.pid).
+    const suffix = (i: number) => (i === 0 ? '' : `-${i + 1}`);
+    for (let i = 0; i < count; i++) {
+      const recordingsDir = join(stateDir, `recordings${suffix(i)}`);
+      mkdirSync(recordingsDir, { recursive: true, mode: 0o700 });
+      janusHosts.push(
+        await startJanusHost({
+          name: `janus${suffix(i) || '-1'}`,
+          recordingsDir,
+          apiSecret: secrets.janusApiSecret,
+          adminSecret: secrets.janusAdminSecret,
+          adminKey: secrets.janusAdminKey,
+          dropUdp: options.dropUdp ?? true,
+          ...(i === 0 ? { turnPort: TURN_PORT } : {}),
+          logDir,
+        }),
+      );
+    }
+    const first = janusHosts[0]!;
+    turn = await startTurnServer({ namespace: first.namespace, address: first.janusAddress, secret: secrets.turnSecret, logDir });
 
     // Worker secrets go through an env file (mode 0600), never the command line.
     const envFile = join(stateDir, 'worker.env');
@@ -194,6 +228,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       EVIDENCE_SIGNING_KEY: secrets.evidenceSigningKey,
       // One line for the env file: the SPKI as bare base64 (the control plane accepts PEM or base64).
       EVIDENCE_PUBLIC_KEY: toBase64(pemToDer(secrets.bankEvidencePublicKeyPem)),
+      TURN_URLS: turn.url,
+      TURN_SHARED_SECRET: secrets.turnSecret,
       ...(options.evidenceRetentionDays === undefined ? {} : { EVIDENCE_RETENTION_DAYS: String(options.evidenceRetentionDays) }),
     };
     // Single quotes: dotenv takes the value literally (the JSON's double quotes survive).
@@ -218,49 +254,73 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     children.push(worker);
     await waitFor('control plane', async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, worker, join(logDir, 'control-plane.log'));
 
-    const janusPidFile = join(stateDir, 'janus.pid');
-    writeFileSync(janusPidFile, String(janus.pid));
-    const sidecarEnv = {
-      ...process.env,
-      CONTROL_PLANE_URL: baseUrl,
-      NODE_ID: nodeId,
-      NODE_SECRET: secrets.nodeSecret,
-      NODE_PUBLIC_URL: sidecarUrl,
-      SIDECAR_HOST: '127.0.0.1',
-      SIDECAR_PORT: String(sidecarPort),
-      NODE_CAPACITY: String(options.nodeCapacity ?? 20),
-      JANUS_WS_URL: janus.wsUrl,
-      JANUS_API_SECRET: secrets.janusApiSecret,
-      JANUS_ADMIN_KEY: secrets.janusAdminKey,
-      RECORDINGS_DIR: recordingsDir,
-      HEARTBEAT_INTERVAL_MS: '2000',
-      UPLOAD_MAX_BYTES_PER_SECOND: String(options.uploadMaxBytesPerSecond ?? 0),
-      JANUS_PID_FILE: janusPidFile,
-      NODE_MEDIA_ADDRESS: janus.janusAddress,
-    };
-    // Supervised like its systemd unit (Restart=always): a sidecar that dies is started again.
-    const startSidecar = (): ChildProcess => {
-      const child = startProcess('media-node', bin('tsx'), ['media-node/src/main.ts'], sidecarEnv, logDir);
-      writeFileSync(sidecarPidFile, String(child.pid));
-      child.once('exit', () => {
-        if (stopping) return;
-        setTimeout(() => {
-          if (!stopping) sidecar = startSidecar();
-        }, 1000).unref();
-      });
-      return child;
-    };
-    sidecar = startSidecar();
-
     const bank = createBankClient({ baseUrl, keyId: secrets.bankKeyId, secret: secrets.bankSecret });
-    await waitFor(
-      'media node registration',
-      async () => (await bank.status()).nodes.some((n) => n.nodeId === nodeId && n.live && n.janusUp),
-      30_000,
-      sidecar,
-      join(logDir, 'media-node.log'),
-    );
-    return { baseUrl, sidecarUrl, nodeId, recordingsDir, logDir, janus, bank, secrets, sidecarPidFile, stop };
+    const nodes: StackNode[] = [];
+    for (const [i, janus] of janusHosts.entries()) {
+      const nodeId = `local-${i + 1}`;
+      const sidecarPort = (i === 0 && options.sidecarPort) || (await freePort());
+      const sidecarUrl = `http://127.0.0.1:${sidecarPort}`;
+      const recordingsDir = join(stateDir, `recordings${suffix(i)}`);
+      const janusPidFile = join(stateDir, `janus${suffix(i)}.pid`);
+      const sidecarPidFile = join(stateDir, `sidecar${suffix(i)}.pid`);
+      writeFileSync(janusPidFile, String(janus.pid));
+      const sidecarEnv = {
+        ...process.env,
+        CONTROL_PLANE_URL: baseUrl,
+        NODE_ID: nodeId,
+        NODE_SECRET: secrets.nodeSecret,
+        NODE_PUBLIC_URL: sidecarUrl,
+        SIDECAR_HOST: '127.0.0.1',
+        SIDECAR_PORT: String(sidecarPort),
+        NODE_CAPACITY: String(options.nodeCapacity ?? 20),
+        JANUS_WS_URL: janus.wsUrl,
+        JANUS_API_SECRET: secrets.janusApiSecret,
+        JANUS_ADMIN_KEY: secrets.janusAdminKey,
+        RECORDINGS_DIR: recordingsDir,
+        HEARTBEAT_INTERVAL_MS: '2000',
+        UPLOAD_MAX_BYTES_PER_SECOND: String(options.uploadMaxBytesPerSecond ?? 0),
+        JANUS_PID_FILE: janusPidFile,
+        NODE_MEDIA_ADDRESS: janus.janusAddress,
+      };
+      const logName = `media-node${suffix(i)}`;
+      // Supervised like its systemd unit (Restart=always): a sidecar that dies is started again.
+      const startSidecar = (): ChildProcess => {
+        const child = startProcess(logName, bin('tsx'), ['media-node/src/main.ts'], sidecarEnv, logDir);
+        sidecars.set(nodeId, child);
+        writeFileSync(sidecarPidFile, String(child.pid));
+        child.once('exit', () => {
+          if (stopping) return;
+          setTimeout(() => {
+            if (!stopping) startSidecar();
+          }, 1000).unref();
+        });
+        return child;
+      };
+      const sidecar = startSidecar();
+      await waitFor(
+        `media node ${nodeId} registration`,
+        async () => (await bank.status()).nodes.some((n) => n.nodeId === nodeId && n.live && n.janusUp),
+        30_000,
+        sidecar,
+        join(logDir, `${logName}.log`),
+      );
+      nodes.push({ nodeId, sidecarUrl, recordingsDir, janus, janusPidFile, sidecarPidFile });
+    }
+    const node1 = nodes[0]!;
+    return {
+      baseUrl,
+      sidecarUrl: node1.sidecarUrl,
+      nodeId: node1.nodeId,
+      recordingsDir: node1.recordingsDir,
+      logDir,
+      janus: node1.janus,
+      turn,
+      bank,
+      secrets,
+      sidecarPidFile: node1.sidecarPidFile,
+      nodes,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

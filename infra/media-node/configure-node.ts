@@ -43,6 +43,7 @@ const NodeEnv = z.object({
   JANUS_ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
   SSH_PORT: Port.default(22),
   CONTROL_PLANE_SOURCES: z.string().default(''),
+  TURN_RELAY_SOURCES: z.string().default(''),
 });
 
 const MediaNodeEnv = z.object({
@@ -166,9 +167,10 @@ export async function configureNode(opts: ConfigureOptions): Promise<void> {
     sshPort: node.SSH_PORT,
     sidecarPort: media.SIDECAR_PORT,
     controlPlaneSources: parseSources(node.CONTROL_PLANE_SOURCES),
+    turnRelaySources: parseSources(node.TURN_RELAY_SOURCES, 'TURN_RELAY_SOURCES'),
   });
   await writeAtomic(at(NODE_PATHS.firewall), firewall, 0o640);
-  console.log(`[configure] ${at(NODE_PATHS.firewall)}: ssh ${node.SSH_PORT}, sidecar ${media.SIDECAR_PORT}, media ${values.JANUS_ADDRESS} (TCP only)`);
+  console.log(`[configure] ${at(NODE_PATHS.firewall)}: ssh ${node.SSH_PORT}, sidecar ${media.SIDECAR_PORT}, media ${values.JANUS_ADDRESS} (TCP only${node.TURN_RELAY_SOURCES.trim() ? ', UDP with the TURN relays' : ''})`);
 }
 
 async function main(): Promise<void> {

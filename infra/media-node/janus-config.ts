@@ -6,7 +6,7 @@
  */
 
 /** The Janus configuration files vident ships, as named in janus-config/ without `.template`. */
-export const JANUS_CONFIG_FILES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus.transport.websockets.jcfg'] as const;
+export const JANUS_CONFIG_FILES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus.plugin.echotest.jcfg', 'janus.transport.websockets.jcfg'] as const;
 export type JanusConfigFile = (typeof JANUS_CONFIG_FILES)[number];
 
 /** Every {{PLACEHOLDER}} the templates use. */

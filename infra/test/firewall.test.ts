@@ -156,4 +156,15 @@ describe('media node firewall (nftables.conf in a network namespace)', () => {
     load({});
     assert.deepEqual(await udpSentFrom([MEDIA_OUT, 40000]), [40000]);
   });
+
+  test('TURN_RELAY_SOURCES admits UDP media with those relays only, both ways', async () => {
+    load({ turnRelaySources: ['192.0.2.1'] });
+    assert.equal(await udpArrives(MEDIA), false, 'UDP from another source still dropped');
+    assert.deepEqual(await udpSentFrom([MEDIA_OUT]), [], 'UDP to another destination still dropped');
+    load({ turnRelaySources: [`${hostAddress}/32`] });
+    assert.equal(await udpArrives(MEDIA), true, 'UDP from the relay reaches a media port');
+    assert.equal(await udpArrives(5000), false, 'but no other port');
+    assert.deepEqual(await udpSentFrom([MEDIA_OUT]), [MEDIA_OUT], 'Janus may answer the relay');
+    assert.throws(() => load({ turnRelaySources: ['not-an-address'] }), /TURN_RELAY_SOURCES: "not-an-address"/);
+  });
 });

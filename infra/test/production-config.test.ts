@@ -63,6 +63,6 @@ describe('production wrangler config', () => {
     const missing = envKeys.filter((k) => !declared.has(k) && !secrets.has(k));
     assert.deepEqual(missing, [], `declare these in ${PRODUCTION} (a var, or a secret in its header comment)`);
     for (const s of secrets) assert.ok(!declared.has(s), `${s} is a secret: never a var in the file`);
-    assert.deepEqual([...secrets].sort(), ['ADMIN_API_KEYS', 'BANK_API_KEYS', 'EVIDENCE_SIGNING_KEY', 'NODE_SECRET', 'TOKEN_SECRET', 'WEBHOOK_SECRET']);
+    assert.deepEqual([...secrets].sort(), ['ADMIN_API_KEYS', 'BANK_API_KEYS', 'EVIDENCE_SIGNING_KEY', 'NODE_SECRET', 'TOKEN_SECRET', 'TURN_SHARED_SECRET', 'WEBHOOK_SECRET']);
   });
 });
