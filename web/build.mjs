@@ -53,5 +53,19 @@ await build({
   logLevel: 'warning',
   plugins: [zodWithoutLocales],
 });
+// The agents' console (/agent) and the supervisor's view (/supervisor): their own pages and bundles.
+await build({
+  entryPoints: { agent: join(root, 'src/agent-main.ts'), supervisor: join(root, 'src/supervisor-main.ts') },
+  outdir: dist,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome100', 'firefox100', 'safari15'],
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [zodWithoutLocales],
+});
 await cp(join(root, 'public'), dist, { recursive: true });
 console.log(`web: built ${dist}`);

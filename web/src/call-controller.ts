@@ -3,13 +3,15 @@ import { consentMessage, consentStep } from './consent-gate.ts';
 import { initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
-import { PublisherLeg, SubscriberLeg, peerConfiguration } from './peer-legs.ts';
+import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
+import { TransportChoice } from './transport-fallback.ts';
 import { isFatalServerError } from './reconnect-policy.ts';
 import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
 import { summarizeCallStats, type CallStats } from './call-stats.ts';
 import { elapsedSince } from './call-timer.ts';
 import { appendChat, chatDraft, receiveGuidance } from './in-call-tools.ts';
 import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
+import { MediaRestartBudget, mediaRestartDelayMs } from './media-watchdog.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -43,10 +45,21 @@ export class CallController {
   /** The customer clicked accept on this page (survives reconnects, see consentStep). */
   private consentAccepted = false;
   private declining = false;
+  /** Pending rejoin for a broken media leg (see media-watchdog.ts). */
+  private mediaTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly mediaBudget = new MediaRestartBudget();
+  /** Interrupted (socket dropped or media rejoined) and not connected since: the status says reconnecting. */
+  private recovering = false;
+  /** Our latest publish's `ref`: only its answer is applied. */
+  private publishCount = 0;
+  private publishRef = '';
+  /** Direct ICE-TCP first, TURN over TCP when that does not connect (see transport-fallback.ts). */
+  private readonly transport: TransportChoice;
 
   constructor(private readonly opts: CallControllerOptions) {
     this.view = initialCallView(opts.role);
     this.media = new LocalMedia(opts.acquireMedia);
+    this.transport = new TransportChoice(opts.iceTransportPolicy, () => this.emit());
     this.connection = new SessionConnection(opts, {
       onMessage: (message) => this.enqueue(() => this.handle(message)),
       onPhase: () => this.emit(),
@@ -170,6 +183,9 @@ export class CallController {
         this.view.peerMedia = { audio: msg.peer.audio, video: msg.peer.video };
         this.view.consent = msg.session.consent;
         this.view.checklist = msg.checklist ?? [];
+        this.transport.useIceServers(msg.iceServers ?? []);
+        // The server replays the call's chat right after welcome: start from it, not from our copy.
+        this.view.chat = [];
         // The media node dropped this participant's handles with the old socket: rebuild both legs.
         this.closeLegs();
         const step = consentStep({ role: this.opts.role, consent: msg.session.consent, acceptedOnThisPage: this.consentAccepted });
@@ -196,13 +212,20 @@ export class CallController {
         if (msg.state === 'in_call') this.view.startedAt = msg.startedAt;
         break;
       case 'published':
-        await this.publisher?.accept(msg.sdp);
+        // An answer to a publish we since replaced (a transport switch, a moved session) belongs
+        // to a closed leg.
+        if (msg.ref === undefined || msg.ref === this.publishRef) await this.publisher?.accept(msg.sdp);
         break;
       case 'subscribe-offer':
         await this.subscribe(msg.sdp);
         break;
       case 'subscribed':
         this.subscriber?.confirmed();
+        break;
+      case 'media-moved':
+        // The session moved to another media node: both legs start over there, on this socket.
+        this.closeLegs();
+        if (!this.view.consentPrompt) this.publishWhenMediaReady();
         break;
       case 'media-event':
         if (msg.event !== 'media') console.info(`vident: ${msg.leg} ${msg.event}${msg.detail ? `: ${msg.detail}` : ''}`);
@@ -215,6 +238,9 @@ export class CallController {
         break;
       case 'guidance':
         if (this.opts.role === 'customer') this.showGuidance(msg.kind);
+        break;
+      case 'queue':
+        this.view.queue = { position: msg.position, estimateSeconds: msg.estimateSeconds, agentsOnline: msg.agentsOnline };
         break;
       case 'error':
         // A refused decision can be corrected and sent again.
@@ -271,11 +297,13 @@ export class CallController {
 
   private async publish(stream: MediaStream): Promise<void> {
     this.publisher?.close();
-    const leg = new PublisherLeg(peerConfiguration(this.opts.iceTransportPolicy), this.legHooks());
+    const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
     this.publisher = leg;
+    this.transport.attemptStarted(Date.now());
     const sdp = await leg.createOffer(stream);
     const { audio, video } = this.view.localMedia;
-    this.connection.send({ type: 'publish', sdp, audio, video });
+    this.publishRef = String(++this.publishCount);
+    this.connection.send({ type: 'publish', sdp, audio, video, transport: this.transport.current, ref: this.publishRef });
     this.emit();
   }
 
@@ -285,7 +313,7 @@ export class CallController {
 
   private async subscribe(offerSdp: string): Promise<void> {
     this.subscriber?.close();
-    const leg = new SubscriberLeg(peerConfiguration(this.opts.iceTransportPolicy), this.legHooks(), (stream) => {
+    const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
       if (this.subscriber !== leg) return;
       this.view.remoteStream = stream;
       this.emit();
@@ -318,6 +346,8 @@ export class CallController {
   private finish(reason: EndReason, durationMs: number | null): void {
     if (this.view.ended) return;
     clearTimeout(this.hangUpTimer);
+    clearTimeout(this.mediaTimer);
+    this.transport.stop();
     clearTimeout(this.guidanceTimer);
     this.view.guidance = null;
     this.view.ended = { reason, durationMs: durationMs ?? elapsedSince(this.view.startedAt, Date.now()) };
@@ -341,6 +371,8 @@ export class CallController {
   }
 
   private emit(): void {
+    this.watchMedia();
+    if (this.connection.phase === 'retrying') this.recovering = true;
     this.view.status = deriveConnectionStatus({
       socket: this.connection.phase,
       joined: this.connection.joined,
@@ -349,8 +381,48 @@ export class CallController {
       subscriber: this.subscriber?.state ?? null,
       ended: this.view.ended !== null,
       fatal: this.fatal,
+      mediaGaveUp: this.mediaBudget.exhausted && this.mediaTimer === undefined,
+      recovering: this.recovering,
     });
+    if (this.view.status === 'connected') this.recovering = false;
     this.opts.onChange(this.snapshot());
+  }
+
+  /**
+   * A leg that stays disconnected, or fails, while signaling is fine is recovered by rejoining the
+   * session (the server's resume path rebuilds both legs); a leg that heals meanwhile cancels it.
+   */
+  private watchMedia(): void {
+    const publisher = this.publisher;
+    const subscriber = this.subscriber;
+    if (!this.view.ended && !this.fatal && this.transport.switchNow(publisher?.state ?? null, subscriber?.state ?? null, Date.now())) {
+      // Same socket: the server sees the new transport on the publish and offers our subscriber leg again.
+      this.recovering = true;
+      this.closeLegs();
+      this.publishWhenMediaReady();
+      return;
+    }
+    if (publisher?.state === 'connected' && subscriber?.state === 'connected') this.mediaBudget.healthy();
+    const over = this.view.ended !== null || this.fatal;
+    const delay = over ? null : mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null);
+    if (delay === null) {
+      clearTimeout(this.mediaTimer);
+      this.mediaTimer = undefined;
+      return;
+    }
+    if (this.mediaTimer !== undefined || this.mediaBudget.exhausted) return;
+    this.mediaTimer = setTimeout(() => {
+      this.mediaTimer = undefined;
+      const same = this.publisher === publisher && this.subscriber === subscriber;
+      const broken = mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null) !== null;
+      if (same && broken && !this.view.ended && !this.fatal && this.mediaBudget.take()) {
+        console.info(`vident: media leg broken (publisher ${publisher?.state ?? '-'}, subscriber ${subscriber?.state ?? '-'}); rejoining`);
+        this.recovering = true;
+        this.closeLegs();
+        this.connection.restart();
+      }
+      this.emit();
+    }, delay);
   }
 }
 

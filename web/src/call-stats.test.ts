@@ -33,8 +33,8 @@ describe('summarizeLeg on a recorded Chromium publisher', () => {
   it('finds the transport-selected pair and its candidates', () => {
     const s = summarizeLeg(pub);
     expect(s.selectedPair).toEqual({
-      local: { protocol: 'udp', candidateType: 'host', tcpType: null, address: '192.0.2.2', port: 53007 },
-      remote: { protocol: 'udp', candidateType: 'host', tcpType: null, address: '127.0.0.1', port: 51774 },
+      local: { protocol: 'udp', candidateType: 'host', tcpType: null, relayProtocol: null, address: '192.0.2.2', port: 53007 },
+      remote: { protocol: 'udp', candidateType: 'host', tcpType: null, relayProtocol: null, address: '127.0.0.1', port: 51774 },
       state: 'succeeded',
     });
   });
@@ -67,6 +67,7 @@ describe('summarizeLeg over ICE-TCP', () => {
       protocol: 'tcp',
       candidateType: 'host',
       tcpType: 'active',
+      relayProtocol: null,
       address: '10.77.0.2',
       port: 41234,
     });
@@ -74,6 +75,7 @@ describe('summarizeLeg over ICE-TCP', () => {
       protocol: 'tcp',
       candidateType: 'host',
       tcpType: 'passive',
+      relayProtocol: null,
       address: '10.77.0.1',
       port: 20004,
     });
@@ -104,8 +106,8 @@ describe('selected pair fallbacks', () => {
       { id: 'L', type: 'local-candidate', protocol: 'TCP', ip: '10.0.0.2', port: 9, candidateType: 'host', tcpType: 'active' },
     ];
     const s = summarizeLeg(legacy).selectedPair;
-    expect(s?.local).toEqual({ protocol: 'tcp', candidateType: 'host', tcpType: 'active', address: '10.0.0.2', port: 9 });
-    expect(s?.remote).toEqual({ protocol: null, candidateType: null, tcpType: null, address: null, port: null });
+    expect(s?.local).toEqual({ protocol: 'tcp', candidateType: 'host', tcpType: 'active', relayProtocol: null, address: '10.0.0.2', port: 9 });
+    expect(s?.remote).toEqual({ protocol: null, candidateType: null, tcpType: null, relayProtocol: null, address: null, port: null });
   });
   it('ignores a dangling selectedCandidatePairId', () => {
     expect(summarizeLeg([{ id: 'T', type: 'transport', selectedCandidatePairId: 'gone' }]).selectedPair).toBeNull();

@@ -13,6 +13,8 @@ export interface CandidateSummary {
   candidateType: string | null;
   /** active | passive | so, for TCP candidates; null otherwise. */
   tcpType: string | null;
+  /** For a local relay candidate: how this browser reaches its TURN server (tcp | tls | udp); null otherwise. */
+  relayProtocol: string | null;
   address: string | null;
   port: number | null;
 }
@@ -125,12 +127,13 @@ export function findSelectedPair(entries: readonly StatsEntry[], byId: Map<strin
 }
 
 function summarizeCandidate(c: StatsEntry | undefined): CandidateSummary {
-  if (c === undefined) return { protocol: null, candidateType: null, tcpType: null, address: null, port: null };
+  if (c === undefined) return { protocol: null, candidateType: null, tcpType: null, relayProtocol: null, address: null, port: null };
   const protocol = str(c.protocol)?.toLowerCase();
   return {
     protocol: protocol === 'tcp' || protocol === 'udp' ? protocol : null,
     candidateType: str(c.candidateType),
     tcpType: str(c.tcpType),
+    relayProtocol: str(c.relayProtocol),
     // `ip` is the pre-2020 name of `address`, still seen in older Chromium/Safari.
     address: str(c.address) ?? str(c.ip),
     port: num(c.port),

@@ -1,4 +1,4 @@
-import type { ChecklistItem, EndReason, Locale, MediaState, Role } from '@vident/protocol';
+import type { ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
@@ -31,6 +31,8 @@ export interface CallView {
   guidance: ShownGuidance | null;
   /** The verification checklist from `welcome` (the agent's only; empty for the customer). */
   checklist: ChecklistItem[];
+  /** The customer's place in the agents' queue (from `queue`); null until told or on the agent's page. */
+  queue: QueueStatus | null;
 }
 
 /** The view before the first `welcome`. */
@@ -54,5 +56,6 @@ export function initialCallView(role: Role): CallView {
     chat: [],
     guidance: null,
     checklist: [],
+    queue: null,
   };
 }

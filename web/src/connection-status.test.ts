@@ -9,6 +9,8 @@ const inCall: ConnectionInputs = {
   subscriber: 'connected',
   ended: false,
   fatal: false,
+  mediaGaveUp: false,
+  recovering: false,
 };
 
 describe('deriveConnectionStatus', () => {
@@ -29,8 +31,18 @@ describe('deriveConnectionStatus', () => {
     expect(deriveConnectionStatus({ ...inCall, socket: 'retrying', joined: false })).toBe('reconnecting');
     expect(deriveConnectionStatus({ ...inCall, publisher: 'disconnected' })).toBe('reconnecting');
   });
-  it('is failed when a leg fails, the socket is closed for good, or the controller gave up', () => {
-    expect(deriveConnectionStatus({ ...inCall, subscriber: 'failed' })).toBe('failed');
+  it('stays reconnecting after an interruption until both legs are connected again', () => {
+    expect(deriveConnectionStatus({ ...inCall, recovering: true, publisher: 'connecting', subscriber: null })).toBe('reconnecting');
+    expect(deriveConnectionStatus({ ...inCall, recovering: true })).toBe('connected');
+    // The other party is gone meanwhile: say so rather than "reconnecting".
+    expect(deriveConnectionStatus({ ...inCall, recovering: true, peerPresent: false, subscriber: null })).toBe('waiting');
+  });
+  it('is reconnecting while a failed leg is being rejoined', () => {
+    expect(deriveConnectionStatus({ ...inCall, subscriber: 'failed' })).toBe('reconnecting');
+    expect(deriveConnectionStatus({ ...inCall, publisher: 'failed', subscriber: 'disconnected' })).toBe('reconnecting');
+  });
+  it('is failed when a leg fails after the page gave up rejoining, the socket is closed for good, or the controller gave up', () => {
+    expect(deriveConnectionStatus({ ...inCall, subscriber: 'failed', mediaGaveUp: true })).toBe('failed');
     expect(deriveConnectionStatus({ ...inCall, socket: 'closed' })).toBe('failed');
     expect(deriveConnectionStatus({ ...inCall, fatal: true })).toBe('failed');
   });

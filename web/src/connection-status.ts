@@ -16,18 +16,25 @@ export interface ConnectionInputs {
   ended: boolean;
   /** The controller gave up (retries exhausted, fatal server error). */
   fatal: boolean;
+  /** The page stopped rejoining for broken media (media-watchdog.ts): a failed leg is then final. */
+  mediaGaveUp: boolean;
+  /** The call was interrupted (socket dropped, media rejoined) and has not been connected since. */
+  recovering: boolean;
 }
 
 /** Derives the single status shown to the user; earlier rules win. */
 export function deriveConnectionStatus(s: ConnectionInputs): ConnectionStatus {
   if (s.ended) return 'ended';
-  if (s.fatal || s.publisher === 'failed' || s.subscriber === 'failed') return 'failed';
-  if (s.socket === 'retrying' || s.publisher === 'disconnected' || s.subscriber === 'disconnected') {
+  const legFailed = s.publisher === 'failed' || s.subscriber === 'failed';
+  if (s.fatal || (legFailed && s.mediaGaveUp)) return 'failed';
+  // A failed leg is rejoined by the page (media-watchdog.ts): that is a reconnect, not the end.
+  if (s.socket === 'retrying' || legFailed || s.publisher === 'disconnected' || s.subscriber === 'disconnected') {
     return 'reconnecting';
   }
   if (s.socket === 'closed') return 'failed';
   if (s.socket !== 'open' || !s.joined) return 'connecting';
   if (!s.peerPresent) return 'waiting';
   if (s.publisher === 'connected' && s.subscriber === 'connected') return 'connected';
-  return 'connecting';
+  // Rebuilding the legs after an interruption is still the reconnect the user was told about.
+  return s.recovering ? 'reconnecting' : 'connecting';
 }

@@ -1,5 +1,9 @@
 import type { EndReason, GuidanceKind, Locale, ReasonCode, Role } from '@vident/protocol';
 import { inCallStrings } from './i18n-in-call.ts';
+import { deskStrings } from './i18n-desk.ts';
+import { precheckStrings } from './i18n-precheck.ts';
+import { errorStrings } from './i18n-errors.ts';
+import { callScreenStrings } from './i18n-call-screens.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
@@ -118,6 +122,10 @@ const dictionary = {
     'capture.error.rejected': '서버가 촬영본을 거부했습니다. 다시 시도해 주세요.',
     'capture.error.server': '서버 오류가 발생했습니다. 다시 시도해 주세요.',
     ...inCallStrings.ko,
+    ...deskStrings.ko,
+    ...precheckStrings.ko,
+    ...errorStrings.ko,
+    ...callScreenStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -233,6 +241,10 @@ const dictionary = {
     'capture.error.rejected': 'The server refused the capture. Please try again.',
     'capture.error.server': 'Something went wrong on the server. Please try again.',
     ...inCallStrings.en,
+    ...deskStrings.en,
+    ...precheckStrings.en,
+    ...errorStrings.en,
+    ...callScreenStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

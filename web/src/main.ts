@@ -1,9 +1,10 @@
-import { importBankPublicKey, type ErrorCode, type Locale } from '@vident/protocol';
+import { importBankPublicKey, type Locale } from '@vident/protocol';
 import { CallController } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
 import { screenForCall, type CallPageScreen } from './consent-gate.ts';
 import { parseJoinLink, type JoinLink } from './join-link.ts';
 import { initialLocale, translate } from './i18n.ts';
+import { callProblemText, type CallProblemCode } from './error-text.ts';
 import type { CallStats } from './call-stats.ts';
 import { loadConfig, type PageConfig } from './public-config.ts';
 import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
@@ -15,6 +16,9 @@ import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
 import { ConsentScreen } from './ui/consent-screen.ts';
 import { openDemoScreen } from './ui/demo-screen.ts';
 import { JoinScreen } from './ui/join-screen.ts';
+import { QueuePanel } from './ui/queue-panel.ts';
+import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
+import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 
 /** Test hook: `window.vident.stats()` (see call-stats.ts for the shape). */
 interface VidentTestApi {
@@ -31,6 +35,8 @@ declare global {
 let locale: Locale = initialLocale(location.search, navigator.languages ?? [navigator.language]);
 let controller: CallController | null = null;
 const banner = new ErrorBanner();
+/** The customer's camera/microphone from the pre-call check; defaults for the agent. */
+let media = new ChosenMedia(DEFAULT_CHOICE);
 
 window.vident = {
   stats: async () => (controller ? controller.stats() : { publisher: null, subscriber: null }),
@@ -39,13 +45,28 @@ window.vident = {
 
 applyStaticText(locale);
 const link = parseJoinLink(location.hash);
-if (link.kind === 'ok') openJoinScreen(link.link);
+if (link.kind === 'ok') openParticipant(link.link);
 else if (link.kind === 'invalid') showScreen('screen-invalid');
 else void openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message })));
 
-function openJoinScreen(joinLink: JoinLink): void {
+/** Customers walk the landing page and the pre-call check first; agents join directly. */
+function openParticipant(joinLink: JoinLink): void {
+  if (joinLink.role !== 'customer') return openJoinScreen(joinLink);
+  openCustomerJourney({
+    link: joinLink,
+    locale: () => locale,
+    storage: sessionStorageOrNull(),
+    enterCall: (chosen, autoStart) => {
+      media = chosen;
+      openJoinScreen(joinLink, autoStart);
+    },
+  });
+}
+
+function openJoinScreen(joinLink: JoinLink, autoStart = false): void {
   const joinScreen: JoinScreen = new JoinScreen(joinLink, () => locale, () => void startCall(joinLink, joinScreen));
   joinScreen.show();
+  if (autoStart) void startCall(joinLink, joinScreen);
 }
 
 /**
@@ -100,13 +121,14 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
     videoOn: () => controller?.snapshot().localMedia.video ?? false,
   });
   quality.start();
+  const queuePanel = new QueuePanel(() => locale, () => controller?.hangUp());
   let shown: CallPageScreen | null = null;
   controller = new CallController({
     origin: location.origin,
     sessionId: joinLink.sessionId,
     token: joinLink.token,
     role: joinLink.role,
-    acquireMedia: () => navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }),
+    acquireMedia: () => media.acquire(),
     iceTransportPolicy: config.iceTransportPolicy,
     tokenExpiresAtMs: joinLink.exp * 1000,
     onChange: (view) => {
@@ -127,6 +149,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       captures?.update(view);
       chat.render(view);
       guidance.render(view);
+      queuePanel.render(view);
       if (view.ended) quality.stop();
     },
     onError: ({ code, message }) => banner.show(errorText(code, message)),
@@ -134,11 +157,10 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
   controller.start();
 }
 
-function errorText(code: ErrorCode | 'socket' | 'media', message: string): string {
-  if (code === 'media') return translate(locale, 'error.media');
-  if (code === 'consent_required') return translate(locale, 'consent.required');
-  const text = code === 'socket' ? translate(locale, 'error.socket') : message;
-  return translate(locale, 'error.server', { message: text });
+/** The banner shows the page's own words for the code; the server's English detail goes to the console. */
+function errorText(code: CallProblemCode, message: string): string {
+  console.info(`vident: ${code}: ${message}`);
+  return callProblemText(locale, code);
 }
 
 /** The bank key that seals captures; a broken key disables captures (with the reason), not the call. */

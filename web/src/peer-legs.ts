@@ -2,14 +2,6 @@ import type { IceCandidate, PeerLeg } from '@vident/protocol';
 import { TrickleQueue, toWireCandidate } from './trickle-queue.ts';
 import { reportEntries, type StatsEntry } from './call-stats.ts';
 
-/**
- * RTCConfiguration for both legs. No STUN/TURN servers: media reaches the media node's ICE-TCP
- * candidates directly; `relay` is only used when a deployment puts TURN-over-TCP in front.
- */
-export function peerConfiguration(iceTransportPolicy: RTCIceTransportPolicy): RTCConfiguration {
-  return { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceTransportPolicy };
-}
-
 interface LegHooks {
   /** Sends one trickle message for this leg. */
   trickle(leg: PeerLeg, candidate: IceCandidate): void;

@@ -61,6 +61,20 @@ export class SessionConnection {
     this.socket?.close();
   }
 
+  /**
+   * Drops the current socket and joins again at once, as after a network drop (the status says
+   * reconnecting). The server treats it as a resume and both media legs are set up anew.
+   */
+  restart(): void {
+    const old = this.socket;
+    // Detached first: its close event must not schedule a second reconnect.
+    this.socket = null;
+    clearTimeout(this.retryTimer);
+    old?.close();
+    this.attempts = Math.max(this.attempts, 1);
+    this.connect();
+  }
+
   private connect(): void {
     this.phase = this.attempts === 0 ? 'connecting' : 'retrying';
     this.joined = false;

@@ -2,8 +2,10 @@ import type { ClientMessage, Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { elapsedSince, formatDuration } from '../call-timer.ts';
 import { endReasonKey, translate, waitingKey } from '../i18n.ts';
+import { backToQueueHref, DESK_TOKEN_KEY, endOutcome } from '../end-summary.ts';
 import { DecisionPanel } from './decision-panel.ts';
 import { byTestId, showScreen } from './dom.ts';
+import { RemoteZoom } from './remote-zoom.ts';
 
 export interface CallScreenActions {
   toggleMic(): void;
@@ -26,6 +28,8 @@ export class CallScreen {
   private readonly remoteCam = byTestId('remote-cam-state');
   private readonly recording = byTestId('recording-badge');
   private readonly decision = new DecisionPanel();
+  /** The agent's zoom on the customer's video; built on the first agent render. */
+  private zoom: RemoteZoom | null = null;
   private last: CallView | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -50,8 +54,16 @@ export class CallScreen {
     const t = (key: Parameters<typeof translate>[1]) => translate(this.locale(), key);
     this.last = view;
     if (view.ended) {
-      this.renderEnd(view.ended);
+      this.renderEnd(view.ended, view.role);
       return;
+    }
+    byTestId('call-screen').dataset.role = view.role;
+    if (view.role === 'agent') {
+      if (this.zoom === null) {
+        this.zoom = new RemoteZoom(this.locale, this.remoteVideo);
+        groupAgentTools();
+      }
+      this.zoom.render();
     }
     this.status.dataset.state = view.status;
     this.status.querySelector('.status-text')!.textContent = t(`status.${view.status}`);
@@ -86,8 +98,15 @@ export class CallScreen {
     this.timer.dataset.running = String(view.startedAt !== null);
   }
 
-  private renderEnd(ended: NonNullable<CallView['ended']>): void {
+  private renderEnd(ended: NonNullable<CallView['ended']>, role: CallView['role']): void {
     clearInterval(this.ticker);
+    this.zoom?.clear();
+    const screen = byTestId('end-screen');
+    screen.dataset.outcome = endOutcome(ended.reason);
+    const back = byTestId<HTMLAnchorElement>('back-to-queue');
+    const href = backToQueueHref(role, readDeskToken());
+    back.hidden = href === null;
+    if (href !== null) back.href = href;
     this.remoteVideo.srcObject = null;
     this.localVideo.srcObject = null;
     const reason = byTestId('end-reason');
@@ -100,6 +119,32 @@ export class CallScreen {
 
   private stage(): HTMLElement {
     return this.remoteVideo.parentElement!;
+  }
+}
+
+/**
+ * The agent's tools (guidance, chat, captures, decision) in one column, which a wide screen puts
+ * beside the video (styles.css) so the decision is in view while inspecting the card. Moving the
+ * built panels keeps their listeners.
+ */
+function groupAgentTools(): void {
+  const side = document.createElement('div');
+  side.className = 'agent-side';
+  side.dataset.testid = 'agent-side';
+  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'decision-panel']
+    .map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`))
+    .filter((el): el is HTMLElement => el !== null);
+  if (panels.length === 0) return;
+  panels[0]!.before(side);
+  side.append(...panels);
+}
+
+/** The console's token, if this tab came from it (storage can be off: then there is no way back). */
+function readDeskToken(): string | null {
+  try {
+    return sessionStorage.getItem(DESK_TOKEN_KEY);
+  } catch {
+    return null;
   }
 }
 

@@ -25,6 +25,8 @@ export async function openDemoScreen(locale: Locale, onError: (message: string) 
         if (el instanceof HTMLElement) el.hidden = true;
       }
       status.textContent = t('demo.unavailable');
+      // Nothing to choose here: the heading must not ask for a role.
+      byTestId('demo-screen').querySelector('h2')!.textContent = t('demo.offHeading');
       return;
     }
     if (result.kind === 'error') {

@@ -21,7 +21,7 @@ export function applyStaticText(locale: Locale): void {
 }
 
 /** Shows exactly one `.screen` section. */
-export function showScreen(id: 'screen-demo' | 'screen-join' | 'screen-consent' | 'screen-invalid' | 'screen-call' | 'screen-end'): void {
+export function showScreen(id: 'screen-demo' | 'screen-landing' | 'screen-precheck' | 'screen-join' | 'screen-consent' | 'screen-invalid' | 'screen-call' | 'screen-end'): void {
   for (const el of document.querySelectorAll<HTMLElement>('.screen')) el.hidden = el.id !== id;
 }
 

@@ -69,9 +69,14 @@ export class GuidanceControls {
     // Instructions only make sense while the customer is there to see them.
     const usable = view.peerPresent && view.ended === null;
     for (const [kind, button] of this.buttons) {
-      button.textContent = t(guidanceButtonKey(kind));
       const label = kind === 'clear' ? t('guidance.clear') : t('guidance.send', { text: t(guidanceKey(kind)) });
-      button.setAttribute('aria-label', label);
+      // The name starts with the visible word (speech users say what they see) and goes on with the
+      // full instruction for screen readers; the tooltip shows that instruction too.
+      const full = document.createElement('span');
+      full.className = 'visually-hidden';
+      full.textContent = ` (${label})`;
+      button.replaceChildren(t(guidanceButtonKey(kind)), full);
+      button.removeAttribute('aria-label');
       button.title = label;
       button.disabled = !usable;
     }

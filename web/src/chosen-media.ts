@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { mediaConstraints, mediaProblemOf } from './precheck-state.ts';
+
+/** The camera and microphone the customer picked in the pre-call check (null = the browser's default). */
+export interface DeviceChoice {
+  cameraId: string | null;
+  microphoneId: string | null;
+}
+
+export const DEFAULT_CHOICE: DeviceChoice = { cameraId: null, microphoneId: null };
+
+const Stored = z.object({ cameraId: z.string().max(512).nullable(), microphoneId: z.string().max(512).nullable() });
+
+const storageKey = (sessionId: string) => `vident.precheck.${sessionId}`;
+
+/**
+ * The choice this tab stored when the customer passed the pre-call check of this session: a reload
+ * mid-call goes straight back to the call with the same devices instead of repeating the check.
+ * Null when there is none (or it is unreadable).
+ */
+export function savedChoice(storage: Pick<Storage, 'getItem'> | null, sessionId: string): DeviceChoice | null {
+  try {
+    const raw = storage?.getItem(storageKey(sessionId));
+    if (raw == null) return null;
+    const parsed = Stored.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveChoice(storage: Pick<Storage, 'setItem'> | null, sessionId: string, choice: DeviceChoice): void {
+  try {
+    storage?.setItem(storageKey(sessionId), JSON.stringify(choice));
+  } catch {
+    // Storage full or disabled: the next reload just shows the check again.
+  }
+}
+
+/**
+ * What the call controller's `acquireMedia` gets: the stream the pre-call check already opened
+ * (the camera is not asked for twice), then, for a retry or after a reload, the chosen devices, or
+ * any device when a chosen one has gone.
+ */
+export class ChosenMedia {
+  constructor(
+    private readonly choice: DeviceChoice,
+    private handedOver: MediaStream | null = null,
+  ) {}
+
+  async acquire(): Promise<MediaStream> {
+    const stream = this.handedOver;
+    this.handedOver = null;
+    if (stream !== null && stream.getTracks().every((t) => t.readyState === 'live')) return stream;
+    for (const t of stream?.getTracks() ?? []) t.stop();
+    try {
+      return await navigator.mediaDevices.getUserMedia(mediaConstraints(this.choice));
+    } catch (err) {
+      const chose = this.choice.cameraId !== null || this.choice.microphoneId !== null;
+      if (!chose || mediaProblemOf(err) !== 'missing') throw err;
+      return navigator.mediaDevices.getUserMedia(mediaConstraints(DEFAULT_CHOICE));
+    }
+  }
+}

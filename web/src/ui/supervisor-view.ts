@@ -1,0 +1,127 @@
+import { DeskOverview, ErrorBody, type Locale } from '@vident/protocol';
+import { formatSeconds } from '../desk-session.ts';
+import { translate, type MessageKey } from '../i18n.ts';
+import { byTestId } from './dom.ts';
+
+const POLL_MS = 5000;
+const OUTCOMES = ['approved', 'rejected', 'cancelled', 'expired', 'abandoned', 'failed'] as const;
+
+/** The supervisor's view: GET /v1/desk/overview every 5 s, rendered into tables. */
+export class SupervisorView {
+  constructor(
+    private readonly token: string,
+    private readonly locale: Locale,
+    private readonly onProblem: (text: string, fatal: boolean) => void,
+  ) {}
+
+  start(): void {
+    void this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    let again = true;
+    try {
+      const res = await fetch('/v1/desk/overview', { headers: { authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) {
+        const overview = DeskOverview.safeParse(body);
+        if (overview.success) this.render(overview.data);
+      } else {
+        const code = ErrorBody.safeParse(body).data?.error.code;
+        again = !(code === 'forbidden' || code === 'token_invalid' || code === 'token_expired');
+        this.onProblem(code === 'forbidden' ? this.t('sup.forbidden') : again ? this.t('sup.error', { message: String(res.status) }) : this.t('desk.signedOut'), !again);
+      }
+    } catch (err) {
+      this.onProblem(this.t('sup.error', { message: err instanceof Error ? err.message : String(err) }), false);
+    }
+    if (again) setTimeout(() => void this.poll(), POLL_MS);
+  }
+
+  private render(o: DeskOverview): void {
+    byTestId('sup-main').hidden = false;
+    byTestId('desk-signed-out').hidden = true;
+    byTestId('sup-updated').textContent = this.t('sup.updated', { time: new Date(o.generatedAt).toLocaleTimeString(this.locale) });
+    const stats: Array<[string, string, string]> = OUTCOMES.map((k) => [`sup-outcome-${k}`, this.t(`sup.outcome.${k}`), String(o.today.outcomes[k])]);
+    stats.push(['sup-avg-wait', this.t('sup.avgWait'), o.today.averageWaitSeconds === null ? this.t('sup.noData') : formatSeconds(o.today.averageWaitSeconds)]);
+    stats.push(['sup-avg-call', this.t('sup.avgCall'), o.today.averageCallSeconds === null ? this.t('sup.noData') : formatSeconds(o.today.averageCallSeconds)]);
+    byTestId('sup-today').replaceChildren(
+      ...stats.map(([id, label, value]) => {
+        const div = document.createElement('div');
+        const dt = document.createElement('dt');
+        dt.textContent = label;
+        const dd = document.createElement('dd');
+        dd.dataset.testid = id;
+        dd.textContent = value;
+        div.append(dt, dd);
+        return div;
+      }),
+    );
+    const now = Date.parse(o.generatedAt);
+    this.table(
+      'sup-live',
+      ['desk.queue.reference', 'sup.live.state', 'sup.live.agent', 'sup.live.node', 'sup.live.started'],
+      o.liveSessions.map((s) => ({
+        id: `sup-live-${s.sessionId}`,
+        cells: [s.externalRef, this.t(`sup.state.${s.state as 'created' | 'waiting' | 'in_call'}`), s.agent?.name ?? '—', s.nodeId ?? '—', s.startedAt ? formatSeconds((now - Date.parse(s.startedAt)) / 1000) : '—'],
+      })),
+      'sup.live.empty',
+    );
+    this.table(
+      'sup-waiting',
+      ['desk.queue.position', 'desk.queue.reference', 'desk.queue.locale', 'desk.queue.waiting'],
+      o.waiting.map((w) => ({ id: `sup-waiting-${w.sessionId}`, cells: [String(w.position), w.externalRef, this.t(`desk.locale.${w.locale}`), formatSeconds(w.waitingSeconds)] })),
+      'desk.queue.empty',
+    );
+    this.table(
+      'sup-agents',
+      ['sup.agents.name', 'sup.agents.status', 'sup.agents.locales'],
+      o.agents
+        .filter((a) => a.role === 'agent')
+        .map((a) => ({ id: `sup-agent-${a.agentId}`, status: a.status, cells: [a.name, this.t(`desk.status.${a.status}`), a.locales.map((l) => this.t(`desk.locale.${l}`)).join(', ')] })),
+      'sup.agents.empty',
+    );
+    this.table(
+      'sup-nodes',
+      ['sup.nodes.node', 'sup.nodes.status', 'sup.nodes.load', 'sup.nodes.cpu'],
+      o.nodes.map((n) => ({ id: `sup-node-${n.nodeId}`, status: n.status, cells: [n.nodeId, this.t(`sup.node.${n.status}`), `${n.assignedSessions} / ${n.capacity}`, `${n.load.cpuPercent.toFixed(1)}%`] })),
+      'sup.nodes.empty',
+    );
+  }
+
+  private table(testId: string, headers: MessageKey[], rows: Array<{ id: string; status?: string; cells: string[] }>, empty: MessageKey): void {
+    const table = byTestId<HTMLTableElement>(testId);
+    const head = document.createElement('tr');
+    for (const key of headers) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = this.t(key);
+      head.append(th);
+    }
+    table.tHead!.replaceChildren(head);
+    const body = rows.map((row) => {
+      const tr = document.createElement('tr');
+      tr.dataset.testid = row.id;
+      if (row.status) tr.dataset.status = row.status;
+      for (const text of row.cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    });
+    if (body.length === 0) {
+      const tr = document.createElement('tr');
+      const td = document.createElement('td');
+      td.colSpan = headers.length;
+      td.className = 'muted';
+      td.textContent = this.t(empty);
+      tr.append(td);
+      body.push(tr);
+    }
+    table.tBodies[0]!.replaceChildren(...body);
+  }
+
+  private t(key: MessageKey, params: Record<string, string> = {}): string {
+    return translate(this.locale, key, params);
+  }
+}
