@@ -12,6 +12,10 @@ export interface StackInfo {
   logDir: string;
   janusNamespace: string;
   janusAddress: string;
+  /** The root namespace's end of Janus's veth: where every browser's media comes from. */
+  janusHostAddress: string;
+  /** Janus's namespace nftables table (inet), with its `udp_dropped` counter. */
+  janusNftTable: string;
   /** Every secret of the stack, so tests can prove none of them reaches a log. */
   secretValues: string[];
   /** The stack's state folder (secrets.json, the bank's evidence private key, sidecar.pid). */
@@ -45,6 +49,8 @@ export async function setup(project: TestProject) {
     logDir: stack.logDir,
     janusNamespace: stack.janus.namespace,
     janusAddress: stack.janus.janusAddress,
+    janusHostAddress: stack.janus.hostAddress,
+    janusNftTable: stack.janus.nftTable,
     secretValues: Object.entries(stack.secrets)
       .filter(([name]) => !['bankKeyId', 'adminKeyId', 'bankEvidencePublicKeyPem'].includes(name))
       .map(([, value]) => value),

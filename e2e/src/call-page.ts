@@ -5,6 +5,7 @@ interface Candidate {
   protocol: 'tcp' | 'udp' | null;
   candidateType: string | null;
   tcpType: string | null;
+  relayProtocol: string | null;
   address: string | null;
   port: number | null;
 }
@@ -52,9 +53,19 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
 }
 
-/** The customer's way into a recorded session: join, then accept the recording consent. */
+/**
+ * The customer's way through the landing page and the pre-call check: Start, then Continue once
+ * camera and microphone pass (the network check may still be running; it does not block).
+ */
+export async function customerPassesPrecheck(page: Page): Promise<void> {
+  await page.getByTestId('landing-start').click();
+  // click() waits for the button to be enabled, i.e. for camera and microphone to pass.
+  await page.getByTestId('precheck-continue').click({ timeout: 20_000 });
+}
+
+/** The customer's way into a recorded session: landing, pre-call check, then accept the recording consent. */
 export async function customerJoinsWithConsent(page: Page): Promise<void> {
-  await page.getByTestId('join').click();
+  await customerPassesPrecheck(page);
   await page.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
   await page.getByTestId('consent-accept').click();
 }

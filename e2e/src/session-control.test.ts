@@ -45,7 +45,7 @@ describe('session control', () => {
     await customer.goto(created.customerUrl);
     // The session's locale (ko) decides the page's language, whatever the browser's (en-US here).
     expect(await customer.locator('html').getAttribute('lang')).toBe('ko');
-    expect((await customer.getByTestId('join').textContent())?.trim()).toBe('입장하기');
+    expect((await customer.getByTestId('landing-start').textContent())?.trim()).toBe('시작하기');
     await customerJoinsWithConsent(customer);
     await customer.getByTestId('waiting').waitFor({ state: 'visible', timeout: 20_000 });
     await waitUntil('session waiting', async () => (await bank.getSession(created.sessionId)).state === 'waiting', 10_000);
@@ -114,7 +114,8 @@ describe('session control', () => {
     await bank.deleteSession(created.sessionId);
     const { page } = await chromium.newParticipant();
     await page.goto(created.customerUrl);
-    await page.getByTestId('join').click();
+    // The pre-call check's network probe is refused (session_ended): the page goes on to say why.
+    await page.getByTestId('landing-start').click();
     await page.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.getByTestId('end-reason').getAttribute('data-reason')).toBe('cancelled_by_bank');
     expect(await page.getByTestId('end-duration').textContent()).toContain('00:00');

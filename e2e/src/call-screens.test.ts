@@ -1,0 +1,239 @@
+/*
+ * Every call-related screen on the real stack, in Korean and in English: checked by axe-core and
+ * photographed at phone and desktop size (auditScreen), plus what those screens must do: the
+ * agent's zoom (display only: a capture still takes the full received frame), the end screens with
+ * duration and outcome, the way back to the agent console, chat replayed after a reload, and no
+ * untranslated key or English text on a Korean page.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createBankClient } from '@vident/protocol';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedBrowser } from './browser.ts';
+import { callStats, customerPassesPrecheck, framesDecoded, waitUntil } from './call-page.ts';
+import { auditScreen } from './page-audit.ts';
+
+const stack = inject('stack');
+const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
+
+/** Dictionary keys look like `call.mic.on`: none may show as text. */
+const RAW_KEY = /\b(app|join|link|demo|role|call|status|end|decision|error|consent|capture|chat|guidance|quality|checklist|zoom)\.[a-zA-Z_]+/;
+
+/** The text a person sees on the page now (hidden screens excluded). */
+function visibleText(page: Page): Promise<string> {
+  return page.evaluate(() => document.body.innerText);
+}
+
+/** A Korean page shows Korean: no word of three or more Latin letters in its visible text. */
+async function expectKoreanOnly(page: Page, allowed: RegExp[] = []): Promise<void> {
+  let text = await visibleText(page);
+  for (const a of allowed) text = text.replace(a, '');
+  expect(text).not.toMatch(RAW_KEY);
+  expect(text.match(/[A-Za-z]{3,}/g) ?? []).toEqual([]);
+}
+
+async function connected(page: Page): Promise<void> {
+  await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
+  await waitUntil('video frames decoded', async () => (await framesDecoded(page)) > 10, 30_000);
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-send').click();
+}
+
+describe('call screens', () => {
+  let chromium: LaunchedBrowser;
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  for (const locale of ['ko', 'en'] as const) {
+    it(`passes axe on the invalid-link and role-chooser screens (${locale})`, async () => {
+      const { page } = await chromium.newParticipant();
+      await page.goto(`${stack.baseUrl}/?lang=${locale}#token=not-a-token`);
+      await page.getByTestId('invalid-link').waitFor({ state: 'visible' });
+      expect(await auditScreen(page, `call-invalid-link-${locale}`)).toEqual([]);
+      if (locale === 'ko') await expectKoreanOnly(page);
+      await page.goto(`${stack.baseUrl}/?lang=${locale}`);
+      await page.getByTestId('demo-screen').waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      expect(await auditScreen(page, `call-demo-chooser-${locale}`)).toEqual([]);
+      expect(await visibleText(page)).not.toMatch(RAW_KEY);
+      await page.context().close();
+    });
+  }
+
+  it('Korean session: consent, call with guidance and chat, zoom, captures, reject, end screens; chat comes back after a reload', async () => {
+    const created = await bank.createSession({ externalRef: `e2e-screens-ko-${Date.now()}`, customerName: '김민지', locale: 'ko' });
+    const { page: customer, consoleErrors: customerErrors } = await chromium.newParticipant();
+    const { page: agent, consoleErrors: agentErrors } = await chromium.newParticipant();
+    await customer.setViewportSize({ width: 390, height: 844 });
+    await agent.goto(created.agentUrl);
+    await agent.getByTestId('join').waitFor({ state: 'visible' });
+    expect(await auditScreen(agent, 'call-join-agent-ko')).toEqual([]);
+    await expectKoreanOnly(agent);
+
+    await customer.goto(created.customerUrl);
+    await customerPassesPrecheck(customer);
+    await customer.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await auditScreen(customer, 'call-consent-ko')).toEqual([]);
+    await expectKoreanOnly(customer);
+    await customer.getByTestId('consent-accept').click();
+    await agent.getByTestId('join').click();
+    await connected(customer);
+    await connected(agent);
+
+    // The customer's call with the agent's guidance overlay and a chat exchange.
+    await say(agent, '신분증 앞면을 카메라에 보여 주세요');
+    await say(customer, '네, 보여 드릴게요');
+    await agent.getByTestId('guidance-hold_id_closer').click();
+    await customer.getByTestId('guidance-overlay').waitFor({ state: 'visible' });
+    await waitUntil('chat on both pages', async () => (await customer.getByTestId('chat-message').count()) === 2 && (await agent.getByTestId('chat-message').count()) === 2, 10_000);
+    expect(await auditScreen(customer, 'call-customer-ko')).toEqual([]);
+    await expectKoreanOnly(customer);
+    // The customer gets no zoom: the controls exist on the agent's page only.
+    expect(await customer.getByTestId('zoom-in').count()).toBe(0);
+
+    // A reload: the call resumes and the chat so far is back, in order.
+    // The tab passed the pre-call check already: the reload leads to the join button, then the call.
+    await customer.reload();
+    await customer.getByTestId('join').click();
+    await connected(customer);
+    await waitUntil('chat replayed', async () => (await customer.getByTestId('chat-message').count()) === 2, 15_000);
+    expect(await customer.getByTestId('chat-message').locator('.chat-text').allTextContents()).toEqual(['신분증 앞면을 카메라에 보여 주세요', '네, 보여 드릴게요']);
+    await connected(agent);
+
+    // The agent zooms in with the buttons and the keyboard, pans, and captures while zoomed.
+    const video = agent.getByTestId('remote-video');
+    await agent.getByTestId('zoom-in').click();
+    await agent.getByTestId('zoom-in').click();
+    expect(await video.getAttribute('data-zoom')).toBe('2');
+    await video.focus();
+    await agent.keyboard.press('+');
+    expect(await video.getAttribute('data-zoom')).toBe('3');
+    await agent.keyboard.press('-');
+    expect(await video.getAttribute('data-zoom')).toBe('2');
+    await agent.keyboard.press('ArrowLeft');
+    expect(await video.evaluate((v) => (v as HTMLElement).style.transform)).toBe('translate(40px, 0px) scale(2)');
+    // Dragging pans too.
+    const box = (await video.boundingBox())!;
+    await agent.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await agent.mouse.down();
+    await agent.mouse.move(box.x + box.width / 2 - 30, box.y + box.height / 2 + 20, { steps: 3 });
+    await agent.mouse.up();
+    expect(await video.evaluate((v) => (v as HTMLElement).style.transform)).toBe('translate(10px, 20px) scale(2)');
+    const received = (await callStats(agent)).subscriber?.inboundVideo;
+    expect(received?.frameWidth).toBeGreaterThan(0);
+    for (const kind of ['id_front', 'id_back', 'face']) {
+      await agent.getByTestId(`capture-${kind}`).click();
+      const thumb = agent.getByTestId(`capture-thumb-${kind}`);
+      await thumb.and(agent.locator('[data-artifact-id]')).waitFor({ timeout: 20_000 });
+      // Zoomed display, full received frame: the capture's size is the decoded frame's.
+      expect(Number(await thumb.getAttribute('data-width'))).toBe(received!.frameWidth);
+      expect(Number(await thumb.getAttribute('data-height'))).toBe(received!.frameHeight);
+    }
+    expect(await video.getAttribute('data-zoom')).toBe('2');
+    await agent.getByTestId('decision-panel').waitFor({ state: 'visible' });
+    expect(await auditScreen(agent, 'call-agent-zoomed-ko')).toEqual([]);
+    await expectKoreanOnly(agent, [/\d+×\d+/g]);
+    await video.focus();
+    await agent.keyboard.press('0');
+    expect(await video.getAttribute('data-zoom')).toBe('1');
+    expect(await video.evaluate((v) => (v as HTMLElement).style.transform)).toBe('');
+
+    // Reject with reason codes; the customer's screen follows. The agent came from the console.
+    await agent.evaluate(() => sessionStorage.setItem('vident.deskToken', 'desk-token-e2e'));
+    await agent.getByTestId('decide-reject').click();
+    await agent.getByTestId('reason-DOCUMENT_INVALID').check();
+    await agent.getByTestId('reason-POOR_QUALITY').check();
+    await agent.getByTestId('decide-submit').click();
+    for (const page of [customer, agent]) {
+      await page.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await page.getByTestId('end-reason').getAttribute('data-reason')).toBe('rejected');
+      expect(await page.getByTestId('end-screen').getAttribute('data-outcome')).toBe('rejected');
+      expect(await page.getByTestId('end-duration').textContent()).toMatch(/^\d{2}:\d{2}$/);
+      expect(await page.getByTestId('end-duration').textContent()).not.toBe('00:00');
+    }
+    expect(await customer.getByTestId('end-reason').textContent()).toBe('본인 확인이 승인되지 않았습니다.');
+    expect(await customer.getByTestId('back-to-queue').isHidden()).toBe(true);
+    expect(await agent.getByTestId('back-to-queue').getAttribute('href')).toBe('/agent#token=desk-token-e2e');
+    expect(await agent.getByTestId('back-to-queue').isVisible()).toBe(true);
+    expect(await auditScreen(customer, 'call-end-rejected-customer-ko')).toEqual([]);
+    expect(await auditScreen(agent, 'call-end-rejected-agent-ko')).toEqual([]);
+    for (const page of [customer, agent]) await expectKoreanOnly(page);
+    expect(await bank.getSession(created.sessionId)).toMatchObject({ state: 'decided', decision: 'rejected', reasonCodes: ['DOCUMENT_INVALID', 'POOR_QUALITY'] });
+    expect([...customerErrors, ...agentErrors].filter((e) => !/favicon/i.test(e))).toEqual([]);
+  });
+
+  it('English session: call screens, then approve with the full checklist; end screens for both', async () => {
+    const created = await bank.createSession({ externalRef: `e2e-screens-en-${Date.now()}`, customerName: 'Alex Kim', locale: 'en' });
+    const { page: customer } = await chromium.newParticipant();
+    const { page: agent } = await chromium.newParticipant();
+    await customer.setViewportSize({ width: 390, height: 844 });
+    await agent.goto(created.agentUrl);
+    await agent.getByTestId('join').waitFor({ state: 'visible' });
+    expect(await auditScreen(agent, 'call-join-agent-en')).toEqual([]);
+    await customer.goto(created.customerUrl);
+    await customerPassesPrecheck(customer);
+    await customer.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await auditScreen(customer, 'call-consent-en')).toEqual([]);
+    await customer.getByTestId('consent-accept').click();
+    await agent.getByTestId('join').click();
+    await connected(customer);
+    await connected(agent);
+    await say(customer, 'Hello, my ID is ready');
+    await agent.getByTestId('guidance-tilt_card').click();
+    await customer.getByTestId('guidance-overlay').waitFor({ state: 'visible' });
+    expect(await auditScreen(customer, 'call-customer-en')).toEqual([]);
+    await agent.getByTestId('zoom-in').click();
+    await agent.getByTestId('decision-panel').waitFor({ state: 'visible' });
+    expect(await auditScreen(agent, 'call-agent-zoomed-en')).toEqual([]);
+    for (const page of [customer, agent]) expect(await visibleText(page)).not.toMatch(RAW_KEY);
+
+    await agent.getByTestId('decide-approve').click();
+    for (const box of await agent.locator('[data-testid="checklist"] input[data-testid^="checklist-"]').all()) await box.check();
+    await agent.getByTestId('decide-submit').click();
+    for (const page of [customer, agent]) {
+      await page.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await page.getByTestId('end-screen').getAttribute('data-outcome')).toBe('approved');
+      expect(await page.getByTestId('end-duration').textContent()).toMatch(/^\d{2}:\d{2}$/);
+      // This agent did not come from the console: no way back to it.
+      expect(await page.getByTestId('back-to-queue').isHidden()).toBe(true);
+    }
+    expect(await customer.getByTestId('end-reason').textContent()).toBe('Your identity has been verified.');
+    expect(await auditScreen(customer, 'call-end-approved-customer-en')).toEqual([]);
+    expect(await auditScreen(agent, 'call-end-approved-agent-en')).toEqual([]);
+  });
+
+  it('shows a server error in the page language, never the server English message', async () => {
+    const created = await bank.createSession({ externalRef: `e2e-screens-err-${Date.now()}`, customerName: '박서준', locale: 'ko', record: false });
+    const { page: customer } = await chromium.newParticipant();
+    const { page: agent } = await chromium.newParticipant();
+    await customer.goto(created.customerUrl);
+    await customerPassesPrecheck(customer);
+    await agent.goto(created.agentUrl);
+    await agent.getByTestId('join').click();
+    await connected(customer);
+    // A burst of chat runs into the per-socket limit: the server answers rate_limited.
+    await customer.evaluate(async () => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="chat-input"]')!;
+      const form = document.querySelector<HTMLFormElement>('[data-testid="chat-form"]')!;
+      for (let i = 0; i < 12; i++) {
+        input.value = `메시지 ${i}`;
+        form.requestSubmit();
+      }
+    });
+    const banner = customer.getByTestId('error-banner');
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await banner.locator('.banner-text').textContent()).toBe('메시지를 너무 빨리 보냈습니다. 잠시 후 다시 보내 주세요.');
+    await expectKoreanOnly(customer);
+    expect(await auditScreen(customer, 'call-error-banner-ko')).toEqual([]);
+    await agent.getByTestId('hang-up').click();
+    await customer.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await customer.getByTestId('end-screen').getAttribute('data-outcome')).toBe('other');
+  });
+});
