@@ -299,7 +299,7 @@ export class CallController {
     this.publisher?.close();
     const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
     this.publisher = leg;
-    this.transport.attemptStarted(Date.now());
+    this.transport.legStarted('publisher', Date.now());
     const sdp = await leg.createOffer(stream);
     const { audio, video } = this.view.localMedia;
     this.publishRef = String(++this.publishCount);
@@ -313,6 +313,7 @@ export class CallController {
 
   private async subscribe(offerSdp: string): Promise<void> {
     this.subscriber?.close();
+    this.transport.legStarted('subscriber', Date.now());
     const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
       if (this.subscriber !== leg) return;
       this.view.remoteStream = stream;

@@ -8,7 +8,8 @@ const base: FallbackInput = {
   everConnected: false,
   publisher: 'connecting',
   subscriber: null,
-  legAgeMs: 1000,
+  publisherAgeMs: 1000,
+  subscriberAgeMs: null,
 };
 
 describe('leg configuration', () => {
@@ -28,15 +29,20 @@ describe('fallback to TURN', () => {
     expect(shouldFallBackToRelay({ ...base, publisher: 'connected', subscriber: 'failed' })).toBe(true);
   });
   it('falls back when a direct leg is still connecting after the timeout, not before', () => {
-    expect(shouldFallBackToRelay({ ...base, legAgeMs: DIRECT_CONNECT_TIMEOUT_MS - 1 })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, legAgeMs: DIRECT_CONNECT_TIMEOUT_MS })).toBe(true);
+    expect(shouldFallBackToRelay({ ...base, publisherAgeMs: DIRECT_CONNECT_TIMEOUT_MS - 1 })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisherAgeMs: DIRECT_CONNECT_TIMEOUT_MS })).toBe(true);
+  });
+  it('judges a late subscriber leg by its own age, not the publisher\'s (a customer who waited for the agent)', () => {
+    const waited = { ...base, publisher: 'connected' as const, publisherAgeMs: 120_000, subscriber: 'connecting' as const };
+    expect(shouldFallBackToRelay({ ...waited, subscriberAgeMs: 500 })).toBe(false);
+    expect(shouldFallBackToRelay({ ...waited, subscriberAgeMs: DIRECT_CONNECT_TIMEOUT_MS })).toBe(true);
   });
   it('never without TURN, never twice, never once the direct path worked, never for healthy legs', () => {
     const failed = { ...base, publisher: 'failed' as const };
     expect(shouldFallBackToRelay({ ...failed, turnAvailable: false })).toBe(false);
     expect(shouldFallBackToRelay({ ...failed, transport: 'relay' })).toBe(false);
     expect(shouldFallBackToRelay({ ...failed, everConnected: true })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, publisher: 'connected', subscriber: 'connected', legAgeMs: 60_000 })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, publisher: null, subscriber: null, legAgeMs: null })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: 'connected', subscriber: 'connected', publisherAgeMs: 60_000, subscriberAgeMs: 60_000 })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: null, subscriber: null, publisherAgeMs: null })).toBe(false);
   });
 });

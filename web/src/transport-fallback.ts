@@ -31,17 +31,20 @@ export interface FallbackInput {
   /** The legs' connection states (null: no such leg yet). */
   publisher: RTCPeerConnectionState | null;
   subscriber: RTCPeerConnectionState | null;
-  /** ms since the oldest current leg was created (null: no leg). */
-  legAgeMs: number | null;
+  /** ms since each current leg was created (null: no such leg). */
+  publisherAgeMs: number | null;
+  subscriberAgeMs: number | null;
 }
 
 /** Whether the page should now switch to `relay` and rejoin. */
 export function shouldFallBackToRelay(input: FallbackInput): boolean {
   if (input.transport !== 'direct' || !input.turnAvailable || input.everConnected) return false;
-  const states = [input.publisher, input.subscriber];
-  if (states.includes('failed')) return true;
-  const stuck = states.some((s) => s === 'new' || s === 'connecting');
-  return stuck && input.legAgeMs !== null && input.legAgeMs >= DIRECT_CONNECT_TIMEOUT_MS;
+  if (input.publisher === 'failed' || input.subscriber === 'failed') return true;
+  // Each leg by its own age: a subscriber offered long after the publish (the customer waited for
+  // the agent) has had only its own time to connect.
+  const stuck = (state: RTCPeerConnectionState | null, ageMs: number | null) =>
+    (state === 'new' || state === 'connecting') && ageMs !== null && ageMs >= DIRECT_CONNECT_TIMEOUT_MS;
+  return stuck(input.publisher, input.publisherAgeMs) || stuck(input.subscriber, input.subscriberAgeMs);
 }
 
 /**
@@ -52,7 +55,7 @@ export function shouldFallBackToRelay(input: FallbackInput): boolean {
 export class TransportChoice {
   current: MediaTransport = 'direct';
   private iceServers: IceServer[] = [];
-  private legsStartedAt: number | null = null;
+  private startedAt: Record<'publisher' | 'subscriber', number | null> = { publisher: null, subscriber: null };
   private bothConnected = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -71,10 +74,13 @@ export class TransportChoice {
     return legConfiguration(this.policy, this.current, this.iceServers);
   }
 
-  /** A new publisher leg: a new attempt on the current transport. */
-  attemptStarted(now: number): void {
-    this.legsStartedAt = now;
-    this.bothConnected = false;
+  /** A new leg; a new publisher leg is a new attempt on the current transport. */
+  legStarted(leg: 'publisher' | 'subscriber', now: number): void {
+    this.startedAt[leg] = now;
+    if (leg === 'publisher') {
+      this.startedAt.subscriber = null;
+      this.bothConnected = false;
+    }
     clearTimeout(this.timer);
     if (this.current === 'direct' && this.iceServers.length > 0) this.timer = setTimeout(this.recheck, DIRECT_CONNECT_TIMEOUT_MS + 50);
   }
@@ -91,7 +97,8 @@ export class TransportChoice {
       everConnected: this.bothConnected,
       publisher,
       subscriber,
-      legAgeMs: this.legsStartedAt === null ? null : now - this.legsStartedAt,
+      publisherAgeMs: this.startedAt.publisher === null ? null : now - this.startedAt.publisher,
+      subscriberAgeMs: this.startedAt.subscriber === null ? null : now - this.startedAt.subscriber,
     });
     if (!fallBack) return false;
     clearTimeout(this.timer);
