@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStack } from '../../infra/stack.ts';
 import { launchChromium } from '../src/browser.ts';
+import { benchCapacity } from './capacity.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchHeldSessions } from './held-sessions.ts';
 import { benchJoinTime } from './join-time.ts';
@@ -17,31 +18,58 @@ import { benchSignaling } from './signaling.ts';
 /** Sessions held open at once; the node's capacity must also fit the creation benchmark's 420 live sessions. */
 const HELD_SESSIONS = 100;
 
+/**
+ * BENCH_ONLY=capacity,join-time,... runs only the named sections (signaling, session-creation,
+ * held-sessions, join-time, evidence, capacity) and then writes the report into the run's state
+ * folder (or BENCH_OUT), so a partial run never replaces the full table in docs/BENCHMARKS.md.
+ */
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const wants = (section: string) => only === null || only.has(section);
+
 const stateDir = mkdtempSync(join(tmpdir(), 'vident-bench-'));
 console.log(`[bench] starting the stack in ${stateDir}`);
 // Capacity is only a placement limit: sessions without media cost Janus nothing.
 const stack = await startStack({ stateDir, demo: false, dropUdp: true, nodeCapacity: 500 });
 const sections: BenchSection[] = [];
 try {
-  console.log('[bench] signaling overhead');
-  sections.push(await benchSignaling(stack));
-  console.log('[bench] control plane: session creations per second');
-  sections.push(await benchSessionCreation(stack));
-  console.log('[bench] control plane: concurrent sessions');
-  sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
-  // Last: the ones that need a browser, the slowest at the end.
-  const chromium = await launchChromium();
-  try {
-    console.log('[bench] join time: full stack vs a bare Janus page');
-    sections.push(await benchJoinTime(stack, chromium, 20));
-    console.log('[bench] evidence: call end to pack ready');
-    sections.push(await benchEvidence(stack, chromium, [30, 60]));
-  } finally {
-    await chromium.close();
+  if (wants('signaling')) {
+    console.log('[bench] signaling overhead');
+    sections.push(await benchSignaling(stack));
+  }
+  if (wants('session-creation')) {
+    console.log('[bench] control plane: session creations per second');
+    sections.push(await benchSessionCreation(stack));
+  }
+  if (wants('held-sessions')) {
+    console.log('[bench] control plane: concurrent sessions');
+    sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
+  }
+  // Then the ones that need a browser, the slowest at the end.
+  if (wants('join-time') || wants('evidence')) {
+    const chromium = await launchChromium();
+    try {
+      if (wants('join-time')) {
+        console.log('[bench] join time: full stack vs a bare Janus page');
+        sections.push(await benchJoinTime(stack, chromium, 20));
+      }
+      if (wants('evidence')) {
+        console.log('[bench] evidence: call end to pack ready');
+        sections.push(await benchEvidence(stack, chromium, [30, 60]));
+      }
+    } finally {
+      await chromium.close();
+    }
+  }
+  // Last: its load (many calls at once) must not disturb the other figures.
+  if (wants('capacity')) {
+    console.log('[bench] media node capacity: ramping recorded calls');
+    sections.push(await benchCapacity(stack));
   }
 } finally {
   await stack.stop();
 }
-const out = resolve(import.meta.dirname, '..', '..', 'docs', 'BENCHMARKS.md');
-console.log(writeReport(out, sections, 'npm run bench'));
+const out = only ? resolve(process.env.BENCH_OUT ?? join(stateDir, 'BENCHMARKS.md')) : resolve(import.meta.dirname, '..', '..', 'docs', 'BENCHMARKS.md');
+console.log(writeReport(out, sections, only ? `BENCH_ONLY=${[...only].join(',')} tsx e2e/bench/run.ts` : 'npm run bench'));
 console.log(`[bench] written to ${out}`);
+// werift legs whose connection never came up keep their sockets after close(): do not wait on them.
+process.exit(0);
