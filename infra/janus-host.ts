@@ -142,10 +142,10 @@ async function renderConfig(dir: string, values: Record<string, string>): Promis
 }
 
 /** Resolves when host:port accepts a TCP connection, rejects after timeoutMs or if `alive` turns false. */
-async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
+export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!alive()) throw new Error('janus exited during startup');
+    if (!alive()) throw new Error('the process exited during startup');
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port });
       const done = (result: boolean) => {
@@ -159,7 +159,7 @@ async function waitForPort(host: string, port: number, timeoutMs: number, alive:
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`janus did not accept connections on ${host}:${port} within ${timeoutMs} ms`);
+  throw new Error(`nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`);
 }
 
 const liveHosts = new Set<() => void>();

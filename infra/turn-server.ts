@@ -9,9 +9,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitForPort } from './janus-host.ts';
 
 /** The port participants reach TURN on: 443, as in production (a proxy that allows only 443). */
 export const TURN_PORT = 443;
@@ -95,7 +95,7 @@ export async function startTurnServer(opts: TurnServerOptions): Promise<TurnServ
       spawned.once('spawn', () => resolve());
       spawned.once('error', reject);
     });
-    await waitForTcp(opts.address, TURN_PORT, 10_000, () => spawned.exitCode === null);
+    await waitForPort(opts.address, TURN_PORT, 10_000, () => spawned.exitCode === null);
   } catch (err) {
     kill();
     throw new Error(`coturn did not start (see ${logFile}): ${err instanceof Error ? err.message : String(err)}`);
@@ -118,24 +118,4 @@ export async function startTurnServer(opts: TurnServerOptions): Promise<TurnServ
         rmSync(dir, { recursive: true, force: true });
       })()),
   };
-}
-
-async function waitForTcp(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error('turnserver exited during startup');
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host, port });
-      const done = (result: boolean) => {
-        socket.destroy();
-        resolve(result);
-      };
-      socket.setTimeout(500, () => done(false));
-      socket.once('connect', () => done(true));
-      socket.once('error', () => done(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing accepted connections on ${host}:${port} within ${timeoutMs} ms`);
 }
