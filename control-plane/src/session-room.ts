@@ -305,6 +305,13 @@ export class SessionRoom {
         await this.ports.audit({ actor: 'system', action: 'recording.empty', detail: { participant: event.participant, segment: event.segment } });
         return;
       }
+      case 'media-reset':
+        // The node lost the session's legs but still carries it (its Janus restarted, or the sidecar
+        // could not reclaim its Janus session): same room, same node, new legs.
+        if (this.ended) return;
+        log('session_media_reset', { sessionId: r.sessionId, nodeId: r.nodeId, reason: event.reason });
+        await this.restartMedia('media.reset', { nodeId: r.nodeId, reason: event.reason });
+        return;
       case 'recording-failed':
         // The failed segment (or, from a node that does not name it, every segment of the participant
         // still owed) counts as failed, unless its upload is (or gets) stored, which readiness prefers.
@@ -385,13 +392,23 @@ export class SessionRoom {
     r.formerNodes = [...(r.formerNodes ?? []).filter((n) => n !== fromNodeId), fromNodeId];
     r.nodeId = target.nodeId;
     r.nodeUrl = target.url;
+    log('session_failover', { sessionId: r.sessionId, from: fromNodeId, to: target.nodeId, cause });
+    await this.restartMedia('media.failover', { from: fromNodeId, to: target.nodeId, cause });
+    return true;
+  }
+
+  /**
+   * Every media leg is gone while the session lives (moved to another node, or its node's Janus
+   * restarted under it): the room is created again on first use, and both pages publish and
+   * subscribe anew on their sockets (`media-moved`). Recording goes on as each one's next segment.
+   */
+  private async restartMedia(action: 'media.failover' | 'media.reset', detail: Record<string, unknown>): Promise<void> {
+    const r = this.record;
     r.roomCreated = false;
     for (const role of ROLES) resetLegs(r.participants[role]);
     await this.ports.save(r);
-    await this.ports.audit({ actor: 'system', action: 'media.failover', detail: { from: fromNodeId, to: target.nodeId, cause } });
-    log('session_failover', { sessionId: r.sessionId, from: fromNodeId, to: target.nodeId, cause });
+    await this.ports.audit({ actor: 'system', action, detail });
     for (const role of ROLES) this.ports.send(role, { type: 'media-moved' });
-    return true;
   }
 
   /**

@@ -139,4 +139,59 @@ describe('failover of a live call', () => {
     });
     expect(stranger.status).not.toBe(200);
   });
+
+  it('renegotiates on the same node when the node reports the session\'s legs lost (media-reset)', async () => {
+    await register('node-a', HOST_A);
+    const s = await createSession({ record: false });
+    const { customer, agent } = await startCall(s);
+    const reset = await nodeFetch('node-a', '/v1/nodes/node-a/events', { type: 'media-reset', sessionId: s.sessionId, reason: 'janus_restarted' });
+    expect(reset.status).toBe(200);
+    for (const p of [customer, agent]) await p.next('media-moved');
+    expect(await nodeOf(s.sessionId)).toBe('node-a');
+    // The room is created again before the first new publish.
+    expect(await republish(customer, agent)).toEqual([`create-room@${HOST_A}`, `publish@${HOST_A}`, `publish@${HOST_A}`]);
+    const resets = (await auditActions(s.sessionId)).filter((e) => e.action === 'media.reset');
+    expect(resets.map((e) => e.detail)).toEqual([{ nodeId: 'node-a', reason: 'janus_restarted' }]);
+  });
+
+  it('ignores a media-reset from a node the session left', async () => {
+    const { s, customer } = await callOnNodeA();
+    await heartbeat('node-a', false);
+    await customer.next('media-moved');
+    const reset = await nodeFetch('node-a', '/v1/nodes/node-a/events', { type: 'media-reset', sessionId: s.sessionId, reason: 'janus_restarted' });
+    expect(reset.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    // next() consumed the failover's media-moved: nothing further arrived.
+    expect(customer.received.filter((m) => m.type === 'media-moved')).toHaveLength(0);
+    expect((await auditActions(s.sessionId)).some((e) => e.action === 'media.reset')).toBe(false);
+  });
+});
+
+describe('room reconcile through heartbeats', () => {
+  const beat = async (nodeId: string, rooms: string[]) => {
+    const res = await nodeFetch(nodeId, `/v1/nodes/${nodeId}/heartbeat`, { sessions: rooms.length, publishers: 0, subscribers: 0, janusUp: true, rooms });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { release: string[] }).release;
+  };
+
+  it('tells a node to release the rooms of sessions moved off it or ended, and keeps its own', async () => {
+    const { s: moved, customer } = await callOnNodeA();
+    await heartbeat('node-a', false);
+    await customer.next('media-moved');
+    const ended = await createSession({ record: false });
+    const live = await createSession({ record: false });
+    const placedOn = await nodeOf(live.sessionId);
+    expect(await signedFetch('DELETE', `/v1/sessions/${ended.sessionId}`).then((r) => r.status)).toBe(200);
+    const stranger = crypto.randomUUID();
+    const release = await beat(placedOn === 'node-a' ? 'node-a' : 'node-b', [moved.sessionId, ended.sessionId, live.sessionId, stranger]);
+    expect(new Set(release)).toEqual(new Set([ended.sessionId, stranger, ...(placedOn === 'node-a' ? [moved.sessionId] : [])]));
+    // node-b carries the moved session now: it keeps it.
+    expect(await beat('node-b', [moved.sessionId])).toEqual([]);
+  });
+
+  it('answers an empty release to a node that reports no rooms (older nodes)', async () => {
+    await register('node-a', HOST_A);
+    const res = await nodeFetch('node-a', '/v1/nodes/node-a/heartbeat', { sessions: 0, publishers: 0, subscribers: 0, janusUp: true });
+    expect(((await res.json()) as { release: string[] }).release).toEqual([]);
+  });
 });

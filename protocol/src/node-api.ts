@@ -52,6 +52,11 @@ export const NodeHeartbeat = z.strictObject({
   bitrateKbps: z.number().nonnegative().max(100_000_000).default(0),
   /** Janus's CPU use in percent of one core (may exceed 100 on several cores; 0 when unknown). */
   cpuPercent: z.number().nonnegative().max(100_000).default(0),
+  /**
+   * The sessions whose rooms the node holds now (absent from older nodes). The control plane
+   * answers, in `release`, the ones not assigned to the node any more, so no room is left behind.
+   */
+  rooms: z.array(SessionId).max(10_000).optional(),
 });
 export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
 
@@ -67,6 +72,8 @@ export type NodeFleetStatus = z.infer<typeof NodeFleetStatus>;
 export const NodeHeartbeatAccepted = z.object({
   ok: z.literal(true),
   status: NodeFleetStatus.default('live'),
+  /** Rooms the node reported that belong to no session assigned to it (ended, or moved off): destroy them. */
+  release: z.array(SessionId).max(10_000).default([]),
 });
 export type NodeHeartbeatAccepted = z.infer<typeof NodeHeartbeatAccepted>;
 
@@ -167,6 +174,16 @@ export const NodeEvent = z.discriminatedUnion('type', [
     sessionId: SessionId,
     participant: Role,
     segment: z.number().int().positive().max(1000),
+  }),
+  /**
+   * The node lost every media leg of the session while the session stayed on it: its Janus
+   * restarted (the room is created again) or the node's Janus session could not be reclaimed
+   * after the sidecar restarted. Both participants must publish and subscribe anew.
+   */
+  z.strictObject({
+    type: z.literal('media-reset'),
+    sessionId: SessionId,
+    reason: z.enum(['janus_restarted', 'janus_session_lost']),
   }),
 ]);
 export type NodeEvent = z.infer<typeof NodeEvent>;

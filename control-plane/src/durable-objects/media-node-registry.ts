@@ -86,7 +86,24 @@ export class MediaNodeRegistry extends DurableObject<Env> {
     if (before?.janusUp && !beat.janusUp) this.nodeLost(nodeId, 'janus_down', now);
     await this.watchHeartbeats(now);
     const node = this.row(nodeId);
-    return { ok: true, status: node ? nodeStatus(node, now, this.ttlMs) : 'live' };
+    return { ok: true, status: node ? nodeStatus(node, now, this.ttlMs) : 'live', release: this.notAssigned(nodeId, beat.rooms ?? []) };
+  }
+
+  /**
+   * The rooms a node holds for sessions not assigned to it: ended while the node could not hear
+   * destroy-room, or moved off it by a failover. The node destroys them (finishing their recordings).
+   */
+  private notAssigned(nodeId: string, rooms: readonly string[]): string[] {
+    if (rooms.length === 0) return [];
+    const mine = new Set(
+      this.ctx.storage.sql
+        .exec<{ session_id: string }>('SELECT session_id FROM assignments WHERE node_id = ?', nodeId)
+        .toArray()
+        .map((r) => r.session_id),
+    );
+    const release = rooms.filter((sessionId) => !mine.has(sessionId));
+    if (release.length > 0) log('node_rooms_released', { nodeId, rooms: release.length });
+    return release;
   }
 
   /**

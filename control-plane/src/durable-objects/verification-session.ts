@@ -187,8 +187,9 @@ export class VerificationSession extends DurableObject<Env> {
     return this.serialized(async () => {
       if (!this.room) return notFound();
       const former = this.room.record.formerNodes?.includes(nodeId) ?? false;
-      if (former && event.type === 'media') return { ok: true } as const;
-      if (this.room.record.nodeId !== nodeId && !(former && event.type !== 'media')) {
+      const aboutLegs = event.type === 'media' || event.type === 'media-reset';
+      if (former && aboutLegs) return { ok: true } as const;
+      if (this.room.record.nodeId !== nodeId && !(former && !aboutLegs)) {
         await this.appendAudit({ actor: `node:${nodeId}`, action: 'node.event_refused', detail: { type: event.type } });
         return failure('forbidden', 'the session is not on this node');
       }
