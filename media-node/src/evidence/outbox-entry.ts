@@ -6,8 +6,9 @@
  * complete file, and a .venc without a .json is left-over garbage (cleaned up by the loop).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncPath, writeFileAtomic } from '../atomic-file.ts';
 import { describeIssues, parseEnvelopeHeader, UploadStart, type Role } from '@vident/protocol';
 import { z } from 'zod';
 
@@ -44,29 +45,10 @@ export function recordingArtifactId(sessionId: string, participant: Role, segmen
   return `rec-${sessionId.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 8)}-${participant}-${segment}-${randomBytes(4).toString('hex')}`;
 }
 
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Writes an entry atomically. The sealed file it names must already be complete and fsynced. */
 export async function writeOutboxEntry(dir: string, entry: OutboxEntry): Promise<string> {
   const target = entryPath(dir, entry.upload.artifactId);
-  const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(entry, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, target);
-  // The rename lives in the folder: sync it too, or a crash can forget the entry.
-  await fsyncPath(dir);
+  await writeFileAtomic(target, `${JSON.stringify(entry, null, 2)}\n`);
   return target;
 }
 
