@@ -89,12 +89,16 @@ describe('ControlPlaneClient', () => {
     await expect(offline.heartbeat({ sessions: 0, publishers: 0, subscribers: 0, janusUp: false, uploadsPending: 0 })).rejects.toMatchObject({ status: 0 });
   });
 
-  it("answers the heartbeat's fleet status, and live from an older control plane", async () => {
+  it("answers the heartbeat's fleet status and rooms to release; live and none from an older control plane", async () => {
     const beat = { sessions: 0, publishers: 0, subscribers: 0, janusUp: true, uploadsPending: 0 };
-    answer = () => [200, { ok: true, status: 'drained' }];
-    expect(await client().heartbeat(beat)).toBe('drained');
+    const orphan = '6f1c1f5e-8a55-4c7c-9a3e-2f0d8a3c1b2a';
+    answer = () => [200, { ok: true, status: 'drained', release: [orphan] }];
+    expect(await client().heartbeat(beat)).toEqual({ status: 'drained', release: [orphan] });
     answer = () => [200, { ok: true }];
-    expect(await client().heartbeat(beat)).toBe('live');
+    expect(await client().heartbeat(beat)).toEqual({ status: 'live', release: [] });
+    // A release list that is not session ids is ignored, never acted on.
+    answer = () => [200, { ok: true, status: 'live', release: ['../etc'] }];
+    expect(await client().heartbeat(beat)).toEqual({ status: 'live', release: [] });
   });
 
   it('rejects with the abort reason when stopped mid-body', async () => {

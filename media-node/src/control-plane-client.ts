@@ -18,6 +18,7 @@ import {
   UploadedPart,
   UploadStatus,
   NodeFleetStatus,
+  SessionId,
   type NodeEvent,
   type NodeHeartbeat,
   type NodeRegistration,
@@ -61,8 +62,18 @@ const Registration = z.object({
   heartbeatIntervalMs: z.number().int().positive().optional().catch(undefined),
   evidencePublicKey: z.string().nullable().optional().catch(null),
 });
-// An older control plane answers `{ ok: true }` only: then the node is simply live.
-const HeartbeatAnswer = z.object({ status: NodeFleetStatus.optional().catch(undefined) });
+// An older control plane answers `{ ok: true }` only: then the node is simply live and releases nothing.
+const HeartbeatAnswer = z.object({
+  status: NodeFleetStatus.optional().catch(undefined),
+  release: z.array(SessionId).max(10_000).optional().catch(undefined),
+});
+
+/** What a heartbeat's answer tells the node. */
+export interface HeartbeatOutcome {
+  status: NodeFleetStatus;
+  /** Rooms the node holds for sessions not assigned to it: to destroy. */
+  release: string[];
+}
 const COMPLETE_TIMEOUT_MS = 120_000;
 const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
@@ -85,9 +96,9 @@ export class ControlPlaneClient {
   }
 
   /** Reports load; answers the node's fleet status (draining, drained) as the control plane sees it. */
-  async heartbeat(heartbeat: z.input<typeof NodeHeartbeat>): Promise<NodeFleetStatus> {
+  async heartbeat(heartbeat: z.input<typeof NodeHeartbeat>): Promise<HeartbeatOutcome> {
     const parsed = HeartbeatAnswer.safeParse(await this.json('POST', `${this.nodePath}/heartbeat`, heartbeat));
-    return (parsed.success ? parsed.data.status : undefined) ?? 'live';
+    return { status: (parsed.success ? parsed.data.status : undefined) ?? 'live', release: (parsed.success ? parsed.data.release : undefined) ?? [] };
   }
 
   async postEvent(event: NodeEvent): Promise<void> {

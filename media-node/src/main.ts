@@ -19,6 +19,7 @@ import { NodeMetrics } from './metrics/node-metrics.ts';
 import { sealSegment } from './recording/seal-segment.ts';
 import { findLeftoverSegments } from './recording/segment-recovery.ts';
 import { MediaCommands } from './rooms/media-commands.ts';
+import { loadSidecarState, segmentsInState, stateFile, StateWriter } from './rooms/sidecar-state.ts';
 
 const VERSION = '0.1.0';
 
@@ -32,8 +33,12 @@ async function start(config: MediaNodeConfig): Promise<void> {
   let gateway: JanusGateway | null = null;
   let bankKey: BankPublicKey | null = null;
   let stopping = false;
-  // Listed before anything can publish: every segment on disk now was ended by our previous run's death.
-  const leftovers = await findLeftoverSegments(config.RECORDINGS_DIR);
+  // What the previous run held: its Janus session and legs, to be claimed (the calls go on).
+  const previous = await loadSidecarState(stateFile(config.RECORDINGS_DIR));
+  // Listed before anything can publish: the segments on disk now were ended by our previous run's
+  // death, except those its legs still write (they are the previous run's legs' to finish).
+  const writing = segmentsInState(previous.state);
+  const leftovers = (await findLeftoverSegments(config.RECORDINGS_DIR)).filter((seg) => !writing.has(`${seg.sessionId}/${seg.base}`));
 
   const controlPlane = new ControlPlaneClient({
     baseUrl: config.CONTROL_PLANE_URL,
@@ -86,7 +91,12 @@ async function start(config: MediaNodeConfig): Promise<void> {
         },
       }),
     log,
+    stateChanged: () => void stateWriter.changed(),
   });
+  const stateWriter = new StateWriter(stateFile(config.RECORDINGS_DIR), () => commands.state(), (err) =>
+    app.log.error({ err: err.message }, 'could not write the sidecar state file: a restart would lose its calls'),
+  );
+  commands.load(previous.state);
 
   const app = buildApp({
     commands,
@@ -103,18 +113,22 @@ async function start(config: MediaNodeConfig): Promise<void> {
           url: config.JANUS_WS_URL,
           apiSecret: config.JANUS_API_SECRET,
           adminKey: config.JANUS_ADMIN_KEY,
+          reclaimSessionId: commands.reclaimSessionId,
         });
         connected.onClose((reason) => {
           if (gateway === connected) gateway = null;
-          // Handles die with the Janus session (their recorders close); rooms survive unless Janus itself restarted.
+          // Janus keeps the session for its reclaim window, unless Janus itself died: known on reconnection.
           commands.janusConnectionLost();
           app.log.warn({ reason }, 'janus connection lost, reconnecting');
           // Tell the control plane now, not at the next beat: it moves this node's calls elsewhere.
           beatNow();
           if (!stopping) void connectJanus();
         });
-        gateway = connected;
-        app.log.info({ url: config.JANUS_WS_URL }, 'connected to janus');
+        app.log.info({ url: config.JANUS_WS_URL, reclaimed: connected.reclaimed }, 'connected to janus');
+        // Legs first: no command may reach a room before its legs are taken over (or reset).
+        await commands.resume(connected);
+        if (connected.up) gateway = connected;
+        beatNow();
         return;
       } catch (err) {
         const delay = backoff(Math.min(attempt, 6));
@@ -160,13 +174,16 @@ async function start(config: MediaNodeConfig): Promise<void> {
       try {
         const counts = commands.registry.counts();
         janusCpuPercent = await cpu.sample();
-        const status = await controlPlane.heartbeat({
+        const { status, release } = await controlPlane.heartbeat({
           ...counts,
           janusUp: gateway?.up ?? false,
           uploadsPending: outbox.pending,
           bitrateKbps: estimateBitrateKbps(counts),
           cpuPercent: janusCpuPercent,
+          rooms: commands.rooms(),
         });
+        // Rooms of sessions that ended or moved off while we could not hear it: none is left behind.
+        if (gateway?.up) commands.release(release);
         if (status !== fleetStatus) {
           fleetStatus = status;
           // The operator's cue: a drained node has no session left and may be stopped.
@@ -215,7 +232,10 @@ async function start(config: MediaNodeConfig): Promise<void> {
     await Promise.allSettled([...commands.pendingRecordings]);
     // Mid-part is fine: the next start resumes from the parts the control plane holds.
     await outbox.stop();
-    await gateway?.close();
+    // Live calls keep their Janus session: the next run claims it (systemd restarts us within seconds).
+    const { publishers, subscribers } = commands.registry.counts();
+    await stateWriter.changed();
+    await gateway?.close({ keepSession: publishers + subscribers > 0 });
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

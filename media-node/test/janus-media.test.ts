@@ -142,7 +142,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await app?.close();
-  await gateway?.close();
+  await gateway?.close({ keepSession: false });
   await host?.stop();
   await new Promise((r) => pageServer?.close(r));
   if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });

@@ -142,7 +142,7 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await commands?.probes.closeAll();
   await app?.close();
-  await gateway?.close();
+  await gateway?.close({ keepSession: false });
   await host?.stop();
   await new Promise((r) => pageServer?.close(r));
   if (dir) await rm(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@
 import Janode from 'janode';
 import VideoRoomPlugin from 'janode/plugins/videoroom';
 import EchoTestPlugin from 'janode/plugins/echotest';
+import { SessionId } from '@vident/protocol';
 import { publishedStreams, sendChanges, type PublishedStreams } from '../sdp/published-streams.ts';
 
 /** What a Janus handle reports about its PeerConnection. */
@@ -41,9 +42,20 @@ export interface PublishParams {
   recordingBase?: string;
 }
 
+/** What a restarted sidecar needs to take a handle over (kept in its state file). */
+export interface HandleRef {
+  /** Janus's handle id. */
+  id: number;
+  /** A publisher's feed and the stream mids Janus answered (configure addresses them). */
+  feedId?: string;
+  streams?: PublishedStreams;
+}
+
 /** One VideoRoom plugin handle (a publisher or a subscriber PeerConnection). */
 export interface RoomHandle {
   readonly id: string;
+  /** What must be kept to take this handle over after a sidecar restart. */
+  ref(): HandleRef;
   /**
    * Joins `room` as publisher `feedId` and configures it with the browser's offer; returns Janus's
    * answer SDP. In a recorded room Janus names this publish's files `<recordingBase>-<kind>-<mindex>.mjr`.
@@ -68,6 +80,14 @@ export interface RoomHandle {
 /** The media operations the command layer needs. Implemented by {@link JanusGateway}. */
 export interface MediaGateway {
   readonly up: boolean;
+  /** The Janus session every handle lives in (a restarted sidecar claims it again). */
+  readonly sessionId: number;
+  /** Whether connecting reclaimed an earlier Janus session (with its handles) rather than creating one. */
+  readonly reclaimed: boolean;
+  /** Takes over a handle of a reclaimed session. */
+  adopt(ref: HandleRef): RoomHandle;
+  /** The session rooms (VideoRoom rooms named by a session id) Janus holds. */
+  listRooms(): Promise<Array<{ room: string; record: boolean }>>;
   /** Creates a VideoRoom room with admin_key. `created: false` when it already existed. */
   createRoom(params: { room: string; record: boolean; recDir: string; publishers: number }): Promise<{ created: boolean }>;
   /** Destroys a room. `existed: false` when there was no such room. */
@@ -106,7 +126,12 @@ export interface JanusGatewayOptions {
   apiSecret: string;
   adminKey: string;
   requestTimeoutMs?: number;
+  /** An earlier Janus session to claim (its handles and PeerConnections live on); a new one if it is gone. */
+  reclaimSessionId?: number | null;
 }
+
+/** janode's keepalive interval for our Janus session, in seconds (Janus's session_timeout is 60 s). */
+const KEEPALIVE_SECONDS = 15;
 
 const VIDEOROOM_NO_SUCH_ROOM = 426;
 const VIDEOROOM_ROOM_EXISTS = 427;
@@ -122,17 +147,29 @@ interface JanodeEmitter {
 interface JanodeConnection extends JanodeEmitter {
   create(kaInterval?: number): Promise<JanodeSession>;
   close(): Promise<void>;
+  /** janode's session table (internal: used to claim a session, which janode has no API for). */
+  _sessions: Map<number, JanodeSession>;
 }
 interface JanodeSession extends JanodeEmitter {
+  id: number;
   attach(plugin: unknown): Promise<JanodeVideoRoomHandle>;
   destroy(): Promise<void>;
+  sendRequest(request: Record<string, unknown>): Promise<unknown>;
+  /** janode's handle table (internal: used to take over the handles of a claimed session). */
+  _handles: Map<number, JanodeVideoRoomHandle>;
+  _signalDestroy(): void;
 }
+type JanodeSessionClass = new (connection: JanodeConnection, id: number, kaInterval: number) => JanodeSession;
+type JanodeHandleClass = new (session: JanodeSession, id: number) => JanodeVideoRoomHandle;
 interface Jsep {
   type: string;
   sdp: string;
 }
 interface JanodeVideoRoomHandle extends JanodeEmitter {
-  id: number | string;
+  id: number;
+  feed: unknown;
+  /** janode's session object; `_destroyed` once our side of it is gone (internal). */
+  session: { _destroyed: boolean };
   message(body: Record<string, unknown>, jsep?: Jsep): Promise<{ plugindata?: { data?: Record<string, unknown> } }>;
   joinConfigurePublisher(params: Record<string, unknown>): Promise<{ jsep?: Jsep }>;
   joinSubscriber(params: Record<string, unknown>): Promise<{ jsep?: Jsep }>;
@@ -180,8 +217,19 @@ class JanodeRoomHandle implements RoomHandle {
   constructor(
     private readonly handle: JanodeVideoRoomHandle,
     private readonly timeoutMs: number,
+    adopted?: HandleRef,
   ) {
     this.id = String(handle.id);
+    this.feedId = adopted?.feedId;
+    this.streams = adopted?.streams;
+  }
+
+  ref(): HandleRef {
+    return {
+      id: this.handle.id,
+      ...(this.feedId !== undefined ? { feedId: this.feedId } : {}),
+      ...(this.streams !== undefined ? { streams: this.streams } : {}),
+    };
   }
 
   async publish(p: PublishParams): Promise<string> {
@@ -270,7 +318,11 @@ class JanodeRoomHandle implements RoomHandle {
         if (this.feedId !== undefined) listener({ type: 'unpublished', reason: 'room destroyed' });
       });
     }
-    this.handle.once(E.HANDLE_DETACHED, () => listener({ type: 'detached' }));
+    // janode also "detaches" every handle when our side of the session goes (connection lost):
+    // the handle may well live on in Janus, to be reclaimed, so that is not Janus dropping it.
+    this.handle.once(E.HANDLE_DETACHED, () => {
+      if (!this.handle.session._destroyed) listener({ type: 'detached' });
+    });
   }
 }
 
@@ -332,7 +384,8 @@ export class JanusGateway implements MediaGateway {
     private readonly connection: JanodeConnection,
     private readonly session: JanodeSession,
     private readonly admin: JanodeVideoRoomHandle,
-    private readonly opts: Required<JanusGatewayOptions>,
+    private readonly opts: GatewaySettings,
+    readonly reclaimed: boolean,
   ) {
     const down = (reason: string) => {
       if (!this.alive) return;
@@ -344,18 +397,22 @@ export class JanusGateway implements MediaGateway {
     session.once(Janode.EVENT.SESSION_DESTROYED, () => down('janus session destroyed'));
   }
 
-  /** Connects once (no retries: the caller owns the backoff), creates a session and an admin handle. */
+  /**
+   * Connects once (no retries: the caller owns the backoff), claims `reclaimSessionId` if Janus
+   * still holds it (else creates a session), and attaches an admin handle.
+   */
   static async connect(options: JanusGatewayOptions): Promise<JanusGateway> {
-    const opts = { requestTimeoutMs: 10_000, ...options };
+    const opts: GatewaySettings = { requestTimeoutMs: 10_000, ...options };
     const connection = (await bounded(
       'connect',
       opts.requestTimeoutMs,
       Janode.connect({ address: { url: opts.url, apisecret: opts.apiSecret }, retry_time_secs: 1, max_retries: 0 }),
     )) as JanodeConnection;
     try {
-      const session = await bounded('create session', opts.requestTimeoutMs, connection.create(15));
+      const claimed = opts.reclaimSessionId ? await claimSession(connection, opts.reclaimSessionId, opts.requestTimeoutMs) : null;
+      const session = claimed ?? (await bounded('create session', opts.requestTimeoutMs, connection.create(KEEPALIVE_SECONDS)));
       const admin = await bounded('attach', opts.requestTimeoutMs, session.attach(VideoRoomPlugin));
-      return new JanusGateway(connection, session, admin, opts);
+      return new JanusGateway(connection, session, admin, opts, claimed !== null);
     } catch (err) {
       await connection.close().catch(() => undefined);
       throw toJanusError(err);
@@ -364,6 +421,30 @@ export class JanusGateway implements MediaGateway {
 
   get up(): boolean {
     return this.alive;
+  }
+
+  get sessionId(): number {
+    return this.session.id;
+  }
+
+  adopt(ref: HandleRef): RoomHandle {
+    const Handle = VideoRoomPlugin.Handle as JanodeHandleClass;
+    const handle = new Handle(this.session, ref.id);
+    // What janode's attach() does with a handle Janus just created.
+    this.session._handles.set(ref.id, handle);
+    handle.once(Janode.EVENT.HANDLE_DETACHED, () => this.session._handles.delete(ref.id));
+    handle.feed = ref.feedId ?? null;
+    return new JanodeRoomHandle(handle, this.opts.requestTimeoutMs, ref);
+  }
+
+  async listRooms(): Promise<Array<{ room: string; record: boolean }>> {
+    // With the admin key Janus lists private rooms too (every session room is private).
+    const response = await bounded('list rooms', this.opts.requestTimeoutMs, this.admin.message({ request: 'list', admin_key: this.opts.adminKey }));
+    const list = response.plugindata?.data?.list;
+    if (!Array.isArray(list)) throw new JanusError('janus answered list without a room list', undefined);
+    return list.flatMap((r: Record<string, unknown>) =>
+      typeof r.room === 'string' && SessionId.safeParse(r.room).success ? [{ room: r.room, record: r.record === true }] : [],
+    );
   }
 
   /** Called once when the connection or the Janus session is lost. */
@@ -429,10 +510,42 @@ export class JanusGateway implements MediaGateway {
     return new JanodeEchoHandle(handle, this.opts.requestTimeoutMs);
   }
 
-  /** Destroys the session and closes the socket. */
-  async close(): Promise<void> {
+  /**
+   * Closes the socket. With `keepSession`, the Janus session is left for the next run of the
+   * sidecar to claim (its calls go on meanwhile); otherwise it is destroyed with its handles.
+   */
+  async close({ keepSession }: { keepSession: boolean }): Promise<void> {
     this.alive = false;
-    await bounded('destroy session', 3_000, this.session.destroy()).catch(() => undefined);
+    if (!keepSession) await bounded('destroy session', 3_000, this.session.destroy()).catch(() => undefined);
     await bounded('close', 3_000, this.connection.close()).catch(() => undefined);
   }
+}
+
+type GatewaySettings = JanusGatewayOptions & { requestTimeoutMs: number };
+
+/**
+ * Claims an earlier Janus session over this connection (Janus's `claim`, kept for
+ * reclaim_session_timeout after its transport went away). janode has no API for it: this builds
+ * janode's own Session object for the id, as its create() does, and sends the claim through it.
+ * Answers null when Janus no longer has the session (restarted, or the reclaim window passed).
+ */
+async function claimSession(connection: JanodeConnection, id: number, timeoutMs: number): Promise<JanodeSession | null> {
+  const Session = await janodeSessionClass();
+  const session = new Session(connection, id, KEEPALIVE_SECONDS);
+  connection._sessions.set(id, session);
+  session.once(Janode.EVENT.SESSION_DESTROYED, () => connection._sessions.delete(id));
+  try {
+    await bounded('claim session', timeoutMs, session.sendRequest({ janus: 'claim' }));
+    return session;
+  } catch {
+    session._signalDestroy();
+    return null;
+  }
+}
+
+let sessionClass: Promise<JanodeSessionClass> | null = null;
+function janodeSessionClass(): Promise<JanodeSessionClass> {
+  // Not in janode's package exports: loaded by file next to its entry point.
+  sessionClass ??= import(new URL('./session.js', import.meta.resolve('janode')).href).then((m: { default: JanodeSessionClass }) => m.default);
+  return sessionClass;
 }

@@ -24,6 +24,11 @@ export class RecordingSegments<H> {
     this.open.set(handle, segment);
   }
 
+  /** The segment this handle records, if any, without ending it. */
+  peek(handle: H): RecordingSegment | undefined {
+    return this.open.get(handle);
+  }
+
   /** Ends the segment of this handle: the segment the first time, undefined after (or if it records none). */
   end(handle: H): RecordingSegment | undefined {
     const segment = this.open.get(handle);

@@ -14,6 +14,7 @@ import { SegmentJobs, type ProcessedRecording } from '../recording/segment-jobs.
 import { MediaPathProbes } from '../probe/media-path-probes.ts';
 import { browserSdpFor, janusSdpFor, mayTrickle } from '../sdp/candidate-policy.ts';
 import { SessionRegistry } from './session-registry.ts';
+import type { PersistedLeg, PersistedRoom, SidecarState } from './sidecar-state.ts';
 
 const VIDEOROOM_NO_SUCH_FEED = 428;
 
@@ -26,7 +27,19 @@ export interface MediaCommandsDeps {
   /** Turns one finished segment into a sealed outbox entry; null when Janus wrote nothing for it. */
   processRecording: (segment: RecordingSegment) => Promise<ProcessedRecording | null>;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** The rooms or legs changed: the sidecar's state file is to be rewritten (see sidecar-state.ts). */
+  stateChanged?: () => void;
+  /**
+   * How long Janus keeps a session whose connection dropped (its reclaim_session_timeout, plus a
+   * margin). Not reconnected by then, the legs are gone for sure and their recordings are finished.
+   */
+  reclaimWindowMs?: number;
 }
+
+export const DEFAULT_RECLAIM_WINDOW_MS = 35_000;
+
+/** Commands after which the state file no longer matches the registry. */
+const CHANGES_LEGS: ReadonlySet<NodeCommand['type']> = new Set(['create-room', 'destroy-room', 'publish', 'subscribe', 'leave']);
 
 type Result<T extends NodeCommand['type']> = NodeCommandResult<T>;
 
@@ -40,6 +53,11 @@ export class MediaCommands {
   private readonly transports = new WeakMap<RoomHandle, MediaTransport>();
   /** The customers' pre-call TCP probes (EchoTest handles outside the rooms). */
   readonly probes: MediaPathProbes;
+  /** The Janus session the registry's legs live in. */
+  private janusSessionId: number | null = null;
+  /** While Janus is unreachable: the rooms and legs to take over, or find gone, on reconnection. */
+  private suspended: PersistedRoom[] | null = null;
+  private reclaimTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: MediaCommandsDeps) {
     this.probes = new MediaPathProbes({ gateway: () => this.gateway(), log: deps.log });
@@ -58,7 +76,12 @@ export class MediaCommands {
    */
   execute<C extends NodeCommand>(command: C): Promise<Result<C['type']>> {
     const previous = this.queues.get(command.sessionId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.dispatch(command));
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.dispatch(command))
+      .finally(() => {
+        if (CHANGES_LEGS.has(command.type)) this.deps.stateChanged?.();
+      });
     const tail = run.catch(() => undefined);
     this.queues.set(command.sessionId, tail);
     void tail.then(() => {
@@ -125,12 +148,9 @@ export class MediaCommands {
   }
 
   private async createRoom(sessionId: string, record: boolean): Promise<Result<'create-room'>> {
-    const gateway = this.gateway();
-    const recDir = rawRecordingDir(this.deps.recordingsDir, sessionId);
-    if (record) await mkdir(recDir, { recursive: true });
     // Always asked of Janus (idempotent there too): after a Janus restart the registry may
     // know a room Janus has forgotten.
-    await gateway.createRoom({ room: sessionId, record, recDir, publishers: 2 });
+    await this.ensureJanusRoom(this.gateway(), sessionId, record);
     this.registry.addSession(sessionId, record);
     return { sessionId };
   }
@@ -234,13 +254,161 @@ export class MediaCommands {
   }
 
   /**
-   * The Janus connection is gone, and with its session every handle (Janus closed their
-   * recorders): finish every open segment and forget the handles. Rooms survive.
+   * The Janus connection is gone. Janus keeps our session (with every handle, PeerConnection and
+   * recorder) for reclaim_session_timeout, or it died with them: which one is known only on
+   * reconnection, so the legs are set aside as they are (see resume) and commands meanwhile are
+   * refused (503). Rooms stay known.
    */
   janusConnectionLost(): void {
-    for (const segment of this.segments.endAll()) this.recordings.schedule(segment);
+    this.suspended ??= this.snapshot();
+    // Not ended: resume() finishes them if the legs turn out to be gone, or the reclaim window does.
+    this.segments.endAll();
     this.registry.clearHandles();
     this.probes.forgetAll();
+    this.startReclaimWindow();
+  }
+
+  /** Past Janus's reclaim window the set-aside legs are gone: their recordings are finished now. */
+  private startReclaimWindow(): void {
+    clearTimeout(this.reclaimTimer);
+    this.reclaimTimer = setTimeout(() => {
+      for (const room of this.suspended ?? []) {
+        for (const leg of room.legs) {
+          if (!leg.recording) continue;
+          this.recordings.schedule({ sessionId: room.sessionId, participant: leg.role, ...leg.recording });
+          // Finished once; the leg itself stays, so reconnecting still resets the session's media.
+          delete leg.recording;
+        }
+      }
+      this.deps.stateChanged?.();
+    }, this.deps.reclaimWindowMs ?? DEFAULT_RECLAIM_WINDOW_MS);
+    this.reclaimTimer.unref();
+  }
+
+  /**
+   * On every connection to Janus: takes over the rooms and legs set aside (this run's, when the
+   * connection dropped, or the previous run's state file, see load). When the gateway reclaimed
+   * that Janus session, every leg goes on where it was: the calls never noticed. Otherwise the
+   * legs are gone (Janus restarted, or the reclaim window passed): their segments are finished,
+   * each room is made to exist again, and the control plane has the participants publish and
+   * subscribe anew (`media-reset`). Session rooms Janus holds that this node does not know (a
+   * lost state file) are taken in, so the heartbeat's reconcile releases the ones nobody owns.
+   */
+  async resume(gateway: MediaGateway): Promise<void> {
+    clearTimeout(this.reclaimTimer);
+    const rooms = this.suspended ?? [];
+    this.suspended = null;
+    const reclaimed = gateway.reclaimed && gateway.sessionId === this.janusSessionId;
+    this.janusSessionId = gateway.sessionId;
+    for (const room of rooms) {
+      this.registry.addSession(room.sessionId, room.record);
+      if (reclaimed) {
+        for (const leg of room.legs) this.adoptLeg(gateway, room.sessionId, leg);
+        continue;
+      }
+      for (const leg of room.legs) {
+        if (leg.recording) this.recordings.schedule({ sessionId: room.sessionId, participant: leg.role, ...leg.recording });
+      }
+      try {
+        const { created } = await this.ensureJanusRoom(gateway, room.sessionId, room.record);
+        if (room.legs.length > 0) {
+          this.deps.reportEvent({ type: 'media-reset', sessionId: room.sessionId, reason: created ? 'janus_restarted' : 'janus_session_lost' });
+        }
+      } catch (err) {
+        this.deps.log.warn({ sessionId: room.sessionId, err: (err as Error).message }, 'could not restore a room after reconnecting to janus');
+      }
+    }
+    try {
+      for (const { room, record } of await gateway.listRooms()) this.registry.addSession(room, record);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not list janus rooms');
+    }
+    this.deps.log.info({ reclaimed, rooms: rooms.length, legs: rooms.reduce((n, r) => n + r.legs.length, 0) }, reclaimed ? 'took over the janus session and its legs' : 'janus session is new');
+    this.deps.stateChanged?.();
+  }
+
+  /**
+   * At start-up, before the first connection: the previous run's state file. Its legs are set
+   * aside like a dropped connection's, for resume to take over (or find gone).
+   */
+  load(state: SidecarState): void {
+    this.janusSessionId = state.janusSessionId;
+    this.suspended = state.rooms;
+    for (const room of state.rooms) this.registry.addSession(room.sessionId, room.record);
+    // The previous run's connection dropped when it died: the window runs from about now.
+    this.startReclaimWindow();
+  }
+
+  /** The Janus session to claim on (re)connection: the one the set-aside legs live in. */
+  get reclaimSessionId(): number | null {
+    return this.janusSessionId;
+  }
+
+  /** What the state file keeps: the Janus session and every room's legs. */
+  state(): SidecarState {
+    return { version: 1, janusSessionId: this.janusSessionId, rooms: this.suspended ?? this.snapshot() };
+  }
+
+  /** The sessions whose rooms this node holds (heartbeats report them for the reconcile). */
+  rooms(): string[] {
+    return [...this.registry.entries()].map((e) => e.sessionId);
+  }
+
+  /**
+   * Destroys rooms the control plane says belong to no session on this node (ended while the node
+   * could not hear it, or moved off by a failover); their recordings are finished and uploaded.
+   */
+  release(sessionIds: readonly string[]): void {
+    for (const sessionId of sessionIds) {
+      this.deps.log.info({ sessionId }, 'releasing a room no session on this node owns');
+      this.execute({ type: 'destroy-room', sessionId }).catch((err: Error) =>
+        this.deps.log.warn({ sessionId, err: err.message }, 'could not release a room'),
+      );
+    }
+  }
+
+  private snapshot(): PersistedRoom[] {
+    const rooms: PersistedRoom[] = [];
+    for (const { sessionId, record, participants } of this.registry.entries()) {
+      const legs: PersistedLeg[] = [];
+      for (const [role, held] of participants) {
+        for (const leg of ['publisher', 'subscriber'] as const) {
+          const handle = held[leg];
+          if (!handle) continue;
+          const { id, feedId, streams } = handle.ref();
+          const segment = this.segments.peek(handle);
+          legs.push({
+            role,
+            leg,
+            handleId: id,
+            transport: this.transports.get(handle) ?? 'direct',
+            ...(feedId !== undefined ? { feedId } : {}),
+            ...(streams !== undefined ? { streams } : {}),
+            ...(segment ? { recording: { segment: segment.segment, base: segment.base } } : {}),
+          });
+        }
+      }
+      rooms.push({ sessionId, record, legs });
+    }
+    return rooms;
+  }
+
+  private adoptLeg(gateway: MediaGateway, sessionId: string, leg: PersistedLeg): void {
+    const handle = gateway.adopt({
+      id: leg.handleId,
+      ...(leg.feedId !== undefined ? { feedId: leg.feedId } : {}),
+      ...(leg.streams !== undefined ? { streams: leg.streams } : {}),
+    });
+    this.transports.set(handle, leg.transport);
+    if (leg.recording) this.segments.begin(handle, { sessionId, participant: leg.role, ...leg.recording });
+    this.watch(handle, sessionId, leg.role, leg.leg);
+    this.registry.setLeg(sessionId, leg.role, leg.leg, handle);
+  }
+
+  private async ensureJanusRoom(gateway: MediaGateway, sessionId: string, record: boolean): Promise<{ created: boolean }> {
+    const recDir = rawRecordingDir(this.deps.recordingsDir, sessionId);
+    if (record) await mkdir(recDir, { recursive: true });
+    return gateway.createRoom({ room: sessionId, record, recDir, publishers: 2 });
   }
 
   /** Processes segments a previous run of the sidecar left unprocessed on disk (see segment-recovery.ts). */
@@ -277,9 +445,10 @@ export class MediaCommands {
           if (leg === 'publisher') this.endSegment(handle);
           return;
         case 'detached':
-          // Janus dropped the handle on its own (e.g. session timeout): forget it.
+          // Janus dropped the handle on its own: forget it.
           this.registry.clearLeg(sessionId, participant, leg, handle);
           if (leg === 'publisher') this.endSegment(handle);
+          this.deps.stateChanged?.();
           return;
         default:
           return assertNever(event);

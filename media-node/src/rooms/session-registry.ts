@@ -82,6 +82,11 @@ export class SessionRegistry<H> {
     return session?.participants;
   }
 
+  /** Every session with its record flag and participants' legs (for the sidecar's state file). */
+  *entries(): IterableIterator<{ sessionId: string; record: boolean; participants: ReadonlyMap<Role, ParticipantLegs<H>> }> {
+    for (const [sessionId, session] of this.sessions) yield { sessionId, record: session.record, participants: session.participants };
+  }
+
   /** Drops every handle (they died with the Janus connection) but keeps the sessions. */
   clearHandles(): void {
     for (const session of this.sessions.values()) session.participants.clear();
