@@ -53,8 +53,11 @@ export interface JanusHost {
   wsUrl: string;
   adminWsUrl: string;
   logFile: string;
-  pid: number;
+  /** The running Janus's process id (a new one after restart()). */
+  readonly pid: number;
   stop(): Promise<void>;
+  /** Kills Janus if it still runs and starts it again; answers the new process id. */
+  restart(): Promise<number>;
 }
 
 const NS_PREFIX = 'vident-';
@@ -248,36 +251,52 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
     const logDir = opts.logDir ?? os.tmpdir();
     await mkdir(logDir, { recursive: true });
     const logFile = path.join(logDir, `janus-${name}.log`);
-    const logFd = openSync(logFile, 'a');
-    try {
-      child = spawn('ip', ['netns', 'exec', namespace, 'janus', '-F', configDir, '-o', '-N', '-L', logFile], {
-        stdio: ['ignore', logFd, logFd],
+    const renderedConfig = configDir;
+    const spawnJanus = async (): Promise<ChildProcess> => {
+      const logFd = openSync(logFile, 'a');
+      let spawned: ChildProcess;
+      try {
+        spawned = spawn('ip', ['netns', 'exec', namespace, 'janus', '-F', renderedConfig, '-o', '-N', '-L', logFile], {
+          stdio: ['ignore', logFd, logFd],
+        });
+      } finally {
+        closeSync(logFd);
+      }
+      child = spawned;
+      await new Promise<void>((resolve, reject) => {
+        spawned.once('spawn', () => resolve());
+        spawned.once('error', reject);
       });
-    } finally {
-      closeSync(logFd);
-    }
-    const spawned = child;
-    await new Promise<void>((resolve, reject) => {
-      spawned.once('spawn', () => resolve());
-      spawned.once('error', reject);
-    });
-    await waitForPort(janusAddress, WS_PORT, opts.startTimeoutMs ?? 15_000, () => spawned.exitCode === null);
+      await waitForPort(janusAddress, WS_PORT, opts.startTimeoutMs ?? 15_000, () => spawned.exitCode === null);
+      return spawned;
+    };
+    const ended = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+    const kill = async (c: ChildProcess, signal: NodeJS.Signals): Promise<void> => {
+      if (ended(c)) return;
+      const exited = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill(signal);
+      const timer = setTimeout(() => c.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
+    };
+    let current = await spawnJanus();
 
     let stopped: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopped ??= (async () => {
         liveHosts.delete(syncCleanup);
-        if (spawned.exitCode === null && spawned.signalCode === null) {
-          const exited = new Promise<void>((r) => spawned.once('exit', () => r()));
-          spawned.kill('SIGTERM');
-          const timer = setTimeout(() => spawned.kill('SIGKILL'), 3_000);
-          await exited;
-          clearTimeout(timer);
-        }
+        await kill(current, 'SIGTERM');
         await run('ip', ['netns', 'delete', namespace]).catch(() => undefined);
         if (configDir) await rm(configDir, { recursive: true, force: true });
       })();
       return stopped;
+    };
+    // What systemd's Restart=always does for the unit: a Janus that died (or is killed now) starts
+    // again with the same configuration, in the same namespace, with nothing of its state.
+    const restart = async (): Promise<number> => {
+      await kill(current, 'SIGKILL');
+      current = await spawnJanus();
+      return current.pid!;
     };
 
     return {
@@ -289,8 +308,11 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
       wsUrl: `ws://${janusAddress}:${WS_PORT}`,
       adminWsUrl: `ws://${janusAddress}:${ADMIN_WS_PORT}`,
       logFile,
-      pid: spawned.pid!,
+      get pid() {
+        return current.pid!;
+      },
       stop,
+      restart,
     };
   } catch (err) {
     syncCleanup();

@@ -67,6 +67,8 @@ export interface StackNode {
   janusPidFile: string;
   /** File holding the current sidecar's process id (it changes when the sidecar is restarted). */
   sidecarPidFile: string;
+  /** Starts this node's Janus again (killing it first if it runs), as its systemd unit would. */
+  restartJanus(): Promise<void>;
 }
 
 export interface Stack {
@@ -304,7 +306,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         sidecar,
         join(logDir, `${logName}.log`),
       );
-      nodes.push({ nodeId, sidecarUrl, recordingsDir, janus, janusPidFile, sidecarPidFile });
+      const restartJanus = async () => writeFileSync(janusPidFile, String(await janus.restart()));
+      nodes.push({ nodeId, sidecarUrl, recordingsDir, janus, janusPidFile, sidecarPidFile, restartJanus });
     }
     const node1 = nodes[0]!;
     return {

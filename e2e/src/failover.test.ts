@@ -1,10 +1,12 @@
 /*
- * A media node dies mid-call. Its own stack (two media nodes, each Janus in its own namespace with
- * all UDP dropped, one control plane), so the shared single-node stack of the other files stays as
- * it is. The session's Janus is SIGKILLed during a recorded call; both browsers must get media
- * again through the other node without anyone reloading, and the evidence must hold the recording
- * segments of both nodes. Figures (detection, media back) are printed and saved, not asserted
- * against a speed goal: speed belongs in benchmarks.
+ * Two media nodes: placement and failover. Its own stack (two media nodes, each Janus in its own
+ * namespace with all UDP dropped, one control plane), so the shared single-node stack of the other
+ * files stays as it is. First, without browsers, sessions created through the bank API spread over
+ * both nodes by load and a drained node gets none; everything is cancelled again so the next test
+ * starts from an idle fleet. Then the session's Janus is SIGKILLed during a recorded call; both
+ * browsers must get media again through the other node without anyone reloading, and the evidence
+ * must hold the recording segments of both nodes. Figures (detection, media back) are printed and
+ * saved, not asserted against a speed goal: speed belongs in benchmarks.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { VidentApiError, type EvidencePack } from '@vident/protocol';
-import { startStack, type Stack } from '../../infra/stack.ts';
+import { VidentApiError, createAdminClient, type AdminClient, type EvidencePack } from '@vident/protocol';
+import { startStack, type Stack, type StackNode } from '../../infra/stack.ts';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
 import { callStats, customerJoinsWithConsent, waitUntil } from './call-page.ts';
 
@@ -26,12 +28,36 @@ async function framesFrom(page: Page, address: string): Promise<number> {
   return leg.inboundVideo?.framesDecoded ?? 0;
 }
 
-describe('failover: a node dies mid-call', () => {
+/** The local port of the page's subscriber leg: a renegotiated leg connects from a new one. */
+async function subscriberPort(page: Page): Promise<number | null> {
+  return (await callStats(page)).subscriber?.selectedPair?.local.port ?? null;
+}
+
+/** One gauge of a node's sidecar metrics, or null while it does not answer. */
+async function gauge(node: StackNode, name: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${node.sidecarUrl}/metrics`)).text();
+    const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sessions each node holds by the registry's count (placement's truth), by node id. */
+async function assignedByNode(admin: AdminClient): Promise<Record<string, number>> {
+  const { nodes } = await admin.nodes();
+  return Object.fromEntries(nodes.map((n) => [n.nodeId, n.assignedSessions]));
+}
+
+describe('two media nodes: placement and failover', () => {
   let stack: Stack;
   let chromium: LaunchedBrowser;
   let customer: Page;
   let agent: Page;
   let sessionId: string;
+  /** The node whose Janus the kill test killed. */
+  let from: string;
 
   beforeAll(async () => {
     stack = await startStack({ stateDir: mkdtempSync(join(tmpdir(), 'vident-e2e-failover-')), mediaNodes: 2, dropUdp: true });
@@ -43,7 +69,70 @@ describe('failover: a node dies mid-call', () => {
     await stack?.stop();
   });
 
-  it('moves both browsers to the other node and records on both', async () => {
+  // Runs before the kill test (vitest keeps the order) and leaves the fleet as idle as it found it.
+  it('spreads sessions by load, gives a drained node none, and frees every slot on cancel', async () => {
+    const admin = createAdminClient({ baseUrl: stack.baseUrl, keyId: stack.secrets.adminKeyId, secret: stack.secrets.adminSecret });
+    const [one, two] = stack.nodes.map((n) => n.nodeId) as [string, string];
+    const idle = await assignedByNode(admin);
+    expect(idle).toEqual({ [one]: 0, [two]: 0 });
+    const created: string[] = [];
+    const endStates: string[] = [];
+    const create = async (label: string): Promise<string> => {
+      const { sessionId } = await stack.bank.createSession({ externalRef: `e2e-spread-${label}-${Date.now()}`, customerName: 'Spread Customer', locale: 'en' });
+      created.push(sessionId);
+      return sessionId;
+    };
+    /** Where the bank's view, the audit's creation entry and the admin list all say the session runs. */
+    const placedOn = async (id: string): Promise<string> => {
+      const nodeId = (await stack.bank.getSession(id)).nodeId;
+      const audit = await stack.bank.sessionAudit(id);
+      expect(audit.entries.find((e) => e.action === 'session.created')?.detail).toMatchObject({ nodeId });
+      expect((await admin.sessions({ nodeId: nodeId! })).sessions.map((s) => s.sessionId)).toContain(id);
+      return nodeId!;
+    };
+
+    try {
+      // 1. Equal nodes, least loaded first: each session goes to the node holding fewer (either on a
+      //    tie, where Janus CPU decides), so the counts never differ by more than one.
+      const SPREAD = 6;
+      const order: string[] = [];
+      for (let i = 0; i < SPREAD; i++) {
+        const before = await assignedByNode(admin);
+        const nodeId = await placedOn(await create(`spread-${i}`));
+        order.push(nodeId);
+        const other = nodeId === one ? two : one;
+        expect(before[nodeId], `session ${i} went to ${nodeId} holding ${before[nodeId]} while ${other} held ${before[other]}`).toBeLessThanOrEqual(before[other]!);
+        const after = await assignedByNode(admin);
+        expect(after).toEqual({ ...before, [nodeId]: before[nodeId]! + 1 });
+        expect(Math.abs(after[one]! - after[two]!)).toBeLessThanOrEqual(1);
+      }
+      const spread = await assignedByNode(admin);
+      expect(spread).toEqual({ [one]: SPREAD / 2, [two]: SPREAD / 2 });
+      console.log(`[placement] ${SPREAD} sessions over two idle nodes, in order ${order.join(' ')}: ${JSON.stringify(spread)}`);
+
+      // 2. Drained, node two keeps its sessions and takes no new one, though it is now the less loaded.
+      try {
+        expect((await admin.drainNode(two)).status).toBe('draining');
+        const DRAINED = 3;
+        for (let i = 0; i < DRAINED; i++) expect(await placedOn(await create(`drained-${i}`))).toBe(one);
+        const drained = await assignedByNode(admin);
+        expect(drained).toEqual({ [one]: SPREAD / 2 + DRAINED, [two]: SPREAD / 2 });
+        console.log(`[placement] ${DRAINED} more with ${two} drained: ${JSON.stringify(drained)}`);
+      } finally {
+        await admin.undrainNode(two);
+      }
+      expect((await admin.nodes()).nodes.find((n) => n.nodeId === two)?.status).toBe('live');
+    } finally {
+      // 3. The bank cancels every one (all of them even after a failure, hence no assertion in here);
+      //    each frees its slot, so the kill test starts from an idle fleet.
+      for (const id of created) endStates.push((await stack.bank.deleteSession(id)).state);
+    }
+    expect(endStates).toEqual(created.map(() => 'cancelled'));
+    expect(await assignedByNode(admin)).toEqual(idle);
+    expect((await admin.sessions()).sessions).toEqual([]);
+  });
+
+  it('a node dies mid-call: moves both browsers to the other node and records on both', async () => {
     const created = await stack.bank.createSession({ externalRef: `e2e-failover-${Date.now()}`, customerName: 'Failover Customer', locale: 'en' });
     sessionId = created.sessionId;
     customer = (await chromium.newParticipant()).page;
@@ -53,7 +142,7 @@ describe('failover: a node dies mid-call', () => {
     await customerJoinsWithConsent(customer);
     await agent.getByTestId('join').click();
 
-    const from = (await stack.bank.getSession(sessionId)).nodeId!;
+    from = (await stack.bank.getSession(sessionId)).nodeId!;
     const dying = stack.nodes.find((n) => n.nodeId === from)!;
     const survivor = stack.nodes.find((n) => n.nodeId !== from)!;
     for (const page of [customer, agent]) {
@@ -105,5 +194,58 @@ describe('failover: a node dies mid-call', () => {
       expect([...nodes].sort(), participant).toEqual([from, survivor.nodeId].sort());
     }
     expect(pack!.signed.manifest.artifacts.filter((a) => a.kind === 'recording').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('Janus restarts under a call with nowhere else to go: the node re-creates the room and both pages renegotiate there', async () => {
+    const admin = createAdminClient({ baseUrl: stack.baseUrl, keyId: stack.secrets.adminKeyId, secret: stack.secrets.adminSecret });
+    // The node whose Janus the previous test killed comes back. Its sidecar reconnects; the room it
+    // still knew belongs to an ended session, so the heartbeat reconcile has it destroyed.
+    const [node, other] = [stack.nodes.find((n) => n.nodeId === from)!, stack.nodes.find((n) => n.nodeId !== from)!];
+    await node.restartJanus();
+    await waitUntil('janus back up and no room left behind', async () => (await gauge(node, 'vident_janus_up')) === 1 && (await gauge(node, 'vident_sessions')) === 0, 60_000);
+
+    await admin.drainNode(other.nodeId);
+    try {
+      const created = await stack.bank.createSession({ externalRef: `e2e-janus-restart-${Date.now()}`, customerName: 'Restart Customer', locale: 'en' });
+      const id = created.sessionId;
+      expect((await stack.bank.getSession(id)).nodeId).toBe(node.nodeId);
+      const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+      await pages[0].goto(created.customerUrl);
+      await pages[1].goto(created.agentUrl);
+      await customerJoinsWithConsent(pages[0]);
+      await pages[1].getByTestId('join').click();
+      for (const page of pages) await waitUntil('frames', async () => (await framesFrom(page, node.janus.janusAddress)) > 10, 60_000);
+      const before = await Promise.all(pages.map(subscriberPort));
+
+      await node.restartJanus();
+      await waitUntil('media reset audited', async () => (await stack.bank.sessionAudit(id)).entries.some((e) => e.action === 'media.reset'), 60_000);
+      const reset = (await stack.bank.sessionAudit(id)).entries.find((e) => e.action === 'media.reset')!;
+      expect(reset.detail).toEqual({ nodeId: node.nodeId, reason: 'janus_restarted' });
+      // New legs on the same node (a new TCP connection), decoding again; nobody reloaded.
+      for (const [i, page] of pages.entries()) {
+        await waitUntil('frames on a new leg', async () => (await subscriberPort(page)) !== before[i] && (await framesFrom(page, node.janus.janusAddress)) > 5, 60_000);
+      }
+      const view = await stack.bank.getSession(id);
+      expect(view).toMatchObject({ state: 'in_call', nodeId: node.nodeId });
+
+      await pages[1].getByTestId('hang-up').click();
+      await waitUntil('room destroyed', async () => (await gauge(node, 'vident_sessions')) === 0, 30_000);
+      await waitUntil('evidence pack ready', async () => {
+        try {
+          await stack.bank.evidence(id);
+          return true;
+        } catch (error) {
+          if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
+          throw error;
+        }
+      }, 180_000);
+      // Each participant: the segment cut by the restart and the one after it.
+      const artifacts = (await stack.bank.artifacts(id)).artifacts.filter((a) => a.kind === 'recording' && a.state === 'stored');
+      for (const participant of ['customer', 'agent'] as const) {
+        expect(artifacts.filter((a) => a.participant === participant).length, participant).toBeGreaterThanOrEqual(2);
+      }
+    } finally {
+      await admin.undrainNode(other.nodeId);
+    }
   });
 });
