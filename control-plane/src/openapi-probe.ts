@@ -1,7 +1,7 @@
 import { PROBES_PER_MINUTE, ProbeAnswer, ProbeReport, ProbeRequest } from '@vident/protocol';
 import { error, json, jsonSchema, ref, sessionIdParameter } from './openapi-parts.ts';
 
-/* The customer's pre-call TCP probe in the OpenAPI document (browser routes, not for banks). */
+/* The customer's pre-call TCP probe (direct, then through TURN) in the OpenAPI document (browser routes, not for banks). */
 
 export const probeSchemas = {
   ProbeRequest: jsonSchema(ProbeRequest, 'input'),
@@ -20,7 +20,7 @@ export const probePaths = {
     post: {
       operationId: 'probeMediaPath',
       security: [{ participantToken: [] }],
-      description: `The customer's pre-call check of the media path over TCP (customer token): a full offer with only a data channel, answered by the session's media node (Janus EchoTest, TCP candidates only). Does not join the session; audited precheck.probe; at most ${PROBES_PER_MINUTE} a minute per session.`,
+      description: `The customer's pre-call check of the media path over TCP (customer token): a full offer with only a data channel, answered by the session's media node (Janus EchoTest; transport direct: TCP candidates only; relay: the browser's TURN relay candidates only, as for a relayed call leg). The answer carries the customer's TURN servers (empty without TURN) for a relay probe after a failed direct one. Does not join the session; audited precheck.probe; at most ${PROBES_PER_MINUTE} a minute per session.`,
       requestBody: { required: true, content: { 'application/json': { schema: ref('ProbeRequest') } } },
       responses: {
         '200': json('ProbeAnswer', "the media node's answer"),
@@ -39,7 +39,7 @@ export const probePaths = {
     post: {
       operationId: 'reportProbe',
       security: [{ participantToken: [] }],
-      description: "What the customer's browser saw of one probe; audited once as precheck.network.",
+      description: "What the customer's browser saw of one probe (and which path it tested); audited once as precheck.network.",
       requestBody: { required: true, content: { 'application/json': { schema: ref('ProbeReport') } } },
       responses: {
         '204': { description: 'recorded' },

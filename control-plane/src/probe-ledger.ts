@@ -73,7 +73,10 @@ export async function admitProbe(input: {
   return { ok: true, probeId: admitted.probeId, node: { nodeId: record.nodeId, url: record.nodeUrl } };
 }
 
-/** The browser's outcome of a probe, audited once as `precheck.network` {probeId, result, ...}. */
+/**
+ * The browser's outcome of a probe, audited once as `precheck.network` {probeId, result, transport,
+ * ...}: the path is always named (a page before the relay probe only ever tested direct).
+ */
 export async function recordProbeReport(input: {
   record: SessionRecord | null;
   ledger: ProbeLedger;
@@ -84,6 +87,6 @@ export async function recordProbeReport(input: {
 }): Promise<{ ok: true } | Refusal> {
   if (input.record === null) return { ok: false, code: 'not_found', message: 'no such session' };
   if (!input.ledger.report(input.probeId, input.report)) return { ok: false, code: 'not_found', message: 'no such probe, or its result is already recorded' };
-  await input.audit({ actor: 'customer', action: 'precheck.network', detail: { probeId: input.probeId, ...input.report }, from: input.from });
+  await input.audit({ actor: 'customer', action: 'precheck.network', detail: { probeId: input.probeId, ...input.report, transport: input.report.transport ?? 'direct' }, from: input.from });
   return { ok: true };
 }

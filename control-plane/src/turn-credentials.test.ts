@@ -18,7 +18,7 @@ describe('TURN REST API credentials', () => {
 
   it('gives a participant a username expiring ttl seconds from now, and its credential', async () => {
     const turn = { urls: ['turn:turn.example:443?transport=tcp'], secret: TURN_SECRET, ttlSeconds: 3600 };
-    const server = await turnIceServer(turn, 'abcd1234-customer', 1_700_000_000_500 - 3_600_000);
+    const server = await turnIceServer(turn, 'abcd1234-5678-4abc-8def-0123456789ab', 'customer', 1_700_000_000_500 - 3_600_000);
     expect(server).toEqual({
       urls: ['turn:turn.example:443?transport=tcp'],
       username: '1700000000:abcd1234-customer',

@@ -1,4 +1,4 @@
-import type { IceServer } from '@vident/protocol';
+import type { IceServer, Role } from '@vident/protocol';
 
 /*
  * TURN credentials by the TURN REST API shared-secret scheme (coturn's `use-auth-secret`):
@@ -27,11 +27,12 @@ export async function turnCredential(secret: string, username: string): Promise<
 }
 
 /**
- * One ICE server entry for a participant. `label` ends up in the TURN server's logs: give it no
- * secret (a session id prefix and the role are enough to tell allocations apart).
+ * One participant's ICE server entry (for the call and the customer's relay probe alike). The
+ * username's label ends up in the TURN server's logs, so it holds no secret: a session id prefix
+ * and the role are enough to tell allocations apart.
  */
-export async function turnIceServer(turn: TurnConfig, label: string, nowMs: number): Promise<IceServer> {
+export async function turnIceServer(turn: TurnConfig, sessionId: string, role: Role, nowMs: number): Promise<IceServer> {
   const expiry = Math.floor(nowMs / 1000) + turn.ttlSeconds;
-  const username = `${expiry}:${label}`;
+  const username = `${expiry}:${sessionId.slice(0, 8)}-${role}`;
   return { urls: [...turn.urls], username, credential: await turnCredential(turn.secret, username) };
 }

@@ -1,12 +1,16 @@
 import { AuditTrail, ErrorBody, ProbeAnswer, SessionView } from '@vident/protocol';
-import { SELF } from 'cloudflare:test';
+import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import worker from '../src/index.ts';
+import { turnCredential } from '../src/turn-credentials.ts';
 import { createSession, installFakeNode, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
 
 /*
  * The customer's pre-call TCP probe route: the customer's token in Authorization, a data-channel
  * offer forwarded to the session's node as a `probe` command, the session untouched, the probe and
  * its reported outcome audited; refusals with stable codes (the real Janus path is in the e2e suite).
+ * With TURN configured, the answer carries the customer's own TURN credentials for the relay probe.
  */
 
 const node = installFakeNode();
@@ -58,6 +62,9 @@ describe('pre-call probe', () => {
     expect(res.status).toBe(200);
     const answer = ProbeAnswer.parse(await res.json());
     expect(answer.sdp).toBe(`v=0 echo-answer-${answer.probeId}`);
+    // This runtime has no TURN configured: nothing to fall back to.
+    expect(answer.iceServers).toEqual([]);
+    // A direct probe carries no transport: a node that predates the field still takes it.
     expect(node.commands).toEqual([{ type: 'probe', sessionId: s.sessionId, probeId: answer.probeId, sdp: OFFER }]);
 
     const view = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json());
@@ -74,9 +81,71 @@ describe('pre-call probe', () => {
     const entries = await trail(s.sessionId);
     expect(entries.filter((e) => e.action.startsWith('precheck.'))).toEqual([
       expect.objectContaining({ actor: 'customer', action: 'precheck.probe', detail: { probeId: answer.probeId, nodeId: 'node-probe' } }),
-      expect.objectContaining({ actor: 'customer', action: 'precheck.network', detail: { probeId: answer.probeId, result: 'pass', echoMs: 35 } }),
+      // A report without a transport (a page before the relay probe) tested the direct path.
+      expect.objectContaining({ actor: 'customer', action: 'precheck.network', detail: { probeId: answer.probeId, result: 'pass', transport: 'direct', echoMs: 35 } }),
     ]);
     expect(entries.some((e) => e.action.startsWith('participant.'))).toBe(false);
+  });
+
+  it('forwards a relay probe with transport relay; each probe’s path is audited with its outcome', async () => {
+    const s = await createSession();
+    const customer = tokenOf(s.customerUrl);
+    const direct = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: OFFER, transport: 'direct' })).json());
+    const relay = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: OFFER, transport: 'relay' })).json());
+    expect(node.commands).toEqual([
+      { type: 'probe', sessionId: s.sessionId, probeId: direct.probeId, sdp: OFFER },
+      { type: 'probe', sessionId: s.sessionId, probeId: relay.probeId, sdp: OFFER, transport: 'relay' },
+    ]);
+    expect((await probe(s.sessionId, customer, { result: 'fail', transport: 'direct', failure: 'ice_failed' }, `probe/${direct.probeId}/result`)).status).toBe(204);
+    expect((await probe(s.sessionId, customer, { result: 'pass', transport: 'relay', echoMs: 80 }, `probe/${relay.probeId}/result`)).status).toBe(204);
+    expect((await trail(s.sessionId)).filter((e) => e.action === 'precheck.network').map((e) => e.detail)).toEqual([
+      { probeId: direct.probeId, result: 'fail', transport: 'direct', failure: 'ice_failed' },
+      { probeId: relay.probeId, result: 'pass', transport: 'relay', echoMs: 80 },
+    ]);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER, transport: 'udp' }))).toEqual([400, 'validation_failed']);
+    expect(node.commands).toHaveLength(2);
+  });
+
+  it('with TURN configured, answers the customer’s own TURN servers (minted as for the welcome) in every probe answer', async () => {
+    const turnSecret = 'test-turn-secret-0123456789abcdef';
+    // The Worker's own handler with the real bindings plus TURN (this runtime's wrangler.toml has none).
+    const withTurn = { ...env, TURN_URLS: 'turn:10.213.7.1:443?transport=tcp,turns:turn.example.bank:443?transport=tcp', TURN_SHARED_SECRET: turnSecret };
+    const probeWithTurn = async (sessionId: string, token: string, body: unknown) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`${ORIGIN}/v1/sessions/${sessionId}/probe`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }) as Request<unknown, IncomingRequestCfProperties>,
+        withTurn,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const s = await createSession();
+    const before = Math.floor(Date.now() / 1000);
+    const res = await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: OFFER });
+    expect(res.status).toBe(200);
+    const answer = ProbeAnswer.parse(await res.json());
+    expect(answer.iceServers).toHaveLength(1);
+    const [server] = answer.iceServers;
+    expect(server!.urls).toEqual(['turn:10.213.7.1:443?transport=tcp', 'turns:turn.example.bank:443?transport=tcp']);
+    // TURN REST API scheme: "<expiry>:<label>", the label naming the session and the customer (no secret).
+    const [expiry, label] = server!.username.split(':');
+    expect(label).toBe(`${s.sessionId.slice(0, 8)}-customer`);
+    expect(Number(expiry) - before).toBeGreaterThanOrEqual(3600);
+    expect(Number(expiry) - before).toBeLessThanOrEqual(3600 + 5);
+    // The credential coturn will recompute from its static-auth-secret (known-answer tested in turn-credentials.test.ts).
+    expect(server!.credential).toBe(await turnCredential(turnSecret, server!.username));
+
+    // The relay probe's answer carries them too, and its command says relay.
+    const relay = ProbeAnswer.parse(await (await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: OFFER, transport: 'relay' })).json());
+    expect(relay.iceServers).toHaveLength(1);
+    expect(node.commands.map((c) => c.type === 'probe' && c.transport)).toEqual([undefined, 'relay']);
+    // Only the customer gets them: the agent's token is refused before anything is minted.
+    expect(await refused(await probeWithTurn(s.sessionId, tokenOf(s.agentUrl), { sdp: OFFER }))).toEqual([403, 'forbidden']);
   });
 
   it('refuses missing, foreign and agent tokens, malformed bodies and SDPs, without reaching the node', async () => {

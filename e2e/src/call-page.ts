@@ -59,13 +59,27 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
  */
 export async function customerPassesPrecheck(page: Page): Promise<void> {
   await page.getByTestId('landing-start').click();
-  // click() waits for the button to be enabled, i.e. for camera and microphone to pass.
-  await page.getByTestId('precheck-continue').click({ timeout: 20_000 });
+  await continueFromPrecheck(page);
 }
 
 /** The customer's way into a recorded session: landing, pre-call check, then accept the recording consent. */
 export async function customerJoinsWithConsent(page: Page): Promise<void> {
   await customerPassesPrecheck(page);
+  await acceptConsent(page);
+}
+
+/** The rest of that way for a page already on the pre-call check (a test that watched its checks): Continue, consent. */
+export async function customerContinuesWithConsent(page: Page): Promise<void> {
+  await continueFromPrecheck(page);
+  await acceptConsent(page);
+}
+
+async function continueFromPrecheck(page: Page): Promise<void> {
+  // click() waits for the button to be enabled, i.e. for camera and microphone to pass.
+  await page.getByTestId('precheck-continue').click({ timeout: 20_000 });
+}
+
+async function acceptConsent(page: Page): Promise<void> {
   await page.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
   await page.getByTestId('consent-accept').click();
 }

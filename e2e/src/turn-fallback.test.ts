@@ -4,7 +4,8 @@
  * ICE-TCP connection from the browsers to Janus (a network that lets only 443 out); both pages
  * must notice, switch to the TURN server named in their welcome, and get media through it, with
  * no UDP crossing into the namespace (Janus's `udp_dropped` counter) — the only UDP is coturn's
- * relay leg to Janus inside the namespace.
+ * relay leg to Janus inside the namespace. The customer's pre-call network check, whose direct
+ * probe the same table refuses, passes through the relay too.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createBankClient } from '@vident/protocol';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
-import { customerJoinsWithConsent, framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
+import { customerContinuesWithConsent, framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
@@ -72,8 +73,23 @@ describe('TURN over TCP when direct ICE-TCP is blocked', () => {
     expect(nsExec(['nft', 'list', 'table', 'inet', blockTable])).toContain('reject with tcp reset');
   });
 
+  it('passes the customer’s pre-call network check through the relay once the direct probe is refused', async () => {
+    await customer.getByTestId('landing-start').click();
+    await customer.locator('[data-testid="precheck-network"][data-state="pass"]').waitFor({ timeout: 60_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the pages said:\n${consoleLines.slice(-40).join('\n')}`);
+    });
+    expect(await customer.getByTestId('precheck-network-help').isHidden()).toBe(true);
+    // Both probes went through the real sidecar and Janus EchoTest, each audited with its path.
+    const reports = async () =>
+      (await bank.sessionAudit(sessionId)).entries.filter((e) => e.action === 'precheck.network').map((e) => e.detail as Record<string, unknown>);
+    await waitUntil('both probe results audited', async () => (await reports()).length === 2, 15_000);
+    const byPath = Object.fromEntries((await reports()).map((r) => [r.transport, r]));
+    expect(byPath.direct).toMatchObject({ result: 'fail', failure: expect.stringMatching(/^(ice_failed|timeout)$/) });
+    expect(byPath.relay).toMatchObject({ result: 'pass', echoMs: expect.any(Number) });
+  });
+
   it('falls back to TURN over TCP on both pages and decodes video both ways', async () => {
-    await customerJoinsWithConsent(customer);
+    await customerContinuesWithConsent(customer);
     await agent.getByTestId('join').click();
     for (const page of [customer, agent]) {
       await waitUntil('video frames decoded through the relay', async () => (await framesDecoded(page)) > 10, 90_000).catch((error: unknown) => {

@@ -3,9 +3,12 @@
  * headless Chromium: a data-channel-only offer goes through the signed `probe` command, the
  * answer carries only TCP candidates, a nonce sent over the data channel comes back over a TCP
  * pair, and the EchoTest handle is gone afterwards (browser hung up, or the lifetime cap), as the
- * Janus Admin API's own handle list shows. Needs root.
+ * Janus Admin API's own handle list shows. A `relay` probe goes through a real coturn in Janus's
+ * namespace (TURN over TCP on 443, infra/turn-server.ts), as the call's TURN fallback does.
+ * Needs root.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signRequest } from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../infra/janus-host.ts';
+import { startTurnServer, TURN_PORT, type TurnServer } from '../../infra/turn-server.ts';
 import { buildApp } from '../src/app.ts';
 import { JanusGateway } from '../src/janus/janus-gateway.ts';
 import { MediaPathProbes } from '../src/probe/media-path-probes.ts';
@@ -24,8 +28,10 @@ import { candidateLines, waitFor } from './janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');
 const secrets = { apiSecret: randomBytes(24).toString('hex'), adminSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
+const TURN_SECRET = randomBytes(24).toString('hex');
 
 let host: JanusHost;
+let turn: TurnServer;
 let gateway: JanusGateway;
 let dir: string;
 let commands: MediaCommands;
@@ -72,10 +78,22 @@ async function janusHandles(): Promise<string[]> {
 }
 const echoHandles = async () => (await janusHandles()).filter((p) => p === 'janus.plugin.echotest').length;
 
+/** UDP packets the namespace's firewall dropped at the veth (its `udp_dropped` counter). */
+function udpDropped(): number {
+  const listing = execFileSync('ip', ['netns', 'exec', host.namespace, 'nft', 'list', 'counter', 'inet', host.nftTable, 'udp_dropped'], { encoding: 'utf8' });
+  return Number(/packets (\d+)/.exec(listing)?.[1] ?? NaN);
+}
+
+/** The browser's TURN server, with a credential by the TURN REST API scheme (as the control plane mints it). */
+function turnIceServer(): RTCIceServer {
+  const username = `${Math.floor(Date.now() / 1000) + 600}:probe-test-customer`;
+  return { urls: [turn.url], username, credential: createHmac('sha1', TURN_SECRET).update(username).digest('base64') };
+}
+
 /** A data-channel-only PeerConnection in the page (`window.probe`); returns its full offer. */
-function pageProbeOffer(): Promise<string> {
-  return page.evaluate(async () => {
-    const pc = new RTCPeerConnection();
+function pageProbeOffer(config: RTCConfiguration = {}): Promise<string> {
+  return page.evaluate(async (config) => {
+    const pc = new RTCPeerConnection(config);
     const channel = pc.createDataChannel('probe');
     (window as any).probe = { pc, channel };
     await pc.setLocalDescription(await pc.createOffer());
@@ -84,11 +102,11 @@ function pageProbeOffer(): Promise<string> {
       pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
     });
     return pc.localDescription!.sdp;
-  });
+  }, config);
 }
 
 /** Sets Janus's answer, sends a nonce once the channel opens; the echo and the selected pair's transport. */
-function pageEcho(answer: string): Promise<{ echoed: boolean; protocol: string | null }> {
+function pageEcho(answer: string): Promise<{ echoed: boolean; protocol: string | null; candidateType: string | null; relayProtocol: string | null }> {
   return page.evaluate(async (sdp) => {
     const { pc, channel } = (window as any).probe as { pc: RTCPeerConnection; channel: RTCDataChannel };
     await pc.setRemoteDescription({ type: 'answer', sdp });
@@ -105,20 +123,21 @@ function pageEcho(answer: string): Promise<{ echoed: boolean; protocol: string |
       if (channel.readyState === 'open') channel.send(nonce);
       else channel.onopen = () => channel.send(nonce);
     });
-    let protocol: string | null = null;
+    let local: any = null;
     const report: any = await pc.getStats();
     report.forEach((s: any) => {
       if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
-      protocol = report.get(s.localCandidateId)?.protocol ?? null;
+      local = report.get(s.localCandidateId) ?? null;
     });
-    return { echoed, protocol };
+    return { echoed, protocol: local?.protocol ?? null, candidateType: local?.candidateType ?? null, relayProtocol: local?.relayProtocol ?? null };
   }, answer);
 }
 
 beforeAll(async () => {
   await cleanupStaleJanusHosts();
   dir = await mkdtemp(path.join(os.tmpdir(), 'vident-probe-test-'));
-  host = await startJanusHost({ name: 'media-node-probe-test', recordingsDir: dir, ...secrets, logDir: dir });
+  host = await startJanusHost({ name: 'media-node-probe-test', recordingsDir: dir, ...secrets, logDir: dir, turnPort: TURN_PORT });
+  turn = await startTurnServer({ namespace: host.namespace, address: host.janusAddress, secret: TURN_SECRET, logDir: dir });
   gateway = await JanusGateway.connect({ url: host.wsUrl, apiSecret: secrets.apiSecret, adminKey: secrets.adminKey });
   commands = new MediaCommands({
     gateway: () => gateway,
@@ -143,6 +162,7 @@ afterAll(async () => {
   await commands?.probes.closeAll();
   await app?.close();
   await gateway?.close({ keepSession: false });
+  await turn?.stop();
   await host?.stop();
   await new Promise((r) => pageServer?.close(r));
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -164,10 +184,34 @@ describe('pre-call TCP probe against a real Janus', () => {
     // The probe touches no room and no session bookkeeping.
     expect(commands.registry.counts().sessions).toBe(0);
 
-    expect(await pageEcho(answer)).toEqual({ echoed: true, protocol: 'tcp' });
+    // Chromium reports its ICE-TCP active candidate as host or prflx; never a relay on this path.
+    expect(await pageEcho(answer)).toMatchObject({ echoed: true, protocol: 'tcp', candidateType: expect.not.stringMatching(/^relay$/), relayProtocol: null });
 
     await page.evaluate(() => (window as any).probe.pc.close());
     await waitFor('probe handle detached', () => commands.probes.liveCount === 0, 20_000);
+    expect(await echoHandles()).toBe(0);
+  });
+
+  it('through TURN (transport relay): only the browser’s relay candidates in, Janus’s host candidates out, the nonce echoed over a relay reached by TCP', async () => {
+    const offer = await pageProbeOffer({ iceServers: [turnIceServer()], iceTransportPolicy: 'relay' });
+    const offered = candidateLines(offer);
+    // The browser reached coturn over TCP 443 and got its relayed address; nothing else is gathered.
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.every((l) => / typ relay /.test(l))).toBe(true);
+    const udpBefore = udpDropped();
+    const res = await command({ type: 'probe', sessionId: randomUUID(), probeId: randomUUID(), sdp: offer, transport: 'relay' });
+    expect(res.status).toBe(200);
+    // The TURN server relays to Janus over UDP inside the namespace: the relay answer keeps Janus's UDP host candidates.
+    const answered = candidateLines(res.body.sdp);
+    expect(answered.some((l) => / udp /i.test(l) && / typ host/.test(l))).toBe(true);
+    expect(answered.every((l) => / typ host/.test(l))).toBe(true);
+
+    expect(await pageEcho(res.body.sdp)).toEqual({ echoed: true, protocol: 'udp', candidateType: 'relay', relayProtocol: 'tcp' });
+    // No UDP crossed the veth: the browser's side stayed TCP (coturn -> Janus is the namespace's loopback).
+    expect(udpDropped()).toBe(udpBefore);
+
+    await page.evaluate(() => (window as any).probe.pc.close());
+    await waitFor('relay probe handle detached', () => commands.probes.liveCount === 0, 20_000);
     expect(await echoHandles()).toBe(0);
   });
 

@@ -119,7 +119,14 @@ export const NodeCommand = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('leave'), sessionId: SessionId, participant: Role }),
   /** The customer's pre-call TCP check (see probe.ts): an EchoTest handle outside the session's room. */
-  z.strictObject({ type: z.literal('probe'), sessionId: SessionId, probeId: ProbeId, sdp: Sdp }),
+  z.strictObject({
+    type: z.literal('probe'),
+    sessionId: SessionId,
+    probeId: ProbeId,
+    sdp: Sdp,
+    /** Which candidates pass, both ways, as for a call leg (absent = direct; see media-transport.ts). */
+    transport: MediaTransport.optional(),
+  }),
 ]);
 export type NodeCommand = z.infer<typeof NodeCommand>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Sdp } from './common.ts';
+import { IceServer, MediaTransport } from './media-transport.ts';
 
 /*
  * The customer's pre-call reachability check of the media path over TCP:
@@ -9,6 +10,12 @@ import { Sdp } from './common.ts';
  * The media node answers the offer with a Janus EchoTest handle (data channel only, UDP candidates
  * stripped both ways); the browser sends a random nonce over the data channel and expects it back
  * over a TCP candidate pair. The probe never joins the session: no room, no peer, no state change.
+ *
+ * A probe tests one path, as the call would take it (media-transport.ts): `direct` ICE-TCP first;
+ * when that fails, the page probes again with `relay` through the TURN servers the first answer
+ * named (iceTransportPolicy relay, over TCP/TLS), and the node lets only the browser's relay
+ * candidates through, as for a relayed call leg. A customer behind a proxy that lets only TCP 443
+ * out thus passes the check when the call's own fallback would work.
  */
 
 /** Id of one probe (a UUID the control plane mints). */
@@ -16,24 +23,38 @@ export const ProbeId = z.uuid();
 export type ProbeId = z.infer<typeof ProbeId>;
 
 /** Body of `POST /v1/sessions/:id/probe`: a full (non-trickle) offer with only a data channel. */
-export const ProbeRequest = z.strictObject({ sdp: Sdp });
+export const ProbeRequest = z.strictObject({
+  sdp: Sdp,
+  /** The path this offer tests (absent = direct); `relay`: gathered through TURN, relay candidates only. */
+  transport: MediaTransport.optional(),
+});
 export type ProbeRequest = z.infer<typeof ProbeRequest>;
 
-/** Answer (200) of the probe route: Janus's answer, TCP candidates only, no trickle to follow. */
-export const ProbeAnswer = z.object({ probeId: ProbeId, sdp: Sdp });
+/** Answer (200) of the probe route: Janus's answer, filtered for the probe's transport, no trickle to follow. */
+export const ProbeAnswer = z.object({
+  probeId: ProbeId,
+  sdp: Sdp,
+  /**
+   * TURN servers with the customer's own short-lived credentials (minted as for the welcome), for
+   * the `relay` probe after a failed direct one; empty when the deployment has no TURN fallback.
+   */
+  iceServers: z.array(IceServer).max(8).default([]),
+});
 export type ProbeAnswer = z.infer<typeof ProbeAnswer>;
 
-/** How a probe ended in the browser: `pass` only when the nonce came back over a TCP pair. */
+/** How a probe ended in the browser: `pass` only when the nonce came back over a TCP pair (or a relay reached over TCP/TLS). */
 export const ProbeResult = z.enum(['pass', 'fail']);
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
 /** Why a probe failed, as the browser saw it (for the audit trail and support, not for the customer). */
-export const ProbeFailure = z.enum(['refused', 'timeout', 'no_echo', 'not_tcp', 'unsupported', 'error']);
+export const ProbeFailure = z.enum(['refused', 'timeout', 'ice_failed', 'no_echo', 'not_tcp', 'unsupported', 'error']);
 export type ProbeFailure = z.infer<typeof ProbeFailure>;
 
 /** Body of `POST /v1/sessions/:id/probe/:probeId/result`: the outcome the browser saw, audited once. */
 export const ProbeReport = z.strictObject({
   result: ProbeResult,
+  /** The path the probe tested (absent = direct, as pages before the relay probe sent it). */
+  transport: MediaTransport.optional(),
   failure: ProbeFailure.optional(),
   /** Round trip of the nonce over the data channel, when it came back. */
   echoMs: z.number().int().nonnegative().max(60_000).optional(),

@@ -482,7 +482,7 @@ export class VerificationSession extends DurableObject<Env> {
       iceServers: async (role) => {
         const turn = loadConfig(this.env).turn;
         // The label names the session and role in the TURN server's logs; it carries no secret.
-        return turn ? [await turnIceServer(turn, `${this.room!.record.sessionId.slice(0, 8)}-${role}`, Date.now())] : [];
+        return turn ? [await turnIceServer(turn, this.room!.record.sessionId, role, Date.now())] : [];
       },
     };
   }

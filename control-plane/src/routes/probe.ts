@@ -1,4 +1,4 @@
-import { ProbeId, probeOfferProblem, ProbeReport, ProbeRequest, SessionId, type ProbeAnswer } from '@vident/protocol';
+import { ProbeId, probeOfferProblem, ProbeReport, ProbeRequest, SessionId, type IceServer, type NodeCommand, type ProbeAnswer } from '@vident/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { sessionStub } from '../env.ts';
@@ -6,6 +6,7 @@ import { ApiError, fromFailure, parseInput, parseJsonBody, readBody } from '../h
 import { log } from '../log.ts';
 import { sendNodeCommand } from '../node-client.ts';
 import { verifyToken } from '../participant-token.ts';
+import { turnIceServer, type TurnConfig } from '../turn-credentials.ts';
 
 /** The media node answers well within this; the browser gives the whole check 10 s. */
 const PROBE_COMMAND_TIMEOUT_MS = 8_000;
@@ -21,11 +22,21 @@ async function customerOf(c: Context<AppEnv>, sessionId: string): Promise<void> 
 }
 
 /**
+ * The customer's TURN servers for the relay probe, minted as the welcome mints them (same label:
+ * session id prefix and role, no secret), so the probe tests exactly the credentials the call gets.
+ */
+async function customerIceServers(turn: TurnConfig | null, sessionId: string): Promise<IceServer[]> {
+  return turn ? [await turnIceServer(turn, sessionId, 'customer', Date.now())] : [];
+}
+
+/**
  * The customer's pre-call reachability check of the media path over TCP (see protocol/src/probe.ts).
  *
- * `POST /v1/sessions/:id/probe` {sdp}: a data-channel-only offer; the session (rate limit, ended
- * sessions refused, audited `precheck.probe`) names its media node, which answers through a Janus
- * EchoTest handle. `POST /v1/sessions/:id/probe/:probeId/result` {result, failure?, echoMs?}: what
+ * `POST /v1/sessions/:id/probe` {sdp, transport?}: a data-channel-only offer; the session (rate
+ * limit, ended sessions refused, audited `precheck.probe`) names its media node, which answers
+ * through a Janus EchoTest handle with the candidates `transport` allows; the answer also carries
+ * the customer's TURN servers for a `relay` probe after a failed direct one.
+ * `POST /v1/sessions/:id/probe/:probeId/result` {result, transport?, failure?, echoMs?}: what
  * the browser saw, audited once as `precheck.network`. Neither joins the session.
  * Mounted before sessionRoutes: token-authenticated, not bank-signed.
  */
@@ -33,21 +44,20 @@ export const probeRoutes = new Hono<AppEnv>()
   .post('/:id/probe', async (c) => {
     const sessionId = parseInput(SessionId, c.req.param('id'));
     await customerOf(c, sessionId);
-    const { sdp } = parseJsonBody(ProbeRequest, (await readBody(c.req.raw)).text);
+    const { sdp, transport } = parseJsonBody(ProbeRequest, (await readBody(c.req.raw)).text);
     const problem = probeOfferProblem(sdp);
     if (problem !== null) throw new ApiError('validation_failed', 400, problem);
     const ticket = await sessionStub(c.env, sessionId).admitProbe(c.req.header('cf-connecting-ip') ?? null);
     if (!ticket.ok) throw fromFailure(ticket);
-    const answered = await sendNodeCommand(
-      ticket.node,
-      { type: 'probe', sessionId, probeId: ticket.probeId, sdp },
-      { secret: c.var.config.nodeSecret, timeoutMs: PROBE_COMMAND_TIMEOUT_MS },
-    );
+    // `transport` only when relay: a node that predates the field refuses unknown keys, and direct is its default.
+    const command: Extract<NodeCommand, { type: 'probe' }> = { type: 'probe', sessionId, probeId: ticket.probeId, sdp, ...(transport === 'relay' ? { transport } : {}) };
+    const answered = await sendNodeCommand(ticket.node, command, { secret: c.var.config.nodeSecret, timeoutMs: PROBE_COMMAND_TIMEOUT_MS });
     if (!answered.ok) {
       log('probe_failed', { sessionId, probeId: ticket.probeId, message: answered.message });
       throw new ApiError('media_node_error', 502, answered.message);
     }
-    return c.json({ probeId: ticket.probeId, sdp: answered.result.sdp } satisfies ProbeAnswer);
+    const iceServers = await customerIceServers(c.var.config.turn, sessionId);
+    return c.json({ probeId: ticket.probeId, sdp: answered.result.sdp, iceServers } satisfies ProbeAnswer);
   })
   .post('/:id/probe/:probeId/result', async (c) => {
     const sessionId = parseInput(SessionId, c.req.param('id'));

@@ -1,14 +1,16 @@
 /*
  * The customer's pre-call TCP probe on the media node: one Janus EchoTest handle per probe, data
- * channel only, outside every VideoRoom room. UDP candidates are stripped both ways as for calls,
- * so a passing probe proves exactly the path the call will take. Every handle is detached when
+ * channel only, outside every VideoRoom room. Candidates are filtered both ways by the probe's
+ * transport exactly as for a call leg (sdp/candidate-policy.ts: `direct` TCP only; `relay` the
+ * browser's TURN relay candidates only), so a passing probe proves exactly the path the call will
+ * take, the TURN fallback included. Every handle is detached when
  * Janus hangs it up (the browser closed its PeerConnection, ICE failed) or after `maxLifetimeMs`,
  * whichever comes first: a probe can never leave an orphan handle behind.
  */
 import { probeOfferProblem, type NodeCommand, type NodeCommandResult } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
 import type { EchoHandle, MediaGateway } from '../janus/janus-gateway.ts';
-import { stripUdpCandidates } from '../sdp/strip-udp-candidates.ts';
+import { browserSdpFor, janusSdpFor } from '../sdp/candidate-policy.ts';
 
 /** The browser gives up after 10 s; the handle is kept a little longer, never more than this. */
 export const PROBE_MAX_LIFETIME_MS = 30_000;
@@ -36,7 +38,7 @@ export class MediaPathProbes {
     return this.live.size;
   }
 
-  /** Answers a probe offer with Janus's answer (TCP candidates only). */
+  /** Answers a probe offer with Janus's answer (the candidates the probe's transport allows). */
   async answer(command: Extract<NodeCommand, { type: 'probe' }>): Promise<NodeCommandResult<'probe'>> {
     const problem = probeOfferProblem(command.sdp);
     if (problem !== null) throw new MediaNodeError('validation_failed', problem, 400);
@@ -47,8 +49,9 @@ export class MediaPathProbes {
     this.live.set(command.probeId, { handle, sessionId: command.sessionId, timer });
     handle.onGone((reason) => void this.end(command.probeId, reason));
     try {
-      const answer = await handle.answerDataOffer(stripUdpCandidates(command.sdp).sdp);
-      return { sdp: stripUdpCandidates(answer).sdp };
+      const transport = command.transport ?? 'direct';
+      const answer = await handle.answerDataOffer(browserSdpFor(command.sdp, transport));
+      return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {
       await this.end(command.probeId, 'echotest refused');
       throw err;
