@@ -297,9 +297,12 @@ export class MediaCommands {
   async resume(gateway: MediaGateway): Promise<void> {
     clearTimeout(this.reclaimTimer);
     const rooms = this.suspended ?? [];
-    this.suspended = null;
     const reclaimed = gateway.reclaimed && gateway.sessionId === this.janusSessionId;
+    // First, at once (no await): the registry tells the truth about the new session, so a
+    // connection lost again meanwhile sets aside exactly what is left.
+    this.suspended = null;
     this.janusSessionId = gateway.sessionId;
+    const reset: PersistedRoom[] = [];
     for (const room of rooms) {
       this.registry.addSession(room.sessionId, room.record);
       if (reclaimed) {
@@ -309,22 +312,31 @@ export class MediaCommands {
       for (const leg of room.legs) {
         if (leg.recording) this.recordings.schedule({ sessionId: room.sessionId, participant: leg.role, ...leg.recording });
       }
+      reset.push(room);
+    }
+    this.deps.stateChanged?.();
+    this.deps.log.info(
+      { reclaimed, rooms: rooms.length, legs: rooms.reduce((n, r) => n + r.legs.length, 0) },
+      reclaimed ? 'took over the janus session and its legs' : 'janus session is new',
+    );
+    // Then Janus: the rooms exist again, and sessions that had legs renegotiate.
+    for (const room of reset) {
+      let reason: 'janus_restarted' | 'janus_session_lost' = 'janus_session_lost';
       try {
-        const { created } = await this.ensureJanusRoom(gateway, room.sessionId, room.record);
-        if (room.legs.length > 0) {
-          this.deps.reportEvent({ type: 'media-reset', sessionId: room.sessionId, reason: created ? 'janus_restarted' : 'janus_session_lost' });
-        }
+        if ((await this.ensureJanusRoom(gateway, room.sessionId, room.record)).created) reason = 'janus_restarted';
       } catch (err) {
+        // The session's create-room after the reset tries again.
         this.deps.log.warn({ sessionId: room.sessionId, err: (err as Error).message }, 'could not restore a room after reconnecting to janus');
       }
+      if (room.legs.length > 0) this.deps.reportEvent({ type: 'media-reset', sessionId: room.sessionId, reason });
     }
     try {
+      const before = this.registry.counts().sessions;
       for (const { room, record } of await gateway.listRooms()) this.registry.addSession(room, record);
+      if (this.registry.counts().sessions !== before) this.deps.stateChanged?.();
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not list janus rooms');
     }
-    this.deps.log.info({ reclaimed, rooms: rooms.length, legs: rooms.reduce((n, r) => n + r.legs.length, 0) }, reclaimed ? 'took over the janus session and its legs' : 'janus session is new');
-    this.deps.stateChanged?.();
   }
 
   /**
