@@ -71,7 +71,7 @@ describe('fleet state', () => {
     await register('node-kr', { region: 'kr', mediaAddress: '203.0.113.7', capacity: 8 });
     await register('node-old');
     const beat = await heartbeat('node-kr', { sessions: 2, publishers: 3, subscribers: 4, bitrateKbps: 1234.5, cpuPercent: 9.25, uploadsPending: 1 });
-    expect(beat).toEqual({ ok: true, status: 'live' });
+    expect(beat).toEqual({ ok: true, status: 'live', release: [] });
     const kr = await fleetNode('node-kr');
     expect(kr).toMatchObject({
       url: fakeNodeUrl('node-kr'),
@@ -98,7 +98,7 @@ describe('fleet state', () => {
     expect(status.nodes).toEqual([expect.objectContaining({ nodeId: 'node-a', live: false, status: 'silent' })]);
     await expectError(await signedFetch('POST', '/v1/sessions', { externalRef: 'x', customerName: 'y' }), 503, 'no_media_node');
     // A heartbeat brings it back.
-    expect(await heartbeat('node-a')).toEqual({ ok: true, status: 'live' });
+    expect(await heartbeat('node-a')).toEqual({ ok: true, status: 'live', release: [] });
     expect(await nodeOf((await createSession()).sessionId)).toBe('node-a');
   });
 
@@ -125,7 +125,7 @@ describe('drain', () => {
 
     const draining = FleetNode.parse(await (await admin('POST', '/v1/admin/nodes/node-a/drain')).json());
     expect(draining).toMatchObject({ nodeId: 'node-a', draining: true, status: 'draining', assignedSessions: 1 });
-    expect(await heartbeat('node-a', { sessions: 1 })).toEqual({ ok: true, status: 'draining' });
+    expect(await heartbeat('node-a', { sessions: 1 })).toEqual({ ok: true, status: 'draining', release: [] });
     // New sessions go elsewhere; the running one is untouched.
     expect(await nodeOf((await createSession()).sessionId)).toBe('node-b');
     expect(SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${running.sessionId}`)).json()).state).toBe('created');
@@ -136,7 +136,7 @@ describe('drain', () => {
     // The call ends: the node is drained, and says so to the admin API and to the node.
     expect((await signedFetch('DELETE', `/v1/sessions/${running.sessionId}`)).status).toBe(200);
     expect(await fleetNode('node-a')).toMatchObject({ draining: true, status: 'drained', assignedSessions: 0 });
-    expect(await heartbeat('node-a')).toEqual({ ok: true, status: 'drained' });
+    expect(await heartbeat('node-a')).toEqual({ ok: true, status: 'drained', release: [] });
     // Draining again is idempotent.
     expect(FleetNode.parse(await (await admin('POST', '/v1/admin/nodes/node-a/drain')).json()).status).toBe('drained');
 
