@@ -13,6 +13,7 @@ const drained: FleetNode = {
   nodeId: 'node-a', url: 'http://10.0.0.1:7400', mediaAddress: null, region: 'default', capacity: 10, assignedSessions: 0,
   load: { sessions: 0, publishers: 0, subscribers: 0, bitrateKbps: 0, cpuPercent: 0, uploadsPending: 0 },
   janusUp: true, version: '0.1.0', lastHeartbeatAt: '2026-11-24T10:00:00.000Z', heartbeatAgeSeconds: 1, draining: true, status: 'drained',
+  mediaSuspectUntil: null,
 };
 
 /** Answers like the admin API would, after checking the request's signature with the admin secret. */

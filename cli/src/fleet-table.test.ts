@@ -16,6 +16,7 @@ const node = (over: Partial<FleetNode> = {}): FleetNode => ({
   heartbeatAgeSeconds: 4.2,
   draining: false,
   status: 'live',
+  mediaSuspectUntil: null,
   ...over,
 });
 
@@ -45,12 +46,14 @@ describe('formatNodes', () => {
       node(),
       node({ nodeId: 'node-b', region: 'default', status: 'silent', heartbeatAgeSeconds: 125, assignedSessions: 0, capacity: 5 }),
       node({ nodeId: 'node-c', status: 'draining', draining: true, janusUp: false }),
+      node({ nodeId: 'node-d', mediaSuspectUntil: '2026-11-24T10:05:00.000Z' }),
     ]);
     expect(text.split('\n')).toEqual([
       'ID            REGION   STATUS                 SESSIONS  CPU    VERSION  HEARTBEAT',
       'node-seoul-1  kr       live                   3/20      12.3%  0.1.0    4s ago',
       'node-b        default  silent                 0/5       12.3%  0.1.0    2m05s ago',
       'node-c        kr       draining (janus down)  3/20      12.3%  0.1.0    4s ago',
+      'node-d        kr       live (media suspect)   3/20      12.3%  0.1.0    4s ago',
     ]);
     expect(formatNodes([])).toBe('no media nodes registered');
   });

@@ -15,7 +15,14 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, '0')}h`;
 }
 
-/** `vident nodes list`: one line per node. Janus down shows in the status column (it takes no sessions). */
+/** The status column: the node's status, and why a node that looks live takes no session. */
+function statusText(n: FleetNode): string {
+  if (!n.janusUp && n.status !== 'silent' && n.status !== 'drained') return `${n.status} (janus down)`;
+  if (n.mediaSuspectUntil !== null && n.status === 'live') return `${n.status} (media suspect)`;
+  return n.status;
+}
+
+/** `vident nodes list`: one line per node. Janus down or a suspect media path shows in the status column (it takes no sessions). */
 export function formatNodes(nodes: readonly FleetNode[]): string {
   if (nodes.length === 0) return 'no media nodes registered';
   return table(
@@ -23,7 +30,7 @@ export function formatNodes(nodes: readonly FleetNode[]): string {
     nodes.map((n) => [
       n.nodeId,
       n.region,
-      n.janusUp || n.status === 'silent' || n.status === 'drained' ? n.status : `${n.status} (janus down)`,
+      statusText(n),
       `${n.assignedSessions}/${n.capacity}`,
       `${n.load.cpuPercent.toFixed(1)}%`,
       n.version,

@@ -15,6 +15,7 @@ const node = (nodeId: string, over: Partial<NodeLoad> = {}): NodeLoad => ({
   region: 'default',
   draining: false,
   cpuPercent: 0,
+  mediaSuspectUntil: null,
   ...over,
 });
 
@@ -58,6 +59,13 @@ describe('placeSession', () => {
     expect(place([node('b'), node('a'), node('c')])?.nodeId).toBe('a');
     expect(place([node('a', { cpuPercent: 40 }), node('b', { cpuPercent: 3 })])?.nodeId).toBe('b');
   });
+
+  it('skips a node whose media path is suspect until the suspicion runs out', () => {
+    const suspect = node('a', { mediaSuspectUntil: NOW + 1 });
+    expect(place([suspect, node('b', { assigned: 9 })])?.nodeId).toBe('b');
+    expect(place([suspect])).toBeNull();
+    expect(place([node('a', { mediaSuspectUntil: NOW }), node('b', { assigned: 9 })])?.nodeId).toBe('a');
+  });
 });
 
 const REGIONS = ['kr', 'jp', 'us'];
@@ -71,6 +79,7 @@ const arbitraryNode = fc.record({
   region: fc.constantFrom(...REGIONS),
   draining: fc.boolean(),
   cpuPercent: fc.integer({ min: 0, max: 400 }),
+  mediaSuspectUntil: fc.option(fc.integer({ min: NOW - TTL, max: NOW + TTL }), { nil: null }),
 });
 // Node ids are unique in the registry (its primary key).
 const fleet = fc.uniqueArray(arbitraryNode, { selector: (n) => n.nodeId, maxLength: 12 });

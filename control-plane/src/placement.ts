@@ -13,6 +13,11 @@ export interface NodeLoad {
   draining: boolean;
   /** Janus CPU from the last heartbeat (percent of one core); a tie-breaker only. */
   cpuPercent: number;
+  /**
+   * Until when (ms since epoch) the node's media path is suspect: a call on it just lost its media
+   * on both sides while the node looked healthy. Null = not suspect.
+   */
+  mediaSuspectUntil: number | null;
 }
 
 export interface PlacementRequest {
@@ -27,9 +32,10 @@ export function isLive(node: Pick<NodeLoad, 'lastSeenAt'>, now: number, ttlMs: n
   return now - node.lastSeenAt <= ttlMs;
 }
 
-/** May take a new session: live, Janus up, not draining, and a free slot. */
+/** May take a new session: live, Janus up, not draining, media path not suspect, and a free slot. */
 export function isEligible(node: NodeLoad, now: number, ttlMs: number): boolean {
-  return node.janusUp && !node.draining && isLive(node, now, ttlMs) && node.assigned < node.capacity;
+  const suspect = node.mediaSuspectUntil !== null && node.mediaSuspectUntil > now;
+  return node.janusUp && !node.draining && !suspect && isLive(node, now, ttlMs) && node.assigned < node.capacity;
 }
 
 /**

@@ -41,6 +41,8 @@ export interface ParticipantRecord {
    * (ms since epoch). Null when connected or never connected.
    */
   graceEndsAt: number | null;
+  /** When the page last said a connected media leg broke on the current node (ms since epoch). */
+  mediaLostAt?: number | null;
 }
 
 /** Everything a VerificationSession persists (one row of its SQLite storage). */

@@ -13,6 +13,7 @@ import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
 import { InCallRateLimit, inCallStep } from './in-call-tools.ts';
 import { log } from './log.ts';
+import { noteMediaLost } from './media-loss.ts';
 import type { CommandOutcome } from './node-client.ts';
 import { durationMs, otherRole, resetLegs, ROLES, toSessionSummary, type SessionRecord } from './session-record.ts';
 import { transition, type Lifecycle, type LifecycleEvent, type TransitionResult } from './session-state.ts';
@@ -42,7 +43,7 @@ export interface RoomPorts {
   /** TURN servers with fresh credentials for this participant (empty when TURN is not configured). */
   iceServers(role: Role): Promise<IceServer[]>;
   /** Asks the fleet for another node than `fromNodeId` (null: none has room). */
-  reassignNode(fromNodeId: string): Promise<{ nodeId: string; url: string } | null>;
+  reassignNode(fromNodeId: string, cause: string): Promise<{ nodeId: string; url: string } | null>;
 }
 
 /** Who did something, as the audit trail names it: `bank:<keyId>`, `node:<nodeId>`, a role or `system`. */
@@ -216,6 +217,15 @@ export class SessionRoom {
         this.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
         return;
       }
+      case 'media-lost': {
+        const nodeId = r.nodeId;
+        const { counted, leaveNode } = noteMediaLost(r.participants, role, this.ports.now());
+        if (!counted) return;
+        await this.ports.save(r);
+        await this.ports.audit({ actor: role, action: 'media.lost', detail: { role, nodeId }, from });
+        if (leaveNode) await this.moveNode(nodeId, 'media_lost');
+        return;
+      }
       case 'hang-up':
         // Hanging up without a decision cancels the session, on behalf of whoever hung up.
         await this.end({ type: 'cancel', by: role }, role, from);
@@ -384,7 +394,7 @@ export class SessionRoom {
   async moveNode(fromNodeId: string, cause: string): Promise<boolean> {
     const r = this.record;
     if (this.ended || r.nodeId !== fromNodeId) return false;
-    const target = await this.ports.reassignNode(fromNodeId);
+    const target = await this.ports.reassignNode(fromNodeId, cause);
     if (target === null || target.nodeId === fromNodeId) {
       log('failover_unavailable', { sessionId: r.sessionId, nodeId: fromNodeId, cause });
       return false;
@@ -405,7 +415,11 @@ export class SessionRoom {
   private async restartMedia(action: 'media.failover' | 'media.reset', detail: Record<string, unknown>): Promise<void> {
     const r = this.record;
     r.roomCreated = false;
-    for (const role of ROLES) resetLegs(r.participants[role]);
+    for (const role of ROLES) {
+      resetLegs(r.participants[role]);
+      // Reports about the legs that are gone say nothing about the node to come.
+      r.participants[role].mediaLostAt = null;
+    }
     await this.ports.save(r);
     await this.ports.audit({ actor: 'system', action, detail });
     for (const role of ROLES) this.ports.send(role, { type: 'media-moved' });

@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FleetStatus } from '@vident/protocol';
 import {
   clearIndexes,
   createSession,
@@ -164,6 +165,46 @@ describe('failover of a live call', () => {
     // next() consumed the failover's media-moved: nothing further arrived.
     expect(customer.received.filter((m) => m.type === 'media-moved')).toHaveLength(0);
     expect((await auditActions(s.sessionId)).some((e) => e.action === 'media.reset')).toBe(false);
+  });
+});
+
+describe('both pages losing their media on the node', () => {
+  it('moves the call when both participants report a broken leg, audited with each report', async () => {
+    const { s, customer, agent } = await callOnNodeA();
+    customer.send({ type: 'media-lost' });
+    await eventually(async () => expect((await auditActions(s.sessionId)).filter((e) => e.action === 'media.lost')).toHaveLength(1));
+    expect(await nodeOf(s.sessionId)).toBe('node-a');
+    agent.send({ type: 'media-lost' });
+    for (const p of [customer, agent]) await p.next('media-moved');
+    expect(await nodeOf(s.sessionId)).toBe('node-b');
+    const audit = await auditActions(s.sessionId);
+    expect(audit.filter((e) => e.action === 'media.lost').map((e) => e.detail)).toEqual([
+      { role: 'customer', nodeId: 'node-a' },
+      { role: 'agent', nodeId: 'node-a' },
+    ]);
+    expect(audit.filter((e) => e.action === 'media.failover').map((e) => e.detail)).toEqual([{ from: 'node-a', to: 'node-b', cause: 'media_lost' }]);
+    // node-a looks healthy to the registry, but its media path failed a call: no new session for a while.
+    const next = await createSession({ record: false });
+    expect(await nodeOf(next.sessionId)).toBe('node-b');
+    const suspect = await runInDurableObject(registry(), (instance) => (instance as unknown as { fleet(): Promise<FleetStatus> }).fleet());
+    expect(Date.parse(suspect.nodes.find((n) => n.nodeId === 'node-a')!.mediaSuspectUntil!)).toBeGreaterThan(Date.now() + 4 * 60_000);
+    expect(suspect.nodes.find((n) => n.nodeId === 'node-b')!.mediaSuspectUntil).toBeNull();
+    // Late reports about the legs on node-a count for nothing: nobody has published on node-b yet.
+    customer.send({ type: 'media-lost' });
+    agent.send({ type: 'media-lost' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await nodeOf(s.sessionId)).toBe('node-b');
+    expect((await auditActions(s.sessionId)).filter((e) => e.action === 'media.lost')).toHaveLength(2);
+  });
+
+  it('stays when only one participant keeps losing its media (its own network)', async () => {
+    const { s, customer } = await callOnNodeA();
+    customer.send({ type: 'media-lost' });
+    await new Promise((r) => setTimeout(r, 2100));
+    customer.send({ type: 'media-lost' });
+    await eventually(async () => expect((await auditActions(s.sessionId)).filter((e) => e.action === 'media.lost')).toHaveLength(2));
+    expect(await nodeOf(s.sessionId)).toBe('node-a');
+    expect(customer.received.some((m) => m.type === 'media-moved')).toBe(false);
   });
 });
 

@@ -1,13 +1,20 @@
 /*
  * Two media nodes: placement and failover. Its own stack (two media nodes, each Janus in its own
  * namespace with all UDP dropped, one control plane), so the shared single-node stack of the other
- * files stays as it is. First, without browsers, sessions created through the bank API spread over
- * both nodes by load and a drained node gets none; everything is cancelled again so the next test
- * starts from an idle fleet. Then the session's Janus is SIGKILLed during a recorded call; both
- * browsers must get media again through the other node without anyone reloading, and the evidence
- * must hold the recording segments of both nodes. Figures (detection, media back) are printed and
- * saved, not asserted against a speed goal: speed belongs in benchmarks.
+ * files stays as it is. In order, on the same stack:
+ * 1. Without browsers: sessions created through the bank API spread over both nodes by load and a
+ *    drained node gets none; everything is cancelled again so the next test starts idle.
+ * 2. The session's Janus is SIGKILLed during a recorded call: both browsers get media again through
+ *    the other node without anyone reloading, and the evidence holds the segments of both nodes.
+ * 3. That Janus restarts: the room its sidecar still held (an ended session) is released; then, with
+ *    the other node drained, a call on it survives another Janus restart by renegotiating there.
+ * 4. A node's media path breaks while its Janus, API and heartbeats are fine: both pages report
+ *    their lost legs and the session moves.
+ * Figures (detection, media back) are printed and saved, not asserted against a speed goal: speed
+ * belongs in benchmarks.
  */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -247,5 +254,56 @@ describe('two media nodes: placement and failover', () => {
     } finally {
       await admin.undrainNode(other.nodeId);
     }
+  });
+
+  it("a node's media path breaks while its Janus and API stay up: both pages say so and the call moves", async () => {
+    const admin = createAdminClient({ baseUrl: stack.baseUrl, keyId: stack.secrets.adminKeyId, secret: stack.secrets.adminSecret });
+    const [one, two] = stack.nodes as [StackNode, StackNode];
+    // The call goes to node two (node one drained while it is created; back in service at once).
+    await admin.drainNode(one.nodeId);
+    let created: Awaited<ReturnType<typeof stack.bank.createSession>>;
+    try {
+      created = await stack.bank.createSession({ externalRef: `e2e-media-cut-${Date.now()}`, customerName: 'Cut Customer', locale: 'en' });
+    } finally {
+      await admin.undrainNode(one.nodeId);
+    }
+    const id = created.sessionId;
+    expect((await stack.bank.getSession(id)).nodeId).toBe(two.nodeId);
+    const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+    await pages[0].goto(created.customerUrl);
+    await pages[1].goto(created.agentUrl);
+    await customerJoinsWithConsent(pages[0]);
+    await pages[1].getByTestId('join').click();
+    for (const page of pages) await waitUntil('frames via node two', async () => (await framesFrom(page, two.janus.janusAddress)) > 10, 60_000);
+
+    // Every ICE-TCP connection from the browsers into node two is refused from now on; its Janus,
+    // its API and its sidecar's heartbeats are untouched: only the pages can tell.
+    const cut = `vident_cut_${randomBytes(3).toString('hex')}`;
+    const inTwo = (args: string[], input?: string) => execFileSync('ip', ['netns', 'exec', two.janus.namespace, ...args], { encoding: 'utf8', input });
+    inTwo(['nft', '-f', '-'], [
+      `table inet ${cut} {`,
+      '  chain input {',
+      '    type filter hook input priority -10; policy accept;',
+      `    ip saddr ${two.janus.hostAddress} tcp dport 20000-20100 reject with tcp reset`,
+      '  }',
+      '}',
+      '',
+    ].join('\n'));
+    const cutAt = Date.now();
+    try {
+      await waitUntil('session moved to node one', async () => (await stack.bank.getSession(id)).nodeId === one.nodeId, 120_000);
+      const audit = (await stack.bank.sessionAudit(id)).entries;
+      expect(audit.find((e) => e.action === 'media.failover')?.detail).toEqual({ from: two.nodeId, to: one.nodeId, cause: 'media_lost' });
+      expect(new Set(audit.filter((e) => e.action === 'media.lost').map((e) => (e.detail as { role: string }).role))).toEqual(new Set(['customer', 'agent']));
+      for (const page of pages) await waitUntil('frames via node one', async () => (await framesFrom(page, one.janus.janusAddress)) > 5, 90_000);
+      console.log(`[media-cut] ${JSON.stringify({ mediaBackAfterCutMs: Date.now() - cutAt })}`);
+      // Node two still heartbeats with Janus up: the registry never saw a problem.
+      const fleet = await admin.nodes();
+      expect(fleet.nodes.find((n) => n.nodeId === two.nodeId)).toMatchObject({ janusUp: true, status: 'live' });
+    } finally {
+      inTwo(['nft', 'delete', 'table', 'inet', cut]);
+    }
+    await pages[1].getByTestId('hang-up').click();
+    await waitUntil('session ended', async () => (await stack.bank.getSession(id)).state === 'cancelled', 30_000);
   });
 });

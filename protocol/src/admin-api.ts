@@ -39,6 +39,11 @@ export const FleetNode = z.object({
   heartbeatAgeSeconds: z.number().nonnegative(),
   draining: z.boolean(),
   status: NodeFleetStatus,
+  /**
+   * While set, the node gets no new session: a call there lost its media on both sides although the
+   * node looked healthy (its media address may be unreachable). Its calls go on.
+   */
+  mediaSuspectUntil: Timestamp.nullable().default(null),
 });
 export type FleetNode = z.infer<typeof FleetNode>;
 

@@ -64,6 +64,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('media-state'), audio: z.boolean(), video: z.boolean() }),
   z.strictObject({ type: z.literal('hang-up') }),
   /**
+   * A media leg of this page that had connected broke while signaling stayed up (the page
+   * rejoins). Both participants saying so within a short time points at the media node itself:
+   * the session moves to another node (see control-plane/src/media-loss.ts).
+   */
+  z.strictObject({ type: z.literal('media-lost') }),
+  /**
    * The customer's answer to the recording consent (text version RECORDING_CONSENT_VERSION). A
    * recorded session refuses the customer's publish until it was accepted; declining cancels it.
    */

@@ -45,6 +45,8 @@ export class CallController {
   /** The customer clicked accept on this page (survives reconnects, see consentStep). */
   private consentAccepted = false;
   private declining = false;
+  /** Both legs connected since the last media-lost report (a broken leg is then news to the server). */
+  private mediaWasUp = false;
   /** Pending rejoin for a broken media leg (see media-watchdog.ts). */
   private mediaTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly mediaBudget = new MediaRestartBudget();
@@ -390,6 +392,16 @@ export class CallController {
   }
 
   /**
+   * Legs that had connected broke: says so before rebuilding them. The server moves the session
+   * to another node when both participants say it (the node's media path is the common factor).
+   */
+  private reportMediaLost(): void {
+    if (!this.mediaWasUp) return;
+    this.mediaWasUp = false;
+    this.connection.send({ type: 'media-lost' });
+  }
+
+  /**
    * A leg that stays disconnected, or fails, while signaling is fine is recovered by rejoining the
    * session (the server's resume path rebuilds both legs); a leg that heals meanwhile cancels it.
    */
@@ -399,11 +411,15 @@ export class CallController {
     if (!this.view.ended && !this.fatal && this.transport.switchNow(publisher?.state ?? null, subscriber?.state ?? null, Date.now())) {
       // Same socket: the server sees the new transport on the publish and offers our subscriber leg again.
       this.recovering = true;
+      this.reportMediaLost();
       this.closeLegs();
       this.publishWhenMediaReady();
       return;
     }
-    if (publisher?.state === 'connected' && subscriber?.state === 'connected') this.mediaBudget.healthy();
+    if (publisher?.state === 'connected' && subscriber?.state === 'connected') {
+      this.mediaBudget.healthy();
+      this.mediaWasUp = true;
+    }
     const over = this.view.ended !== null || this.fatal;
     const delay = over ? null : mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null);
     if (delay === null) {
@@ -419,6 +435,7 @@ export class CallController {
       if (same && broken && !this.view.ended && !this.fatal && this.mediaBudget.take()) {
         console.info(`vident: media leg broken (publisher ${publisher?.state ?? '-'}, subscriber ${subscriber?.state ?? '-'}); rejoining`);
         this.recovering = true;
+        this.reportMediaLost();
         this.closeLegs();
         this.connection.restart();
       }

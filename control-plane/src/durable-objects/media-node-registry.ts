@@ -16,6 +16,9 @@ export interface Placement {
 
 export type FleetNodeResult = { ok: true; node: FleetNode } | Failure;
 
+/** How long a node whose media path failed a call takes no new session (its calls go on). */
+export const MEDIA_SUSPECT_MS = 5 * 60_000;
+
 /**
  * The fleet of media nodes (singleton, idFromName('global')): who is registered, their reported
  * load, who is draining, and which session is assigned to which node. Assignments are the capacity
@@ -122,11 +125,17 @@ export class MediaNodeRegistry extends DurableObject<Env> {
   /**
    * Moves a session off a lost node: the least-loaded other eligible node (preferring `region`),
    * or null when there is none (the session stays where it is and may resume there). Idempotent:
-   * a session already moved elsewhere answers its current node.
+   * a session already moved elsewhere answers its current node. A session leaving because both its
+   * pages lost their media there (`media_lost`) makes the node's media path suspect: it gets no new
+   * session for MEDIA_SUSPECT_MS, while its heartbeats may say all is well.
    */
-  async reassign(sessionId: string, fromNodeId: string, now: number = Date.now(), region?: string): Promise<Placement | null> {
+  async reassign(sessionId: string, fromNodeId: string, cause?: string, now: number = Date.now(), region?: string): Promise<Placement | null> {
     const current = this.assignment(sessionId);
     if (current && current.nodeId !== fromNodeId) return current;
+    if (cause === 'media_lost') {
+      this.ctx.storage.sql.exec('UPDATE nodes SET media_suspect_until = ? WHERE node_id = ?', now + MEDIA_SUSPECT_MS, fromNodeId);
+      log('node_media_suspect', { nodeId: fromNodeId, sessionId, minutes: MEDIA_SUSPECT_MS / 60_000 });
+    }
     const chosen = placeSession(
       this.rows().filter((n) => n.nodeId !== fromNodeId),
       { now, ttlMs: this.ttlMs, region },
@@ -223,6 +232,7 @@ export class MediaNodeRegistry extends DurableObject<Env> {
       heartbeatAgeSeconds: Math.max(0, (now - n.lastSeenAt) / 1000),
       draining: n.draining,
       status: nodeStatus(n, now, this.ttlMs),
+      mediaSuspectUntil: n.mediaSuspectUntil !== null && n.mediaSuspectUntil > now ? new Date(n.mediaSuspectUntil).toISOString() : null,
     };
   }
 

@@ -25,6 +25,8 @@ const ADDED_COLUMNS = [
   'r_uploads_pending INTEGER NOT NULL DEFAULT 0',
   // When the registry last told the node's sessions it was lost (null: not since it was last heard).
   'lost_noted_at INTEGER',
+  // Until when the node's media path is suspect (a call lost its media on both sides there).
+  'media_suspect_until INTEGER',
 ];
 
 /** Adds the columns a registry created by an older version lacks (SQLite has no ADD COLUMN IF NOT EXISTS). */
@@ -37,7 +39,8 @@ export function migrateNodes(sql: SqlStorage): void {
 }
 
 export const NODE_COLUMNS = `n.node_id, n.url, n.capacity, n.version, n.janus_up, n.last_seen_at, n.region, n.media_address,
-  n.draining, n.drained_noted, n.r_sessions, n.r_publishers, n.r_subscribers, n.r_bitrate_kbps, n.r_cpu_percent, n.r_uploads_pending`;
+  n.draining, n.drained_noted, n.r_sessions, n.r_publishers, n.r_subscribers, n.r_bitrate_kbps, n.r_cpu_percent, n.r_uploads_pending,
+  n.media_suspect_until`;
 
 export interface StoredNode extends Record<string, SqlStorageValue> {
   node_id: string;
@@ -56,6 +59,7 @@ export interface StoredNode extends Record<string, SqlStorageValue> {
   r_bitrate_kbps: number;
   r_cpu_percent: number;
   r_uploads_pending: number;
+  media_suspect_until: number | null;
   assigned: number;
 }
 
@@ -73,6 +77,7 @@ export function toNodeRow(r: StoredNode): NodeRow {
     draining: r.draining === 1,
     drainedNoted: r.drained_noted === 1,
     cpuPercent: r.r_cpu_percent,
+    mediaSuspectUntil: r.media_suspect_until,
     load: {
       sessions: r.r_sessions,
       publishers: r.r_publishers,

@@ -477,7 +477,7 @@ export class VerificationSession extends DurableObject<Env> {
       setAlarm: (at) => this.setAlarm(at),
       audit: (entry) => this.appendAudit(entry),
       checklist: () => loadConfig(this.env).checklist,
-      reassignNode: (fromNodeId) => registryStub(this.env).reassign(this.room!.record.sessionId, fromNodeId),
+      reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.room!.record.sessionId, fromNodeId, cause),
       chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),
       iceServers: async (role) => {
         const turn = loadConfig(this.env).turn;
