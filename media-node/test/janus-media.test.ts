@@ -174,6 +174,26 @@ describe('media node against a real Janus', () => {
     await command({ type: 'destroy-room', sessionId });
   });
 
+  it('kicks a stale publisher of the feed that the node does not know (a handle lost in a crash) and publishes', async () => {
+    const sessionId = randomUUID();
+    expect((await command({ type: 'create-room', sessionId, record: false })).status).toBe(200);
+    // The orphan: published straight through the gateway, never in the node's registry.
+    const orphan = await gateway.attach();
+    const orphanEvents: string[] = [];
+    orphan.onEvent((e) => orphanEvents.push(e.type === 'unpublished' ? `unpublished:${e.reason}` : e.type));
+    await orphan.publish({ room: sessionId, feedId: 'customer', display: 'Orphan', audio: true, video: true, offerSdp: await pagePublisherOffer(page, 'orphanPub') });
+    const res = await command({ type: 'publish', sessionId, participant: 'customer', segment: 1, display: 'Customer', sdp: await pagePublisherOffer(page, 'freshPub'), audio: true, video: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(candidateLines(res.body.sdp).length).toBeGreaterThan(0);
+    await waitFor('the orphan kicked', () => orphanEvents.some((e) => e.startsWith('unpublished')));
+    expect(commands.registry.counts().sessions).toBeGreaterThan(0);
+    await orphan.close();
+    await page.evaluate(() => {
+      for (const name of ['orphanPub', 'freshPub']) (window as any)[name]?.close();
+    });
+    expect((await command({ type: 'destroy-room', sessionId })).status).toBe(200);
+  });
+
   it('publishes and subscribes over TCP only and records a playable webm', async () => {
     const sessionId = randomUUID();
     // Earlier tests may have left rooms: the metrics are compared with what was there before.

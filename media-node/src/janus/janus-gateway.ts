@@ -86,6 +86,8 @@ export interface MediaGateway {
   readonly reclaimed: boolean;
   /** Takes over a handle of a reclaimed session. */
   adopt(ref: HandleRef): RoomHandle;
+  /** Removes a publisher from a room (its PeerConnection is hung up); no error if it is not there. */
+  kickFeed(room: string, feedId: string): Promise<void>;
   /** The session rooms (VideoRoom rooms named by a session id) Janus holds. */
   listRooms(): Promise<Array<{ room: string; record: boolean }>>;
   /** Creates a VideoRoom room with admin_key. `created: false` when it already existed. */
@@ -135,6 +137,7 @@ const KEEPALIVE_SECONDS = 15;
 
 const VIDEOROOM_NO_SUCH_ROOM = 426;
 const VIDEOROOM_ROOM_EXISTS = 427;
+const VIDEOROOM_NO_SUCH_FEED = 428;
 
 // janode logs at INFO by default, including request bodies; keep it to warnings.
 Janode.Logger.setLevel('warn');
@@ -435,6 +438,15 @@ export class JanusGateway implements MediaGateway {
     handle.once(Janode.EVENT.HANDLE_DETACHED, () => this.session._handles.delete(ref.id));
     handle.feed = ref.feedId ?? null;
     return new JanodeRoomHandle(handle, this.opts.requestTimeoutMs, ref);
+  }
+
+  async kickFeed(room: string, feedId: string): Promise<void> {
+    try {
+      await bounded('kick', this.opts.requestTimeoutMs, this.admin.message({ request: 'kick', room, id: feedId, admin_key: this.opts.adminKey }));
+    } catch (err) {
+      const janusError = toJanusError(err);
+      if (janusError.janusCode !== VIDEOROOM_NO_SUCH_FEED) throw janusError;
+    }
   }
 
   async listRooms(): Promise<Array<{ room: string; record: boolean }>> {

@@ -52,6 +52,7 @@ class MemoryGateway implements MediaGateway {
     this.adopted.push(handle);
     return handle;
   }
+  async kickFeed() {}
   async listRooms() {
     return [...this.rooms].map(([room, record]) => ({ room, record }));
   }

@@ -17,6 +17,7 @@ import { SessionRegistry } from './session-registry.ts';
 import type { PersistedLeg, PersistedRoom, SidecarState } from './sidecar-state.ts';
 
 const VIDEOROOM_NO_SUCH_FEED = 428;
+const VIDEOROOM_ID_EXISTS = 436;
 
 export interface MediaCommandsDeps {
   /** The live gateway, or null while Janus is unreachable. */
@@ -175,16 +176,27 @@ export class MediaCommands {
       this.segments.begin(handle, { sessionId: command.sessionId, participant: command.participant, segment: command.segment, base: recordingBase });
     }
     this.watch(handle, command.sessionId, command.participant, 'publisher');
+    const params = {
+      room: command.sessionId,
+      feedId: command.participant,
+      display: command.display,
+      audio: command.audio,
+      video: command.video,
+      offerSdp: browserSdpFor(command.sdp, transport),
+      recordingBase,
+    };
     try {
-      const answer = await handle.publish({
-        room: command.sessionId,
-        feedId: command.participant,
-        display: command.display,
-        audio: command.audio,
-        video: command.video,
-        offerSdp: browserSdpFor(command.sdp, transport),
-        recordingBase,
-      });
+      let answer: string;
+      try {
+        answer = await handle.publish(params);
+      } catch (err) {
+        if (!(err instanceof JanusError && err.janusCode === VIDEOROOM_ID_EXISTS)) throw err;
+        // A publisher this node does not know holds the feed: a handle attached just before a
+        // sidecar crash, never written to the state file. Janus keeps it for its session; out it goes.
+        this.deps.log.warn({ sessionId: command.sessionId, participant: command.participant }, 'kicking a stale publisher of this feed');
+        await gateway.kickFeed(command.sessionId, command.participant);
+        answer = await handle.publish(params);
+      }
       this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
       return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {
