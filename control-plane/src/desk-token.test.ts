@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mintDeskToken, verifyDeskToken } from './desk-token.ts';
-import { base64url, mintToken, verifyToken } from './participant-token.ts';
+import { mintToken, verifyToken } from './participant-token.ts';
+import { base64url } from './signed-token.ts';
 
 const SECRET = 'desk-token-test-secret-0123456789';
 const NOW = Date.UTC(2026, 4, 1, 9, 0, 0);

@@ -1,6 +1,6 @@
-import { AgentId, DeskRole, fromHex, hmacSha256Hex, Locale, toHex, verifyHmacSha256Hex } from '@vident/protocol';
+import { AgentId, DeskRole, Locale } from '@vident/protocol';
 import { z } from 'zod';
-import { base64url, fromBase64url } from './participant-token.ts';
+import { openSignedToken, sealSignedToken } from './signed-token.ts';
 
 /*
  * Desk tokens: what an agent's or supervisor's console link carries (fragment) and presents on the
@@ -8,9 +8,9 @@ import { base64url, fromBase64url } from './participant-token.ts';
  *
  *   token = base64url(JSON{v:1,typ:"desk",aid,name,role,loc,exp}) "." base64url(HMAC-SHA256(TOKEN_SECRET, DOMAIN + payloadPart))
  *
- * The same TOKEN_SECRET signs participant tokens, so the MAC input is domain-separated: a participant
- * token's MAC covers the payload alone, a desk token's covers DOMAIN + payload. Neither verifies as
- * the other, whatever its payload says.
+ * (signed-token.ts.) The same TOKEN_SECRET signs participant tokens, so the MAC input is
+ * domain-separated: a participant token's MAC covers the payload alone, a desk token's covers
+ * DOMAIN + payload. Neither verifies as the other, whatever its payload says.
  */
 
 const DOMAIN = 'vident-desk-token.v1\n';
@@ -30,35 +30,16 @@ export type DeskTokenCheck =
   | { ok: true; payload: DeskTokenPayload }
   | { ok: false; code: 'token_invalid' | 'token_expired'; message: string };
 
-const encoder = new TextEncoder();
-
 /** Mints a desk token for a signed-in agent or supervisor. */
 export async function mintDeskToken(secret: string, payload: Omit<DeskTokenPayload, 'v' | 'typ'>): Promise<string> {
   const body: DeskTokenPayload = { v: 1, typ: 'desk', aid: payload.aid, name: payload.name, role: payload.role, loc: payload.loc, exp: payload.exp };
-  const payloadPart = base64url(encoder.encode(JSON.stringify(body)));
-  const mac = fromHex(await hmacSha256Hex(secret, DOMAIN + payloadPart))!;
-  return `${payloadPart}.${base64url(mac)}`;
+  return sealSignedToken(secret, DOMAIN, body);
 }
 
 /** Verifies signature, shape and expiry. Never throws on hostile input. */
 export async function verifyDeskToken(secret: string, token: string, now: number): Promise<DeskTokenCheck> {
-  const invalid = { ok: false, code: 'token_invalid', message: 'desk token is not valid' } as const;
-  if (token.length > 2048) return invalid;
-  const [payloadPart, macPart, ...rest] = token.split('.');
-  if (!payloadPart || !macPart || rest.length > 0) return invalid;
-  const mac = fromBase64url(macPart);
-  if (!mac || mac.length !== 32) return invalid;
-  if (!(await verifyHmacSha256Hex(secret, DOMAIN + payloadPart, toHex(mac)))) return invalid;
-  const json = fromBase64url(payloadPart);
-  if (!json) return invalid;
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder().decode(json));
-  } catch {
-    return invalid;
-  }
-  const parsed = DeskTokenPayload.safeParse(value);
-  if (!parsed.success) return invalid;
-  if (parsed.data.exp * 1000 <= now) return { ok: false, code: 'token_expired', message: 'desk token has expired; sign in again' };
-  return { ok: true, payload: parsed.data };
+  const payload = await openSignedToken(secret, DOMAIN, token, DeskTokenPayload);
+  if (!payload) return { ok: false, code: 'token_invalid', message: 'desk token is not valid' };
+  if (payload.exp * 1000 <= now) return { ok: false, code: 'token_expired', message: 'desk token has expired; sign in again' };
+  return { ok: true, payload };
 }
