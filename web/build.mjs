@@ -40,22 +40,14 @@ const zodWithoutLocales = {
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
+// One bundle per page: the customer's and the call (/ and /join: app.js), the agents' console
+// (/agent: agent.js) and the supervisor's view (/supervisor: supervisor.js).
 await build({
-  entryPoints: [join(root, 'src/main.ts')],
-  outfile: join(dist, 'app.js'),
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['chrome100', 'firefox100', 'safari15'],
-  minify: true,
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  plugins: [zodWithoutLocales],
-});
-// The agents' console (/agent) and the supervisor's view (/supervisor): their own pages and bundles.
-await build({
-  entryPoints: { agent: join(root, 'src/agent-main.ts'), supervisor: join(root, 'src/supervisor-main.ts') },
+  entryPoints: {
+    app: join(root, 'src/main.ts'),
+    agent: join(root, 'src/agent-main.ts'),
+    supervisor: join(root, 'src/supervisor-main.ts'),
+  },
   outdir: dist,
   bundle: true,
   format: 'esm',
