@@ -14,6 +14,7 @@ import { SegmentJobs, type ProcessedRecording } from '../recording/segment-jobs.
 import { MediaPathProbes } from '../probe/media-path-probes.ts';
 import { browserSdpFor, janusSdpFor, mayTrickle } from '../sdp/candidate-policy.ts';
 import { SessionRegistry } from './session-registry.ts';
+import { snapshotRooms } from './room-snapshot.ts';
 import type { PersistedLeg, PersistedRoom, SidecarState } from './sidecar-state.ts';
 
 const VIDEOROOM_NO_SUCH_FEED = 428;
@@ -392,29 +393,17 @@ export class MediaCommands {
   }
 
   private snapshot(): PersistedRoom[] {
-    const rooms: PersistedRoom[] = [];
-    for (const { sessionId, record, participants } of this.registry.entries()) {
-      const legs: PersistedLeg[] = [];
-      for (const [role, held] of participants) {
-        for (const leg of ['publisher', 'subscriber'] as const) {
-          const handle = held[leg];
-          if (!handle) continue;
-          const { id, feedId, streams } = handle.ref();
-          const segment = this.segments.peek(handle);
-          legs.push({
-            role,
-            leg,
-            handleId: id,
-            transport: this.transports.get(handle) ?? 'direct',
-            ...(feedId !== undefined ? { feedId } : {}),
-            ...(streams !== undefined ? { streams } : {}),
-            ...(segment ? { recording: { segment: segment.segment, base: segment.base } } : {}),
-          });
-        }
-      }
-      rooms.push({ sessionId, record, legs });
-    }
-    return rooms;
+    return snapshotRooms(this.registry, (handle) => {
+      const { id, feedId, streams } = handle.ref();
+      const segment = this.segments.peek(handle);
+      return {
+        handleId: id,
+        transport: this.transports.get(handle) ?? 'direct',
+        ...(feedId !== undefined ? { feedId } : {}),
+        ...(streams !== undefined ? { streams } : {}),
+        ...(segment ? { recording: { segment: segment.segment, base: segment.base } } : {}),
+      };
+    });
   }
 
   private adoptLeg(gateway: MediaGateway, sessionId: string, leg: PersistedLeg): void {
