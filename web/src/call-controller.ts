@@ -226,6 +226,7 @@ export class CallController {
         break;
       case 'media-moved':
         // The session moved to another media node: both legs start over there, on this socket.
+        console.info('vident: the session moved to another media node; publishing there');
         this.closeLegs();
         if (!this.view.consentPrompt) this.publishWhenMediaReady();
         break;
@@ -410,6 +411,7 @@ export class CallController {
     const subscriber = this.subscriber;
     if (!this.view.ended && !this.fatal && this.transport.switchNow(publisher?.state ?? null, subscriber?.state ?? null, Date.now())) {
       // Same socket: the server sees the new transport on the publish and offers our subscriber leg again.
+      console.info(`vident: direct ICE-TCP did not connect (publisher ${publisher?.state ?? '-'}, subscriber ${subscriber?.state ?? '-'}); switching to the TURN relay`);
       this.recovering = true;
       this.reportMediaLost();
       this.closeLegs();

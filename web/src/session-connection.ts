@@ -117,6 +117,7 @@ export class SessionConnection {
     this.attempts += 1;
     this.phase = 'retrying';
     this.hooks.onPhase();
+    console.info(`vident: signaling closed (${code}); reconnecting in ${Math.round(delay)} ms`);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 }
