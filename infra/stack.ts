@@ -81,6 +81,12 @@ export interface Stack {
   janus: JanusHost;
   /** coturn in the first node's namespace: the TURN-over-TCP fallback for participants without direct ICE-TCP. */
   turn: TurnServer;
+  /**
+   * One coturn per node, each in its node's namespace relaying to that Janus only (all in
+   * TURN_URLS, one shared secret): as in production, a page on TURN reaches whichever node its
+   * session is on, also after a failover.
+   */
+  turnServers: TurnServer[];
   bank: BankClient;
   secrets: StackSecrets;
   sidecarPidFile: string;
@@ -183,14 +189,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const children: ChildProcess[] = [];
   const janusHosts: JanusHost[] = [];
   const sidecars = new Map<string, ChildProcess>();
-  let turn: TurnServer | undefined;
+  const turnServers: TurnServer[] = [];
   let stopping = false;
 
   const stop = async () => {
     stopping = true;
     await Promise.all([...sidecars.values()].map(stopProcess));
     await Promise.all(children.reverse().map(stopProcess));
-    await turn?.stop();
+    await Promise.all(turnServers.map((t) => t.stop()));
     await Promise.all(janusHosts.map((j) => j.stop()));
   };
 
@@ -210,13 +216,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           adminSecret: secrets.janusAdminSecret,
           adminKey: secrets.janusAdminKey,
           dropUdp: options.dropUdp ?? true,
-          ...(i === 0 ? { turnPort: TURN_PORT } : {}),
+          turnPort: TURN_PORT,
           logDir,
         }),
       );
     }
-    const first = janusHosts[0]!;
-    turn = await startTurnServer({ namespace: first.namespace, address: first.janusAddress, secret: secrets.turnSecret, logDir });
+    for (const [i, host] of janusHosts.entries()) {
+      turnServers.push(
+        await startTurnServer({ namespace: host.namespace, address: host.janusAddress, secret: secrets.turnSecret, logDir, logName: `coturn${suffix(i)}.log` }),
+      );
+    }
+    const turn = turnServers[0]!;
 
     // Worker secrets go through an env file (mode 0600), never the command line.
     const envFile = join(stateDir, 'worker.env');
@@ -230,7 +240,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       EVIDENCE_SIGNING_KEY: secrets.evidenceSigningKey,
       // One line for the env file: the SPKI as bare base64 (the control plane accepts PEM or base64).
       EVIDENCE_PUBLIC_KEY: toBase64(pemToDer(secrets.bankEvidencePublicKeyPem)),
-      TURN_URLS: turn.url,
+      TURN_URLS: turnServers.map((t) => t.url).join(','),
       TURN_SHARED_SECRET: secrets.turnSecret,
       ...(options.evidenceRetentionDays === undefined ? {} : { EVIDENCE_RETENTION_DAYS: String(options.evidenceRetentionDays) }),
     };
@@ -318,6 +328,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logDir,
       janus: node1.janus,
       turn,
+      turnServers,
       bank,
       secrets,
       sidecarPidFile: node1.sidecarPidFile,

@@ -23,6 +23,8 @@ export interface TurnServerOptions {
   /** coturn's static-auth-secret; the control plane's TURN_SHARED_SECRET. */
   secret: string;
   logDir: string;
+  /** Log file name in logDir (default coturn.log). */
+  logName?: string;
 }
 
 export interface TurnServer {
@@ -72,7 +74,7 @@ export function turnServerConfig(address: string, secret: string, logFile: strin
 export async function startTurnServer(opts: TurnServerOptions): Promise<TurnServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vident-turn-'));
   await chmod(dir, 0o700);
-  const logFile = path.join(opts.logDir, 'coturn.log');
+  const logFile = path.join(opts.logDir, opts.logName ?? 'coturn.log');
   const config = path.join(dir, 'turnserver.conf');
   await writeFile(config, turnServerConfig(opts.address, opts.secret, logFile), { mode: 0o600 });
   const out = openSync(logFile, 'a');

@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { VidentApiError, createAdminClient, type AdminClient, type EvidencePack } from '@vident/protocol';
 import { startStack, type Stack, type StackNode } from '../../infra/stack.ts';
@@ -74,6 +74,15 @@ describe('two media nodes: placement and failover', () => {
   afterAll(async () => {
     await chromium?.close();
     await stack?.stop();
+  });
+
+  /** What the pages said (their own account of legs, rejoins and transport switches), shown when a test fails. */
+  const consoleLines: string[] = [];
+  const listen = (name: string, page: Page) =>
+    page.on('console', (m) => consoleLines.push(`${new Date().toISOString().slice(11, 23)} ${name}: ${m.text()}`));
+  afterEach(({ task }) => {
+    if (task.result?.state === 'fail') console.log(`[failover] the pages said:\n${consoleLines.slice(-80).join('\n')}`);
+    consoleLines.length = 0;
   });
 
   // Runs before the kill test (vitest keeps the order) and leaves the fleet as idle as it found it.
@@ -144,6 +153,8 @@ describe('two media nodes: placement and failover', () => {
     sessionId = created.sessionId;
     customer = (await chromium.newParticipant()).page;
     agent = (await chromium.newParticipant()).page;
+    listen('customer', customer);
+    listen('agent', agent);
     await customer.goto(created.customerUrl);
     await agent.goto(created.agentUrl);
     await customerJoinsWithConsent(customer);
@@ -217,6 +228,8 @@ describe('two media nodes: placement and failover', () => {
       const id = created.sessionId;
       expect((await stack.bank.getSession(id)).nodeId).toBe(node.nodeId);
       const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+      listen('customer', pages[0]);
+      listen('agent', pages[1]);
       await pages[0].goto(created.customerUrl);
       await pages[1].goto(created.agentUrl);
       await customerJoinsWithConsent(pages[0]);
@@ -270,21 +283,24 @@ describe('two media nodes: placement and failover', () => {
     const id = created.sessionId;
     expect((await stack.bank.getSession(id)).nodeId).toBe(two.nodeId);
     const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+    listen('customer', pages[0]);
+    listen('agent', pages[1]);
     await pages[0].goto(created.customerUrl);
     await pages[1].goto(created.agentUrl);
     await customerJoinsWithConsent(pages[0]);
     await pages[1].getByTestId('join').click();
     for (const page of pages) await waitUntil('frames via node two', async () => (await framesFrom(page, two.janus.janusAddress)) > 10, 60_000);
 
-    // Every ICE-TCP connection from the browsers into node two is refused from now on; its Janus,
-    // its API and its sidecar's heartbeats are untouched: only the pages can tell.
+    // Node two's media address is unreachable for the browsers from now on (ICE-TCP and its TURN
+    // server refused); its Janus, its API and its sidecar's heartbeats are untouched: only the
+    // pages can tell.
     const cut = `vident_cut_${randomBytes(3).toString('hex')}`;
     const inTwo = (args: string[], input?: string) => execFileSync('ip', ['netns', 'exec', two.janus.namespace, ...args], { encoding: 'utf8', input });
     inTwo(['nft', '-f', '-'], [
       `table inet ${cut} {`,
       '  chain input {',
       '    type filter hook input priority -10; policy accept;',
-      `    ip saddr ${two.janus.hostAddress} tcp dport 20000-20100 reject with tcp reset`,
+      `    ip saddr ${two.janus.hostAddress} tcp dport { 443, 20000-20100 } reject with tcp reset`,
       '  }',
       '}',
       '',
