@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import type { LaunchedBrowser } from './browser.ts';
 
 /** The shape of `window.vident.stats()` in web/src/call-stats.ts (kept structural on purpose). */
 interface Candidate {
@@ -66,6 +67,21 @@ export async function customerPassesPrecheck(page: Page): Promise<void> {
 export async function customerJoinsWithConsent(page: Page): Promise<void> {
   await customerPassesPrecheck(page);
   await acceptConsent(page);
+}
+
+/**
+ * Both parties of a session into its call, each in its own browser context: the customer through
+ * landing, pre-call check and consent, the agent with Join. Answers once both pressed their way in
+ * (media may still be connecting).
+ */
+export async function joinCall(chromium: LaunchedBrowser, links: { customerUrl: string; agentUrl: string }): Promise<{ customer: Page; agent: Page }> {
+  const customer = (await chromium.newParticipant()).page;
+  const agent = (await chromium.newParticipant()).page;
+  await customer.goto(links.customerUrl);
+  await agent.goto(links.agentUrl);
+  await customerJoinsWithConsent(customer);
+  await agent.getByTestId('join').click();
+  return { customer, agent };
 }
 
 /** The rest of that way for a page already on the pre-call check (a test that watched its checks): Continue, consent. */

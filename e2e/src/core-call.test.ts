@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { VidentApiError, createBankClient, verifyAuditChain, type EvidencePack, type SessionView } from '@vident/protocol';
+import { createBankClient, verifyAuditChain } from '@vident/protocol';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
 import { countDecodedVideoFrames, probe } from './media-files.ts';
 import { callStats, customerJoinsWithConsent, framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
+import { evidenceWhenReady } from './stack-probes.ts';
 import { vident } from './vident-cli.ts';
 
 const stack = inject('stack');
@@ -166,24 +167,14 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     // The customer's page never learns the agent's note.
     expect(await customer.content()).not.toContain('ID and face match');
 
-    let view: SessionView | undefined;
-    let pack: EvidencePack | undefined;
-    await waitUntil('evidence pack ready', async () => {
-      try {
-        pack = await bank.evidence(sessionId);
-        return true;
-      } catch (error) {
-        if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
-        throw error;
-      }
-    }, 120_000);
-    view = await bank.getSession(sessionId);
+    const pack = await evidenceWhenReady(bank, sessionId, 120_000);
+    const view = await bank.getSession(sessionId);
     expect(view.state).toBe('decided');
     expect(view.endReason).toBe('approved');
     expect(view).toMatchObject({ decision: 'approved', reasonCodes: [], note: 'ID and face match (e2e)', decidedBy: 'agent' });
     const callSeconds = (Date.parse(view.endedAt!) - Date.parse(view.startedAt!)) / 1000;
     expect(callSeconds).toBeGreaterThan(5);
-    const manifest = pack!.signed.manifest;
+    const manifest = pack.signed.manifest;
     expect(manifest.outcome).toMatchObject({ state: 'decided', decision: 'approved' });
     expect(manifest.consent?.version).toBeTruthy();
     expect(manifest.artifacts.filter((a) => a.kind === 'recording').map((a) => `${a.participant}-${a.segment}`).sort()).toEqual(['agent-1', 'customer-1']);

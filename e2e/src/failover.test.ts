@@ -21,10 +21,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { VidentApiError, createAdminClient, type AdminClient, type EvidencePack } from '@vident/protocol';
+import { createAdminClient, type AdminClient } from '@vident/protocol';
 import { startStack, type Stack, type StackNode } from '../../infra/stack.ts';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
-import { callStats, customerJoinsWithConsent, waitUntil } from './call-page.ts';
+import { callStats, joinCall, waitUntil } from './call-page.ts';
+import { evidenceWhenReady, sidecarGauge } from './stack-probes.ts';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
@@ -38,17 +39,6 @@ async function framesFrom(page: Page, address: string): Promise<number> {
 /** The local port of the page's subscriber leg: a renegotiated leg connects from a new one. */
 async function subscriberPort(page: Page): Promise<number | null> {
   return (await callStats(page)).subscriber?.selectedPair?.local.port ?? null;
-}
-
-/** One gauge of a node's sidecar metrics, or null while it does not answer. */
-async function gauge(node: StackNode, name: string): Promise<number | null> {
-  try {
-    const text = await (await fetch(`${node.sidecarUrl}/metrics`)).text();
-    const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Sessions each node holds by the registry's count (placement's truth), by node id. */
@@ -151,14 +141,9 @@ describe('two media nodes: placement and failover', () => {
   it('a node dies mid-call: moves both browsers to the other node and records on both', async () => {
     const created = await stack.bank.createSession({ externalRef: `e2e-failover-${Date.now()}`, customerName: 'Failover Customer', locale: 'en' });
     sessionId = created.sessionId;
-    customer = (await chromium.newParticipant()).page;
-    agent = (await chromium.newParticipant()).page;
+    ({ customer, agent } = await joinCall(chromium, created));
     listen('customer', customer);
     listen('agent', agent);
-    await customer.goto(created.customerUrl);
-    await agent.goto(created.agentUrl);
-    await customerJoinsWithConsent(customer);
-    await agent.getByTestId('join').click();
 
     from = (await stack.bank.getSession(sessionId)).nodeId!;
     const dying = stack.nodes.find((n) => n.nodeId === from)!;
@@ -196,22 +181,13 @@ describe('two media nodes: placement and failover', () => {
 
     // End the call; the evidence holds each participant's segments from both nodes.
     await agent.getByTestId('hang-up').click();
-    let pack: EvidencePack | undefined;
-    await waitUntil('evidence pack ready', async () => {
-      try {
-        pack = await stack.bank.evidence(sessionId);
-        return true;
-      } catch (error) {
-        if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
-        throw error;
-      }
-    }, 180_000);
+    const pack = await evidenceWhenReady(stack.bank, sessionId, 180_000);
     const artifacts = (await stack.bank.artifacts(sessionId)).artifacts.filter((a) => a.kind === 'recording');
     for (const participant of ['customer', 'agent'] as const) {
       const nodes = new Set(artifacts.filter((a) => a.participant === participant).map((a) => a.nodeId));
       expect([...nodes].sort(), participant).toEqual([from, survivor.nodeId].sort());
     }
-    expect(pack!.signed.manifest.artifacts.filter((a) => a.kind === 'recording').length).toBeGreaterThanOrEqual(4);
+    expect(pack.signed.manifest.artifacts.filter((a) => a.kind === 'recording').length).toBeGreaterThanOrEqual(4);
   });
 
   it('Janus restarts under a call with nowhere else to go: the node re-creates the room and both pages renegotiate there', async () => {
@@ -220,20 +196,17 @@ describe('two media nodes: placement and failover', () => {
     // still knew belongs to an ended session, so the heartbeat reconcile has it destroyed.
     const [node, other] = [stack.nodes.find((n) => n.nodeId === from)!, stack.nodes.find((n) => n.nodeId !== from)!];
     await node.restartJanus();
-    await waitUntil('janus back up and no room left behind', async () => (await gauge(node, 'vident_janus_up')) === 1 && (await gauge(node, 'vident_sessions')) === 0, 60_000);
+    await waitUntil('janus back up and no room left behind', async () => (await sidecarGauge(node.sidecarUrl, 'vident_janus_up')) === 1 && (await sidecarGauge(node.sidecarUrl, 'vident_sessions')) === 0, 60_000);
 
     await admin.drainNode(other.nodeId);
     try {
       const created = await stack.bank.createSession({ externalRef: `e2e-janus-restart-${Date.now()}`, customerName: 'Restart Customer', locale: 'en' });
       const id = created.sessionId;
       expect((await stack.bank.getSession(id)).nodeId).toBe(node.nodeId);
-      const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+      const joined = await joinCall(chromium, created);
+      const pages = [joined.customer, joined.agent] as const;
       listen('customer', pages[0]);
       listen('agent', pages[1]);
-      await pages[0].goto(created.customerUrl);
-      await pages[1].goto(created.agentUrl);
-      await customerJoinsWithConsent(pages[0]);
-      await pages[1].getByTestId('join').click();
       for (const page of pages) await waitUntil('frames', async () => (await framesFrom(page, node.janus.janusAddress)) > 10, 60_000);
       const before = await Promise.all(pages.map(subscriberPort));
 
@@ -249,16 +222,8 @@ describe('two media nodes: placement and failover', () => {
       expect(view).toMatchObject({ state: 'in_call', nodeId: node.nodeId });
 
       await pages[1].getByTestId('hang-up').click();
-      await waitUntil('room destroyed', async () => (await gauge(node, 'vident_sessions')) === 0, 30_000);
-      await waitUntil('evidence pack ready', async () => {
-        try {
-          await stack.bank.evidence(id);
-          return true;
-        } catch (error) {
-          if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
-          throw error;
-        }
-      }, 180_000);
+      await waitUntil('room destroyed', async () => (await sidecarGauge(node.sidecarUrl, 'vident_sessions')) === 0, 30_000);
+      await evidenceWhenReady(stack.bank, id, 180_000);
       // Each participant: the segment cut by the restart and the one after it.
       const artifacts = (await stack.bank.artifacts(id)).artifacts.filter((a) => a.kind === 'recording' && a.state === 'stored');
       for (const participant of ['customer', 'agent'] as const) {
@@ -282,13 +247,10 @@ describe('two media nodes: placement and failover', () => {
     }
     const id = created.sessionId;
     expect((await stack.bank.getSession(id)).nodeId).toBe(two.nodeId);
-    const pages = [(await chromium.newParticipant()).page, (await chromium.newParticipant()).page] as const;
+    const joined = await joinCall(chromium, created);
+    const pages = [joined.customer, joined.agent] as const;
     listen('customer', pages[0]);
     listen('agent', pages[1]);
-    await pages[0].goto(created.customerUrl);
-    await pages[1].goto(created.agentUrl);
-    await customerJoinsWithConsent(pages[0]);
-    await pages[1].getByTestId('join').click();
     for (const page of pages) await waitUntil('frames via node two', async () => (await framesFrom(page, two.janus.janusAddress)) > 10, 60_000);
 
     // Node two's media address is unreachable for the browsers from now on (ICE-TCP and its TURN

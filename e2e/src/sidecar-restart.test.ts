@@ -9,25 +9,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { VidentApiError, createBankClient, type EvidencePack } from '@vident/protocol';
+import { createBankClient } from '@vident/protocol';
 import { launchChromium } from './browser.ts';
-import { customerJoinsWithConsent, framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
+import { framesDecoded, joinCall, selectedPairs, waitUntil } from './call-page.ts';
+import { evidenceWhenReady, sidecarGauge } from './stack-probes.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
 
 const sidecarPid = () => Number(readFileSync(stack.sidecarPidFile, 'utf8'));
 
-/** One gauge of the sidecar's Prometheus metrics, or null while it does not answer. */
-async function gauge(name: string): Promise<number | null> {
-  try {
-    const text = await (await fetch(`${stack.sidecarUrl}/metrics`)).text();
-    const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
+const gauge = (name: string) => sidecarGauge(stack.sidecarUrl, name);
 
 /** The TCP connection each leg of a page uses: a renegotiated leg would connect from a new port. */
 async function pairIds(page: Page): Promise<string[]> {
@@ -40,12 +32,7 @@ describe('the sidecar restarts mid-call', () => {
     try {
       const created = await bank.createSession({ externalRef: `e2e-sidecar-restart-${Date.now()}`, customerName: 'Restart Customer', locale: 'en' });
       const sessionId = created.sessionId;
-      const customer = (await chromium.newParticipant()).page;
-      const agent = (await chromium.newParticipant()).page;
-      await customer.goto(created.customerUrl);
-      await agent.goto(created.agentUrl);
-      await customerJoinsWithConsent(customer);
-      await agent.getByTestId('join').click();
+      const { customer, agent } = await joinCall(chromium, created);
       for (const page of [customer, agent]) await waitUntil('frames decoded', async () => (await framesDecoded(page)) > 10, 60_000);
       await waitUntil('sidecar holds both legs of both', async () => (await gauge('vident_publishers')) === 2 && (await gauge('vident_subscribers')) === 2, 30_000);
       const pairsBefore = await Promise.all([customer, agent].map(pairIds));
@@ -86,19 +73,10 @@ describe('the sidecar restarts mid-call', () => {
       await agent.getByTestId('hang-up').click();
       for (const page of [customer, agent]) await page.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 30_000 });
       await waitUntil('room destroyed', async () => (await gauge('vident_sessions')) === 0, 30_000);
-      let pack: EvidencePack | undefined;
-      await waitUntil('evidence pack ready', async () => {
-        try {
-          pack = await bank.evidence(sessionId);
-          return true;
-        } catch (error) {
-          if (error instanceof VidentApiError && error.code === 'evidence_not_ready') return false;
-          throw error;
-        }
-      }, 180_000);
+      const pack = await evidenceWhenReady(bank, sessionId, 180_000);
       const view = await bank.getSession(sessionId);
       const callSeconds = (Date.parse(view.endedAt!) - Date.parse(view.startedAt!)) / 1000;
-      const recordings = pack!.signed.manifest.artifacts.filter((a) => a.kind === 'recording');
+      const recordings = pack.signed.manifest.artifacts.filter((a) => a.kind === 'recording');
       // One segment each: the recorder never stopped across the restart.
       expect(recordings.map((a) => `${a.participant}-${a.segment}`).sort()).toEqual(['agent-1', 'customer-1']);
       for (const a of recordings) expect(a.durationMs! / 1000, `${a.participant}'s recording covers the call`).toBeGreaterThan(callSeconds - 2);
