@@ -199,6 +199,11 @@ describe('signaling relay between customer and agent', () => {
     const customer = await Participant.join(s.sessionId, s.customerUrl);
     await customer.next('welcome');
     giveConsent(customer);
+    // Recorded before the publish goes out: this test is about the node's failure, not consent order.
+    await eventually(async () => {
+      const { entries } = (await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/audit`)).json()) as { entries: { action: string }[] };
+      expect(entries.map((e) => e.action)).toContain('consent.given');
+    });
     node.failing.add('publish');
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     const error = await customer.next('error');
