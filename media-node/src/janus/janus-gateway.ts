@@ -135,9 +135,11 @@ export interface JanusGatewayOptions {
 /** janode's keepalive interval for our Janus session, in seconds (Janus's session_timeout is 60 s). */
 const KEEPALIVE_SECONDS = 15;
 
-const VIDEOROOM_NO_SUCH_ROOM = 426;
-const VIDEOROOM_ROOM_EXISTS = 427;
-const VIDEOROOM_NO_SUCH_FEED = 428;
+/** VideoRoom error codes (janus_videoroom.c) the media node acts on. */
+export const VIDEOROOM_NO_SUCH_ROOM = 426;
+export const VIDEOROOM_ROOM_EXISTS = 427;
+export const VIDEOROOM_NO_SUCH_FEED = 428;
+export const VIDEOROOM_ID_EXISTS = 436;
 
 // janode logs at INFO by default, including request bodies; keep it to warnings.
 Janode.Logger.setLevel('warn');

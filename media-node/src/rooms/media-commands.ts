@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { MediaTransport, NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
 import { conflict, janusFailure, janusUnavailable, MediaNodeError, notFound } from '../errors.ts';
-import { JanusError, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
+import { JanusError, VIDEOROOM_ID_EXISTS, VIDEOROOM_NO_SUCH_FEED, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
 import { rawRecordingDir } from '../recording/post-process.ts';
 import { segmentBase } from '../recording/recording-files.ts';
 import { RecordingSegments, type RecordingSegment } from '../recording/recording-segments.ts';
@@ -16,9 +16,6 @@ import { browserSdpFor, janusSdpFor, mayTrickle } from '../sdp/candidate-policy.
 import { SessionRegistry } from './session-registry.ts';
 import { snapshotRooms } from './room-snapshot.ts';
 import type { PersistedLeg, PersistedRoom, SidecarState } from './sidecar-state.ts';
-
-const VIDEOROOM_NO_SUCH_FEED = 428;
-const VIDEOROOM_ID_EXISTS = 436;
 
 export interface MediaCommandsDeps {
   /** The live gateway, or null while Janus is unreachable. */
