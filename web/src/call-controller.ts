@@ -3,7 +3,7 @@ import { consentMessage, consentStep } from './consent-gate.ts';
 import { initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
-import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
+import { LegClosedError, PublisherLeg, SubscriberLeg } from './peer-legs.ts';
 import { TransportChoice } from './transport-fallback.ts';
 import { isFatalServerError } from './reconnect-policy.ts';
 import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
@@ -311,7 +311,10 @@ export class CallController {
   }
 
   private enqueue(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step).catch((err: unknown) => this.report('internal', describe(err)));
+    // A leg closed under a step (a transport switch, a moved session) just ends that step.
+    this.chain = this.chain.then(step).catch((err: unknown) => {
+      if (!(err instanceof LegClosedError)) this.report('internal', describe(err));
+    });
   }
 
   private async subscribe(offerSdp: string): Promise<void> {
@@ -371,6 +374,8 @@ export class CallController {
   }
 
   private report(code: ErrorCode | 'socket' | 'media', message: string): void {
+    // Also in the console, beside the page's other signaling notes (the e2e prints them on failure).
+    console.warn(`vident: ${code}: ${message}`);
     this.opts.onError({ code, message });
   }
 

@@ -9,12 +9,31 @@ interface LegHooks {
   onState(): void;
 }
 
+/**
+ * An operation of a leg that was closed before it finished. Browsers leave such an operation's
+ * promise pending forever (Chromium: setRemoteDescription, createOffer, createAnswer), which would
+ * stall whatever awaits it; a leg's operations settle with this error instead.
+ */
+export class LegClosedError extends Error {
+  constructor() {
+    super('the media leg was closed');
+    this.name = 'LegClosedError';
+  }
+}
+
 /** Shared base: a peer connection whose local candidates wait in a TrickleQueue. */
 abstract class Leg {
   readonly pc: RTCPeerConnection;
   protected readonly queue: TrickleQueue;
+  /** Rejects with LegClosedError when the leg is closed. */
+  private readonly closed: Promise<never>;
+  private markClosed!: () => void;
 
   protected constructor(leg: PeerLeg, config: RTCConfiguration, hooks: LegHooks) {
+    this.closed = new Promise<never>((_, reject) => {
+      this.markClosed = () => reject(new LegClosedError());
+    });
+    this.closed.catch(() => undefined);
     this.pc = new RTCPeerConnection(config);
     this.queue = new TrickleQueue((c) => hooks.trickle(leg, c));
     this.pc.addEventListener('icecandidate', (e) => this.queue.push(toWireCandidate(e.candidate)));
@@ -25,12 +44,25 @@ abstract class Leg {
     return this.pc.connectionState;
   }
 
+  /** The leg's stats; none once it is closed. */
   async stats(): Promise<StatsEntry[]> {
-    return reportEntries(await this.pc.getStats());
+    try {
+      return reportEntries(await this.settled(this.pc.getStats()));
+    } catch (err) {
+      if (err instanceof LegClosedError) return [];
+      throw err;
+    }
   }
 
   close(): void {
+    this.markClosed();
     this.pc.close();
+  }
+
+  /** `op`, or LegClosedError as soon as the leg is (or already was) closed. */
+  protected settled<T>(op: Promise<T>): Promise<T> {
+    // `closed` first: on a leg closed earlier it wins over the browser's own InvalidStateError.
+    return Promise.race([this.closed, op]);
   }
 }
 
@@ -45,13 +77,13 @@ export class PublisherLeg extends Leg {
     for (const track of stream.getTracks()) {
       this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
     }
-    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await this.settled(this.pc.setLocalDescription(await this.settled(this.pc.createOffer())));
     return this.pc.localDescription?.sdp ?? '';
   }
 
   /** Applies the `published` answer and lets buffered candidates out. */
   async accept(answerSdp: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+    await this.settled(this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp }));
     this.queue.release();
   }
 }
@@ -70,8 +102,8 @@ export class SubscriberLeg extends Leg {
 
   /** Answers a `subscribe-offer`; the answer SDP goes back as `subscribe-answer`. */
   async answer(offerSdp: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.settled(this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp }));
+    await this.settled(this.pc.setLocalDescription(await this.settled(this.pc.createAnswer())));
     return this.pc.localDescription?.sdp ?? '';
   }
 
