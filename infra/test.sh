@@ -9,14 +9,32 @@ bash infra/install.sh test || exit 1
 
 export WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_SEND_ERROR_REPORTS=false
 
+# Each suite's output is also kept, so the end of the run can name what failed: a CI log is often
+# read from its tail only.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 failed=()
 run() {
   local name=$1; shift
   echo
   echo "=== $name"
-  local started=$SECONDS
-  if "$@"; then echo "=== $name: ok ($((SECONDS - started)) s)"; else failed+=("$name"); echo "=== $name: FAILED"; fi
+  local started=$SECONDS log="$logs/$((++suites)).log"
+  if "$@" 2>&1 | tee "$log"; then
+    echo "=== $name: ok ($((SECONDS - started)) s)"
+  else
+    failed+=("$name")
+    echo "=== $name: FAILED"
+    # The failing tests (vitest "FAIL", node:test "not ok", tsc "error TS") and the first error line
+    # after each, without colour codes; at most 12 lines a suite.
+    sed 's/\x1b\[[0-9;]*m//g' "$log" \
+      | awk '/^ *FAIL |^not ok |^ *not ok |error TS[0-9]+/ { print; want = 1; next }
+             want && /(Error|expected|Timed out|timeout)/ { print "    " $0; want = 0 }' \
+      | awk '!seen[$0]++' | head -12 > "$log.summary"
+    summaries+=("$name" "$log.summary")
+  fi
 }
+summaries=()
+suites=0
 
 for ws in protocol web control-plane media-node cli; do
   run "typecheck $ws" npx --no-install tsc -p "$ws" --noEmit
@@ -33,6 +51,10 @@ run "platform files (media-node install, units, firewall)" bash infra/test/run.s
 
 echo
 if [ "${#failed[@]}" -gt 0 ]; then
+  for ((i = 0; i < ${#summaries[@]}; i += 2)); do
+    echo "--- ${summaries[i]}:"
+    cat "${summaries[i + 1]}"
+  done
   echo "FAILED: ${failed[*]}"
   exit 1
 fi
