@@ -11,7 +11,7 @@ import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts
 import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
 import { outboxDir } from './evidence/outbox-entry.ts';
 import { UploadOutbox } from './evidence/upload-outbox.ts';
-import { JanusGateway } from './janus/janus-gateway.ts';
+import { JanusGateway, janusRefusedConnection } from './janus/janus-gateway.ts';
 import { estimateBitrateKbps } from './metrics/bitrate-estimate.ts';
 import { countingUploadApi } from './metrics/counting-upload-api.ts';
 import { JanusCpuSampler } from './metrics/janus-cpu.ts';
@@ -131,6 +131,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
         beatNow();
         return;
       } catch (err) {
+        // Janus is not running: the calls' legs died with it, no reclaim to wait for.
+        if (janusRefusedConnection(err)) commands.janusNotRunning();
         const delay = backoff(Math.min(attempt, 6));
         app.log.warn({ err: (err as Error).message, retryInMs: Math.round(delay) }, 'janus connect failed');
         await sleep(delay);

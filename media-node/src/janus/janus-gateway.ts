@@ -197,6 +197,14 @@ function toJanusError(err: unknown): JanusError {
   return new JanusError(message.slice(0, 500), janusCode);
 }
 
+/**
+ * A connection attempt refused outright: nothing listens on Janus's address, so the Janus process
+ * is not running (a Janus that is merely slow or unreachable over the network times out instead).
+ */
+export function janusRefusedConnection(err: unknown): boolean {
+  return err instanceof Error && /\bECONNREFUSED\b/.test(err.message);
+}
+
 async function bounded<T>(what: string, timeoutMs: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

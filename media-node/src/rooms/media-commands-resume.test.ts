@@ -164,6 +164,27 @@ describe('taking the legs over after a restart', () => {
     expect(events.filter((e) => e.type === 'media-reset')).toHaveLength(1);
   });
 
+  it('finishes the recordings at once when Janus is found not running, and still resets the session on its return', async () => {
+    const { commands, events, processed, connect } = setup();
+    commands.load(structuredClone(previous));
+    commands.janusNotRunning();
+    await Promise.all([...commands.pendingRecordings]);
+    expect(processed.map((s) => s.base).sort()).toEqual(['agent-1-1', 'customer-1-1']);
+    // Refused again on the next attempt: nothing is finished twice.
+    commands.janusNotRunning();
+    await connect(new MemoryGateway(101, false));
+    await Promise.all([...commands.pendingRecordings]);
+    expect(processed).toHaveLength(2);
+    expect(events).toContainEqual({ type: 'media-reset', sessionId: SESSION, reason: 'janus_restarted' });
+  });
+
+  it('does nothing on a refused connection while no legs are set aside', async () => {
+    const { commands, processed, connect } = setup();
+    await connect(new MemoryGateway(7, false));
+    commands.janusNotRunning();
+    expect(processed).toEqual([]);
+  });
+
   it('takes in session rooms Janus holds that it does not know, and releases what the control plane disowns', async () => {
     const { commands, connect } = setup();
     const janus = new MemoryGateway(5, false, [ORPHAN]);

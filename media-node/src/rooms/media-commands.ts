@@ -278,21 +278,36 @@ export class MediaCommands {
     this.startReclaimWindow();
   }
 
+  /**
+   * Janus refused the connection: its process is not running, and the sessions it held (kept in
+   * its memory only) died with it. The set-aside legs are gone: their recordings are finished now
+   * instead of when the reclaim window closes, so a failed-over call's evidence does not wait.
+   */
+  janusNotRunning(): void {
+    if (this.suspended === null) return;
+    clearTimeout(this.reclaimTimer);
+    this.finishSuspendedRecordings();
+  }
+
   /** Past Janus's reclaim window the set-aside legs are gone: their recordings are finished now. */
   private startReclaimWindow(): void {
     clearTimeout(this.reclaimTimer);
-    this.reclaimTimer = setTimeout(() => {
-      for (const room of this.suspended ?? []) {
-        for (const leg of room.legs) {
-          if (!leg.recording) continue;
-          this.recordings.schedule({ sessionId: room.sessionId, participant: leg.role, ...leg.recording });
-          // Finished once; the leg itself stays, so reconnecting still resets the session's media.
-          delete leg.recording;
-        }
-      }
-      this.deps.stateChanged?.();
-    }, this.deps.reclaimWindowMs ?? DEFAULT_RECLAIM_WINDOW_MS);
+    this.reclaimTimer = setTimeout(() => this.finishSuspendedRecordings(), this.deps.reclaimWindowMs ?? DEFAULT_RECLAIM_WINDOW_MS);
     this.reclaimTimer.unref();
+  }
+
+  private finishSuspendedRecordings(): void {
+    let finished = false;
+    for (const room of this.suspended ?? []) {
+      for (const leg of room.legs) {
+        if (!leg.recording) continue;
+        this.recordings.schedule({ sessionId: room.sessionId, participant: leg.role, ...leg.recording });
+        // Finished once; the leg itself stays, so reconnecting still resets the session's media.
+        delete leg.recording;
+        finished = true;
+      }
+    }
+    if (finished) this.deps.stateChanged?.();
   }
 
   /**

@@ -1,0 +1,48 @@
+/*
+ * Telling "Janus is not running" from "Janus is slow" on a real janode connection attempt: the
+ * sidecar finishes a dead Janus's recordings at once on the first, and waits out the reclaim window
+ * on the second (media-commands.ts).
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JanusGateway, janusRefusedConnection } from './janus-gateway.ts';
+
+const servers: net.Server[] = [];
+const sockets: net.Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A loopback port that was just free: nothing listens there now. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function connectError(url: string): Promise<unknown> {
+  return JanusGateway.connect({ url, apiSecret: 's', adminKey: 'k', requestTimeoutMs: 500 }).then(
+    () => new Error('connected'),
+    (err: unknown) => err,
+  );
+}
+
+describe('janusRefusedConnection', () => {
+  it('is true when nothing listens on the Janus address', async () => {
+    const err = await connectError(`ws://127.0.0.1:${await closedPort()}`);
+    expect(janusRefusedConnection(err)).toBe(true);
+  });
+
+  it('is false when something accepts the connection but Janus never answers', async () => {
+    const server = net.createServer((socket) => sockets.push(socket));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const err = await connectError(`ws://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/timed out/);
+    expect(janusRefusedConnection(err)).toBe(false);
+  });
+});
