@@ -1,6 +1,6 @@
 import { AuditTrail, RECORDING_CONSENT_VERSION, SessionView } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSession, installFakeNode, Participant, registerNode, signedFetch, type FakeNode } from './helpers.ts';
+import { createSession, eventually, installFakeNode, Participant, registerNode, signedFetch, type FakeNode } from './helpers.ts';
 
 /*
  * Recording consent over the participant WebSocket: in a recorded session the customer's media may
@@ -51,6 +51,8 @@ describe('recording consent', () => {
 
     customer.send({ type: 'consent', version: RECORDING_CONSENT_VERSION, accepted: true });
     customer.send({ type: 'consent', version: RECORDING_CONSENT_VERSION, accepted: true }); // a repeat changes nothing
+    // Stored before the publish (the test runtime may hand back-to-back frames over out of order: see giveConsent).
+    await eventually(async () => expect((await view(s.sessionId)).consent).not.toBeNull());
     customer.send(publish);
     expect((await customer.next('published')).sdp).toBe('v=0 answer-for-customer');
     const v = await view(s.sessionId);

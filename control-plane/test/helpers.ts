@@ -130,7 +130,11 @@ export class Participant {
     for (;;) {
       const index = this.received.findIndex((m) => m.type === type);
       if (index >= 0) return this.received.splice(index, 1)[0] as Extract<ServerMessage, { type: T }>;
-      if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms; got ${JSON.stringify(this.received.map((m) => m.type))}`);
+      if (Date.now() > deadline) {
+        // The errors in full (code and message): what went wrong, not just that something did.
+        const got = this.received.map((m) => (m.type === 'error' ? `error ${m.code}: ${m.message}` : m.type));
+        throw new Error(`no ${type} within ${timeoutMs} ms; got ${JSON.stringify(got)}`);
+      }
       await this.tick(deadline);
     }
   }
@@ -284,9 +288,18 @@ export function fullChecklist(): string[] {
   return loadConfig(env).checklist.map((item) => item.id);
 }
 
-/** The customer accepts the recording consent (a recorded session refuses their publish before). */
-export function giveConsent(customer: Participant): void {
+/**
+ * The customer accepts the recording consent (a recorded session refuses their publish before),
+ * and waits until the session has it. Not just sent: the Durable Object sometimes gets two frames
+ * that the test's in-runtime socket sent back to back in the opposite order (seen: 3 to 5 publishes
+ * of 60 sent right after the consent arrived first and were refused). Over a real TCP WebSocket
+ * to wrangler dev, as browsers connect, the same 60 pairs all arrived in order.
+ */
+export async function giveConsent(customer: Participant, sessionId: string): Promise<void> {
   customer.send({ type: 'consent', version: RECORDING_CONSENT_VERSION, accepted: true });
+  await eventually(async () => {
+    expect(await runInDurableObject(sessionStub(sessionId), (instance) => instance['room']!.record.consent)).not.toBeNull();
+  });
 }
 
 /**
@@ -296,7 +309,7 @@ export function giveConsent(customer: Participant): void {
 export async function startCall(s: CreateSessionResponse): Promise<{ customer: Participant; agent: Participant }> {
   const customer = await Participant.join(s.sessionId, s.customerUrl);
   const agent = await Participant.join(s.sessionId, s.agentUrl);
-  if ((await customer.next('welcome')).session.consent === 'pending') giveConsent(customer);
+  if ((await customer.next('welcome')).session.consent === 'pending') await giveConsent(customer, s.sessionId);
   await agent.next('welcome');
   for (const p of [customer, agent]) {
     p.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });

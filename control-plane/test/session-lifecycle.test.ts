@@ -28,7 +28,7 @@ describe('timeout alarm', () => {
     const agent = await Participant.join(s.sessionId, s.agentUrl);
     await customer.next('welcome');
     await agent.next('welcome');
-    giveConsent(customer);
+    await giveConsent(customer, s.sessionId);
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     await customer.next('published');
 
