@@ -135,6 +135,8 @@ describe('signaling relay between customer and agent', () => {
     expect(await customer.next('published')).toEqual({ type: 'published', sdp: 'v=0 answer-for-customer' });
     expect(await agent.next('peer-media')).toEqual({ type: 'peer-media', role: 'customer', audio: true, video: true });
     customer.send({ type: 'trickle', leg: 'publisher', candidate: { candidate: 'candidate:1 1 tcp 1 10.0.0.2 9 typ host tcptype active', sdpMid: '0', sdpMLineIndex: 0 } });
+    // At the node before the next one: the test runtime's socket may swap back-to-back frames (see giveConsent).
+    await eventually(() => expect(node.commands.some((c) => c.type === 'trickle')).toBe(true));
     customer.send({ type: 'trickle', leg: 'publisher', candidate: null });
 
     agent.send({ type: 'publish', sdp: 'v=0 agent-offer', audio: true, video: false });
