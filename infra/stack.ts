@@ -79,8 +79,6 @@ export interface Stack {
   recordingsDir: string;
   logDir: string;
   janus: JanusHost;
-  /** coturn in the first node's namespace: the TURN-over-TCP fallback for participants without direct ICE-TCP. */
-  turn: TurnServer;
   /**
    * One coturn per node, each in its node's namespace relaying to that Janus only (all in
    * TURN_URLS, one shared secret): as in production, a page on TURN reaches whichever node its
@@ -226,7 +224,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await startTurnServer({ namespace: host.namespace, address: host.janusAddress, secret: secrets.turnSecret, logDir, logName: `coturn${suffix(i)}.log` }),
       );
     }
-    const turn = turnServers[0]!;
 
     // Worker secrets go through an env file (mode 0600), never the command line.
     const envFile = join(stateDir, 'worker.env');
@@ -327,7 +324,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       recordingsDir: node1.recordingsDir,
       logDir,
       janus: node1.janus,
-      turn,
       turnServers,
       bank,
       secrets,

@@ -290,7 +290,6 @@ export class CallController {
       },
       (err: unknown) => {
         if (this.view.ended) return;
-        console.warn('vident: getUserMedia failed', err);
         this.view.media = 'failed';
         this.report('media', describe(err));
         this.emit();
@@ -416,7 +415,6 @@ export class CallController {
     const subscriber = this.subscriber;
     if (!this.view.ended && !this.fatal && this.transport.switchNow(publisher?.state ?? null, subscriber?.state ?? null, Date.now())) {
       // Same socket: the server sees the new transport on the publish and offers our subscriber leg again.
-      console.info(`vident: direct ICE-TCP did not connect (publisher ${publisher?.state ?? '-'}, subscriber ${subscriber?.state ?? '-'}); switching to the TURN relay`);
       this.recovering = true;
       this.reportMediaLost();
       this.closeLegs();
