@@ -1,8 +1,5 @@
-import { ErrorBody, NodeCommandResult, signRequest, type NodeCommand } from '@vident/protocol';
+import { CONTROL_PLANE_KEY_ID, ErrorBody, NODE_COMMANDS_PATH, NodeCommandResult, signRequest, type NodeCommand } from '@vident/protocol';
 
-/** Key id the control plane signs its commands with (nodes verify it with the fleet's NODE_SECRET). */
-export const CONTROL_PLANE_KEY_ID = 'control-plane';
-export const COMMANDS_PATH = '/v1/commands';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type CommandOutcome<T extends NodeCommand['type']> =
@@ -45,12 +42,12 @@ export async function sendNodeCommand<C extends NodeCommand>(
       keyId: CONTROL_PLANE_KEY_ID,
       secret: options.secret,
       method: 'POST',
-      pathWithQuery: COMMANDS_PATH,
+      pathWithQuery: NODE_COMMANDS_PATH,
       body,
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
-    // The signature covers exactly COMMANDS_PATH, so any path in the node's URL is ignored.
-    const url = new URL(COMMANDS_PATH, node.url).toString();
+    // The signature covers exactly NODE_COMMANDS_PATH, so any path in the node's URL is ignored.
+    const url = new URL(NODE_COMMANDS_PATH, node.url).toString();
     response = await (options.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },

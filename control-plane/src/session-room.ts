@@ -7,8 +7,7 @@ import {
   type Role,
   type IceServer,
   type ServerMessage,
-  type VerificationChecklist,
-} from '@vident/protocol';
+  type VerificationChecklist, assertNever } from '@vident/protocol';
 import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
 import { InCallRateLimit, inCallStep } from './in-call-tools.ts';
@@ -517,8 +516,4 @@ export class SessionRoom {
     if (!out.ok) log('node_command_failed', { sessionId: this.record.sessionId, nodeId: this.record.nodeId, command: command.type, message: out.message });
     return out;
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@vident/protocol';
 import type { ActiveState, CancelledBy, Decision, ReasonCode, Role, SessionOutcome, SessionState, TerminalState } from '@vident/protocol';
 
 /*
@@ -32,9 +33,6 @@ export type TransitionResult =
 
 export const INITIAL_LIFECYCLE: Lifecycle = { state: 'created', outcome: null };
 
-function assertNever(value: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(value)}`);
-}
 
 const refuse = (from: SessionState, event: LifecycleEvent, why: string): TransitionResult => ({
   ok: false,

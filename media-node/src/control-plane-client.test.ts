@@ -49,9 +49,14 @@ describe('ControlPlaneClient', () => {
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/v1/nodes/register', verified: true });
   });
 
-  it('tolerates an older registration answer without a key (null: nothing can be sealed)', async () => {
+  it('reads a registration answer without a bank key as null (nothing can be sealed)', async () => {
+    answer = () => [200, { heartbeatIntervalMs: 2000, evidencePublicKey: null }];
+    expect(await client().register({ nodeId: 'node-a', url: 'http://127.0.0.1:7400', capacity: 2, version: '1' })).toEqual({ heartbeatIntervalMs: 2000, evidencePublicKey: null });
+  });
+
+  it('refuses a registration answer that breaks the protocol schema (the node retries)', async () => {
     answer = () => [200, { heartbeatIntervalMs: 'soon' }];
-    expect(await client().register({ nodeId: 'node-a', url: 'http://127.0.0.1:7400', capacity: 2, version: '1' })).toEqual({ heartbeatIntervalMs: undefined, evidencePublicKey: null });
+    await expect(client().register({ nodeId: 'node-a', url: 'http://127.0.0.1:7400', capacity: 2, version: '1' })).rejects.toMatchObject({ name: 'ControlPlaneError', status: 0 });
   });
 
   it('signs raw part bytes and sends their SHA-256 header', async () => {
@@ -96,9 +101,9 @@ describe('ControlPlaneClient', () => {
     expect(await client().heartbeat(beat)).toEqual({ status: 'drained', release: [orphan] });
     answer = () => [200, { ok: true }];
     expect(await client().heartbeat(beat)).toEqual({ status: 'live', release: [] });
-    // A release list that is not session ids is ignored, never acted on.
+    // A release list that is not session ids is refused as a whole, never acted on.
     answer = () => [200, { ok: true, status: 'live', release: ['../etc'] }];
-    expect(await client().heartbeat(beat)).toEqual({ status: 'live', release: [] });
+    await expect(client().heartbeat(beat)).rejects.toMatchObject({ name: 'ControlPlaneError', status: 0 });
   });
 
   it('rejects with the abort reason when stopped mid-body', async () => {

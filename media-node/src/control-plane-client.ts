@@ -11,14 +11,17 @@ import http from 'node:http';
 import https from 'node:https';
 import {
   canonicalRequest,
+  ErrorBody,
   hmacSha256Hex,
+  NodeApiPaths,
+  NodeHeartbeatAccepted,
+  NodeRegistrationAccepted,
   PART_SHA256_HEADER,
   SIGNATURE_HEADERS,
   UploadComplete,
   UploadedPart,
   UploadStatus,
-  NodeFleetStatus,
-  SessionId,
+  type NodeFleetStatus,
   type NodeEvent,
   type NodeHeartbeat,
   type NodeRegistration,
@@ -52,21 +55,8 @@ export interface ControlPlaneClientOptions {
   uploadLimiter?: ByteRateLimiter;
 }
 
-/** What the registration answer tells the node; both fields are optional to tolerate older control planes. */
-export interface RegistrationAnswer {
-  heartbeatIntervalMs?: number;
-  evidencePublicKey: string | null;
-}
-
-const Registration = z.object({
-  heartbeatIntervalMs: z.number().int().positive().optional().catch(undefined),
-  evidencePublicKey: z.string().nullable().optional().catch(null),
-});
-// An older control plane answers `{ ok: true }` only: then the node is simply live and releases nothing.
-const HeartbeatAnswer = z.object({
-  status: NodeFleetStatus.optional().catch(undefined),
-  release: z.array(SessionId).max(10_000).optional().catch(undefined),
-});
+/** What the registration answer tells the node. */
+export type RegistrationAnswer = NodeRegistrationAccepted;
 
 /** What a heartbeat's answer tells the node. */
 export interface HeartbeatOutcome {
@@ -75,7 +65,6 @@ export interface HeartbeatOutcome {
   release: string[];
 }
 const COMPLETE_TIMEOUT_MS = 120_000;
-const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
 export class ControlPlaneClient {
   private readonly base: URL;
@@ -84,37 +73,31 @@ export class ControlPlaneClient {
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   }
 
-  private get nodePath(): string {
-    return `v1/nodes/${encodeURIComponent(this.opts.nodeId)}`;
-  }
-
   /** Registers this node; returns the heartbeat interval and bank key the control plane gives. */
   async register(registration: z.input<typeof NodeRegistration>): Promise<RegistrationAnswer> {
-    const parsed = Registration.safeParse(await this.json('POST', 'v1/nodes/register', registration));
-    const answer = parsed.success ? parsed.data : {};
-    return { heartbeatIntervalMs: answer.heartbeatIntervalMs, evidencePublicKey: answer.evidencePublicKey ?? null };
+    return parseAnswer(NodeRegistrationAccepted, await this.json('POST', NodeApiPaths.register, registration), 'registration answer');
   }
 
   /** Reports load; answers the node's fleet status (draining, drained) as the control plane sees it. */
   async heartbeat(heartbeat: z.input<typeof NodeHeartbeat>): Promise<HeartbeatOutcome> {
-    const parsed = HeartbeatAnswer.safeParse(await this.json('POST', `${this.nodePath}/heartbeat`, heartbeat));
-    return { status: (parsed.success ? parsed.data.status : undefined) ?? 'live', release: (parsed.success ? parsed.data.release : undefined) ?? [] };
+    const { status, release } = parseAnswer(NodeHeartbeatAccepted, await this.json('POST', NodeApiPaths.heartbeat(this.opts.nodeId), heartbeat), 'heartbeat answer');
+    return { status, release };
   }
 
   async postEvent(event: NodeEvent): Promise<void> {
-    await this.json('POST', `${this.nodePath}/events`, event);
+    await this.json('POST', NodeApiPaths.events(this.opts.nodeId), event);
   }
 
   /** Starts or resumes an upload: the answer lists the parts the control plane already holds. */
   async startUpload(start: UploadStart, signal?: AbortSignal): Promise<UploadStatus> {
-    return parseAnswer(UploadStatus, await this.json('POST', `${this.nodePath}/uploads`, start, signal), 'upload status');
+    return parseAnswer(UploadStatus, await this.json('POST', NodeApiPaths.uploads(this.opts.nodeId), start, signal), 'upload status');
   }
 
   /** Uploads one part (raw bytes) with its SHA-256; re-sending a part number overwrites it. */
   async putPart(artifactId: string, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart> {
     const text = await this.send({
       method: 'PUT',
-      relativePath: `${this.nodePath}/uploads/${encodeURIComponent(artifactId)}/parts/${partNumber}`,
+      relativePath: NodeApiPaths.uploadPart(this.opts.nodeId, artifactId, partNumber),
       body: bytes,
       headers: { 'content-type': 'application/octet-stream', [PART_SHA256_HEADER]: sha256 },
       signal,
@@ -128,7 +111,7 @@ export class ControlPlaneClient {
    * which takes a while for a long recording: this call waits up to 2 minutes.
    */
   async completeUpload(artifactId: string, signal?: AbortSignal): Promise<UploadComplete> {
-    const body = await this.json('POST', `${this.nodePath}/uploads/${encodeURIComponent(artifactId)}/complete`, {}, signal, COMPLETE_TIMEOUT_MS);
+    const body = await this.json('POST', NodeApiPaths.uploadComplete(this.opts.nodeId, artifactId), {}, signal, COMPLETE_TIMEOUT_MS);
     return parseAnswer(UploadComplete, body, 'upload completion');
   }
 
@@ -154,7 +137,8 @@ export class ControlPlaneClient {
     paced: boolean;
     timeoutMs?: number;
   }): Promise<string> {
-    const url = new URL(req.relativePath, this.base);
+    // Relative to the base, so a control plane behind a path prefix is reached under it.
+    const url = new URL(req.relativePath.replace(/^\//, ''), this.base);
     const pathWithQuery = url.pathname + url.search;
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = randomUUID().replace(/-/g, '');
@@ -171,7 +155,7 @@ export class ControlPlaneClient {
     const timeoutMs = Math.max(req.timeoutMs ?? 0, this.opts.timeoutMs ?? (req.paced ? 30_000 : 5_000));
     const { status, text } = await exchange(url, req.method, headers, req.body, { limiter, timeoutMs, whole: !req.paced, signal: req.signal });
     if (status < 200 || status >= 300) {
-      const parsed = ErrorAnswer.safeParse(safeJson(text));
+      const parsed = ErrorBody.safeParse(safeJson(text));
       const code = parsed.success ? parsed.data.error.code : undefined;
       throw new ControlPlaneError(status, `control plane answered ${status}${code ? ` ${code}` : ''}: ${text.slice(0, 200)}`, code);
     }

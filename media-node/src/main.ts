@@ -152,8 +152,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
           region: config.NODE_REGION,
           ...(config.NODE_MEDIA_ADDRESS ? { mediaAddress: config.NODE_MEDIA_ADDRESS } : {}),
         });
-        const asked = answer.heartbeatIntervalMs;
-        if (asked) heartbeatMs = Math.max(100, Math.min(asked, config.HEARTBEAT_INTERVAL_MS));
+        heartbeatMs = Math.max(100, Math.min(answer.heartbeatIntervalMs, config.HEARTBEAT_INTERVAL_MS));
         bankKey = await useBankKey(answer.evidencePublicKey);
         app.log.info({ controlPlane: config.CONTROL_PLANE_URL, nodeId: config.NODE_ID }, 'registered with the control plane');
         return;

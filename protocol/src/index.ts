@@ -1,4 +1,6 @@
 export * from './errors.ts';
+export * from './wire.ts';
+export * from './assert-never.ts';
 export * from './common.ts';
 export * from './media-transport.ts';
 export * from './bank-api.ts';

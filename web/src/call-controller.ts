@@ -1,3 +1,4 @@
+import { assertNever } from '@vident/protocol';
 import type { ClientMessage, EndReason, ErrorCode, GuidanceKind, IceCandidate, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
 import { consentMessage, consentStep } from './consent-gate.ts';
 import { initialCallView, type CallView } from './call-view.ts';
@@ -447,10 +448,6 @@ export class CallController {
       this.emit();
     }, delay);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled server message ${JSON.stringify(x)}`);
 }
 
 function describe(err: unknown): string {

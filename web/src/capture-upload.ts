@@ -1,5 +1,6 @@
 import {
   ArtifactView,
+  SessionBrowserPaths,
   ErrorBody,
   MAX_CAPTURE_BYTES,
   sealBytes,
@@ -58,7 +59,7 @@ export function captureUploadRequest(input: {
   token: string;
   sealed: Uint8Array<ArrayBuffer>;
 }): { url: string; init: RequestInit } {
-  const url = new URL(`/v1/sessions/${encodeURIComponent(input.sessionId)}/captures`, input.origin);
+  const url = new URL(SessionBrowserPaths.captures(input.sessionId), input.origin);
   url.searchParams.set('capture', input.kind);
   return {
     url: url.toString(),

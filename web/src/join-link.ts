@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role, SessionId } from '@vident/protocol';
+import { Role, SessionBrowserPaths, SessionId } from '@vident/protocol';
 
 /**
  * What the page learns from a participant link `/join#token=<payload>.<sig>`.
@@ -73,7 +73,7 @@ export function isLinkExpired(link: JoinLink, nowMs: number): boolean {
 
 /** The session's signaling WebSocket URL on the page's own origin. */
 export function sessionSocketUrl(origin: string, sessionId: string): string {
-  const url = new URL(`/v1/sessions/${encodeURIComponent(sessionId)}/ws`, origin);
+  const url = new URL(SessionBrowserPaths.socket(sessionId), origin);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }
@@ -82,6 +82,4 @@ export function sessionSocketUrl(origin: string, sessionId: string): string {
  * WebSocket subprotocols carrying the token: browsers cannot set headers on a WebSocket, and a
  * query string would land in access logs. Token characters are all valid subprotocol characters.
  */
-export function sessionSocketProtocols(token: string): string[] {
-  return ['vident.v1', `vident-token.${token}`];
-}
+export { sessionSocketProtocols } from '@vident/protocol';

@@ -1,4 +1,4 @@
-import { ProbeAnswer, type IceServer, type MediaTransport, type ProbeFailure, type ProbeReport } from '@vident/protocol';
+import { ProbeAnswer, SessionBrowserPaths, type IceServer, type MediaTransport, type ProbeFailure, type ProbeReport } from '@vident/protocol';
 import { reportEntries, summarizeLeg, type SelectedPairSummary } from './call-stats.ts';
 import { legConfiguration } from './transport-fallback.ts';
 
@@ -93,7 +93,7 @@ async function probeOnce(
     const opened = new Promise<void>((resolve) => channel.addEventListener('open', () => resolve(), { once: true }));
     await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc);
-    const res = await fetch(new URL(`/v1/sessions/${encodeURIComponent(target.sessionId)}/probe`, target.origin), {
+    const res = await fetch(new URL(SessionBrowserPaths.probe(target.sessionId), target.origin), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
       body: JSON.stringify({ sdp: pc.localDescription!.sdp, transport }),
@@ -138,7 +138,7 @@ async function probeOnce(
 /** Tells the session what the customer's browser saw (audited as `precheck.network`); best effort. */
 async function sendReport(target: ProbeTarget, probeId: string, report: ProbeReport): Promise<void> {
   try {
-    await fetch(new URL(`/v1/sessions/${encodeURIComponent(target.sessionId)}/probe/${probeId}/result`, target.origin), {
+    await fetch(new URL(SessionBrowserPaths.probeResult(target.sessionId, probeId), target.origin), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
       body: JSON.stringify(report),

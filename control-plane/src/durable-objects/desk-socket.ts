@@ -1,12 +1,11 @@
 import { DeskRole, Locale, type DeskServerMessage } from '@vident/protocol';
+export { DESK_SUBPROTOCOL } from '@vident/protocol';
 import { z } from 'zod';
 
 /* The desk socket's plumbing: what the Worker vouches for, what each socket carries, safe sends. */
 
 /** Header the Worker sets (after verifying the desk token) when it forwards a console's upgrade. */
 export const DESK_AGENT_HEADER = 'x-vident-desk-agent';
-/** The subprotocol the desk selects; consoles offer it with their token. */
-export const DESK_SUBPROTOCOL = 'vident-desk.v1';
 /** Largest frame a console may send. */
 export const MAX_FRAME = 4096;
 

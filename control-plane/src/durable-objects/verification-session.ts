@@ -1,3 +1,4 @@
+import { SIGNALING_SUBPROTOCOL } from '@vident/protocol';
 import { DurableObject } from 'cloudflare:workers';
 import {
   isTerminalState,
@@ -41,8 +42,6 @@ import { deliverDue, WebhookOutbox } from '../webhook-outbox.ts';
 
 /** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
 export const ROLE_HEADER = 'x-vident-role';
-/** The subprotocol the server selects; browsers offer it with their token. */
-export const SUBPROTOCOL = 'vident.v1';
 /** Close code for a socket replaced by a newer connection of the same role. */
 export const CLOSE_REPLACED = 4001;
 
@@ -306,7 +305,7 @@ export class VerificationSession extends DurableObject<Env> {
       server.accept();
       server.send(JSON.stringify(ended));
       server.close(1000, 'session ended');
-      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SUBPROTOCOL } });
+      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
     }
     const from = request.headers.get('cf-connecting-ip');
     const attachment: Attachment = { role: role.data, connectionId: crypto.randomUUID(), from: from ? from.slice(0, 64) : null };
@@ -317,7 +316,7 @@ export class VerificationSession extends DurableObject<Env> {
     server.serializeAttachment(attachment);
     // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
     void this.serialized(() => this.room!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
-    return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SUBPROTOCOL } });
+    return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

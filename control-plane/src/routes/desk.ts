@@ -1,4 +1,4 @@
-import { AgentSignInRequest, type AgentSignInResponse } from '@vident/protocol';
+import { AgentSignInRequest, DESK_TOKEN_PROTOCOL_PREFIX, type AgentSignInResponse } from '@vident/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { baseUrlFor } from '../create-session.ts';
@@ -9,9 +9,6 @@ import { deskStub } from '../env.ts';
 import { ApiError, parseJsonBody } from '../http-error.ts';
 import { log } from '../log.ts';
 import { bankAuth } from '../signed-request.ts';
-
-/** Prefix of the subprotocol entry carrying the desk token. */
-export const DESK_TOKEN_PROTOCOL_PREFIX = 'vident-desk-token.';
 
 /**
  * `POST /v1/agents/sign-ins` (bank-signed): the bank's backend, after its own SSO, gets a console link

@@ -1,13 +1,10 @@
-import { SessionId } from '@vident/protocol';
+import { PARTICIPANT_TOKEN_PROTOCOL_PREFIX, SessionId, SIGNALING_SUBPROTOCOL } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { ROLE_HEADER, SUBPROTOCOL } from '../durable-objects/verification-session.ts';
+import { ROLE_HEADER } from '../durable-objects/verification-session.ts';
 import { sessionStub } from '../env.ts';
 import { ApiError, parseInput } from '../http-error.ts';
 import { verifyToken } from '../participant-token.ts';
-
-/** Prefix of the subprotocol entry carrying the participant token. */
-export const TOKEN_PROTOCOL_PREFIX = 'vident-token.';
 
 /**
  * `GET /v1/sessions/:id/ws`: a participant's WebSocket. The browser offers the subprotocols
@@ -20,8 +17,8 @@ export const participantSocketRoutes = new Hono<AppEnv>().get('/:id/ws', async (
     throw new ApiError('bad_request', 426, 'expected a WebSocket upgrade');
   }
   const offered = (c.req.header('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim());
-  if (!offered.includes(SUBPROTOCOL)) throw new ApiError('bad_request', 400, `subprotocol ${SUBPROTOCOL} is required`);
-  const token = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+  if (!offered.includes(SIGNALING_SUBPROTOCOL)) throw new ApiError('bad_request', 400, `subprotocol ${SIGNALING_SUBPROTOCOL} is required`);
+  const token = offered.find((p) => p.startsWith(PARTICIPANT_TOKEN_PROTOCOL_PREFIX))?.slice(PARTICIPANT_TOKEN_PROTOCOL_PREFIX.length);
   if (!token) throw new ApiError('token_invalid', 401, 'participant token is missing');
   const check = await verifyToken(c.var.config.tokenSecret, token, { sessionId, now: Date.now() });
   if (!check.ok) throw new ApiError(check.code, 401, check.message);
@@ -29,6 +26,6 @@ export const participantSocketRoutes = new Hono<AppEnv>().get('/:id/ws', async (
   const headers = new Headers(c.req.raw.headers);
   // The Durable Object trusts this header: always ours, never the client's; the token stays here.
   headers.set(ROLE_HEADER, check.payload.role);
-  headers.set('sec-websocket-protocol', SUBPROTOCOL);
+  headers.set('sec-websocket-protocol', SIGNALING_SUBPROTOCOL);
   return sessionStub(c.env, sessionId).fetch(new Request(c.req.url, { method: 'GET', headers }));
 });

@@ -3,6 +3,7 @@
  * session (room id = session id), publisher id = role. UDP candidates are stripped in both
  * directions (see sdp/strip-udp-candidates.ts for why).
  */
+import { assertNever } from '@vident/protocol';
 import { mkdir } from 'node:fs/promises';
 import type { MediaTransport, NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
 import { conflict, janusFailure, janusUnavailable, MediaNodeError, notFound } from '../errors.ts';
@@ -480,8 +481,4 @@ export class MediaCommands {
       }
     });
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

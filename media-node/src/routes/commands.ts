@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { describeIssues, NodeCommand, verifyRequest } from '@vident/protocol';
+import { CONTROL_PLANE_KEY_ID, describeIssues, NODE_COMMANDS_PATH, NodeCommand, verifyRequest } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
 import type { MediaCommands } from '../rooms/media-commands.ts';
@@ -10,15 +10,12 @@ export interface CommandRoutesOptions {
   metrics?: NodeMetrics;
 }
 
-/** Key id the control plane signs its commands with. */
-export const CONTROL_PLANE_KEY_ID = 'control-plane';
-
 /**
  * POST /v1/commands: one signed NodeCommand per request. The signature covers the raw body
  * bytes and the path+query exactly as received, so the body is parsed only after verifying.
  */
 export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (app, opts) => {
-  app.post('/v1/commands', async (request, reply) => {
+  app.post(NODE_COMMANDS_PATH, async (request, reply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verified = await verifyRequest({
       method: request.method,

@@ -1,12 +1,7 @@
-import { DeskServerMessage, type AgentStatus, type AssignmentMode, type DeskClientMessage, type Locale, type QueueEntry } from '@vident/protocol';
+import { deskSocketProtocols, DeskServerMessage, type AgentStatus, type AssignmentMode, type DeskClientMessage, type Locale, type QueueEntry } from '@vident/protocol';
 import { formatSeconds } from '../desk-session.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { byTestId } from './dom.ts';
-
-/** Subprotocols of the desk socket: the token rides in the second, never in the URL. */
-export function deskProtocols(token: string): string[] {
-  return ['vident-desk.v1', `vident-desk-token.${token}`];
-}
 
 const RECONNECT_MS = 2000;
 
@@ -38,7 +33,7 @@ export class AgentConsole {
     this.setConnection('connecting');
     const url = new URL('/v1/desk/socket', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(url, deskProtocols(this.token));
+    const ws = new WebSocket(url, deskSocketProtocols(this.token));
     this.socket = ws;
     ws.addEventListener('open', () => this.setConnection('connected'));
     ws.addEventListener('message', (e) => this.handle(e.data));
