@@ -4,7 +4,7 @@
  * loopback. This is the shape of production (infra/coturn/turnserver.conf): participants reach the
  * TURN server over TCP only, and only the TURN -> media node leg is UDP, inside the operator's
  * network. Credentials: the TURN REST API shared secret, minted per participant by the control
- * plane (control-plane/src/turn-credentials.ts). Needs root (ip netns exec).
+ * plane (control-plane/src/session/turn-credentials.ts). Needs root (ip netns exec).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, rmSync } from 'node:fs';

@@ -1,12 +1,12 @@
-import { app } from './app.ts';
-import type { Env } from './env.ts';
+import { app } from './api/app.ts';
+import type { Env } from './base/env.ts';
 
-export { AgentDesk } from './durable-objects/agent-desk.ts';
-export { IdempotencyLedger } from './durable-objects/idempotency-ledger.ts';
-export { MediaNodeRegistry } from './durable-objects/media-node-registry.ts';
-export { ReplayGuard } from './durable-objects/replay-guard.ts';
-export { SessionDirectory } from './durable-objects/session-directory.ts';
-export { VerificationSession } from './durable-objects/verification-session.ts';
+export { AgentDesk } from './desk/agent-desk.ts';
+export { IdempotencyLedger } from './api/idempotency-ledger.ts';
+export { MediaNodeRegistry } from './fleet/media-node-registry.ts';
+export { ReplayGuard } from './base/replay-guard.ts';
+export { SessionDirectory } from './session/session-directory.ts';
+export { VerificationSession } from './session/verification-session.ts';
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),

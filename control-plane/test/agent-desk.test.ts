@@ -1,8 +1,8 @@
 import { AuditTrail, ErrorBody, SessionView } from '@vident/protocol';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mintToken } from '../src/participant-token.ts';
-import { mintDeskToken } from '../src/desk-token.ts';
+import { mintToken } from '../src/session/participant-token.ts';
+import { mintDeskToken } from '../src/desk/desk-token.ts';
 import { clearDesk, Console, deskObject, openDesk, signIn } from './desk-helpers.ts';
 import { createSession, eventually, installFakeNode, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 

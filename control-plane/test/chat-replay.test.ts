@@ -1,6 +1,6 @@
 import { AuditTrail } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHAT_REPLAY_LIMIT } from '../src/chat-history.ts';
+import { CHAT_REPLAY_LIMIT } from '../src/session/chat-history.ts';
 import { createSession, eventually, installFakeNode, Participant, registerNode, signedFetch, startCall, type FakeNode } from './helpers.ts';
 
 /*

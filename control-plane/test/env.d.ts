@@ -1,4 +1,4 @@
-import type { Env as AppBindings } from '../src/env.ts';
+import type { Env as AppBindings } from '../src/base/env.ts';
 
 declare global {
   namespace Cloudflare {

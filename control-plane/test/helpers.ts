@@ -2,8 +2,8 @@ import { NodeCommand, RECORDING_CONSENT_VERSION, signRequest, verifyRequest, typ
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import type { SessionRecord } from '../src/session-record.ts';
+import { loadConfig } from '../src/base/config.ts';
+import type { SessionRecord } from '../src/session/session-record.ts';
 
 export const ORIGIN = 'http://vident.test';
 export const BANK_KEY = { keyId: 'bank-test', secret: 'test-bank-secret-0123456789abcdef' };

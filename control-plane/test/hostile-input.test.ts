@@ -3,7 +3,7 @@ import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mintToken } from '../src/participant-token.ts';
+import { mintToken } from '../src/session/participant-token.ts';
 import { call, signedCall, wellFormed } from './fuzz-helpers.ts';
 import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, openSocket, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
 

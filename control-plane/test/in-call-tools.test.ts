@@ -1,6 +1,6 @@
 import { AuditTrail, GuidanceKind } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IN_CALL_BURST } from '../src/in-call-tools.ts';
+import { IN_CALL_BURST } from '../src/session/in-call-tools.ts';
 import { createSession, eventually, installFakeNode, moveDeadlines, Participant, registerNode, signedFetch, startCall, type FakeNode } from './helpers.ts';
 
 /*

@@ -2,7 +2,7 @@ import { CreateSessionRequest } from '@vident/protocol';
 import { SELF } from 'cloudflare:test';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { app } from '../src/app.ts';
+import { app } from '../src/api/app.ts';
 import { ORIGIN } from './helpers.ts';
 
 type Schema = Record<string, unknown>;

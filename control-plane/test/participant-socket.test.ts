@@ -1,6 +1,6 @@
 import { ErrorBody, SessionView } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mintToken } from '../src/participant-token.ts';
+import { mintToken } from '../src/session/participant-token.ts';
 import { createSession, eventually, giveConsent, installFakeNode, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 
 // Installed for the whole file: sockets closed at the end of a test still send `leave` commands.

@@ -3,7 +3,7 @@ import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
-import { turnCredential } from '../src/turn-credentials.ts';
+import { turnCredential } from '../src/session/turn-credentials.ts';
 import { createSession, installFakeNode, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
 
 /*

@@ -1,7 +1,7 @@
 import { ErrorBody, RecordingList, SessionView, SystemStatus } from '@vident/protocol';
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../src/session-record.ts';
+import type { SessionRecord } from '../src/session/session-record.ts';
 import { TEST_BANK_PUBLIC_KEY } from './evidence-keys.ts';
 import { uploadRecording } from './evidence-helpers.ts';
 import { createSession, giveConsent, installFakeNode, moveDeadlines, nodeFetch, ORIGIN, Participant, registerNode, signedFetch, type FakeNode, sessionStub } from './helpers.ts';

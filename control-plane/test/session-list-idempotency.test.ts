@@ -2,7 +2,7 @@ import { createBankClient, ErrorBody, SessionList, VidentApiError, type SessionV
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_RETENTION_MS } from '../src/durable-objects/idempotency-ledger.ts';
+import { IDEMPOTENCY_RETENTION_MS } from '../src/api/idempotency-ledger.ts';
 import { BANK_KEY, clearIndexes, createSession, ORIGIN, registerNode, signedFetch } from './helpers.ts';
 
 const bank = createBankClient({ baseUrl: ORIGIN, ...BANK_KEY, fetch: (input, init) => SELF.fetch(input, init) });

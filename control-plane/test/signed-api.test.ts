@@ -2,8 +2,8 @@ import { ErrorBody, SessionList, signRequest, SIGNATURE_HEADERS } from '@vident/
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { replayShardName } from '../src/durable-objects/replay-guard.ts';
-import { MAX_BODY_BYTES } from '../src/http-error.ts';
+import { replayShardName } from '../src/base/replay-guard.ts';
+import { MAX_BODY_BYTES } from '../src/base/http-error.ts';
 import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, ORIGIN, registerNode, signedFetch } from './helpers.ts';
 
 const NEXT_KEY = { keyId: 'bank-next', secret: 'test-bank-next-secret-0123456789' };

@@ -1,7 +1,7 @@
 import { AuditTrail, SessionView } from '@vident/protocol';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CHECKLIST } from '../src/verification-checklist.ts';
+import { DEFAULT_CHECKLIST } from '../src/session/verification-checklist.ts';
 import { createSession, fullChecklist, installFakeNode, Participant, registerNode, signedFetch, startCall, type FakeNode } from './helpers.ts';
 
 /*

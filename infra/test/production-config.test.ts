@@ -1,7 +1,7 @@
 /*
  * infra/production/wrangler.production.toml stays in step with the Worker: wrangler builds it
  * (deploy --dry-run: bundling, relative paths, assets; nothing uploaded), it declares the same
- * bindings and vars as the root wrangler.toml, and every Env variable of control-plane/src/env.ts is
+ * bindings and vars as the root wrangler.toml, and every Env variable of control-plane/src/base/env.ts is
  * either declared there or listed as a secret to `wrangler secret put`.
  */
 import assert from 'node:assert/strict';
@@ -49,7 +49,7 @@ describe('production wrangler config', () => {
   });
 
   test('every Env variable of the control plane is a binding, a var or a listed secret', () => {
-    const envTs = readFileSync(path.join(REPO, 'control-plane/src/env.ts'), 'utf8');
+    const envTs = readFileSync(path.join(REPO, 'control-plane/src/base/env.ts'), 'utf8');
     const body = /export interface Env \{([\s\S]*?)\n\}/.exec(envTs)?.[1] ?? '';
     const envKeys = [...body.matchAll(/^\s+([A-Z][A-Z0-9_]*)\??:/gm)].map((m) => m[1]!);
     assert.ok(envKeys.length > 10, 'parsed the Env interface');

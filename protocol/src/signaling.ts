@@ -66,7 +66,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /**
    * A media leg of this page that had connected broke while signaling stayed up (the page
    * rejoins). Both participants saying so within a short time points at the media node itself:
-   * the session moves to another node (see control-plane/src/media-loss.ts).
+   * the session moves to another node (see control-plane/src/session/media-loss.ts).
    */
   z.strictObject({ type: z.literal('media-lost') }),
   /**

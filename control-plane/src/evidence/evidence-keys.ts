@@ -1,5 +1,5 @@
 import { fromBase64, importBankPublicKey, signingKeyId, toBase64, EVIDENCE_SIGNATURE_ALG, type EvidenceSigningKey } from '@vident/protocol';
-import { ConfigError, type EvidenceConfig } from '../config.ts';
+import { ConfigError, type EvidenceConfig } from '../base/config.ts';
 
 /*
  * The evidence key material, imported once per configuration: WebCrypto imports are asynchronous,

@@ -1,8 +1,8 @@
 import { isTerminalState, signManifest, type ArtifactView, type EvidencePack } from '@vident/protocol';
-import type { Failure } from '../http-error.ts';
-import { log } from '../log.ts';
-import type { Actor } from '../session-room.ts';
-import { retainUntil, retentionAt } from '../session-timers.ts';
+import type { Failure } from '../base/http-error.ts';
+import { log } from '../base/log.ts';
+import type { Actor } from '../session/session-room.ts';
+import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
 import { buildManifest, evidenceReadiness } from './evidence-pack.ts';
 import { signerOf } from './evidence-keys.ts';

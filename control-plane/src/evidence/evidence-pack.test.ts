@@ -1,6 +1,6 @@
 import type { ArtifactView } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
-import { newSessionRecord, type SessionRecord } from '../session-record.ts';
+import { newSessionRecord, type SessionRecord } from '../session/session-record.ts';
 import { toArtifactViews, type ArtifactRecord } from './artifact-store.ts';
 import { buildManifest, evidenceReadiness } from './evidence-pack.ts';
 

@@ -1,5 +1,5 @@
 import { isTerminalState, type ArtifactView, type EvidenceManifest } from '@vident/protocol';
-import type { SessionRecord } from '../session-record.ts';
+import type { SessionRecord } from '../session/session-record.ts';
 
 /*
  * When a session's evidence is complete, and the manifest that says so. Pure: the Durable Object

@@ -1,7 +1,7 @@
 import { isTerminalState, partCount, type ArtifactView, type CaptureKind, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
-import type { Failure } from '../http-error.ts';
-import { log } from '../log.ts';
-import type { SessionRecord } from '../session-record.ts';
+import type { Failure } from '../base/http-error.ts';
+import { log } from '../base/log.ts';
+import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
 import { evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './evidence-ports.ts';
 

@@ -1,5 +1,5 @@
 import { toHex } from '@vident/protocol';
-import { ApiError } from '../http-error.ts';
+import { ApiError } from '../base/http-error.ts';
 
 /*
  * The Worker's byte work on evidence objects: streaming upload parts into R2 while hashing them,

@@ -1,0 +1,258 @@
+import {
+  AdminSessionList,
+  FleetNode,
+  FleetStatus,
+  SessionTimeline,
+  ArtifactList,
+  ArtifactView,
+  AuditTrail,
+  CaptureKind,
+  CreateSessionRequest,
+  EvidencePack,
+  EvidenceSigningKey,
+  MAX_CAPTURE_BYTES,
+  CreateSessionResponse,
+  ErrorBody,
+  ListRecordingsQuery,
+  ListSessionsQuery,
+  PublicConfig,
+  RecordingList,
+  SessionList,
+  SessionView,
+  SIGNATURE_HEADERS,
+  SystemStatus,
+  UpdateSessionRequest,
+} from '@vident/protocol';
+import { DOWNLOAD_URL_TTL_SECONDS } from '../evidence/download-url.ts';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
+import { adminPaths } from './openapi-admin.ts';
+import { probePaths, probeSchemas } from './openapi-probe.ts';
+import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
+import { error, json, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
+
+/*
+ * The bank API (and the public evidence routes, and the agent's capture upload) as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
+ * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema emits). Request bodies and
+ * parameters are described as accepted (zod input), responses as produced (zod output).
+ */
+
+/** Builds the OpenAPI 3.1 document of the bank API (pure; the route serves it as JSON). */
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'vident bank API',
+      version,
+      description: [
+        'Every /v1 route except /v1/config and /v1/openapi.json is signed:',
+        'canonical = METHOD "\\n" PATH_WITH_QUERY "\\n" TIMESTAMP "\\n" [NONCE "\\n"] hex(sha256(body));',
+        'X-Vident-Signature = hex(HMAC-SHA256(secret, canonical)). TIMESTAMP is Unix seconds and must be',
+        'within 300 s of the server clock; each signature is accepted once (a replay is 401 request_replayed);',
+        'X-Vident-Nonce (16..64 of [A-Za-z0-9_-]) makes identical requests sign differently.',
+      ].join(' '),
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    components: {
+      securitySchemes: {
+        videntKeyId: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.keyId, description: 'bank key id' },
+        videntTimestamp: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.timestamp, description: 'Unix seconds' },
+        videntSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: SIGNATURE_HEADERS.signature,
+          description: 'hex HMAC-SHA256 of the canonical request (see info.description); optional X-Vident-Nonce is signed too',
+        },
+        participantToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "the agent's participant token (from its join link); the agent's page uses it for captures",
+        },
+        ...deskSecuritySchemes,
+      },
+      schemas: {
+        CreateSessionRequest: jsonSchema(CreateSessionRequest, 'input'),
+        CreateSessionResponse: jsonSchema(CreateSessionResponse, 'output'),
+        UpdateSessionRequest: jsonSchema(UpdateSessionRequest, 'input'),
+        SessionView: jsonSchema(SessionView, 'output'),
+        SessionList: jsonSchema(SessionList, 'output'),
+        RecordingList: jsonSchema(RecordingList, 'output'),
+        SystemStatus: jsonSchema(SystemStatus, 'output'),
+        PublicConfig: jsonSchema(PublicConfig, 'output'),
+        AuditTrail: jsonSchema(AuditTrail, 'output'),
+        ArtifactView: jsonSchema(ArtifactView, 'output'),
+        ArtifactList: jsonSchema(ArtifactList, 'output'),
+        EvidencePack: jsonSchema(EvidencePack, 'output'),
+        EvidenceSigningKey: jsonSchema(EvidenceSigningKey, 'output'),
+        ErrorBody: jsonSchema(ErrorBody, 'output'),
+        FleetStatus: jsonSchema(FleetStatus, 'output'),
+        FleetNode: jsonSchema(FleetNode, 'output'),
+        AdminSessionList: jsonSchema(AdminSessionList, 'output'),
+        SessionTimeline: jsonSchema(SessionTimeline, 'output'),
+        ...probeSchemas,
+        ...deskSchemas,
+      },
+    },
+    paths: {
+      '/health': {
+        get: { operationId: 'health', security: [], responses: { '200': { description: 'alive', content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true } } } } } } } },
+      },
+      '/v1/config': {
+        get: { operationId: 'getConfig', security: [], responses: { '200': json('PublicConfig', 'public configuration') } },
+      },
+      '/v1/openapi.json': {
+        get: { operationId: 'getOpenApi', security: [], responses: { '200': { description: 'this document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/v1/sessions': {
+        post: {
+          operationId: 'createSession',
+          security: signed,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: `Retrying with the same key and the same body returns the first answer (201, header ${IDEMPOTENT_REPLAYED_HEADER}: true); the same key with another body is 409 conflict. Scoped per bank key id, kept at least 24 h.`,
+              schema: jsonSchema(IdempotencyKey, 'input'),
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateSessionRequest') } } },
+          responses: {
+            '201': json('CreateSessionResponse', 'created (or replayed for an Idempotency-Key)'),
+            ...signedErrors,
+            '409': error('conflict: the Idempotency-Key was used with another body, or its first request is still running'),
+            '503': error('no_media_node'),
+          },
+        },
+        get: {
+          operationId: 'listSessions',
+          security: signed,
+          parameters: queryParameters(ListSessionsQuery.shape),
+          responses: { '200': json('SessionList', 'one page, newest first'), ...signedErrors },
+        },
+      },
+      '/v1/sessions/{id}': {
+        parameters: [sessionIdParameter],
+        get: { operationId: 'getSession', security: signed, responses: { '200': json('SessionView', 'the session'), ...signedErrors, '404': error('not_found') } },
+        patch: {
+          operationId: 'updateSession',
+          security: signed,
+          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSessionRequest') } } },
+          responses: { '200': json('SessionView', 'the updated session'), ...signedErrors, '404': error('not_found'), '409': error('session_ended') },
+        },
+        delete: {
+          operationId: 'deleteSession',
+          security: signed,
+          responses: { '200': json('SessionView', 'the ended session'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/audit': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'getSessionAudit',
+          security: signed,
+          responses: { '200': json('AuditTrail', 'the hash-chained audit trail and its head'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/artifacts': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'listSessionArtifacts',
+          security: signed,
+          responses: { '200': json('ArtifactList', 'every artifact of the session: recordings and captures, stored, uploading or deleted'), ...signedErrors, '404': error('not_found') },
+        },
+      },
+      '/v1/sessions/{id}/evidence': {
+        parameters: [sessionIdParameter],
+        get: {
+          operationId: 'getEvidencePack',
+          security: signed,
+          description: `The manifest (Ed25519-signed, verify with GET /v1/evidence/signing-key), the audit entries it covers, and one download URL per artifact, valid ${DOWNLOAD_URL_TTL_SECONDS} s and fetched without a signature. Built and audited (evidence.accessed) on each call.`,
+          responses: {
+            '200': json('EvidencePack', 'the evidence pack'),
+            ...signedErrors,
+            '404': error('not_found'),
+            '409': error('evidence_not_ready: the session is active, a recording is still owed or an upload is in progress (the message says which)'),
+            '410': error('evidence_deleted'),
+            '503': error('not_configured: no EVIDENCE_SIGNING_KEY'),
+          },
+        },
+        delete: {
+          operationId: 'deleteEvidence',
+          security: signed,
+          description: 'Deletes every artifact of an ended session from storage (audited evidence.deleted, webhook evidence.deleted). Repeating it changes nothing.',
+          responses: { '200': json('ArtifactList', 'the artifacts, now deleted'), ...signedErrors, '404': error('not_found'), '409': error('conflict: the session is still active') },
+        },
+      },
+      '/v1/sessions/{id}/captures': {
+        parameters: [
+          sessionIdParameter,
+          { name: 'capture', in: 'query', required: true, schema: jsonSchema(CaptureKind, 'input') },
+        ],
+        post: {
+          operationId: 'uploadCapture',
+          security: [{ participantToken: [] }],
+          description: `The agent's still of the customer, sealed in the browser for the bank's key (GET /v1/config evidencePublicKey): a VEN1 envelope of image/jpeg or image/png, at most ${MAX_CAPTURE_BYTES} bytes, while the session is active.`,
+          requestBody: { required: true, ...sealedBytes('the sealed capture') },
+          responses: {
+            '201': json('ArtifactView', 'the stored capture'),
+            '400': error('validation_failed: not an envelope, another bank key, another content type'),
+            '401': error('token_invalid or token_expired'),
+            '403': error('forbidden: not the agent'),
+            '409': error('session_ended'),
+            '413': error('payload_too_large'),
+            '503': error('not_configured: no EVIDENCE_PUBLIC_KEY'),
+          },
+        },
+      },
+      '/v1/evidence/signing-key': {
+        get: {
+          operationId: 'getEvidenceSigningKey',
+          security: [],
+          responses: { '200': json('EvidenceSigningKey', 'the Ed25519 public key (raw, base64) that verifies every manifest'), '503': error('not_configured') },
+        },
+      },
+      '/v1/evidence/{sessionId}/{artifactId}': {
+        parameters: [
+          { name: 'sessionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'artifactId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'expires', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{1,12}$' } },
+          { name: 'sig', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+        ],
+        get: {
+          operationId: 'downloadArtifact',
+          security: [],
+          description: 'A download URL from the evidence pack: the link is the credential. Serves the sealed file; open it with the bank private key.',
+          responses: {
+            '200': sealedBytes('the sealed artifact'),
+            '401': error('unauthorized or signature_invalid: not a link this API issued'),
+            '403': error('forbidden: the link has expired'),
+            '404': error('not_found'),
+            '410': error('evidence_deleted'),
+          },
+        },
+      },
+      '/v1/status': {
+        get: { operationId: 'getStatus', security: signed, responses: { '200': json('SystemStatus', 'media nodes and active sessions'), ...signedErrors } },
+      },
+      '/v1/recordings': {
+        get: {
+          operationId: 'listRecordings',
+          security: signed,
+          parameters: queryParameters(ListRecordingsQuery.shape),
+          responses: { '200': json('RecordingList', 'newest first'), ...signedErrors },
+        },
+      },
+      ...adminPaths,
+      ...probePaths,
+      ...deskPaths,
+    },
+  };
+}
+
+/** The document never changes within an isolate: built once on first request. */
+let cached: string | null = null;
+
+export function openApiJson(version: string): string {
+  cached ??= JSON.stringify(openApiDocument(version));
+  return cached;
+}

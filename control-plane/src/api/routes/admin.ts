@@ -1,0 +1,71 @@
+import { AuditTrail, ListAdminSessionsQuery, NodeId, SessionId, type AdminSession, type AdminSessionList, type SessionTimeline } from '@vident/protocol';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../base/app-env.ts';
+import { adminCallerOf } from '../../base/caller.ts';
+import { directoryStub, registryStub, sessionStub } from '../../base/env.ts';
+import { ApiError, fromFailure, parseInput } from '../../base/http-error.ts';
+import { log } from '../../base/log.ts';
+import { adminAuth } from '../../base/signed-request.ts';
+
+/**
+ * The platform team's admin API, mounted at /v1/admin, signed with an ADMIN_API_KEYS key: fleet
+ * status, drain and undrain, live sessions, a session's timeline. Drains are logged with the key.
+ */
+export const adminRoutes = new Hono<AppEnv>()
+  .use('*', adminAuth)
+  .get('/nodes', async (c) => c.json(await registryStub(c.env).fleet()))
+  .post('/nodes/:nodeId/drain', async (c) => {
+    const nodeId = parseInput(NodeId, c.req.param('nodeId'));
+    const result = await registryStub(c.env).drain(nodeId);
+    if (!result.ok) throw fromFailure(result);
+    log('admin_drain', { nodeId, adminKeyId: c.var.keyId, status: result.node.status });
+    return c.json(result.node);
+  })
+  .post('/nodes/:nodeId/undrain', async (c) => {
+    const nodeId = parseInput(NodeId, c.req.param('nodeId'));
+    const result = await registryStub(c.env).undrain(nodeId);
+    if (!result.ok) throw fromFailure(result);
+    log('admin_undrain', { nodeId, adminKeyId: c.var.keyId });
+    return c.json(result.node);
+  })
+  .get('/sessions', async (c) => {
+    const query = parseInput(ListAdminSessionsQuery, c.req.query());
+    const views = await directoryStub(c.env).list({
+      states: ['created', 'waiting', 'in_call'],
+      ...(query.nodeId ? { nodeId: query.nodeId } : {}),
+      limit: query.limit,
+    });
+    // Where and how, never who: no customer name, external reference or metadata.
+    const sessions = views.map(
+      (v): AdminSession => ({
+        sessionId: v.sessionId,
+        state: v.state,
+        nodeId: v.nodeId,
+        createdAt: v.createdAt,
+        startedAt: v.startedAt,
+        expiresAt: v.expiresAt,
+        connected: v.participants.filter((p) => p.connected).map((p) => p.role),
+      }),
+    );
+    return c.json({ sessions } satisfies AdminSessionList);
+  })
+  .get('/sessions/:id/timeline', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).audit(adminCallerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    const trail = AuditTrail.safeParse(JSON.parse(result.json));
+    if (!trail.success) throw new ApiError('internal', 500, 'stored audit trail is unreadable');
+    const start = trail.data.entries[0] ? Date.parse(trail.data.entries[0].at) : 0;
+    const timeline: SessionTimeline = {
+      sessionId: trail.data.sessionId,
+      entries: trail.data.entries.map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        offsetMs: Math.max(0, Date.parse(e.at) - start),
+        actor: e.actor,
+        action: e.action,
+        detail: e.detail,
+      })),
+    };
+    return c.json(timeline);
+  });

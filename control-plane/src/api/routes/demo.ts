@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../../base/app-env.ts';
+import { baseUrlFor, createSession, participantLinks } from '../../session/create-session.ts';
+import { directoryStub } from '../../base/env.ts';
+import { ApiError } from '../../base/http-error.ts';
+
+/** One row of `GET /v1/demo/sessions`. */
+export interface DemoSession {
+  sessionId: string;
+  state: string;
+  customerName: string;
+  createdAt: string;
+  expiresAt: string;
+  customerUrl: string;
+  agentUrl: string;
+}
+
+/**
+ * Local demo (DEMO_MODE="true" only; 404 otherwise): lets a bare visit of the web app create a
+ * session and pick a role without a bank. Unsigned by design, so never enabled in production.
+ */
+export const demoRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    if (!c.var.config.demoMode) throw new ApiError('not_found', 404, `no route for ${c.req.method} ${c.req.path}`);
+    await next();
+  })
+  .post('/sessions', async (c) => {
+    const created = await createSession(
+      c.env,
+      c.var.config,
+      { externalRef: `demo-${Date.now()}`, customerName: 'Demo customer', locale: 'ko', record: true, metadata: {} },
+      baseUrlFor(c.var.config, c.req.url),
+    );
+    return c.json(created, 201);
+  })
+  .get('/sessions', async (c) => {
+    const views = await directoryStub(c.env).list({ states: ['created', 'waiting', 'in_call'], limit: 50 });
+    const base = baseUrlFor(c.var.config, c.req.url);
+    const sessions: DemoSession[] = await Promise.all(
+      views.map(async (v) => ({
+        sessionId: v.sessionId,
+        state: v.state,
+        customerName: v.customerName,
+        createdAt: v.createdAt,
+        expiresAt: v.expiresAt,
+        ...(await participantLinks(c.var.config, base, v.sessionId, Date.parse(v.expiresAt), v.locale)),
+      })),
+    );
+    return c.json({ sessions });
+  });

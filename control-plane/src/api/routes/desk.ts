@@ -1,0 +1,67 @@
+import { AgentSignInRequest, DESK_TOKEN_PROTOCOL_PREFIX, type AgentSignInResponse } from '@vident/protocol';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../../base/app-env.ts';
+import { baseUrlFor } from '../../session/create-session.ts';
+import { deskOverview } from '../../desk/desk-overview.ts';
+import { mintDeskToken, verifyDeskToken, type DeskTokenPayload } from '../../desk/desk-token.ts';
+import { DESK_AGENT_HEADER, DESK_SUBPROTOCOL, type DeskIdentity } from '../../desk/desk-socket.ts';
+import { deskStub } from '../../base/env.ts';
+import { ApiError, parseJsonBody } from '../../base/http-error.ts';
+import { log } from '../../base/log.ts';
+import { bankAuth } from '../../base/signed-request.ts';
+
+/**
+ * `POST /v1/agents/sign-ins` (bank-signed): the bank's backend, after its own SSO, gets a console link
+ * for an agent or supervisor. The token rides in the link's fragment, never in a log.
+ */
+export const agentSignInRoutes = new Hono<AppEnv>().use('*', bankAuth).post('/sign-ins', async (c) => {
+  const body = parseJsonBody(AgentSignInRequest, c.var.rawBody);
+  const expiresAt = Date.now() + body.ttlMinutes * 60_000;
+  const token = await mintDeskToken(c.var.config.tokenSecret, {
+    aid: body.agentId,
+    name: body.name,
+    role: body.role,
+    loc: body.locales,
+    exp: Math.floor(expiresAt / 1000),
+  });
+  const page = body.role === 'supervisor' ? 'supervisor' : 'agent';
+  log('agent_signed_in', { agentId: body.agentId, role: body.role, bankKeyId: c.var.keyId, ttlMinutes: body.ttlMinutes });
+  const answer: AgentSignInResponse = {
+    consoleUrl: `${baseUrlFor(c.var.config, c.req.url)}/${page}#token=${token}`,
+    expiresAt: new Date(Math.floor(expiresAt / 1000) * 1000).toISOString(),
+  };
+  return c.json(answer, 201);
+});
+
+async function deskCaller(c: Context<AppEnv>, token: string | undefined): Promise<DeskTokenPayload> {
+  if (!token) throw new ApiError('token_invalid', 401, 'desk token is missing');
+  const check = await verifyDeskToken(c.var.config.tokenSecret, token, Date.now());
+  if (!check.ok) throw new ApiError(check.code, 401, check.message);
+  return check.payload;
+}
+
+/**
+ * `/v1/desk/socket`: a console's WebSocket, with the subprotocols ['vident-desk.v1',
+ * 'vident-desk-token.<token>'] (as participant sockets do: no token in a query string).
+ * `/v1/desk/overview`: the supervisor's view, `Authorization: Bearer <desk token>`; agents get 403.
+ */
+export const deskRoutes = new Hono<AppEnv>()
+  .get('/socket', async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ApiError('bad_request', 426, 'expected a WebSocket upgrade');
+    const offered = (c.req.header('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(DESK_SUBPROTOCOL)) throw new ApiError('bad_request', 400, `subprotocol ${DESK_SUBPROTOCOL} is required`);
+    const token = offered.find((p) => p.startsWith(DESK_TOKEN_PROTOCOL_PREFIX))?.slice(DESK_TOKEN_PROTOCOL_PREFIX.length);
+    const who = await deskCaller(c, token);
+    const identity: DeskIdentity = { agentId: who.aid, name: who.name, role: who.role, locales: who.loc, baseUrl: baseUrlFor(c.var.config, c.req.url) };
+    const headers = new Headers(c.req.raw.headers);
+    // The desk trusts this header: always ours, never the client's; the token stays here.
+    headers.set(DESK_AGENT_HEADER, JSON.stringify(identity));
+    headers.set('sec-websocket-protocol', DESK_SUBPROTOCOL);
+    return deskStub(c.env).fetch(new Request(c.req.url, { method: 'GET', headers }));
+  })
+  .get('/overview', async (c) => {
+    const auth = c.req.header('authorization') ?? '';
+    const who = await deskCaller(c, /^Bearer [A-Za-z0-9_.-]+$/.test(auth) ? auth.slice('Bearer '.length) : undefined);
+    if (who.role !== 'supervisor') throw new ApiError('forbidden', 403, 'the overview is for supervisors');
+    return c.json(await deskOverview(c.env, c.var.config));
+  });

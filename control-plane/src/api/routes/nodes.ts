@@ -1,0 +1,35 @@
+import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration, type NodeHeartbeatAccepted } from '@vident/protocol';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../base/app-env.ts';
+import { registryStub, sessionStub } from '../../base/env.ts';
+import { fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
+import { log } from '../../base/log.ts';
+import { nodeAuth, requireOwnNode } from '../../base/signed-request.ts';
+
+/** Media node API, mounted at /v1/nodes; signed with NODE_SECRET, key id = node id. */
+export const nodeRoutes = new Hono<AppEnv>()
+  .use('*', nodeAuth)
+  .post('/register', async (c) => {
+    const reg = parseJsonBody(NodeRegistration, c.var.rawBody);
+    requireOwnNode(c, reg.nodeId);
+    return c.json(await registryStub(c.env).register(reg));
+  })
+  .post('/:nodeId/heartbeat', async (c) => {
+    const nodeId = parseInput(NodeId, c.req.param('nodeId'));
+    requireOwnNode(c, nodeId);
+    const beat = parseJsonBody(NodeHeartbeat, c.var.rawBody);
+    const result = await registryStub(c.env).heartbeat(nodeId, beat);
+    if (!result.ok) throw fromFailure(result);
+    return c.json(result satisfies NodeHeartbeatAccepted);
+  })
+  .post('/:nodeId/events', async (c) => {
+    const nodeId = parseInput(NodeId, c.req.param('nodeId'));
+    requireOwnNode(c, nodeId);
+    const event = parseJsonBody(NodeEvent, c.var.rawBody);
+    const result = await sessionStub(c.env, event.sessionId).nodeEvent(nodeId, event);
+    if (!result.ok) {
+      log('node_event_refused', { nodeId, sessionId: event.sessionId, code: result.code });
+      throw fromFailure(result);
+    }
+    return c.json({ ok: true });
+  });

@@ -1,0 +1,74 @@
+import { CreateSessionRequest, ListSessionsQuery, SessionId, UpdateSessionRequest, type SessionList } from '@vident/protocol';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../base/app-env.ts';
+import { callerOf } from '../../base/caller.ts';
+import { baseUrlFor, createSession } from '../../session/create-session.ts';
+import { directoryStub, sessionStub } from '../../base/env.ts';
+import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
+import { createIdempotently, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../idempotent-create.ts';
+import { decodeCursor, encodeCursor, normalizeTimestamp } from '../../session/session-cursor.ts';
+import { bankAuth } from '../../base/signed-request.ts';
+import { sessionEvidenceRoutes } from './session-evidence.ts';
+
+/** The bank's session API, mounted at /v1/sessions. Every route is signed with a bank key. */
+export const sessionRoutes = new Hono<AppEnv>()
+  .use('*', bankAuth)
+  .post('/', async (c) => {
+    const body = parseJsonBody(CreateSessionRequest, c.var.rawBody);
+    const create = () => createSession(c.env, c.var.config, body, baseUrlFor(c.var.config, c.req.url), Date.now(), callerOf(c));
+    const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
+    if (idempotencyKey === undefined) return c.json(await create(), 201);
+    const { response, replayed } = await createIdempotently(
+      c.env,
+      { bankKeyId: c.var.keyId, idempotencyKey, rawBody: c.var.rawBody },
+      create,
+    );
+    // A retry gets the first answer again, status included, so a bank treats both alike.
+    if (replayed) c.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return c.json(response, 201);
+  })
+  .get('/', async (c) => {
+    const query = parseInput(ListSessionsQuery, c.req.query());
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after === null) throw new ApiError('validation_failed', 400, 'cursor: not a cursor this API issued');
+    // One extra row tells whether another page exists.
+    const rows = await directoryStub(c.env).list({
+      ...(query.state ? { states: [query.state] } : {}),
+      ...(query.createdAfter ? { createdAfter: normalizeTimestamp(query.createdAfter) } : {}),
+      ...(query.createdBefore ? { createdBefore: normalizeTimestamp(query.createdBefore) } : {}),
+      ...(query.externalRef ? { externalRef: query.externalRef } : {}),
+      ...(after ? { after } : {}),
+      limit: query.limit + 1,
+    });
+    const sessions = rows.slice(0, query.limit);
+    const last = sessions.at(-1);
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, sessionId: last.sessionId }) : null;
+    return c.json({ sessions, nextCursor } satisfies SessionList);
+  })
+  .get('/:id', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).get(callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.json(result.view);
+  })
+  .patch('/:id', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const patch = parseJsonBody(UpdateSessionRequest, c.var.rawBody);
+    const result = await sessionStub(c.env, id).update(patch, callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.json(result.view);
+  })
+  .get('/:id/audit', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).audit(callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.body(result.json, 200, { 'content-type': 'application/json' });
+  })
+  .delete('/:id', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).remove(callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.json(result.view);
+  })
+  // Behind this app's bankAuth (it has none of its own).
+  .route('/', sessionEvidenceRoutes);

@@ -1,0 +1,130 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { RecordingView, SessionState, SessionView } from '@vident/protocol';
+import type { Env } from '../base/env.ts';
+
+export interface ListQuery {
+  states?: SessionState[];
+  /** Exclusive bounds on createdAt, in the stored form (Date#toISOString). */
+  createdAfter?: string;
+  createdBefore?: string;
+  externalRef?: string;
+  /** Only sessions placed on this media node. */
+  nodeId?: string;
+  /** Keyset pagination: only sessions after this one in list order. */
+  after?: { createdAt: string; sessionId: string };
+  limit: number;
+}
+
+/**
+ * Index of all sessions (singleton): the latest SessionView snapshot of each, as its
+ * VerificationSession last published it, and every recording artifact. Serves the list endpoints and status.
+ */
+export class SessionDirectory extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
+        session_id TEXT PRIMARY KEY, state TEXT NOT NULL, created_at TEXT NOT NULL, view TEXT NOT NULL)`);
+      ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS sessions_created ON sessions (created_at DESC)');
+      // Recording artifacts (ArtifactView); a later snapshot updates their state (stored, deleted).
+      // The former `recordings` table (pre-evidence file paths) is no longer read.
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS recording_artifacts (
+        artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, started_at TEXT NOT NULL, view TEXT NOT NULL)`);
+      ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS recording_artifacts_session ON recording_artifacts (session_id, started_at DESC)');
+      // Which session an upload belongs to: part and complete URLs name only the node and artifact.
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uploads (
+        artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, node_id TEXT NOT NULL)`);
+    });
+  }
+
+  async upsert(view: SessionView): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    sql.exec(
+      `INSERT INTO sessions (session_id, state, created_at, view) VALUES (?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, view = excluded.view`,
+      view.sessionId,
+      view.state,
+      view.createdAt,
+      JSON.stringify(view),
+    );
+    for (const rec of view.recordings) {
+      sql.exec(
+        `INSERT INTO recording_artifacts (artifact_id, session_id, started_at, view) VALUES (?, ?, ?, ?)
+         ON CONFLICT (artifact_id) DO UPDATE SET view = excluded.view`,
+        rec.artifactId,
+        rec.sessionId,
+        rec.startedAt,
+        JSON.stringify(rec),
+      );
+    }
+  }
+
+  /** Newest first (created_at DESC, then session_id), filtered, from the keyset cursor on. */
+  async list(query: ListQuery): Promise<SessionView[]> {
+    const clauses: string[] = [];
+    const params: Array<string | number> = [];
+    const states = query.states ?? [];
+    if (states.length) {
+      clauses.push(`state IN (${states.map(() => '?').join(', ')})`);
+      params.push(...states);
+    }
+    if (query.createdAfter !== undefined) {
+      clauses.push('created_at > ?');
+      params.push(query.createdAfter);
+    }
+    if (query.createdBefore !== undefined) {
+      clauses.push('created_at < ?');
+      params.push(query.createdBefore);
+    }
+    if (query.externalRef !== undefined) {
+      clauses.push("json_extract(view, '$.externalRef') = ?");
+      params.push(query.externalRef);
+    }
+    if (query.nodeId !== undefined) {
+      clauses.push("json_extract(view, '$.nodeId') = ?");
+      params.push(query.nodeId);
+    }
+    if (query.after) {
+      clauses.push('(created_at < ? OR (created_at = ? AND session_id > ?))');
+      params.push(query.after.createdAt, query.after.createdAt, query.after.sessionId);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    return this.ctx.storage.sql
+      .exec<{ view: string }>(`SELECT view FROM sessions ${where} ORDER BY created_at DESC, session_id LIMIT ?`, ...params, query.limit)
+      .toArray()
+      .map((r) => JSON.parse(r.view) as SessionView);
+  }
+
+  /** Remembers an upload's session; false when the id already belongs to another session or node. */
+  async indexUpload(artifactId: string, sessionId: string, nodeId: string): Promise<boolean> {
+    const sql = this.ctx.storage.sql;
+    sql.exec('INSERT OR IGNORE INTO uploads (artifact_id, session_id, node_id) VALUES (?, ?, ?)', artifactId, sessionId, nodeId);
+    const row = sql.exec<{ session_id: string; node_id: string }>('SELECT session_id, node_id FROM uploads WHERE artifact_id = ?', artifactId).one();
+    return row.session_id === sessionId && row.node_id === nodeId;
+  }
+
+  /** The session of a node's upload, or null when that node never started it. */
+  async uploadSession(artifactId: string, nodeId: string): Promise<string | null> {
+    const row = this.ctx.storage.sql
+      .exec<{ session_id: string }>('SELECT session_id FROM uploads WHERE artifact_id = ? AND node_id = ?', artifactId, nodeId)
+      .toArray()[0];
+    return row?.session_id ?? null;
+  }
+
+  async activeCount(): Promise<number> {
+    const row = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions WHERE state IN ('created', 'waiting', 'in_call')").toArray()[0];
+    return row?.n ?? 0;
+  }
+
+  /** Newest first, optionally for one session. */
+  async recordings(query: { sessionId?: string; limit: number }): Promise<RecordingView[]> {
+    const rows = query.sessionId
+      ? this.ctx.storage.sql.exec<{ view: string }>(
+          'SELECT view FROM recording_artifacts WHERE session_id = ? ORDER BY started_at DESC, artifact_id LIMIT ?',
+          query.sessionId,
+          query.limit,
+        )
+      : this.ctx.storage.sql.exec<{ view: string }>('SELECT view FROM recording_artifacts ORDER BY started_at DESC, artifact_id LIMIT ?', query.limit);
+    return rows.toArray().map((r) => JSON.parse(r.view) as RecordingView);
+  }
+}
