@@ -40,6 +40,7 @@ for ws in protocol web control-plane media-node cli; do
   run "typecheck $ws" npx --no-install tsc -p "$ws" --noEmit
 done
 run "typecheck e2e+infra" npx --no-install tsc -p e2e --noEmit
+run "no import circles (dpdm)" npm run --silent check:cycles
 run "protocol tests" npm test --silent -w protocol
 run "web tests" npm test --silent -w web
 run "cli tests" npm test --silent -w cli
