@@ -40,13 +40,15 @@ const zodWithoutLocales = {
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
-// One bundle per page: the customer's and the call (/ and /join: app.js), the agents' console
-// (/agent: agent.js) and the supervisor's view (/supervisor: supervisor.js).
+// One bundle per page, each from the entry file named for its page: the call page of both roles
+// with the demo and landing screens (/ and /join: call-page.ts -> app.js), the agents' desk
+// (/agent: desk-page.ts -> agent.js) and the supervisor's view (/supervisor: supervisor-page.ts ->
+// supervisor.js). The bundle names are the URLs the html files load, so they stay as they are.
 await build({
   entryPoints: {
-    app: join(root, 'src/main.ts'),
-    agent: join(root, 'src/agent-main.ts'),
-    supervisor: join(root, 'src/supervisor-main.ts'),
+    app: join(root, 'src/call-page.ts'),
+    agent: join(root, 'src/desk-page.ts'),
+    supervisor: join(root, 'src/supervisor-page.ts'),
   },
   outdir: dist,
   bundle: true,

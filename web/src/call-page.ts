@@ -20,6 +20,11 @@ import { QueuePanel } from './ui/queue-panel.ts';
 import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 
+/*
+ * / and /join: the call page of both roles (customer and agent, by the join link in the fragment);
+ * without a link, the demo screen. Wires the screens to one CallController.
+ */
+
 /** Test hook: `window.vident.stats()` (see call-stats.ts for the shape). */
 interface VidentTestApi {
   stats(): Promise<CallStats>;
