@@ -5,10 +5,10 @@
  * the agent gets back to the queue after the call. A second customer leaves the queue. The shared
  * stack runs AGENT_ASSIGNMENT=pick; random assignment is covered in workerd (desk-random project).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createBankClient } from '@vident/protocol';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from './browser.ts';
+import { chromiumPerSuite } from './browser.ts';
 import { customerJoinsWithConsent, framesDecoded, waitUntil } from './call-page.ts';
 import { auditScreen } from './page-audit.ts';
 
@@ -28,14 +28,7 @@ async function connected(page: Page, who: string, explain: () => Promise<string>
 }
 
 describe('agent desk', () => {
-  let chromium: LaunchedBrowser;
-
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
+  const chromium = chromiumPerSuite();
 
   it('queues the customer, lets the signed-in agent pick it, connects the call and shows it to the supervisor', async () => {
     const run = Date.now();

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Flags that make Debian's Chromium do WebRTC headless with fake media and no outside traffic. */
 export const CHROMIUM_FLAGS = [
@@ -42,5 +43,30 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
     async close() {
       await browser.close();
     },
+  };
+}
+
+/**
+ * One Chromium for the tests of a describe block: launched before them, closed after them. The
+ * handle can be taken at once; it throws if used outside those tests.
+ */
+export function chromiumPerSuite(): LaunchedBrowser {
+  let launched: LaunchedBrowser | undefined;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  const running = (): LaunchedBrowser => {
+    if (!launched) throw new Error('Chromium is not running: use it inside the tests of its describe block');
+    return launched;
+  };
+  return {
+    get browser() {
+      return running().browser;
+    },
+    newParticipant: () => running().newParticipant(),
+    close: () => running().close(),
   };
 }

@@ -99,3 +99,9 @@ async function acceptConsent(page: Page): Promise<void> {
   await page.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
   await page.getByTestId('consent-accept').click();
 }
+
+/** Types a chat line into the page's chat panel and sends it. */
+export async function sendChat(page: Page, text: string): Promise<void> {
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-send').click();
+}

@@ -5,11 +5,11 @@
  * duration and outcome, the way back to the agent console, chat replayed after a reload, and no
  * untranslated key or English text on a Korean page.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createBankClient } from '@vident/protocol';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from './browser.ts';
-import { callStats, customerPassesPrecheck, framesDecoded, waitUntil } from './call-page.ts';
+import { chromiumPerSuite } from './browser.ts';
+import { callStats, customerPassesPrecheck, framesDecoded, sendChat, waitUntil } from './call-page.ts';
 import { auditScreen } from './page-audit.ts';
 
 const stack = inject('stack');
@@ -36,20 +36,8 @@ async function connected(page: Page): Promise<void> {
   await waitUntil('video frames decoded', async () => (await framesDecoded(page)) > 10, 30_000);
 }
 
-async function say(page: Page, text: string): Promise<void> {
-  await page.getByTestId('chat-input').fill(text);
-  await page.getByTestId('chat-send').click();
-}
-
 describe('call screens', () => {
-  let chromium: LaunchedBrowser;
-
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
+  const chromium = chromiumPerSuite();
 
   for (const locale of ['ko', 'en'] as const) {
     it(`passes axe on the invalid-link and role-chooser screens (${locale})`, async () => {
@@ -88,8 +76,8 @@ describe('call screens', () => {
     await connected(agent);
 
     // The customer's call with the agent's guidance overlay and a chat exchange.
-    await say(agent, '신분증 앞면을 카메라에 보여 주세요');
-    await say(customer, '네, 보여 드릴게요');
+    await sendChat(agent, '신분증 앞면을 카메라에 보여 주세요');
+    await sendChat(customer, '네, 보여 드릴게요');
     await agent.getByTestId('guidance-hold_id_closer').click();
     await customer.getByTestId('guidance-overlay').waitFor({ state: 'visible' });
     await waitUntil('chat on both pages', async () => (await customer.getByTestId('chat-message').count()) === 2 && (await agent.getByTestId('chat-message').count()) === 2, 10_000);
@@ -185,7 +173,7 @@ describe('call screens', () => {
     await agent.getByTestId('join').click();
     await connected(customer);
     await connected(agent);
-    await say(customer, 'Hello, my ID is ready');
+    await sendChat(customer, 'Hello, my ID is ready');
     await agent.getByTestId('guidance-tilt_card').click();
     await customer.getByTestId('guidance-overlay').waitFor({ state: 'visible' });
     expect(await auditScreen(customer, 'call-customer-en')).toEqual([]);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { createBankClient, type Locale } from '@vident/protocol';
-import { CHROMIUM_FLAGS, launchChromium, type LaunchedBrowser } from './browser.ts';
+import { CHROMIUM_FLAGS, chromiumPerSuite } from './browser.ts';
 import { framesDecoded, selectedPairs, waitUntil } from './call-page.ts';
 import { auditScreen } from './page-audit.ts';
 
@@ -35,14 +35,7 @@ async function precheckAudit(sessionId: string) {
 }
 
 describe('customer journey: landing, pre-call check, consent, call', () => {
-  let chromium: LaunchedBrowser;
-
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
+  const chromium = chromiumPerSuite();
 
   it('walks landing -> all checks pass (network over TCP through Janus) -> consent -> call, asking for the camera once', async () => {
     const created = await bank.createSession({ externalRef: `e2e-journey-${Date.now()}`, customerName: '김고객', locale: 'ko' });

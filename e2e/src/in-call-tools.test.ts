@@ -6,11 +6,11 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createBankClient, verifyAuditChain } from '@vident/protocol';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from './browser.ts';
-import { customerJoinsWithConsent, framesDecoded, waitUntil } from './call-page.ts';
+import { chromiumPerSuite } from './browser.ts';
+import { customerJoinsWithConsent, framesDecoded, sendChat, waitUntil } from './call-page.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
@@ -30,20 +30,8 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `in-call-tools-${name}.png`), fullPage: true });
 }
 
-async function say(page: Page, text: string): Promise<void> {
-  await page.getByTestId('chat-input').fill(text);
-  await page.getByTestId('chat-send').click();
-}
-
 describe('in-call tools', () => {
-  let chromium: LaunchedBrowser;
-
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
+  const chromium = chromiumPerSuite();
 
   it('chat both ways, guidance on the customer page, quality on both, all in the audit trail', async () => {
     const created = await bank.createSession({ externalRef: `e2e-tools-${Date.now()}`, customerName: 'Chat Customer', locale: 'en' });
@@ -62,8 +50,8 @@ describe('in-call tools', () => {
 
     // Chat, both ways, shown on both pages in the server's order.
     await expect(customer.getByTestId('chat-panel').isVisible()).resolves.toBe(true);
-    await say(agent, 'Please hold your ID card up to the camera.');
-    await say(customer, '  Like this? <b>ok</b>  ');
+    await sendChat(agent, 'Please hold your ID card up to the camera.');
+    await sendChat(customer, '  Like this? <b>ok</b>  ');
     const expected: Array<[string, string]> = [
       ['agent', 'Please hold your ID card up to the camera.'],
       ['customer', 'Like this? <b>ok</b>'],

@@ -3,23 +3,16 @@
  * the bank cancelling a session through the signed API, a participant hanging up, a reload within the
  * reconnect grace, and a late link: what both participants see and what the bank API says.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createBankClient } from '@vident/protocol';
-import { launchChromium, type LaunchedBrowser } from './browser.ts';
+import { chromiumPerSuite } from './browser.ts';
 import { customerJoinsWithConsent, framesDecoded, waitUntil } from './call-page.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
 
 describe('session control', () => {
-  let chromium: LaunchedBrowser;
-
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
+  const chromium = chromiumPerSuite();
 
   /** A new session with both parties joined, connected and decoding each other's video. */
   async function startCall(externalRef: string, customerName: string) {
