@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +14,12 @@ import {
   sha256Hex,
   signManifest,
   signingKeyId,
+  SignedManifest,
   type AuditEntry,
+  type BankClient,
   type EvidenceManifest,
 } from '@vident/protocol';
-import { decryptPackDir, verifyPackDir } from './evidence-pack-files.ts';
+import { decryptPackDir, downloadPack, verifyPackDir } from './evidence-pack-files.ts';
 
 const bankKeys = await generateBankKeyPair(2048);
 const bank = await importBankPublicKey(bankKeys.publicKeyPem);
@@ -119,5 +121,35 @@ describe('evidence pack folders', () => {
     writeFileSync(file, bytes);
     await expect(decryptPackDir(pack.dir, bankKeys.privateKeyPem, join(pack.dir, 'out'))).rejects.toThrow(/altered/);
     expect(() => readFileSync(join(pack.dir, 'out', 'recording-customer-01.webm'))).toThrow();
+  });
+
+  it('download refuses a pack whose file name would land outside the folder, fetching and writing nothing', async () => {
+    const pack = await writePack();
+    const signed = SignedManifest.parse(JSON.parse(readFileSync(join(pack.dir, 'manifest.json'), 'utf8')));
+    const outer = mkdtempSync(join(tmpdir(), 'vident-pack-escape-'));
+    const fetched: string[] = [];
+    // Only the two calls download makes; a server (or a path to it) naming a file outside the pack.
+    const hostile: Pick<BankClient, 'evidence' | 'signingKey'> = {
+      evidence: async () => ({
+        signed,
+        audit: [],
+        downloads: [{ artifactId: 'art-recording-0001', fileName: '../escaped.venc', url: 'http://127.0.0.1:9/x', expiresAt: '2026-11-23T10:05:00.000Z' }],
+      }),
+      signingKey: async () => ({ alg: 'Ed25519', keyId: signed.manifest.signingKeyId, publicKey: pack.signer.publicKey }),
+    };
+    const fetchStub: typeof fetch = async (url) => {
+      fetched.push(String(url));
+      return new Response('plaintext?');
+    };
+    await expect(downloadPack(hostile as BankClient, signed.manifest.sessionId, join(outer, 'pack'), fetchStub)).rejects.toThrow(/not a file name of an evidence pack/);
+    expect(fetched).toEqual([]);
+    expect(existsSync(join(outer, 'escaped.venc'))).toBe(false);
+  });
+
+  it('decrypt refuses a manifest naming a file outside the pack', async () => {
+    const pack = await writePack();
+    const manifestPath = join(pack.dir, 'manifest.json');
+    writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"recording-customer-01.webm.venc"', '"../../recording-customer-01.webm.venc"'));
+    await expect(decryptPackDir(pack.dir, bankKeys.privateKeyPem, join(pack.dir, 'out'))).rejects.toThrow(/not a file name of an evidence pack/);
   });
 });

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import {
   EvidenceSigningKey,
+  PackFileName,
   SignedManifest,
   importBankPrivateKey,
   verifyEvidencePack,
@@ -28,6 +29,8 @@ export async function downloadPack(bank: BankClient, sessionId: string, dir: str
   const key = await bank.signingKey();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const files: string[] = [];
+  // Every name is checked before anything is written: a name with a path in it would write outside `dir`.
+  for (const d of pack.downloads) packFileName(d.fileName);
   for (const d of pack.downloads) {
     const target = join(dir, d.fileName);
     const response = await doFetch(d.url);
@@ -44,6 +47,12 @@ export async function downloadPack(bank: BankClient, sessionId: string, dir: str
   await writeFile(join(dir, 'audit.json'), JSON.stringify(pack.audit, null, 2));
   await writeFile(join(dir, 'signing-key.json'), JSON.stringify(key, null, 2));
   return { files };
+}
+
+/** The name itself when it is one an evidence pack may hold; otherwise an error naming it. */
+function packFileName(name: string): string {
+  if (!PackFileName.safeParse(name).success) throw new Error(`refusing the pack: ${JSON.stringify(name.slice(0, 80))} is not a file name of an evidence pack`);
+  return name;
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -70,7 +79,7 @@ export async function verifyPackDir(dir: string, pinnedPublicKey?: string): Prom
     return { ok: false, problem: 'format', message: `cannot read the pack: ${(error as Error).message}` };
   }
   return verifyEvidencePack({ signed, audit, publicKey }, async (fileName) => {
-    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) return null;
+    if (!PackFileName.safeParse(fileName).success) return null;
     const path = join(dir, fileName);
     return existsSync(path) ? sha256File(path) : null;
   });

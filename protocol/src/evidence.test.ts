@@ -9,7 +9,7 @@ import {
   sealBytes,
   toBase64,
 } from './evidence-crypto.ts';
-import { artifactFileName, generateEvidenceSigningKey, signManifest, signingKeyId, verifyEvidencePack, type EvidenceManifest } from './evidence.ts';
+import { artifactFileName, generateEvidenceSigningKey, PackFileName, signManifest, signingKeyId, verifyEvidencePack, type EvidenceManifest } from './evidence.ts';
 import { fromBase64 } from './evidence-crypto.ts';
 import { sha256Hex } from './signing.ts';
 
@@ -136,5 +136,19 @@ describe('evidence manifest', () => {
     const other = await generateEvidenceSigningKey();
     expect(await verifyEvidencePack({ signed: f.signed, audit: f.audit, publicKey: other.publicKey }, f.shaOf)).toMatchObject({ ok: false, problem: 'key' });
     expect(await verifyEvidencePack({ signed: { nope: 1 }, audit: f.audit, publicKey: f.signer.publicKey }, f.shaOf)).toMatchObject({ ok: false, problem: 'format' });
+  });
+});
+
+describe('PackFileName', () => {
+  it('accepts every name artifactFileName gives and nothing with a path in it', () => {
+    const names = [
+      artifactFileName({ kind: 'recording', participant: 'customer', capture: null, segment: 1, artifactId: 'rec-6f9619ff-customer-1-0a1b2c3d' }),
+      artifactFileName({ kind: 'recording', participant: 'agent', capture: null, segment: 12, artifactId: 'rec-6f9619ff-agent-12-0a1b2c3d' }),
+      artifactFileName({ kind: 'capture', participant: 'customer', capture: 'id_front', segment: null, artifactId: 'cap-6f9619ff-id_front-0a1b2c3d'.replace('_', '-') }),
+    ];
+    for (const name of names) expect(PackFileName.safeParse(name).success, name).toBe(true);
+    for (const bad of ['../recording-agent-01.webm.venc', '/etc/passwd', 'recording-agent-01.webm.venc/../../x', '..', 'capture-face-../../x.venc', 'manifest.json', 'recording-agent-01.webm']) {
+      expect(PackFileName.safeParse(bad).success, bad).toBe(false);
+    }
   });
 });

@@ -32,6 +32,15 @@ export type ArtifactKind = z.infer<typeof ArtifactKind>;
 export const CaptureKind = z.enum(['id_front', 'id_back', 'face']);
 export type CaptureKind = z.infer<typeof CaptureKind>;
 
+/**
+ * The names artifactFileName gives, and nothing else: a pack's file names come from the server, and
+ * a name with a path in it (`../x`, `/etc/x`) must never reach a file system call.
+ */
+export const PackFileName = z
+  .string()
+  .regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63})\.venc$/, 'not a file name of an evidence pack');
+export type PackFileName = z.infer<typeof PackFileName>;
+
 /** R2 needs every part but the last to be at least 5 MiB and all of the same size. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_SIZE = 64 * 1024 * 1024;
@@ -51,7 +60,7 @@ export const ArtifactView = z.object({
   /** recording: 1 for the first publish of this participant, 2 after a republish or failover... */
   segment: z.number().int().positive().nullable(),
   /** File name inside an evidence pack. */
-  fileName: z.string(),
+  fileName: PackFileName,
   /** MIME type of the plaintext (video/webm, image/jpeg). */
   contentType: z.string(),
   size: z.number().int().nonnegative(),
@@ -152,7 +161,7 @@ export type SignedManifest = z.infer<typeof SignedManifest>;
 export const EvidencePack = z.object({
   signed: SignedManifest,
   audit: z.array(AuditEntry),
-  downloads: z.array(z.object({ artifactId: ArtifactId, fileName: z.string(), url: z.string(), expiresAt: Timestamp })),
+  downloads: z.array(z.object({ artifactId: ArtifactId, fileName: PackFileName, url: z.string(), expiresAt: Timestamp })),
 });
 export type EvidencePack = z.infer<typeof EvidencePack>;
 
