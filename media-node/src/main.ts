@@ -11,7 +11,8 @@ import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts
 import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
 import { outboxDir } from './evidence/outbox-entry.ts';
 import { UploadOutbox } from './evidence/upload-outbox.ts';
-import { JanusGateway, janusRefusedConnection } from './janus/janus-gateway.ts';
+import { janusRefusedConnection } from './janus/janus-error.ts';
+import { JanusGateway } from './janus/janus-gateway.ts';
 import { estimateBitrateKbps } from './metrics/bitrate-estimate.ts';
 import { countingUploadApi } from './metrics/counting-upload-api.ts';
 import { JanusCpuSampler } from './metrics/janus-cpu.ts';

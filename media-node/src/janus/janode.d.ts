@@ -1,5 +1,5 @@
-// janode ships no TypeScript types. Only janus-gateway.ts imports it; it narrows these loose
-// declarations to the small typed surface it uses.
+// janode ships no TypeScript types. Only janode-binding.ts imports it; janode-types.ts narrows these loose
+// declarations to the small typed surface the facade uses.
 declare module 'janode' {
   const Janode: {
     connect(config: unknown): Promise<unknown>;

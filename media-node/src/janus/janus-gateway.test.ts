@@ -5,7 +5,8 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JanusGateway, janusRefusedConnection } from './janus-gateway.ts';
+import { janusRefusedConnection } from './janus-error.ts';
+import { JanusGateway } from './janus-gateway.ts';
 
 const servers: net.Server[] = [];
 const sockets: net.Socket[] = [];

@@ -9,7 +9,7 @@
  */
 import { probeOfferProblem, type NodeCommand, type NodeCommandResult } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
-import type { EchoHandle, MediaGateway } from '../janus/janus-gateway.ts';
+import type { EchoTestHandle, MediaGateway } from '../janus/media-gateway.ts';
 import { browserSdpFor, janusSdpFor } from '../sdp/candidate-policy.ts';
 
 /** The browser gives up after 10 s; the handle is kept a little longer, never more than this. */
@@ -23,7 +23,7 @@ export interface MediaPathProbesDeps {
 }
 
 interface LiveProbe {
-  handle: EchoHandle;
+  handle: EchoTestHandle;
   sessionId: string;
   timer: ReturnType<typeof setTimeout>;
 }

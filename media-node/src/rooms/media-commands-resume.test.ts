@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '@vident/protocol';
-import type { HandleEvent, HandleRef, MediaGateway, RoomHandle } from '../janus/janus-gateway.ts';
+import type { HandleEvent, HandleRef, MediaGateway, VideoRoomHandle } from '../janus/media-gateway.ts';
 import type { RecordingSegment } from '../recording/recording-segments.ts';
 import { MediaCommands } from './media-commands.ts';
 import type { SidecarState } from './sidecar-state.ts';
@@ -13,7 +13,7 @@ import type { SidecarState } from './sidecar-state.ts';
 const SESSION = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const ORPHAN = '0b6a4d3e-1f2a-4c5b-8d7e-9f0a1b2c3d4e';
 
-class MemoryHandle implements RoomHandle {
+class MemoryHandle implements VideoRoomHandle {
   readonly id: string;
   configured: Array<{ audio: boolean; video: boolean }> = [];
   closed = false;
@@ -47,7 +47,7 @@ class MemoryGateway implements MediaGateway {
   ) {
     for (const room of janusRooms) this.rooms.set(room, true);
   }
-  adopt(ref: HandleRef): RoomHandle {
+  adopt(ref: HandleRef): VideoRoomHandle {
     const handle = new MemoryHandle(ref);
     this.adopted.push(handle);
     return handle;
@@ -64,7 +64,7 @@ class MemoryGateway implements MediaGateway {
   async destroyRoom(room: string) {
     return { existed: this.rooms.delete(room) };
   }
-  attach(): Promise<RoomHandle> {
+  attach(): Promise<VideoRoomHandle> {
     throw new Error('not in this test');
   }
   attachEchoTest(): never {

@@ -7,7 +7,8 @@ import { assertNever } from '@vident/protocol';
 import { mkdir } from 'node:fs/promises';
 import type { MediaTransport, NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
 import { conflict, janusFailure, janusUnavailable, MediaNodeError, notFound } from '../errors.ts';
-import { JanusError, VIDEOROOM_ID_EXISTS, VIDEOROOM_NO_SUCH_FEED, type HandleEvent, type MediaGateway, type RoomHandle } from '../janus/janus-gateway.ts';
+import { JanusError, VIDEOROOM_ID_EXISTS, VIDEOROOM_NO_SUCH_FEED } from '../janus/janus-error.ts';
+import type { HandleEvent, MediaGateway, VideoRoomHandle } from '../janus/media-gateway.ts';
 import { rawRecordingDir } from '../recording/post-process.ts';
 import { segmentBase } from '../recording/recording-files.ts';
 import { RecordingSegments, type RecordingSegment } from '../recording/recording-segments.ts';
@@ -45,12 +46,12 @@ type Result<T extends NodeCommand['type']> = NodeCommandResult<T>;
 
 /** The media node's command layer: thin over MediaGateway, with the bookkeeping in SessionRegistry. */
 export class MediaCommands {
-  readonly registry = new SessionRegistry<RoomHandle>();
-  private readonly segments = new RecordingSegments<RoomHandle>();
+  readonly registry = new SessionRegistry<VideoRoomHandle>();
+  private readonly segments = new RecordingSegments<VideoRoomHandle>();
   private readonly recordings: SegmentJobs;
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Each leg's media transport: which candidates pass, in its SDPs and its trickle (absent = direct). */
-  private readonly transports = new WeakMap<RoomHandle, MediaTransport>();
+  private readonly transports = new WeakMap<VideoRoomHandle, MediaTransport>();
   /** The customers' pre-call TCP probes (EchoTest handles outside the rooms). */
   readonly probes: MediaPathProbes;
   /** The Janus session the registry's legs live in. */
@@ -140,7 +141,7 @@ export class MediaCommands {
     if (!this.registry.hasSession(sessionId)) throw notFound(`unknown session ${sessionId}`);
   }
 
-  private requireLeg(sessionId: string, role: Role, leg: PeerLeg): RoomHandle {
+  private requireLeg(sessionId: string, role: Role, leg: PeerLeg): VideoRoomHandle {
     this.requireSession(sessionId);
     const handle = this.registry.getLeg(sessionId, role, leg);
     if (!handle) throw notFound(`${role} has no ${leg} leg in session ${sessionId}`);
@@ -249,7 +250,7 @@ export class MediaCommands {
 
   private async destroyRoom(sessionId: string): Promise<Result<'destroy-room'>> {
     const participants = this.registry.removeSession(sessionId);
-    const publishers: RoomHandle[] = [];
+    const publishers: VideoRoomHandle[] = [];
     if (participants) {
       await Promise.all(
         [...participants.values()].map(async (legs) => {
@@ -443,13 +444,13 @@ export class MediaCommands {
   }
 
   /** Ends the segment a publisher handle recorded (once, whichever signal comes first). */
-  private endSegment(handle: RoomHandle): void {
+  private endSegment(handle: VideoRoomHandle): void {
     const segment = this.segments.end(handle);
     if (segment) this.recordings.schedule(segment);
   }
 
   /** Forwards the Janus events that matter for one handle to the control plane. */
-  private watch(handle: RoomHandle, sessionId: string, participant: Role, leg: PeerLeg): void {
+  private watch(handle: VideoRoomHandle, sessionId: string, participant: Role, leg: PeerLeg): void {
     handle.onEvent((event: HandleEvent) => {
       const base = { type: 'media' as const, sessionId, participant, leg };
       switch (event.type) {
