@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../base/app-env.ts';
 import { loadConfig } from '../base/config.ts';
 import { handleError, handleNotFound } from '../base/http-error.ts';
+import { securityHeaders } from './security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { probeRoutes } from './routes/probe.ts';
@@ -16,6 +17,7 @@ import { uploadRoutes } from './routes/uploads.ts';
 
 /** The control plane's HTTP surface. Static files (web/dist) are served by the assets router. */
 export const app = new Hono<AppEnv>()
+  .use('*', securityHeaders)
   .use('*', async (c, next) => {
     // Parsed once per isolate; a bad variable fails every request with a logged ConfigError.
     c.set('config', loadConfig(c.env));
