@@ -27,9 +27,14 @@ describe('loadConfig', () => {
 
   it('parses the wrangler.toml values', () => {
     const config = loadConfig(
-      env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', SESSION_MAX_MINUTES: '5', DEMO_MODE: 'true' }),
+      env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', SESSION_MAX_MINUTES: '5', DEMO_MODE: 'false' }),
     );
-    expect(config).toMatchObject({ publicBaseUrl: 'https://vident.example', sessionMaxMinutes: 5, demoMode: true });
+    expect(config).toMatchObject({ publicBaseUrl: 'https://vident.example', sessionMaxMinutes: 5, demoMode: false });
+    expect(loadConfig(env({ ...secrets, PUBLIC_BASE_URL: 'http://127.0.0.1:8787', DEMO_MODE: 'true' })).demoMode).toBe(true);
+  });
+
+  it('refuses the demo (session links for anyone) on an https site', () => {
+    expect(() => loadConfig(env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', DEMO_MODE: 'true' }))).toThrow(/^config: DEMO_MODE /);
   });
 
   it('holds several bank keys at once and a revocation list', () => {

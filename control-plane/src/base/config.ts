@@ -183,6 +183,10 @@ const EnvSchema = z.object(fields).superRefine((v, ctx) => {
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
   }
+  // The demo lists every live session with fresh tokens: a local convenience, never on a public https site.
+  if (v.DEMO_MODE && v.PUBLIC_BASE_URL?.startsWith('https:')) {
+    ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'must be "false" with an https PUBLIC_BASE_URL (the demo hands out session links to anyone)' });
+  }
 });
 
 const cache = new WeakMap<object, Config>();
