@@ -1,7 +1,7 @@
 import type { ClientMessage, ServerMessage } from '@vident/protocol';
 import type { SocketPhase } from './connection-status.ts';
 import { reconnectDelayMs, shouldReconnect } from './reconnect-policy.ts';
-import { SignalingSocket } from './signaling-socket.ts';
+import { SignalingSocket, type OpenSignalingChannel, type SignalingChannel } from './signaling-socket.ts';
 
 export interface SessionConnectionOptions {
   origin: string;
@@ -9,6 +9,8 @@ export interface SessionConnectionOptions {
   token: string;
   /** Token expiry (ms since epoch): an upgrade refused after this is not worth retrying. */
   tokenExpiresAtMs: number;
+  /** Opens one socket; by default a SignalingSocket to `origin` (tests pass a fake). */
+  openSocket?: OpenSignalingChannel;
 }
 
 export interface SessionConnectionHooks {
@@ -31,7 +33,7 @@ export class SessionConnection {
   /** `welcome` was received on the current socket. */
   joined = false;
   generation = 0;
-  private socket: SignalingSocket | null = null;
+  private socket: SignalingChannel | null = null;
   private attempts = 0;
   private opened = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -80,7 +82,8 @@ export class SessionConnection {
     this.joined = false;
     this.opened = false;
     this.generation += 1;
-    const socket: SignalingSocket = new SignalingSocket(this.opts.origin, this.opts.sessionId, this.opts.token, {
+    const open = this.opts.openSocket ?? ((handlers) => new SignalingSocket(this.opts.origin, this.opts.sessionId, this.opts.token, handlers));
+    const socket: SignalingChannel = open({
       onOpen: () => {
         if (this.socket !== socket) return;
         this.opened = true;

@@ -8,8 +8,18 @@ export interface SignalingHandlers {
   onClose(code: number): void;
 }
 
+/** What the session connection needs of one socket: the seam where tests put a fake one. */
+export interface SignalingChannel {
+  /** Sends when open; false when the message was dropped. */
+  send(message: ClientMessage): boolean;
+  close(): void;
+}
+
+/** Opens one socket to the session, reporting to `handlers`. */
+export type OpenSignalingChannel = (handlers: SignalingHandlers) => SignalingChannel;
+
 /** One WebSocket to the session's Durable Object: typed sends, validated receives. */
-export class SignalingSocket {
+export class SignalingSocket implements SignalingChannel {
   private readonly ws: WebSocket;
 
   constructor(origin: string, sessionId: string, token: string, handlers: SignalingHandlers) {
