@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { MediaNodeError } from './errors.ts';
 import type { NodeMetrics } from './metrics/node-metrics.ts';
-import type { MediaCommands } from './rooms/media-commands.ts';
+import type { MediaCommands } from './sessions/media-commands.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';

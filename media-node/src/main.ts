@@ -19,8 +19,8 @@ import { JanusCpuSampler } from './metrics/janus-cpu.ts';
 import { NodeMetrics } from './metrics/node-metrics.ts';
 import { sealSegment } from './recording/seal-segment.ts';
 import { findLeftoverSegments } from './recording/segment-recovery.ts';
-import { MediaCommands } from './rooms/media-commands.ts';
-import { loadSidecarState, segmentsInState, stateFile, StateWriter } from './rooms/sidecar-state.ts';
+import { MediaCommands } from './sessions/media-commands.ts';
+import { loadSidecarState, segmentsInState, stateFile, StateWriter } from './sessions/sidecar-state.ts';
 
 const VERSION = '0.1.0';
 
@@ -94,10 +94,10 @@ async function start(config: MediaNodeConfig): Promise<void> {
     log,
     stateChanged: () => void stateWriter.changed(),
   });
-  const stateWriter = new StateWriter(stateFile(config.RECORDINGS_DIR), () => commands.state(), (err) =>
+  const stateWriter = new StateWriter(stateFile(config.RECORDINGS_DIR), () => commands.continuity.state(), (err) =>
     app.log.error({ err: err.message }, 'could not write the sidecar state file: a restart would lose its calls'),
   );
-  commands.load(previous.state);
+  commands.continuity.load(previous.state);
 
   const app = buildApp({
     commands,
@@ -114,12 +114,12 @@ async function start(config: MediaNodeConfig): Promise<void> {
           url: config.JANUS_WS_URL,
           apiSecret: config.JANUS_API_SECRET,
           adminKey: config.JANUS_ADMIN_KEY,
-          reclaimSessionId: commands.reclaimSessionId,
+          reclaimSessionId: commands.continuity.reclaimSessionId,
         });
         connected.onClose((reason) => {
           if (gateway === connected) gateway = null;
           // Janus keeps the session for its reclaim window, unless Janus itself died: known on reconnection.
-          commands.janusConnectionLost();
+          commands.continuity.janusConnectionLost();
           app.log.warn({ reason }, 'janus connection lost, reconnecting');
           // Tell the control plane now, not at the next beat: it moves this node's calls elsewhere.
           beatNow();
@@ -127,13 +127,13 @@ async function start(config: MediaNodeConfig): Promise<void> {
         });
         app.log.info({ url: config.JANUS_WS_URL, reclaimed: connected.reclaimed }, 'connected to janus');
         // Legs first: no command may reach a room before its legs are taken over (or reset).
-        await commands.resume(connected);
+        await commands.continuity.resume(connected);
         if (connected.up) gateway = connected;
         beatNow();
         return;
       } catch (err) {
         // Janus is not running: the calls' legs died with it, no reclaim to wait for.
-        if (janusRefusedConnection(err)) commands.janusNotRunning();
+        if (janusRefusedConnection(err)) commands.continuity.janusNotRunning();
         const delay = backoff(Math.min(attempt, 6));
         app.log.warn({ err: (err as Error).message, retryInMs: Math.round(delay) }, 'janus connect failed');
         await sleep(delay);
@@ -222,7 +222,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
     // Uploads and left-over segments need the control plane to know this node (and its bank key).
     outbox.start();
     if (leftovers.length) app.log.info({ segments: leftovers.length }, 'sealing recording segments left by the previous run');
-    commands.recoverSegments(leftovers);
+    commands.recorder.recoverLeftovers(leftovers);
     return heartbeatLoop();
   });
 

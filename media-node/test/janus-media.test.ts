@@ -34,7 +34,7 @@ import { JanusGateway } from '../src/janus/janus-gateway.ts';
 import { outboxDir, readOutboxEntries, type OutboxEntry } from '../src/evidence/outbox-entry.ts';
 import { postProcessSegment, rawRecordingDir } from '../src/recording/post-process.ts';
 import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '../src/recording/seal-segment.ts';
-import { MediaCommands } from '../src/rooms/media-commands.ts';
+import { MediaCommands } from '../src/sessions/media-commands.ts';
 import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from './janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');

@@ -23,7 +23,7 @@ import { startTurnServer, TURN_PORT, type TurnServer } from '../../infra/turn-se
 import { buildApp } from '../src/app.ts';
 import { JanusGateway } from '../src/janus/janus-gateway.ts';
 import { MediaPathProbes } from '../src/probe/media-path-probes.ts';
-import { MediaCommands } from '../src/rooms/media-commands.ts';
+import { MediaCommands } from '../src/sessions/media-commands.ts';
 import { candidateLines, waitFor } from './janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');

@@ -17,7 +17,7 @@ import { UploadOutbox } from '../src/evidence/upload-outbox.ts';
 import { countingUploadApi } from '../src/metrics/counting-upload-api.ts';
 import { JanusCpuSampler } from '../src/metrics/janus-cpu.ts';
 import { NodeMetrics } from '../src/metrics/node-metrics.ts';
-import { MediaCommands } from '../src/rooms/media-commands.ts';
+import { MediaCommands } from '../src/sessions/media-commands.ts';
 import { UploadContractServer } from './evidence/upload-contract-server.ts';
 
 const SECRET = 'test-node-secret-0123456789';

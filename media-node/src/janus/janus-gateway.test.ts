@@ -1,7 +1,7 @@
 /*
  * Telling "Janus is not running" from "Janus is slow" on a real janode connection attempt: the
  * sidecar finishes a dead Janus's recordings at once on the first, and waits out the reclaim window
- * on the second (media-commands.ts).
+ * on the second (sessions/janus-continuity.ts).
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { RegistryCounts } from '../rooms/session-registry.ts';
+import type { RegistryCounts } from '../sessions/session-registry.ts';
 
 /** Nominal rate of one participant's audio + video (Opus ~40 kbps, VP8 at 640x480 ~500 kbps). */
 export const NOMINAL_STREAM_KBPS = 540;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RegistryCounts } from '../rooms/session-registry.ts';
+import type { RegistryCounts } from '../sessions/session-registry.ts';
 import { estimateBitrateKbps } from './bitrate-estimate.ts';
 
 /** Where the gauges read their values at scrape time. */

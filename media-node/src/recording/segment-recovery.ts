@@ -1,7 +1,7 @@
 /*
  * At start-up: recording segments a previous run of the sidecar did not finish. The segments
  * its publisher legs were still writing are not these (the caller leaves them out: the legs are
- * claimed back with their Janus session, see rooms/sidecar-state.ts); every other .mjr present
+ * claimed back with their Janus session, see sessions/sidecar-state.ts); every other .mjr present
  * at start-up belongs to a finished segment. Each is either already in the outbox (the previous
  * run died between writing the entry and deleting the sources: delete them now) or still to be
  * sealed (returned).

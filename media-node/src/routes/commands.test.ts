@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { signRequest } from '@vident/protocol';
 import { buildApp } from '../app.ts';
-import { MediaCommands } from '../rooms/media-commands.ts';
+import { MediaCommands } from '../sessions/media-commands.ts';
 
 const SECRET = 'test-node-secret-0123456789';
 const SESSION = '7c9e6679-7425-40de-944b-e07fc1f90ae7';

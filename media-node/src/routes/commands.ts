@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CONTROL_PLANE_KEY_ID, describeIssues, NODE_COMMANDS_PATH, NodeCommand, verifyRequest } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
 import type { NodeMetrics } from '../metrics/node-metrics.ts';
-import type { MediaCommands } from '../rooms/media-commands.ts';
+import type { MediaCommands } from '../sessions/media-commands.ts';
 
 export interface CommandRoutesOptions {
   commands: MediaCommands;

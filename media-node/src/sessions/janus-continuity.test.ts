@@ -1,7 +1,7 @@
 /*
- * The command layer's take-over logic after a lost Janus connection or a sidecar restart, on an
- * in-memory gateway (the real path, with Janus and browsers, is e2e/src/sidecar-restart.test.ts and
- * the Janus-restart test of e2e/src/failover.test.ts).
+ * Continuity: taking the legs over after a lost Janus connection or a sidecar restart, through the
+ * command layer that owns it, on an in-memory gateway (the real path, with Janus and browsers, is
+ * e2e/src/sidecar-restart.test.ts and the Janus-restart test of e2e/src/failover.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '@vident/protocol';
@@ -104,7 +104,7 @@ function setup(reclaimWindowMs = 60_000) {
     reclaimWindowMs,
   });
   const connect = async (g: MemoryGateway) => {
-    await commands.resume(g);
+    await commands.continuity.resume(g);
     gateway = g;
   };
   return { commands, events, processed, connect };
@@ -113,7 +113,7 @@ function setup(reclaimWindowMs = 60_000) {
 describe('taking the legs over after a restart', () => {
   it('with the Janus session reclaimed: every leg goes on, nothing is reset or finished, commands reach it', async () => {
     const { commands, events, processed, connect } = setup();
-    commands.load(structuredClone(previous));
+    commands.continuity.load(structuredClone(previous));
     const janus = new MemoryGateway(77, true, [SESSION]);
     await connect(janus);
     expect(commands.registry.counts()).toEqual({ sessions: 1, publishers: 2, subscribers: 1 });
@@ -121,7 +121,7 @@ describe('taking the legs over after a restart', () => {
     expect(events).toEqual([]);
     expect(processed).toEqual([]);
     // The state to persist now is the same legs in the same Janus session.
-    expect(commands.state()).toEqual(previous);
+    expect(commands.continuity.state()).toEqual(previous);
     await commands.execute({ type: 'configure', sessionId: SESSION, participant: 'customer', audio: true, video: false });
     expect(janus.adopted[0]!.configured).toEqual([{ audio: true, video: false }]);
     // Ending the session finishes the taken-over recordings.
@@ -133,7 +133,7 @@ describe('taking the legs over after a restart', () => {
 
   it('with a restarted Janus: the recordings are finished, the room is created again and the session reset', async () => {
     const { commands, events, processed, connect } = setup();
-    commands.load(structuredClone(previous));
+    commands.continuity.load(structuredClone(previous));
     const janus = new MemoryGateway(88, false);
     await connect(janus);
     await Promise.all([...commands.pendingRecordings]);
@@ -141,19 +141,19 @@ describe('taking the legs over after a restart', () => {
     expect(janus.rooms.get(SESSION)).toBe(false);
     expect(events).toContainEqual({ type: 'media-reset', sessionId: SESSION, reason: 'janus_restarted' });
     expect(commands.registry.counts()).toEqual({ sessions: 1, publishers: 0, subscribers: 0 });
-    expect(commands.state()).toEqual({ version: 1, janusSessionId: 88, rooms: [{ sessionId: SESSION, record: false, legs: [] }] });
+    expect(commands.continuity.state()).toEqual({ version: 1, janusSessionId: 88, rooms: [{ sessionId: SESSION, record: false, legs: [] }] });
   });
 
   it('when the reclaim window passed with Janus still up: the room stands, the session is reset', async () => {
     const { commands, events, connect } = setup();
-    commands.load(structuredClone(previous));
+    commands.continuity.load(structuredClone(previous));
     await connect(new MemoryGateway(99, false, [SESSION]));
     expect(events).toContainEqual({ type: 'media-reset', sessionId: SESSION, reason: 'janus_session_lost' });
   });
 
   it('finishes the recordings once the reclaim window closes without a connection, and only once', async () => {
     const { commands, events, processed, connect } = setup(20);
-    commands.load(structuredClone(previous));
+    commands.continuity.load(structuredClone(previous));
     await new Promise((r) => setTimeout(r, 60));
     await Promise.all([...commands.pendingRecordings]);
     expect(processed).toHaveLength(2);
@@ -166,12 +166,12 @@ describe('taking the legs over after a restart', () => {
 
   it('finishes the recordings at once when Janus is found not running, and still resets the session on its return', async () => {
     const { commands, events, processed, connect } = setup();
-    commands.load(structuredClone(previous));
-    commands.janusNotRunning();
+    commands.continuity.load(structuredClone(previous));
+    commands.continuity.janusNotRunning();
     await Promise.all([...commands.pendingRecordings]);
     expect(processed.map((s) => s.base).sort()).toEqual(['agent-1-1', 'customer-1-1']);
     // Refused again on the next attempt: nothing is finished twice.
-    commands.janusNotRunning();
+    commands.continuity.janusNotRunning();
     await connect(new MemoryGateway(101, false));
     await Promise.all([...commands.pendingRecordings]);
     expect(processed).toHaveLength(2);
@@ -181,7 +181,7 @@ describe('taking the legs over after a restart', () => {
   it('does nothing on a refused connection while no legs are set aside', async () => {
     const { commands, processed, connect } = setup();
     await connect(new MemoryGateway(7, false));
-    commands.janusNotRunning();
+    commands.continuity.janusNotRunning();
     expect(processed).toEqual([]);
   });
 
@@ -198,12 +198,12 @@ describe('taking the legs over after a restart', () => {
 
   it('sets the legs aside when the connection drops and takes them over on the reclaimed session', async () => {
     const { commands, connect } = setup();
-    commands.load(structuredClone(previous));
+    commands.continuity.load(structuredClone(previous));
     await connect(new MemoryGateway(77, true, [SESSION]));
-    commands.janusConnectionLost();
+    commands.continuity.janusConnectionLost();
     expect(commands.registry.counts()).toEqual({ sessions: 1, publishers: 0, subscribers: 0 });
     // Still persisted as they were: a restart now would claim them too.
-    expect(commands.state()).toEqual(previous);
+    expect(commands.continuity.state()).toEqual(previous);
     const again = new MemoryGateway(77, true, [SESSION]);
     await connect(again);
     expect(commands.registry.counts()).toEqual({ sessions: 1, publishers: 2, subscribers: 1 });
