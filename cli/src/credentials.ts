@@ -11,7 +11,8 @@ export interface Credentials {
 
 type Env = Record<string, string | undefined>;
 
-const baseUrlOf = (env: Env) => env.VIDENT_URL ?? 'http://127.0.0.1:8787';
+/** The control plane: VIDENT_URL, else a local stack. */
+export const baseUrlOf = (env: Env) => env.VIDENT_URL ?? 'http://127.0.0.1:8787';
 
 /** A local stack's secrets.json: only the fields a command needs are read. */
 function readSecrets<S extends z.ZodType>(stateDir: string, schema: S, what: string): z.infer<S> {

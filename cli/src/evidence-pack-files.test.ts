@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   GENESIS_HASH,
   artifactFileName,
@@ -19,7 +19,9 @@ import {
   type BankClient,
   type EvidenceManifest,
 } from '@vident/protocol';
+import { runEvidence } from './evidence-commands.ts';
 import { decryptPackDir, downloadPack, verifyPackDir } from './evidence-pack-files.ts';
+import { TrustedSigningKeys } from './trusted-keys.ts';
 
 const bankKeys = await generateBankKeyPair(2048);
 const bank = await importBankPublicKey(bankKeys.publicKeyPem);
@@ -100,7 +102,7 @@ describe('evidence pack folders', () => {
     const manifestPath = join(pack.dir, 'manifest.json');
     const original = readFileSync(manifestPath, 'utf8');
     writeFileSync(manifestPath, original.replace('"approved"', '"rejected"'));
-    expect(await verifyPackDir(pack.dir)).toMatchObject({ ok: false, problem: 'signature' });
+    expect(await verifyPackDir(pack.dir, pack.signer.publicKey)).toMatchObject({ ok: false, problem: 'signature' });
     writeFileSync(manifestPath, original);
 
     const other = await generateEvidenceSigningKey();
@@ -110,7 +112,7 @@ describe('evidence pack folders', () => {
     const bytes = readFileSync(file);
     bytes[bytes.length - 3]! ^= 0xff;
     writeFileSync(file, bytes);
-    expect(await verifyPackDir(pack.dir)).toMatchObject({ ok: false, problem: 'artifact' });
+    expect(await verifyPackDir(pack.dir, pack.signer.publicKey)).toMatchObject({ ok: false, problem: 'artifact' });
   });
 
   it('decrypt refuses a file altered after its hash was taken, leaving no plaintext behind', async () => {
@@ -153,3 +155,49 @@ describe('evidence pack folders', () => {
     await expect(decryptPackDir(pack.dir, bankKeys.privateKeyPem, join(pack.dir, 'out'))).rejects.toThrow(/not a file name of an evidence pack/);
   });
 });
+
+describe('pinned signing keys', () => {
+  /** `vident evidence <args>` with its own config folder; what it printed. */
+  async function evidence(configDir: string, args: Partial<Parameters<typeof runEvidence>[0]>) {
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void out.push(line));
+    try {
+      const code = await runEvidence({ command: undefined, target: undefined, out: undefined, key: undefined, signingKey: undefined, stateDir: undefined, ...args }, { VIDENT_CONFIG_DIR: configDir });
+      return { code, out: out.join('\n') };
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it("verify never trusts the key a pack carries: unpinned is refused, pinned is valid", async () => {
+    const pack = await writePack();
+    const config = mkdtempSync(join(tmpdir(), 'vident-cli-config-'));
+    // The pack's signing-key.json is the real signer's, and still not enough.
+    expect(await evidence(config, { command: 'verify', target: pack.dir })).toMatchObject({ code: 1, out: expect.stringMatching(/NOT VALID \(key\).*not pinned/) });
+    expect(await evidence(config, { command: 'decrypt', target: pack.dir, key: '/nonexistent.pem' })).toMatchObject({ code: 1 });
+    expect(await evidence(config, { command: 'pin-key', signingKey: pack.signer.publicKey })).toMatchObject({ code: 0, out: expect.stringMatching(/^pinned/) });
+    expect(await evidence(config, { command: 'verify', target: pack.dir })).toMatchObject({ code: 0, out: expect.stringMatching(/^valid/) });
+    expect(await evidence(config, { command: 'pin-key', signingKey: pack.signer.publicKey })).toMatchObject({ code: 0, out: expect.stringMatching(/^already pinned/) });
+  });
+
+  it('a pack re-signed by someone else, with their key beside it, is refused under the pinned key', async () => {
+    const genuine = await writePack();
+    const forged = await writePack();
+    const config = mkdtempSync(join(tmpdir(), 'vident-cli-config-'));
+    await evidence(config, { command: 'pin-key', signingKey: genuine.signer.publicKey });
+    expect(await evidence(config, { command: 'verify', target: forged.dir })).toMatchObject({ code: 1, out: expect.stringContaining('not pinned') });
+  });
+
+  it('refuses to pin a key whose id is not its own hash, and a damaged key file is an error, not "no keys"', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'vident-cli-config-'));
+    const store = new TrustedSigningKeys(join(config, 'signing-keys.json'));
+    const key = await generateEvidenceSigningKey();
+    await expect(store.pin({ alg: 'Ed25519', keyId: 'f'.repeat(64), publicKey: key.publicKey })).rejects.toThrow(/does not match/);
+    expect(store.list()).toEqual([]);
+    writeFileSync(store.file, '{"not":"a list"}');
+    expect(() => store.list()).toThrow(/not a list of pinned signing keys/);
+  });
+});
+

@@ -3,7 +3,8 @@
  *
  *   <dir>/manifest.json     SignedManifest (the control plane's Ed25519 signature over the manifest)
  *   <dir>/audit.json        the audit entries the manifest's head covers (and any later ones)
- *   <dir>/signing-key.json  EvidenceSigningKey as served at download time (verify can pin another)
+ *   <dir>/signing-key.json  EvidenceSigningKey as served at download time: for people to read, never
+ *                           trusted (verify takes a pinned key: trusted-keys.ts)
  *   <dir>/<fileName>        every artifact, still sealed for the bank (*.venc)
  */
 import { existsSync } from 'node:fs';
@@ -24,7 +25,7 @@ import {
 import { openSealedFile, sha256File } from './sealed-file.ts';
 
 /** Downloads a session's pack into `dir`; the artifacts' hashes are checked as they land. */
-export async function downloadPack(bank: BankClient, sessionId: string, dir: string, doFetch: typeof fetch = fetch): Promise<{ files: string[] }> {
+export async function downloadPack(bank: BankClient, sessionId: string, dir: string, doFetch: typeof fetch = fetch): Promise<{ files: string[]; key: EvidenceSigningKey }> {
   const pack = await bank.evidence(sessionId);
   const key = await bank.signingKey();
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -46,7 +47,7 @@ export async function downloadPack(bank: BankClient, sessionId: string, dir: str
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(pack.signed, null, 2));
   await writeFile(join(dir, 'audit.json'), JSON.stringify(pack.audit, null, 2));
   await writeFile(join(dir, 'signing-key.json'), JSON.stringify(key, null, 2));
-  return { files };
+  return { files, key };
 }
 
 /** The name itself when it is one an evidence pack may hold; otherwise an error naming it. */
@@ -59,22 +60,26 @@ async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8')) as unknown;
 }
 
+/** The id of the key the pack says it was signed with (to look the pinned key up); null if unreadable. */
+export async function packSigningKeyId(dir: string): Promise<string | null> {
+  try {
+    const signed = SignedManifest.safeParse(await readJson(join(dir, 'manifest.json')));
+    return signed.success ? signed.data.manifest.signingKeyId : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Verifies a pack folder offline: signature (with `pinnedPublicKey`, else the key saved beside
- * it), audit chain up to the manifest's head, every artifact's SHA-256.
+ * Verifies a pack folder offline: signature under `publicKey` (a pinned key, never the copy in
+ * the pack), audit chain up to the manifest's head, every artifact's SHA-256.
  */
-export async function verifyPackDir(dir: string, pinnedPublicKey?: string): Promise<PackCheck> {
+export async function verifyPackDir(dir: string, publicKey: string): Promise<PackCheck> {
   let signed: unknown;
   let audit: unknown;
-  let publicKey = pinnedPublicKey;
   try {
     signed = await readJson(join(dir, 'manifest.json'));
     audit = await readJson(join(dir, 'audit.json'));
-    if (publicKey === undefined) {
-      const key = EvidenceSigningKey.safeParse(await readJson(join(dir, 'signing-key.json')));
-      if (!key.success) return { ok: false, problem: 'key', message: 'signing-key.json is not a vident signing key' };
-      publicKey = key.data.publicKey;
-    }
   } catch (error) {
     return { ok: false, problem: 'format', message: `cannot read the pack: ${(error as Error).message}` };
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -15,7 +15,8 @@ export function vident(args: string[], env: { baseUrl: string; stateDir: string 
     execFile(
       process.execPath,
       [resolve(repoRoot, 'cli/bin/vident.mjs'), ...args],
-      { cwd: repoRoot, env: { ...process.env, VIDENT_URL: env.baseUrl }, timeout: 120_000 },
+      // The stack's own trust store: keys pinned by this run's first download, never a developer's.
+      { cwd: repoRoot, env: { ...process.env, VIDENT_URL: env.baseUrl, VIDENT_CONFIG_DIR: join(env.stateDir, 'cli-config') }, timeout: 120_000 },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
