@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECORDING_CONSENT_VERSION, type ClientMessage, type ServerMessage } from '@vident/protocol';
 import { CallController } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
+import { GUIDANCE_TTL_MS } from './in-call-tools.ts';
 import type { SignalingChannel, SignalingHandlers } from './signaling-socket.ts';
 
 /*
@@ -324,8 +325,18 @@ describe('media legs', () => {
   });
 });
 
-describe('chat', () => {
-  it('sends the trimmed line and shows what the server relays', async () => {
+describe('in-call tools', () => {
+  it('shows the agent\'s guidance on the customer\'s page until it expires', async () => {
+    call = await joinCall('customer');
+    vi.useFakeTimers();
+    call.socket.deliver({ type: 'guidance', kind: 'tilt_card' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(call.lastView().guidance?.kind).toBe('tilt_card');
+    await vi.advanceTimersByTimeAsync(GUIDANCE_TTL_MS);
+    expect(call.lastView().guidance).toBeNull();
+  });
+
+  it('sends the trimmed chat line and shows what the server relays', async () => {
     call = await joinCall('customer');
     expect(call.controller.sendChat('  hello  ')).toBe(true);
     expect(call.controller.sendChat('   ')).toBe(false);

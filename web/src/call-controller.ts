@@ -1,18 +1,19 @@
 import { assertNever } from '@vident/protocol';
-import type { ClientMessage, EndReason, ErrorCode, GuidanceKind, IceCandidate, MediaState, PeerLeg, Role, ServerMessage } from '@vident/protocol';
-import { consentMessage, consentStep } from './consent-gate.ts';
-import { initialCallView, type CallView } from './call-view.ts';
+import type { ClientMessage, EndReason, ErrorCode, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
+import { applyWelcome, initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
-import { LegClosedError, PublisherLeg, SubscriberLeg } from './peer-legs.ts';
-import { TransportChoice } from './transport-fallback.ts';
+import { MediaLegs } from './media-legs.ts';
+import { MessageChain } from './message-chain.ts';
+import { MediaRecovery } from './media-recovery.ts';
+import { RecordingConsent } from './recording-consent.ts';
 import { isFatalServerError } from './reconnect-policy.ts';
 import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
 import { summarizeCallStats, type CallStats } from './call-stats.ts';
 import { elapsedSince } from './call-timer.ts';
-import { appendChat, chatDraft, receiveGuidance } from './in-call-tools.ts';
+import { appendChat, chatDraft } from './in-call-tools.ts';
+import { ExpiringGuidance } from './expiring-guidance.ts';
 import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
-import { MediaRestartBudget, mediaRestartDelayMs } from './media-watchdog.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -28,47 +29,67 @@ export interface CallControllerOptions extends SessionConnectionOptions {
 const HANG_UP_GRACE_MS = 3000;
 
 /**
- * Runs one participant's call: the signaling connection, the consent step, the local media, the
- * publisher leg and the subscriber leg. Every (re)connect is answered by `welcome`, after which
- * both legs are rebuilt: the media node drops a participant's handles when its socket goes away.
+ * Runs one participant's call by composing its parts: the signaling connection with its reconnects
+ * (session-connection.ts), the recording consent (recording-consent.ts), the local media, the two
+ * media legs (media-legs.ts) and their recovery (media-recovery.ts). It applies each server message
+ * to the view, one at a time (message-chain.ts), and owns what is left: chat, guidance, hang-up and
+ * the end. Every (re)connect is answered by `welcome`, after which both legs are rebuilt: the media
+ * node drops a participant's handles when its socket goes away.
+ *
+ * Longer than most files here on purpose: it is the one place that says what each server message
+ * and each user action does to the call, so a reader follows a message without changing files.
+ * Every part it calls into has its own module.
  */
 export class CallController {
   private readonly connection: SessionConnection;
   private fatal = false;
   private hangUpTimer: ReturnType<typeof setTimeout> | undefined;
-  private guidanceTimer: ReturnType<typeof setTimeout> | undefined;
-  private publisher: PublisherLeg | null = null;
-  private subscriber: SubscriberLeg | null = null;
-  /** Server messages are handled one at a time: SDP steps are async and must not interleave. */
-  private chain: Promise<void> = Promise.resolve();
+  /** The customer's overlay (never shown on the agent's page). */
+  private readonly guidance = new ExpiringGuidance(() => {
+    this.view.guidance = null;
+    this.emit();
+  });
+  /** Server messages and publishes, one at a time (see message-chain.ts). */
+  private readonly chain = new MessageChain((err) => this.report('internal', describe(err)));
   private readonly view: CallView;
   private readonly media: LocalMedia;
-  /** The customer clicked accept on this page (survives reconnects, see consentStep). */
-  private consentAccepted = false;
-  private declining = false;
-  /** Both legs connected since the last media-lost report (a broken leg is then news to the server). */
-  private mediaWasUp = false;
-  /** Pending rejoin for a broken media leg (see media-watchdog.ts). */
-  private mediaTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly mediaBudget = new MediaRestartBudget();
-  /** Interrupted (socket dropped or media rejoined) and not connected since: the status says reconnecting. */
-  private recovering = false;
-  /** Our latest publish's `ref`: only its answer is applied. */
-  private publishCount = 0;
-  private publishRef = '';
-  /** Direct ICE-TCP first, TURN over TCP when that does not connect (see transport-fallback.ts). */
-  private readonly transport: TransportChoice;
+  private readonly consent: RecordingConsent;
+  private readonly legs: MediaLegs;
+  private readonly recovery: MediaRecovery;
 
   constructor(private readonly opts: CallControllerOptions) {
     this.view = initialCallView(opts.role);
     this.media = new LocalMedia(opts.acquireMedia);
-    this.transport = new TransportChoice(opts.iceTransportPolicy, () => this.emit());
+    const send = (message: ClientMessage) => this.connection.send(message);
+    this.consent = new RecordingConsent(opts.role, send);
+    this.legs = new MediaLegs(opts.iceTransportPolicy, {
+      send,
+      onChange: () => this.emit(),
+      onRemoteStream: (stream) => {
+        this.view.remoteStream = stream;
+        this.emit();
+      },
+    });
+    this.recovery = new MediaRecovery(this.legs.transport, {
+      legs: () => this.legs.current(),
+      isOver: () => this.view.ended !== null || this.fatal,
+      send,
+      republish: () => {
+        this.legs.close();
+        this.publishWhenMediaReady();
+      },
+      rejoin: () => {
+        this.legs.close();
+        this.connection.restart();
+      },
+      onChange: () => this.emit(),
+    });
     this.connection = new SessionConnection(opts, {
-      onMessage: (message) => this.enqueue(() => this.handle(message)),
+      onMessage: (message) => this.chain.enqueue(() => this.handle(message)),
       onPhase: () => this.emit(),
       onGiveUp: (code) => {
         this.fatal = true;
-        this.closeLegs();
+        this.legs.close();
         this.report('socket', `connection closed (${code})`);
         this.emit();
       },
@@ -105,20 +126,17 @@ export class CallController {
   /** The agent's verdict; the server ends the session `decided` and both sides get `session-ended`. */
   decide(message: Extract<ClientMessage, { type: 'decide' }>): void {
     if (this.view.ended || this.opts.role !== 'agent' || this.view.decisionPending) return;
-    this.view.decisionPending = this.connection.send(message);
-    if (!this.view.decisionPending) this.report('socket', 'not connected');
+    this.view.decisionPending = this.sendOrReport(message);
     this.emit();
   }
 
   /** The customer accepts the recording consent: tell the server, then start camera and publish. */
   acceptConsent(): void {
-    if (!this.view.consentPrompt || this.view.ended || this.declining) return;
-    // The server handles frames in order, so the publish that follows finds the consent stored.
-    if (!this.connection.send(consentMessage(true))) {
+    if (!this.view.consentPrompt || this.view.ended || this.consent.declining) return;
+    if (!this.consent.accept()) {
       this.report('socket', 'not connected');
       return;
     }
-    this.consentAccepted = true;
     this.view.consentPrompt = false;
     this.emit();
     this.publishWhenMediaReady();
@@ -126,9 +144,8 @@ export class CallController {
 
   /** The customer declines: the server cancels the session and answers `session-ended`. */
   declineConsent(): void {
-    if (!this.view.consentPrompt || this.view.ended || this.declining) return;
-    this.declining = true;
-    const sent = this.connection.send(consentMessage(false));
+    if (!this.view.consentPrompt || this.view.ended || this.consent.declining) return;
+    const sent = this.consent.decline();
     // As with a hang-up: without the server's confirmation the customer must still get out.
     this.hangUpTimer = setTimeout(() => this.finish('cancelled_by_customer', null), sent ? HANG_UP_GRACE_MS : 0);
   }
@@ -143,35 +160,23 @@ export class CallController {
   sendChat(text: string): boolean {
     const draft = chatDraft(text);
     if (draft === null || this.view.ended) return false;
-    const sent = this.connection.send({ type: 'chat', text: draft });
-    if (!sent) this.report('socket', 'not connected');
-    return sent;
+    return this.sendOrReport({ type: 'chat', text: draft });
   }
 
   /** The agent puts an instruction over the customer's self-view (or clears it). */
   sendGuidance(kind: GuidanceKind): boolean {
     if (this.opts.role !== 'agent' || this.view.ended) return false;
-    const sent = this.connection.send({ type: 'guidance', kind });
-    if (!sent) this.report('socket', 'not connected');
-    return sent;
+    return this.sendOrReport({ type: 'guidance', kind });
   }
 
   /** Cumulative network counters of both legs now (see network-quality.ts). */
   async networkCounters(): Promise<NetworkCounters> {
-    const [publisher, subscriber] = await Promise.all([
-      this.publisher?.stats() ?? Promise.resolve(null),
-      this.subscriber?.stats() ?? Promise.resolve(null),
-    ]);
-    return readNetworkCounters({ publisher, subscriber }, Date.now());
+    return readNetworkCounters(await this.legs.stats(), Date.now());
   }
 
   /** Stats of both legs, summarized (see call-stats.ts). */
   async stats(): Promise<CallStats> {
-    const [publisher, subscriber] = await Promise.all([
-      this.publisher?.stats() ?? Promise.resolve(null),
-      this.subscriber?.stats() ?? Promise.resolve(null),
-    ]);
-    return summarizeCallStats({ publisher, subscriber });
+    return summarizeCallStats(await this.legs.stats());
   }
 
   private async handle(msg: ServerMessage): Promise<void> {
@@ -179,21 +184,12 @@ export class CallController {
     switch (msg.type) {
       case 'welcome': {
         this.connection.markJoined();
-        this.view.locale = msg.session.locale;
-        this.view.record = msg.session.record;
-        this.view.startedAt = msg.session.state === 'in_call' ? msg.session.startedAt : null;
-        this.view.peerPresent = msg.peer.connected;
-        this.view.peerMedia = { audio: msg.peer.audio, video: msg.peer.video };
-        this.view.consent = msg.session.consent;
-        this.view.checklist = msg.checklist ?? [];
-        this.transport.useIceServers(msg.iceServers ?? []);
-        // The server replays the call's chat right after welcome: start from it, not from our copy.
-        this.view.chat = [];
+        applyWelcome(this.view, msg);
+        this.legs.transport.useIceServers(msg.iceServers ?? []);
         // The media node dropped this participant's handles with the old socket: rebuild both legs.
-        this.closeLegs();
-        const step = consentStep({ role: this.opts.role, consent: msg.session.consent, acceptedOnThisPage: this.consentAccepted });
+        this.legs.close();
+        const step = this.consent.afterWelcome(msg.session.consent);
         this.view.consentPrompt = step === 'ask';
-        if (step === 'resend') this.connection.send(consentMessage(true));
         if (step !== 'ask') this.publishWhenMediaReady();
         break;
       }
@@ -204,8 +200,7 @@ export class CallController {
         if (msg.role !== this.opts.role) {
           this.view.peerPresent = false;
           this.view.remoteStream = null;
-          this.subscriber?.close();
-          this.subscriber = null;
+          this.legs.closeSubscriber();
         }
         break;
       case 'peer-media':
@@ -215,20 +210,18 @@ export class CallController {
         if (msg.state === 'in_call') this.view.startedAt = msg.startedAt;
         break;
       case 'published':
-        // An answer to a publish we since replaced (a transport switch, a moved session) belongs
-        // to a closed leg.
-        if (msg.ref === undefined || msg.ref === this.publishRef) await this.publisher?.accept(msg.sdp);
+        await this.legs.accept(msg.ref, msg.sdp);
         break;
       case 'subscribe-offer':
-        await this.subscribe(msg.sdp);
+        await this.legs.subscribe(msg.sdp);
         break;
       case 'subscribed':
-        this.subscriber?.confirmed();
+        this.legs.subscribed();
         break;
       case 'media-moved':
         // The session moved to another media node: both legs start over there, on this socket.
         console.info('vident: the session moved to another media node; publishing there');
-        this.closeLegs();
+        this.legs.close();
         if (!this.view.consentPrompt) this.publishWhenMediaReady();
         break;
       case 'media-event':
@@ -241,7 +234,10 @@ export class CallController {
         this.view.chat = appendChat(this.view.chat, { from: msg.from, text: msg.text, at: msg.at });
         break;
       case 'guidance':
-        if (this.opts.role === 'customer') this.showGuidance(msg.kind);
+        if (this.opts.role === 'customer') {
+          this.guidance.receive(msg.kind);
+          this.view.guidance = this.guidance.shown;
+        }
         break;
       case 'queue':
         this.view.queue = { position: msg.position, estimateSeconds: msg.estimateSeconds, agentsOnline: msg.agentsOnline };
@@ -251,16 +247,14 @@ export class CallController {
         this.view.decisionPending = false;
         this.report(msg.code, msg.message);
         // The server has no consent on record (it never got ours): ask again instead of publishing.
-        if (msg.code === 'consent_required' && this.opts.role === 'customer' && !this.declining) {
-          this.consentAccepted = false;
+        if (msg.code === 'consent_required' && this.consent.askAgain()) {
           this.view.consentPrompt = true;
           // Only our sending leg: the other party's video keeps coming (the server will not re-offer it).
-          this.publisher?.close();
-          this.publisher = null;
+          this.legs.closePublisher();
         }
         if (isFatalServerError(msg.code)) {
           this.fatal = true;
-          this.closeLegs();
+          this.legs.close();
           this.connection.close();
         }
         break;
@@ -282,10 +276,11 @@ export class CallController {
       (stream) => {
         this.view.media = 'ready';
         this.view.localStream = stream;
-        this.enqueue(async () => {
+        this.chain.enqueue(async () => {
           const stale = this.connection.generation !== generation || !this.connection.joined;
           if (stale || this.view.ended || this.view.consentPrompt) return;
-          await this.publish(stream);
+          await this.legs.publish(stream, () => this.view.localMedia);
+          this.emit();
         });
         this.emit();
       },
@@ -298,79 +293,27 @@ export class CallController {
     );
   }
 
-  private async publish(stream: MediaStream): Promise<void> {
-    this.publisher?.close();
-    const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
-    this.publisher = leg;
-    this.transport.legStarted('publisher', Date.now());
-    const sdp = await leg.createOffer(stream);
-    const { audio, video } = this.view.localMedia;
-    this.publishRef = String(++this.publishCount);
-    this.connection.send({ type: 'publish', sdp, audio, video, transport: this.transport.current, ref: this.publishRef });
-    this.emit();
-  }
-
-  private enqueue(step: () => Promise<void>): void {
-    // A leg closed under a step (a transport switch, a moved session) just ends that step.
-    this.chain = this.chain.then(step).catch((err: unknown) => {
-      if (!(err instanceof LegClosedError)) this.report('internal', describe(err));
-    });
-  }
-
-  private async subscribe(offerSdp: string): Promise<void> {
-    this.subscriber?.close();
-    this.transport.legStarted('subscriber', Date.now());
-    const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
-      if (this.subscriber !== leg) return;
-      this.view.remoteStream = stream;
-      this.emit();
-    });
-    this.subscriber = leg;
-    const sdp = await leg.answer(offerSdp);
-    this.connection.send({ type: 'subscribe-answer', sdp });
-  }
-
-  private legHooks() {
-    return {
-      trickle: (leg: PeerLeg, candidate: IceCandidate) => this.connection.send({ type: 'trickle', leg, candidate }),
-      onState: () => this.emit(),
-    };
-  }
-
-  /** Shows (or clears) the overlay; it clears itself when it expires unless replaced meanwhile. */
-  private showGuidance(kind: GuidanceKind): void {
-    clearTimeout(this.guidanceTimer);
-    const shown = receiveGuidance(kind, Date.now());
-    this.view.guidance = shown;
-    if (shown === null) return;
-    this.guidanceTimer = setTimeout(() => {
-      if (this.view.guidance !== shown) return;
-      this.view.guidance = null;
-      this.emit();
-    }, shown.until - Date.now());
-  }
-
   private finish(reason: EndReason, durationMs: number | null): void {
     if (this.view.ended) return;
     clearTimeout(this.hangUpTimer);
-    clearTimeout(this.mediaTimer);
-    this.transport.stop();
-    clearTimeout(this.guidanceTimer);
+    this.recovery.stop();
+    this.legs.transport.stop();
+    this.guidance.stop();
     this.view.guidance = null;
     this.view.ended = { reason, durationMs: durationMs ?? elapsedSince(this.view.startedAt, Date.now()) };
     this.view.remoteStream = null;
     this.view.consentPrompt = false;
     this.media.stop();
-    this.closeLegs();
+    this.legs.close();
     this.connection.close();
     this.emit();
   }
 
-  private closeLegs(): void {
-    this.publisher?.close();
-    this.subscriber?.close();
-    this.publisher = null;
-    this.subscriber = null;
+  /** Sends a message the user asked for; a closed socket is said in the banner. */
+  private sendOrReport(message: ClientMessage): boolean {
+    const sent = this.connection.send(message);
+    if (!sent) this.report('socket', 'not connected');
+    return sent;
   }
 
   private report(code: ErrorCode | 'socket' | 'media', message: string): void {
@@ -380,73 +323,22 @@ export class CallController {
   }
 
   private emit(): void {
-    this.watchMedia();
-    if (this.connection.phase === 'retrying') this.recovering = true;
+    this.recovery.watch();
+    this.recovery.socketPhase(this.connection.phase);
+    const { publisher, subscriber } = this.legs.current();
     this.view.status = deriveConnectionStatus({
       socket: this.connection.phase,
       joined: this.connection.joined,
       peerPresent: this.view.peerPresent,
-      publisher: this.publisher?.state ?? null,
-      subscriber: this.subscriber?.state ?? null,
+      publisher: publisher?.state ?? null,
+      subscriber: subscriber?.state ?? null,
       ended: this.view.ended !== null,
       fatal: this.fatal,
-      mediaGaveUp: this.mediaBudget.exhausted && this.mediaTimer === undefined,
-      recovering: this.recovering,
+      mediaGaveUp: this.recovery.gaveUp,
+      recovering: this.recovery.recovering,
     });
-    if (this.view.status === 'connected') this.recovering = false;
+    this.recovery.statusShown(this.view.status);
     this.opts.onChange(this.snapshot());
-  }
-
-  /**
-   * Legs that had connected broke: says so before rebuilding them. The server moves the session
-   * to another node when both participants say it (the node's media path is the common factor).
-   */
-  private reportMediaLost(): void {
-    if (!this.mediaWasUp) return;
-    this.mediaWasUp = false;
-    this.connection.send({ type: 'media-lost' });
-  }
-
-  /**
-   * A leg that stays disconnected, or fails, while signaling is fine is recovered by rejoining the
-   * session (the server's resume path rebuilds both legs); a leg that heals meanwhile cancels it.
-   */
-  private watchMedia(): void {
-    const publisher = this.publisher;
-    const subscriber = this.subscriber;
-    if (!this.view.ended && !this.fatal && this.transport.switchNow(publisher?.state ?? null, subscriber?.state ?? null, Date.now())) {
-      // Same socket: the server sees the new transport on the publish and offers our subscriber leg again.
-      this.recovering = true;
-      this.reportMediaLost();
-      this.closeLegs();
-      this.publishWhenMediaReady();
-      return;
-    }
-    if (publisher?.state === 'connected' && subscriber?.state === 'connected') {
-      this.mediaBudget.healthy();
-      this.mediaWasUp = true;
-    }
-    const over = this.view.ended !== null || this.fatal;
-    const delay = over ? null : mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null);
-    if (delay === null) {
-      clearTimeout(this.mediaTimer);
-      this.mediaTimer = undefined;
-      return;
-    }
-    if (this.mediaTimer !== undefined || this.mediaBudget.exhausted) return;
-    this.mediaTimer = setTimeout(() => {
-      this.mediaTimer = undefined;
-      const same = this.publisher === publisher && this.subscriber === subscriber;
-      const broken = mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null) !== null;
-      if (same && broken && !this.view.ended && !this.fatal && this.mediaBudget.take()) {
-        console.info(`vident: media leg broken (publisher ${publisher?.state ?? '-'}, subscriber ${subscriber?.state ?? '-'}); rejoining`);
-        this.recovering = true;
-        this.reportMediaLost();
-        this.closeLegs();
-        this.connection.restart();
-      }
-      this.emit();
-    }, delay);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role } from '@vident/protocol';
+import type { ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role, ServerMessage } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
@@ -58,4 +58,17 @@ export function initialCallView(role: Role): CallView {
     checklist: [],
     queue: null,
   };
+}
+
+/** Takes the session, the other party and the checklist as `welcome` reports them (on every (re)join). */
+export function applyWelcome(view: CallView, welcome: Extract<ServerMessage, { type: 'welcome' }>): void {
+  view.locale = welcome.session.locale;
+  view.record = welcome.session.record;
+  view.startedAt = welcome.session.state === 'in_call' ? welcome.session.startedAt : null;
+  view.peerPresent = welcome.peer.connected;
+  view.peerMedia = { audio: welcome.peer.audio, video: welcome.peer.video };
+  view.consent = welcome.session.consent;
+  view.checklist = welcome.checklist ?? [];
+  // The server replays the call's chat right after welcome: start from it, not from our copy.
+  view.chat = [];
 }

@@ -1,0 +1,128 @@
+import type { ClientMessage, IceCandidate, MediaState, PeerLeg } from '@vident/protocol';
+import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
+import type { StatsEntry } from './call-stats.ts';
+import { TransportChoice } from './transport-fallback.ts';
+
+/** What the media legs need from the call: the signaling socket and someone to tell. */
+export interface MediaLegsPort {
+  /** Sends on the signaling socket; false when it is not open. */
+  send(message: ClientMessage): boolean;
+  /** A leg's connection state changed, or the transport wants a look at the legs again. */
+  onChange(): void;
+  /** The current subscriber leg got a remote track (all tracks arrive in this one stream). */
+  onRemoteStream(stream: MediaStream): void;
+}
+
+/** A leg as the recovery rules see it: its state, compared by identity to know it is still the current one. */
+export interface LegState {
+  readonly state: RTCPeerConnectionState;
+}
+
+/** The current pair of legs (null: none). */
+export interface LegPair {
+  publisher: LegState | null;
+  subscriber: LegState | null;
+}
+
+/**
+ * The page's two media legs to the media node: the publisher (our camera and microphone, offered
+ * with `publish`) and the subscriber (the other party, offered by the node with `subscribe-offer`),
+ * on the transport the page currently uses. Every step that awaits a leg may reject with
+ * LegClosedError when the leg is closed meanwhile (see peer-legs.ts); the caller drops that error.
+ */
+export class MediaLegs {
+  /** Direct ICE-TCP first, TURN over TCP when that does not connect (see transport-fallback.ts). */
+  readonly transport: TransportChoice;
+  private publisher: PublisherLeg | null = null;
+  private subscriber: SubscriberLeg | null = null;
+  /** Our latest publish's `ref`: only its answer is applied. */
+  private publishCount = 0;
+  private publishRef = '';
+
+  constructor(
+    iceTransportPolicy: RTCIceTransportPolicy,
+    private readonly port: MediaLegsPort,
+  ) {
+    this.transport = new TransportChoice(iceTransportPolicy, () => port.onChange());
+  }
+
+  /** The legs now, for the connection status and the recovery rules. */
+  current(): LegPair {
+    return { publisher: this.publisher, subscriber: this.subscriber };
+  }
+
+  /**
+   * A new publisher leg for `stream` (replacing any), its offer sent as `publish`. The mic/camera
+   * switches are read once the offer exists (`localMedia`), so a switch during it is not lost.
+   */
+  async publish(stream: MediaStream, localMedia: () => MediaState): Promise<void> {
+    this.publisher?.close();
+    const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
+    this.publisher = leg;
+    this.transport.legStarted('publisher', Date.now());
+    const sdp = await leg.createOffer(stream);
+    const { audio, video } = localMedia();
+    this.publishRef = String(++this.publishCount);
+    this.port.send({ type: 'publish', sdp, audio, video, transport: this.transport.current, ref: this.publishRef });
+  }
+
+  /** `published`: applies the answer if it answers our latest publish. */
+  async accept(ref: string | undefined, sdp: string): Promise<void> {
+    // An answer to a publish we since replaced (a transport switch, a moved session) belongs
+    // to a closed leg.
+    if (ref === undefined || ref === this.publishRef) await this.publisher?.accept(sdp);
+  }
+
+  /** `subscribe-offer`: a new subscriber leg (replacing any); its answer is sent as `subscribe-answer`. */
+  async subscribe(offerSdp: string): Promise<void> {
+    this.subscriber?.close();
+    this.transport.legStarted('subscriber', Date.now());
+    const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
+      if (this.subscriber === leg) this.port.onRemoteStream(stream);
+    });
+    this.subscriber = leg;
+    const sdp = await leg.answer(offerSdp);
+    this.port.send({ type: 'subscribe-answer', sdp });
+  }
+
+  /** `subscribed`: the node is ready for the subscriber's candidates. */
+  subscribed(): void {
+    this.subscriber?.confirmed();
+  }
+
+  /** Drops our sending leg only; the other party's video keeps coming. */
+  closePublisher(): void {
+    this.publisher?.close();
+    this.publisher = null;
+  }
+
+  /** Drops the receiving leg (the other party left). */
+  closeSubscriber(): void {
+    this.subscriber?.close();
+    this.subscriber = null;
+  }
+
+  /** Drops both legs; whatever step awaits one of them ends with LegClosedError. */
+  close(): void {
+    this.publisher?.close();
+    this.subscriber?.close();
+    this.publisher = null;
+    this.subscriber = null;
+  }
+
+  /** Both legs' stats now (null: no such leg). */
+  async stats(): Promise<{ publisher: StatsEntry[] | null; subscriber: StatsEntry[] | null }> {
+    const [publisher, subscriber] = await Promise.all([
+      this.publisher?.stats() ?? Promise.resolve(null),
+      this.subscriber?.stats() ?? Promise.resolve(null),
+    ]);
+    return { publisher, subscriber };
+  }
+
+  private legHooks() {
+    return {
+      trickle: (leg: PeerLeg, candidate: IceCandidate) => this.port.send({ type: 'trickle', leg, candidate }),
+      onState: () => this.port.onChange(),
+    };
+  }
+}
