@@ -4,6 +4,7 @@ import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
 import { loadConfig } from '../src/base/config.ts';
 import type { SessionRecord } from '../src/session/session-record.ts';
+import type { VerificationSession } from '../src/session/verification-session.ts';
 
 export const ORIGIN = 'http://vident.test';
 export const BANK_KEY = { keyId: 'bank-test', secret: 'test-bank-secret-0123456789abcdef' };
@@ -236,9 +237,12 @@ export function installFakeNode(): FakeNode {
 }
 
 /** Polls until `check` passes (for effects that land after a socket event). */
-/** The VerificationSession Durable Object of a session, for runInDurableObject / runDurableObjectAlarm. */
-export function sessionStub(sessionId: string) {
-  return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+/**
+ * The VerificationSession Durable Object of a session, for runInDurableObject / runDurableObjectAlarm.
+ * Typed with the class (the binding carries only its RPC interface) because the tests reach inside.
+ */
+export function sessionStub(sessionId: string): DurableObjectStub<VerificationSession> {
+  return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)) as unknown as DurableObjectStub<VerificationSession>;
 }
 
 export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {

@@ -2,7 +2,7 @@ import { createBankClient, ErrorBody, SessionList, VidentApiError, type SessionV
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_RETENTION_MS } from '../src/api/idempotency-ledger.ts';
+import { IDEMPOTENCY_RETENTION_MS, type IdempotencyLedger } from '../src/api/idempotency-ledger.ts';
 import { BANK_KEY, clearIndexes, createSession, ORIGIN, registerNode, signedFetch } from './helpers.ts';
 
 const bank = createBankClient({ baseUrl: ORIGIN, ...BANK_KEY, fetch: (input, init) => SELF.fetch(input, init) });
@@ -128,7 +128,8 @@ describe('Idempotency-Key on POST /v1/sessions', () => {
   it('keeps keys for at least 24 h, then forgets them by alarm', async () => {
     const key = crypto.randomUUID();
     const first = await bank.createSession(request, { idempotencyKey: key });
-    const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(BANK_KEY.keyId));
+    // Typed with the class (the binding carries only its RPC interface): the test runs its alarm.
+    const ledger = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(BANK_KEY.keyId)) as unknown as DurableObjectStub<IdempotencyLedger>;
     const hash = await runInDurableObject(ledger, (_, state) =>
       state.storage.sql.exec<{ body_hash: string }>('SELECT body_hash FROM idempotency_keys WHERE idem_key = ?', key).one().body_hash,
     );

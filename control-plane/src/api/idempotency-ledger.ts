@@ -1,6 +1,7 @@
 import type { CreateSessionResponse } from '@vident/protocol';
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../base/env.ts';
+import type { IdempotencyClaim, IdempotencyLedgerRpc } from './idempotency-ledger-rpc.ts';
 
 /** How long an Idempotency-Key is remembered (the API promises at least 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
@@ -8,18 +9,13 @@ export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
 /** A claimed key whose request has not finished after this long is presumed lost and may be retried. */
 export const IDEMPOTENCY_PENDING_MS = 60_000;
 
-export type IdempotencyClaim =
-  | { kind: 'proceed' }
-  | { kind: 'replay'; response: CreateSessionResponse }
-  | { kind: 'conflict'; message: string };
-
 /**
  * The Idempotency-Keys of `POST /v1/sessions` for one bank key id (one object per key id, so
  * keys are scoped to the bank key that used them). Stores the body's hash and the first answer,
  * join links included: they are what the bank must get again, and this storage is no more exposed
  * than TOKEN_SECRET, which can mint them anyway.
  */
-export class IdempotencyLedger extends DurableObject<Env> {
+export class IdempotencyLedger extends DurableObject<Env> implements IdempotencyLedgerRpc {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {

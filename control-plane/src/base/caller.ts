@@ -1,6 +1,3 @@
-import type { Context } from 'hono';
-import type { AppEnv } from './app-env.ts';
-
 /** Who made a bank API call, for the session's audit trail. */
 export interface Caller {
   keyId: string;
@@ -8,14 +5,4 @@ export interface Caller {
   kind?: 'bank' | 'admin';
   /** The client's address as Cloudflare reports it; null when unknown (local runs). */
   from: string | null;
-}
-
-/** The verified bank key id and client address of a signed request. */
-export function callerOf(c: Context<AppEnv>): Caller {
-  return { keyId: c.var.keyId, from: c.req.header('cf-connecting-ip') ?? null };
-}
-
-/** The verified admin key id and client address of an admin API call. */
-export function adminCallerOf(c: Context<AppEnv>): Caller {
-  return { ...callerOf(c), kind: 'admin' };
 }

@@ -1,17 +1,22 @@
-import type { AgentDesk } from '../desk/agent-desk.ts';
-import type { IdempotencyLedger } from '../api/idempotency-ledger.ts';
-import type { MediaNodeRegistry } from '../fleet/media-node-registry.ts';
-import { replayShardName, type ReplayGuard } from './replay-guard.ts';
-import type { SessionDirectory } from '../session/session-directory.ts';
-import type { VerificationSession } from '../session/verification-session.ts';
+import type { AgentDeskRpc } from '../desk/agent-desk-rpc.ts';
+import type { IdempotencyLedgerRpc } from '../api/idempotency-ledger-rpc.ts';
+import type { MediaNodeRegistryRpc } from '../fleet/media-node-registry-rpc.ts';
+import type { ReplayGuardRpc } from './replay-guard-rpc.ts';
+import type { SessionDirectoryRpc } from '../session/session-directory-rpc.ts';
+import type { VerificationSessionRpc } from '../session/session-rpc.ts';
+
+/*
+ * The Durable Object bindings are typed with each object's RPC interface, not its class: the
+ * classes import this file, and importing them here would close an import circle.
+ */
 
 /** Bindings the Worker and its Durable Objects receive (see /wrangler.toml). Values are unparsed: see config.ts. */
 export interface Env {
-  SESSIONS: DurableObjectNamespace<VerificationSession>;
-  NODES: DurableObjectNamespace<MediaNodeRegistry>;
-  DIRECTORY: DurableObjectNamespace<SessionDirectory>;
-  REPLAY: DurableObjectNamespace<ReplayGuard>;
-  IDEMPOTENCY: DurableObjectNamespace<IdempotencyLedger>;
+  SESSIONS: DurableObjectNamespace<VerificationSessionRpc>;
+  NODES: DurableObjectNamespace<MediaNodeRegistryRpc>;
+  DIRECTORY: DurableObjectNamespace<SessionDirectoryRpc>;
+  REPLAY: DurableObjectNamespace<ReplayGuardRpc>;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyLedgerRpc>;
   ASSETS?: Fetcher;
   PUBLIC_BASE_URL?: string;
   SESSION_MAX_MINUTES?: string;
@@ -36,7 +41,7 @@ export interface Env {
   /** JSON array of {id, ko, en}; wrangler may hand a TOML array over already parsed. */
   VERIFICATION_CHECKLIST?: string | unknown[];
   /** The agents' desk: live queue, consoles, assignment (singleton). */
-  DESK: DurableObjectNamespace<AgentDesk>;
+  DESK: DurableObjectNamespace<AgentDeskRpc>;
   /** "pick" (default) or "random". */
   AGENT_ASSIGNMENT?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
@@ -49,28 +54,23 @@ export interface Env {
 /** The singletons live under fixed names so every isolate reaches the same instance. */
 export const SINGLETON = 'global';
 
-export function registryStub(env: Env): DurableObjectStub<MediaNodeRegistry> {
+export function registryStub(env: Env): DurableObjectStub<MediaNodeRegistryRpc> {
   return env.NODES.get(env.NODES.idFromName(SINGLETON));
 }
 
-export function deskStub(env: Env): DurableObjectStub<AgentDesk> {
+export function deskStub(env: Env): DurableObjectStub<AgentDeskRpc> {
   return env.DESK.get(env.DESK.idFromName(SINGLETON));
 }
 
-export function directoryStub(env: Env): DurableObjectStub<SessionDirectory> {
+export function directoryStub(env: Env): DurableObjectStub<SessionDirectoryRpc> {
   return env.DIRECTORY.get(env.DIRECTORY.idFromName(SINGLETON));
 }
 
-export function sessionStub(env: Env, sessionId: string): DurableObjectStub<VerificationSession> {
+export function sessionStub(env: Env, sessionId: string): DurableObjectStub<VerificationSessionRpc> {
   return env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
 }
 
-/** The replay guard shard that remembers this signature. */
-export function replayStub(env: Env, signatureHex: string): DurableObjectStub<ReplayGuard> {
-  return env.REPLAY.get(env.REPLAY.idFromName(replayShardName(signatureHex)));
-}
-
 /** The Idempotency-Keys of one bank key id. */
-export function idempotencyStub(env: Env, bankKeyId: string): DurableObjectStub<IdempotencyLedger> {
+export function idempotencyStub(env: Env, bankKeyId: string): DurableObjectStub<IdempotencyLedgerRpc> {
   return env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(bankKeyId));
 }

@@ -1,12 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from './env.ts';
+import type { ReplayGuardRpc } from './replay-guard-rpc.ts';
 
 /**
  * Remembers the signatures of accepted signed requests until their timestamp falls out of the
  * accepted window, so the same request cannot be accepted twice. SQLite-backed; the Worker shards
  * by the signature's first hex digit (replayShardName), and each shard prunes itself by alarm.
  */
-export class ReplayGuard extends DurableObject<Env> {
+export class ReplayGuard extends DurableObject<Env> implements ReplayGuardRpc {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
@@ -50,4 +51,9 @@ export class ReplayGuard extends DurableObject<Env> {
 /** Shard of a signature (hex): spreads load over 16 objects; one signature always maps to one. */
 export function replayShardName(signatureHex: string): string {
   return `replay-${signatureHex.slice(0, 1).toLowerCase() || '0'}`;
+}
+
+/** The replay guard shard that remembers this signature. */
+export function replayStub(env: Env, signatureHex: string): DurableObjectStub<ReplayGuardRpc> {
+  return env.REPLAY.get(env.REPLAY.idFromName(replayShardName(signatureHex)));
 }

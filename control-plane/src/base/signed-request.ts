@@ -1,7 +1,7 @@
 import { NodeId, NONCE_PATTERN, SIGNATURE_HEADERS, verifyHmacSha256Hex, verifyRequest } from '@vident/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
-import { replayStub } from './env.ts';
+import { replayStub } from './replay-guard.ts';
 import { ApiError, readBody } from './http-error.ts';
 
 /** Replay window for every signed request (seconds either side of our clock). */

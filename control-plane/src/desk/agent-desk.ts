@@ -1,26 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
-import { DeskClientMessage, type DeskAgent, type DeskServerMessage, type ErrorCode, type Locale } from '@vident/protocol';
+import { DeskClientMessage, type DeskServerMessage, type ErrorCode, type Locale } from '@vident/protocol';
 import { loadConfig } from '../base/config.ts';
-import { joinUrl } from '../session/create-session.ts';
+import { joinUrl } from '../session/session-link.ts';
 import { agentsOnline, average, eligibleAgents, plannedAssignments, queueEntries, queueStatuses, secureRandom, type AgentRow } from './desk-queue.ts';
 import { sessionStub, type Env } from '../base/env.ts';
 import { errorBody } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import { DeskRows } from './desk-rows.ts';
 import { attachmentOf, DESK_AGENT_HEADER, DESK_SUBPROTOCOL, DeskIdentity, MAX_FRAME, safeClose, send, type Attachment } from './desk-socket.ts';
+import type { AgentDeskRpc, DeskSnapshot, WaitEnd } from './agent-desk-rpc.ts';
 
 /** How long an agent has to join the call of a customer it took before the customer is offered again. */
 export const ASSIGNMENT_TIMEOUT_MS = 120_000;
-
-/** What the supervisor's overview takes from the desk. */
-export interface DeskSnapshot {
-  waiting: ReturnType<typeof queueEntries>;
-  agents: DeskAgent[];
-  averageWaitMs: number | null;
-  averageCallMs: number | null;
-}
-
-export type WaitEnd = { sessionId: string; reason: 'agent_joined' | 'customer_left' } | { sessionId: string; reason: 'ended'; callMs: number };
 
 /**
  * The agents' desk (singleton, idFromName('global')): the live queue of customers waiting for an
@@ -28,7 +19,7 @@ export type WaitEnd = { sessionId: string; reason: 'agent_joined' | 'customer_le
  * wait and call history behind the customers' estimates. The sessions own their truth: the desk
  * hears from them when a wait starts and ends, and an assignment is the session's to accept.
  */
-export class AgentDesk extends DurableObject<Env> {
+export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
   private rows!: DeskRows;
   /** Queue status last sent to each waiting session, so unchanged positions are not resent. */
   private readonly told = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { isTerminalState, signManifest, type ArtifactView, type EvidencePack } from '@vident/protocol';
 import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
-import type { Actor } from '../session/session-room.ts';
+import type { Actor } from '../session/audit-input.ts';
 import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
 import { buildManifest, evidenceReadiness } from './evidence-pack.ts';

@@ -2,7 +2,7 @@ import type { ArtifactView, AuditEntry, ErrorCode, WebhookData, WebhookEventType
 import type { Config } from '../base/config.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { SessionRecord } from '../session/session-record.ts';
-import type { AuditInput } from '../session/session-room.ts';
+import type { AuditInput } from '../session/audit-input.ts';
 import { toArtifactViews, type ArtifactStore } from './artifact-store.ts';
 
 /** What the session's evidence logic needs from its Durable Object (storage, bucket, audit, webhooks). */

@@ -1,9 +1,10 @@
-import { isTerminalState, partCount, type ArtifactView, type CaptureKind, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
+import { isTerminalState, partCount, type ArtifactView, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
 import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
 import { evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './evidence-ports.ts';
+import type { CaptureInput, CompletePlan, PartTarget } from './evidence-rpc.ts';
 
 /*
  * The session's side of evidence uploads: a media node's resumable multipart uploads of recording
@@ -11,30 +12,6 @@ import { evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './
  * methods decide, in the session's Durable Object, what is accepted, what is held and what counts
  * as stored (only an object whose re-read SHA-256 matches the declared one).
  */
-
-/** Where a part goes, as the Worker needs it to stream the bytes into R2. */
-export interface PartTarget {
-  ok: true;
-  objectKey: string;
-  uploadId: string;
-  /** The exact size this part must have (partSize, or the rest for the last part). */
-  expectedSize: number;
-}
-
-/** What completing needs: the R2 upload and its parts, or the artifact when already stored. */
-export type CompletePlan =
-  | { ok: true; done: ArtifactView }
-  | { ok: true; done: null; objectKey: string; uploadId: string; parts: R2UploadedPart[] };
-
-export interface CaptureInput {
-  artifactId: string;
-  capture: CaptureKind;
-  contentType: string;
-  size: number;
-  sha256: string;
-  bankKeyId: string;
-  from: string | null;
-}
 
 type Target = { ok: true; record: SessionRecord; artifact: ArtifactRecord } | Failure;
 

@@ -7,14 +7,7 @@ import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import { isLive, placeSession } from './placement.ts';
 import { NODE_COLUMNS, migrateNodes, toNodeRow, type NodeRow, type StoredNode } from './node-rows.ts';
-
-/** Where a session was placed. */
-export interface Placement {
-  nodeId: string;
-  url: string;
-}
-
-export type FleetNodeResult = { ok: true; node: FleetNode } | Failure;
+import type { FleetNodeResult, MediaNodeRegistryRpc, Placement } from './media-node-registry-rpc.ts';
 
 /** How long a node whose media path failed a call takes no new session (its calls go on). */
 export const MEDIA_SUSPECT_MS = 5 * 60_000;
@@ -25,7 +18,7 @@ export const MEDIA_SUSPECT_MS = 5 * 60_000;
  * truth for placement, so two concurrent creates can never both take a node's last slot (DO calls
  * run one at a time).
  */
-export class MediaNodeRegistry extends DurableObject<Env> {
+export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRegistryRpc {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, hashAuditEntry, type AuditEntry } from '@vident/protocol';
-import type { AuditInput } from './session-room.ts';
+import type { AuditInput } from './audit-input.ts';
 
 /** Longest client address kept (an IPv6 literal fits; anything longer is not an address). */
 const MAX_FROM = 64;

@@ -1,4 +1,4 @@
-import { CreateSessionRequest, type CreateSessionResponse, type Locale, type Role } from '@vident/protocol';
+import { CreateSessionRequest, type CreateSessionResponse } from '@vident/protocol';
 import type { z } from 'zod';
 import type { Config } from '../base/config.ts';
 import type { Caller } from '../base/caller.ts';
@@ -6,39 +6,9 @@ import { registryStub, sessionStub, type Env } from '../base/env.ts';
 import { bankKeyOf } from '../evidence/evidence-keys.ts';
 import { ApiError, fromFailure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
-import { mintToken } from './participant-token.ts';
+import { participantLinks } from './session-link.ts';
 
 export type ParsedCreateSession = z.output<typeof CreateSessionRequest>;
-
-/**
- * A join link. The token travels in the fragment: browsers never send fragments to servers, so
- * it stays out of every access log between the participant and us. `lang` (not secret) lets the
- * page speak the session's language before it has connected.
- */
-export async function joinUrl(
-  config: Config,
-  baseUrl: string,
-  sessionId: string,
-  role: Role,
-  expiresAt: number,
-  locale: Locale,
-): Promise<string> {
-  const token = await mintToken(config.tokenSecret, { sid: sessionId, role, exp: Math.floor(expiresAt / 1000) });
-  return `${baseUrl}/join?lang=${locale}#token=${token}`;
-}
-
-export async function participantLinks(
-  config: Config,
-  baseUrl: string,
-  sessionId: string,
-  expiresAt: number,
-  locale: Locale,
-): Promise<{ customerUrl: string; agentUrl: string }> {
-  return {
-    customerUrl: await joinUrl(config, baseUrl, sessionId, 'customer', expiresAt, locale),
-    agentUrl: await joinUrl(config, baseUrl, sessionId, 'agent', expiresAt, locale),
-  };
-}
 
 /**
  * Creates a session: places it on a live node with a free slot (503 no_media_node otherwise; 503
@@ -84,9 +54,4 @@ export async function createSession(
     ...(await participantLinks(config, baseUrl, sessionId, expiresAt, request.locale)),
     expiresAt: new Date(expiresAt).toISOString(),
   };
-}
-
-/** PUBLIC_BASE_URL when set, else the origin the request came in on. */
-export function baseUrlFor(config: Config, requestUrl: string): string {
-  return config.publicBaseUrl ?? new URL(requestUrl).origin;
 }

@@ -1,5 +1,5 @@
 import { isTerminalState } from '@vident/protocol';
-import type { AgentDesk } from '../desk/agent-desk.ts';
+import type { AgentDeskRpc } from '../desk/agent-desk-rpc.ts';
 import { log } from '../base/log.ts';
 import { durationMs, type SessionRecord } from './session-record.ts';
 
@@ -33,7 +33,7 @@ export class DeskLink {
   /** What was last told, with the customer's connection: a replaced connection is told again (it needs its position). */
   private told: string | null = null;
 
-  constructor(private readonly desk: () => DurableObjectStub<AgentDesk>) {}
+  constructor(private readonly desk: () => DurableObjectStub<AgentDeskRpc>) {}
 
   async sync(r: SessionRecord): Promise<void> {
     const signal = deskSignal(r);

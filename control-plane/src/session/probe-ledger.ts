@@ -1,6 +1,6 @@
 import { isTerminalState, PROBES_PER_MINUTE, type ProbeReport } from '@vident/protocol';
 import type { SessionRecord } from './session-record.ts';
-import type { AuditInput } from './session-room.ts';
+import type { AuditInput } from './audit-input.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -50,7 +50,8 @@ export class ProbeLedger {
 
 /** Where the admitted probe goes: the session's own media node (the path its call will take). */
 export type ProbeTicket = { ok: true; probeId: string; node: { nodeId: string; url: string } };
-type Refusal = { ok: false; code: 'not_found' | 'session_ended' | 'rate_limited'; message: string };
+/** Why the session refused a probe or its report. */
+export type ProbeRefusal = { ok: false; code: 'not_found' | 'session_ended' | 'rate_limited'; message: string };
 
 /**
  * The session's side of `POST /probe`: refuses ended sessions and probes past the rate, else
@@ -63,7 +64,7 @@ export async function admitProbe(input: {
   now: number;
   audit: (entry: AuditInput) => Promise<void>;
   from: string | null;
-}): Promise<ProbeTicket | Refusal> {
+}): Promise<ProbeTicket | ProbeRefusal> {
   const { record } = input;
   if (record === null) return { ok: false, code: 'not_found', message: 'no such session' };
   if (isTerminalState(record.state)) return { ok: false, code: 'session_ended', message: `the session has ended (${record.state})` };
@@ -84,7 +85,7 @@ export async function recordProbeReport(input: {
   report: ProbeReport;
   audit: (entry: AuditInput) => Promise<void>;
   from: string | null;
-}): Promise<{ ok: true } | Refusal> {
+}): Promise<{ ok: true } | ProbeRefusal> {
   if (input.record === null) return { ok: false, code: 'not_found', message: 'no such session' };
   if (!input.ledger.report(input.probeId, input.report)) return { ok: false, code: 'not_found', message: 'no such probe, or its result is already recorded' };
   await input.audit({ actor: 'customer', action: 'precheck.network', detail: { probeId: input.probeId, ...input.report, transport: input.report.transport ?? 'direct' }, from: input.from });

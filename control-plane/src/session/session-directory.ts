@@ -1,25 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { RecordingView, SessionState, SessionView } from '@vident/protocol';
+import type { RecordingView, SessionView } from '@vident/protocol';
 import type { Env } from '../base/env.ts';
+import type { ListQuery, SessionDirectoryRpc } from './session-directory-rpc.ts';
 
-export interface ListQuery {
-  states?: SessionState[];
-  /** Exclusive bounds on createdAt, in the stored form (Date#toISOString). */
-  createdAfter?: string;
-  createdBefore?: string;
-  externalRef?: string;
-  /** Only sessions placed on this media node. */
-  nodeId?: string;
-  /** Keyset pagination: only sessions after this one in list order. */
-  after?: { createdAt: string; sessionId: string };
-  limit: number;
-}
 
 /**
  * Index of all sessions (singleton): the latest SessionView snapshot of each, as its
  * VerificationSession last published it, and every recording artifact. Serves the list endpoints and status.
  */
-export class SessionDirectory extends DurableObject<Env> {
+export class SessionDirectory extends DurableObject<Env> implements SessionDirectoryRpc {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {

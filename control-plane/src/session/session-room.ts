@@ -18,6 +18,7 @@ import { durationMs, otherRole, resetLegs, ROLES, toSessionSummary, type Session
 import { transition, type Lifecycle, type LifecycleEvent, type TransitionResult } from './session-state.ts';
 import { dueEvents, nextAlarm } from './session-timers.ts';
 import { checklistStep } from './verification-checklist.ts';
+import type { Actor, AuditInput } from './audit-input.ts';
 
 /** The I/O a SessionRoom needs; the VerificationSession Durable Object provides it. */
 export interface RoomPorts {
@@ -43,16 +44,6 @@ export interface RoomPorts {
   iceServers(role: Role): Promise<IceServer[]>;
   /** Asks the fleet for another node than `fromNodeId` (null: none has room). */
   reassignNode(fromNodeId: string, cause: string): Promise<{ nodeId: string; url: string } | null>;
-}
-
-/** Who did something, as the audit trail names it: `bank:<keyId>`, `node:<nodeId>`, a role or `system`. */
-export type Actor = Role | 'system' | `bank:${string}` | `admin:${string}` | `node:${string}`;
-
-export interface AuditInput {
-  actor: Actor;
-  action: string;
-  detail?: Record<string, unknown>;
-  from?: string | null;
 }
 
 /**

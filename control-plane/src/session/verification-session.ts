@@ -26,22 +26,23 @@ import { deskStub, directoryStub, registryStub, type Env } from '../base/env.ts'
 import { ArtifactStore, toArtifactViews, type StoredPart } from '../evidence/artifact-store.ts';
 import { EvidenceLifecycle, type BankCall } from '../evidence/evidence-lifecycle.ts';
 import type { EvidencePorts } from '../evidence/evidence-ports.ts';
-import { EvidenceUploads, type CaptureInput, type CompletePlan, type PartTarget } from '../evidence/evidence-uploads.ts';
+import { EvidenceUploads } from '../evidence/evidence-uploads.ts';
+import type { ArtifactsResult, CaptureInput, CompletePlan, PartTarget } from '../evidence/evidence-rpc.ts';
 import { errorBody, type Failure } from '../base/http-error.ts';
 import { turnIceServer } from './turn-credentials.ts';
 import { log } from '../base/log.ts';
 import { sendNodeCommand } from '../fleet/node-client.ts';
 import { admitProbe, ProbeLedger, recordProbeReport } from './probe-ledger.ts';
 import { newSessionRecord, normalizeRecord, toSessionView, type NewSession, type SessionRecord } from './session-record.ts';
-import { SessionRoom, type Actor, type RoomPorts } from './session-room.ts';
+import type { Actor } from './audit-input.ts';
+import { SessionRoom, type RoomPorts } from './session-room.ts';
+import { ROLE_HEADER, type AuditResult, type VerificationSessionRpc, type ViewResult } from './session-rpc.ts';
 import { assignmentStep, releaseStep } from './agent-assignment.ts';
 import { DeskLink } from './desk-link.ts';
 import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
 import { stateEvent, webhookEvent } from './session-webhooks.ts';
 import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
 
-/** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
-export const ROLE_HEADER = 'x-vident-role';
 /** Close code for a socket replaced by a newer connection of the same role. */
 export const CLOSE_REPLACED = 4001;
 
@@ -52,10 +53,6 @@ interface Attachment {
   from: string | null;
 }
 
-export type ViewResult = { ok: true; view: SessionView } | Failure;
-export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
-/** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
-export type AuditResult = { ok: true; json: string } | Failure;
 
 const bankActor = (caller: Caller | undefined): Actor => (caller ? `${caller.kind ?? 'bank'}:${caller.keyId}` : 'system');
 const bankCall = (caller: Caller | undefined): BankCall => ({ actor: bankActor(caller), from: caller?.from ?? null });
@@ -65,7 +62,7 @@ const bankCall = (caller: Caller | undefined): BankCall => ({ actor: bankActor(c
  * hibernating WebSockets, and the timeout alarm. The relay logic lives in SessionRoom; this class
  * supplies storage, sockets and node I/O, and runs one operation at a time.
  */
-export class VerificationSession extends DurableObject<Env> {
+export class VerificationSession extends DurableObject<Env> implements VerificationSessionRpc {
   private room: SessionRoom | null = null;
   private probes: ProbeLedger | undefined;
   private queue: Promise<unknown> = Promise.resolve();

@@ -1,6 +1,6 @@
 import { signWebhook, type WebhookEvent } from '@vident/protocol';
 import { log } from '../base/log.ts';
-import type { AuditInput } from './session-room.ts';
+import type { AuditInput } from './audit-input.ts';
 
 /*
  * A session's webhooks wait in a durable outbox in its Durable Object's SQLite. Events are appended

@@ -1,7 +1,7 @@
 import { AuditTrail, ListAdminSessionsQuery, NodeId, SessionId, type AdminSession, type AdminSessionList, type SessionTimeline } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { adminCallerOf } from '../../base/caller.ts';
+import { adminCallerOf } from '../request-caller.ts';
 import { directoryStub, registryStub, sessionStub } from '../../base/env.ts';
 import { ApiError, fromFailure, parseInput } from '../../base/http-error.ts';
 import { log } from '../../base/log.ts';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { baseUrlFor, createSession, participantLinks } from '../../session/create-session.ts';
+import { createSession } from '../../session/create-session.ts';
+import { baseUrlFor, participantLinks } from '../../session/session-link.ts';
 import { directoryStub } from '../../base/env.ts';
 import { ApiError } from '../../base/http-error.ts';
 

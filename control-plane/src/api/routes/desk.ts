@@ -1,7 +1,7 @@
 import { AgentSignInRequest, DESK_TOKEN_PROTOCOL_PREFIX, type AgentSignInResponse } from '@vident/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { baseUrlFor } from '../../session/create-session.ts';
+import { baseUrlFor } from '../../session/session-link.ts';
 import { deskOverview } from '../../desk/desk-overview.ts';
 import { mintDeskToken, verifyDeskToken, type DeskTokenPayload } from '../../desk/desk-token.ts';
 import { DESK_AGENT_HEADER, DESK_SUBPROTOCOL, type DeskIdentity } from '../../desk/desk-socket.ts';

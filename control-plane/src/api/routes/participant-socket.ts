@@ -1,7 +1,7 @@
 import { PARTICIPANT_TOKEN_PROTOCOL_PREFIX, SessionId, SIGNALING_SUBPROTOCOL } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { ROLE_HEADER } from '../../session/verification-session.ts';
+import { ROLE_HEADER } from '../../session/session-rpc.ts';
 import { sessionStub } from '../../base/env.ts';
 import { ApiError, parseInput } from '../../base/http-error.ts';
 import { verifyToken } from '../../session/participant-token.ts';

@@ -1,8 +1,8 @@
 import { SessionId, type ArtifactList } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { callerOf } from '../../base/caller.ts';
-import { baseUrlFor } from '../../session/create-session.ts';
+import { callerOf } from '../request-caller.ts';
+import { baseUrlFor } from '../../session/session-link.ts';
 import { sessionStub } from '../../base/env.ts';
 import { fromFailure, parseInput } from '../../base/http-error.ts';
 

@@ -1,8 +1,9 @@
 import { CreateSessionRequest, ListSessionsQuery, SessionId, UpdateSessionRequest, type SessionList } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { callerOf } from '../../base/caller.ts';
-import { baseUrlFor, createSession } from '../../session/create-session.ts';
+import { callerOf } from '../request-caller.ts';
+import { createSession } from '../../session/create-session.ts';
+import { baseUrlFor } from '../../session/session-link.ts';
 import { directoryStub, sessionStub } from '../../base/env.ts';
 import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { createIdempotently, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../idempotent-create.ts';

@@ -1,0 +1,63 @@
+import type { ArtifactView, CaptureKind, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
+import type { Caller } from '../base/caller.ts';
+import type { Failure } from '../base/http-error.ts';
+import type { StoredPart } from './artifact-store.ts';
+
+/*
+ * The evidence calls the Worker makes on a session (media node uploads, agent captures, the
+ * bank's evidence API, signed downloads). Types only, so the bindings in env.ts can name them
+ * without importing the session's code.
+ */
+
+/** Where a part goes, as the Worker needs it to stream the bytes into R2. */
+export interface PartTarget {
+  ok: true;
+  objectKey: string;
+  uploadId: string;
+  /** The exact size this part must have (partSize, or the rest for the last part). */
+  expectedSize: number;
+}
+
+/** What completing needs: the R2 upload and its parts, or the artifact when already stored. */
+export type CompletePlan =
+  | { ok: true; done: ArtifactView }
+  | { ok: true; done: null; objectKey: string; uploadId: string; parts: R2UploadedPart[] };
+
+/** An agent's capture, as the Worker stored and hashed it. */
+export interface CaptureInput {
+  artifactId: string;
+  capture: CaptureKind;
+  contentType: string;
+  size: number;
+  sha256: string;
+  bankKeyId: string;
+  from: string | null;
+}
+
+export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
+
+/** The evidence calls on a session; the Worker streams the bytes, these decide what counts. */
+export interface EvidenceRpc {
+  /** A node starts (or resumes) a recording upload. */
+  startUpload(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure>;
+  /** Where a part's bytes go. */
+  beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure>;
+  /** A part is in R2 with this hash and size. */
+  partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure>;
+  /** The R2 upload was lost: start the parts over. */
+  restartUpload(nodeId: string, artifactId: string, uploadId: string): Promise<{ ok: true } | Failure>;
+  /** What completing needs (or the artifact when already stored). */
+  prepareComplete(nodeId: string, artifactId: string): Promise<CompletePlan | Failure>;
+  /** The completed object's re-read hash and size (null: completing failed). */
+  finishComplete(nodeId: string, artifactId: string, actual: { sha256: string; size: number } | null): Promise<{ ok: true; artifact: ArtifactView } | Failure>;
+  /** An agent's capture was stored. */
+  addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure>;
+  /** The bank lists the session's artifacts. */
+  listArtifacts(caller?: Caller): Promise<ArtifactsResult>;
+  /** The signed evidence pack as JSON text (see EvidenceLifecycle.pack). */
+  evidencePack(baseUrl: string, caller?: Caller): Promise<{ ok: true; json: string } | Failure>;
+  /** The bank deletes the session's evidence. */
+  deleteEvidence(caller?: Caller): Promise<ArtifactsResult>;
+  /** A signed download link was followed: which object to stream. */
+  downloadTarget(artifactId: string, from: string | null): Promise<{ ok: true; objectKey: string; fileName: string; size: number } | Failure>;
+}

@@ -1,0 +1,63 @@
+import type { Locale, NodeEvent, ProbeReport, QueueStatus, SessionView, UpdateSessionRequest } from '@vident/protocol';
+import type { Caller } from '../base/caller.ts';
+import type { Failure } from '../base/http-error.ts';
+import type { EvidenceRpc } from '../evidence/evidence-rpc.ts';
+import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
+import type { NewSession } from './session-record.ts';
+
+/*
+ * What the rest of the control plane may call on a VerificationSession, grouped by who calls it.
+ * Types only: env.ts types the SESSIONS binding with them, so nothing that reads the bindings
+ * imports the Durable Object (which imports env.ts).
+ */
+
+/** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
+export const ROLE_HEADER = 'x-vident-role';
+
+export type ViewResult = { ok: true; view: SessionView } | Failure;
+/** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
+export type AuditResult = { ok: true; json: string } | Failure;
+
+/** The bank API's calls (and session creation's). */
+export interface BankSessionRpc {
+  /** Creates the session (once) and arms its first timer (the link expiry). */
+  init(input: NewSession, caller?: Caller): Promise<ViewResult>;
+  get(caller?: Caller): Promise<ViewResult>;
+  update(patch: UpdateSessionRequest, caller?: Caller): Promise<ViewResult>;
+  /** The bank deleted the session: cancels it (idempotent: an ended session stays as it was). */
+  remove(caller?: Caller): Promise<ViewResult>;
+  /** The audit trail with its head; reading it is itself recorded first. */
+  audit(caller?: Caller): Promise<AuditResult>;
+}
+
+/** The media fleet's calls: the session's node reports, the registry moves it. */
+export interface NodeSessionRpc {
+  /** The fleet registry lost this session's node: move the media elsewhere. Idempotent. */
+  nodeLost(nodeId: string, cause: string): Promise<void>;
+  /** An event from a media node; only this session's own node is believed. */
+  nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure>;
+}
+
+/** The agents' desk's calls. */
+export interface DeskSessionRpc {
+  /** The desk gives the session to an agent: the first wins, another is refused (`conflict`); audited. */
+  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<{ ok: true; expiresAt: string; locale: Locale } | Failure>;
+  /** The desk takes the session back from an agent who did not join in time (audited); another may take it. */
+  releaseAgent(agentId: string): Promise<{ ok: true } | Failure>;
+  /** The desk's queue position for the waiting customer. */
+  queueUpdate(status: QueueStatus): Promise<void>;
+}
+
+/** The customer's browser before the call (the pre-call network probe). */
+export interface ProbeSessionRpc {
+  /** The customer's pre-call TCP probe: admitted, rate-limited and audited; the call is untouched. */
+  admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal>;
+  /** The browser's outcome of one of this session's probes, audited once. */
+  reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal>;
+}
+
+/**
+ * A VerificationSession's whole RPC surface. The browsers' sockets arrive through its fetch (a
+ * WebSocket upgrade carrying ROLE_HEADER), which every Durable Object stub has.
+ */
+export interface VerificationSessionRpc extends Rpc.DurableObjectBranded, BankSessionRpc, NodeSessionRpc, DeskSessionRpc, ProbeSessionRpc, EvidenceRpc {}
