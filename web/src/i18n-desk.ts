@@ -1,6 +1,6 @@
 /*
- * Strings of the agents' desk (the console, the supervisor's view) and of the customer's waiting
- * room queue display, merged into the one dictionary in i18n.ts. Same keys in both locales.
+ * Strings of the agents' desk (the console, the supervisor's view) and of the customer's place in
+ * the agents' queue (shown while waiting), merged into the one dictionary in i18n.ts. Same keys in both locales.
  */
 export const deskStrings = {
   ko: {

@@ -2,7 +2,7 @@ import type { Locale, QueueStatus } from '@vident/protocol';
 import { translate } from './i18n.ts';
 
 /**
- * The waiting room's two lines: the customer's place, and the estimate in words. No estimate is
+ * The queue panel's two lines: the customer's place, and the estimate in words. No estimate is
  * said as such, with its reason, rather than shown as a made-up number.
  */
 export function queueLines(locale: Locale, queue: QueueStatus | null): { position: string; estimate: string } {

@@ -5,7 +5,7 @@ import { queueLines } from '../queue-text.ts';
 import { byTestId } from './dom.ts';
 
 /**
- * The customer's waiting room, inside the call screen's "waiting for an agent" overlay: the place in
+ * The customer's wait for an agent, inside the call screen's "waiting for an agent" overlay: the place in
  * the agents' queue, an honest estimate (or why there is none) and a way out. Leaving is the
  * existing hang-up: the session ends cancelled by the customer.
  */
