@@ -72,7 +72,7 @@ export class CallController {
     });
     this.recovery = new MediaRecovery(this.legs.transport, {
       legs: () => this.legs.current(),
-      isOver: () => this.view.ended !== null || this.fatal,
+      isOver: () => this.over,
       send,
       republish: () => {
         this.legs.close();
@@ -93,7 +93,7 @@ export class CallController {
         this.report('socket', `connection closed (${code})`);
         this.emit();
       },
-      isOver: () => this.view.ended !== null || this.fatal,
+      isOver: () => this.over,
     });
   }
 
@@ -102,6 +102,7 @@ export class CallController {
     this.connection.start();
   }
 
+  /** The view now, as a copy the page may keep. */
   snapshot(): CallView {
     return { ...this.view, peerMedia: { ...this.view.peerMedia }, localMedia: { ...this.view.localMedia } };
   }
@@ -307,6 +308,11 @@ export class CallController {
     this.legs.close();
     this.connection.close();
     this.emit();
+  }
+
+  /** Ended, or unable to go on (fatal error, signaling given up): nothing to reconnect or recover. */
+  private get over(): boolean {
+    return this.view.ended !== null || this.fatal;
   }
 
   /** Sends a message the user asked for; a closed socket is said in the banner. */
