@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBankKeyPair, importBankPublicKey, MIN_PART_SIZE, sealBytes, signRequest } from '@vident/protocol';
 import { buildApp } from '../src/app.ts';
-import { ControlPlaneClient } from '../src/control-plane-client.ts';
+import { ControlPlaneClient } from '../src/control-plane/control-plane-client.ts';
 import { enqueueSealedFile, recordingArtifactId } from '../src/evidence/outbox-entry.ts';
 import { UploadOutbox } from '../src/evidence/upload-outbox.ts';
 import { countingUploadApi } from '../src/metrics/counting-upload-api.ts';

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { partCount, type UploadComplete, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
-import { ControlPlaneError } from '../control-plane-client.ts';
+import { ControlPlaneError } from '../control-plane/control-plane-client.ts';
 import { readOutboxEntries, removeOutboxEntry, removeOutboxLeftovers, type LoadedEntry } from './outbox-entry.ts';
 
 /** The control plane's upload routes (implemented by ControlPlaneClient). Failures throw ControlPlaneError. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateBankKeyPair, importBankPrivateKey, importBankPublicKey, MIN_PART_SIZE, openBytes, sealBytes } from '@vident/protocol';
-import { ControlPlaneClient } from '../../src/control-plane-client.ts';
+import { ControlPlaneClient } from '../../src/control-plane/control-plane-client.ts';
 import { ByteRateLimiter } from '../../src/evidence/byte-rate-limiter.ts';
 import { enqueueSealedFile, entryPath, recordingArtifactId, type OutboxEntry } from '../../src/evidence/outbox-entry.ts';
 import { UploadOutbox } from '../../src/evidence/upload-outbox.ts';

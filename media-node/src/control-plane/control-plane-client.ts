@@ -28,7 +28,7 @@ import {
   type UploadStart,
 } from '@vident/protocol';
 import { z } from 'zod';
-import type { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
+import type { ByteRateLimiter } from '../evidence/byte-rate-limiter.ts';
 
 /**
  * A control-plane answer that was not 2xx; `status` 0 means the request never got an answer

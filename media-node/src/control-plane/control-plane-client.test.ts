@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PART_SHA256_HEADER, verifyRequest } from '@vident/protocol';
 import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts';
-import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
+import { ByteRateLimiter } from '../evidence/byte-rate-limiter.ts';
 
 const SECRET = 'node-secret-0123456789abcdef';
 type Seen = { method: string; url: string; body: Buffer; verified: boolean; headers: http.IncomingHttpHeaders };
