@@ -1,10 +1,20 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+/*
+ * The sidecar's HTTP app in the fastify/demo layout: third-party concerns in plugins/external, the
+ * media node's parts as decorations in plugins/app (fastify-plugin, typed with `declare module`),
+ * the routes in routes/, and here the one error handler every route answers through.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { MediaNodeError } from './errors.ts';
 import type { NodeMetrics } from './metrics/node-metrics.ts';
-import type { MediaCommands } from './sessions/media-commands.ts';
+import { controlPlaneSignaturePlugin } from './plugins/app/control-plane-signature.ts';
+import { janusStatusPlugin } from './plugins/app/janus-status.ts';
+import { mediaCommandsPlugin } from './plugins/app/media-commands.ts';
+import { nodeMetricsPlugin } from './plugins/app/node-metrics.ts';
+import { rawBodyPlugin } from './plugins/external/raw-body.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import type { MediaCommands } from './sessions/media-commands.ts';
 
 export interface BuildAppOptions {
   commands: MediaCommands;
@@ -33,36 +43,45 @@ export const LOG_REDACT_PATHS = [
   '*.sdp',
 ];
 
+/**
+ * Every error answer is `{ error: { code, message } }`. A MediaNodeError carries its own status and a
+ * message written to be shown (Janus's reason included, never a secret); anything else that is not
+ * a client error is a 500 whose details stay in the log.
+ */
+function replyWithError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof MediaNodeError) {
+    if (error.status >= 500) request.log.warn({ code: error.code, err: error.message }, 'command failed');
+    return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status === 413) {
+    return reply.code(413).send({ error: { code: 'payload_too_large', message: 'request body too large' } });
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return reply.code(400).send({ error: { code: 'bad_request', message: error.message } });
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
+}
+
 /** Builds the sidecar's HTTP app (no listen): used by main.ts and by tests through app.inject. */
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 256 * 1024 });
 
-  // Keep bodies as raw bytes: the command signature is computed over them, and JSON parsing
-  // happens in the route after verification. Any content type is accepted for the same reason.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  void app.register(rawBodyPlugin);
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof MediaNodeError) {
-      if (error.status >= 500) request.log.warn({ code: error.code, err: error.message }, 'command failed');
-      return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
-    }
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) {
-      return reply.code(413).send({ error: { code: 'payload_too_large', message: 'request body too large' } });
-    }
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return reply.code(400).send({ error: { code: 'bad_request', message: (error as Error).message } });
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
-  });
+  void app.register(mediaCommandsPlugin, { commands: opts.commands });
+  void app.register(janusStatusPlugin, { janusUp: opts.janusUp });
+  void app.register(nodeMetricsPlugin, { metrics: opts.metrics ?? null });
+  void app.register(controlPlaneSignaturePlugin, { nodeSecret: opts.nodeSecret });
+
+  app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  void app.register(healthRoutes, { janusUp: opts.janusUp });
-  void app.register(commandRoutes, { commands: opts.commands, nodeSecret: opts.nodeSecret, ...(opts.metrics ? { metrics: opts.metrics } : {}) });
-  if (opts.metrics) void app.register(metricsRoutes, { metrics: opts.metrics });
+  void app.register(healthRoutes);
+  void app.register(commandRoutes);
+  void app.register(metricsRoutes);
   return app;
 }

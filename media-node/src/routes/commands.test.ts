@@ -99,6 +99,31 @@ describe('POST /v1/commands', () => {
   });
 });
 
+describe('the error handler', () => {
+  it('answers an unexpected failure with a bare 500: its details stay in the log', async () => {
+    const failing = new MediaCommands({
+      gateway: () => {
+        throw new Error('secret detail of a broken gateway');
+      },
+      recordingsDir: '/tmp/vident-unused',
+      reportEvent: () => undefined,
+      processRecording: () => Promise.reject(new Error('not in this test')),
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    const failingApp = buildApp({ commands: failing, nodeSecret: SECRET, janusUp: () => false });
+    try {
+      const body = JSON.stringify({ type: 'create-room', sessionId: SESSION, record: true });
+      const headers = await signRequest({ keyId: 'control-plane', secret: SECRET, method: 'POST', pathWithQuery: '/v1/commands', body });
+      const res = await failingApp.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+      expect(res.body).not.toContain('secret detail');
+    } finally {
+      await failingApp.close();
+    }
+  });
+});
+
 describe('other routes', () => {
   it('GET /health answers without auth', async () => {
     const res = await app.inject({ method: 'GET', url: '/health' });

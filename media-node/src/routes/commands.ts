@@ -1,33 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { CONTROL_PLANE_KEY_ID, describeIssues, NODE_COMMANDS_PATH, NodeCommand, verifyRequest } from '@vident/protocol';
+import { describeIssues, NODE_COMMANDS_PATH, NodeCommand } from '@vident/protocol';
 import { MediaNodeError } from '../errors.ts';
-import type { NodeMetrics } from '../metrics/node-metrics.ts';
-import type { MediaCommands } from '../sessions/media-commands.ts';
-
-export interface CommandRoutesOptions {
-  commands: MediaCommands;
-  nodeSecret: string;
-  metrics?: NodeMetrics;
-}
 
 /**
  * POST /v1/commands: one signed NodeCommand per request. The signature covers the raw body
  * bytes and the path+query exactly as received, so the body is parsed only after verifying.
  */
-export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (app, opts) => {
+export const commandRoutes: FastifyPluginAsync = async (app) => {
   app.post(NODE_COMMANDS_PATH, async (request, reply) => {
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const verified = await verifyRequest({
-      method: request.method,
-      pathWithQuery: request.url,
-      body: new Uint8Array(raw),
-      header: (name) => {
-        const value = request.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      },
-      secretFor: (keyId) => (keyId === CONTROL_PLANE_KEY_ID ? opts.nodeSecret : undefined),
-    });
-    if (!verified.ok) throw new MediaNodeError(verified.code, verified.message, 401);
+    const raw = await app.verifyControlPlaneRequest(request);
 
     let json: unknown;
     try {
@@ -42,13 +23,13 @@ export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (ap
     const started = process.hrtime.bigint();
     let outcome = 'ok';
     try {
-      const result = await opts.commands.execute(parsed.data);
+      const result = await app.commands.execute(parsed.data);
       return reply.code(200).send(result);
     } catch (err) {
       outcome = err instanceof MediaNodeError ? err.code : 'internal';
       throw err;
     } finally {
-      opts.metrics?.observeCommand(parsed.data.type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      app.metrics?.observeCommand(parsed.data.type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     }
   });
 };

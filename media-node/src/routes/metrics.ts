@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { NodeMetrics } from '../metrics/node-metrics.ts';
 
 /**
  * GET /metrics: Prometheus text exposition, unauthenticated like /health and on the same listener
- * (SIDECAR_HOST): it carries counts and timings, no session ids and no secrets.
+ * (SIDECAR_HOST): it carries counts and timings, no session ids and no secrets. Absent (404) when
+ * the app has no metrics.
  */
-export const metricsRoutes: FastifyPluginAsync<{ metrics: NodeMetrics }> = async (app, opts) => {
-  app.get('/metrics', async (_request, reply) => reply.header('content-type', opts.metrics.contentType).send(await opts.metrics.text()));
+export const metricsRoutes: FastifyPluginAsync = async (app) => {
+  const metrics = app.metrics;
+  if (!metrics) return;
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.contentType).send(await metrics.text()));
 };
