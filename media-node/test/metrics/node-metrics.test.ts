@@ -2,7 +2,7 @@
  * GET /metrics on the real Fastify app after real activity: signed commands through the command
  * route (no Janus here, so they fail the way they fail in production while Janus is down), a real
  * upload outbox against the upload-contract server, and a real process's CPU read from /proc.
- * Sessions, publishers and bitrate following real Janus publishes are asserted in janus-media.test.ts.
+ * Sessions, publishers and bitrate following real Janus publishes are asserted in test/sessions/media-commands.test.ts.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBankKeyPair, importBankPublicKey, MIN_PART_SIZE, sealBytes, signRequest } from '@vident/protocol';
-import { buildApp } from '../src/app.ts';
-import { ControlPlaneClient } from '../src/control-plane/control-plane-client.ts';
-import { enqueueSealedFile, recordingArtifactId } from '../src/evidence/outbox-entry.ts';
-import { UploadOutbox } from '../src/evidence/upload-outbox.ts';
-import { countingUploadApi } from '../src/metrics/counting-upload-api.ts';
-import { JanusCpuSampler } from '../src/metrics/janus-cpu.ts';
-import { NodeMetrics } from '../src/metrics/node-metrics.ts';
-import { MediaCommands } from '../src/sessions/media-commands.ts';
-import { UploadContractServer } from './evidence/upload-contract-server.ts';
+import { buildApp } from '../../src/app.ts';
+import { ControlPlaneClient } from '../../src/control-plane/control-plane-client.ts';
+import { enqueueSealedFile, recordingArtifactId } from '../../src/evidence/outbox-entry.ts';
+import { UploadOutbox } from '../../src/evidence/upload-outbox.ts';
+import { countingUploadApi } from '../../src/metrics/counting-upload-api.ts';
+import { JanusCpuSampler } from '../../src/metrics/janus-cpu.ts';
+import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
+import { MediaCommands } from '../../src/sessions/media-commands.ts';
+import { UploadContractServer } from '../evidence/upload-contract-server.ts';
 
 const SECRET = 'test-node-secret-0123456789';
 const NODE_ID = 'node-metrics-1';

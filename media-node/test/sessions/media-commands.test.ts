@@ -7,6 +7,10 @@
  * opened with the bank's private key it is the very webm post-processing made, playable, of
  * about the publish duration, its audio/video matching what was relayed. Segments end on our
  * commands and on Janus's own hangup alike. Needs root.
+ *
+ * One file past 300 lines on purpose: every test here drives the command layer against the same
+ * Janus host and Chromium page, whose start takes most of the file's time; a second file would start
+ * them twice and make the suite slower.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -26,16 +30,16 @@ import {
   type BankPublicKey,
   NodeEvent,
 } from '@vident/protocol';
-import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../infra/janus-host.ts';
-import { buildApp } from '../src/app.ts';
-import { JanusCpuSampler } from '../src/metrics/janus-cpu.ts';
-import { NodeMetrics } from '../src/metrics/node-metrics.ts';
-import { JanusGateway } from '../src/janus/janus-gateway.ts';
-import { outboxDir, readOutboxEntries, type OutboxEntry } from '../src/evidence/outbox-entry.ts';
-import { postProcessSegment, rawRecordingDir } from '../src/recording/post-process.ts';
-import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '../src/recording/seal-segment.ts';
-import { MediaCommands } from '../src/sessions/media-commands.ts';
-import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from './janus-probes.ts';
+import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../../infra/janus-host.ts';
+import { buildApp } from '../../src/app.ts';
+import { JanusCpuSampler } from '../../src/metrics/janus-cpu.ts';
+import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
+import { JanusGateway } from '../../src/janus/janus-gateway.ts';
+import { outboxDir, readOutboxEntries, type OutboxEntry } from '../../src/evidence/outbox-entry.ts';
+import { postProcessSegment, rawRecordingDir } from '../../src/recording/post-process.ts';
+import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '../../src/recording/seal-segment.ts';
+import { MediaCommands } from '../../src/sessions/media-commands.ts';
+import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from '../support/janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');
 const secrets = { apiSecret: randomBytes(24).toString('hex'), adminSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
