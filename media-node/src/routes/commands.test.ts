@@ -1,18 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { signRequest } from '@vident/protocol';
 import { buildApp } from '../app.ts';
-import { MediaCommands } from '../sessions/media-commands.ts';
+import { commandsWithoutJanus } from '../../test/support/commands-without-janus.ts';
 
 const SECRET = 'test-node-secret-0123456789';
 const SESSION = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
-const commands = new MediaCommands({
-  gateway: () => null,
-  recordingsDir: '/tmp/vident-unused',
-  reportEvent: () => undefined,
-  processRecording: () => Promise.reject(new Error('not in this test')),
-  log: { info: () => undefined, warn: () => undefined },
-});
+const commands = commandsWithoutJanus();
 const app = buildApp({ commands, nodeSecret: SECRET, janusUp: () => false });
 afterAll(() => app.close());
 
@@ -101,14 +95,8 @@ describe('POST /v1/commands', () => {
 
 describe('the error handler', () => {
   it('answers an unexpected failure with a bare 500: its details stay in the log', async () => {
-    const failing = new MediaCommands({
-      gateway: () => {
-        throw new Error('secret detail of a broken gateway');
-      },
-      recordingsDir: '/tmp/vident-unused',
-      reportEvent: () => undefined,
-      processRecording: () => Promise.reject(new Error('not in this test')),
-      log: { info: () => undefined, warn: () => undefined },
+    const failing = commandsWithoutJanus(() => {
+      throw new Error('secret detail of a broken gateway');
     });
     const failingApp = buildApp({ commands: failing, nodeSecret: SECRET, janusUp: () => false });
     try {

@@ -17,7 +17,8 @@ import { UploadOutbox } from '../../src/evidence/upload-outbox.ts';
 import { countingUploadApi } from '../../src/metrics/counting-upload-api.ts';
 import { JanusCpuSampler } from '../../src/metrics/janus-cpu.ts';
 import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
-import { MediaCommands } from '../../src/sessions/media-commands.ts';
+import { commandsWithoutJanus } from '../support/commands-without-janus.ts';
+import { parseExposition } from '../support/metrics-exposition.ts';
 import { UploadContractServer } from '../evidence/upload-contract-server.ts';
 
 const SECRET = 'test-node-secret-0123456789';
@@ -27,13 +28,7 @@ let root: string;
 let server: UploadContractServer;
 let outbox: UploadOutbox;
 let janusUp = false;
-const commands = new MediaCommands({
-  gateway: () => null,
-  recordingsDir: '/tmp/vident-unused',
-  reportEvent: () => undefined,
-  processRecording: () => Promise.reject(new Error('not in this test')),
-  log: { info: () => undefined, warn: () => undefined },
-});
+const commands = commandsWithoutJanus();
 let metrics: NodeMetrics;
 let app: ReturnType<typeof buildApp>;
 
@@ -67,13 +62,7 @@ async function scrape(): Promise<Map<string, number>> {
   const res = await app.inject({ method: 'GET', url: '/metrics' });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('text/plain');
-  const values = new Map<string, number>();
-  for (const line of res.body.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    values.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return values;
+  return parseExposition(res.body);
 }
 
 async function command(body: Record<string, unknown>): Promise<number> {

@@ -39,6 +39,7 @@ import { outboxDir, readOutboxEntries, type OutboxEntry } from '../../src/eviden
 import { postProcessSegment, rawRecordingDir } from '../../src/recording/post-process.ts';
 import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '../../src/recording/seal-segment.ts';
 import { MediaCommands } from '../../src/sessions/media-commands.ts';
+import { parseExposition } from '../support/metrics-exposition.ts';
 import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from '../support/janus-probes.ts';
 
 const NODE_SECRET = randomBytes(24).toString('hex');
@@ -66,13 +67,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 async function scrape(): Promise<Map<string, number>> {
   const res = await app.inject({ method: 'GET', url: '/metrics' });
   expect(res.statusCode).toBe(200);
-  const values = new Map<string, number>();
-  for (const line of res.body.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    values.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return values;
+  return parseExposition(res.body);
 }
 
 async function command(body: Record<string, unknown>) {
@@ -206,19 +201,7 @@ describe('media node against a real Janus', () => {
     expect((await command({ type: 'create-room', sessionId, record: true })).status).toBe(200);
 
     // Publisher: a full (non-trickle) offer from Chromium with fake camera + microphone.
-    const offer = await page.evaluate(async () => {
-      const w = window as any;
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-      const pc = new RTCPeerConnection();
-      w.pub = pc;
-      for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly' });
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((resolve) => {
-        if (pc.iceGatheringState === 'complete') resolve();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-      });
-      return pc.localDescription!.sdp;
-    });
+    const offer = await pagePublisherOffer(page, 'pub');
     expect(candidateLines(offer).some((l) => / udp /i.test(l))).toBe(true);
 
     // The customer joins with the camera off: Janus must not relay (or record) the video
