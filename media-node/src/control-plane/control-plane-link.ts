@@ -11,7 +11,7 @@ import { backoff, retryWithBackoff, sleep } from '../backoff.ts';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.ts';
 
 export interface ControlPlaneLinkOptions {
-  client: ControlPlaneClient;
+  client: Pick<ControlPlaneClient, 'register' | 'heartbeat' | 'postEvent'>;
   registration: z.input<typeof NodeRegistration>;
   /** The control plane's URL, for the logs. */
   controlPlaneUrl: string;

@@ -1,10 +1,11 @@
 /*
  * Telling "Janus is not running" from "Janus is slow" on a real janode connection attempt: the
  * sidecar finishes a dead Janus's recordings at once on the first, and waits out the reclaim window
- * on the second (sessions/janus-continuity.ts).
+ * on the second (sessions/janus-continuity.ts). JanusConnection passes the first on to it.
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JanusConnection } from './janus-connection.ts';
 import { janusRefusedConnection } from './janus-error.ts';
 import { JanusGateway } from './janus-gateway.ts';
 
@@ -45,5 +46,33 @@ describe('janusRefusedConnection', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/timed out/);
     expect(janusRefusedConnection(err)).toBe(false);
+  });
+});
+
+describe('JanusConnection', () => {
+  it('tells the continuity that Janus is not running when the connection is refused, and keeps retrying until stopped', async () => {
+    let notRunning = 0;
+    let changes = 0;
+    const connection = new JanusConnection({
+      url: `ws://127.0.0.1:${await closedPort()}`,
+      apiSecret: 's',
+      adminKey: 'k',
+      continuity: {
+        reclaimSessionId: null,
+        janusConnectionLost: () => undefined,
+        janusNotRunning: () => void notRunning++,
+        resume: async () => undefined,
+      },
+      onChange: () => void changes++,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    const loop = connection.connect();
+    for (let i = 0; i < 100 && notRunning < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    connection.stop();
+    await loop;
+    expect(notRunning).toBeGreaterThanOrEqual(2);
+    expect(connection.up).toBe(false);
+    expect(connection.gateway).toBeNull();
+    expect(changes).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ export interface LegEventSink {
 }
 
 /** Forwards the Janus events that matter for one handle to the control plane. */
-export function forwardLegEvents(handle: VideoRoomHandle, place: LegPlace, sink: LegEventSink): void {
+export function forwardLegEvents(handle: Pick<VideoRoomHandle, 'onEvent'>, place: LegPlace, sink: LegEventSink): void {
   const { leg } = place;
   handle.onEvent((event: HandleEvent) => {
     const base = { type: 'media' as const, ...place };

@@ -27,6 +27,7 @@ export const PersistedLeg = z.strictObject({
 });
 export type PersistedLeg = z.infer<typeof PersistedLeg>;
 
+/** One session's VideoRoom (room id = session id) with the legs whose handles are in it. */
 export const PersistedRoom = z.strictObject({
   sessionId: SessionId,
   record: z.boolean(),
