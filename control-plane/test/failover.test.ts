@@ -35,7 +35,7 @@ async function heartbeat(nodeId: string, janusUp: boolean): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-const nodeOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (i) => i['room']!.record.nodeId);
+const nodeOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (i) => i['core'].room!.record.nodeId);
 
 async function auditActions(sessionId: string): Promise<{ action: string; detail: unknown }[]> {
   const res = await signedFetch('GET', `/v1/sessions/${sessionId}/audit`);

@@ -6,7 +6,8 @@ import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
 import { buildManifest, evidenceReadiness } from './evidence-pack.ts';
 import { signerOf } from './evidence-keys.ts';
-import { artifactViews, evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './evidence-ports.ts';
+import { failure, noSession } from '../session/session-failure.ts';
+import { artifactViews, evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
 
 /*
  * A session's evidence after the call: when it is ready, the signed pack the bank fetches, the

@@ -1,8 +1,9 @@
-import type { ArtifactView, AuditEntry, ErrorCode, WebhookData, WebhookEventType } from '@vident/protocol';
+import type { ArtifactView, AuditEntry, WebhookData, WebhookEventType } from '@vident/protocol';
 import type { Config } from '../base/config.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import type { AuditInput } from '../session/audit-input.ts';
+import { failure } from '../session/session-failure.ts';
 import { toArtifactViews, type ArtifactStore } from './artifact-store.ts';
 
 /** What the session's evidence logic needs from its Durable Object (storage, bucket, audit, webhooks). */
@@ -20,12 +21,6 @@ export interface EvidencePorts {
   webhook(type: WebhookEventType, extra?: Partial<Pick<WebhookData, 'recording' | 'evidence'>>): void;
   auditTrail(): Promise<{ entries: AuditEntry[]; head: string }>;
 }
-
-export function failure(code: ErrorCode, message: string): Failure {
-  return { ok: false, code, message };
-}
-
-export const noSession = (): Failure => failure('not_found', 'no such session');
 
 export const evidenceGone = (): Failure => failure('evidence_deleted', "the session's evidence has been deleted");
 

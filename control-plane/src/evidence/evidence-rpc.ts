@@ -36,8 +36,11 @@ export interface CaptureInput {
 
 export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
 
-/** The evidence calls on a session; the Worker streams the bytes, these decide what counts. */
-export interface EvidenceRpc {
+/**
+ * The evidence calls on a session (`stub.evidence()`, an RpcTarget): the Worker streams the bytes,
+ * these decide what counts.
+ */
+export interface EvidenceRpc extends Rpc.RpcTargetBranded {
   /** A node starts (or resumes) a recording upload. */
   startUpload(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure>;
   /** Where a part's bytes go. */
@@ -53,11 +56,11 @@ export interface EvidenceRpc {
   /** An agent's capture was stored. */
   addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure>;
   /** The bank lists the session's artifacts. */
-  listArtifacts(caller?: Caller): Promise<ArtifactsResult>;
+  list(caller?: Caller): Promise<ArtifactsResult>;
   /** The signed evidence pack as JSON text (see EvidenceLifecycle.pack). */
-  evidencePack(baseUrl: string, caller?: Caller): Promise<{ ok: true; json: string } | Failure>;
+  pack(baseUrl: string, caller?: Caller): Promise<{ ok: true; json: string } | Failure>;
   /** The bank deletes the session's evidence. */
-  deleteEvidence(caller?: Caller): Promise<ArtifactsResult>;
+  remove(caller?: Caller): Promise<ArtifactsResult>;
   /** A signed download link was followed: which object to stream. */
   downloadTarget(artifactId: string, from: string | null): Promise<{ ok: true; objectKey: string; fileName: string; size: number } | Failure>;
 }

@@ -3,7 +3,8 @@ import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
-import { evidenceGone, failure, isoNow, noSession, type EvidencePorts } from './evidence-ports.ts';
+import { failure, noSession } from '../session/session-failure.ts';
+import { evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
 import type { CaptureInput, CompletePlan, PartTarget } from './evidence-rpc.ts';
 
 /*

@@ -1,4 +1,5 @@
 import type { Role } from '@vident/protocol';
+import type { Caller } from '../base/caller.ts';
 
 /*
  * What an audit entry is made of before the audit log stamps and chains it. Its own module because
@@ -16,3 +17,6 @@ export interface AuditInput {
   detail?: Record<string, unknown>;
   from?: string | null;
 }
+
+/** How the audit trail names who made an API call: `bank:<keyId>`, `admin:<keyId>`, or `system` (no caller). */
+export const actorOf = (caller: Caller | undefined): Actor => (caller ? `${caller.kind ?? 'bank'}:${caller.keyId}` : 'system');

@@ -48,16 +48,20 @@ export interface DeskSessionRpc {
   queueUpdate(status: QueueStatus): Promise<void>;
 }
 
-/** The customer's browser before the call (the pre-call network probe). */
-export interface ProbeSessionRpc {
+/**
+ * The participants' browsers. Their signaling sockets arrive through the object's fetch (a
+ * WebSocket upgrade carrying ROLE_HEADER), which every Durable Object stub has; the customer's
+ * pre-call network probe comes through the Worker's routes.
+ */
+export interface BrowserSessionRpc {
   /** The customer's pre-call TCP probe: admitted, rate-limited and audited; the call is untouched. */
   admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal>;
   /** The browser's outcome of one of this session's probes, audited once. */
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal>;
 }
 
-/**
- * A VerificationSession's whole RPC surface. The browsers' sockets arrive through its fetch (a
- * WebSocket upgrade carrying ROLE_HEADER), which every Durable Object stub has.
- */
-export interface VerificationSessionRpc extends Rpc.DurableObjectBranded, BankSessionRpc, NodeSessionRpc, DeskSessionRpc, ProbeSessionRpc, EvidenceRpc {}
+/** A VerificationSession's whole RPC surface: one group per caller, evidence as its own RpcTarget. */
+export interface VerificationSessionRpc extends Rpc.DurableObjectBranded, BankSessionRpc, BrowserSessionRpc, NodeSessionRpc, DeskSessionRpc {
+  /** The evidence calls (uploads, captures, the bank's evidence API, downloads): `stub.evidence().startUpload(...)`. */
+  evidence(): EvidenceRpc;
+}

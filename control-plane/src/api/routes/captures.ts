@@ -47,7 +47,7 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
   const key = objectKey(sessionId, artifactId);
   const sha256 = await sha256Hex(sealed);
   await c.env.EVIDENCE.put(key, sealed, { sha256, customMetadata: { sha256 } });
-  const stored = await sessionStub(c.env, sessionId).addCapture({
+  const stored = await sessionStub(c.env, sessionId).evidence().addCapture({
     artifactId,
     capture,
     contentType: header.contentType,

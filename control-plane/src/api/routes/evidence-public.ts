@@ -33,7 +33,7 @@ export const evidencePublicRoutes = new Hono<AppEnv>()
       now: Date.now(),
     });
     if (!check.ok) throw new ApiError(check.code, check.status, check.message);
-    const target = await sessionStub(c.env, sessionId).downloadTarget(artifactId, c.req.header('cf-connecting-ip') ?? null);
+    const target = await sessionStub(c.env, sessionId).evidence().downloadTarget(artifactId, c.req.header('cf-connecting-ip') ?? null);
     if (!target.ok) throw fromFailure(target);
     const object = await c.env.EVIDENCE.get(target.objectKey);
     if (!object) throw new ApiError('evidence_deleted', 410, 'the artifact is no longer stored');

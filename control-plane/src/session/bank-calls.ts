@@ -1,0 +1,77 @@
+import { isTerminalState, type AuditTrail, type UpdateSessionRequest } from '@vident/protocol';
+import type { Caller } from '../base/caller.ts';
+import { log } from '../base/log.ts';
+import { actorOf } from './audit-input.ts';
+import type { SessionCore } from './session-core.ts';
+import { failure } from './session-failure.ts';
+import { newSessionRecord, type NewSession } from './session-record.ts';
+import type { AuditResult, BankSessionRpc, ViewResult } from './session-rpc.ts';
+import { nextAlarm } from './session-timers.ts';
+
+/** The bank API's calls on a session: create, read, patch, cancel, and its audit trail. Each is audited. */
+export class BankCalls implements BankSessionRpc {
+  constructor(private readonly core: SessionCore) {}
+
+  async init(input: NewSession, caller?: Caller): Promise<ViewResult> {
+    return this.core.serialized(async () => {
+      if (this.core.room) return failure('conflict', 'session already exists');
+      const room = await this.core.create(newSessionRecord(input));
+      await this.core.appendAudit({
+        actor: actorOf(caller),
+        action: 'session.created',
+        detail: {
+          externalRef: input.request.externalRef,
+          nodeId: input.nodeId,
+          record: input.request.record,
+          linkExpiresAt: room.record.linkExpiresAt,
+          expiresAt: room.record.expiresAt,
+        },
+        from: caller?.from ?? null,
+      });
+      await this.core.setAlarm(nextAlarm(room.record));
+      await this.core.publish(room.record);
+      log('session_created', { sessionId: input.sessionId, nodeId: input.nodeId });
+      return { ok: true, view: this.core.view(room.record) };
+    });
+  }
+
+  async get(caller?: Caller): Promise<ViewResult> {
+    return this.core.withSession(async (room) => {
+      await this.audited(caller, 'api.session.get');
+      return { ok: true, view: this.core.view(room.record) };
+    });
+  }
+
+  async update(patch: UpdateSessionRequest, caller?: Caller): Promise<ViewResult> {
+    return this.core.withSession(async ({ record: r }) => {
+      await this.audited(caller, 'api.session.update', { fields: Object.keys(patch).sort() });
+      if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended');
+      if (patch.customerName !== undefined) r.customerName = patch.customerName;
+      if (patch.metadata !== undefined) r.metadata = patch.metadata;
+      await this.core.saveAndPublish(r);
+      return { ok: true, view: this.core.view(r) };
+    });
+  }
+
+  async remove(caller?: Caller): Promise<ViewResult> {
+    return this.core.withSession(async (room) => {
+      await this.audited(caller, 'api.session.delete');
+      await room.end({ type: 'cancel', by: 'bank' }, actorOf(caller), caller?.from ?? null);
+      return { ok: true, view: this.core.view(room.record) };
+    });
+  }
+
+  async audit(caller?: Caller): Promise<AuditResult> {
+    return this.core.withSession(async (room) => {
+      await this.audited(caller, 'api.audit.get');
+      const { entries, head } = await this.core.auditLog.entries();
+      const trail: AuditTrail = { sessionId: room.record.sessionId, entries, head };
+      return { ok: true, json: JSON.stringify(trail) };
+    });
+  }
+
+  /** Records the call itself first: reading the session is audited too. */
+  private audited(caller: Caller | undefined, action: string, detail: Record<string, unknown> = {}): Promise<void> {
+    return this.core.appendAudit({ actor: actorOf(caller), action, detail, from: caller?.from ?? null });
+  }
+}

@@ -1,0 +1,75 @@
+import { Role, SIGNALING_SUBPROTOCOL, type ProbeReport } from '@vident/protocol';
+import { errorBody } from '../base/http-error.ts';
+import { attachmentOf, safeClose } from './participant-sockets.ts';
+import { admitProbe, ProbeLedger, recordProbeReport, type ProbeRefusal, type ProbeTicket } from './probe-ledger.ts';
+import type { SessionCore } from './session-core.ts';
+import { ROLE_HEADER, type BrowserSessionRpc } from './session-rpc.ts';
+
+/**
+ * The participants' browsers: their signaling sockets (the upgrade the Worker forwards, then each
+ * frame and close, handed to the relay one at a time) and the customer's pre-call probe.
+ */
+export class BrowserCalls implements BrowserSessionRpc {
+  private probes: ProbeLedger | undefined;
+
+  constructor(private readonly core: SessionCore) {}
+
+  /** WebSocket upgrade, forwarded by the Worker with the verified role in ROLE_HEADER. */
+  async upgrade(request: Request): Promise<Response> {
+    const role = Role.safeParse(request.headers.get(ROLE_HEADER));
+    if (!role.success || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 400 });
+    }
+    const room = this.core.room;
+    if (!room) return Response.json(errorBody('not_found', 'no such session'), { status: 404 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    const ended = room.endedMessage();
+    if (ended) {
+      // A late or reopened link: the page learns why the session is over instead of a bare refusal.
+      server.accept();
+      server.send(JSON.stringify(ended));
+      server.close(1000, 'session ended');
+      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
+    }
+    const attachment = this.core.sockets.accept(server, role.data, request.headers.get('cf-connecting-ip'));
+    // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
+    void this.core.serialized(() => this.core.room!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
+    return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
+  }
+
+  async message(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const att = attachmentOf(ws);
+    if (!att || !this.core.room) return;
+    await this.core.serialized(() => this.core.room!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
+  }
+
+  async closed(ws: WebSocket, code: number, reason: string): Promise<void> {
+    safeClose(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+    await this.gone(ws);
+  }
+
+  async gone(ws: WebSocket): Promise<void> {
+    const att = attachmentOf(ws);
+    if (!att || !this.core.room) return;
+    await this.core.serialized(() => this.core.room!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
+  }
+
+  /** The customer's pre-call TCP probe (routes/probe.ts): admitted, rate-limited and audited; the call is untouched. */
+  admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal> {
+    return this.core.serialized(() =>
+      admitProbe({ record: this.core.room?.record ?? null, ledger: this.probeLedger(), now: Date.now(), audit: (e) => this.core.appendAudit(e), from }),
+    );
+  }
+
+  /** The browser's outcome of one of this session's probes, audited once. */
+  reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
+    return this.core.serialized(() =>
+      recordProbeReport({ record: this.core.room?.record ?? null, ledger: this.probeLedger(), probeId, report, audit: (e) => this.core.appendAudit(e), from }),
+    );
+  }
+
+  private probeLedger(): ProbeLedger {
+    this.probes ??= new ProbeLedger(this.core.ctx.storage.sql);
+    return this.probes;
+  }
+}

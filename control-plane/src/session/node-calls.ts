@@ -1,0 +1,38 @@
+import type { NodeEvent } from '@vident/protocol';
+import type { Failure } from '../base/http-error.ts';
+import type { SessionCore } from './session-core.ts';
+import { failure } from './session-failure.ts';
+import type { NodeSessionRpc } from './session-rpc.ts';
+
+/** The media fleet's calls on a session: its node's events, and the registry moving it off a lost node. */
+export class NodeCalls implements NodeSessionRpc {
+  constructor(private readonly core: SessionCore) {}
+
+  /**
+   * The fleet registry lost this session's node (Janus down, heartbeats missed): move the media
+   * elsewhere. Idempotent, and a no-op once the session left that node or ended.
+   */
+  async nodeLost(nodeId: string, cause: string): Promise<void> {
+    await this.core.serialized(async () => {
+      if (this.core.room) await this.core.room.moveNode(nodeId, cause);
+    });
+  }
+
+  /**
+   * An event from a media node; only this session's own node is believed, and a node the session
+   * was moved off only about its recordings (its media events describe legs that are gone).
+   */
+  async nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure> {
+    return this.core.withSession(async (room) => {
+      const former = room.record.formerNodes?.includes(nodeId) ?? false;
+      const aboutLegs = event.type === 'media' || event.type === 'media-reset';
+      if (former && aboutLegs) return { ok: true } as const;
+      if (room.record.nodeId !== nodeId && !(former && !aboutLegs)) {
+        await this.core.appendAudit({ actor: `node:${nodeId}`, action: 'node.event_refused', detail: { type: event.type } });
+        return failure('forbidden', 'the session is not on this node');
+      }
+      await room.nodeEvent(event);
+      return { ok: true } as const;
+    });
+  }
+}

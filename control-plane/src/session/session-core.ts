@@ -1,0 +1,231 @@
+import type { NodeCommand, SessionView, WebhookEventType } from '@vident/protocol';
+import { loadConfig } from '../base/config.ts';
+import { deskStub, directoryStub, registryStub, type Env } from '../base/env.ts';
+import type { Failure } from '../base/http-error.ts';
+import { log } from '../base/log.ts';
+import { ArtifactStore, toArtifactViews } from '../evidence/artifact-store.ts';
+import { EvidenceLifecycle } from '../evidence/evidence-lifecycle.ts';
+import type { EvidencePorts } from '../evidence/evidence-ports.ts';
+import { EvidenceUploads } from '../evidence/evidence-uploads.ts';
+import { sendNodeCommand } from '../fleet/node-client.ts';
+import type { AuditInput } from './audit-input.ts';
+import { AuditLog } from './audit-log.ts';
+import { CHAT_REPLAY_LIMIT, chatReplay } from './chat-history.ts';
+import { DeskLink } from './desk-link.ts';
+import { ParticipantSockets } from './participant-sockets.ts';
+import { noSession } from './session-failure.ts';
+import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
+import { SessionRoom, type RoomPorts } from './session-room.ts';
+import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
+import { stateEvent, webhookEvent } from './session-webhooks.ts';
+import { turnIceServer } from './turn-credentials.ts';
+import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
+
+/*
+ * What every caller group of a VerificationSession (bank, browsers, media node, desk, evidence)
+ * shares inside its Durable Object. One concept, the session's stored state and how it changes:
+ * loading it once, running one operation at a time, storing the record with the webhook its change
+ * implies, publishing the snapshot, and keeping the one alarm on the earliest deadline. The relay's
+ * ports are wired here because each of them is one of those steps or a socket.
+ */
+
+/**
+ * The session's record and relay, storage, sockets and evidence, and the one-at-a-time queue that
+ * every RPC call and socket event runs through.
+ */
+export class SessionCore {
+  /** The relay of the session; null until the bank created it. */
+  room: SessionRoom | null = null;
+  readonly sockets: ParticipantSockets;
+  auditLog!: AuditLog;
+  artifacts!: ArtifactStore;
+  uploads!: EvidenceUploads;
+  evidence!: EvidenceLifecycle;
+  private outbox!: WebhookOutbox;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Tells the agents' desk when this session's customer starts and stops waiting. */
+  private readonly deskLink: DeskLink;
+  /** The state the stored record had last, to tell when a save must append a state webhook. */
+  private persistedState: SessionRecord['state'] | null = null;
+  /** A webhook was appended: the alarm must be re-armed for its delivery. */
+  private alarmStale = false;
+
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Env,
+  ) {
+    this.sockets = new ParticipantSockets(ctx, (role) => this.room?.record.participants[role].connectionId ?? null);
+    this.deskLink = new DeskLink(() => deskStub(env));
+    void ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
+      this.auditLog = new AuditLog(ctx.storage.sql);
+      this.outbox = new WebhookOutbox(ctx.storage.sql);
+      this.artifacts = new ArtifactStore(ctx.storage.sql);
+      const evidencePorts = this.evidencePorts();
+      this.uploads = new EvidenceUploads(evidencePorts);
+      this.evidence = new EvidenceLifecycle(evidencePorts);
+      const row = ctx.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').toArray()[0];
+      if (row) {
+        const record = normalizeRecord(JSON.parse(row.data) as SessionRecord);
+        this.persistedState = record.state;
+        this.room = new SessionRoom(record, this.ports());
+      }
+    });
+  }
+
+  /** Stores a new session's record, then makes its relay current (a failed store leaves none). */
+  async create(record: SessionRecord): Promise<SessionRoom> {
+    const room = new SessionRoom(record, this.ports());
+    await this.persist(room.record);
+    this.room = room;
+    return room;
+  }
+
+  /**
+   * Runs operations one after another: node round trips must not interleave (e.g. two create-rooms).
+   * After each, the evidence settles (retention fixed, readiness announced) and the alarm follows.
+   */
+  serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const step = async () => {
+      const out = await fn();
+      if (this.room && ((await this.evidence.settle()) || this.alarmStale)) await this.setAlarm(nextAlarm(this.room.record));
+      return out;
+    };
+    const run = this.queue.then(step, step);
+    this.queue = run.catch((err: unknown) => {
+      log('session_operation_failed', {
+        sessionId: this.room?.record.sessionId,
+        message: err instanceof Error ? err.message : String(err),
+      });
+    });
+    return run;
+  }
+
+  /** Runs `fn` in the queue with the session's relay; no session answers not_found. */
+  withSession<T>(fn: (room: SessionRoom) => Promise<T>): Promise<T | Failure> {
+    return this.serialized(async () => (this.room ? fn(this.room) : noSession()));
+  }
+
+  /**
+   * One alarm serves every timer (link expiry, maximum duration, reconnect graces, evidence
+   * retention, webhook retries): whatever is due by the stored deadlines is applied, then the alarm
+   * is re-armed. Idempotent, and fine when late.
+   */
+  async alarm(): Promise<void> {
+    await this.serialized(async () => {
+      if (!this.room) return;
+      await this.room.runTimers();
+      await this.evidence.applyRetention();
+      const target = loadConfig(this.env).webhook;
+      if (target) await deliverDue(this.outbox, target, { sessionId: this.room.record.sessionId, audit: (entry) => this.appendAudit(entry) });
+      await this.setAlarm(nextAlarm(this.room.record));
+    });
+  }
+
+  view(record: SessionRecord): SessionView {
+    const recordings = toArtifactViews(record.sessionId, this.artifacts.all()).filter((a) => a.kind === 'recording');
+    return toSessionView(record, (role) => this.sockets.isConnected(role), recordings);
+  }
+
+  appendAudit(entry: AuditInput): Promise<void> {
+    return this.auditLog.append(entry, Date.now());
+  }
+
+  async saveAndPublish(record: SessionRecord): Promise<void> {
+    await this.persist(record);
+    await this.publish(record);
+  }
+
+  /** Keeps the directory's snapshot current; a directory failure must not break the call. */
+  async publish(record: SessionRecord): Promise<void> {
+    try {
+      await directoryStub(this.env).upsert(this.view(record));
+    } catch (err) {
+      log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
+    }
+    await this.deskLink.sync(record);
+  }
+
+  /** Sets the one alarm to the earliest of the session's timers, its retention and the next webhook attempt. */
+  async setAlarm(timerAt: number | null): Promise<void> {
+    this.alarmStale = false;
+    // The relay passes null once the session ended: the retention deadline then still counts.
+    const at = earliestOf(timerAt, this.room ? retentionAt(this.room.record) : null, this.outbox.nextDueAt());
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Stores the record and, in the same synchronous step, appends the webhook its change implies
+   * (a new state), so an event exists exactly when its state change was stored.
+   */
+  private async persist(record: SessionRecord): Promise<void> {
+    this.ctx.storage.sql.exec(
+      'INSERT INTO session (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
+      JSON.stringify(record),
+    );
+    const before = this.persistedState;
+    this.persistedState = record.state;
+    if (before !== record.state) {
+      this.appendWebhook(record, stateEvent(record.state));
+      if (this.alarmStale) await this.setAlarm(nextAlarm(record));
+    }
+  }
+
+  private appendWebhook(record: SessionRecord, type: WebhookEventType, extra?: Parameters<EvidencePorts['webhook']>[1]): void {
+    if (!loadConfig(this.env).webhook) return;
+    const now = Date.now();
+    this.outbox.append(webhookEvent(record, type, now, extra), now);
+    this.alarmStale = true;
+  }
+
+  private evidencePorts(): EvidencePorts {
+    const env = this.env;
+    return {
+      store: this.artifacts,
+      bucket: env.EVIDENCE,
+      // Read on use: the configuration is parsed (and cached) per env, not at construction.
+      get config() {
+        return loadConfig(env);
+      },
+      now: () => Date.now(),
+      record: () => this.room?.record ?? null,
+      save: (record) => this.saveAndPublish(record),
+      audit: (entry) => this.appendAudit(entry),
+      webhook: (type, extra) => this.appendWebhook(this.room!.record, type, extra),
+      auditTrail: () => this.auditLog.entries(),
+    };
+  }
+
+  private ports(): RoomPorts {
+    return {
+      now: () => Date.now(),
+      send: (role, message) => this.sockets.send(role, message),
+      isConnected: (role) => this.sockets.isConnected(role),
+      closeAll: (code, reason) => this.sockets.closeAll(code, reason),
+      command: <C extends NodeCommand>(command: C) => {
+        const r = this.room!.record;
+        return sendNodeCommand({ nodeId: r.nodeId, url: r.nodeUrl }, command, { secret: loadConfig(this.env).nodeSecret });
+      },
+      save: (record) => this.saveAndPublish(record),
+      releaseNode: async () => {
+        const sessionId = this.room!.record.sessionId;
+        try {
+          await registryStub(this.env).release(sessionId);
+        } catch (err) {
+          log('node_release_failed', { sessionId, message: err instanceof Error ? err.message : String(err) });
+        }
+      },
+      setAlarm: (at) => this.setAlarm(at),
+      audit: (entry) => this.appendAudit(entry),
+      checklist: () => loadConfig(this.env).checklist,
+      reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.room!.record.sessionId, fromNodeId, cause),
+      chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),
+      iceServers: async (role) => {
+        const turn = loadConfig(this.env).turn;
+        // The label names the session and role in the TURN server's logs; it carries no secret.
+        return turn ? [await turnIceServer(turn, this.room!.record.sessionId, role, Date.now())] : [];
+      },
+    };
+  }
+}
