@@ -81,7 +81,6 @@ export class MediaCommands {
     return this.recorder.pending;
   }
 
-
   /**
    * Runs one command. Commands of the same session run one after another (in arrival order),
    * so a trickle can never overtake the publish that creates its handle.

@@ -1,7 +1,8 @@
 /*
- * Telling "Janus is not running" from "Janus is slow" on a real janode connection attempt: the
- * sidecar finishes a dead Janus's recordings at once on the first, and waits out the reclaim window
- * on the second (sessions/janus-continuity.ts). JanusConnection passes the first on to it.
+ * Connecting to Janus: telling "Janus is not running" from "Janus is slow" on a real janode
+ * connection attempt. The sidecar finishes a dead Janus's recordings at once on the first, and
+ * waits out the reclaim window on the second (sessions/janus-continuity.ts); JanusConnection
+ * passes the first on to it.
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
