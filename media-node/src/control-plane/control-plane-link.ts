@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { backoff, retryWithBackoff, sleep } from '../backoff.ts';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.ts';
 
+/** The client, what to register and report, and where released rooms and logs go. */
 export interface ControlPlaneLinkOptions {
   client: Pick<ControlPlaneClient, 'register' | 'heartbeat' | 'postEvent'>;
   registration: z.input<typeof NodeRegistration>;

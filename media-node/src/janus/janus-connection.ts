@@ -18,6 +18,7 @@ export interface ConnectionContinuity {
   resume(gateway: MediaGateway): Promise<void>;
 }
 
+/** Where Janus is, and who hears about the connection coming and going. */
 export interface JanusConnectionOptions {
   url: string;
   apiSecret: string;

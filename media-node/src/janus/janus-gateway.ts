@@ -15,6 +15,7 @@ import type { EchoTestHandle, HandleRef, MediaGateway, VideoRoomHandle } from '.
 import { claimSession } from './session-claim.ts';
 import { JanusVideoRoomHandle } from './video-room-handle.ts';
 
+/** Where Janus is and how to authenticate; every request waits at most `requestTimeoutMs` (10 s). */
 export interface JanusGatewayOptions {
   url: string;
   apiSecret: string;

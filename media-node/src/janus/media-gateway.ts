@@ -22,6 +22,7 @@ export interface TrickleCandidate {
   sdpMLineIndex?: number | null;
 }
 
+/** A publish: the room and feed, the participant's initial audio/video state and the browser's offer. */
 export interface PublishParams {
   room: string;
   feedId: string;

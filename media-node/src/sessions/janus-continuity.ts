@@ -11,6 +11,7 @@ import type { SegmentRecorder } from '../recording/segment-recorder.ts';
 import type { SessionLegs } from './session-legs.ts';
 import type { PersistedRoom, SidecarState } from './sidecar-state.ts';
 
+/** The parts continuity acts on and reports through. */
 export interface JanusContinuityDeps {
   legs: SessionLegs;
   recorder: SegmentRecorder<VideoRoomHandle>;
@@ -29,6 +30,7 @@ export interface JanusContinuityDeps {
   reclaimWindowMs?: number;
 }
 
+/** Janus's reclaim_session_timeout (30 s in janus-config/janus.jcfg.template) plus a margin. */
 export const DEFAULT_RECLAIM_WINDOW_MS = 35_000;
 
 /** The legs' continuity: set aside on a lost connection, taken over or reset on the next one. */

@@ -21,6 +21,7 @@ import { SessionLegs } from './session-legs.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { ensureVideoRoom } from './video-room.ts';
 
+/** Janus, where recordings go, and where events, logs and state changes are reported. */
 export interface MediaCommandsDeps {
   /** The live gateway, or null while Janus is unreachable. */
   gateway: () => MediaGateway | null;

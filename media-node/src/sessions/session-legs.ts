@@ -12,6 +12,7 @@ import { snapshotRooms } from './room-snapshot.ts';
 import { SessionRegistry } from './session-registry.ts';
 import type { PersistedLeg, PersistedRoom } from './sidecar-state.ts';
 
+/** What the legs report to and record with. */
 export interface SessionLegsDeps {
   recorder: SegmentRecorder<VideoRoomHandle>;
   /** Reports an event to the control plane (fire and forget). */
@@ -28,6 +29,7 @@ export class SessionLegs {
 
   constructor(private readonly deps: SessionLegsDeps) {}
 
+  /** Which candidates pass for this leg (absent = direct). */
   transportOf(handle: VideoRoomHandle): MediaTransport | undefined {
     return this.transports.get(handle);
   }
