@@ -43,7 +43,7 @@ describe('evidence retention', () => {
 
     // The deadline was fixed at the end: 1826 days (default) after endedAt, and the alarm waits for it.
     const view = (await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json()) as { endedAt: string };
-    const retainUntil = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].room!.record.evidence.retainUntil);
+    const retainUntil = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.evidence.retainUntil);
     expect(Date.parse(retainUntil!)).toBe(Date.parse(view.endedAt) + 1826 * DAY);
     expect(await alarmOf(s.sessionId)).toBe(Date.parse(retainUntil!));
     // An early alarm deletes nothing.
@@ -79,7 +79,7 @@ describe('evidence retention', () => {
     // session-timers.test.ts.
     const s = await createSession();
     expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
-    const retainUntil = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].room!.record.evidence.retainUntil);
+    const retainUntil = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.evidence.retainUntil);
     expect(retainUntil).not.toBeNull();
     await moveDeadlines(s.sessionId, (r) => (r.evidence.retainUntil = new Date(Date.now() - 1).toISOString()));
     await runInDurableObject(sessionStub(s.sessionId), (instance) => instance.alarm());

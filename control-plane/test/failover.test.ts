@@ -35,7 +35,7 @@ async function heartbeat(nodeId: string, janusUp: boolean): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-const nodeOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (i) => i['core'].room!.record.nodeId);
+const nodeOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (i) => i['core'].conduct!.record.nodeId);
 
 async function auditActions(sessionId: string): Promise<{ action: string; detail: unknown }[]> {
   const res = await signedFetch('GET', `/v1/sessions/${sessionId}/audit`);
@@ -149,7 +149,7 @@ describe('failover of a live call', () => {
     expect(reset.status).toBe(200);
     for (const p of [customer, agent]) await p.next('media-moved');
     expect(await nodeOf(s.sessionId)).toBe('node-a');
-    // The room is created again before the first new publish.
+    // The Janus room is created again before the first new publish.
     expect(await republish(customer, agent)).toEqual([`create-room@${HOST_A}`, `publish@${HOST_A}`, `publish@${HOST_A}`]);
     const resets = (await auditActions(s.sessionId)).filter((e) => e.action === 'media.reset');
     expect(resets.map((e) => e.detail)).toEqual([{ nodeId: 'node-a', reason: 'janus_restarted' }]);

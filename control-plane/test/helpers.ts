@@ -280,10 +280,10 @@ export async function clearIndexes(): Promise<void> {
  */
 export async function moveDeadlines(sessionId: string, patch: (record: SessionRecord) => void): Promise<void> {
   await runInDurableObject(sessionStub(sessionId), async (instance, state) => {
-    const room = instance['core'].room;
-    if (!room) throw new Error('no such session');
-    patch(room.record);
-    state.storage.sql.exec('UPDATE session SET data = ? WHERE id = 1', JSON.stringify(room.record));
+    const conduct = instance['core'].conduct;
+    if (!conduct) throw new Error('no such session');
+    patch(conduct.record);
+    state.storage.sql.exec('UPDATE session SET data = ? WHERE id = 1', JSON.stringify(conduct.record));
   });
 }
 
@@ -302,7 +302,7 @@ export function fullChecklist(): string[] {
 export async function giveConsent(customer: Participant, sessionId: string): Promise<void> {
   customer.send({ type: 'consent', version: RECORDING_CONSENT_VERSION, accepted: true });
   await eventually(async () => {
-    expect(await runInDurableObject(sessionStub(sessionId), (instance) => instance['core'].room!.record.consent)).not.toBeNull();
+    expect(await runInDurableObject(sessionStub(sessionId), (instance) => instance['core'].conduct!.record.consent)).not.toBeNull();
   });
 }
 
@@ -319,7 +319,7 @@ export async function startCall(s: CreateSessionResponse): Promise<{ customer: P
     p.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     await p.next('published');
   }
-  const nodeId = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].room!.record.nodeId);
+  const nodeId = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.nodeId);
   for (const participant of ['customer', 'agent'] as const) {
     const res = await nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, { type: 'media', sessionId: s.sessionId, participant, leg: 'publisher', event: 'webrtcup' });
     expect(res.status).toBe(200);

@@ -180,7 +180,7 @@ describe('signaling relay between customer and agent', () => {
 
     agent.send({ type: 'media-state', audio: false, video: false });
     // The customer still holds the peer-media of the agent's publish (audio on): wait for the switch
-    // itself, which the room relays only after commanding `configure`.
+    // itself, which the session relays only after commanding `configure`.
     while ((await customer.next('peer-media')).audio) {
       // the publish-time announcement
     }
@@ -209,7 +209,7 @@ describe('signaling relay between customer and agent', () => {
     node.failing.clear();
     customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
     expect((await customer.next('published')).sdp).toBe('v=0 answer-for-customer');
-    // The room was created once, before the first publish; the failed publish used up segment 1
+    // The Janus room was created once, before the first publish; the failed publish used up segment 1
     // (the node may have started recording it), so the retry records segment 2.
     expect(node.commands.filter((c) => c.type === 'create-room')).toHaveLength(1);
     expect(node.commands.filter((c) => c.type === 'publish').map((c) => c.type === 'publish' && c.segment)).toEqual([1, 2]);

@@ -14,8 +14,8 @@ export class BankCalls implements BankSessionRpc {
 
   async init(input: NewSession, caller?: Caller): Promise<ViewResult> {
     return this.core.serialized(async () => {
-      if (this.core.room) return failure('conflict', 'session already exists');
-      const room = await this.core.create(newSessionRecord(input));
+      if (this.core.conduct) return failure('conflict', 'session already exists');
+      const conduct = await this.core.create(newSessionRecord(input));
       await this.core.appendAudit({
         actor: actorOf(caller),
         action: 'session.created',
@@ -23,22 +23,22 @@ export class BankCalls implements BankSessionRpc {
           externalRef: input.request.externalRef,
           nodeId: input.nodeId,
           record: input.request.record,
-          linkExpiresAt: room.record.linkExpiresAt,
-          expiresAt: room.record.expiresAt,
+          linkExpiresAt: conduct.record.linkExpiresAt,
+          expiresAt: conduct.record.expiresAt,
         },
         from: caller?.from ?? null,
       });
-      await this.core.setAlarm(nextAlarm(room.record));
-      await this.core.publish(room.record);
+      await this.core.setAlarm(nextAlarm(conduct.record));
+      await this.core.publish(conduct.record);
       log('session_created', { sessionId: input.sessionId, nodeId: input.nodeId });
-      return { ok: true, view: this.core.view(room.record) };
+      return { ok: true, view: this.core.view(conduct.record) };
     });
   }
 
   async get(caller?: Caller): Promise<ViewResult> {
-    return this.core.withSession(async (room) => {
+    return this.core.withSession(async (conduct) => {
       await this.audited(caller, 'api.session.get');
-      return { ok: true, view: this.core.view(room.record) };
+      return { ok: true, view: this.core.view(conduct.record) };
     });
   }
 
@@ -54,18 +54,18 @@ export class BankCalls implements BankSessionRpc {
   }
 
   async remove(caller?: Caller): Promise<ViewResult> {
-    return this.core.withSession(async (room) => {
+    return this.core.withSession(async (conduct) => {
       await this.audited(caller, 'api.session.delete');
-      await room.end({ type: 'cancel', by: 'bank' }, actorOf(caller), caller?.from ?? null);
-      return { ok: true, view: this.core.view(room.record) };
+      await conduct.end({ type: 'cancel', by: 'bank' }, actorOf(caller), caller?.from ?? null);
+      return { ok: true, view: this.core.view(conduct.record) };
     });
   }
 
   async audit(caller?: Caller): Promise<AuditResult> {
-    return this.core.withSession(async (room) => {
+    return this.core.withSession(async (conduct) => {
       await this.audited(caller, 'api.audit.get');
       const { entries, head } = await this.core.auditLog.entries();
-      const trail: AuditTrail = { sessionId: room.record.sessionId, entries, head };
+      const trail: AuditTrail = { sessionId: conduct.record.sessionId, entries, head };
       return { ok: true, json: JSON.stringify(trail) };
     });
   }

@@ -20,10 +20,10 @@ export class BrowserCalls implements BrowserSessionRpc {
     if (!role.success || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 400 });
     }
-    const room = this.core.room;
-    if (!room) return Response.json(errorBody('not_found', 'no such session'), { status: 404 });
+    const conduct = this.core.conduct;
+    if (!conduct) return Response.json(errorBody('not_found', 'no such session'), { status: 404 });
     const { 0: client, 1: server } = new WebSocketPair();
-    const ended = room.endedMessage();
+    const ended = conduct.endedMessage();
     if (ended) {
       // A late or reopened link: the page learns why the session is over instead of a bare refusal.
       server.accept();
@@ -33,14 +33,14 @@ export class BrowserCalls implements BrowserSessionRpc {
     }
     const attachment = this.core.sockets.accept(server, role.data, request.headers.get('cf-connecting-ip'));
     // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
-    void this.core.serialized(() => this.core.room!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
+    void this.core.serialized(() => this.core.conduct!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
     return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
   }
 
   async message(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = attachmentOf(ws);
-    if (!att || !this.core.room) return;
-    await this.core.serialized(() => this.core.room!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
+    if (!att || !this.core.conduct) return;
+    await this.core.serialized(() => this.core.conduct!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
   }
 
   async closed(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -50,21 +50,21 @@ export class BrowserCalls implements BrowserSessionRpc {
 
   async gone(ws: WebSocket): Promise<void> {
     const att = attachmentOf(ws);
-    if (!att || !this.core.room) return;
-    await this.core.serialized(() => this.core.room!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
+    if (!att || !this.core.conduct) return;
+    await this.core.serialized(() => this.core.conduct!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
   }
 
   /** The customer's pre-call TCP probe (routes/probe.ts): admitted, rate-limited and audited; the call is untouched. */
   admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal> {
     return this.core.serialized(() =>
-      admitProbe({ record: this.core.room?.record ?? null, ledger: this.probeLedger(), now: Date.now(), audit: (e) => this.core.appendAudit(e), from }),
+      admitProbe({ record: this.core.conduct?.record ?? null, ledger: this.probeLedger(), now: Date.now(), audit: (e) => this.core.appendAudit(e), from }),
     );
   }
 
   /** The browser's outcome of one of this session's probes, audited once. */
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
     return this.core.serialized(() =>
-      recordProbeReport({ record: this.core.room?.record ?? null, ledger: this.probeLedger(), probeId, report, audit: (e) => this.core.appendAudit(e), from }),
+      recordProbeReport({ record: this.core.conduct?.record ?? null, ledger: this.probeLedger(), probeId, report, audit: (e) => this.core.appendAudit(e), from }),
     );
   }
 

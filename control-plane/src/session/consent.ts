@@ -4,7 +4,7 @@ import { consentStatus, type SessionRecord } from './session-record.ts';
 /*
  * Recording consent. In a recorded session the customer must accept the consent text (its version
  * is RECORDING_CONSENT_VERSION) before any of their media starts: their publish is refused until
- * then. Declining, at any time, cancels the session on the customer's behalf. Pure: the room
+ * then. Declining, at any time, cancels the session on the customer's behalf. Pure: the signaling relay
  * applies the step it is given.
  */
 

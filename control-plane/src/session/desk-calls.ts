@@ -41,7 +41,7 @@ export class DeskCalls implements DeskSessionRpc {
 
   /** The desk's queue position for the waiting customer. Not serialized: it changes nothing, it only tells. */
   async queueUpdate(status: QueueStatus): Promise<void> {
-    const r = this.core.room?.record;
+    const r = this.core.conduct?.record;
     if (!r || isTerminalState(r.state) || r.participants.agent.joinedAt !== null) return;
     this.core.sockets.send('customer', { type: 'queue', ...status });
   }

@@ -3,7 +3,7 @@ import type { ClientMessage, ErrorCode, Role, ServerMessage } from '@vident/prot
 /*
  * In-call chat and the agent's guidance overlays. Both land in the audit trail (the issue: chat is
  * "kept in the audit trail"), so a participant must not be able to flood it: each socket gets a
- * small sliding-window budget. Pure: the room audits and delivers what a step says.
+ * small sliding-window budget. Pure: the signaling relay audits and delivers what a step says.
  */
 
 export type InCallMessage = Extract<ClientMessage, { type: 'chat' | 'guidance' }>;
@@ -18,7 +18,7 @@ export type InCallStep =
       deliveries: Array<{ to: Role; message: ServerMessage }>;
     };
 
-/** What a chat or guidance frame from `role` does (the room has already refused ended sessions). */
+/** What a chat or guidance frame from `role` does (the relay has already refused ended sessions). */
 export function inCallStep(role: Role, msg: InCallMessage, at: string): InCallStep {
   switch (msg.type) {
     case 'chat': {

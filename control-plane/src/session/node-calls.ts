@@ -14,7 +14,7 @@ export class NodeCalls implements NodeSessionRpc {
    */
   async nodeLost(nodeId: string, cause: string): Promise<void> {
     await this.core.serialized(async () => {
-      if (this.core.room) await this.core.room.moveNode(nodeId, cause);
+      if (this.core.conduct) await this.core.conduct.moveNode(nodeId, cause);
     });
   }
 
@@ -23,15 +23,15 @@ export class NodeCalls implements NodeSessionRpc {
    * was moved off only about its recordings (its media events describe legs that are gone).
    */
   async nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure> {
-    return this.core.withSession(async (room) => {
-      const former = room.record.formerNodes?.includes(nodeId) ?? false;
+    return this.core.withSession(async (conduct) => {
+      const former = conduct.record.formerNodes?.includes(nodeId) ?? false;
       const aboutLegs = event.type === 'media' || event.type === 'media-reset';
       if (former && aboutLegs) return { ok: true } as const;
-      if (room.record.nodeId !== nodeId && !(former && !aboutLegs)) {
+      if (conduct.record.nodeId !== nodeId && !(former && !aboutLegs)) {
         await this.core.appendAudit({ actor: `node:${nodeId}`, action: 'node.event_refused', detail: { type: event.type } });
         return failure('forbidden', 'the session is not on this node');
       }
-      await room.nodeEvent(event);
+      await conduct.nodeEvent(event);
       return { ok: true } as const;
     });
   }

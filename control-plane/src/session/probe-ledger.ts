@@ -55,7 +55,7 @@ export type ProbeRefusal = { ok: false; code: 'not_found' | 'session_ended' | 'r
 
 /**
  * The session's side of `POST /probe`: refuses ended sessions and probes past the rate, else
- * records and audits the probe (`precheck.probe`). The room, its state and its peers stay as
+ * records and audits the probe (`precheck.probe`). The session, its state and its peers stay as
  * they are: a probe is not a join.
  */
 export async function admitProbe(input: {

@@ -15,7 +15,8 @@ import { DeskLink } from './desk-link.ts';
 import { ParticipantSockets } from './participant-sockets.ts';
 import { noSession } from './session-failure.ts';
 import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
-import { SessionRoom, type RoomPorts } from './session-room.ts';
+import { SessionConduct } from './session-conduct.ts';
+import type { SessionPorts } from './session-ports.ts';
 import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
 import { stateEvent, webhookEvent } from './session-webhooks.ts';
 import { turnIceServer } from './turn-credentials.ts';
@@ -25,17 +26,17 @@ import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
  * What every caller group of a VerificationSession (bank, browsers, media node, desk, evidence)
  * shares inside its Durable Object. One concept, the session's stored state and how it changes:
  * loading it once, running one operation at a time, storing the record with the webhook its change
- * implies, publishing the snapshot, and keeping the one alarm on the earliest deadline. The relay's
+ * implies, publishing the snapshot, and keeping the one alarm on the earliest deadline. The conduct's
  * ports are wired here because each of them is one of those steps or a socket.
  */
 
 /**
- * The session's record and relay, storage, sockets and evidence, and the one-at-a-time queue that
+ * The session's record and conduct, storage, sockets and evidence, and the one-at-a-time queue that
  * every RPC call and socket event runs through.
  */
 export class SessionCore {
-  /** The relay of the session; null until the bank created it. */
-  room: SessionRoom | null = null;
+  /** How the session is conducted (relay, node events, lifecycle); null until the bank created it. */
+  conduct: SessionConduct | null = null;
   readonly sockets: ParticipantSockets;
   auditLog!: AuditLog;
   artifacts!: ArtifactStore;
@@ -54,7 +55,7 @@ export class SessionCore {
     readonly ctx: DurableObjectState,
     readonly env: Env,
   ) {
-    this.sockets = new ParticipantSockets(ctx, (role) => this.room?.record.participants[role].connectionId ?? null);
+    this.sockets = new ParticipantSockets(ctx, (role) => this.conduct?.record.participants[role].connectionId ?? null);
     this.deskLink = new DeskLink(() => deskStub(env));
     void ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
@@ -68,17 +69,17 @@ export class SessionCore {
       if (row) {
         const record = normalizeRecord(JSON.parse(row.data) as SessionRecord);
         this.persistedState = record.state;
-        this.room = new SessionRoom(record, this.ports());
+        this.conduct = new SessionConduct(record, this.ports());
       }
     });
   }
 
-  /** Stores a new session's record, then makes its relay current (a failed store leaves none). */
-  async create(record: SessionRecord): Promise<SessionRoom> {
-    const room = new SessionRoom(record, this.ports());
-    await this.persist(room.record);
-    this.room = room;
-    return room;
+  /** Stores a new session's record, then conducts it (a failed store leaves no session). */
+  async create(record: SessionRecord): Promise<SessionConduct> {
+    const conduct = new SessionConduct(record, this.ports());
+    await this.persist(conduct.record);
+    this.conduct = conduct;
+    return conduct;
   }
 
   /**
@@ -88,22 +89,22 @@ export class SessionCore {
   serialized<T>(fn: () => Promise<T>): Promise<T> {
     const step = async () => {
       const out = await fn();
-      if (this.room && ((await this.evidence.settle()) || this.alarmStale)) await this.setAlarm(nextAlarm(this.room.record));
+      if (this.conduct && ((await this.evidence.settle()) || this.alarmStale)) await this.setAlarm(nextAlarm(this.conduct.record));
       return out;
     };
     const run = this.queue.then(step, step);
     this.queue = run.catch((err: unknown) => {
       log('session_operation_failed', {
-        sessionId: this.room?.record.sessionId,
+        sessionId: this.conduct?.record.sessionId,
         message: err instanceof Error ? err.message : String(err),
       });
     });
     return run;
   }
 
-  /** Runs `fn` in the queue with the session's relay; no session answers not_found. */
-  withSession<T>(fn: (room: SessionRoom) => Promise<T>): Promise<T | Failure> {
-    return this.serialized(async () => (this.room ? fn(this.room) : noSession()));
+  /** Runs `fn` in the queue with the session's conduct; no session answers not_found. */
+  withSession<T>(fn: (conduct: SessionConduct) => Promise<T>): Promise<T | Failure> {
+    return this.serialized(async () => (this.conduct ? fn(this.conduct) : noSession()));
   }
 
   /**
@@ -113,12 +114,12 @@ export class SessionCore {
    */
   async alarm(): Promise<void> {
     await this.serialized(async () => {
-      if (!this.room) return;
-      await this.room.runTimers();
+      if (!this.conduct) return;
+      await this.conduct.runTimers();
       await this.evidence.applyRetention();
       const target = loadConfig(this.env).webhook;
-      if (target) await deliverDue(this.outbox, target, { sessionId: this.room.record.sessionId, audit: (entry) => this.appendAudit(entry) });
-      await this.setAlarm(nextAlarm(this.room.record));
+      if (target) await deliverDue(this.outbox, target, { sessionId: this.conduct.record.sessionId, audit: (entry) => this.appendAudit(entry) });
+      await this.setAlarm(nextAlarm(this.conduct.record));
     });
   }
 
@@ -149,8 +150,8 @@ export class SessionCore {
   /** Sets the one alarm to the earliest of the session's timers, its retention and the next webhook attempt. */
   async setAlarm(timerAt: number | null): Promise<void> {
     this.alarmStale = false;
-    // The relay passes null once the session ended: the retention deadline then still counts.
-    const at = earliestOf(timerAt, this.room ? retentionAt(this.room.record) : null, this.outbox.nextDueAt());
+    // The conduct passes null once the session ended: the retention deadline then still counts.
+    const at = earliestOf(timerAt, this.conduct ? retentionAt(this.conduct.record) : null, this.outbox.nextDueAt());
     if (at === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
   }
@@ -189,27 +190,27 @@ export class SessionCore {
         return loadConfig(env);
       },
       now: () => Date.now(),
-      record: () => this.room?.record ?? null,
+      record: () => this.conduct?.record ?? null,
       save: (record) => this.saveAndPublish(record),
       audit: (entry) => this.appendAudit(entry),
-      webhook: (type, extra) => this.appendWebhook(this.room!.record, type, extra),
+      webhook: (type, extra) => this.appendWebhook(this.conduct!.record, type, extra),
       auditTrail: () => this.auditLog.entries(),
     };
   }
 
-  private ports(): RoomPorts {
+  private ports(): SessionPorts {
     return {
       now: () => Date.now(),
       send: (role, message) => this.sockets.send(role, message),
       isConnected: (role) => this.sockets.isConnected(role),
       closeAll: (code, reason) => this.sockets.closeAll(code, reason),
       command: <C extends NodeCommand>(command: C) => {
-        const r = this.room!.record;
+        const r = this.conduct!.record;
         return sendNodeCommand({ nodeId: r.nodeId, url: r.nodeUrl }, command, { secret: loadConfig(this.env).nodeSecret });
       },
       save: (record) => this.saveAndPublish(record),
       releaseNode: async () => {
-        const sessionId = this.room!.record.sessionId;
+        const sessionId = this.conduct!.record.sessionId;
         try {
           await registryStub(this.env).release(sessionId);
         } catch (err) {
@@ -219,12 +220,12 @@ export class SessionCore {
       setAlarm: (at) => this.setAlarm(at),
       audit: (entry) => this.appendAudit(entry),
       checklist: () => loadConfig(this.env).checklist,
-      reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.room!.record.sessionId, fromNodeId, cause),
+      reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.conduct!.record.sessionId, fromNodeId, cause),
       chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),
       iceServers: async (role) => {
         const turn = loadConfig(this.env).turn;
         // The label names the session and role in the TURN server's logs; it carries no secret.
-        return turn ? [await turnIceServer(turn, this.room!.record.sessionId, role, Date.now())] : [];
+        return turn ? [await turnIceServer(turn, this.conduct!.record.sessionId, role, Date.now())] : [];
       },
     };
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /*
  * The agent's verification checklist (VERIFICATION_CHECKLIST): an approval must tick every item,
- * a rejection may tick any. Pure: the room asks checklistStep and applies the answer.
+ * a rejection may tick any. Pure: the signaling relay asks checklistStep and applies the answer.
  */
 
 /** What a bank gets unless it configures its own list (wrangler.toml ships the same list). */

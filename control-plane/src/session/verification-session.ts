@@ -14,7 +14,7 @@ import type { NewSession } from './session-record.ts';
 import type { AuditResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
 
 /**
- * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, relay,
+ * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, conduct,
  * storage, sockets and alarm, one operation at a time) that hands each caller to its own group.
  * The Durable Object's methods are the RPC surface workerd exposes, so each is one line here.
  */

@@ -1,0 +1,33 @@
+import type { IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist } from '@vident/protocol';
+import type { CommandOutcome } from '../fleet/node-client.ts';
+import type { AuditInput } from './audit-input.ts';
+import type { SessionRecord } from './session-record.ts';
+
+/**
+ * The I/O a session's conduct (relay, node events, lifecycle, failover) needs; the
+ * VerificationSession Durable Object provides it (session-core.ts), a test provides fakes.
+ */
+export interface SessionPorts {
+  now(): number;
+  /** Delivers to the role's current connection, if any. Never throws. */
+  send(role: Role, message: ServerMessage): void;
+  isConnected(role: Role): boolean;
+  closeAll(code: number, reason: string): void;
+  command<C extends NodeCommand>(command: C): Promise<CommandOutcome<C['type']>>;
+  /** Persists the record (and publishes its snapshot). */
+  save(record: SessionRecord): Promise<void>;
+  /** Frees the session's slot on its node. */
+  releaseNode(): Promise<void>;
+  /** Sets the one alarm to `at` (ms since epoch), or deletes it. */
+  setAlarm(at: number | null): Promise<void>;
+  /** Appends to the session's audit trail. Never given a secret or a token. */
+  audit(entry: AuditInput): Promise<void>;
+  /** The configured verification checklist (read on use, like the rest of the configuration). */
+  checklist(): VerificationChecklist;
+  /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */
+  chatHistory(): Promise<ServerMessage[]>;
+  /** TURN servers with fresh credentials for this participant (empty when TURN is not configured). */
+  iceServers(role: Role): Promise<IceServer[]>;
+  /** Asks the fleet for another node than `fromNodeId` (null: none has room). */
+  reassignNode(fromNodeId: string, cause: string): Promise<{ nodeId: string; url: string } | null>;
+}

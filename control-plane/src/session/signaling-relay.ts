@@ -1,0 +1,166 @@
+import { assertNever, isTerminalState, type ClientMessage, type ErrorCode, type Role } from '@vident/protocol';
+import { log } from '../base/log.ts';
+import { decodeClientFrame } from './client-frame.ts';
+import { consentStep, mayPublish } from './consent.ts';
+import { inCallStep } from './in-call-tools.ts';
+import { noteMediaLost } from './media-loss.ts';
+import { otherRole } from './session-record.ts';
+import { checklistStep } from './verification-checklist.ts';
+import type { ConductContext } from './conduct-context.ts';
+
+type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+
+/**
+ * The signaling relay: one frame from a participant's browser becomes node commands, answers to
+ * that browser, news for the other one, and audit entries. A bad or untimely frame answers
+ * `error` with a stable code; the socket stays open.
+ */
+export class SignalingRelay {
+  constructor(private readonly ctx: ConductContext) {}
+
+  /** One frame from a participant. Frames of a replaced connection are ignored. */
+  async message(role: Role, connectionId: string, frame: string | ArrayBuffer, from: string | null = null): Promise<void> {
+    const r = this.ctx.record;
+    if (r.participants[role].connectionId !== connectionId) return;
+    const decoded = decodeClientFrame(frame);
+    if (!decoded.ok) return this.refuse(role, decoded.code, decoded.message);
+    if (isTerminalState(r.state)) return this.refuse(role, 'session_ended', 'the session has ended');
+    const msg = decoded.message;
+    switch (msg.type) {
+      case 'publish':
+        return this.publish(role, msg, from);
+      case 'trickle': {
+        const out = await this.ctx.node.send({ type: 'trickle', sessionId: r.sessionId, participant: role, leg: msg.leg, candidate: msg.candidate });
+        if (!out.ok) this.refuse(role, out.code, out.message);
+        return;
+      }
+      case 'subscribe-answer': {
+        const out = await this.ctx.node.send({ type: 'subscribe-answer', sessionId: r.sessionId, participant: role, sdp: msg.sdp });
+        if (!out.ok) return this.refuse(role, out.code, out.message);
+        this.ctx.ports.send(role, { type: 'subscribed' });
+        return;
+      }
+      case 'media-state':
+        return this.mediaState(role, msg);
+      case 'media-lost': {
+        const nodeId = r.nodeId;
+        const { counted, leaveNode } = noteMediaLost(r.participants, role, this.ctx.ports.now());
+        if (!counted) return;
+        await this.ctx.ports.save(r);
+        await this.ctx.ports.audit({ actor: role, action: 'media.lost', detail: { role, nodeId }, from });
+        if (leaveNode) await this.ctx.failover.moveNode(nodeId, 'media_lost');
+        return;
+      }
+      case 'hang-up':
+        // Hanging up without a decision cancels the session, on behalf of whoever hung up.
+        await this.ctx.lifecycle.end({ type: 'cancel', by: role }, role, from);
+        return;
+      case 'consent':
+        return this.consent(role, msg, from);
+      case 'decide':
+        return this.decide(role, msg, from);
+      case 'chat':
+      case 'guidance':
+        return this.inCall(role, connectionId, msg, from);
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  private refuse(role: Role, code: ErrorCode, message: string): void {
+    this.ctx.ports.send(role, { type: 'error', code, message });
+  }
+
+  private async publish(role: Role, msg: Frame<'publish'>, from: string | null): Promise<void> {
+    const r = this.ctx.record;
+    const me = r.participants[role];
+    if (!mayPublish(r, role)) return this.refuse(role, 'consent_required', 'the customer has not consented to the recording yet');
+    if (!(await this.ctx.node.ensureRoom(role))) return;
+    // A number is never reused, even after a failed publish: the node may have started
+    // recording under it, and a later segment must not overwrite that file.
+    const segment = r.segments[role] + 1;
+    r.segments[role] = segment;
+    const transport = msg.transport ?? 'direct';
+    const switched = (me.transport ?? 'direct') !== transport;
+    // A page that switched transport (direct ICE-TCP failed: TURN now) needs its subscriber
+    // leg offered again with the candidates of the new transport.
+    if (switched) me.subscribed = false;
+    me.transport = transport;
+    await this.ctx.ports.save(r);
+    if (switched) await this.ctx.ports.audit({ actor: role, action: 'media.transport', detail: { role, transport }, from });
+    const out = await this.ctx.node.send({
+      type: 'publish',
+      sessionId: r.sessionId,
+      participant: role,
+      segment,
+      display: role === 'customer' ? r.customerName : 'agent',
+      sdp: msg.sdp,
+      audio: msg.audio,
+      video: msg.video,
+      transport,
+    });
+    if (!out.ok) return (await this.ctx.failover.movedAfter(out)) ? undefined : this.refuse(role, out.code, out.message);
+    if (r.record) r.expectedSegments.push({ participant: role, segment, failedAt: null });
+    me.published = true;
+    me.audio = msg.audio;
+    me.video = msg.video;
+    await this.ctx.ports.save(r);
+    this.ctx.ports.send(role, { type: 'published', sdp: out.result.sdp, ...(msg.ref !== undefined ? { ref: msg.ref } : {}) });
+    this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
+    return this.ctx.node.subscribeToPeer(role);
+  }
+
+  private async mediaState(role: Role, msg: Frame<'media-state'>): Promise<void> {
+    const r = this.ctx.record;
+    const me = r.participants[role];
+    me.audio = msg.audio;
+    me.video = msg.video;
+    await this.ctx.ports.save(r);
+    if (me.published) {
+      const out = await this.ctx.node.send({ type: 'configure', sessionId: r.sessionId, participant: role, audio: msg.audio, video: msg.video });
+      if (!out.ok) this.refuse(role, out.code, out.message);
+    }
+    this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
+  }
+
+  private async consent(role: Role, msg: Frame<'consent'>, from: string | null): Promise<void> {
+    const r = this.ctx.record;
+    const step = consentStep(r, role, msg);
+    if (step.kind === 'refuse') return this.refuse(role, step.code, step.message);
+    if (step.kind === 'give') {
+      r.consent = { version: step.version, at: new Date(this.ctx.ports.now()).toISOString() };
+      await this.ctx.ports.save(r);
+      await this.ctx.ports.audit({ actor: role, action: 'consent.given', detail: { version: step.version }, from });
+      log('consent_given', { sessionId: r.sessionId, version: step.version });
+    }
+    if (step.kind === 'decline') {
+      await this.ctx.ports.audit({ actor: role, action: 'consent.declined', detail: { version: step.version }, from });
+      await this.ctx.lifecycle.end({ type: 'cancel', by: role }, role, from);
+    }
+  }
+
+  private async decide(role: Role, msg: Frame<'decide'>, from: string | null): Promise<void> {
+    if (role !== 'agent') return this.refuse(role, 'forbidden', 'only the agent may decide');
+    const checked = checklistStep(this.ctx.ports.checklist(), msg.decision, msg.checklist);
+    // Before the call the lifecycle refuses any decision (invalid_transition): the clearer answer.
+    if (!checked.ok && this.ctx.record.state === 'in_call') return this.refuse(role, 'validation_failed', checked.message);
+    const out = await this.ctx.lifecycle.end(
+      { type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note, checklist: checked.ok ? checked.ticked : {} },
+      role,
+      from,
+    );
+    if (!out.ok) this.refuse(role, out.code, out.message);
+  }
+
+  private async inCall(role: Role, connectionId: string, msg: Frame<'chat' | 'guidance'>, from: string | null): Promise<void> {
+    const step = inCallStep(role, msg, new Date(this.ctx.ports.now()).toISOString());
+    if (step.kind === 'refuse') return this.refuse(role, step.code, step.message);
+    if (!this.ctx.inCallLimit.allow(connectionId, this.ctx.ports.now())) {
+      log('in_call_rate_limited', { sessionId: this.ctx.record.sessionId, role, type: msg.type });
+      return this.refuse(role, 'rate_limited', 'too many chat or guidance messages; wait a moment');
+    }
+    // Audited before anyone sees it: what was shown is always in the trail.
+    await this.ctx.ports.audit({ actor: role, action: step.action, detail: step.detail, from });
+    for (const d of step.deliveries) this.ctx.ports.send(d.to, d.message);
+  }
+}
