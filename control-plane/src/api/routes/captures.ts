@@ -1,7 +1,7 @@
 import { CaptureKind, EnvelopeError, MAX_CAPTURE_BYTES, parseEnvelopeHeader, SessionId, sha256Hex, toHex } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { sessionStub } from '../../base/env.ts';
+import { withEvidence } from '../../evidence/evidence-stub.ts';
 import { objectKey } from '../../evidence/artifact-store.ts';
 import { bankKeyOf } from '../../evidence/evidence-keys.ts';
 import { ApiError, fromFailure, parseInput, readBounded } from '../../base/http-error.ts';
@@ -47,15 +47,17 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
   const key = objectKey(sessionId, artifactId);
   const sha256 = await sha256Hex(sealed);
   await c.env.EVIDENCE.put(key, sealed, { sha256, customMetadata: { sha256 } });
-  const stored = await sessionStub(c.env, sessionId).evidence().addCapture({
-    artifactId,
-    capture,
-    contentType: header.contentType,
-    size: sealed.length,
-    sha256,
-    bankKeyId: header.bankKeyId,
-    from: c.req.header('cf-connecting-ip') ?? null,
-  });
+  const stored = await withEvidence(c.env, sessionId, async (evidence) =>
+    evidence.addCapture({
+      artifactId,
+      capture,
+      contentType: header.contentType,
+      size: sealed.length,
+      sha256,
+      bankKeyId: header.bankKeyId,
+      from: c.req.header('cf-connecting-ip') ?? null,
+    }),
+  );
   if (!stored.ok) {
     // The session refused it (ended meanwhile): nothing of it may stay in the bucket.
     await c.env.EVIDENCE.delete(key);

@@ -1,7 +1,7 @@
 import { ArtifactId, SessionId } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { sessionStub } from '../../base/env.ts';
+import { withEvidence } from '../../evidence/evidence-stub.ts';
 import { verifyDownload } from '../../evidence/download-url.ts';
 import { signerOf } from '../../evidence/evidence-keys.ts';
 import { ApiError, fromFailure, parseInput } from '../../base/http-error.ts';
@@ -33,7 +33,7 @@ export const evidencePublicRoutes = new Hono<AppEnv>()
       now: Date.now(),
     });
     if (!check.ok) throw new ApiError(check.code, check.status, check.message);
-    const target = await sessionStub(c.env, sessionId).evidence().downloadTarget(artifactId, c.req.header('cf-connecting-ip') ?? null);
+    const target = await withEvidence(c.env, sessionId, async (evidence) => evidence.downloadTarget(artifactId, c.req.header('cf-connecting-ip') ?? null));
     if (!target.ok) throw fromFailure(target);
     const object = await c.env.EVIDENCE.get(target.objectKey);
     if (!object) throw new ApiError('evidence_deleted', 410, 'the artifact is no longer stored');

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { callerOf } from '../request-caller.ts';
 import { baseUrlFor } from '../../session/session-link.ts';
-import { sessionStub } from '../../base/env.ts';
+import { withEvidence } from '../../evidence/evidence-stub.ts';
 import { fromFailure, parseInput } from '../../base/http-error.ts';
 
 /**
@@ -17,20 +17,20 @@ import { fromFailure, parseInput } from '../../base/http-error.ts';
 export const sessionEvidenceRoutes = new Hono<AppEnv>()
   .get('/:id/artifacts', async (c) => {
     const id = parseInput(SessionId, c.req.param('id'));
-    const result = await sessionStub(c.env, id).evidence().list(callerOf(c));
+    const result = await withEvidence(c.env, id, async (evidence) => evidence.list(callerOf(c)));
     if (!result.ok) throw fromFailure(result);
     return c.json({ artifacts: result.artifacts } satisfies ArtifactList);
   })
   .get('/:id/evidence', async (c) => {
     const id = parseInput(SessionId, c.req.param('id'));
-    const result = await sessionStub(c.env, id).evidence().pack(baseUrlFor(c.var.config, c.req.url), callerOf(c));
+    const result = await withEvidence(c.env, id, async (evidence) => evidence.pack(baseUrlFor(c.var.config, c.req.url), callerOf(c)));
     if (!result.ok) throw fromFailure(result);
     // The download URLs are bearer links: nothing on the way may keep this answer.
     return c.body(result.json, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   })
   .delete('/:id/evidence', async (c) => {
     const id = parseInput(SessionId, c.req.param('id'));
-    const result = await sessionStub(c.env, id).evidence().remove(callerOf(c));
+    const result = await withEvidence(c.env, id, async (evidence) => evidence.remove(callerOf(c)));
     if (!result.ok) throw fromFailure(result);
     return c.json({ artifacts: result.artifacts } satisfies ArtifactList);
   });

@@ -2,7 +2,8 @@ import { ArtifactId, NodeId, PART_SHA256_HEADER, UploadStart, type UploadComplet
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../base/app-env.ts';
-import { directoryStub, sessionStub } from '../../base/env.ts';
+import { directoryStub } from '../../base/env.ts';
+import { withEvidence } from '../../evidence/evidence-stub.ts';
 import { completeAndDigest, streamPart } from '../../evidence/object-io.ts';
 import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { log } from '../../base/log.ts';
@@ -33,7 +34,7 @@ export const uploadRoutes = new Hono<AppEnv>()
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));
     requireOwnNode(c, nodeId);
     const start = parseJsonBody(UploadStart, c.var.rawBody);
-    const result = await sessionStub(c.env, start.sessionId).evidence().startUpload(nodeId, start);
+    const result = await withEvidence(c.env, start.sessionId, async (evidence) => evidence.startUpload(nodeId, start));
     if (!result.ok) throw fromFailure(result);
     if (!(await directoryStub(c.env).indexUpload(start.artifactId, start.sessionId, nodeId))) {
       throw new ApiError('conflict', 409, `artifact id ${start.artifactId} is taken by another upload`);
@@ -49,38 +50,40 @@ export const uploadRoutes = new Hono<AppEnv>()
     const artifactId = parseInput(ArtifactId, c.req.param('artifactId'));
     const partNumber = parseInput(PartNumber, c.req.param('partNumber'));
     const sha256 = parseInput(Sha256Hex, declared);
-    const evidence = sessionStub(c.env, await uploadSession(c, artifactId, nodeId)).evidence();
-    const target = await evidence.beginPart(nodeId, artifactId, partNumber);
-    if (!target.ok) throw fromFailure(target);
-    const declaredLength = c.req.header('content-length');
-    if (declaredLength !== undefined && Number(declaredLength) !== target.expectedSize) {
-      throw new ApiError('validation_failed', 400, `part ${partNumber} must be exactly ${target.expectedSize} bytes`);
-    }
-    if (!c.req.raw.body) throw new ApiError('validation_failed', 400, `part ${partNumber} has no body`);
-    const streamed = await streamPart(c.env.EVIDENCE, target, partNumber, c.req.raw.body);
-    if (!streamed.ok) {
-      await evidence.restartUpload(nodeId, artifactId, target.uploadId);
-      log('upload_part_refused_by_storage', { nodeId, artifactId, partNumber });
-      throw new ApiError('conflict', 409, 'the storage refused the part: start the upload again (it restarts from part 1)');
-    }
-    if (streamed.sha256 !== sha256) {
-      log('upload_part_checksum_mismatch', { nodeId, artifactId, partNumber });
-      throw new ApiError('checksum_mismatch', 422, `part ${partNumber} does not match its ${PART_SHA256_HEADER}: nothing was stored`);
-    }
-    const held = await evidence.partReceived(nodeId, artifactId, target.uploadId, { partNumber, size: streamed.size, sha256, etag: streamed.etag });
-    if (!held.ok) throw fromFailure(held);
-    return c.json(held.part);
+    return withEvidence(c.env, await uploadSession(c, artifactId, nodeId), async (evidence) => {
+      const target = await evidence.beginPart(nodeId, artifactId, partNumber);
+      if (!target.ok) throw fromFailure(target);
+      const declaredLength = c.req.header('content-length');
+      if (declaredLength !== undefined && Number(declaredLength) !== target.expectedSize) {
+        throw new ApiError('validation_failed', 400, `part ${partNumber} must be exactly ${target.expectedSize} bytes`);
+      }
+      if (!c.req.raw.body) throw new ApiError('validation_failed', 400, `part ${partNumber} has no body`);
+      const streamed = await streamPart(c.env.EVIDENCE, target, partNumber, c.req.raw.body);
+      if (!streamed.ok) {
+        await evidence.restartUpload(nodeId, artifactId, target.uploadId);
+        log('upload_part_refused_by_storage', { nodeId, artifactId, partNumber });
+        throw new ApiError('conflict', 409, 'the storage refused the part: start the upload again (it restarts from part 1)');
+      }
+      if (streamed.sha256 !== sha256) {
+        log('upload_part_checksum_mismatch', { nodeId, artifactId, partNumber });
+        throw new ApiError('checksum_mismatch', 422, `part ${partNumber} does not match its ${PART_SHA256_HEADER}: nothing was stored`);
+      }
+      const held = await evidence.partReceived(nodeId, artifactId, target.uploadId, { partNumber, size: streamed.size, sha256, etag: streamed.etag });
+      if (!held.ok) throw fromFailure(held);
+      return c.json(held.part);
+    });
   })
   .post('/:nodeId/uploads/:artifactId/complete', nodeAuth, async (c) => {
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));
     requireOwnNode(c, nodeId);
     const artifactId = parseInput(ArtifactId, c.req.param('artifactId'));
-    const evidence = sessionStub(c.env, await uploadSession(c, artifactId, nodeId)).evidence();
-    const plan = await evidence.prepareComplete(nodeId, artifactId);
-    if (!plan.ok) throw fromFailure(plan);
-    if (plan.done) return c.json({ artifact: plan.done } satisfies UploadComplete);
-    const actual = await completeAndDigest(c.env.EVIDENCE, plan.objectKey, plan.uploadId, plan.parts);
-    const result = await evidence.finishComplete(nodeId, artifactId, actual);
-    if (!result.ok) throw fromFailure(result);
-    return c.json({ artifact: result.artifact } satisfies UploadComplete);
+    return withEvidence(c.env, await uploadSession(c, artifactId, nodeId), async (evidence) => {
+      const plan = await evidence.prepareComplete(nodeId, artifactId);
+      if (!plan.ok) throw fromFailure(plan);
+      if (plan.done) return c.json({ artifact: plan.done } satisfies UploadComplete);
+      const actual = await completeAndDigest(c.env.EVIDENCE, plan.objectKey, plan.uploadId, plan.parts);
+      const result = await evidence.finishComplete(nodeId, artifactId, actual);
+      if (!result.ok) throw fromFailure(result);
+      return c.json({ artifact: result.artifact } satisfies UploadComplete);
+    });
   });
