@@ -1,0 +1,77 @@
+import type { ClientMessage, NodeCommand, Role, ServerMessage } from '@vident/protocol';
+import type { CommandOutcome } from '../src/fleet/node-client.ts';
+import type { AuditInput } from '../src/session/audit-input.ts';
+import { SessionConduct } from '../src/session/session-conduct.ts';
+import type { SessionPorts } from '../src/session/session-ports.ts';
+import { newSessionRecord, type SessionRecord } from '../src/session/session-record.ts';
+import { DEFAULT_CHECKLIST } from '../src/session/verification-checklist.ts';
+
+/*
+ * A session conducted over fake ports, for the unit tests of the signaling relay and the node's
+ * events (src/session/*.test.ts): no Durable Object, no socket, no node. The fakes record what
+ * each page was sent, what the node was commanded and what was audited.
+ */
+
+/** What the fake node answers a command. */
+export type Outcome = CommandOutcome<NodeCommand['type']>;
+
+/** The fake clock: every port's now(). */
+export const NOW = Date.parse('2026-12-01T10:00:00Z');
+/** Each role's current connection id. */
+export const CONNECTION = { customer: 'conn-customer', agent: 'conn-agent' } as const;
+
+/** A session with both pages connected, on node-a, and fake ports that record everything. */
+export function session(options: { record?: boolean; state?: SessionRecord['state']; answer?: (c: NodeCommand) => Outcome; reassign?: { nodeId: string; url: string } | null } = {}) {
+  const record = newSessionRecord({
+    sessionId: 'session-1',
+    request: { externalRef: 'ref-1', customerName: 'Kim', locale: 'ko', record: options.record ?? false, metadata: {} },
+    nodeId: 'node-a',
+    nodeUrl: 'http://node-a',
+    createdAt: NOW,
+    expiresAt: NOW + 30 * 60_000,
+    linkExpiresAt: NOW + 10 * 60_000,
+    reconnectGraceMs: 30_000,
+  });
+  record.state = options.state ?? 'waiting';
+  for (const role of ['customer', 'agent'] as const) record.participants[role].connectionId = CONNECTION[role];
+  const sent: Array<{ to: Role; message: ServerMessage }> = [];
+  const commands: NodeCommand[] = [];
+  const audits: AuditInput[] = [];
+  const calls = { saves: 0, closedAll: 0, releasedNode: 0, reassigned: [] as string[] };
+  const answer =
+    options.answer ??
+    ((c: NodeCommand): Outcome => ({ ok: true, result: c.type === 'publish' || c.type === 'subscribe' ? { sdp: `v=0 answer-${c.type}` } : {} }) as Outcome);
+  const ports: SessionPorts = {
+    now: () => NOW,
+    send: (to, message) => sent.push({ to, message }),
+    isConnected: (role) => record.participants[role].connectionId !== null,
+    closeAll: () => {
+      calls.closedAll++;
+    },
+    command: async <C extends NodeCommand>(command: C) => {
+      commands.push(command);
+      return answer(command) as CommandOutcome<C['type']>;
+    },
+    save: async () => {
+      calls.saves++;
+    },
+    releaseNode: async () => {
+      calls.releasedNode++;
+    },
+    setAlarm: async () => undefined,
+    audit: async (entry) => {
+      audits.push(entry);
+    },
+    checklist: () => DEFAULT_CHECKLIST,
+    chatHistory: async () => [],
+    iceServers: async () => [],
+    reassignNode: async (fromNodeId) => {
+      calls.reassigned.push(fromNodeId);
+      return options.reassign ?? null;
+    },
+  };
+  const conduct = new SessionConduct(record, ports);
+  const send = (role: Role, frame: ClientMessage | string) => conduct.message(role, CONNECTION[role], typeof frame === 'string' ? frame : JSON.stringify(frame));
+  const to = (role: Role) => sent.filter((s) => s.to === role).map((s) => s.message);
+  return { record, conduct, send, sent, to, commands, audits, calls };
+}
