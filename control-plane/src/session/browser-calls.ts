@@ -37,17 +37,20 @@ export class BrowserCalls implements BrowserSessionRpc {
     return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
   }
 
+  /** One frame from a participant's socket, for the signaling relay (in the session's queue). */
   async message(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = attachmentOf(ws);
     if (!att || !this.core.conduct) return;
     await this.core.serialized(() => this.core.conduct!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
   }
 
+  /** The browser closed its socket: close our end too, then the participant is gone. */
   async closed(ws: WebSocket, code: number, reason: string): Promise<void> {
     safeClose(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
     await this.gone(ws);
   }
 
+  /** A participant's socket closed or failed: their reconnect grace starts (ParticipantPresence.disconnect). */
   async gone(ws: WebSocket): Promise<void> {
     const att = attachmentOf(ws);
     if (!att || !this.core.conduct) return;

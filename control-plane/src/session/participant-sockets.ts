@@ -40,6 +40,7 @@ export class ParticipantSockets {
     return this.ctx.getWebSockets(role).filter((ws) => attachmentOf(ws)?.connectionId === id && ws.readyState === WebSocket.OPEN);
   }
 
+  /** Whether the role's current connection has an open socket. */
   isConnected(role: Role): boolean {
     return this.current(role).length > 0;
   }
@@ -55,6 +56,7 @@ export class ParticipantSockets {
     }
   }
 
+  /** Closes every participant socket of the session (it ended). */
   closeAll(code: number, reason: string): void {
     for (const ws of this.ctx.getWebSockets()) safeClose(ws, code, reason);
   }

@@ -19,6 +19,7 @@ export class SessionLifecycle {
     private readonly node: NodeCommands,
   ) {}
 
+  /** Whether the session reached a terminal state. */
   get ended(): boolean {
     return isTerminalState(this.record.state);
   }

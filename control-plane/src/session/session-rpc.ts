@@ -14,6 +14,7 @@ import type { NewSession } from './session-record.ts';
 /** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
 export const ROLE_HEADER = 'x-vident-role';
 
+/** The session as the bank sees it, or why not. */
 export type ViewResult = { ok: true; view: SessionView } | Failure;
 /** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
 export type AuditResult = { ok: true; json: string } | Failure;
@@ -22,7 +23,9 @@ export type AuditResult = { ok: true; json: string } | Failure;
 export interface BankSessionRpc {
   /** Creates the session (once) and arms its first timer (the link expiry). */
   init(input: NewSession, caller?: Caller): Promise<ViewResult>;
+  /** The session as the bank sees it; the read is audited. */
   get(caller?: Caller): Promise<ViewResult>;
+  /** Changes the customer's name or the metadata of a session that has not ended; audited. */
   update(patch: UpdateSessionRequest, caller?: Caller): Promise<ViewResult>;
   /** The bank deleted the session: cancels it (idempotent: an ended session stays as it was). */
   remove(caller?: Caller): Promise<ViewResult>;
