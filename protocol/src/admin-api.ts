@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SessionId, SessionState, Timestamp } from './common.ts';
-import { NodeFleetStatus } from './node-api.ts';
+import { DEFAULT_REGION, NodeFleetStatus, NodeId, Region } from './node-api.ts';
+import { Ed25519PublicKey } from './node-keys.ts';
 
 /*
  * The platform team's admin API (/v1/admin/...). Signed exactly like the bank API (signing.ts) but
@@ -101,3 +102,32 @@ export const SessionTimeline = z.object({
   entries: z.array(TimelineEntry),
 });
 export type SessionTimeline = z.infer<typeof SessionTimeline>;
+
+/**
+ * Body of `POST /v1/admin/nodes`: the platform team enrols a media node before it may register.
+ * The registry then accepts only requests signed with this public key (key id = node id) and sends
+ * commands only to this URL (pinned). Enrolling an enrolled id again replaces its key and URL
+ * (a reinstalled node); a revoked id stays revoked.
+ */
+export const NodeEnrolment = z.strictObject({
+  nodeId: NodeId,
+  /** The node's Ed25519 public key, as install.sh printed it. */
+  publicKey: Ed25519PublicKey,
+  /** The sidecar's base URL for commands: https, except on a local stack. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
+  region: Region.default(DEFAULT_REGION),
+});
+export type NodeEnrolment = z.input<typeof NodeEnrolment>;
+
+/** One enrolled node (answer of enrol and revoke). */
+export const EnrolledNode = z.object({
+  nodeId: z.string(),
+  publicKey: z.string(),
+  url: z.string(),
+  region: z.string(),
+  enrolledAt: Timestamp,
+  revokedAt: Timestamp.nullable(),
+  /** The control plane's command-signing public key: the node pins it (CONTROL_PLANE_PUBLIC_KEY). */
+  controlPlanePublicKey: z.string(),
+});
+export type EnrolledNode = z.infer<typeof EnrolledNode>;

@@ -10,6 +10,12 @@ export const ErrorCode = z.enum([
   'timestamp_out_of_window',
   'unknown_key',
   'key_revoked',
+  /** A media node id the platform team has not enrolled (POST /v1/admin/nodes). */
+  'node_not_enrolled',
+  /** A media node registering with a command URL other than the one it was enrolled with. */
+  'node_url_mismatch',
+  /** A media node's answer to a command that is not signed by it for that command. */
+  'answer_unauthenticated',
   'request_replayed',
   'token_invalid',
   'token_expired',

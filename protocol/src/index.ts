@@ -17,3 +17,4 @@ export * from './evidence.ts';
 export * from './admin-api.ts';
 export * from './admin-client.ts';
 export * from './agent-desk.ts';
+export * from './node-keys.ts';
