@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 import { TEST_BANK_PUBLIC_KEY, TEST_EVIDENCE_SIGNING_KEY } from './test/evidence-keys.ts';
+import { TEST_CONTROL_PLANE_SIGNING_KEY } from './test/node-keys.ts';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.ts';
 
 /*
@@ -22,7 +23,9 @@ const bindings = {
   // The platform team's admin key: a separate key space, refused on the bank API (and vice versa).
   ADMIN_API_KEYS: JSON.stringify({ 'ops-test': 'test-admin-secret-0123456789abcdef' }),
   TOKEN_SECRET: 'test-token-secret-0123456789abcdef',
-  NODE_SECRET: 'test-node-secret-0123456789abcdef',
+  CONTROL_PLANE_SIGNING_KEY: TEST_CONTROL_PLANE_SIGNING_KEY,
+  // The fake media nodes answer on http://fake-node... (the fetch stub in test/helpers.ts).
+  ALLOW_HTTP_NODE_URLS: 'true',
   DEMO_MODE: 'true',
   // Test-only evidence keys (test/evidence-keys.ts); the EVIDENCE bucket comes from wrangler.toml.
   EVIDENCE_PUBLIC_KEY: TEST_BANK_PUBLIC_KEY,

@@ -1,7 +1,8 @@
 import {
   ArtifactView,
   canonicalRequest,
-  hmacSha256Hex,
+  signCanonical,
+  type RequestKey,
   importBankPrivateKey,
   importBankPublicKey,
   MIN_PART_SIZE,
@@ -19,7 +20,7 @@ import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { TEST_BANK_PRIVATE_KEY, TEST_BANK_PUBLIC_KEY } from './evidence-keys.ts';
-import { NODE_SECRET, nodeFetch, ORIGIN, sessionStub } from './helpers.ts';
+import { nodeFetch, nodeSigning, ORIGIN, sessionStub } from './helpers.ts';
 
 /** Bytes seeded from a number: distinct per artifact, cheap to make in any size. */
 export function pattern(size: number, seed = 1): Uint8Array<ArrayBuffer> {
@@ -88,13 +89,13 @@ export async function putPart(
   artifactId: string,
   partNumber: number,
   bytes: Uint8Array<ArrayBuffer>,
-  opts: { declare?: string; signedAs?: Uint8Array; secret?: string } = {},
+  opts: { declare?: string; signedAs?: Uint8Array; secret?: RequestKey } = {},
 ): Promise<Response> {
   const path = `/v1/nodes/${nodeId}/uploads/${artifactId}/parts/${partNumber}`;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = crypto.randomUUID().replace(/-/g, '');
   const signedBytes = opts.signedAs ?? bytes;
-  const signature = await hmacSha256Hex(opts.secret ?? NODE_SECRET, await canonicalRequest('PUT', path, timestamp, signedBytes, nonce));
+  const signature = await signCanonical(opts.secret ?? (await nodeSigning(nodeId)).secret, await canonicalRequest('PUT', path, timestamp, signedBytes, nonce));
   return SELF.fetch(`${ORIGIN}${path}`, {
     method: 'PUT',
     headers: {

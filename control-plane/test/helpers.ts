@@ -1,19 +1,34 @@
-import { NodeCommand, RECORDING_CONSENT_VERSION, signRequest, verifyRequest, type CreateSessionResponse, type ServerMessage } from '@vident/protocol';
+import {
+  importEd25519PrivateKey,
+  importEd25519PublicKey,
+  NodeCommand,
+  NodeRegistration,
+  RECORDING_CONSENT_VERSION,
+  SIGNATURE_HEADERS,
+  signAnswer,
+  signRequest,
+  verifyRequest,
+  type CreateSessionResponse,
+  type RequestKey,
+  type ServerMessage,
+} from '@vident/protocol';
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect, vi } from 'vitest';
 import { loadConfig } from '../src/base/config.ts';
+import { registryStub } from '../src/base/env.ts';
+import { TEST_CONTROL_PLANE_PUBLIC_KEY, TEST_NODE_PRIVATE_KEY, TEST_NODE_PUBLIC_KEY } from './node-keys.ts';
 import type { SessionRecord } from '../src/session/session-record.ts';
 import type { VerificationSession } from '../src/session/verification-session.ts';
 
 export const ORIGIN = 'http://vident.test';
 export const BANK_KEY = { keyId: 'bank-test', secret: 'test-bank-secret-0123456789abcdef' };
-export const NODE_SECRET = 'test-node-secret-0123456789abcdef';
 export const ADMIN_KEY = { keyId: 'ops-test', secret: 'test-admin-secret-0123456789abcdef' };
 
 export interface SignedOptions {
   keyId?: string;
-  secret?: string;
+  /** An HMAC secret (bank, admin) or an Ed25519 private key (a node). */
+  secret?: RequestKey;
   now?: number;
   /** Sign this body but send `body` (tampering). */
   signedBody?: string;
@@ -39,8 +54,33 @@ export async function signedFetch(method: string, pathWithQuery: string, body?: 
   });
 }
 
-export function nodeFetch(nodeId: string, path: string, body: unknown): Promise<Response> {
-  return signedFetch('POST', path, body, { keyId: nodeId, secret: NODE_SECRET });
+let fleetKey: Promise<CryptoKey> | undefined;
+
+/** How a test node signs: key id = node id, the fake fleet's Ed25519 key. */
+export async function nodeSigning(nodeId: string): Promise<{ keyId: string; secret: CryptoKey }> {
+  fleetKey ??= importEd25519PrivateKey(TEST_NODE_PRIVATE_KEY);
+  return { keyId: nodeId, secret: await fleetKey };
+}
+
+/** Enrols a node through the admin API, as the platform team does before the node is started. */
+export function enrolNode(nodeId: string, url = fakeNodeUrl(nodeId), publicKey = TEST_NODE_PUBLIC_KEY, region?: string): Promise<Response> {
+  return signedFetch('POST', '/v1/admin/nodes', { nodeId, publicKey, url, ...(region ? { region } : {}) }, ADMIN_KEY);
+}
+
+/**
+ * A signed request from a test node. The node is enrolled first when it is not, and a well-formed
+ * registration enrols it at the URL and region it registers with, so tests read as the node's own
+ * traffic. Tests of enrolment itself sign with signedFetch.
+ */
+export async function nodeFetch(nodeId: string, path: string, body: unknown): Promise<Response> {
+  const registration = path === '/v1/nodes/register' ? NodeRegistration.safeParse(body) : null;
+  if (registration?.success && registration.data.nodeId === nodeId) {
+    await enrolNode(nodeId, registration.data.url, TEST_NODE_PUBLIC_KEY, registration.data.region);
+  } else {
+    const enrolled = await registryStub(env).enrolment(nodeId);
+    if (!enrolled.ok && enrolled.code === 'node_not_enrolled') await enrolNode(nodeId);
+  }
+  return signedFetch('POST', path, body, await nodeSigning(nodeId));
 }
 
 /**
@@ -194,6 +234,7 @@ export interface FakeNode {
  */
 export function installFakeNode(): FakeNode {
   const node: FakeNode = { commands: [], hosts: [], failing: new Set(), downHosts: new Set(), restore: () => vi.unstubAllGlobals() };
+  const controlPlaneKey = importEd25519PublicKey(TEST_CONTROL_PLANE_PUBLIC_KEY);
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
@@ -203,37 +244,50 @@ export function installFakeNode(): FakeNode {
       pathWithQuery: url.pathname + url.search,
       body,
       header: (n) => request.headers.get(n),
-      secretFor: (keyId) => (keyId === 'control-plane' ? NODE_SECRET : undefined),
+      secretFor: async (keyId) => (keyId === 'control-plane' ? controlPlaneKey : undefined),
     });
     if (!verified.ok || url.pathname !== '/v1/commands') {
       return Response.json({ error: { code: 'unauthorized', message: 'bad signature' } }, { status: 401 });
     }
-    const parsed = NodeCommand.safeParse(JSON.parse(body));
-    if (!parsed.success) return Response.json({ error: { code: 'validation_failed', message: 'bad command' } }, { status: 400 });
-    const cmd = parsed.data;
-    node.commands.push(cmd);
-    node.hosts.push(url.host);
-    if (node.downHosts.has(url.host)) {
-      return Response.json({ error: { code: 'media_node_error', message: 'janus is not connected' } }, { status: 503 });
-    }
-    if (node.failing.has(cmd.type)) {
-      return Response.json({ error: { code: 'internal', message: `janus said no to ${cmd.type}` } }, { status: 500 });
-    }
-    switch (cmd.type) {
-      case 'create-room':
-      case 'destroy-room':
-        return Response.json({ sessionId: cmd.sessionId });
-      case 'publish':
-        return Response.json({ sdp: `v=0 answer-for-${cmd.participant}` });
-      case 'subscribe':
-        return Response.json({ sdp: `v=0 offer-of-${cmd.feed}-for-${cmd.participant}` });
-      case 'probe':
-        return Response.json({ sdp: `v=0 echo-answer-${cmd.probeId}` });
-      default:
-        return Response.json({});
-    }
+    // Like the sidecar: every answer to a verified command is signed by the node, for that command.
+    const answer = fakeNodeAnswer(node, url, body);
+    const text = await answer.text();
+    const requestSignature = request.headers.get(SIGNATURE_HEADERS.signature) ?? '';
+    const { secret } = await nodeSigning('fake-node');
+    return new Response(text, {
+      status: answer.status,
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADERS.answerSignature]: await signAnswer(secret, requestSignature, answer.status, text) },
+    });
   });
   return node;
+}
+
+/** The fake node's answer to one verified command, per protocol. */
+function fakeNodeAnswer(node: FakeNode, url: URL, body: string): Response {
+  const parsed = NodeCommand.safeParse(JSON.parse(body));
+  if (!parsed.success) return Response.json({ error: { code: 'validation_failed', message: 'bad command' } }, { status: 400 });
+  const cmd = parsed.data;
+  node.commands.push(cmd);
+  node.hosts.push(url.host);
+  if (node.downHosts.has(url.host)) {
+    return Response.json({ error: { code: 'media_node_error', message: 'janus is not connected' } }, { status: 503 });
+  }
+  if (node.failing.has(cmd.type)) {
+    return Response.json({ error: { code: 'internal', message: `janus said no to ${cmd.type}` } }, { status: 500 });
+  }
+  switch (cmd.type) {
+    case 'create-room':
+    case 'destroy-room':
+      return Response.json({ sessionId: cmd.sessionId });
+    case 'publish':
+      return Response.json({ sdp: `v=0 answer-for-${cmd.participant}` });
+    case 'subscribe':
+      return Response.json({ sdp: `v=0 offer-of-${cmd.feed}-for-${cmd.participant}` });
+    case 'probe':
+      return Response.json({ sdp: `v=0 echo-answer-${cmd.probeId}` });
+    default:
+      return Response.json({});
+  }
 }
 
 /** Polls until `check` passes (for effects that land after a socket event). */
@@ -266,6 +320,7 @@ export async function clearIndexes(): Promise<void> {
   await runInDurableObject(env.NODES.get(env.NODES.idFromName('global')), (_, state) => {
     state.storage.sql.exec('DELETE FROM nodes');
     state.storage.sql.exec('DELETE FROM assignments');
+    state.storage.sql.exec('DELETE FROM enrolments');
   });
   await runInDurableObject(env.DIRECTORY.get(env.DIRECTORY.idFromName('global')), (_, state) => {
     state.storage.sql.exec('DELETE FROM sessions');

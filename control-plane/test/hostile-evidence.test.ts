@@ -1,9 +1,9 @@
-import { canonicalRequest, hmacSha256Hex, PART_SHA256_HEADER, parseEnvelopeHeader, sha256Hex, SIGNATURE_HEADERS, UploadStatus } from '@vident/protocol';
+import { canonicalRequest, PART_SHA256_HEADER, parseEnvelopeHeader, sha256Hex, signCanonical, SIGNATURE_HEADERS, UploadStatus } from '@vident/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditActions, objectsOf, pattern, seal, uploadStart } from './evidence-helpers.ts';
 import { call, signedCall, wellFormed } from './fuzz-helpers.ts';
-import { clearIndexes, createSession, NODE_SECRET, ORIGIN, registerNode, tokenOf } from './helpers.ts';
+import { clearIndexes, createSession, nodeSigning, ORIGIN, registerNode, tokenOf } from './helpers.ts';
 
 /*
  * Property-based hostile input at the evidence routes (uploads, parts, captures, downloads, the
@@ -42,7 +42,7 @@ async function partCall(path: string, body: Uint8Array<ArrayBuffer>, declared: s
     headers[SIGNATURE_HEADERS.keyId] = NODE;
     headers[SIGNATURE_HEADERS.timestamp] = timestamp;
     headers[SIGNATURE_HEADERS.nonce] = nonce;
-    headers[SIGNATURE_HEADERS.signature] = await hmacSha256Hex(NODE_SECRET, await canonicalRequest('PUT', path, timestamp, signed, nonce));
+    headers[SIGNATURE_HEADERS.signature] = await signCanonical((await nodeSigning(NODE)).secret, await canonicalRequest('PUT', path, timestamp, signed, nonce));
   }
   return call(`${ORIGIN}${path}`, { method: 'PUT', headers, body });
 }
@@ -79,7 +79,7 @@ describe('hostile input at the evidence routes', () => {
     let opened = 0;
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
-        const status = await wellFormed(await signedCall('POST', `/v1/nodes/${NODE}/uploads`, b, { keyId: NODE, secret: NODE_SECRET }));
+        const status = await wellFormed(await signedCall('POST', `/v1/nodes/${NODE}/uploads`, b, await nodeSigning(NODE)));
         expect([200, 400, 404, 409]).toContain(status);
         if (status === 200) opened++;
       }),
@@ -93,7 +93,7 @@ describe('hostile input at the evidence routes', () => {
   it('random parts (paths, hashes, bodies, signatures) never store a byte of a real upload', async () => {
     const sealed = await seal(pattern(3000, 2));
     const start = await uploadStart(sessionId, 'agent', 1, sealed);
-    expect((await signedCall('POST', `/v1/nodes/${NODE}/uploads`, start, { keyId: NODE, secret: NODE_SECRET })).status).toBe(200);
+    expect((await signedCall('POST', `/v1/nodes/${NODE}/uploads`, start, await nodeSigning(NODE))).status).toBe(200);
     const base = `/v1/nodes/${NODE}/uploads/${start.artifactId}/parts/`;
     await fc.assert(
       fc.asyncProperty(
@@ -113,7 +113,7 @@ describe('hostile input at the evidence routes', () => {
     // A well-signed part of the right size whose bytes do not match what was declared.
     const res = await partCall(`${base}1`, pattern(sealed.length, 3), await sha256Hex(sealed), true, sealed);
     expect(await wellFormed(res)).toBe(422);
-    const status = UploadStatus.parse(await (await signedCall('POST', `/v1/nodes/${NODE}/uploads`, start, { keyId: NODE, secret: NODE_SECRET })).json());
+    const status = UploadStatus.parse(await (await signedCall('POST', `/v1/nodes/${NODE}/uploads`, start, await nodeSigning(NODE))).json());
     expect(status.parts).toEqual([]);
     expect((await auditActions(sessionId)).filter((a) => a.startsWith('artifact.'))).toEqual([]);
   });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../src/session/participant-token.ts';
 import { call, signedCall, wellFormed } from './fuzz-helpers.ts';
-import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, openSocket, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
+import { BANK_KEY, clearIndexes, createSession, nodeSigning, openSocket, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
 
 /*
  * Property-based hostile input at the bank and node APIs, through the real Worker inside workerd:
@@ -190,7 +190,7 @@ describe('hostile input at the node API', () => {
             .map((o) => JSON.stringify(o)),
         ),
         async (path, body) => {
-          const status = await wellFormed(await signedCall('POST', path, body, { keyId: 'node-hostile', secret: NODE_SECRET }));
+          const status = await wellFormed(await signedCall('POST', path, body, await nodeSigning('node-hostile')));
           expect(status).not.toBe(500);
         },
       ),
@@ -213,11 +213,11 @@ describe('forged, expired, replayed, wrong-key, wrong-session and wrong-role cre
     expect(await codeOf(await signedFetch('POST', '/v1/sessions', body, { secret: 'forged-secret-0123456789abcdef' }))).toBe('signature_invalid');
     expect(await codeOf(await signedFetch('POST', '/v1/sessions', body, { now: Date.now() - 301_000 }))).toBe('timestamp_out_of_window');
     expect(await codeOf(await signedFetch('POST', '/v1/sessions', body, { now: Date.now() + 301_000 }))).toBe('timestamp_out_of_window');
-    // Wrong key: the node secret on the bank API, a bank key on the node API.
-    expect(await codeOf(await signedFetch('GET', '/v1/sessions', undefined, { keyId: 'node-hostile', secret: NODE_SECRET }))).toBe('unknown_key');
-    expect(await codeOf(await signedFetch('POST', '/v1/nodes/node-hostile/heartbeat', {}, BANK_KEY))).toBe('signature_invalid');
+    // Wrong key: a node's key on the bank API, a bank key on the node API (no node is enrolled under its id).
+    expect(await codeOf(await signedFetch('GET', '/v1/sessions', undefined, await nodeSigning('node-hostile')))).toBe('unknown_key');
+    expect(await codeOf(await signedFetch('POST', '/v1/nodes/node-hostile/heartbeat', {}, BANK_KEY))).toBe('unknown_key');
     // Wrong role: a node speaking for another node.
-    expect(await codeOf(await signedFetch('POST', '/v1/nodes/other-node/heartbeat', {}, { keyId: 'node-hostile', secret: NODE_SECRET }))).toBe('forbidden');
+    expect(await codeOf(await signedFetch('POST', '/v1/nodes/other-node/heartbeat', {}, await nodeSigning('node-hostile')))).toBe('forbidden');
     // Replayed: the same signed request twice.
     const text = JSON.stringify(body);
     const headers = await signRequest({ ...BANK_KEY, method: 'POST', pathWithQuery: '/v1/sessions', body: text });

@@ -1,7 +1,7 @@
 import { ErrorBody, SessionView } from '@vident/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/session/participant-token.ts';
-import { createSession, eventually, giveConsent, installFakeNode, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+import { createSession, eventually, giveConsent, installFakeNode, nodeFetch, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 
 // Installed for the whole file: sockets closed at the end of a test still send `leave` commands.
 const node: FakeNode = installFakeNode();
@@ -217,5 +217,5 @@ describe('signaling relay between customer and agent', () => {
 });
 
 function signedNodeEvent(nodeId: string, event: unknown): Promise<Response> {
-  return signedFetch('POST', `/v1/nodes/${nodeId}/events`, event, { keyId: nodeId, secret: 'test-node-secret-0123456789abcdef' });
+  return nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, event);
 }

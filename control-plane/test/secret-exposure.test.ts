@@ -1,8 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_EVIDENCE_SIGNING_KEY } from './evidence-keys.ts';
+import { TEST_CONTROL_PLANE_SIGNING_KEY, TEST_NODE_PRIVATE_KEY } from './node-keys.ts';
 import { uploadRecording } from './evidence-helpers.ts';
-import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, registerNode, signedFetch, startCall, fullChecklist } from './helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, registerNode, signedFetch, startCall, fullChecklist } from './helpers.ts';
 
 // Every secret the test Worker holds (see vitest.config.ts bindings).
 const SECRETS = [
@@ -10,7 +11,8 @@ const SECRETS = [
   'test-bank-next-secret-0123456789',
   'test-bank-old-secret-0123456789a',
   'test-token-secret-0123456789abcdef',
-  NODE_SECRET,
+  TEST_NODE_PRIVATE_KEY,
+  TEST_CONTROL_PLANE_SIGNING_KEY,
   TEST_EVIDENCE_SIGNING_KEY,
 ];
 

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replayShardName, type ReplayGuard } from '../src/base/replay-guard.ts';
 import { MAX_BODY_BYTES } from '../src/base/http-error.ts';
-import { BANK_KEY, clearIndexes, createSession, NODE_SECRET, ORIGIN, registerNode, signedFetch } from './helpers.ts';
+import { BANK_KEY, clearIndexes, createSession, enrolNode, nodeSigning, ORIGIN, registerNode, signedFetch } from './helpers.ts';
 
 const NEXT_KEY = { keyId: 'bank-next', secret: 'test-bank-next-secret-0123456789' };
 const REVOKED_KEY = { keyId: 'bank-old', secret: 'test-bank-old-secret-0123456789a' };
@@ -53,7 +53,8 @@ describe('replay protection', () => {
     await expectError(await resend('GET', '/v1/sessions', get), 401, 'request_replayed');
 
     const reg = JSON.stringify({ nodeId: 'node-replay', url: 'http://127.0.0.1:9/', capacity: 1, version: 't' });
-    const nodeHeaders = await signRequest({ keyId: 'node-replay', secret: NODE_SECRET, method: 'POST', pathWithQuery: '/v1/nodes/register', body: reg });
+    expect((await enrolNode('node-replay', 'http://127.0.0.1:9/')).status).toBe(201);
+    const nodeHeaders = await signRequest({ ...(await nodeSigning('node-replay')), method: 'POST', pathWithQuery: '/v1/nodes/register', body: reg });
     expect((await resend('POST', '/v1/nodes/register', nodeHeaders, reg)).status).toBe(200);
     await expectError(await resend('POST', '/v1/nodes/register', nodeHeaders, reg), 401, 'request_replayed');
   });

@@ -1,9 +1,10 @@
 import { AuditTrail, verifyWebhook, WebhookEvent } from '@vident/protocol';
+import { TEST_NODE_PRIVATE_KEY } from './node-keys.ts';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
 import { uploadRecording } from './evidence-helpers.ts';
-import { BANK_KEY, createSession, installFakeNode, NODE_SECRET, Participant, registerNode, signedFetch, startCall, sessionStub } from './helpers.ts';
+import { BANK_KEY, createSession, installFakeNode, Participant, registerNode, signedFetch, startCall, sessionStub } from './helpers.ts';
 
 // Runs in the "webhooks" project (vitest.config.ts): WEBHOOK_URL points at a closed loopback port
 // that the fetch stub below answers as the bank's receiver; everything else goes to the fake node.
@@ -134,7 +135,7 @@ describe('webhooks to the bank', () => {
     expect(first.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(Math.abs(Number(first.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
     const wire = JSON.stringify(bank.attempts);
-    for (const secret of ['private note about the face', TEST_WEBHOOK_SECRET, TEST_WEBHOOK_SECRET.slice(6), NODE_SECRET, BANK_KEY.secret, 'test-token-secret']) {
+    for (const secret of ['private note about the face', TEST_WEBHOOK_SECRET, TEST_WEBHOOK_SECRET.slice(6), TEST_NODE_PRIVATE_KEY, BANK_KEY.secret, 'test-token-secret']) {
       expect(wire).not.toContain(secret);
     }
     // A tampered body does not verify.

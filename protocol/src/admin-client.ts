@@ -1,4 +1,4 @@
-import { AdminSessionList, FleetNode, FleetStatus, SessionTimeline, type ListAdminSessionsQuery } from './admin-api.ts';
+import { AdminSessionList, EnrolledNode, FleetNode, FleetStatus, SessionTimeline, type ListAdminSessionsQuery, type NodeEnrolment } from './admin-api.ts';
 import { signedCaller } from './bank-client.ts';
 
 export interface AdminClientOptions {
@@ -20,6 +20,10 @@ export function createAdminClient(options: AdminClientOptions) {
   return {
     /** Every registered media node with its load and derived status. */
     nodes: () => call('GET', '/v1/admin/nodes', FleetStatus),
+    /** Enrols a media node (id, public key, command URL, region); answers it with the control plane's key to pin. */
+    enrolNode: (enrolment: NodeEnrolment) => call('POST', '/v1/admin/nodes', EnrolledNode, enrolment),
+    /** Cuts the node off at once; its sessions move elsewhere. Permanent for this id. */
+    revokeNode: (nodeId: string) => call('POST', `${node(nodeId)}/revoke`, EnrolledNode),
     /** Stops placing sessions on the node; its calls finish. Answers the node, now draining (or drained). */
     drainNode: (nodeId: string) => call('POST', `${node(nodeId)}/drain`, FleetNode),
     undrainNode: (nodeId: string) => call('POST', `${node(nodeId)}/undrain`, FleetNode),

@@ -1,5 +1,5 @@
 import { ListAdminSessionsQuery } from '@vident/protocol';
-import { error, json, queryParameters, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
+import { error, json, queryParameters, ref, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
 
 const ADMIN = 'Admin API (platform team): signed like every route, but with an ADMIN_API_KEYS key; bank keys are refused (401 unknown_key).';
 const nodeIdParameter = { name: 'nodeId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } };
@@ -12,6 +12,30 @@ export const adminPaths = {
       security: signed,
       description: `${ADMIN} Every media node: address, region, capacity, reported load, version, last heartbeat, draining flag and status (live, silent, draining, drained).`,
       responses: { '200': json('FleetStatus', 'the fleet'), ...signedErrors },
+    },
+    post: {
+      operationId: 'adminEnrolNode',
+      security: signed,
+      description: `${ADMIN} Enrols a media node before it may register: its id, its Ed25519 public key (key id = node id for every request it signs), its command URL (pinned; https unless ALLOW_HTTP_NODE_URLS on a local stack) and region. Enrolling an enrolled id again replaces its key and URL; a revoked id is refused (401 key_revoked). The answer carries the control plane's public key for the node to pin.`,
+      requestBody: { required: true, content: { 'application/json': { schema: ref('NodeEnrolment') } } },
+      responses: { '201': json('EnrolledNode', 'the enrolment'), ...signedErrors },
+    },
+  },
+  '/v1/admin/nodes/{nodeId}/revoke': {
+    parameters: [nodeIdParameter],
+    post: {
+      operationId: 'adminRevokeNode',
+      security: signed,
+      description: `${ADMIN} Cuts the node off at once: its registrations, heartbeats, events and uploads are refused, it leaves placement, and its live sessions move to other nodes as for a dead node. Permanent for this id.`,
+      responses: { '200': json('EnrolledNode', 'the revoked enrolment'), ...signedErrors },
+    },
+  },
+  '/v1/admin/control-plane-key': {
+    get: {
+      operationId: 'adminControlPlaneKey',
+      security: signed,
+      description: `${ADMIN} The control plane's command-signing public key (Ed25519, base64) that every media node pins as CONTROL_PLANE_PUBLIC_KEY.`,
+      responses: { '200': { description: 'the key', content: { 'application/json': { schema: { type: 'object', properties: { keyId: { type: 'string' }, publicKey: { type: 'string' } } } } } }, ...signedErrors },
     },
   },
   '/v1/admin/nodes/{nodeId}/drain': {

@@ -1,6 +1,8 @@
 import {
   AdminSessionList,
+  EnrolledNode,
   FleetNode,
+  NodeEnrolment,
   FleetStatus,
   SessionTimeline,
   ArtifactList,
@@ -86,6 +88,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ErrorBody: jsonSchema(ErrorBody, 'output'),
         FleetStatus: jsonSchema(FleetStatus, 'output'),
         FleetNode: jsonSchema(FleetNode, 'output'),
+        NodeEnrolment: jsonSchema(NodeEnrolment, 'input'),
+        EnrolledNode: jsonSchema(EnrolledNode, 'output'),
         AdminSessionList: jsonSchema(AdminSessionList, 'output'),
         SessionTimeline: jsonSchema(SessionTimeline, 'output'),
         ...probeSchemas,

@@ -5,7 +5,7 @@ import type { Env } from './env.ts';
 const secrets = {
   BANK_API_KEYS: JSON.stringify({ bank: 'bank-secret-0123456789abcdef' }),
   TOKEN_SECRET: 'token-secret-0123456789abcdef',
-  NODE_SECRET: 'node-secret-0123456789abcdef',
+  CONTROL_PLANE_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIKosGzOxtF1Fxr3YEbrFQtAD5xI5QZr7iK9ElL90f9Bg',
 };
 
 const env = (vars: Record<string, string | undefined>) => vars as unknown as Env;
@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', DEMO_MODE: 'true' }))).toThrow(/^config: DEMO_MODE /);
   });
 
+  it('allows http command URLs to media nodes on a local stack only', () => {
+    expect(loadConfig(env({ ...secrets, PUBLIC_BASE_URL: 'http://127.0.0.1:8787', ALLOW_HTTP_NODE_URLS: 'true' })).allowHttpNodeUrls).toBe(true);
+    expect(loadConfig(env({ ...secrets })).allowHttpNodeUrls).toBe(false);
+    expect(() => loadConfig(env({ ...secrets, PUBLIC_BASE_URL: 'https://vident.example/', ALLOW_HTTP_NODE_URLS: 'true' }))).toThrow(/^config: ALLOW_HTTP_NODE_URLS /);
+  });
+
   it('holds several bank keys at once and a revocation list', () => {
     const keys = { old: 'old-secret-0123456789abcdef', new: 'new-secret-0123456789abcdef' };
     const config = loadConfig(env({ ...secrets, BANK_API_KEYS: JSON.stringify(keys), BANK_API_REVOKED_KEYS: ' old , ,x ' }));
@@ -48,7 +54,8 @@ describe('loadConfig', () => {
   it.each([
     [{ BANK_API_REVOKED_KEYS: 'k'.repeat(129) }, 'BANK_API_REVOKED_KEYS'],
     [{ TOKEN_SECRET: undefined }, 'TOKEN_SECRET'],
-    [{ NODE_SECRET: 'short' }, 'NODE_SECRET'],
+    [{ CONTROL_PLANE_SIGNING_KEY: 'short' }, 'CONTROL_PLANE_SIGNING_KEY'],
+    [{ ALLOW_HTTP_NODE_URLS: 'yes' }, 'ALLOW_HTTP_NODE_URLS'],
     [{ BANK_API_KEYS: 'not json' }, 'BANK_API_KEYS'],
     [{ BANK_API_KEYS: '{"k":"short"}' }, 'BANK_API_KEYS'],
     [{ SESSION_MAX_MINUTES: 'ten' }, 'SESSION_MAX_MINUTES'],

@@ -20,7 +20,10 @@ export interface Config {
   /** The platform team's admin API keys (ADMIN_API_KEYS); empty = every admin request is refused. */
   adminApiKeys: Record<string, string>;
   tokenSecret: string;
-  nodeSecret: string;
+  /** The control plane's Ed25519 PKCS#8 key (base64) that signs commands to media nodes; nodes pin its public half. */
+  controlPlaneSigningKey: string;
+  /** Media nodes may be enrolled with http command URLs: a local stack only, refused with an https PUBLIC_BASE_URL. */
+  allowHttpNodeUrls: boolean;
   /** Where session events are POSTed, with their signing secret; null = webhooks off. */
   webhook: { url: string; secret: string } | null;
   evidence: EvidenceConfig;
@@ -117,7 +120,15 @@ const fields = {
     .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''))
     .pipe(z.array(z.string().max(128, 'key ids are at most 128 characters'))),
   TOKEN_SECRET: z.string('is required').pipe(secret),
-  NODE_SECRET: z.string('is required').pipe(secret),
+  CONTROL_PLANE_SIGNING_KEY: z
+    .string('is required (an Ed25519 PKCS#8 key in base64)')
+    .refine((v) => isBase64Der(v.trim(), true), 'must be an Ed25519 PKCS#8 key (PEM or base64)'),
+  ALLOW_HTTP_NODE_URLS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? 'false').trim().toLowerCase())
+    .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
+    .transform((v) => v === 'true'),
   WEBHOOK_URL: z
     .string()
     .optional()
@@ -183,6 +194,10 @@ const EnvSchema = z.object(fields).superRefine((v, ctx) => {
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
   }
+  // Commands carry SDP: plain http to media nodes is for a local stack only.
+  if (v.ALLOW_HTTP_NODE_URLS && v.PUBLIC_BASE_URL?.startsWith('https:')) {
+    ctx.addIssue({ code: 'custom', path: ['ALLOW_HTTP_NODE_URLS'], message: 'must be "false" with an https PUBLIC_BASE_URL (commands to media nodes travel over https)' });
+  }
   // The demo lists every live session with fresh tokens: a local convenience, never on a public https site.
   if (v.DEMO_MODE && v.PUBLIC_BASE_URL?.startsWith('https:')) {
     ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'must be "false" with an https PUBLIC_BASE_URL (the demo hands out session links to anyone)' });
@@ -217,7 +232,8 @@ export function loadConfig(env: Env): Config {
     bankApiRevokedKeys: new Set(v.BANK_API_REVOKED_KEYS),
     adminApiKeys: v.ADMIN_API_KEYS,
     tokenSecret: v.TOKEN_SECRET,
-    nodeSecret: v.NODE_SECRET,
+    controlPlaneSigningKey: v.CONTROL_PLANE_SIGNING_KEY.trim(),
+    allowHttpNodeUrls: v.ALLOW_HTTP_NODE_URLS,
     webhook: v.WEBHOOK_URL !== null && v.WEBHOOK_SECRET ? { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET } : null,
     evidence: {
       // One canonical PEM whatever the variable's armour: the nodes and pages are handed this text.

@@ -29,7 +29,10 @@ export interface Env {
   /** JSON {keyId: secret} of the platform team's admin API keys (secret). */
   ADMIN_API_KEYS?: string;
   TOKEN_SECRET?: string;
-  NODE_SECRET?: string;
+  /** Ed25519 PKCS#8 (base64) signing the control plane's commands to media nodes. */
+  CONTROL_PLANE_SIGNING_KEY?: string;
+  /** "true" on a local stack only: media nodes enrolled with http command URLs. */
+  ALLOW_HTTP_NODE_URLS?: string;
   WEBHOOK_URL?: string;
   WEBHOOK_SECRET?: string;
   /** Sealed evidence artifacts, keyed sessions/<sessionId>/<artifactId>. */

@@ -1,37 +1,46 @@
-import { NodeId, NONCE_PATTERN, SIGNATURE_HEADERS, verifyHmacSha256Hex, verifyRequest } from '@vident/protocol';
+import { NodeId, SIGNATURE_HEADERS, verifyRequest, type RequestKey, type VerifyFailure } from '@vident/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
+import { registryStub } from './env.ts';
+import { nodePublicKey } from '../fleet/node-signing-keys.ts';
 import { replayStub } from './replay-guard.ts';
 import { ApiError, readBody } from './http-error.ts';
 
 /** Replay window for every signed request (seconds either side of our clock). */
 export const SIGNED_WINDOW_SECONDS = 300;
 
+type KeyLookup = RequestKey | undefined | VerifyFailure;
+
 interface SignedPolicy {
-  secretFor: (keyId: string, c: Context<AppEnv>) => string | undefined;
+  secretFor: (keyId: string, c: Context<AppEnv>) => KeyLookup | Promise<KeyLookup>;
   isRevoked?: (keyId: string, c: Context<AppEnv>) => boolean;
 }
 
 function signedBy(policy: SignedPolicy): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const body = await readBody(c.req.raw);
-    const claimedKey = c.req.header(SIGNATURE_HEADERS.keyId);
-    if (claimedKey && policy.isRevoked?.(claimedKey, c)) throw new ApiError('key_revoked', 401, 'this key id has been revoked');
-    const url = new URL(c.req.url);
-    const result = await verifyRequest({
-      method: c.req.method,
-      pathWithQuery: url.pathname + url.search,
-      body: body.bytes,
-      header: (name) => c.req.header(name),
-      secretFor: (keyId) => policy.secretFor(keyId, c),
-      windowSeconds: SIGNED_WINDOW_SECONDS,
-    });
-    if (!result.ok) throw new ApiError(result.code, 401, result.message);
-    await refuseReplay(c);
-    c.set('keyId', result.keyId);
+    await verifySigned(c, policy, body.bytes);
     c.set('rawBody', body.text);
     await next();
   };
+}
+
+/** Verifies the request's signature over `body` (or a streamed body's declared hash), refuses a replay, sets keyId. */
+async function verifySigned(c: Context<AppEnv>, policy: SignedPolicy, body: Uint8Array | { sha256: string }): Promise<void> {
+  const claimedKey = c.req.header(SIGNATURE_HEADERS.keyId);
+  if (claimedKey && policy.isRevoked?.(claimedKey, c)) throw new ApiError('key_revoked', 401, 'this key id has been revoked');
+  const url = new URL(c.req.url);
+  const result = await verifyRequest({
+    method: c.req.method,
+    pathWithQuery: url.pathname + url.search,
+    body,
+    header: (name) => c.req.header(name),
+    secretFor: (keyId) => policy.secretFor(keyId, c),
+    windowSeconds: SIGNED_WINDOW_SECONDS,
+  });
+  if (!result.ok) throw new ApiError(result.code, 401, result.message);
+  await refuseReplay(c);
+  c.set('keyId', result.keyId);
 }
 
 /**
@@ -40,7 +49,7 @@ function signedBy(policy: SignedPolicy): MiddlewareHandler<AppEnv> {
  * unauthenticated traffic cannot fill the guard.
  */
 async function refuseReplay(c: Context<AppEnv>): Promise<void> {
-  // Verified above: 64 hex digits and a Unix-seconds timestamp. Hex case does not change the MAC.
+  // Verified above: hex digits and a Unix-seconds timestamp. Hex case does not change the signature.
   const signature = (c.req.header(SIGNATURE_HEADERS.signature) ?? '').toLowerCase();
   const timestamp = Number(c.req.header(SIGNATURE_HEADERS.timestamp));
   const expiresAt = (timestamp + SIGNED_WINDOW_SECONDS + 1) * 1000;
@@ -60,10 +69,20 @@ export const adminAuth: MiddlewareHandler<AppEnv> = signedBy({
   secretFor: (keyId, c) => (Object.hasOwn(c.var.config.adminApiKeys, keyId) ? c.var.config.adminApiKeys[keyId] : undefined),
 });
 
-/** Node API: key id = node id, signed with the fleet's NODE_SECRET. */
-export const nodeAuth: MiddlewareHandler<AppEnv> = signedBy({
-  secretFor: (keyId, c) => (NodeId.safeParse(keyId).success ? c.var.config.nodeSecret : undefined),
-});
+/**
+ * Node API: key id = node id, signed with that node's own Ed25519 key as enrolled by the platform
+ * team. An unknown id, a revoked node, or another node's key are refused.
+ */
+const nodePolicy: SignedPolicy = {
+  secretFor: async (keyId, c) => {
+    if (!NodeId.safeParse(keyId).success) return undefined;
+    const enrolled = await registryStub(c.env).enrolment(keyId);
+    if (!enrolled.ok) return { ok: false, code: enrolled.code === 'key_revoked' ? 'key_revoked' : 'unknown_key', message: enrolled.message };
+    return nodePublicKey(enrolled.enrolment.publicKey);
+  },
+};
+
+export const nodeAuth: MiddlewareHandler<AppEnv> = signedBy(nodePolicy);
 
 /** A node may only speak for itself. */
 export function requireOwnNode(c: Context<AppEnv>, nodeId: string): void {
@@ -77,24 +96,5 @@ export function requireOwnNode(c: Context<AppEnv>, nodeId: string): void {
  * must refuse it unless its bytes hash to exactly that value. Sets keyId like nodeAuth does.
  */
 export async function verifyStreamedNodeRequest(c: Context<AppEnv>, declaredSha256: string): Promise<void> {
-  const keyId = c.req.header(SIGNATURE_HEADERS.keyId);
-  const timestamp = c.req.header(SIGNATURE_HEADERS.timestamp);
-  const signature = c.req.header(SIGNATURE_HEADERS.signature);
-  if (!keyId || !timestamp || !signature) {
-    throw new ApiError('unauthorized', 401, 'missing X-Vident-Key-Id, X-Vident-Timestamp or X-Vident-Signature');
-  }
-  if (!NodeId.safeParse(keyId).success) throw new ApiError('unknown_key', 401, 'unknown key id');
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > SIGNED_WINDOW_SECONDS) {
-    throw new ApiError('timestamp_out_of_window', 401, 'timestamp outside the accepted window');
-  }
-  const nonce = c.req.header(SIGNATURE_HEADERS.nonce);
-  if (nonce !== undefined && !NONCE_PATTERN.test(nonce)) throw new ApiError('signature_invalid', 401, 'X-Vident-Nonce must be 16..64 of [A-Za-z0-9_-]');
-  const url = new URL(c.req.url);
-  // canonicalRequest's layout (protocol/src/signing.ts), with the declared hash in the body's place.
-  const canonical = `${c.req.method.toUpperCase()}\n${url.pathname + url.search}\n${timestamp}\n${nonce === undefined ? '' : `${nonce}\n`}${declaredSha256}`;
-  if (!(await verifyHmacSha256Hex(c.var.config.nodeSecret, canonical, signature))) {
-    throw new ApiError('signature_invalid', 401, 'signature does not match');
-  }
-  await refuseReplay(c);
-  c.set('keyId', keyId);
+  await verifySigned(c, nodePolicy, { sha256: declaredSha256 });
 }

@@ -1,5 +1,6 @@
-import type { FleetNode, FleetStatus, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
+import type { FleetNode, FleetStatus, NodeEnrolment, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
 import type { Failure } from '../base/http-error.ts';
+import type { Enrolment } from './node-enrolments.ts';
 
 /** Where a session was placed. */
 export interface Placement {
@@ -8,14 +9,22 @@ export interface Placement {
 }
 
 export type FleetNodeResult = { ok: true; node: FleetNode } | Failure;
+export type EnrolmentResult = { ok: true; enrolment: Enrolment } | Failure;
+export type RegistrationResult = ({ ok: true } & NodeRegistrationAccepted) | Failure;
 
 /**
  * What the Worker and the sessions may call on the MediaNodeRegistry. An interface apart from the
  * class so env.ts can type the binding without importing the Durable Object (which imports env.ts).
  */
 export interface MediaNodeRegistryRpc extends Rpc.DurableObjectBranded {
-  /** A media node (re)registers. */
-  register(reg: NodeRegistration, now?: number): Promise<NodeRegistrationAccepted>;
+  /** The platform team enrols a node: its id, public key, command URL and region. */
+  enrol(e: Required<NodeEnrolment>, now?: number): Promise<EnrolmentResult>;
+  /** Cuts a node off at once (its sessions move as for a dead node). */
+  revoke(nodeId: string, now?: number): Promise<EnrolmentResult>;
+  /** A usable node's enrolment (key, pinned URL), or node_not_enrolled / key_revoked. */
+  enrolment(nodeId: string): Promise<EnrolmentResult>;
+  /** An enrolled media node (re)registers at its enrolled URL. */
+  register(reg: NodeRegistration, now?: number): Promise<RegistrationResult>;
   /** Records the node's reported load; the answer tells a draining node whether it is empty yet. */
   heartbeat(nodeId: string, beat: NodeHeartbeat, now?: number): Promise<NodeHeartbeatAccepted | Failure>;
   /** Places a new session on a live node with a free slot (null: none has room). */

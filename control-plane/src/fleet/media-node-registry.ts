@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { FleetNode, FleetStatus, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeRegistrationAccepted, NodeStatus } from '@vident/protocol';
+import type { FleetNode, FleetStatus, NodeEnrolment, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeStatus } from '@vident/protocol';
 import { loadConfig } from '../base/config.ts';
 import { sessionStub, type Env } from '../base/env.ts';
 import { nodeStatus } from './fleet-status.ts';
@@ -7,7 +7,9 @@ import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import { isLive, placeSession } from './placement.ts';
 import { NODE_COLUMNS, migrateNodes, toNodeRow, type NodeRow, type StoredNode } from './node-rows.ts';
-import type { FleetNodeResult, MediaNodeRegistryRpc, Placement } from './media-node-registry-rpc.ts';
+import type { EnrolmentResult, FleetNodeResult, RegistrationResult, MediaNodeRegistryRpc, Placement } from './media-node-registry-rpc.ts';
+import { NodeEnrolments } from './node-enrolments.ts';
+import { commandUrlProblem } from './command-url.ts';
 
 /** How long a node whose media path failed a call takes no new session (its calls go on). */
 export const MEDIA_SUSPECT_MS = 5 * 60_000;
@@ -19,9 +21,12 @@ export const MEDIA_SUSPECT_MS = 5 * 60_000;
  * run one at a time).
  */
 export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRegistryRpc {
+  private enrolments!: NodeEnrolments;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
+      this.enrolments = new NodeEnrolments(ctx.storage.sql);
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS nodes (
         node_id TEXT PRIMARY KEY, url TEXT NOT NULL, capacity INTEGER NOT NULL, version TEXT NOT NULL,
         janus_up INTEGER NOT NULL, last_seen_at INTEGER NOT NULL)`);
@@ -35,11 +40,47 @@ export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRe
     return loadConfig(this.env).nodeHeartbeatTtlSeconds * 1000;
   }
 
+  /** The platform team enrols a node (or a reinstalled node's new key and URL). */
+  async enrol(e: Required<NodeEnrolment>, now: number = Date.now()): Promise<EnrolmentResult> {
+    const problem = commandUrlProblem(e.url, loadConfig(this.env));
+    if (problem) return { ok: false, code: 'validation_failed', message: `url: ${problem}` };
+    const result = this.enrolments.enrol(e, now);
+    if (result.ok) log('node_enrolled', { nodeId: e.nodeId, region: e.region });
+    return result;
+  }
+
+  /**
+   * Cuts a node off at once: its key verifies nothing any more, it leaves placement, and its live
+   * sessions move elsewhere as for a dead node.
+   */
+  async revoke(nodeId: string, now: number = Date.now()): Promise<EnrolmentResult> {
+    const revoked = this.enrolments.revoke(nodeId, now);
+    if (!revoked) return { ok: false, code: 'node_not_enrolled', message: `media node ${nodeId} is not enrolled` };
+    if (this.row(nodeId)) {
+      this.nodeLost(nodeId, 'revoked', now);
+      this.ctx.storage.sql.exec('DELETE FROM nodes WHERE node_id = ?', nodeId);
+    }
+    log('node_revoked', { nodeId });
+    return { ok: true, enrolment: revoked };
+  }
+
+  /** The enrolled key and pinned URL a node's requests and commands use, unless it is unknown or revoked. */
+  async enrolment(nodeId: string): Promise<EnrolmentResult> {
+    return this.enrolments.usable(nodeId);
+  }
+
   /**
    * Registers or re-registers a node (a restarted sidecar registers again with the same id). A
    * drain survives re-registration: restarting a draining node must not put it back in service.
+   * Only an enrolled node, at its enrolled URL; its region is the enrolled one.
    */
-  async register(reg: NodeRegistration, now: number = Date.now()): Promise<NodeRegistrationAccepted> {
+  async register(request: NodeRegistration, now: number = Date.now()): Promise<RegistrationResult> {
+    const enrolled = this.enrolments.usable(request.nodeId);
+    if (!enrolled.ok) return enrolled;
+    if (request.url !== enrolled.enrolment.url) {
+      return { ok: false, code: 'node_url_mismatch', message: `media node ${request.nodeId} must register with its enrolled command URL` };
+    }
+    const reg = { ...request, region: enrolled.enrolment.region };
     this.ctx.storage.sql.exec(
       `INSERT INTO nodes (node_id, url, capacity, version, janus_up, last_seen_at, region, media_address) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
        ON CONFLICT (node_id) DO UPDATE SET url = excluded.url, capacity = excluded.capacity, version = excluded.version,
@@ -57,7 +98,7 @@ export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRe
     log('node_registered', { nodeId: reg.nodeId, region: reg.region, capacity: reg.capacity, version: reg.version });
     // Three beats per TTL: one lost heartbeat does not make the node look dead. The node seals every
     // artifact with the bank key it is given here; without one it records nothing it could upload.
-    return { heartbeatIntervalMs: Math.max(1000, Math.floor(this.ttlMs / 3)), evidencePublicKey: loadConfig(this.env).evidence.publicKeyPem };
+    return { ok: true, heartbeatIntervalMs: Math.max(1000, Math.floor(this.ttlMs / 3)), evidencePublicKey: loadConfig(this.env).evidence.publicKeyPem };
   }
 
   /** Records the node's reported load; the answer tells a draining node whether it is empty yet. */
@@ -243,7 +284,7 @@ export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRe
    * its participants renegotiate. Not awaited by the caller: a slow session must not hold the
    * registry, and a session that misses this still notices through its own failing commands.
    */
-  private nodeLost(nodeId: string, cause: 'janus_down' | 'heartbeat_missed', now: number): void {
+  private nodeLost(nodeId: string, cause: 'janus_down' | 'heartbeat_missed' | 'revoked', now: number): void {
     this.ctx.storage.sql.exec('UPDATE nodes SET lost_noted_at = ? WHERE node_id = ?', now, nodeId);
     const sessions = this.ctx.storage.sql
       .exec<{ session_id: string }>('SELECT session_id FROM assignments WHERE node_id = ?', nodeId)

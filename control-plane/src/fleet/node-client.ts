@@ -1,4 +1,17 @@
-import { CONTROL_PLANE_KEY_ID, ErrorBody, NODE_COMMANDS_PATH, NodeCommandResult, signRequest, type NodeCommand } from '@vident/protocol';
+import {
+  CONTROL_PLANE_KEY_ID,
+  ErrorBody,
+  NODE_COMMANDS_PATH,
+  NodeCommandResult,
+  SIGNATURE_HEADERS,
+  signRequest,
+  verifyAnswer,
+  type NodeCommand,
+} from '@vident/protocol';
+import { loadConfig } from '../base/config.ts';
+import { registryStub, type Env } from '../base/env.ts';
+import { commandUrlProblem } from './command-url.ts';
+import { controlPlaneSigningKey, nodePublicKey } from './node-signing-keys.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -8,44 +21,72 @@ export type CommandOutcome<T extends NodeCommand['type']> =
       ok: false;
       code: 'media_node_error';
       message: string;
-      /** The node cannot carry media at all (unreachable, timed out, or its Janus is down): move the session. */
+      /** The node cannot carry media at all (unreachable, timed out, its Janus is down, or revoked): move the session. */
       nodeDown: boolean;
     };
 
-export interface NodeTarget {
+/** Where and to whom a command goes: the node's enrolled (pinned) URL and its enrolled public key. */
+export interface SignedTarget {
   nodeId: string;
   url: string;
+  publicKey: CryptoKey;
 }
 
 export interface SendOptions {
-  secret: string;
+  /** The control plane's Ed25519 command-signing key. */
+  signingKey: CryptoKey;
   fetch?: typeof fetch;
   timeoutMs?: number;
   now?: number;
 }
 
 /**
- * Sends one signed command to a node's sidecar and validates its answer. Never throws: network
- * errors, timeouts, error bodies and malformed answers all become media_node_error, with a message
- * safe to show a browser (no SDP, no addresses beyond the node id).
+ * Sends one command to a node as the registry has it enrolled: to its pinned URL, signed with
+ * CONTROL_PLANE_SIGNING_KEY, its answer verified against its enrolled key. An unknown or revoked
+ * node counts as down (its sessions move).
  */
 export async function sendNodeCommand<C extends NodeCommand>(
-  node: NodeTarget,
+  env: Env,
+  nodeId: string,
+  command: C,
+  options: { timeoutMs?: number } = {},
+): Promise<CommandOutcome<C['type']>> {
+  const enrolled = await registryStub(env).enrolment(nodeId);
+  if (!enrolled.ok) return { ok: false, code: 'media_node_error', message: `media node ${nodeId} cannot take commands (${enrolled.code})`, nodeDown: true };
+  const config = loadConfig(env);
+  // Enrolment checks the URL; a config changed since (http no longer allowed) is checked here too.
+  if (commandUrlProblem(enrolled.enrolment.url, config) !== null) {
+    return { ok: false, code: 'media_node_error', message: `media node ${nodeId}'s command URL is not https`, nodeDown: true };
+  }
+  const target = { nodeId, url: enrolled.enrolment.url, publicKey: await nodePublicKey(enrolled.enrolment.publicKey) };
+  return sendSignedCommand(target, command, { signingKey: await controlPlaneSigningKey(config), ...options });
+}
+
+/**
+ * Sends one signed command to a node's sidecar and checks its answer: signed by the node, for this
+ * very request (a swapped or replayed answer is refused), then schema-checked. Never throws:
+ * network errors, timeouts, error bodies and malformed or unauthenticated answers all become
+ * media_node_error, with a message safe to show a browser (no SDP, no addresses beyond the node id).
+ */
+export async function sendSignedCommand<C extends NodeCommand>(
+  node: SignedTarget,
   command: C,
   options: SendOptions,
 ): Promise<CommandOutcome<C['type']>> {
   const fail = (message: string, nodeDown = false) => ({ ok: false, code: 'media_node_error', message, nodeDown }) as const;
   const body = JSON.stringify(command);
   let response: Response;
+  let requestSignature: string;
   try {
     const headers = await signRequest({
       keyId: CONTROL_PLANE_KEY_ID,
-      secret: options.secret,
+      secret: options.signingKey,
       method: 'POST',
       pathWithQuery: NODE_COMMANDS_PATH,
       body,
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
+    requestSignature = headers[SIGNATURE_HEADERS.signature]!;
     // The signature covers exactly NODE_COMMANDS_PATH, so any path in the node's URL is ignored.
     const url = new URL(NODE_COMMANDS_PATH, node.url).toString();
     response = await (options.fetch ?? fetch)(url, {
@@ -58,9 +99,17 @@ export async function sendNodeCommand<C extends NodeCommand>(
     const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'unreachable';
     return fail(`media node ${node.nodeId} ${reason} (${command.type})`, true);
   }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return fail(`media node ${node.nodeId} ${command.type} answer was cut off`);
+  }
+  const signed = await verifyAnswer(node.publicKey, requestSignature, response.status, text, response.headers.get(SIGNATURE_HEADERS.answerSignature));
+  if (!signed) return fail(`media node ${node.nodeId} answered ${command.type} without its signature for this command (answer_unauthenticated)`);
   let value: unknown;
   try {
-    value = await response.json();
+    value = JSON.parse(text);
   } catch {
     return fail(`media node ${node.nodeId} answered ${response.status} without JSON (${command.type})`);
   }

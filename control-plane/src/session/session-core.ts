@@ -206,7 +206,7 @@ export class SessionCore {
       closeAll: (code, reason) => this.sockets.closeAll(code, reason),
       command: <C extends NodeCommand>(command: C) => {
         const r = this.conduct!.record;
-        return sendNodeCommand({ nodeId: r.nodeId, url: r.nodeUrl }, command, { secret: loadConfig(this.env).nodeSecret });
+        return sendNodeCommand(this.env, r.nodeId, command);
       },
       save: (record) => this.saveAndPublish(record),
       releaseNode: async () => {

@@ -6,7 +6,7 @@ import { turnCredential, turnIceServer } from './turn-credentials.ts';
 const secrets = {
   BANK_API_KEYS: JSON.stringify({ bank: 'bank-secret-0123456789abcdef' }),
   TOKEN_SECRET: 'token-secret-0123456789abcdef',
-  NODE_SECRET: 'node-secret-0123456789abcdef',
+  CONTROL_PLANE_SIGNING_KEY: 'MC4CAQAwBQYDK2VwBCIEIKosGzOxtF1Fxr3YEbrFQtAD5xI5QZr7iK9ElL90f9Bg',
 };
 const env = (vars: Record<string, string | undefined>) => vars as unknown as Env;
 const TURN_SECRET = 'north-sea-turn-secret-0123';

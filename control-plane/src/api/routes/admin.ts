@@ -1,19 +1,65 @@
-import { AuditTrail, ListAdminSessionsQuery, NodeId, SessionId, type AdminSession, type AdminSessionList, type SessionTimeline } from '@vident/protocol';
+import {
+  AuditTrail,
+  CONTROL_PLANE_KEY_ID,
+  ed25519PublicKeyOf,
+  ListAdminSessionsQuery,
+  NodeEnrolment,
+  NodeId,
+  SessionId,
+  type AdminSession,
+  type AdminSessionList,
+  type EnrolledNode,
+  type SessionTimeline,
+} from '@vident/protocol';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { adminCallerOf } from '../request-caller.ts';
 import { directoryStub, registryStub, sessionStub } from '../../base/env.ts';
-import { ApiError, fromFailure, parseInput } from '../../base/http-error.ts';
+import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { log } from '../../base/log.ts';
 import { adminAuth } from '../../base/signed-request.ts';
+import type { EnrolmentResult } from '../../fleet/media-node-registry-rpc.ts';
+import { controlPlaneSigningKey } from '../../fleet/node-signing-keys.ts';
+
+/** An enrolment as the platform team sees it, with the control plane's key the node must pin. */
+async function enrolledNode(c: Context<AppEnv>, result: EnrolmentResult): Promise<EnrolledNode> {
+  if (!result.ok) throw fromFailure(result);
+  const e = result.enrolment;
+  return {
+    nodeId: e.nodeId,
+    publicKey: e.publicKey,
+    url: e.url,
+    region: e.region,
+    enrolledAt: new Date(e.enrolledAt).toISOString(),
+    revokedAt: e.revokedAt === null ? null : new Date(e.revokedAt).toISOString(),
+    controlPlanePublicKey: await ed25519PublicKeyOf(await controlPlaneSigningKey(c.var.config)),
+  };
+}
 
 /**
- * The platform team's admin API, mounted at /v1/admin, signed with an ADMIN_API_KEYS key: fleet
- * status, drain and undrain, live sessions, a session's timeline. Drains are logged with the key.
+ * The platform team's admin API, mounted at /v1/admin, signed with an ADMIN_API_KEYS key: node
+ * enrolment and revocation, fleet status, drain and undrain, live sessions, a session's timeline.
+ * Enrolments, revocations and drains are logged with the key.
  */
 export const adminRoutes = new Hono<AppEnv>()
   .use('*', adminAuth)
   .get('/nodes', async (c) => c.json(await registryStub(c.env).fleet()))
+  .post('/nodes', async (c) => {
+    const enrolment = parseJsonBody(NodeEnrolment, c.var.rawBody);
+    const node = await enrolledNode(c, await registryStub(c.env).enrol(enrolment));
+    log('admin_enrol', { nodeId: node.nodeId, adminKeyId: c.var.keyId });
+    return c.json(node, 201);
+  })
+  .post('/nodes/:nodeId/revoke', async (c) => {
+    const nodeId = parseInput(NodeId, c.req.param('nodeId'));
+    const node = await enrolledNode(c, await registryStub(c.env).revoke(nodeId));
+    log('admin_revoke', { nodeId, adminKeyId: c.var.keyId });
+    return c.json(node);
+  })
+  .get('/control-plane-key', async (c) =>
+    c.json({ keyId: CONTROL_PLANE_KEY_ID, publicKey: await ed25519PublicKeyOf(await controlPlaneSigningKey(c.var.config)) }),
+  )
   .post('/nodes/:nodeId/drain', async (c) => {
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));
     const result = await registryStub(c.env).drain(nodeId);

@@ -1,4 +1,4 @@
-import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration, type NodeHeartbeatAccepted } from '@vident/protocol';
+import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration, type NodeHeartbeatAccepted, type NodeRegistrationAccepted } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { registryStub, sessionStub } from '../../base/env.ts';
@@ -6,13 +6,19 @@ import { fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts
 import { log } from '../../base/log.ts';
 import { nodeAuth, requireOwnNode } from '../../base/signed-request.ts';
 
-/** Media node API, mounted at /v1/nodes; signed with NODE_SECRET, key id = node id. */
+/** Media node API, mounted at /v1/nodes; signed with the node's enrolled Ed25519 key, key id = node id. */
 export const nodeRoutes = new Hono<AppEnv>()
   .use('*', nodeAuth)
   .post('/register', async (c) => {
     const reg = parseJsonBody(NodeRegistration, c.var.rawBody);
     requireOwnNode(c, reg.nodeId);
-    return c.json(await registryStub(c.env).register(reg));
+    const result = await registryStub(c.env).register(reg);
+    if (!result.ok) {
+      log('node_registration_refused', { nodeId: reg.nodeId, code: result.code });
+      throw fromFailure(result);
+    }
+    const { ok: _ok, ...accepted } = result;
+    return c.json(accepted satisfies NodeRegistrationAccepted);
   })
   .post('/:nodeId/heartbeat', async (c) => {
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));

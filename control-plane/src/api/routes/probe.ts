@@ -51,7 +51,7 @@ export const probeRoutes = new Hono<AppEnv>()
     if (!ticket.ok) throw fromFailure(ticket);
     // `transport` only when relay: a node that predates the field refuses unknown keys, and direct is its default.
     const command: Extract<NodeCommand, { type: 'probe' }> = { type: 'probe', sessionId, probeId: ticket.probeId, sdp, ...(transport === 'relay' ? { transport } : {}) };
-    const answered = await sendNodeCommand(ticket.node, command, { secret: c.var.config.nodeSecret, timeoutMs: PROBE_COMMAND_TIMEOUT_MS });
+    const answered = await sendNodeCommand(c.env, ticket.node.nodeId, command, { timeoutMs: PROBE_COMMAND_TIMEOUT_MS });
     if (!answered.ok) {
       log('probe_failed', { sessionId, probeId: ticket.probeId, message: answered.message });
       throw new ApiError('media_node_error', 502, answered.message);
