@@ -18,7 +18,8 @@ import type { MediaCommands } from './sessions/media-commands.ts';
 
 export interface BuildAppOptions {
   commands: MediaCommands;
-  nodeSecret: string;
+  /** The control plane's pinned public key and this node's private key (see plugins/app/control-plane-signature.ts). */
+  keys: { controlPlaneKey: CryptoKey; nodeKey: CryptoKey };
   janusUp: () => boolean;
   /** Serves GET /metrics and times every command when given. */
   metrics?: NodeMetrics;
@@ -32,12 +33,9 @@ export const LOG_REDACT_PATHS = [
   'secret',
   'apiSecret',
   'adminKey',
-  'nodeSecret',
   '*.secret',
   '*.apiSecret',
   '*.adminKey',
-  '*.nodeSecret',
-  '*.NODE_SECRET',
   '*.JANUS_API_SECRET',
   '*.JANUS_ADMIN_KEY',
   '*.sdp',
@@ -73,7 +71,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   void app.register(mediaCommandsPlugin, { commands: opts.commands });
   void app.register(janusStatusPlugin, { janusUp: opts.janusUp });
   void app.register(nodeMetricsPlugin, { metrics: opts.metrics ?? null });
-  void app.register(controlPlaneSignaturePlugin, { nodeSecret: opts.nodeSecret });
+  void app.register(controlPlaneSignaturePlugin, opts.keys);
 
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) =>

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 const required = {
-  NODE_SECRET: 'node-secret-0123456789',
+  NODE_SIGNING_KEY_FILE: '/etc/vident/node-key.pem',
+  CONTROL_PLANE_PUBLIC_KEY: 'cu2yNVZYBJGij6ZML+5t4AdKj/RP6tdkYeXtYDdRr3M=',
   JANUS_WS_URL: 'ws://10.213.7.1:8188',
   JANUS_API_SECRET: 'api-secret',
   JANUS_ADMIN_KEY: 'admin-key',
@@ -40,14 +41,15 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    expect(errorOf({ ...required, NODE_SECRET: '' })).toContain('NODE_SECRET: is required');
+    expect(errorOf({ ...required, CONTROL_PLANE_PUBLIC_KEY: '' })).toContain('CONTROL_PLANE_PUBLIC_KEY: is required');
     expect(loadConfig({ ...required, SIDECAR_PORT: '' }).SIDECAR_PORT).toBe(7400);
   });
 
   it('names each invalid variable without echoing secret values', () => {
     const message = errorOf({
       ...required,
-      NODE_SECRET: 'short-secret',
+      CONTROL_PLANE_PUBLIC_KEY: 'short-secret',
+      NODE_SIGNING_KEY_FILE: 'relative/key.pem',
       SIDECAR_PORT: '99999',
       JANUS_WS_URL: 'http://10.213.7.1:8188',
       NODE_ID: 'Bad_Id',
@@ -55,7 +57,7 @@ describe('loadConfig', () => {
       HEARTBEAT_INTERVAL_MS: 'often',
       LOG_LEVEL: 'loud',
     });
-    for (const name of ['NODE_SECRET', 'SIDECAR_PORT', 'JANUS_WS_URL', 'NODE_ID', 'RECORDINGS_DIR', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL']) {
+    for (const name of ['CONTROL_PLANE_PUBLIC_KEY', 'NODE_SIGNING_KEY_FILE', 'SIDECAR_PORT', 'JANUS_WS_URL', 'NODE_ID', 'RECORDINGS_DIR', 'HEARTBEAT_INTERVAL_MS', 'LOG_LEVEL']) {
       expect(message).toContain(`${name}:`);
     }
     expect(message).not.toContain('short-secret');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_REGION, MAX_PART_SIZE, MIN_PART_SIZE, NodeId, Region, SIGNATURE_WINDOW_SECONDS } from '@vident/protocol';
+import { DEFAULT_REGION, Ed25519PublicKey, MAX_PART_SIZE, MIN_PART_SIZE, NodeId, Region, SIGNATURE_WINDOW_SECONDS } from '@vident/protocol';
 
 const Port = z.coerce.number().int().min(1).max(65535);
 
@@ -9,7 +9,10 @@ const MAX_PART_SECONDS = SIGNATURE_WINDOW_SECONDS / 2;
 const Fields = z.object({
   CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8787'),
   NODE_ID: NodeId.default('local-1'),
-  NODE_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** This node's Ed25519 private key (PKCS#8 PEM, from install.sh), readable by the sidecar only; its public half is enrolled. */
+  NODE_SIGNING_KEY_FILE: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path'),
+  /** The control plane's command-signing public key (base64), pinned: a command signed otherwise is refused. */
+  CONTROL_PLANE_PUBLIC_KEY: Ed25519PublicKey,
   NODE_PUBLIC_URL: z.url().default('http://127.0.0.1:7400'),
   SIDECAR_HOST: z.string().min(1).default('127.0.0.1'),
   SIDECAR_PORT: Port.default(7400),

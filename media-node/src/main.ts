@@ -8,6 +8,7 @@ import { buildApp, LOG_REDACT_PATHS } from './app.ts';
 import { ConfigError, loadConfig, type MediaNodeConfig } from './config.ts';
 import { ControlPlaneClient } from './control-plane/control-plane-client.ts';
 import { ControlPlaneLink } from './control-plane/control-plane-link.ts';
+import { loadNodeKeys } from './control-plane/node-keys.ts';
 import { ByteRateLimiter } from './evidence/byte-rate-limiter.ts';
 import { outboxDir } from './evidence/outbox-entry.ts';
 import { UploadOutbox } from './evidence/upload-outbox.ts';
@@ -25,6 +26,7 @@ const VERSION = '0.1.0';
 
 async function start(config: MediaNodeConfig): Promise<void> {
   let stopping = false;
+  const keys = await loadNodeKeys(config);
   // What the previous run held: its Janus session and legs, to be claimed (the calls go on).
   const previous = await loadSidecarState(stateFile(config.RECORDINGS_DIR));
   // Listed before anything can publish: the segments on disk now were ended by our previous run's
@@ -35,7 +37,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
   const controlPlane = new ControlPlaneClient({
     baseUrl: config.CONTROL_PLANE_URL,
     nodeId: config.NODE_ID,
-    nodeSecret: config.NODE_SECRET,
+    signingKey: keys.nodeKey,
     uploadLimiter: config.UPLOAD_MAX_BYTES_PER_SECOND > 0 ? new ByteRateLimiter(config.UPLOAD_MAX_BYTES_PER_SECOND) : undefined,
   });
   // The app (and its logger) is built last: it serves the parts built here.
@@ -121,7 +123,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
 
   const app = buildApp({
     commands,
-    nodeSecret: config.NODE_SECRET,
+    keys,
     janusUp: () => janus.up,
     metrics,
     logger: { level: config.LOG_LEVEL, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },

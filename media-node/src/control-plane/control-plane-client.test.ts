@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PART_SHA256_HEADER, verifyRequest } from '@vident/protocol';
 import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.ts';
 import { ByteRateLimiter } from '../evidence/byte-rate-limiter.ts';
+import { testKeys } from '../../test/support/test-keys.ts';
 
-const SECRET = 'node-secret-0123456789abcdef';
+const keys = await testKeys();
 type Seen = { method: string; url: string; body: Buffer; verified: boolean; headers: http.IncomingHttpHeaders };
 const seen: Seen[] = [];
 let answer: (req: Seen) => [number, unknown] = () => [200, {}];
@@ -24,7 +25,7 @@ beforeAll(async () => {
         pathWithQuery: req.url ?? '',
         body: new Uint8Array(body),
         header: (n) => [req.headers[n]].flat()[0],
-        secretFor: (k) => (k === 'node-a' ? SECRET : undefined),
+        secretFor: (k) => (k === 'node-a' ? keys.node.publicKey : undefined),
       });
       const s: Seen = { method: req.method ?? '', url: req.url ?? '', body, verified: verified.ok, headers: req.headers };
       seen.push(s);
@@ -37,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
-const client = (limiter?: ByteRateLimiter) => new ControlPlaneClient({ baseUrl: url, nodeId: 'node-a', nodeSecret: SECRET, uploadLimiter: limiter });
+const client = (limiter?: ByteRateLimiter) => new ControlPlaneClient({ baseUrl: url, nodeId: 'node-a', signingKey: keys.node.privateKey, uploadLimiter: limiter });
 
 describe('ControlPlaneClient', () => {
   it('signs JSON calls and reads the bank key from the registration answer', async () => {
@@ -90,7 +91,7 @@ describe('ControlPlaneClient', () => {
   it('treats a 2xx that breaks the contract, and an unreachable control plane, as no answer (status 0)', async () => {
     answer = () => [200, { state: 'maybe' }];
     await expect(client().completeUpload('rec-abcdef12-agent-1-00000000')).rejects.toMatchObject({ status: 0 });
-    const offline = new ControlPlaneClient({ baseUrl: 'http://127.0.0.1:9', nodeId: 'node-a', nodeSecret: SECRET });
+    const offline = new ControlPlaneClient({ baseUrl: 'http://127.0.0.1:9', nodeId: 'node-a', signingKey: keys.node.privateKey });
     await expect(offline.heartbeat({ sessions: 0, publishers: 0, subscribers: 0, janusUp: false, uploadsPending: 0 })).rejects.toMatchObject({ status: 0 });
   });
 

@@ -1,23 +1,21 @@
 /*
  * Signed HTTP from the media node to the control plane: register, heartbeat, events, and the
  * evidence uploads. Signature: the protocol's canonical request (signing.ts) with key id =
- * NODE_ID, secret = NODE_SECRET, over the exact body bytes (JSON text or a raw part).
+ * NODE_ID, signed with the node's own Ed25519 key (NODE_SIGNING_KEY_FILE, its public half enrolled
+ * by the platform team), over the exact body bytes (JSON text or a raw part).
  *
  * Requests go through node:http(s) rather than fetch so a part body can be written in paced
  * slices under a known Content-Length (UPLOAD_MAX_BYTES_PER_SECOND), and aborted mid-body.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import {
-  canonicalRequest,
   ErrorBody,
-  hmacSha256Hex,
   NodeApiPaths,
   NodeHeartbeatAccepted,
   NodeRegistrationAccepted,
   PART_SHA256_HEADER,
-  SIGNATURE_HEADERS,
+  signRequest,
   UploadComplete,
   UploadedPart,
   UploadStatus,
@@ -48,7 +46,8 @@ export class ControlPlaneError extends Error {
 export interface ControlPlaneClientOptions {
   baseUrl: string;
   nodeId: string;
-  nodeSecret: string;
+  /** The node's Ed25519 private key. */
+  signingKey: CryptoKey;
   /** Whole-request bound for small JSON calls; for part uploads, the longest silence allowed. */
   timeoutMs?: number;
   /** Paces part bodies (UPLOAD_MAX_BYTES_PER_SECOND); absent = unlimited. */
@@ -140,17 +139,8 @@ export class ControlPlaneClient {
     // Relative to the base, so a control plane behind a path prefix is reached under it.
     const url = new URL(req.relativePath.replace(/^\//, ''), this.base);
     const pathWithQuery = url.pathname + url.search;
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const nonce = randomUUID().replace(/-/g, '');
-    const signature = await hmacSha256Hex(this.opts.nodeSecret, await canonicalRequest(req.method, pathWithQuery, timestamp, req.body, nonce));
-    const headers = {
-      ...req.headers,
-      'content-length': String(req.body.length),
-      [SIGNATURE_HEADERS.keyId]: this.opts.nodeId,
-      [SIGNATURE_HEADERS.timestamp]: timestamp,
-      [SIGNATURE_HEADERS.nonce]: nonce,
-      [SIGNATURE_HEADERS.signature]: signature,
-    };
+    const signature = await signRequest({ keyId: this.opts.nodeId, secret: this.opts.signingKey, method: req.method, pathWithQuery, body: req.body });
+    const headers = { ...req.headers, 'content-length': String(req.body.length), ...signature };
     const limiter = req.paced ? this.opts.uploadLimiter : undefined;
     const timeoutMs = Math.max(req.timeoutMs ?? 0, this.opts.timeoutMs ?? (req.paced ? 30_000 : 5_000));
     const { status, text } = await exchange(url, req.method, headers, req.body, { limiter, timeoutMs, whole: !req.paced, signal: req.signal });

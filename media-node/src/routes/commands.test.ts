@@ -1,20 +1,21 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { signRequest } from '@vident/protocol';
+import { SIGNATURE_HEADERS, signRequest, verifyAnswer, type RequestKey } from '@vident/protocol';
 import { buildApp } from '../app.ts';
 import { commandsWithoutJanus } from '../../test/support/commands-without-janus.ts';
+import { testKeyPair, testKeys } from '../../test/support/test-keys.ts';
 
-const SECRET = 'test-node-secret-0123456789';
+const keys = await testKeys();
 const SESSION = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
 const commands = commandsWithoutJanus();
-const app = buildApp({ commands, nodeSecret: SECRET, janusUp: () => false });
+const app = buildApp({ commands, keys: keys.app, janusUp: () => false });
 afterAll(() => app.close());
 
-async function signedPost(body: string, opts: { secret?: string; keyId?: string; path?: string; signedPath?: string } = {}) {
+async function signedPost(body: string, opts: { secret?: RequestKey; keyId?: string; path?: string; signedPath?: string } = {}) {
   const path = opts.path ?? '/v1/commands';
   const headers = await signRequest({
     keyId: opts.keyId ?? 'control-plane',
-    secret: opts.secret ?? SECRET,
+    secret: opts.secret ?? keys.controlPlane.privateKey,
     method: 'POST',
     pathWithQuery: opts.signedPath ?? path,
     body,
@@ -29,16 +30,48 @@ describe('POST /v1/commands', () => {
     expect(res.json()).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
   });
 
-  it('401 with a wrong secret, unknown key id or a path that differs from the signed one', async () => {
+  it('401 with another key, unknown key id or a path that differs from the signed one', async () => {
     const body = JSON.stringify({ type: 'destroy-room', sessionId: SESSION });
-    expect((await signedPost(body, { secret: 'wrong-secret-0123456789' })).json().error.code).toBe('signature_invalid');
+    expect((await signedPost(body, { secret: (await testKeyPair()).privateKey })).json().error.code).toBe('signature_invalid');
     expect((await signedPost(body, { keyId: 'local-1' })).json().error.code).toBe('unknown_key');
     const res = await signedPost(body, { path: '/v1/commands?x=1', signedPath: '/v1/commands' });
     expect(res.statusCode).toBe(401);
   });
 
+  it('refuses a forged command: signed by any key but the pinned control plane key, or with the old shared-secret HMAC', async () => {
+    const body = JSON.stringify({ type: 'destroy-room', sessionId: SESSION });
+    const forged = await signedPost(body, { secret: (await testKeyPair()).privateKey });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.code).toBe('signature_invalid');
+    expect((await signedPost(body, { secret: 'a-leaked-fleet-secret-0123456789' })).json().error.code).toBe('signature_invalid');
+  });
+
+  it('refuses a replayed command: each signature is accepted once within the window', async () => {
+    const body = JSON.stringify({ type: 'destroy-room', sessionId: SESSION });
+    const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body });
+    const send = () => app.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+    expect((await send()).statusCode).not.toBe(401);
+    const replay = await send();
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('request_replayed');
+  });
+
+  it('signs each answer for the command it answers (request signature, status, body)', async () => {
+    const body = JSON.stringify({ type: 'create-room', sessionId: SESSION, record: true });
+    const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body });
+    const res = await app.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+    const signature = res.headers[SIGNATURE_HEADERS.answerSignature] as string;
+    const requestSignature = headers[SIGNATURE_HEADERS.signature]!;
+    expect(await verifyAnswer(keys.node.publicKey, requestSignature, res.statusCode, res.body, signature)).toBe(true);
+    expect(await verifyAnswer(keys.node.publicKey, requestSignature, res.statusCode, '{"sdp":"v=0 swapped"}', signature)).toBe(false);
+    expect(await verifyAnswer(keys.node.publicKey, requestSignature, 200, res.body, signature)).toBe(res.statusCode === 200);
+    // A refused (unverified) request gets no signature: the node vouches only for commands it accepted.
+    const unsigned = await app.inject({ method: 'POST', url: '/v1/commands', payload: body });
+    expect(unsigned.headers[SIGNATURE_HEADERS.answerSignature]).toBeUndefined();
+  });
+
   it('401 when the body was altered after signing', async () => {
-    const headers = await signRequest({ keyId: 'control-plane', secret: SECRET, method: 'POST', pathWithQuery: '/v1/commands', body: '{"a":1}' });
+    const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body: '{"a":1}' });
     const res = await app.inject({ method: 'POST', url: '/v1/commands', headers, payload: '{"a":2}' });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('signature_invalid');
@@ -98,10 +131,10 @@ describe('the error handler', () => {
     const failing = commandsWithoutJanus(() => {
       throw new Error('secret detail of a broken gateway');
     });
-    const failingApp = buildApp({ commands: failing, nodeSecret: SECRET, janusUp: () => false });
+    const failingApp = buildApp({ commands: failing, keys: keys.app, janusUp: () => false });
     try {
       const body = JSON.stringify({ type: 'create-room', sessionId: SESSION, record: true });
-      const headers = await signRequest({ keyId: 'control-plane', secret: SECRET, method: 'POST', pathWithQuery: '/v1/commands', body });
+      const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body });
       const res = await failingApp.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });

@@ -1,6 +1,6 @@
 /*
  * A real HTTP server (node:http) implementing the control plane's evidence upload contract in
- * memory, for the outbox tests: signed requests (verifyRequest with the node secret), idempotent
+ * memory, for the outbox tests: signed requests (verifyRequest with the node's public key), idempotent
  * start by artifactId, parts checked against their SHA-256 header and the part-size rule,
  * complete re-hashing the concatenated object. Faults are injected per request.
  */
@@ -56,7 +56,7 @@ export class UploadContractServer {
 
   constructor(
     private readonly nodeId: string,
-    private readonly secret: string,
+    private readonly publicKey: CryptoKey,
   ) {}
 
   async listen(): Promise<this> {
@@ -121,7 +121,7 @@ export class UploadContractServer {
         pathWithQuery: req.url ?? '',
         body: new Uint8Array(body),
         header: (n) => [req.headers[n]].flat()[0],
-        secretFor: (keyId) => (keyId === this.nodeId ? this.secret : undefined),
+        secretFor: (keyId) => (keyId === this.nodeId ? this.publicKey : undefined),
       });
       if (!verified.ok) return error(401, verified.code);
       if (kind === 'start') return this.start(body, answer, error);

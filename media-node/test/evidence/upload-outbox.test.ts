@@ -15,9 +15,10 @@ import { ByteRateLimiter } from '../../src/evidence/byte-rate-limiter.ts';
 import { enqueueSealedFile, entryPath, recordingArtifactId, type OutboxEntry } from '../../src/evidence/outbox-entry.ts';
 import { UploadOutbox } from '../../src/evidence/upload-outbox.ts';
 import { UploadContractServer } from './upload-contract-server.ts';
+import { testKeys } from '../support/test-keys.ts';
 
 const NODE_ID = 'node-test-1';
-const SECRET = 'node-secret-0123456789abcdef';
+const nodeKeys = await testKeys();
 const SESSION = randomUUID();
 const keys = await generateBankKeyPair(2048);
 const bank = await importBankPublicKey(keys.publicKeyPem);
@@ -36,7 +37,7 @@ type LogLine = { level: 'info' | 'warn'; msg: string } & Record<string, unknown>
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vident-outbox-'));
   dir = path.join(root, 'outbox');
-  server = await new UploadContractServer(NODE_ID, SECRET).listen();
+  server = await new UploadContractServer(NODE_ID, nodeKeys.node.publicKey).listen();
 });
 
 afterEach(async () => {
@@ -62,7 +63,7 @@ async function enqueue(sealed: Uint8Array = SEALED, segment = 1): Promise<Outbox
 }
 
 function startOutbox(opts: { limiter?: ByteRateLimiter; backoffMaxMs?: number } = {}) {
-  const api = new ControlPlaneClient({ baseUrl: server.url, nodeId: NODE_ID, nodeSecret: SECRET, uploadLimiter: opts.limiter });
+  const api = new ControlPlaneClient({ baseUrl: server.url, nodeId: NODE_ID, signingKey: nodeKeys.node.privateKey, uploadLimiter: opts.limiter });
   const logs: LogLine[] = [];
   const outbox = new UploadOutbox({
     dir,

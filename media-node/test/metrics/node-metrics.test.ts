@@ -20,8 +20,9 @@ import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
 import { commandsWithoutJanus } from '../support/commands-without-janus.ts';
 import { parseExposition } from '../support/metrics-exposition.ts';
 import { UploadContractServer } from '../evidence/upload-contract-server.ts';
+import { testKeys } from '../support/test-keys.ts';
 
-const SECRET = 'test-node-secret-0123456789';
+const keys = await testKeys();
 const NODE_ID = 'node-metrics-1';
 
 let root: string;
@@ -34,7 +35,7 @@ let app: ReturnType<typeof buildApp>;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vident-metrics-'));
-  server = await new UploadContractServer(NODE_ID, SECRET).listen();
+  server = await new UploadContractServer(NODE_ID, keys.node.publicKey).listen();
   // This test process stands in for Janus: its pid file, its /proc/<pid>/stat.
   const pidFile = path.join(root, 'janus.pid');
   await writeFile(pidFile, `${process.pid}\n`);
@@ -45,10 +46,10 @@ beforeAll(async () => {
     janusCpuPercent: () => cpu.sample(),
     uploadsPending: () => outbox.pending,
   });
-  const api = new ControlPlaneClient({ baseUrl: server.url, nodeId: NODE_ID, nodeSecret: SECRET });
+  const api = new ControlPlaneClient({ baseUrl: server.url, nodeId: NODE_ID, signingKey: keys.node.privateKey });
   const log = { info: () => undefined, warn: () => undefined };
   outbox = new UploadOutbox({ dir: path.join(root, 'outbox'), api: countingUploadApi(api, metrics), log, scanIntervalMs: 50, backoffBaseMs: 20 });
-  app = buildApp({ commands, nodeSecret: SECRET, janusUp: () => janusUp, metrics });
+  app = buildApp({ commands, keys: keys.app, janusUp: () => janusUp, metrics });
 });
 
 afterAll(async () => {
@@ -67,7 +68,7 @@ async function scrape(): Promise<Map<string, number>> {
 
 async function command(body: Record<string, unknown>): Promise<number> {
   const payload = JSON.stringify(body);
-  const headers = await signRequest({ keyId: 'control-plane', secret: SECRET, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
+  const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
   return (await app.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload })).statusCode;
 }
 

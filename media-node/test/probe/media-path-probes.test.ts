@@ -25,8 +25,9 @@ import { JanusGateway } from '../../src/janus/janus-gateway.ts';
 import { MediaPathProbes } from '../../src/probe/media-path-probes.ts';
 import { MediaCommands } from '../../src/sessions/media-commands.ts';
 import { candidateLines, waitFor } from '../support/janus-probes.ts';
+import { testKeys } from '../support/test-keys.ts';
 
-const NODE_SECRET = randomBytes(24).toString('hex');
+const keys = await testKeys();
 const secrets = { apiSecret: randomBytes(24).toString('hex'), adminSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
 const TURN_SECRET = randomBytes(24).toString('hex');
 
@@ -42,7 +43,7 @@ let pageServer: http.Server;
 
 async function command(body: Record<string, unknown>) {
   const payload = JSON.stringify(body);
-  const headers = await signRequest({ keyId: 'control-plane', secret: NODE_SECRET, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
+  const headers = await signRequest({ keyId: 'control-plane', secret: keys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
   const res = await app.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload });
   return { status: res.statusCode, body: res.json() as Record<string, any> };
 }
@@ -146,7 +147,7 @@ beforeAll(async () => {
     processRecording: async () => null,
     log: { info: () => undefined, warn: () => undefined },
   });
-  app = buildApp({ commands, nodeSecret: NODE_SECRET, janusUp: () => gateway.up });
+  app = buildApp({ commands, keys: keys.app, janusUp: () => gateway.up });
   pageServer = http.createServer((_req, res) => res.end('<!doctype html><title>vident probe test</title>'));
   await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
   browser = await chromium.launch({

@@ -41,8 +41,9 @@ import { enqueueConvertedSegment, sealSegment, type SealSegmentOptions } from '.
 import { MediaCommands } from '../../src/sessions/media-commands.ts';
 import { parseExposition } from '../support/metrics-exposition.ts';
 import { candidateLines, codecs, inboundProgress, openSealed, packetTimes, pagePublisherOffer, waitFor } from '../support/janus-probes.ts';
+import { testKeys } from '../support/test-keys.ts';
 
-const NODE_SECRET = randomBytes(24).toString('hex');
+const nodeKeys = await testKeys();
 const secrets = { apiSecret: randomBytes(24).toString('hex'), adminSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
 
 let host: JanusHost;
@@ -72,7 +73,7 @@ async function scrape(): Promise<Map<string, number>> {
 
 async function command(body: Record<string, unknown>) {
   const payload = JSON.stringify(body);
-  const headers = await signRequest({ keyId: 'control-plane', secret: NODE_SECRET, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
+  const headers = await signRequest({ keyId: 'control-plane', secret: nodeKeys.controlPlane.privateKey, method: 'POST', pathWithQuery: '/v1/commands', body: payload });
   const res = await app.inject({ method: 'POST', url: '/v1/commands', headers: { ...headers, 'content-type': 'application/json' }, payload });
   return { status: res.statusCode, body: res.json() as Record<string, any> };
 }
@@ -120,7 +121,7 @@ beforeAll(async () => {
     log: { info: () => undefined, warn: () => undefined },
   });
   metrics = new NodeMetrics({ counts: () => commands.registry.counts(), janusUp: () => gateway.up, janusCpuPercent: () => cpu.sample(), uploadsPending: () => 0 });
-  app = buildApp({ commands, nodeSecret: NODE_SECRET, janusUp: () => gateway.up, metrics });
+  app = buildApp({ commands, keys: nodeKeys.app, janusUp: () => gateway.up, metrics });
 
   // getUserMedia needs a secure context: serve an empty page on loopback.
   pageServer = http.createServer((_req, res) => res.end('<!doctype html><title>vident test</title>'));
