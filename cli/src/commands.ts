@@ -2,7 +2,7 @@
  * `vident`: the command line for a bank's back office and the platform team.
  *
  *   vident evidence download|verify|decrypt ...   evidence packs (evidence-commands.ts)
- *   vident nodes list|drain|undrain ...           the media node fleet (fleet-commands.ts)
+ *   vident nodes list|enrol|revoke|drain|undrain  the media node fleet (fleet-commands.ts)
  *   vident sessions list|timeline ...             live sessions and one session's timeline
  *
  * The bank API is reached with VIDENT_URL, VIDENT_KEY_ID and VIDENT_KEY_SECRET; the admin API
@@ -31,6 +31,9 @@ export async function run(argv: string[], io: FleetIo = { out: (line) => console
         'signing-key': { type: 'string' },
         'state-dir': { type: 'string' },
         node: { type: 'string' },
+        'public-key': { type: 'string' },
+        url: { type: 'string' },
+        region: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -45,7 +48,10 @@ export async function run(argv: string[], io: FleetIo = { out: (line) => console
       return runEvidence({ command, target, out: values.out, key: values.key, signingKey: values['signing-key'], stateDir: values['state-dir'] });
     case 'nodes':
     case 'sessions':
-      return runFleet({ group, command, target, stateDir: values['state-dir'], node: values.node }, io);
+      return runFleet(
+        { group, command, target, stateDir: values['state-dir'], node: values.node, publicKey: values['public-key'], url: values.url, region: values.region },
+        io,
+      );
     default:
       throw new UsageError(usage);
   }

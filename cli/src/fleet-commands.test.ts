@@ -16,21 +16,30 @@ const drained: FleetNode = {
   mediaSuspectUntil: null,
 };
 
+const PUBLIC_KEY = 'cu2yNVZYBJGij6ZML+5t4AdKj/RP6tdkYeXtYDdRr3M=';
+const enrolled = {
+  nodeId: 'node-a', publicKey: PUBLIC_KEY, url: 'https://node-a.example:7400', region: 'default', enrolledAt: '2026-11-24T10:00:00.000Z',
+  revokedAt: null, controlPlanePublicKey: '777sAIGl/lxvsRv+55+COdYIDRRiCDskM1ShfpAg5OI=',
+};
+
 /** Answers like the admin API would, after checking the request's signature with the admin secret. */
 function adminApi(seen: string[]): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
+    const body = await request.text();
     const ok = await verifyRequest({
       method: request.method,
       pathWithQuery: url.pathname + url.search,
-      body: await request.text(),
+      body,
       header: (n) => request.headers.get(n),
       secretFor: (k) => (k === ADMIN.VIDENT_ADMIN_KEY_ID ? ADMIN.VIDENT_ADMIN_KEY_SECRET : undefined),
     });
     if (!ok.ok) return Response.json({ error: { code: ok.code, message: ok.message } }, { status: 401 });
     seen.push(`${request.method} ${url.pathname}${url.search}`);
     if (url.pathname.endsWith('/drain')) return Response.json(drained);
+    if (url.pathname === '/v1/admin/nodes' && request.method === 'POST') return Response.json({ ...enrolled, ...JSON.parse(body) }, { status: 201 });
+    if (url.pathname.endsWith('/revoke')) return Response.json({ ...enrolled, revokedAt: '2026-11-24T11:00:00.000Z' });
     if (url.pathname === '/v1/admin/sessions') return Response.json({ sessions: [] });
     return Response.json({ error: { code: 'not_found', message: 'no such node' } }, { status: 404 });
   };
@@ -54,6 +63,9 @@ describe('vident nodes / sessions arguments', () => {
     [['nodes', 'list', '--node', 'node-a']],
     [['sessions', 'list', '--bogus']],
     [['fleet', 'list']],
+    [['nodes', 'enrol', 'node-a', '--url', 'https://node-a.example:7400']],
+    [['nodes', 'enrol', 'node-a', '--public-key', 'not-a-key', '--url', 'https://node-a.example:7400']],
+    [['nodes', 'revoke', 'node-a', '--url', 'https://node-a.example:7400']],
   ])('%j is a usage error, before any request', async (argv) => {
     const seen: string[] = [];
     await expect(run(argv, { out: () => undefined, env: ADMIN, fetch: adminApi(seen) })).rejects.toBeInstanceOf(UsageError);
@@ -75,6 +87,22 @@ describe('vident nodes / sessions arguments', () => {
     expect(lines.at(-1)).toBe('no live sessions');
     // The API's error comes back with its code.
     await expect(run(['sessions', 'timeline', SESSION], { out: () => undefined, env: ADMIN, fetch: adminApi(seen) })).rejects.toThrow(/404 not_found/);
+  });
+});
+
+describe('vident nodes enrol / revoke', () => {
+  it('enrols a node with its key and URL, prints the key to pin, and revokes it', async () => {
+    const seen: string[] = [];
+    const lines: string[] = [];
+    const out = (l: string) => lines.push(l);
+    const argv = ['nodes', 'enrol', 'node-a', '--public-key', PUBLIC_KEY, '--url', 'https://node-a.example:7400', '--region', 'eu'];
+    expect(await run(argv, { out, env: ADMIN, fetch: adminApi(seen) })).toBe(0);
+    expect(seen).toEqual(['POST /v1/admin/nodes']);
+    expect(lines.join('\n')).toContain('node-a enrolled: commands go to https://node-a.example:7400 (region eu)');
+    expect(lines.join('\n')).toContain(`CONTROL_PLANE_PUBLIC_KEY=${enrolled.controlPlanePublicKey}`);
+    expect(await run(['nodes', 'revoke', 'node-a'], { out, env: ADMIN, fetch: adminApi(seen) })).toBe(0);
+    expect(seen.at(-1)).toBe('POST /v1/admin/nodes/node-a/revoke');
+    expect(lines.at(-1)).toContain('node-a revoked at 2026-11-24T11:00:00.000Z');
   });
 });
 

@@ -1,4 +1,4 @@
-import { createAdminClient, NodeId, SessionId } from '@vident/protocol';
+import { createAdminClient, describeIssues, NodeEnrolment, NodeId, SessionId } from '@vident/protocol';
 import { adminCredentials } from './credentials.ts';
 import { formatNodes, formatSessions, formatTimeline } from './fleet-table.ts';
 import { UsageError } from './usage-error.ts';
@@ -10,6 +10,8 @@ export interface FleetIo {
 }
 
 export const fleetUsage = `  vident nodes list [--state-dir <dir>]
+  vident nodes enrol <nodeId> --public-key <base64> --url <https://sidecar> [--region <region>] [--state-dir <dir>]
+  vident nodes revoke <nodeId> [--state-dir <dir>]
   vident nodes drain <nodeId> [--state-dir <dir>]
   vident nodes undrain <nodeId> [--state-dir <dir>]
   vident sessions list [--node <nodeId>] [--state-dir <dir>]
@@ -21,11 +23,15 @@ export interface FleetArgs {
   target: string | undefined;
   stateDir: string | undefined;
   node: string | undefined;
+  /** enrol: the node's Ed25519 public key (install.sh prints it), its command URL and region. */
+  publicKey?: string | undefined;
+  url?: string | undefined;
+  region?: string | undefined;
 }
 
 /** Checks a nodes/sessions command line before any credential or network is touched. */
 export function checkFleetArgs(a: FleetArgs): void {
-  const known = a.group === 'nodes' ? ['list', 'drain', 'undrain'] : ['list', 'timeline'];
+  const known = a.group === 'nodes' ? ['list', 'enrol', 'revoke', 'drain', 'undrain'] : ['list', 'timeline'];
   if (!a.command || !known.includes(a.command)) throw new UsageError(`vident ${a.group}: one of ${known.join(', ')}\n${fleetUsage}`);
   const needsTarget = a.command !== 'list';
   if (needsTarget && !a.target) throw new UsageError(`vident ${a.group} ${a.command} needs an id`);
@@ -33,6 +39,16 @@ export function checkFleetArgs(a: FleetArgs): void {
   if (a.group === 'nodes' && needsTarget && !NodeId.safeParse(a.target).success) throw new UsageError(`not a node id: ${a.target}`);
   if (a.group === 'sessions' && needsTarget && !SessionId.safeParse(a.target).success) throw new UsageError(`not a session id: ${a.target}`);
   if (a.node !== undefined && !(a.group === 'sessions' && a.command === 'list')) throw new UsageError('--node goes with vident sessions list');
+  const enrolling = a.group === 'nodes' && a.command === 'enrol';
+  if (!enrolling && (a.publicKey ?? a.url ?? a.region) !== undefined) throw new UsageError('--public-key, --url and --region go with vident nodes enrol');
+  if (enrolling) enrolmentOf(a);
+}
+
+function enrolmentOf(a: FleetArgs): NodeEnrolment {
+  if (!a.publicKey || !a.url) throw new UsageError('vident nodes enrol needs --public-key and --url');
+  const parsed = NodeEnrolment.safeParse({ nodeId: a.target, publicKey: a.publicKey, url: a.url, ...(a.region ? { region: a.region } : {}) });
+  if (!parsed.success) throw new UsageError(`vident nodes enrol: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 /** `vident nodes ...` and `vident sessions ...` against the admin API. */
@@ -42,7 +58,14 @@ export async function runFleet(a: FleetArgs, io: FleetIo): Promise<number> {
   const target = a.target!;
   if (a.group === 'nodes') {
     if (a.command === 'list') io.out(formatNodes((await client.nodes()).nodes));
-    else {
+    else if (a.command === 'enrol') {
+      const node = await client.enrolNode(enrolmentOf(a));
+      io.out(`${node.nodeId} enrolled: commands go to ${node.url} (region ${node.region}); it may register now`);
+      io.out(`pin the control plane's key on the node: CONTROL_PLANE_PUBLIC_KEY=${node.controlPlanePublicKey}`);
+    } else if (a.command === 'revoke') {
+      const node = await client.revokeNode(target);
+      io.out(`${node.nodeId} revoked at ${node.revokedAt}: its requests are refused and its sessions move to other nodes`);
+    } else {
       const node = a.command === 'drain' ? await client.drainNode(target) : await client.undrainNode(target);
       io.out(formatNodes([node]));
       if (node.status === 'draining') io.out(`${node.nodeId} takes no new sessions; it is drained (safe to stop) once its ${node.assignedSessions} session(s) end`);
