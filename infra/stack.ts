@@ -4,12 +4,21 @@
  * app. `npm start` and the e2e tests both start it through here, so they run the same thing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createBankClient, generateBankKeyPair, generateEvidenceSigningKey, pemToDer, toBase64, type BankClient } from '@vident/protocol';
+import {
+  createAdminClient,
+  createBankClient,
+  generateBankKeyPair,
+  generateEd25519KeyPair,
+  generateEvidenceSigningKey,
+  pemToDer,
+  toBase64,
+  type BankClient,
+} from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from './janus-host.ts';
 import { startTurnServer, TURN_PORT, type TurnServer } from './turn-server.ts';
 
@@ -40,7 +49,9 @@ export interface StackSecrets {
   bankKeyId: string;
   bankSecret: string;
   tokenSecret: string;
-  nodeSecret: string;
+  /** The control plane's Ed25519 command-signing key (PKCS#8 base64) and its public half, which every node pins. */
+  controlPlaneSigningKey: string;
+  controlPlanePublicKey: string;
   janusApiSecret: string;
   janusAdminSecret: string;
   janusAdminKey: string;
@@ -97,18 +108,23 @@ const secret = () => randomBytes(32).toString('base64url');
 
 /**
  * Secrets persist in the state folder so a restarted stack still accepts its earlier links and opens
- * its earlier evidence. Keys added by later versions are filled into an older file.
+ * its earlier evidence. Keys added by later versions are filled into an older file; the shared node
+ * secret of older versions is dropped from it (each node has its own key now).
  */
 async function loadSecrets(stateDir: string): Promise<StackSecrets> {
   const file = join(stateDir, 'secrets.json');
-  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>) : {};
+  const { nodeSecret: _sharedFleetSecret, ...stored } = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets> & { nodeSecret?: string })
+    : {};
   const complete = (stored.evidenceSigningKey && stored.bankEvidencePublicKeyPem && stored.bankEvidencePrivateKeyPem) !== undefined;
   const bankKeys = complete ? null : await generateBankKeyPair();
+  const commandKey = stored.controlPlaneSigningKey && stored.controlPlanePublicKey ? null : await generateEd25519KeyPair();
   const secrets: StackSecrets = {
     bankKeyId: 'local-bank',
     bankSecret: secret(),
     tokenSecret: secret(),
-    nodeSecret: secret(),
+    controlPlaneSigningKey: commandKey?.privateKey ?? '',
+    controlPlanePublicKey: commandKey?.publicKey ?? '',
     janusApiSecret: secret(),
     janusAdminSecret: secret(),
     janusAdminKey: secret(),
@@ -123,6 +139,19 @@ async function loadSecrets(stateDir: string): Promise<StackSecrets> {
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   writeFileSync(join(stateDir, 'bank-evidence-private.pem'), secrets.bankEvidencePrivateKeyPem, { mode: 0o600 });
   return secrets;
+}
+
+/**
+ * A media node's Ed25519 key pair as install.sh makes it: the private key a PKCS#8 PEM file (0600),
+ * kept across restarts of the stack; the public half (raw, base64) to enrol.
+ */
+function nodeKeyPair(file: string): { file: string; publicKey: string } {
+  if (!existsSync(file)) {
+    writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  const spki = createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'der' });
+  // An Ed25519 SPKI is a fixed 12-byte header and the 32-byte key.
+  return { file, publicKey: spki.subarray(spki.length - 32).toString('base64') };
 }
 
 export async function freePort(): Promise<number> {
@@ -231,7 +260,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       BANK_API_KEYS: JSON.stringify({ [secrets.bankKeyId]: secrets.bankSecret }),
       ADMIN_API_KEYS: JSON.stringify({ [secrets.adminKeyId]: secrets.adminSecret }),
       TOKEN_SECRET: secrets.tokenSecret,
-      NODE_SECRET: secrets.nodeSecret,
+      CONTROL_PLANE_SIGNING_KEY: secrets.controlPlaneSigningKey,
+      // The sidecars listen on loopback http: the one place commands may travel without TLS.
+      ALLOW_HTTP_NODE_URLS: 'true',
       DEMO_MODE: options.demo ? 'true' : 'false',
       PUBLIC_BASE_URL: baseUrl,
       EVIDENCE_SIGNING_KEY: secrets.evidenceSigningKey,
@@ -264,6 +295,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitFor('control plane', async () => (await fetch(`${baseUrl}/health`)).ok, 60_000, worker, join(logDir, 'control-plane.log'));
 
     const bank = createBankClient({ baseUrl, keyId: secrets.bankKeyId, secret: secrets.bankSecret });
+    const admin = createAdminClient({ baseUrl, keyId: secrets.adminKeyId, secret: secrets.adminSecret });
     const nodes: StackNode[] = [];
     for (const [i, janus] of janusHosts.entries()) {
       const nodeId = `local-${i + 1}`;
@@ -273,11 +305,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const janusPidFile = join(stateDir, `janus${suffix(i)}.pid`);
       const sidecarPidFile = join(stateDir, `sidecar${suffix(i)}.pid`);
       writeFileSync(janusPidFile, String(janus.pid));
+      // As the platform team does for a real node: its key pair is made at install, its public half enrolled.
+      const nodeKey = nodeKeyPair(join(stateDir, `node-key${suffix(i)}.pem`));
+      await admin.enrolNode({ nodeId, publicKey: nodeKey.publicKey, url: sidecarUrl });
       const sidecarEnv = {
         ...process.env,
         CONTROL_PLANE_URL: baseUrl,
         NODE_ID: nodeId,
-        NODE_SECRET: secrets.nodeSecret,
+        NODE_SIGNING_KEY_FILE: nodeKey.file,
+        CONTROL_PLANE_PUBLIC_KEY: secrets.controlPlanePublicKey,
         NODE_PUBLIC_URL: sidecarUrl,
         SIDECAR_HOST: '127.0.0.1',
         SIDECAR_PORT: String(sidecarPort),

@@ -18,6 +18,7 @@ import {
   openBytes,
   sealBytes,
   sha256Hex,
+  importEd25519PrivateKey,
   signRequest,
   type UploadStart,
 } from '@vident/protocol';
@@ -26,13 +27,15 @@ import { waitUntil } from './call-page.ts';
 
 const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
-const secrets = JSON.parse(readFileSync(join(stack.stateDir, 'secrets.json'), 'utf8')) as { nodeSecret: string; bankEvidencePublicKeyPem: string };
+const secrets = JSON.parse(readFileSync(join(stack.stateDir, 'secrets.json'), 'utf8')) as { bankEvidencePublicKeyPem: string };
+// The first node's own key, as infra/stack.ts made and enrolled it.
+const nodeKey = await importEd25519PrivateKey(readFileSync(join(stack.stateDir, 'node-key.pem'), 'utf8'));
 
 /** What the control plane holds of an upload, asked the way the node asks (idempotent start). */
 async function partsHeld(start: UploadStart): Promise<UploadStatus> {
   const path = `/v1/nodes/${stack.nodeId}/uploads`;
   const body = JSON.stringify(start);
-  const headers = await signRequest({ keyId: stack.nodeId, secret: secrets.nodeSecret, method: 'POST', pathWithQuery: path, body });
+  const headers = await signRequest({ keyId: stack.nodeId, secret: nodeKey, method: 'POST', pathWithQuery: path, body });
   const response = await fetch(stack.baseUrl + path, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
   expect(response.status).toBe(200);
   return UploadStatus.parse(await response.json());

@@ -6,7 +6,9 @@
 #   - /etc/vident: media-node.env and node.env (created once, secrets generated, never
 #     overwritten), the Janus config rendered into /etc/vident/janus, the firewall nftables.conf
 #   - /var/lib/vident/recordings; the units vident-firewall, vident-janus, vident-media-node
-#     (enabled, not started: set NODE_SECRET etc. first, see docs/OPERATIONS.md)
+#     (enabled, not started: enrol the node and set CONTROL_PLANE_PUBLIC_KEY etc. first, see docs/OPERATIONS.md)
+#   - /etc/vident/node-key.pem: this node's own Ed25519 private key (0600 vident, created once, never
+#     overwritten); its public key is printed at the end for the platform team to enrol
 # Idempotent: run it again after editing /etc/vident/*.env, or from a newer checkout to upgrade.
 #
 #   infra/media-node/install.sh [--prefix DIR] [--no-apt] [--no-npm] [--address IPV4] [--interface IFACE]
@@ -117,6 +119,20 @@ if [ "$staging" = 0 ]; then
   chmod 0640 /etc/vident/media-node.env /etc/vident/node.env /etc/vident/janus/*.jcfg
 fi
 
+# --- this node's identity: an Ed25519 key pair made here, once. The private key never leaves the node
+# and only the sidecar reads it; the public key is what the platform team enrols (vident nodes enrol).
+key="$P/etc/vident/node-key.pem"
+if [ ! -s "$key" ]; then
+  say "creating this node's Ed25519 key $key"
+  (umask 077 && "$NODE" -e 'process.stdout.write(require("node:crypto").generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }))' > "$key.tmp")
+  mv "$key.tmp" "$key"
+fi
+chmod 0600 "$key"
+[ "$staging" = 1 ] || chown vident:vident "$key"
+# The raw 32-byte public key in base64: the tail of its SPKI.
+public_key="$("$NODE" -e 'const c = require("node:crypto"); const d = c.createPublicKey(require("node:fs").readFileSync(process.argv[1])).export({ type: "spki", format: "der" }); process.stdout.write(d.subarray(d.length - 32).toString("base64"))' "$key")"
+say "node public key (enrol it): $public_key"
+
 # --- systemd units
 for unit in vident-firewall vident-janus vident-media-node; do
   sed "s|@NODE@|$NODE|g" "$SRC/infra/media-node/systemd/$unit.service" > "$P/etc/systemd/system/$unit.service.tmp"
@@ -138,8 +154,11 @@ else
 fi
 cat <<EOF
 [install] done. Next (see docs/OPERATIONS.md):
-  1. /etc/vident/media-node.env: set NODE_SECRET, NODE_ID, CONTROL_PLANE_URL, NODE_PUBLIC_URL
-  2. /etc/vident/node.env: check JANUS_ADDRESS, JANUS_ICE_INTERFACE, SSH_PORT, CONTROL_PLANE_SOURCES
+  1. the platform team enrols this node with its public key and its https command URL:
+       vident nodes enrol <NODE_ID> --public-key $public_key --url <NODE_PUBLIC_URL> [--region <region>]
+     which prints the control plane's key to pin (CONTROL_PLANE_PUBLIC_KEY=...)
+  2. /etc/vident/media-node.env: set NODE_ID, CONTROL_PLANE_URL, NODE_PUBLIC_URL, CONTROL_PLANE_PUBLIC_KEY
+  3. /etc/vident/node.env: check JANUS_ADDRESS, JANUS_ICE_INTERFACE, SSH_PORT, CONTROL_PLANE_SOURCES
      (then run this script again to re-render)
-  3. systemctl restart vident-firewall vident-janus vident-media-node
+  4. systemctl restart vident-firewall vident-janus vident-media-node
 EOF

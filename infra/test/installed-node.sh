@@ -38,10 +38,11 @@ bash "$REPO/infra/media-node/install.sh" --no-apt --no-npm --address "$node_ip" 
 echo "install=ok"
 echo "user=$(getent passwd vident | cut -d: -f1,7)"
 echo "owner_env=$(stat -c '%U:%G:%a' /etc/vident/media-node.env)"
+echo "owner_node_key=$(stat -c '%U:%G:%a' /etc/vident/node-key.pem)"
 echo "owner_recordings=$(stat -c '%U:%G:%a' /var/lib/vident/recordings)"
 
 # What only the operator can supply; the control plane address is one nobody listens on.
-sed -i "s/^NODE_SECRET=.*/NODE_SECRET=installed-node-test-$id-secret/; s|^CONTROL_PLANE_URL=.*|CONTROL_PLANE_URL=http://$host_ip:9|" /etc/vident/media-node.env
+sed -i "s|^CONTROL_PLANE_PUBLIC_KEY=.*|CONTROL_PLANE_PUBLIC_KEY=cu2yNVZYBJGij6ZML+5t4AdKj/RP6tdkYeXtYDdRr3M=|; s|^CONTROL_PLANE_URL=.*|CONTROL_PLANE_URL=http://$host_ip:9|" /etc/vident/media-node.env
 # --no-npm: lend the checkout's node_modules to the installed app.
 ln -s "$REPO/node_modules" /opt/vident/node_modules
 

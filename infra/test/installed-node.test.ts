@@ -29,6 +29,7 @@ test('install.sh as root: the installed Janus and sidecar run as vident, behind 
   assert.equal(seen.install, 'ok');
   assert.equal(seen.user, 'vident:/usr/sbin/nologin', 'a system user without a shell');
   assert.equal(seen.owner_env, 'root:vident:640');
+  assert.equal(seen.owner_node_key, 'vident:vident:600', "the node's private key: the sidecar's user only");
   assert.equal(seen.owner_recordings, 'vident:vident:750');
   // The sidecar reached Janus with the generated api_secret over the rendered JANUS_WS_URL.
   assert.equal(seen.health, '{"ok":true,"janusUp":true}');

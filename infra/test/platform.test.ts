@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,7 +116,11 @@ describe('install.sh --prefix (staged media node)', () => {
     assert.ok(core.includes(`admin_secret = "${node.JANUS_ADMIN_SECRET}"`));
     assert.ok(room.includes(`admin_key = "${media.JANUS_ADMIN_KEY}"`), 'Janus and the sidecar share admin_key');
     assert.equal(media.JANUS_WS_URL, `ws://${ADDRESS}:8188`);
-    assert.equal(media.NODE_SECRET, '', 'NODE_SECRET is the fleet\'s: never generated');
+    assert.equal(media.CONTROL_PLANE_PUBLIC_KEY, '', 'the control plane key comes from enrolment: never generated');
+    // The node's own key: made at install, for the sidecar's user only, printed for enrolment.
+    assert.equal(media.NODE_SIGNING_KEY_FILE, '/etc/vident/node-key.pem');
+    assert.equal(mode(at('etc/vident/node-key.pem')), '600');
+    assert.equal(createPrivateKey(read('etc/vident/node-key.pem')).asymmetricKeyType, 'ed25519');
   });
 
   test('the env example lists exactly the variables of the sidecar config schema, with valid values', () => {
@@ -132,11 +136,11 @@ describe('install.sh --prefix (staged media node)', () => {
     const example = parseEnvFile(readFileSync(path.join(REPO, 'infra/media-node/media-node.env.example'), 'utf8'));
     assert.deepEqual(Object.keys(example).sort(), [...seen].sort());
 
-    const filled = { ...example, NODE_SECRET: 'x'.repeat(32), JANUS_WS_URL: 'ws://203.0.113.10:8188', JANUS_API_SECRET: 'a', JANUS_ADMIN_KEY: 'b' };
+    const filled = { ...example, CONTROL_PLANE_PUBLIC_KEY: 'cu2yNVZYBJGij6ZML+5t4AdKj/RP6tdkYeXtYDdRr3M=', JANUS_WS_URL: 'ws://203.0.113.10:8188', JANUS_API_SECRET: 'a', JANUS_ADMIN_KEY: 'b' };
     assert.equal(loadConfig(filled).RECORDINGS_DIR, '/var/lib/vident/recordings');
     // The installed file lacks only what the operator must supply.
     assert.throws(() => loadConfig(parseEnvFile(read('etc/vident/media-node.env'))), {
-      message: 'invalid media-node configuration: NODE_SECRET: is required',
+      message: 'invalid media-node configuration: CONTROL_PLANE_PUBLIC_KEY: is required',
     });
   });
 

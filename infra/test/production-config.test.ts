@@ -63,6 +63,12 @@ describe('production wrangler config', () => {
     const missing = envKeys.filter((k) => !declared.has(k) && !secrets.has(k));
     assert.deepEqual(missing, [], `declare these in ${PRODUCTION} (a var, or a secret in its header comment)`);
     for (const s of secrets) assert.ok(!declared.has(s), `${s} is a secret: never a var in the file`);
-    assert.deepEqual([...secrets].sort(), ['ADMIN_API_KEYS', 'BANK_API_KEYS', 'EVIDENCE_SIGNING_KEY', 'NODE_SECRET', 'TOKEN_SECRET', 'TURN_SHARED_SECRET', 'WEBHOOK_SECRET']);
+    assert.deepEqual([...secrets].sort(), ['ADMIN_API_KEYS', 'BANK_API_KEYS', 'CONTROL_PLANE_SIGNING_KEY', 'EVIDENCE_SIGNING_KEY', 'TOKEN_SECRET', 'TURN_SHARED_SECRET', 'WEBHOOK_SECRET']);
+  });
+
+  test('commands to media nodes travel over https only', () => {
+    const toml = readFileSync(path.join(REPO, PRODUCTION), 'utf8');
+    assert.match(toml, /^ALLOW_HTTP_NODE_URLS = "false"$/m);
+    assert.ok(!/NODE_SECRET/.test(toml), 'no shared node secret');
   });
 });
