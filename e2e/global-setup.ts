@@ -22,6 +22,8 @@ export interface StackInfo {
   stateDir: string;
   nodeId: string;
   sidecarUrl: string;
+  /** The first sidecar's metrics listener (GET /metrics is not on its command API). */
+  metricsUrl: string;
   sidecarPidFile: string;
   /** The bank's private evidence key (PEM file), as the bank's back office would hold it. */
   bankPrivateKeyFile: string;
@@ -57,6 +59,7 @@ export async function setup(project: TestProject) {
     stateDir,
     nodeId: stack.nodeId,
     sidecarUrl: stack.sidecarUrl,
+    metricsUrl: stack.metricsUrl,
     sidecarPidFile: stack.sidecarPidFile,
     bankPrivateKeyFile: join(stateDir, 'bank-evidence-private.pem'),
   });

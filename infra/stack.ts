@@ -71,6 +71,8 @@ export interface StackSecrets {
 export interface StackNode {
   nodeId: string;
   sidecarUrl: string;
+  /** This sidecar's metrics listener (GET /metrics), apart from its command API. */
+  metricsUrl: string;
   /** Where this node's Janus records and its sidecar keeps the sealed outbox. */
   recordingsDir: string;
   janus: JanusHost;
@@ -86,6 +88,8 @@ export interface Stack {
   baseUrl: string;
   /** The first media node's (see `nodes` for all). */
   sidecarUrl: string;
+  /** The first media node's metrics listener. */
+  metricsUrl: string;
   nodeId: string;
   recordingsDir: string;
   logDir: string;
@@ -301,6 +305,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const nodeId = `local-${i + 1}`;
       const sidecarPort = (i === 0 && options.sidecarPort) || (await freePort());
       const sidecarUrl = `http://127.0.0.1:${sidecarPort}`;
+      const metricsPort = await freePort();
+      const metricsUrl = `http://127.0.0.1:${metricsPort}`;
       const recordingsDir = join(stateDir, `recordings${suffix(i)}`);
       const janusPidFile = join(stateDir, `janus${suffix(i)}.pid`);
       const sidecarPidFile = join(stateDir, `sidecar${suffix(i)}.pid`);
@@ -317,6 +323,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         NODE_PUBLIC_URL: sidecarUrl,
         SIDECAR_HOST: '127.0.0.1',
         SIDECAR_PORT: String(sidecarPort),
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(metricsPort),
         NODE_CAPACITY: String(options.nodeCapacity ?? 20),
         JANUS_WS_URL: janus.wsUrl,
         JANUS_API_SECRET: secrets.janusApiSecret,
@@ -350,12 +358,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         join(logDir, `${logName}.log`),
       );
       const restartJanus = async () => writeFileSync(janusPidFile, String(await janus.restart()));
-      nodes.push({ nodeId, sidecarUrl, recordingsDir, janus, janusPidFile, sidecarPidFile, restartJanus });
+      nodes.push({ nodeId, sidecarUrl, metricsUrl, recordingsDir, janus, janusPidFile, sidecarPidFile, restartJanus });
     }
     const node1 = nodes[0]!;
     return {
       baseUrl,
       sidecarUrl: node1.sidecarUrl,
+      metricsUrl: node1.metricsUrl,
       nodeId: node1.nodeId,
       recordingsDir: node1.recordingsDir,
       logDir,

@@ -92,6 +92,25 @@ describe('technical failure', () => {
     expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
     expect((await view(s.sessionId)).state).toBe('failed');
   });
+
+  it('a segment the node could not convert is audited: sealed raw, the call goes on; purged, it fails', async () => {
+    const s = await createSession({ record: true });
+    const { customer, agent } = await startCall(s);
+    const nodeId = (await view(s.sessionId)).nodeId!;
+    const unconverted = (outcome: 'sealed-raw' | 'purged') => ({ type: 'recording-unconverted', sessionId: s.sessionId, participant: 'customer', segment: 1, outcome, attempts: 4, message: 'conversion failed 4 times: janus-pp-rec failed' });
+    expect((await nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, unconverted('sealed-raw'))).status).toBe(200);
+    expect((await view(s.sessionId)).state).toBe('in_call');
+    const audit = AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/audit`)).json());
+    expect(audit.entries.filter((e) => e.action === 'recording.unconverted')).toEqual([
+      expect.objectContaining({ actor: `node:${nodeId}`, detail: { participant: 'customer', segment: 1, outcome: 'sealed-raw', attempts: 4, message: 'conversion failed 4 times: janus-pp-rec failed' } }),
+    ]);
+
+    expect((await nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, unconverted('purged'))).status).toBe(200);
+    expect((await nodeFetch(nodeId, `/v1/nodes/${nodeId}/events`, { type: 'recording-failed', sessionId: s.sessionId, participant: 'customer', segment: 1, message: 'no bank key' })).status).toBe(200);
+    for (const p of [customer, agent]) expect(await p.next('session-ended')).toMatchObject({ state: 'failed', reason: 'failed' });
+    const after = AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/audit`)).json());
+    expect(after.entries.filter((e) => e.action === 'recording.unconverted').map((e) => (e.detail as { outcome: string }).outcome)).toEqual(['sealed-raw', 'purged']);
+  });
 });
 
 describe('timers share one alarm', () => {

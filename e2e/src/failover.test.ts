@@ -196,7 +196,7 @@ describe('two media nodes: placement and failover', () => {
     // still knew belongs to an ended session, so the heartbeat reconcile has it destroyed.
     const [node, other] = [stack.nodes.find((n) => n.nodeId === from)!, stack.nodes.find((n) => n.nodeId !== from)!];
     await node.restartJanus();
-    await waitUntil('janus back up and no room left behind', async () => (await sidecarGauge(node.sidecarUrl, 'vident_janus_up')) === 1 && (await sidecarGauge(node.sidecarUrl, 'vident_sessions')) === 0, 60_000);
+    await waitUntil('janus back up and no room left behind', async () => (await sidecarGauge(node.metricsUrl, 'vident_janus_up')) === 1 && (await sidecarGauge(node.metricsUrl, 'vident_sessions')) === 0, 60_000);
 
     await admin.drainNode(other.nodeId);
     try {
@@ -222,7 +222,7 @@ describe('two media nodes: placement and failover', () => {
       expect(view).toMatchObject({ state: 'in_call', nodeId: node.nodeId });
 
       await pages[1].getByTestId('hang-up').click();
-      await waitUntil('room destroyed', async () => (await sidecarGauge(node.sidecarUrl, 'vident_sessions')) === 0, 30_000);
+      await waitUntil('room destroyed', async () => (await sidecarGauge(node.metricsUrl, 'vident_sessions')) === 0, 30_000);
       await evidenceWhenReady(stack.bank, id, 180_000);
       // Each participant: the segment cut by the restart and the one after it.
       const artifacts = (await stack.bank.artifacts(id)).artifacts.filter((a) => a.kind === 'recording' && a.state === 'stored');

@@ -43,7 +43,7 @@ describe('the platform team on a running stack', () => {
   });
 
   it('exposes Prometheus metrics that read the real Janus', async () => {
-    const text = await (await fetch(`${stack.sidecarUrl}/metrics`)).text();
+    const text = await (await fetch(`${stack.metricsUrl}/metrics`)).text();
     expect(text).toMatch(/^vident_janus_up 1$/m);
     expect(text).toMatch(/^vident_janus_cpu_percent \d+(\.\d+)?$/m);
     expect(text).toMatch(/^vident_uploads_pending \d+$/m);

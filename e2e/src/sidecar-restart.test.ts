@@ -19,7 +19,7 @@ const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, 
 
 const sidecarPid = () => Number(readFileSync(stack.sidecarPidFile, 'utf8'));
 
-const gauge = (name: string) => sidecarGauge(stack.sidecarUrl, name);
+const gauge = (name: string) => sidecarGauge(stack.metricsUrl, name);
 
 /** The TCP connection each leg of a page uses: a renegotiated leg would connect from a new port. */
 async function pairIds(page: Page): Promise<string[]> {

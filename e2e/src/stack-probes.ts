@@ -5,10 +5,10 @@
 import { VidentApiError, type BankClient, type EvidencePack } from '@vident/protocol';
 import { waitUntil } from './call-page.ts';
 
-/** One gauge of a sidecar's `/metrics`, or null while the sidecar does not answer (e.g. restarting). */
-export async function sidecarGauge(sidecarUrl: string, name: string): Promise<number | null> {
+/** One gauge of a sidecar's `/metrics` (its metrics listener), or null while the sidecar does not answer (e.g. restarting). */
+export async function sidecarGauge(metricsUrl: string, name: string): Promise<number | null> {
   try {
-    const text = await (await fetch(`${sidecarUrl}/metrics`)).text();
+    const text = await (await fetch(`${metricsUrl}/metrics`)).text();
     const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
     return match ? Number(match[1]) : null;
   } catch {

@@ -21,7 +21,7 @@ export interface BuildAppOptions {
   /** The control plane's pinned public key and this node's private key (see plugins/app/control-plane-signature.ts). */
   keys: { controlPlaneKey: CryptoKey; nodeKey: CryptoKey };
   janusUp: () => boolean;
-  /** Serves GET /metrics and times every command when given. */
+  /** Times every command when given (GET /metrics is served by {@link buildMetricsApp}, never here). */
   metrics?: NodeMetrics;
   logger?: FastifyServerOptions['logger'];
 }
@@ -74,12 +74,29 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   void app.register(controlPlaneSignaturePlugin, opts.keys);
 
   app.setErrorHandler(replyWithError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
-  );
+  answerNotFound(app);
 
   void app.register(healthRoutes);
   void app.register(commandRoutes);
+  return app;
+}
+
+function answerNotFound(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+}
+
+/**
+ * The metrics listener (METRICS_HOST:METRICS_PORT, this host only by default): GET /metrics and
+ * nothing else. Apart from the command listener, which must face the control plane, so a scrape
+ * never needs that port opened and the command listener never shows the node's activity.
+ */
+export function buildMetricsApp(opts: { metrics: NodeMetrics; logger?: FastifyServerOptions['logger'] }): FastifyInstance {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 });
+  void app.register(nodeMetricsPlugin, { metrics: opts.metrics });
+  app.setErrorHandler(replyWithError);
+  answerNotFound(app);
   void app.register(metricsRoutes);
   return app;
 }

@@ -16,6 +16,9 @@ const Fields = z.object({
   NODE_PUBLIC_URL: z.url().default('http://127.0.0.1:7400'),
   SIDECAR_HOST: z.string().min(1).default('127.0.0.1'),
   SIDECAR_PORT: Port.default(7400),
+  /** GET /metrics listens here, never on the command listener; the default keeps it on this host. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: Port.default(7401),
   NODE_CAPACITY: z.coerce.number().int().positive().max(10_000).default(20),
   /** Placement region; sessions asking for it prefer this node. */
   NODE_REGION: Region.default(DEFAULT_REGION),
@@ -37,6 +40,10 @@ const Fields = z.object({
     .default(8 * 1024 * 1024),
   /** 0 = unlimited. Caps evidence uploads so they never starve live calls. */
   UPLOAD_MAX_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  /** Conversions of one recording segment before its raw files are sealed as they are (or purged without a bank key). */
+  RECORDING_CONVERT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /** Wait before the first retry of a failed conversion; each next wait is 4x longer (5 s, 20 s, 80 s). */
+  RECORDING_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   OUTBOX_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 });
 

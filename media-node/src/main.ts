@@ -4,7 +4,7 @@
  * reconnects since janode does not), the control-plane link (control-plane/control-plane-link.ts:
  * registration, heartbeats, event delivery) and the evidence upload loop over the durable outbox.
  */
-import { buildApp, LOG_REDACT_PATHS } from './app.ts';
+import { buildApp, buildMetricsApp, LOG_REDACT_PATHS } from './app.ts';
 import { ConfigError, loadConfig, type MediaNodeConfig } from './config.ts';
 import { ControlPlaneClient } from './control-plane/control-plane-client.ts';
 import { ControlPlaneLink } from './control-plane/control-plane-link.ts';
@@ -17,7 +17,7 @@ import { estimateBitrateKbps } from './metrics/bitrate-estimate.ts';
 import { countingUploadApi } from './metrics/counting-upload-api.ts';
 import { JanusCpuSampler } from './metrics/janus-cpu.ts';
 import { NodeMetrics } from './metrics/node-metrics.ts';
-import { sealSegment } from './recording/seal-segment.ts';
+import { processSegment } from './recording/unconverted-segment.ts';
 import { findLeftoverSegments } from './recording/segment-recovery.ts';
 import { MediaCommands } from './sessions/media-commands.ts';
 import { loadSidecarState, segmentsInState, stateFile, StateWriter } from './sessions/sidecar-state.ts';
@@ -26,6 +26,8 @@ const VERSION = '0.1.0';
 
 async function start(config: MediaNodeConfig): Promise<void> {
   let stopping = false;
+  // Aborted at shutdown: conversions waiting to be retried give up, their files stay for the next run.
+  const stopped = new AbortController();
   const keys = await loadNodeKeys(config);
   // What the previous run held: its Janus session and legs, to be claimed (the calls go on).
   const previous = await loadSidecarState(stateFile(config.RECORDINGS_DIR));
@@ -66,7 +68,7 @@ async function start(config: MediaNodeConfig): Promise<void> {
     recordingsDir: config.RECORDINGS_DIR,
     reportEvent: (event) => link.reportEvent(event),
     processRecording: (segment) =>
-      sealSegment(segment, {
+      processSegment(segment, {
         recordingsDir: config.RECORDINGS_DIR,
         partSize: config.UPLOAD_PART_SIZE,
         bankKey: () => link.bankKey,
@@ -74,6 +76,9 @@ async function start(config: MediaNodeConfig): Promise<void> {
           metrics.recordingSealed();
           outbox.notify();
         },
+        retry: { attempts: config.RECORDING_CONVERT_ATTEMPTS, firstDelayMs: config.RECORDING_RETRY_DELAY_MS },
+        signal: stopped.signal,
+        onUnconverted: (outcome) => metrics.recordingUnconverted(outcome),
       }),
     log,
     stateChanged: () => void stateWriter.changed(),
@@ -129,7 +134,10 @@ async function start(config: MediaNodeConfig): Promise<void> {
     logger: { level: config.LOG_LEVEL, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
   });
 
+  const metricsApp = buildMetricsApp({ metrics, logger: { level: config.LOG_LEVEL } });
+
   await app.listen({ host: config.SIDECAR_HOST, port: config.SIDECAR_PORT });
+  await metricsApp.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT });
   void janus.connect();
   void link.run(() => {
     // Uploads and left-over segments need the control plane to know this node (and its bank key).
@@ -144,7 +152,8 @@ async function start(config: MediaNodeConfig): Promise<void> {
     janus.stop();
     link.stop();
     log.info({ signal }, 'shutting down');
-    await app.close().catch(() => undefined);
+    stopped.abort();
+    await Promise.all([app.close().catch(() => undefined), metricsApp.close().catch(() => undefined)]);
     await Promise.allSettled([...commands.pendingRecordings]);
     // Mid-part is fine: the next start resumes from the parts the control plane holds.
     await outbox.stop();

@@ -172,6 +172,21 @@ export const NodeEvent = z.discriminatedUnion('type', [
     message: z.string().max(1024),
   }),
   /**
+   * A segment whose conversion (janus-pp-rec, ffmpeg) still failed after the node's retry budget.
+   * `sealed-raw`: its raw .mjr files were sealed to the bank key as they are (a tar, which the bank
+   * can convert) and are uploaded like any recording; `purged`: there was no bank key to seal them
+   * to, so they were deleted (a recording-failed follows). Either way no plaintext stays on the node.
+   */
+  z.strictObject({
+    type: z.literal('recording-unconverted'),
+    sessionId: SessionId,
+    participant: Role,
+    segment: z.number().int().positive().max(1000),
+    outcome: z.enum(['sealed-raw', 'purged']),
+    attempts: z.number().int().positive().max(100),
+    message: z.string().max(1024),
+  }),
+  /**
    * The segment never carried media (ICE never connected, e.g. a direct attempt before the TURN
    * fallback or a publish cut off at once; or audio and video were off throughout): there is
    * nothing to record, and the evidence stops waiting for it.

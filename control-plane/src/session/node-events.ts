@@ -5,7 +5,7 @@ import type { ConductContext } from './conduct-context.ts';
 
 /**
  * What the session does with its media node's events: legs coming up (subscriptions, the call
- * starting), legs lost on the node (media reset), and recordings that came out empty or failed.
+ * starting), legs lost on the node (media reset), and recordings that came out empty, unconverted or failed.
  */
 export class NodeEvents {
   constructor(private readonly ctx: ConductContext) {}
@@ -49,6 +49,16 @@ export class NodeEvents {
         await this.ctx.ports.audit({ actor: 'system', action: 'recording.empty', detail: { participant: event.participant, segment: event.segment } });
         return;
       }
+      case 'recording-unconverted':
+        // The node could not convert a segment: its raw files were sealed as they are (their upload
+        // stands for the segment) or deleted for want of a bank key (a recording-failed follows).
+        await this.ctx.ports.audit({
+          actor: `node:${r.nodeId}`,
+          action: 'recording.unconverted',
+          detail: { participant: event.participant, segment: event.segment, outcome: event.outcome, attempts: event.attempts, message: event.message.slice(0, 256) },
+        });
+        log('recording_unconverted', { sessionId: r.sessionId, participant: event.participant, segment: event.segment, outcome: event.outcome });
+        return;
       case 'media-reset':
         // The node lost the session's legs but still carries it (its Janus restarted, or the sidecar
         // could not reclaim its Janus session): same Janus room, same node, new legs.

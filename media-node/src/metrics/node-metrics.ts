@@ -21,6 +21,7 @@ export class NodeMetrics {
   private readonly commandSeconds: Histogram<'command' | 'outcome'>;
   private readonly sealed: Counter;
   private readonly uploaded: Counter;
+  private readonly unconverted: Counter<'outcome'>;
 
   constructor(sources: MetricSources) {
     const r = [this.registry];
@@ -60,6 +61,12 @@ export class NodeMetrics {
       help: 'Recording segments sealed with the bank key into the outbox',
       registers: r,
     });
+    this.unconverted = new Counter({
+      name: 'vident_recordings_unconverted_total',
+      help: "Recording segments whose conversion failed after every retry: raw files sealed as they are ('sealed-raw') or deleted for want of a bank key ('purged')",
+      labelNames: ['outcome'],
+      registers: r,
+    });
     this.uploaded = new Counter({
       name: 'vident_upload_bytes_total',
       help: 'Sealed evidence bytes the control plane accepted (upload parts answered 200)',
@@ -73,6 +80,10 @@ export class NodeMetrics {
 
   recordingSealed(): void {
     this.sealed.inc();
+  }
+
+  recordingUnconverted(outcome: 'sealed-raw' | 'purged'): void {
+    this.unconverted.inc({ outcome });
   }
 
   uploadedBytes(bytes: number): void {

@@ -8,7 +8,7 @@
  * External tools run with execFile (no shell) and a time bound.
  */
 import { execFile } from 'node:child_process';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { firstPacketAt, segmentFiles, segmentStartedAt, streamOffsets } from './recording-files.ts';
@@ -38,6 +38,19 @@ export interface PostProcessOptions {
 /** Where Janus writes a session's raw .mjr files. */
 export function rawRecordingDir(recordingsDir: string, sessionId: string): string {
   return path.join(recordingsDir, sessionId, 'raw');
+}
+
+/**
+ * Creates a session's raw folder for Janus to record into. On a node Janus runs as another user
+ * sharing only the group of RECORDINGS_DIR (setgid, so the group carries down): the session folder
+ * lets the group through, the raw folder lets it write, whatever the sidecar's umask (0077).
+ */
+export async function ensureRawRecordingDir(recordingsDir: string, sessionId: string): Promise<string> {
+  const raw = rawRecordingDir(recordingsDir, sessionId);
+  await mkdir(raw, { recursive: true });
+  await chmod(path.dirname(raw), 0o2710);
+  await chmod(raw, 0o2770);
+  return raw;
 }
 
 async function tool(cmd: string, args: string[], timeoutMs: number): Promise<string> {

@@ -36,6 +36,12 @@ export function parseSegmentBase(base: string): SegmentBase | undefined {
   return { base, participant: participant.data, segment };
 }
 
+/** When the publish that began a segment happened (ISO 8601), from its base name; undefined for another name. */
+export function segmentPublishedAt(base: string): string | undefined {
+  const m = BASE.exec(base);
+  return m ? new Date(Number(m[3])).toISOString() : undefined;
+}
+
 /** The .mjr files Janus wrote for one segment (the first file of each kind by m-line). */
 export interface SegmentFiles {
   audio?: string;

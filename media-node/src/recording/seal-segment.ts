@@ -3,7 +3,8 @@
  *   .mjr files -> webm (post-process.ts) -> sealed with the bank's public key into
  *   outbox/<artifactId>.venc (hashed while written, fsynced) -> outbox/<artifactId>.json (atomic)
  *   -> only then the plaintext webm and the segment's .mjr files are deleted.
- * Without a bank key nothing is sealed and the .mjr files stay: plaintext is never uploaded.
+ * Without a bank key nothing is sealed and the .mjr files stay for a retry: plaintext is never
+ * uploaded (unconverted-segment.ts decides what becomes of them once the retries are spent).
  * A crash before the .json leaves the .mjr files (processed again by segment-recovery.ts);
  * a crash after it leaves an entry that names its recording base, so recovery only deletes them.
  */
@@ -16,9 +17,12 @@ import { entryPath, outboxDir, recordingArtifactId, sealedPath, writeOutboxEntry
 import { postProcessSegment, rawRecordingDir, type ConvertedSegment } from './post-process.ts';
 import { allSegmentFiles, segmentFiles } from './recording-files.ts';
 import type { RecordingSegment } from './recording-segments.ts';
-import type { ProcessedRecording } from './segment-jobs.ts';
+import type { ConvertedRecording } from './segment-jobs.ts';
 
 export const RECORDING_CONTENT_TYPE = 'video/webm';
+
+/** What this module and post-process.ts write next to a segment's .mjr files (all plaintext). */
+const SEGMENT_PLAINTEXT_SUFFIXES = ['.webm', '.video.webm', '.audio.opus', '.raw.tar'];
 
 export interface SealSegmentOptions {
   recordingsDir: string;
@@ -33,7 +37,7 @@ export interface SealSegmentOptions {
 }
 
 /** What sealing produced: the event payload plus the outbox entry. */
-export interface SealedSegment extends ProcessedRecording {
+export interface SealedSegment extends ConvertedRecording {
   entry: OutboxEntry;
 }
 
@@ -50,7 +54,11 @@ export async function sealSegment(segment: RecordingSegment, opts: SealSegmentOp
     toolTimeoutMs: opts.toolTimeoutMs,
     settleTimeoutMs: opts.settleTimeoutMs,
   });
-  if (!converted) return null;
+  if (!converted) {
+    // Header-less files only: Janus opened the recorders but no packet was ever written.
+    await removeSegmentSources(rawDir, segment.base);
+    return null;
+  }
   return enqueueConvertedSegment(segment, converted, opts);
 }
 
@@ -62,15 +70,33 @@ function requireBankKey(opts: SealSegmentOptions): BankPublicKey {
 
 /** Seals an already converted segment into the outbox, then deletes its plaintext and .mjr files. */
 export async function enqueueConvertedSegment(segment: RecordingSegment, converted: ConvertedSegment, opts: SealSegmentOptions): Promise<SealedSegment> {
+  return enqueueSegmentFile(segment, { file: converted.webm, contentType: RECORDING_CONTENT_TYPE, startedAt: converted.startedAt, durationMs: converted.durationMs }, opts);
+}
+
+/** A plaintext file made from one segment's .mjr files, to be sealed as that segment's recording. */
+export interface SegmentPlaintext {
+  /** In the raw folder; deleted whatever happens. */
+  file: string;
+  contentType: string;
+  startedAt: string;
+  durationMs: number;
+}
+
+/**
+ * Seals one plaintext file of a segment (the converted webm, or the raw files' tar) into a durable
+ * outbox entry, then deletes it and every .mjr of the segment.
+ */
+export async function enqueueSegmentFile(segment: RecordingSegment, plain: SegmentPlaintext, opts: SealSegmentOptions): Promise<SealedSegment> {
   const rawDir = rawRecordingDir(opts.recordingsDir, segment.sessionId);
   const dir = outboxDir(opts.recordingsDir);
-  await mkdir(dir, { recursive: true });
+  // The outbox holds only sealed bytes, yet is the sidecar's alone (Janus shares RECORDINGS_DIR).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const artifactId = recordingArtifactId(segment.sessionId, segment.participant, segment.segment);
   const file = sealedPath(dir, artifactId);
   let entry: OutboxEntry;
   try {
     const bank = requireBankKey(opts);
-    const sealed = await sealFile({ input: converted.webm, output: file, bank, contentType: RECORDING_CONTENT_TYPE });
+    const sealed = await sealFile({ input: plain.file, output: file, bank, contentType: plain.contentType });
     entry = {
       v: 1,
       upload: {
@@ -78,13 +104,13 @@ export async function enqueueConvertedSegment(segment: RecordingSegment, convert
         sessionId: segment.sessionId,
         participant: segment.participant,
         segment: segment.segment,
-        contentType: RECORDING_CONTENT_TYPE,
+        contentType: plain.contentType,
         size: sealed.size,
         sha256: sealed.sha256,
         bankKeyId: sealed.bankKeyId,
         partSize: opts.partSize,
-        startedAt: converted.startedAt,
-        durationMs: converted.durationMs,
+        startedAt: plain.startedAt,
+        durationMs: plain.durationMs,
       },
       file,
       recordingBase: segment.base,
@@ -94,18 +120,22 @@ export async function enqueueConvertedSegment(segment: RecordingSegment, convert
   } catch (err) {
     // No entry was written: the .mjr files stay for a retry, the half-written sealed file goes.
     if (!existsSync(entryPath(dir, artifactId))) await rm(file, { force: true });
-    await rm(converted.webm, { force: true });
+    await rm(plain.file, { force: true });
     throw err;
   }
-  await removeSegmentSources(rawDir, segment.base, converted.webm);
+  await removeSegmentSources(rawDir, segment.base, plain.file);
   opts.onEntry?.(entry);
   return { file, durationMs: entry.upload.durationMs, bytes: entry.upload.size, entry };
 }
 
-/** Deletes the plaintext webm and every .mjr of one segment (they are sealed in the outbox now). */
-export async function removeSegmentSources(rawDir: string, base: string, webm?: string): Promise<void> {
+/**
+ * Deletes every .mjr of one segment and the plaintext made from them (the webm, the raw tar, the
+ * streams janus-pp-rec wrote): they are sealed in the outbox now, or given up.
+ */
+export async function removeSegmentSources(rawDir: string, base: string, plaintext?: string): Promise<void> {
   const listing = await readdir(rawDir).catch(() => [] as string[]);
   const doomed = allSegmentFiles(listing, base).map((name) => path.join(rawDir, name));
-  doomed.push(webm ?? path.join(rawDir, `${base}.webm`));
+  doomed.push(...SEGMENT_PLAINTEXT_SUFFIXES.map((suffix) => path.join(rawDir, `${base}${suffix}`)));
+  if (plaintext) doomed.push(plaintext);
   await Promise.all(doomed.map((f) => rm(f, { force: true })));
 }

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 
 /**
- * GET /metrics: Prometheus text exposition, unauthenticated like /health and on the same listener
- * (SIDECAR_HOST): it carries counts and timings, no session ids and no secrets. Absent (404) when
- * the app has no metrics.
+ * GET /metrics: Prometheus text exposition, unauthenticated, on the metrics listener only
+ * (METRICS_HOST, see buildMetricsApp): it carries counts and timings, no session ids and no
+ * secrets, yet tells who watches it how busy the node is. Absent (404) when the app has no metrics.
  */
 export const metricsRoutes: FastifyPluginAsync = async (app) => {
   const metrics = app.metrics;

@@ -1,6 +1,5 @@
-import { mkdir } from 'node:fs/promises';
 import type { MediaGateway } from '../janus/media-gateway.ts';
-import { rawRecordingDir } from '../recording/post-process.ts';
+import { ensureRawRecordingDir, rawRecordingDir } from '../recording/post-process.ts';
 
 /**
  * Makes the session's VideoRoom exist in Janus (idempotent there: `created: false` when it already
@@ -8,6 +7,6 @@ import { rawRecordingDir } from '../recording/post-process.ts';
  */
 export async function ensureVideoRoom(gateway: MediaGateway, recordingsDir: string, sessionId: string, record: boolean): Promise<{ created: boolean }> {
   const recDir = rawRecordingDir(recordingsDir, sessionId);
-  if (record) await mkdir(recDir, { recursive: true });
+  if (record) await ensureRawRecordingDir(recordingsDir, sessionId);
   return gateway.createRoom({ room: sessionId, record, recDir, publishers: 2 });
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBankKeyPair, importBankPublicKey, MIN_PART_SIZE, sealBytes, signRequest } from '@vident/protocol';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, buildMetricsApp } from '../../src/app.ts';
 import { ControlPlaneClient } from '../../src/control-plane/control-plane-client.ts';
 import { enqueueSealedFile, recordingArtifactId } from '../../src/evidence/outbox-entry.ts';
 import { UploadOutbox } from '../../src/evidence/upload-outbox.ts';
@@ -32,6 +32,7 @@ let janusUp = false;
 const commands = commandsWithoutJanus();
 let metrics: NodeMetrics;
 let app: ReturnType<typeof buildApp>;
+let metricsApp: ReturnType<typeof buildMetricsApp>;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vident-metrics-'));
@@ -50,17 +51,19 @@ beforeAll(async () => {
   const log = { info: () => undefined, warn: () => undefined };
   outbox = new UploadOutbox({ dir: path.join(root, 'outbox'), api: countingUploadApi(api, metrics), log, scanIntervalMs: 50, backoffBaseMs: 20 });
   app = buildApp({ commands, keys: keys.app, janusUp: () => janusUp, metrics });
+  metricsApp = buildMetricsApp({ metrics });
 });
 
 afterAll(async () => {
   await outbox?.stop();
   await app?.close();
+  await metricsApp?.close();
   await server?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
 
 async function scrape(): Promise<Map<string, number>> {
-  const res = await app.inject({ method: 'GET', url: '/metrics' });
+  const res = await metricsApp.inject({ method: 'GET', url: '/metrics' });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('text/plain');
   return parseExposition(res.body);
@@ -81,12 +84,26 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
 }
 
 describe('GET /metrics', () => {
+  it('is served on the metrics listener only, never on the command listener', async () => {
+    const onCommands = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(onCommands.statusCode).toBe(404);
+    expect(onCommands.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /metrics' } });
+    expect(onCommands.body).not.toContain('vident_');
+    const onMetrics = await metricsApp.inject({ method: 'GET', url: '/metrics' });
+    expect(onMetrics.statusCode).toBe(200);
+    expect(onMetrics.body).toContain('# HELP vident_sessions ');
+    // And nothing else: no health, no commands on the metrics listener.
+    for (const [method, url] of [['GET', '/health'], ['POST', '/v1/commands']] as const) {
+      expect((await metricsApp.inject({ method, url })).statusCode).toBe(404);
+    }
+  });
+
   it('exposes every vident series, unauthenticated, with its help text', async () => {
-    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    const res = await metricsApp.inject({ method: 'GET', url: '/metrics' });
     for (const name of [
       'vident_sessions', 'vident_publishers', 'vident_subscribers', 'vident_bitrate_kbps', 'vident_janus_up',
       'vident_janus_cpu_percent', 'vident_uploads_pending', 'vident_command_duration_seconds',
-      'vident_recordings_sealed_total', 'vident_upload_bytes_total',
+      'vident_recordings_sealed_total', 'vident_recordings_unconverted_total', 'vident_upload_bytes_total',
     ]) {
       expect(res.body).toContain(`# HELP ${name} `);
     }

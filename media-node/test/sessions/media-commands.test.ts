@@ -31,7 +31,7 @@ import {
   NodeEvent,
 } from '@vident/protocol';
 import { cleanupStaleJanusHosts, startJanusHost, type JanusHost } from '../../../infra/janus-host.ts';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, buildMetricsApp } from '../../src/app.ts';
 import { JanusCpuSampler } from '../../src/metrics/janus-cpu.ts';
 import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
 import { JanusGateway } from '../../src/janus/janus-gateway.ts';
@@ -51,6 +51,7 @@ let gateway: JanusGateway;
 let recordingsDir: string;
 let commands: MediaCommands;
 let app: ReturnType<typeof buildApp>;
+let metricsApp: ReturnType<typeof buildMetricsApp>;
 let metrics: NodeMetrics;
 let browser: Browser;
 let page: Page;
@@ -66,7 +67,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** GET /metrics through the app, as name{labels} -> value. */
 async function scrape(): Promise<Map<string, number>> {
-  const res = await app.inject({ method: 'GET', url: '/metrics' });
+  const res = await metricsApp.inject({ method: 'GET', url: '/metrics' });
   expect(res.statusCode).toBe(200);
   return parseExposition(res.body);
 }
@@ -122,6 +123,7 @@ beforeAll(async () => {
   });
   metrics = new NodeMetrics({ counts: () => commands.registry.counts(), janusUp: () => gateway.up, janusCpuPercent: () => cpu.sample(), uploadsPending: () => 0 });
   app = buildApp({ commands, keys: nodeKeys.app, janusUp: () => gateway.up, metrics });
+  metricsApp = buildMetricsApp({ metrics });
 
   // getUserMedia needs a secure context: serve an empty page on loopback.
   pageServer = http.createServer((_req, res) => res.end('<!doctype html><title>vident test</title>'));
@@ -142,6 +144,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await app?.close();
+  await metricsApp?.close();
   await gateway?.close({ keepSession: false });
   await host?.stop();
   await new Promise((r) => pageServer?.close(r));
