@@ -246,6 +246,8 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
       ADMIN_KEY: opts.adminKey,
       ICE_INTERFACE: vethJanus,
       JANUS_ADDRESS: janusAddress,
+      // Janus's APIs on the namespace's private end only (the sidecar is on the host's end).
+      JANUS_API_ADDRESS: janusAddress,
     });
 
     const logDir = opts.logDir ?? os.tmpdir();

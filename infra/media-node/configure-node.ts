@@ -38,6 +38,10 @@ const Port = z.coerce.number().int().min(1).max(65535);
 
 const NodeEnv = z.object({
   JANUS_ADDRESS: z.string().refine((v) => isIP(v) === 4, 'must be this node\'s IPv4 address (set it, or pass --address)'),
+  JANUS_API_ADDRESS: z
+    .string()
+    .default('127.0.0.1')
+    .refine((v) => isIP(v) === 4 && v !== '0.0.0.0', 'must be one IPv4 address of this host: loopback (127.0.0.1) or a private one, never every interface'),
   JANUS_ICE_INTERFACE: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'must be a network interface name (set it, or pass --interface)'),
   JANUS_SERVER_NAME: z.string().optional(),
   JANUS_ADMIN_SECRET: z.string().min(16, 'must be at least 16 characters'),
@@ -91,17 +95,21 @@ async function writeAtomic(file: string, text: string, mode: number): Promise<vo
   await rename(tmp, file);
 }
 
-/** Creates an env file from its example if missing, then fills the given keys that are empty. */
-async function ensureEnvFile(file: string, example: string, fill: Record<string, () => string | null>): Promise<Record<string, string>> {
+/**
+ * Creates an env file from its example if missing, then fills the given keys that are empty, or
+ * that hold the value an older install filled in (`stale`: refilled once, on upgrade).
+ */
+async function ensureEnvFile(file: string, example: string, fill: Record<string, () => string | null>, stale: Record<string, string> = {}): Promise<Record<string, string>> {
   const created = !existsSync(file);
   let text = created ? await readFile(example, 'utf8') : await readFile(file, 'utf8');
   const before = text;
   for (const [key, value] of Object.entries(fill)) {
-    if ((parseEnvFile(text)[key] ?? '') !== '') continue;
+    const current = parseEnvFile(text)[key] ?? '';
+    if (current !== '' && current !== stale[key]) continue;
     const v = value();
     if (v !== null) text = setEnvValue(text, key, v);
   }
-  if (created || text !== before) await writeAtomic(file, text, 0o640);
+  if (created || text !== before) await writeAtomic(file, text, 0o600);
   console.log(`[configure] ${file}: ${created ? 'created' : text !== before ? 'completed' : 'kept as it is'}`);
   return parseEnvFile(text);
 }
@@ -134,13 +142,18 @@ export async function configureNode(opts: ConfigureOptions): Promise<void> {
   const mediaRaw = await ensureEnvFile(at(NODE_PATHS.mediaNodeEnv), path.join(HERE, 'media-node.env.example'), {
     JANUS_API_SECRET: secret,
     JANUS_ADMIN_KEY: secret,
-    JANUS_WS_URL: () => `ws://${node.JANUS_ADDRESS}:${wsPort.ws}`,
+    JANUS_WS_URL: () => `ws://${node.JANUS_API_ADDRESS}:${wsPort.ws}`,
+    // The command listener faces the control plane on the node's address; /metrics stays on loopback.
+    SIDECAR_HOST: () => node.JANUS_ADDRESS,
+  }, {
+    // Before Janus's APIs moved off the public address, install.sh filled in that address.
+    JANUS_WS_URL: `ws://${node.JANUS_ADDRESS}:${wsPort.ws}`,
   });
   const media = parseOrExit(MediaNodeEnv, mediaRaw, NODE_PATHS.mediaNodeEnv);
-  // Janus's websocket API listens on JANUS_ADDRESS only: any other URL leaves the sidecar without Janus.
-  const wsUrl = `ws://${node.JANUS_ADDRESS}:${wsPort.ws}`;
+  // Janus's websocket API listens on JANUS_API_ADDRESS only: any other URL leaves the sidecar without Janus.
+  const wsUrl = `ws://${node.JANUS_API_ADDRESS}:${wsPort.ws}`;
   if (mediaRaw.JANUS_WS_URL !== wsUrl) {
-    throw new Error(`${NODE_PATHS.mediaNodeEnv}: JANUS_WS_URL must be ${wsUrl} (Janus listens on JANUS_ADDRESS only): fix it or empty it to have it filled`);
+    throw new Error(`${NODE_PATHS.mediaNodeEnv}: JANUS_WS_URL must be ${wsUrl} (Janus listens on JANUS_API_ADDRESS only): fix it or empty it to have it filled`);
   }
 
   const values = {
@@ -151,6 +164,7 @@ export async function configureNode(opts: ConfigureOptions): Promise<void> {
     ADMIN_KEY: media.JANUS_ADMIN_KEY,
     ICE_INTERFACE: node.JANUS_ICE_INTERFACE,
     JANUS_ADDRESS: node.JANUS_ADDRESS,
+    JANUS_API_ADDRESS: node.JANUS_API_ADDRESS,
   };
   const rendered = new Map<string, string>();
   for (const [name, template] of templates) {

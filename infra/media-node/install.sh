@@ -2,10 +2,13 @@
 # Installs a vident media node on Debian 12, as root, from a checkout of this repository:
 #   - Debian packages janus, janus-tools, ffmpeg, nftables (apt-get, only the missing ones)
 #   - checks Node.js >= 20.19 (Debian 12 packages 18: bring your own, this script installs none)
-#   - a `vident` system user; the sidecar app in /opt/vident (npm ci --omit=dev there)
-#   - /etc/vident: media-node.env and node.env (created once, secrets generated, never
-#     overwritten), the Janus config rendered into /etc/vident/janus, the firewall nftables.conf
-#   - /var/lib/vident/recordings; the units vident-firewall, vident-janus, vident-media-node
+#   - system users `vident` (the sidecar) and `vident-janus` (Janus), both in the group
+#     `vident-recordings` and nothing else shared; the sidecar app in /opt/vident (npm ci --omit=dev)
+#   - /etc/vident: media-node.env (0600 vident: the sidecar's secrets, never Janus's) and node.env
+#     (0600 root) (created once, secrets generated, never overwritten), the Janus config rendered
+#     into /etc/vident/janus (readable by vident-janus), the firewall nftables.conf (root only)
+#   - /var/lib/vident/recordings (2770 vident:vident-recordings: Janus writes .mjr files there, the
+#     sidecar converts, seals and deletes them); the units vident-firewall, vident-janus, vident-media-node
 #     (enabled, not started: enrol the node and set CONTROL_PLANE_PUBLIC_KEY etc. first, see docs/OPERATIONS.md)
 #   - /etc/vident/node-key.pem: this node's own Ed25519 private key (0600 vident, created once, never
 #     overwritten); its public key is printed at the end for the platform team to enrol
@@ -75,16 +78,28 @@ NODE="$(command -v node || true)"
   || die "Node.js $("$NODE" -v) at $NODE is too old or unsupported: need >=20.19 <21 or >=22"
 say "node $("$NODE" -v) at $NODE"
 
-# --- user and folders
-if [ "$staging" = 0 ] && ! getent passwd vident >/dev/null; then
-  say "creating system user vident"
-  useradd --system --user-group --home-dir /var/lib/vident --no-create-home --shell /usr/sbin/nologin vident
-fi
-install -d -m 0755 "$P/opt" "$P/etc/systemd/system"
-install -d -m 0750 "$P/etc/vident" "$P/etc/vident/janus" "$P/var/lib/vident" "$P/var/lib/vident/recordings"
+# --- users and folders. Janus parses attacker-controlled SDP and RTP: it runs as its own user, which
+# reads its config and writes recordings, and nothing of the sidecar's (its secrets, its outbox).
 if [ "$staging" = 0 ]; then
-  chown root:vident /etc/vident /etc/vident/janus
-  chown vident:vident /var/lib/vident /var/lib/vident/recordings
+  getent group vident-recordings >/dev/null || { say "creating group vident-recordings"; groupadd --system vident-recordings; }
+  for user in vident vident-janus; do
+    if ! getent passwd "$user" >/dev/null; then
+      say "creating system user $user"
+      useradd --system --user-group --home-dir /var/lib/vident --no-create-home --shell /usr/sbin/nologin "$user"
+    fi
+    usermod --append --groups vident-recordings "$user"
+  done
+  # Older installs ran Janus as vident: nothing but the recordings is shared any more.
+  gpasswd --delete vident-janus vident >/dev/null 2>&1 || true
+fi
+install -d -m 0755 "$P/opt" "$P/etc/systemd/system" "$P/etc/vident"
+install -d -m 0750 "$P/etc/vident/janus" "$P/var/lib/vident"
+# setgid: what Janus or the sidecar creates inside stays in the group vident-recordings.
+install -d -m 2770 "$P/var/lib/vident/recordings"
+if [ "$staging" = 0 ]; then
+  chown root:root /etc/vident
+  chown root:vident-janus /etc/vident/janus
+  chown vident:vident-recordings /var/lib/vident /var/lib/vident/recordings
 fi
 
 # --- the app: copied whole (npm ci needs every workspace), swapped in at the end so a failed copy
@@ -114,9 +129,12 @@ configure=("$base/node_modules/.bin/tsx" "$base/infra/media-node/configure-node.
 [ -n "$address" ] && configure+=(--address "$address")
 [ -n "$iface" ] && configure+=(--interface "$iface")
 "${configure[@]}"
+chmod 0600 "$P/etc/vident/media-node.env" "$P/etc/vident/node.env"
+chmod 0640 "$P/etc/vident/nftables.conf" "$P"/etc/vident/janus/*.jcfg
 if [ "$staging" = 0 ]; then
-  chown root:vident /etc/vident/media-node.env /etc/vident/node.env /etc/vident/janus/*.jcfg
-  chmod 0640 /etc/vident/media-node.env /etc/vident/node.env /etc/vident/janus/*.jcfg
+  chown vident:vident /etc/vident/media-node.env
+  chown root:root /etc/vident/node.env /etc/vident/nftables.conf
+  chown root:vident-janus /etc/vident/janus/*.jcfg
 fi
 
 # --- this node's identity: an Ed25519 key pair made here, once. The private key never leaves the node

@@ -20,8 +20,10 @@ export interface JanusConfigValues {
   ADMIN_KEY: string;
   /** The only interface ICE gathers candidates on (ice_enforce_list). */
   ICE_INTERFACE: string;
-  /** The address in SDP c= lines; the websocket APIs bind to it too. */
+  /** The address in SDP c= lines (the public one). */
   JANUS_ADDRESS: string;
+  /** The only address the websocket API and admin API bind to: loopback, or a private one. */
+  JANUS_API_ADDRESS: string;
 }
 
 /** Quotes a value for a libconfig (jcfg) string literal. */

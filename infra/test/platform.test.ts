@@ -30,7 +30,7 @@ function outsideState(): string {
   for (const f of SYSTEM_FILES) lines.push(`${f} ${existsSync(f) ? sha(f) : 'absent'}`);
   const tables = spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout ?? '';
   lines.push(`nft vident_media_node ${tables.includes('vident_media_node')}`);
-  lines.push(`user vident ${spawnSync('getent', ['passwd', 'vident']).status === 0}`);
+  for (const user of ['vident', 'vident-janus']) lines.push(`user ${user} ${spawnSync('getent', ['passwd', user]).status === 0}`);
   return lines.join('\n');
 }
 
@@ -80,8 +80,14 @@ describe('install.sh --prefix (staged media node)', () => {
   });
 
   test('lays out the node: folders, env files, Janus config, firewall, units, app', () => {
-    for (const d of ['etc/vident', 'etc/vident/janus', 'var/lib/vident', 'var/lib/vident/recordings']) assert.equal(mode(at(d)), '750', d);
-    for (const f of ['etc/vident/media-node.env', 'etc/vident/node.env', 'etc/vident/nftables.conf']) assert.equal(mode(at(f)), '640', f);
+    // /etc/vident lets Janus through to its config; each file guards itself.
+    assert.equal(mode(at('etc/vident')), '755');
+    for (const d of ['etc/vident/janus', 'var/lib/vident']) assert.equal(mode(at(d)), '750', d);
+    // Shared with Janus's group (setgid: what either writes stays in that group), nothing else is.
+    assert.equal(mode(at('var/lib/vident/recordings')), '2770');
+    // Secrets: the sidecar's env file for its user only, node.env for root only.
+    for (const f of ['etc/vident/media-node.env', 'etc/vident/node.env']) assert.equal(mode(at(f)), '600', f);
+    assert.equal(mode(at('etc/vident/nftables.conf')), '640');
     for (const f of readdirSync(at('etc/vident/janus'))) assert.equal(mode(at(`etc/vident/janus/${f}`)), '640', f);
     for (const u of UNITS) assert.equal(mode(at(`etc/systemd/system/${u}`)), '644', u);
     assert.ok(existsSync(at('opt/vident/media-node/src/main.ts')), 'the sidecar is in /opt/vident');
@@ -109,13 +115,18 @@ describe('install.sh --prefix (staged media node)', () => {
     // Janus's sample videoroom config has room-1234 with secret "adminpwd".
     assert.ok(!/^\s*room-/m.test(room), 'no static room');
     assert.ok(!/adminpwd|^\s*secret\s*=/m.test(room), 'no sample room secret');
-    has(ws, new RegExp(`ws_ip = "${esc(ADDRESS)}"`), 'the websocket API bound to the node address only');
+    // Janus's APIs on loopback only; the public address is for media (and the command API).
+    has(ws, /^\s*ws_ip = "127\.0\.0\.1"$/m, 'the websocket API bound to loopback');
+    has(ws, /^\s*admin_ws_ip = "127\.0\.0\.1"$/m, 'the admin API bound to loopback');
+    assert.ok(!ws.includes(ADDRESS), 'no Janus API on the public address');
     for (const key of ['JANUS_API_SECRET', 'JANUS_ADMIN_KEY'] as const) has(media[key] ?? '', /^[0-9a-f]{48}$/, `${key} generated`);
     has(node.JANUS_ADMIN_SECRET ?? '', /^[0-9a-f]{48}$/, 'JANUS_ADMIN_SECRET generated');
     assert.ok(core.includes(`api_secret = "${media.JANUS_API_SECRET}"`), 'Janus and the sidecar share api_secret');
     assert.ok(core.includes(`admin_secret = "${node.JANUS_ADMIN_SECRET}"`));
     assert.ok(room.includes(`admin_key = "${media.JANUS_ADMIN_KEY}"`), 'Janus and the sidecar share admin_key');
-    assert.equal(media.JANUS_WS_URL, `ws://${ADDRESS}:8188`);
+    assert.equal(media.JANUS_WS_URL, 'ws://127.0.0.1:8188');
+    assert.equal(media.SIDECAR_HOST, ADDRESS, 'the command API on the node address, not every interface');
+    assert.equal(media.METRICS_HOST, '127.0.0.1', '/metrics on loopback');
     assert.equal(media.CONTROL_PLANE_PUBLIC_KEY, '', 'the control plane key comes from enrolment: never generated');
     // The node's own key: made at install, for the sidecar's user only, printed for enrolment.
     assert.equal(media.NODE_SIGNING_KEY_FILE, '/etc/vident/node-key.pem');
@@ -185,6 +196,15 @@ describe('install.sh --prefix (staged media node)', () => {
     assert.doesNotMatch(rules, /tcp dport 7400 accept/);
     assert.equal(spawnSync('nft', ['-c', '-f', at('etc/vident/nftables.conf')]).status, 0);
     assert.equal(tree(prefix).get('etc/vident/media-node.env'), firstTree.get('etc/vident/media-node.env'), 'secrets kept');
+
+    // Upgrading a node whose env file still points the sidecar at Janus on the public address.
+    const mediaEnv = at('etc/vident/media-node.env');
+    const current = readFileSync(mediaEnv, 'utf8');
+    writeFileSync(mediaEnv, setEnvValue(current, 'JANUS_WS_URL', `ws://${ADDRESS}:8188`));
+    install(prefix);
+    assert.equal(parseEnvFile(read('etc/vident/media-node.env')).JANUS_WS_URL, 'ws://127.0.0.1:8188');
+    assert.equal(read('etc/vident/media-node.env'), current, 'nothing else changed');
+    assert.equal(mode(mediaEnv), '600');
   });
 
   test('a bad setting fails the run, naming the variable and never a value', () => {
@@ -198,11 +218,17 @@ describe('install.sh --prefix (staged media node)', () => {
       const secrets = Object.values(parseEnvFile(read('etc/vident/media-node.env'))).filter((v) => /^[0-9a-f]{48}$/.test(v));
       for (const s of secrets) assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), 'a secret reached the output');
 
-      // A new address with the old JANUS_WS_URL would leave the sidecar without Janus.
-      writeFileSync(nodeEnv, setEnvValue(good, 'JANUS_ADDRESS', '198.51.100.20'));
+      // Janus's APIs on every interface are refused.
+      writeFileSync(nodeEnv, setEnvValue(good, 'JANUS_API_ADDRESS', '0.0.0.0'));
+      const everywhere = spawnSync('bash', [INSTALL, '--prefix', prefix, '--no-apt', '--no-npm'], { encoding: 'utf8', timeout: 120_000 });
+      assert.notEqual(everywhere.status, 0);
+      assert.match(everywhere.stderr, /JANUS_API_ADDRESS must be one IPv4 address of this host/);
+
+      // A new API address with the old JANUS_WS_URL would leave the sidecar without Janus.
+      writeFileSync(nodeEnv, setEnvValue(good, 'JANUS_API_ADDRESS', '10.20.30.40'));
       const moved = spawnSync('bash', [INSTALL, '--prefix', prefix, '--no-apt', '--no-npm'], { encoding: 'utf8', timeout: 120_000 });
       assert.notEqual(moved.status, 0);
-      assert.match(moved.stderr, /JANUS_WS_URL must be ws:\/\/198\.51\.100\.20:8188/);
+      assert.match(moved.stderr, /JANUS_WS_URL must be ws:\/\/10\.20\.30\.40:8188/);
     } finally {
       writeFileSync(nodeEnv, good);
     }
