@@ -11,6 +11,23 @@ export function backoff(attempt: number): number {
 /** Waits `ms` without keeping the process alive. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Waits `ms`, or rejects with the signal's reason as soon as it is aborted. */
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error('aborted'));
+    }
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
+
 /**
  * Runs `attempt` until it resolves or `stopped()` says to give up; after each failure
  * `onFailure` hears the error and the delay before the next try (the backoff stops growing

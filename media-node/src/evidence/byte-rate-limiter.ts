@@ -1,3 +1,5 @@
+import { sleepUnlessAborted } from '../backoff.ts';
+
 /**
  * Paces outgoing bytes to at most `bytesPerSecond` across every request that shares it, so an
  * upload never takes the bandwidth live calls need. `take(n)` resolves when n more bytes may go
@@ -21,18 +23,6 @@ export class ByteRateLimiter {
     this.nextFreeAt = start + (bytes / this.bytesPerSecond) * 1000;
     const wait = start - now;
     if (wait <= 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(done, wait);
-      function done() {
-        signal?.removeEventListener('abort', aborted);
-        resolve();
-      }
-      function aborted() {
-        clearTimeout(timer);
-        reject(signal?.reason ?? new Error('aborted'));
-      }
-      if (signal?.aborted) return aborted();
-      signal?.addEventListener('abort', aborted, { once: true });
-    });
+    await sleepUnlessAborted(wait, signal);
   }
 }

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateBankKeyPair, importBankPrivateKey, importBankPublicKey, MIN_PART_SIZE, openBytes, UploadStart } from '@vident/protocol';
+import { MIN_PART_SIZE, openBytes, UploadStart } from '@vident/protocol';
+import { sha256, testBankKey } from '../../test/support/bank-key.ts';
 import { outboxDir, readOutboxEntries, type OutboxEntry } from '../evidence/outbox-entry.ts';
 import { rawRecordingDir } from './post-process.ts';
 import { segmentBase } from './recording-files.ts';
@@ -14,10 +15,7 @@ import type { RecordingSegment } from './recording-segments.ts';
 import { enqueueConvertedSegment, sealSegment } from './seal-segment.ts';
 import { findLeftoverSegments } from './segment-recovery.ts';
 
-const keys = await generateBankKeyPair(2048);
-const bank = await importBankPublicKey(keys.publicKeyPem);
-const privateKey = await importBankPrivateKey(keys.privateKeyPem);
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const { bank, privateKey } = await testBankKey();
 
 let recordingsDir: string;
 const sessionId = randomUUID();

@@ -5,13 +5,14 @@
  * are the ones segment-jobs.ts reports to the control plane.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateBankKeyPair, importBankPrivateKey, importBankPublicKey, MIN_PART_SIZE, openBytes, type NodeEvent } from '@vident/protocol';
+import { MIN_PART_SIZE, openBytes, type NodeEvent } from '@vident/protocol';
+import { sha256, testBankKey } from '../../test/support/bank-key.ts';
 import { outboxDir, readOutboxEntries } from '../evidence/outbox-entry.ts';
 import { rawRecordingDir } from './post-process.ts';
 import { segmentBase } from './recording-files.ts';
@@ -19,10 +20,7 @@ import type { RecordingSegment } from './recording-segments.ts';
 import { RecordingDeferred, SegmentJobs } from './segment-jobs.ts';
 import { processSegment, RAW_RECORDING_CONTENT_TYPE, type ProcessSegmentOptions } from './unconverted-segment.ts';
 
-const keys = await generateBankKeyPair(2048);
-const bank = await importBankPublicKey(keys.publicKeyPem);
-const privateKey = await importBankPrivateKey(keys.privateKeyPem);
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const { bank, privateKey } = await testBankKey();
 
 let recordingsDir: string;
 const sessionId = randomUUID();

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { sleepUnlessAborted } from '../backoff.ts';
 import { rawRecordingDir } from './post-process.ts';
 import { allSegmentFiles, segmentPublishedAt } from './recording-files.ts';
 import type { RecordingSegment } from './recording-segments.ts';
@@ -36,18 +37,8 @@ export interface ProcessSegmentOptions extends SealSegmentOptions {
 }
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RecordingDeferred('the sidecar is stopping'));
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(new RecordingDeferred('the sidecar is stopping'));
-    }
-    signal?.addEventListener('abort', abort, { once: true });
+  return sleepUnlessAborted(ms, signal).catch((err: unknown) => {
+    throw signal?.aborted ? new RecordingDeferred('the sidecar is stopping') : err;
   });
 }
 
