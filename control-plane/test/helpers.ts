@@ -1,23 +1,13 @@
-import {
-  importEd25519PrivateKey,
-  importEd25519PublicKey,
-  NodeCommand,
-  NodeRegistration,
-  RECORDING_CONSENT_VERSION,
-  SIGNATURE_HEADERS,
-  signAnswer,
-  signRequest,
-  verifyRequest,
-  type CreateSessionResponse,
-  type RequestKey,
-  type ServerMessage,
-} from '@vident/protocol';
+import { NodeRegistration, RECORDING_CONSENT_VERSION, signRequest, type CreateSessionResponse, type RequestKey, type ServerMessage } from '@vident/protocol';
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { loadConfig } from '../src/base/config.ts';
 import { registryStub } from '../src/base/env.ts';
-import { TEST_CONTROL_PLANE_PUBLIC_KEY, TEST_NODE_PRIVATE_KEY, TEST_NODE_PUBLIC_KEY } from './node-keys.ts';
+import { nodeSigning } from './fake-node.ts';
+import { TEST_NODE_PUBLIC_KEY } from './node-keys.ts';
+
+export { installFakeNode, nodeSigning, type FakeNode } from './fake-node.ts';
 import type { SessionRecord } from '../src/session/session-record.ts';
 import type { VerificationSession } from '../src/session/verification-session.ts';
 
@@ -52,14 +42,6 @@ export async function signedFetch(method: string, pathWithQuery: string, body?: 
     headers: { ...opts.headers, ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
     ...(text ? { body: text } : {}),
   });
-}
-
-let fleetKey: Promise<CryptoKey> | undefined;
-
-/** How a test node signs: key id = node id, the fake fleet's Ed25519 key. */
-export async function nodeSigning(nodeId: string): Promise<{ keyId: string; secret: CryptoKey }> {
-  fleetKey ??= importEd25519PrivateKey(TEST_NODE_PRIVATE_KEY);
-  return { keyId: nodeId, secret: await fleetKey };
 }
 
 /** Enrols a node through the admin API, as the platform team does before the node is started. */
@@ -212,81 +194,6 @@ export class Participant {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
-  }
-}
-
-/** What the fake media node received: verified, parsed commands in arrival order. */
-export interface FakeNode {
-  commands: NodeCommand[];
-  /** The host each command was sent to, index for index with `commands`. */
-  hosts: string[];
-  /** Make the next commands of a type fail with an ErrorBody. */
-  failing: Set<NodeCommand['type']>;
-  /** Hosts answering like a node whose Janus is down (503). */
-  downHosts: Set<string>;
-  restore(): void;
-}
-
-/**
- * Stands in for every media node sidecar: replaces fetch (the Durable Objects share the test's
- * isolate) with a handler that verifies the control plane's signature like a real node would and
- * answers each command per protocol. Unsigned or badly signed commands are refused, not recorded.
- */
-export function installFakeNode(): FakeNode {
-  const node: FakeNode = { commands: [], hosts: [], failing: new Set(), downHosts: new Set(), restore: () => vi.unstubAllGlobals() };
-  const controlPlaneKey = importEd25519PublicKey(TEST_CONTROL_PLANE_PUBLIC_KEY);
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const body = await request.text();
-    const verified = await verifyRequest({
-      method: request.method,
-      pathWithQuery: url.pathname + url.search,
-      body,
-      header: (n) => request.headers.get(n),
-      secretFor: async (keyId) => (keyId === 'control-plane' ? controlPlaneKey : undefined),
-    });
-    if (!verified.ok || url.pathname !== '/v1/commands') {
-      return Response.json({ error: { code: 'unauthorized', message: 'bad signature' } }, { status: 401 });
-    }
-    // Like the sidecar: every answer to a verified command is signed by the node, for that command.
-    const answer = fakeNodeAnswer(node, url, body);
-    const text = await answer.text();
-    const requestSignature = request.headers.get(SIGNATURE_HEADERS.signature) ?? '';
-    const { secret } = await nodeSigning('fake-node');
-    return new Response(text, {
-      status: answer.status,
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADERS.answerSignature]: await signAnswer(secret, requestSignature, answer.status, text) },
-    });
-  });
-  return node;
-}
-
-/** The fake node's answer to one verified command, per protocol. */
-function fakeNodeAnswer(node: FakeNode, url: URL, body: string): Response {
-  const parsed = NodeCommand.safeParse(JSON.parse(body));
-  if (!parsed.success) return Response.json({ error: { code: 'validation_failed', message: 'bad command' } }, { status: 400 });
-  const cmd = parsed.data;
-  node.commands.push(cmd);
-  node.hosts.push(url.host);
-  if (node.downHosts.has(url.host)) {
-    return Response.json({ error: { code: 'media_node_error', message: 'janus is not connected' } }, { status: 503 });
-  }
-  if (node.failing.has(cmd.type)) {
-    return Response.json({ error: { code: 'internal', message: `janus said no to ${cmd.type}` } }, { status: 500 });
-  }
-  switch (cmd.type) {
-    case 'create-room':
-    case 'destroy-room':
-      return Response.json({ sessionId: cmd.sessionId });
-    case 'publish':
-      return Response.json({ sdp: `v=0 answer-for-${cmd.participant}` });
-    case 'subscribe':
-      return Response.json({ sdp: `v=0 offer-of-${cmd.feed}-for-${cmd.participant}` });
-    case 'probe':
-      return Response.json({ sdp: `v=0 echo-answer-${cmd.probeId}` });
-    default:
-      return Response.json({});
   }
 }
 

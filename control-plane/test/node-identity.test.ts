@@ -12,7 +12,7 @@ import {
 } from '@vident/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendSignedCommand } from '../src/fleet/node-client.ts';
-import { ADMIN_KEY, clearIndexes, createSession, fakeNodeUrl, signedFetch } from './helpers.ts';
+import { ADMIN_KEY, clearIndexes, createSession, eventually, fakeNodeUrl, installFakeNode, signedFetch } from './helpers.ts';
 import { TEST_CONTROL_PLANE_PUBLIC_KEY, TEST_CONTROL_PLANE_SIGNING_KEY } from './node-keys.ts';
 
 /*
@@ -109,6 +109,27 @@ describe('node enrolment', () => {
     await expectError(await signedFetch('POST', '/v1/sessions', { externalRef: 'after-revoke', customerName: 'Kim' }), 503, 'no_media_node');
     // A revoked id stays revoked: enrolling it again is refused.
     await expectError(await enrol(node), 401, 'key_revoked');
+  });
+
+  it('moves a revoked node\'s live sessions to another node, as for a dead node', async () => {
+    await clearIndexes();
+    const fake = installFakeNode();
+    try {
+      const from = await newNode('node-id-moved-from');
+      const to = await newNode('node-id-moved-to');
+      expect((await enrol(from)).status).toBe(201);
+      expect((await nodeRequest(from, '/v1/nodes/register', registration(from.nodeId))).status).toBe(200);
+      const session = await createSession();
+      const nodeOf = async () => SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${session.sessionId}`)).json()).nodeId;
+      expect(await nodeOf()).toBe(from.nodeId);
+      expect((await enrol(to)).status).toBe(201);
+      expect((await nodeRequest(to, '/v1/nodes/register', registration(to.nodeId))).status).toBe(200);
+
+      expect((await signedFetch('POST', `/v1/admin/nodes/${from.nodeId}/revoke`, undefined, ADMIN_KEY)).status).toBe(200);
+      await eventually(async () => expect(await nodeOf()).toBe(to.nodeId));
+    } finally {
+      fake.restore();
+    }
   });
 });
 

@@ -87,7 +87,7 @@ describe('durability', () => {
 });
 
 describe('node API', () => {
-  it('register and heartbeat are signed with NODE_SECRET and the node id', async () => {
+  it('register and heartbeat are signed with the node\'s own key and its id', async () => {
     const reg = await nodeFetch('node-b', '/v1/nodes/register', { nodeId: 'node-b', url: 'http://127.0.0.1:9/', capacity: 4, version: '1.0' });
     // The node seals every artifact with the bank key it is handed here.
     expect(await reg.json()).toEqual({ heartbeatIntervalMs: 5000, evidencePublicKey: TEST_BANK_PUBLIC_KEY });

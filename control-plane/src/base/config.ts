@@ -64,6 +64,14 @@ const positiveInt = (fallback: number) =>
     .pipe(z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number))
     .pipe(z.number().int().positive('must be a positive integer'));
 
+/** "true" or "false" (any case), unset = false. */
+const offByDefault = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? 'false').trim().toLowerCase())
+  .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
+  .transform((v) => v === 'true');
+
 const DAY_MS = 86_400_000;
 
 /** Days as a positive decimal ("1826", "0.0001" for a test stack measured in seconds), in ms. */
@@ -102,12 +110,7 @@ const fields = {
   LINK_VALIDITY_MINUTES: positiveInt(15),
   RECONNECT_GRACE_SECONDS: positiveInt(60),
   NODE_HEARTBEAT_TTL_SECONDS: positiveInt(15),
-  DEMO_MODE: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? 'false').trim().toLowerCase())
-    .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
-    .transform((v) => v === 'true'),
+  DEMO_MODE: offByDefault,
   BANK_API_KEYS: z.string('is required (JSON object keyId -> secret)').pipe(keyMap),
   ADMIN_API_KEYS: z
     .string()
@@ -123,12 +126,7 @@ const fields = {
   CONTROL_PLANE_SIGNING_KEY: z
     .string('is required (an Ed25519 PKCS#8 key in base64)')
     .refine((v) => isBase64Der(v.trim(), true), 'must be an Ed25519 PKCS#8 key (PEM or base64)'),
-  ALLOW_HTTP_NODE_URLS: z
-    .string()
-    .optional()
-    .transform((v) => (v ?? 'false').trim().toLowerCase())
-    .pipe(z.enum(['true', 'false'], 'must be "true" or "false"'))
-    .transform((v) => v === 'true'),
+  ALLOW_HTTP_NODE_URLS: offByDefault,
   WEBHOOK_URL: z
     .string()
     .optional()

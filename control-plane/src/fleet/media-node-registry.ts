@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { FleetNode, FleetStatus, NodeEnrolment, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeStatus } from '@vident/protocol';
+import type { FleetStatus, NodeEnrolment, NodeHeartbeat, NodeHeartbeatAccepted, NodeRegistration, NodeStatus } from '@vident/protocol';
 import { loadConfig } from '../base/config.ts';
 import { sessionStub, type Env } from '../base/env.ts';
-import { nodeStatus } from './fleet-status.ts';
+import { nodeStatus, toFleetNode, toNodeStatus } from './fleet-status.ts';
 import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import { isLive, placeSession } from './placement.ts';
@@ -227,47 +227,18 @@ export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRe
 
   /** The bank's summary (GET /v1/status): no addresses, no reported load. */
   async status(now: number = Date.now()): Promise<NodeStatus[]> {
-    return this.rows().map((n) => ({
-      nodeId: n.nodeId,
-      live: isLive(n, now, this.ttlMs),
-      capacity: n.capacity,
-      sessions: n.assigned,
-      janusUp: n.janusUp,
-      version: n.version,
-      lastHeartbeatAt: new Date(n.lastSeenAt).toISOString(),
-      region: n.region,
-      status: nodeStatus(n, now, this.ttlMs),
-    }));
+    return this.rows().map((n) => toNodeStatus(n, now, this.ttlMs));
   }
 
   /** Everything the platform team sees about the fleet (GET /v1/admin/nodes). */
   async fleet(now: number = Date.now()): Promise<FleetStatus> {
-    return { nodes: this.rows().map((n) => this.toFleetNode(n, now)), heartbeatTtlSeconds: this.ttlMs / 1000 };
+    return { nodes: this.rows().map((n) => toFleetNode(n, now, this.ttlMs)), heartbeatTtlSeconds: this.ttlMs / 1000 };
   }
 
   private fleetNode(nodeId: string, now: number): FleetNodeResult {
     const node = this.row(nodeId);
     if (!node) return { ok: false, code: 'not_found', message: `no media node ${nodeId}` };
-    return { ok: true, node: this.toFleetNode(node, now) };
-  }
-
-  private toFleetNode(n: NodeRow, now: number): FleetNode {
-    return {
-      nodeId: n.nodeId,
-      url: n.url,
-      mediaAddress: n.mediaAddress,
-      region: n.region,
-      capacity: n.capacity,
-      assignedSessions: n.assigned,
-      load: n.load,
-      janusUp: n.janusUp,
-      version: n.version,
-      lastHeartbeatAt: new Date(n.lastSeenAt).toISOString(),
-      heartbeatAgeSeconds: Math.max(0, (now - n.lastSeenAt) / 1000),
-      draining: n.draining,
-      status: nodeStatus(n, now, this.ttlMs),
-      mediaSuspectUntil: n.mediaSuspectUntil !== null && n.mediaSuspectUntil > now ? new Date(n.mediaSuspectUntil).toISOString() : null,
-    };
+    return { ok: true, node: toFleetNode(node, now, this.ttlMs) };
   }
 
   /** Keeps an alarm one TTL after the oldest live heartbeat, so a node falling silent is noticed. */
