@@ -156,6 +156,14 @@ describe('a segment janus-pp-rec cannot convert', () => {
     await expect(outcome).rejects.toBeInstanceOf(RecordingDeferred);
     expect((await readdir(rawRecordingDir(recordingsDir, sessionId))).sort()).toEqual([...originals.keys()].sort());
   });
+  it('stopping during the last attempt: not given up, the files stay for the next run', async () => {
+    const originals = await placeCorruptSegment();
+    const stop = new AbortController();
+    // The attempt asks for the bank key; the sidecar stops meanwhile.
+    const opts = options(false, { signal: stop.signal, retry: { attempts: 1, firstDelayMs: 0 }, bankKey: () => (stop.abort(), null) });
+    await expect(processSegment(seg, opts)).rejects.toBeInstanceOf(RecordingDeferred);
+    expect((await readdir(rawRecordingDir(recordingsDir, sessionId))).sort()).toEqual([...originals.keys()].sort());
+  });
 });
 
 describe('a segment whose files carry no packet at all', () => {

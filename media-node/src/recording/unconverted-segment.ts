@@ -60,6 +60,8 @@ export async function processSegment(segment: RecordingSegment, opts: ProcessSeg
       lastError = err;
     }
   }
+  // A shutdown during the last attempt is no reason to give the files up: the next run tries again.
+  if (opts.signal?.aborted) throw new RecordingDeferred('the sidecar is stopping');
   const attempts = opts.retry.attempts;
   const failure = `conversion failed ${attempts} times: ${describe(lastError)}`.slice(0, 900);
   const outcome = await sealRawSegment(segment, opts);
