@@ -32,6 +32,9 @@ export const errorStrings = {
     'error.code.evidence_not_ready': '증거 자료가 아직 준비되지 않았습니다.',
     'error.code.evidence_deleted': '증거 자료가 삭제되었습니다.',
     'error.code.not_configured': '이 기능은 설정되어 있지 않습니다.',
+    'error.code.node_not_enrolled': '영상 서버에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.',
+    'error.code.node_url_mismatch': '영상 서버에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.',
+    'error.code.answer_unauthenticated': '영상 연결에 문제가 생겼습니다. 다시 연결하는 중입니다.',
     'error.code.internal': '서버에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.',
   },
   en: {
@@ -60,6 +63,9 @@ export const errorStrings = {
     'error.code.evidence_not_ready': 'The evidence is not ready yet.',
     'error.code.evidence_deleted': 'The evidence has been deleted.',
     'error.code.not_configured': 'This feature is not set up.',
+    'error.code.node_not_enrolled': 'The video service had a problem. Please try again in a moment.',
+    'error.code.node_url_mismatch': 'The video service had a problem. Please try again in a moment.',
+    'error.code.answer_unauthenticated': 'The video connection had a problem. Reconnecting…',
     'error.code.internal': 'Something went wrong on the server. Please try again in a moment.',
   },
 } as const satisfies Record<'ko' | 'en', Record<`error.code.${ErrorCode}`, string>>;
