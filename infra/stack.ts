@@ -2,6 +2,10 @@
  * The whole vident stack on one machine: Janus in its own network namespace (Janus ignores
  * loopback), the media-node sidecar, and the control plane in wrangler dev (workerd) serving the web
  * app. `npm start` and the e2e tests both start it through here, so they run the same thing.
+ *
+ * One file past 300 lines on purpose: the start order (keys, Janus hosts, coturn, enrolment,
+ * sidecars, workerd) and its teardown in reverse are one sequence; the parts that stand alone live in
+ * janus-host.ts and turn-server.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';

@@ -19,6 +19,10 @@ export const MEDIA_SUSPECT_MS = 5 * 60_000;
  * load, who is draining, and which session is assigned to which node. Assignments are the capacity
  * truth for placement, so two concurrent creates can never both take a node's last slot (DO calls
  * run one at a time).
+ *
+ * A little over 300 lines on purpose: it is the one object whose calls must run one at a time over
+ * the fleet's rows; what can stand apart already does (placement.ts, node-rows.ts, node-enrolments.ts,
+ * fleet-status.ts).
  */
 export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRegistryRpc {
   private enrolments!: NodeEnrolments;
