@@ -184,6 +184,18 @@ describe('node uploads', () => {
     expect(list.artifacts.map((a) => a.artifactId)).toEqual([fresh.artifactId]);
   });
 
+  it('refuses a recording sealed for another key than the configured bank key (security review finding 11)', async () => {
+    const sessionId = await recordedSession();
+    const sealed = await seal(pattern(100, 15));
+    const start = await uploadStart(sessionId, 'customer', 1, sealed, { bankKeyId: 'f'.repeat(64) });
+    const res = await startUpload(NODE, start);
+    expect([res.status, await codeOf(res)]).toEqual([400, 'validation_failed']);
+    // Nothing was opened: parts and complete know no such upload, and no object exists.
+    expect((await putPart(NODE, start.artifactId, 1, sealed)).status).toBe(404);
+    expect(await objectsOf(sessionId)).toEqual([]);
+    expect((await auditActions(sessionId)).filter((a) => a.startsWith('artifact.'))).toEqual([]);
+  });
+
   it('refuses unknown sessions, other nodes, unknown uploads and unrecorded sessions', async () => {
     const sessionId = await recordedSession();
     const unrecorded = await createSession({ record: false });
@@ -204,4 +216,5 @@ describe('node uploads', () => {
     const refused = await startUpload(NODE, await uploadStart(unrecorded.sessionId, 'customer', 1, sealed));
     expect([refused.status, await codeOf(refused)]).toEqual([409, 'conflict']);
   });
+
 });

@@ -3,6 +3,7 @@ import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
+import { bankKeyOf } from './evidence-keys.ts';
 import { failure, noSession } from '../session/session-failure.ts';
 import { evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
 import type { CaptureInput, CompletePlan, PartTarget } from './evidence-rpc.ts';
@@ -26,6 +27,10 @@ export class EvidenceUploads {
     if (!isSessionNode(r, nodeId)) return failure('forbidden', 'the session is not on this node');
     if (r.evidence.deletedAt !== null) return evidenceGone();
     if (!r.record) return failure('conflict', 'the session is not recorded');
+    // As for captures: a file sealed for any other key is one the bank could not open.
+    const bank = await bankKeyOf(this.ports.config.evidence);
+    if (!bank) return failure('not_configured', 'recordings need EVIDENCE_PUBLIC_KEY (the bank key that seals them)');
+    if (start.bankKeyId !== bank.keyId) return failure('validation_failed', "the recording is sealed for another key than the bank's configured one");
     const store = this.ports.store;
     const existing = store.get(start.artifactId);
     if (existing) {
