@@ -154,4 +154,23 @@ describe('demo routes', () => {
     const customer = await Participant.join(created.sessionId, row!.customerUrl);
     expect((await customer.next('welcome')).role).toBe('customer');
   });
+
+  it('refuses a request that arrived over https, also without PUBLIC_BASE_URL (security review finding 12)', async () => {
+    const before = (await (await SELF.fetch(`${ORIGIN}/v1/demo/sessions`)).json()) as { sessions: unknown[] };
+    expect(before.sessions.length).toBeGreaterThan(0);
+    const overHttps: Array<[string, Record<string, string>]> = [
+      ['https://vident.test', {}],
+      [ORIGIN, { 'x-forwarded-proto': 'https' }],
+      [ORIGIN, { 'cf-visitor': '{"scheme":"https"}' }],
+    ];
+    for (const [origin, headers] of overHttps) {
+      for (const method of ['GET', 'POST']) {
+        const res = await SELF.fetch(`${origin}/v1/demo/sessions`, { method, headers });
+        expect(res.status, `${method} ${origin} ${JSON.stringify(headers)}`).toBe(403);
+        const body = (await res.json()) as { error: { code: string }; sessions?: unknown };
+        expect(body.error.code).toBe('forbidden');
+        expect(body.sessions).toBeUndefined();
+      }
+    }
+  });
 });
