@@ -56,9 +56,9 @@ describe('the desk socket', () => {
     await refused(await openDesk(null), 'token_invalid');
     await refused(await openDesk(tokenOf(s.agentUrl)), 'token_invalid');
     const secret = 'test-token-secret-0123456789abcdef';
-    const expired = await mintDeskToken(secret, { aid: 'a', name: 'A', role: 'agent', loc: ['ko'], exp: Math.floor(Date.now() / 1000) - 1 });
+    const expired = await mintDeskToken(secret, { aid: 'a', name: 'A', role: 'agent', loc: ['ko'], exp: Math.floor(Date.now() / 1000) - 1, until: Math.floor(Date.now() / 1000) + 60, gen: 0 });
     await refused(await openDesk(expired), 'token_expired');
-    const forged = await mintDeskToken('some-other-secret-0123456789abcdef', { aid: 'a', name: 'A', role: 'agent', loc: ['ko'], exp: Math.floor(Date.now() / 1000) + 60 });
+    const forged = await mintDeskToken('some-other-secret-0123456789abcdef', { aid: 'a', name: 'A', role: 'agent', loc: ['ko'], exp: Math.floor(Date.now() / 1000) + 60, until: Math.floor(Date.now() / 1000) + 60, gen: 0 });
     await refused(await openDesk(forged), 'token_invalid');
     // And a desk token opens no session socket.
     const { token } = await signIn({ agentId: 'a', name: 'A' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FleetNode } from './admin-api.ts';
-import { Locale, SessionId, SessionState, Timestamp } from './common.ts';
+import { AgentId, Locale, SessionId, SessionState, Timestamp } from './common.ts';
 import { ErrorCode } from './errors.ts';
 
 export { QueueStatus } from './queue-status.ts';
@@ -13,10 +13,6 @@ export { QueueStatus } from './queue-status.ts';
  *   console --GET /v1/desk/socket (subprotocols `vident-desk.v1`, `vident-desk-token.<token>`)--> AgentDesk
  *   supervisor page --GET /v1/desk/overview (Authorization: Bearer <token>)--> DeskOverview
  */
-
-/** The bank's own id of an agent (its SSO subject, employee number, e-mail). */
-export const AgentId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1..64 of [A-Za-z0-9_.@-]');
-export type AgentId = z.infer<typeof AgentId>;
 
 /** An agent works the queue; a supervisor only watches (never assigned, never accepts). */
 export const DeskRole = z.enum(['agent', 'supervisor']);
@@ -38,16 +34,48 @@ export const AgentSignInRequest = z.strictObject({
     .max(Locale.options.length)
     .refine((l) => new Set(l).size === l.length, { message: 'locales must not repeat' })
     .default(['ko', 'en']),
+  /**
+   * How long the sign-in lasts. The console's desk token itself lives DESK_TOKEN_MINUTES and the
+   * console refreshes it (`POST /v1/desk/token`) until the sign-in ends or the bank revokes the agent.
+   */
   ttlMinutes: z.number().int().min(1).max(720).default(480),
 });
 export type AgentSignInRequest = z.input<typeof AgentSignInRequest>;
 
+/** Lifetime of one desk token; the console refreshes it before then, never past its sign-in's end. */
+export const DESK_TOKEN_MINUTES = 15;
+
 /** Answer (201) of `POST /v1/agents/sign-ins`. The token rides in the URL fragment. */
 export const AgentSignInResponse = z.object({
   consoleUrl: z.url(),
+  /** When the sign-in ends (no refresh goes past it). */
   expiresAt: Timestamp,
+  /** When the link's own token expires unless the console refreshed it: open the link before then. */
+  tokenExpiresAt: Timestamp,
 });
 export type AgentSignInResponse = z.infer<typeof AgentSignInResponse>;
+
+/** Answer of `POST /v1/desk/token` (Authorization: Bearer <desk token>): a fresh desk token for the same sign-in. */
+export const DeskTokenRefresh = z.object({
+  token: z.string(),
+  /** This token's expiry (at most DESK_TOKEN_MINUTES from now, never past `signInExpiresAt`). */
+  expiresAt: Timestamp,
+  signInExpiresAt: Timestamp,
+});
+export type DeskTokenRefresh = z.infer<typeof DeskTokenRefresh>;
+
+/**
+ * Answer of `POST /v1/agents/:agentId/revoke` (bank-signed): every desk token of the agent is refused
+ * from now on, its consoles are closed, and so is its link into any session it was given (a call
+ * it is in loses its agent). A later sign-in works again.
+ */
+export const AgentRevocation = z.object({
+  agentId: AgentId,
+  revokedAt: Timestamp,
+  /** The session the agent held when revoked, if any. */
+  sessionId: SessionId.nullable(),
+});
+export type AgentRevocation = z.infer<typeof AgentRevocation>;
 
 /** available: may take a customer; away: signed in but paused; busy: in a call. */
 export const AgentStatus = z.enum(['available', 'away', 'busy']);

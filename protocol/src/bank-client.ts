@@ -1,4 +1,4 @@
-import { AgentSignInResponse, type AgentSignInRequest } from './agent-desk.ts';
+import { AgentRevocation, AgentSignInResponse, type AgentSignInRequest } from './agent-desk.ts';
 import { AuditTrail } from './audit.ts';
 import type { z } from 'zod';
 import {
@@ -114,6 +114,11 @@ export function createBankClient(options: BankClientOptions) {
      * the agent's browser (its desk token rides in the fragment).
      */
     signInAgent: (request: AgentSignInRequest) => call('POST', '/v1/agents/sign-ins', AgentSignInResponse, request),
+    /**
+     * Revokes an agent at once (left the bank, lost a device): its desk tokens and its links into
+     * sessions are refused from now on and its consoles closed. A later sign-in works again.
+     */
+    revokeAgent: (agentId: string) => call('POST', `/v1/agents/${encodeURIComponent(agentId)}/revoke`, AgentRevocation),
     recordings: () => call('GET', '/v1/recordings', RecordingList),
     /** Every artifact of a session (recordings, captures), stored, uploading or deleted. */
     artifacts: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/artifacts`, ArtifactList),

@@ -48,6 +48,17 @@ export const MAX_DECISION_NOTE = 2000;
 export const CancelledBy = z.enum(['bank', 'customer', 'agent']);
 export type CancelledBy = z.infer<typeof CancelledBy>;
 
+/** The bank's own id of an agent (its SSO subject, employee number, e-mail). */
+export const AgentId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1..64 of [A-Za-z0-9_.@-]');
+export type AgentId = z.infer<typeof AgentId>;
+
+/** The desk agent behind a decision: the bank's own agent id and display name. */
+export const DecidingAgent = z.object({
+  id: AgentId,
+  name: z.string().min(1).max(100),
+});
+export type DecidingAgent = z.infer<typeof DecidingAgent>;
+
 /**
  * How a session ended, in full (the bank's view). One shape per terminal state; a `decided` outcome
  * carries the agent's note, which participants' browsers never receive.
@@ -59,6 +70,11 @@ export const SessionOutcome = z.discriminatedUnion('state', [
     reasonCodes: z.array(ReasonCode),
     note: z.string().max(MAX_DECISION_NOTE),
     decidedBy: z.literal('agent'),
+    /**
+     * The desk agent who decided (the bank's agent id and display name, never a personal number);
+     * absent when the agent came in through the bank's own agent link.
+     */
+    agent: DecidingAgent.optional(),
   }),
   z.object({ state: z.literal('cancelled'), by: CancelledBy }),
   z.object({ state: z.literal('expired'), cause: z.enum(['link_expired', 'max_duration']) }),

@@ -19,6 +19,12 @@ export const ErrorCode = z.enum([
   'request_replayed',
   'token_invalid',
   'token_expired',
+  /**
+   * A token that verifies but no longer admits its holder: an agent link of a session given to
+   * another agent (or released), the bank's agent link once a desk agent has the session, or any
+   * token of an agent the bank revoked.
+   */
+  'token_revoked',
   'forbidden',
   'not_found',
   'conflict',

@@ -44,4 +44,11 @@ describe('webhook signatures (Standard Webhooks)', () => {
     expect(outcome).toEqual({ state: 'decided', decision: 'approved', reasonCodes: [], decidedBy: 'agent' });
     expect(WebhookEvent.parse({ ...event, data: { ...event.data, state: 'decided', outcome } }).data.outcome).not.toHaveProperty('note');
   });
+
+  it('names the desk agent who decided (id and display name)', () => {
+    const agent = { id: 'kim.minji', name: '김민지' };
+    const outcome = toWebhookOutcome({ state: 'decided', decision: 'rejected', reasonCodes: ['ID_MISMATCH'], note: 'n', decidedBy: 'agent', agent });
+    expect(outcome).toEqual({ state: 'decided', decision: 'rejected', reasonCodes: ['ID_MISMATCH'], decidedBy: 'agent', agent });
+    expect(WebhookEvent.parse({ ...event, data: { ...event.data, state: 'decided', outcome } }).data.outcome).toMatchObject({ agent });
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Decision, EndReason, ReasonCode, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
+import { DecidingAgent, Decision, EndReason, ReasonCode, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
 import { RecordingView } from './bank-api.ts';
 
 /*
@@ -36,7 +36,14 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
  * note (a webhook may be logged by proxies on the way; the note is fetched with GET /v1/sessions/:id).
  */
 export const WebhookOutcome = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('decided'), decision: Decision, reasonCodes: z.array(ReasonCode), decidedBy: z.literal('agent') }),
+  z.object({
+    state: z.literal('decided'),
+    decision: Decision,
+    reasonCodes: z.array(ReasonCode),
+    decidedBy: z.literal('agent'),
+    /** The desk agent who decided (id and display name); absent when the bank's own agent link was used. */
+    agent: DecidingAgent.optional(),
+  }),
   ...SessionOutcome.options.slice(1),
 ]);
 export type WebhookOutcome = z.infer<typeof WebhookOutcome>;
@@ -44,7 +51,13 @@ export type WebhookOutcome = z.infer<typeof WebhookOutcome>;
 /** Drops what a webhook must never carry (the decision note) from an outcome. */
 export function toWebhookOutcome(outcome: SessionOutcome): WebhookOutcome {
   if (outcome.state !== 'decided') return outcome;
-  return { state: 'decided', decision: outcome.decision, reasonCodes: outcome.reasonCodes, decidedBy: outcome.decidedBy };
+  return {
+    state: 'decided',
+    decision: outcome.decision,
+    reasonCodes: outcome.reasonCodes,
+    decidedBy: outcome.decidedBy,
+    ...(outcome.agent ? { agent: outcome.agent } : {}),
+  };
 }
 
 export const WebhookData = z.object({

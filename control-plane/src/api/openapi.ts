@@ -200,7 +200,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: {
             '201': json('ArtifactView', 'the stored capture'),
             '400': error('validation_failed: not an envelope, another bank key, another content type'),
-            '401': error('token_invalid or token_expired'),
+            '401': error('token_invalid, token_expired, or token_revoked: the agent link no longer admits its holder (a released or revoked desk agent, or the bank agent link once a desk agent has the session)'),
             '403': error('forbidden: not the agent'),
             '409': error('session_ended'),
             '413': error('payload_too_large'),

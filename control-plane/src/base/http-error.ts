@@ -35,6 +35,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   request_replayed: 401,
   token_invalid: 401,
   token_expired: 401,
+  token_revoked: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -1,4 +1,5 @@
 import type { DeskAgent, Locale } from '@vident/protocol';
+import type { Caller } from '../base/caller.ts';
 import type { queueEntries } from './desk-queue.ts';
 
 /** What the supervisor's overview takes from the desk. */
@@ -24,4 +25,8 @@ export interface AgentDeskRpc extends Rpc.DurableObjectBranded {
   waitEnded(end: WaitEnd, now?: number): Promise<void>;
   /** What the supervisor sees of the desk; `since` bounds "today". */
   snapshot(since: number, now?: number): Promise<DeskSnapshot>;
+  /** The agent's revocation generation (agent-revocations.ts): desk tokens of another are refused. */
+  generation(agentId: string): Promise<number>;
+  /** The bank revoked the agent: every desk token so far refused, consoles closed, its session told. */
+  revokeAgent(agentId: string, caller?: Caller, now?: number): Promise<{ revokedAt: string; sessionId: string | null }>;
 }

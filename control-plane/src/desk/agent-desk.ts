@@ -7,7 +7,9 @@ import { sessionStub, type Env } from '../base/env.ts';
 import { errorBody } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import { DeskRows } from './desk-rows.ts';
-import { attachmentOf, DESK_AGENT_HEADER, DESK_SUBPROTOCOL, DeskIdentity, MAX_FRAME, safeClose, send, type Attachment } from './desk-socket.ts';
+import { AgentRevocations } from './agent-revocations.ts';
+import type { Caller } from '../base/caller.ts';
+import { attachmentOf, CLOSE_REVOKED, DESK_AGENT_HEADER, DESK_SUBPROTOCOL, DeskIdentity, MAX_FRAME, safeClose, send, type Attachment } from './desk-socket.ts';
 import type { AgentDeskRpc, DeskSnapshot, WaitEnd } from './agent-desk-rpc.ts';
 
 /** How long an agent has to join the call of a customer it took before the customer is offered again. */
@@ -21,6 +23,7 @@ export const ASSIGNMENT_TIMEOUT_MS = 120_000;
  */
 export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
   private rows!: DeskRows;
+  private revocations!: AgentRevocations;
   /** Queue status last sent to each waiting session, so unchanged positions are not resent. */
   private readonly told = new Map<string, string>();
   /** Follow-up work (assignments, broadcasts) runs here, one at a time and after the caller's RPC returned. */
@@ -30,6 +33,7 @@ export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.rows = new DeskRows(ctx.storage.sql);
+      this.revocations = new AgentRevocations(ctx.storage.sql);
     });
   }
 
@@ -84,6 +88,42 @@ export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
     };
   }
 
+  /* ------------------------------------------------------------ revocation (bank API) */
+
+  /** The agent's revocation generation: a desk token of another one is refused. */
+  async generation(agentId: string): Promise<number> {
+    return this.revocations.generation(agentId);
+  }
+
+  /**
+   * The bank revoked the agent: its desk tokens so far are refused, its consoles closed, and the
+   * session it holds told (a customer it has not joined yet is offered again; a call it is in loses
+   * it). Idempotent in effect; every call is a fresh revocation.
+   */
+  async revokeAgent(agentId: string, caller?: Caller, now: number = Date.now()): Promise<{ revokedAt: string; sessionId: string | null }> {
+    this.revocations.revoke(agentId, now);
+    const sessions = this.rows.sessionsOf(agentId);
+    this.rows.removeAgent(agentId);
+    for (const ws of this.ctx.getWebSockets(agentId)) {
+      send(ws, { type: 'error', code: 'token_revoked', message: "this agent's desk access was revoked" });
+      safeClose(ws, CLOSE_REVOKED, 'revoked');
+    }
+    for (const sessionId of sessions) {
+      if (this.rows.waitingRow(sessionId)?.assignedTo === agentId) this.rows.setAssigned(sessionId, null, now);
+      try {
+        await sessionStub(this.env, sessionId).revokeAgent(agentId, caller);
+      } catch (err) {
+        // The desk tokens are refused already; the bank's retry (a fresh revocation) tells the session.
+        log('desk_revoke_failed', { sessionId, agentId, message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+    }
+    log('desk_agent_revoked', { agentId, sessions: sessions.length });
+    await this.armAssignmentTimeout();
+    this.afterChange();
+    return { revokedAt: new Date(now).toISOString(), sessionId: sessions[0] ?? null };
+  }
+
   /* ------------------------------------------------------------ consoles */
 
   /** A console's WebSocket, forwarded by the Worker with the verified identity in DESK_AGENT_HEADER. */
@@ -99,6 +139,13 @@ export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
       return Response.json(errorBody('bad_request', 'expected a WebSocket upgrade'), { status: 400 });
     }
     const { 0: client, 1: server } = new WebSocketPair();
+    if (identity.gen !== this.revocations.generation(identity.agentId)) {
+      // Told on the socket, as a refused upgrade reaches a page as a bare 1006: the console stops.
+      server.accept();
+      send(server, { type: 'error', code: 'token_revoked', message: "this agent's desk access was revoked; sign in again" });
+      safeClose(server, CLOSE_REVOKED, 'revoked');
+      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': DESK_SUBPROTOCOL } });
+    }
     // One console per agent: a newer one (another tab, a reload) replaces the older.
     for (const old of this.ctx.getWebSockets(identity.agentId)) safeClose(old, 4001, 'replaced by a newer console');
     this.ctx.acceptWebSocket(server, [identity.agentId]);
@@ -221,7 +268,11 @@ export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
       this.afterChange();
       return false;
     }
-    const callUrl = await joinUrl(loadConfig(this.env), agent.baseUrl, sessionId, 'agent', Date.parse(result.expiresAt), result.locale);
+    // The link names the agent and this assignment: it admits no one else, and nobody once released.
+    const callUrl = await joinUrl(loadConfig(this.env), agent.baseUrl, sessionId, 'agent', Date.parse(result.expiresAt), result.locale, {
+      aid: agent.agentId,
+      asg: result.assignmentId,
+    });
     this.sendTo(agent.agentId, { type: 'desk-status', status: 'busy' });
     this.sendTo(agent.agentId, { type: 'assigned', sessionId, callUrl });
     await this.armAssignmentTimeout();

@@ -132,6 +132,19 @@ export class DeskRows {
     this.sql.exec('DELETE FROM agents WHERE agent_id = ?', agentId);
   }
 
+  /** Sessions the agent holds: assigned and not joined yet, or its call. */
+  sessionsOf(agentId: string): string[] {
+    const rows = this.sql
+      .exec<{ session_id: string }>(
+        `SELECT session_id FROM assignments WHERE agent_id = ?
+         UNION SELECT session_id FROM agents WHERE agent_id = ? AND session_id IS NOT NULL`,
+        agentId,
+        agentId,
+      )
+      .toArray();
+    return rows.map((r) => r.session_id);
+  }
+
   /** The agent busy with this session, if any. */
   agentOfSession(sessionId: string): string | null {
     return this.sql.exec<{ agent_id: string }>("SELECT agent_id FROM agents WHERE session_id = ? AND status = 'busy'", sessionId).toArray()[0]?.agent_id ?? null;

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const DESK_AGENT_HEADER = 'x-vident-desk-agent';
 /** Largest frame a console may send. */
 export const MAX_FRAME = 4096;
+/** Close code for a console whose agent the bank revoked (after an `error` frame token_revoked). */
+export const CLOSE_REVOKED = 4003;
 
 /** A console's identity as the Worker vouches for it (from the verified desk token) plus where it came from. */
 export const DeskIdentity = z.object({
@@ -17,6 +19,8 @@ export const DeskIdentity = z.object({
   locales: z.array(Locale),
   /** Base of links minted for this console (PUBLIC_BASE_URL or the socket's origin). */
   baseUrl: z.string(),
+  /** The token's revocation generation: the desk refuses the console when the agent's moved on. */
+  gen: z.number().int().nonnegative(),
 });
 export type DeskIdentity = z.infer<typeof DeskIdentity>;
 

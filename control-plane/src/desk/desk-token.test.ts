@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { mintDeskToken, verifyDeskToken } from './desk-token.ts';
+import { deskTokenExpiry, mintDeskToken, verifyDeskToken } from './desk-token.ts';
 import { mintToken, verifyToken } from '../session/participant-token.ts';
 import { base64url } from '../base/signed-token.ts';
 
 const SECRET = 'desk-token-test-secret-0123456789';
 const NOW = Date.UTC(2026, 4, 1, 9, 0, 0);
 const SID = '3f1c2a4e-8b7d-4c1e-9f0a-123456789abc';
-const agent = { aid: 'kim.minji@bank.example', name: '김민지', role: 'agent' as const, loc: ['ko' as const], exp: NOW / 1000 + 3600 };
+const agent = { aid: 'kim.minji@bank.example', name: '김민지', role: 'agent' as const, loc: ['ko' as const], exp: NOW / 1000 + 900, until: NOW / 1000 + 3600, gen: 0 };
 
 describe('desk tokens', () => {
+  it('live at most DESK_TOKEN_MINUTES, never past the end of their sign-in', async () => {
+    expect(deskTokenExpiry(NOW, NOW / 1000 + 3600)).toBe(NOW / 1000 + 15 * 60);
+    expect(deskTokenExpiry(NOW, NOW / 1000 + 60)).toBe(NOW / 1000 + 60);
+    const token = await mintDeskToken(SECRET, { ...agent, exp: NOW / 1000 + 7200 });
+    expect(await verifyDeskToken(SECRET, token, NOW)).toMatchObject({ ok: true, payload: { exp: agent.until } });
+  });
+
   it('round-trip with the agent, role, locales and expiry', async () => {
     const token = await mintDeskToken(SECRET, agent);
     const check = await verifyDeskToken(SECRET, token, NOW);

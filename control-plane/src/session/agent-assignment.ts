@@ -1,5 +1,6 @@
 import { isTerminalState, type ErrorCode } from '@vident/protocol';
 import type { SessionRecord } from './session-record.ts';
+import type { AgentClaim } from './session-rpc.ts';
 
 /** What the session answers when the desk gives it to an agent. */
 export type AssignmentStep =
@@ -29,4 +30,26 @@ export function releaseStep(r: SessionRecord, agentId: string): { kind: 'refuse'
   if (r.agent?.id !== agentId || isTerminalState(r.state)) return { kind: 'nothing' };
   if (r.participants.agent.joinedAt !== null) return { kind: 'refuse', code: 'conflict', message: 'the agent has joined the call' };
   return { kind: 'release' };
+}
+
+/**
+ * Whether the session admits an agent token (joining the call, taking a capture) now. A desk link
+ * names its agent and assignment and admits only while that assignment is current, so a link of an
+ * agent released after the no-show timeout, or of an agent the bank revoked, is refused. The bank's
+ * own agent link names nobody: it admits only a session the desk never gave to an agent.
+ */
+export function agentAdmission(r: SessionRecord, claim: AgentClaim | null): { ok: true } | { ok: false; code: 'token_revoked'; message: string } {
+  const refuse = (message: string) => ({ ok: false, code: 'token_revoked', message }) as const;
+  const assigned = r.agent;
+  if (claim === null) {
+    // A record from before agent-bound links: its agent holds an unnamed link, as before.
+    if (assigned !== undefined && assigned.assignmentId === undefined && assigned.revokedAt === undefined) return { ok: true };
+    if (r.deskAssignedAt !== undefined || assigned !== undefined) return refuse('this session was given to a desk agent; the bank agent link no longer admits anyone');
+    return { ok: true };
+  }
+  if (!assigned || assigned.id !== claim.agentId || assigned.assignmentId !== claim.assignmentId) {
+    return refuse('this agent link is no longer valid: the session is not (or no longer) assigned to it');
+  }
+  if (assigned.revokedAt !== undefined) return refuse("this agent's access was revoked");
+  return { ok: true };
 }

@@ -1,9 +1,10 @@
-import { Role, SIGNALING_SUBPROTOCOL, type ProbeReport } from '@vident/protocol';
-import { errorBody } from '../base/http-error.ts';
-import { attachmentOf, safeClose } from './participant-sockets.ts';
+import { Role, SIGNALING_SUBPROTOCOL, type ProbeReport, type ServerMessage } from '@vident/protocol';
+import { errorBody, type Failure } from '../base/http-error.ts';
+import { agentAdmission } from './agent-assignment.ts';
+import { attachmentOf, CLOSE_REVOKED, safeClose } from './participant-sockets.ts';
 import { admitProbe, ProbeLedger, recordProbeReport, type ProbeRefusal, type ProbeTicket } from './probe-ledger.ts';
 import type { SessionCore } from './session-core.ts';
-import { ROLE_HEADER, type BrowserSessionRpc } from './session-rpc.ts';
+import { agentClaimOf, ROLE_HEADER, type AgentClaim, type BrowserSessionRpc } from './session-rpc.ts';
 
 /**
  * The participants' browsers: their signaling sockets (the upgrade the Worker forwards, then each
@@ -23,6 +24,17 @@ export class BrowserCalls implements BrowserSessionRpc {
     const conduct = this.core.conduct;
     if (!conduct) return Response.json(errorBody('not_found', 'no such session'), { status: 404 });
     const { 0: client, 1: server } = new WebSocketPair();
+    if (role.data === 'agent') {
+      // Before anything else: a link that no longer admits its agent must not replace the admitted agent's socket.
+      const admitted = agentAdmission(conduct.record, agentClaimOf(request));
+      if (!admitted.ok) {
+        // Told on the socket (a refused upgrade reaches a page as a bare 1006): the page shows why and stops.
+        server.accept();
+        server.send(JSON.stringify({ type: 'error', code: admitted.code, message: admitted.message } satisfies ServerMessage));
+        server.close(CLOSE_REVOKED, 'token revoked');
+        return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
+      }
+    }
     const ended = conduct.endedMessage();
     if (ended) {
       // A late or reopened link: the page learns why the session is over instead of a bare refusal.
@@ -55,6 +67,11 @@ export class BrowserCalls implements BrowserSessionRpc {
     const att = attachmentOf(ws);
     if (!att || !this.core.conduct) return;
     await this.core.serialized(() => this.core.conduct!.disconnect(att.role, att.connectionId, att.from)).catch(() => undefined);
+  }
+
+  /** Whether an agent token with this claim is admitted now (the captures route asks before storing). */
+  admitAgent(claim: AgentClaim | null): Promise<{ ok: true } | Failure> {
+    return this.core.withSession(async ({ record }) => agentAdmission(record, claim));
   }
 
   /** The customer's pre-call TCP probe (routes/probe.ts): admitted, rate-limited and audited; the call is untouched. */

@@ -2,6 +2,8 @@ import { Role, type ServerMessage } from '@vident/protocol';
 
 /** Close code for a socket replaced by a newer connection of the same role. */
 export const CLOSE_REPLACED = 4001;
+/** Close code for a socket whose token no longer admits it (token_revoked). */
+export const CLOSE_REVOKED = 4003;
 
 /** What a participant's hibernating socket carries across hibernation. */
 export interface Attachment {
@@ -54,6 +56,11 @@ export class ParticipantSockets {
         // The socket is going away; its close event does the bookkeeping.
       }
     }
+  }
+
+  /** Closes a role's sockets (its token was revoked). */
+  close(role: Role, code: number, reason: string): void {
+    for (const ws of this.ctx.getWebSockets(role)) safeClose(ws, code, reason);
   }
 
   /** Closes every participant socket of the session (it ended). */

@@ -1,12 +1,13 @@
-import { Role, SessionId } from '@vident/protocol';
+import { AgentId, Role, SessionId } from '@vident/protocol';
 import { z } from 'zod';
 import { openSignedToken, sealSignedToken } from '../base/signed-token.ts';
+import type { AgentClaim } from './session-rpc.ts';
 
 /*
  * Participant tokens: what a join link carries (in its URL fragment) and what the browser presents
  * when it opens the session's WebSocket.
  *
- *   token = base64url(JSON{v:1,sid,role,exp}) "." base64url(HMAC-SHA256(TOKEN_SECRET, payloadPart))
+ *   token = base64url(JSON{v:1,sid,role,exp[,aid,asg]}) "." base64url(HMAC-SHA256(TOKEN_SECRET, payloadPart))
  *
  * (signed-token.ts, with the empty domain: the first kind of token, kept as it was.)
  * exp is Unix seconds (as in JWTs): the session's expiresAt, so a link dies with its session.
@@ -17,6 +18,13 @@ export const TokenPayload = z.strictObject({
   sid: SessionId,
   role: Role,
   exp: z.number().int().positive(),
+  /**
+   * Agent links the desk hands out name their agent and assignment: the session admits such a token
+   * only while that very assignment is current (agent-assignment.ts). The bank's own agent link
+   * (agentUrl) carries neither.
+   */
+  aid: AgentId.optional(),
+  asg: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
 });
 export type TokenPayload = z.infer<typeof TokenPayload>;
 
@@ -29,6 +37,10 @@ export type TokenCheck =
 /** Mints a token for one participant of one session. */
 export async function mintToken(secret: string, payload: Omit<TokenPayload, 'v'>): Promise<string> {
   const body: TokenPayload = { v: 1, sid: payload.sid, role: payload.role, exp: payload.exp };
+  if (payload.aid !== undefined && payload.asg !== undefined) {
+    body.aid = payload.aid;
+    body.asg = payload.asg;
+  }
   return sealSignedToken(secret, PARTICIPANT_DOMAIN, body);
 }
 
@@ -51,4 +63,10 @@ export async function verifyToken(secret: string, token: string, expect: TokenEx
   if (expect.role !== undefined && payload.role !== expect.role) return invalid;
   if (payload.exp * 1000 <= expect.now) return { ok: false, code: 'token_expired', message: 'participant token has expired' };
   return { ok: true, payload };
+}
+
+/** The agent and assignment a verified agent token names; null for a customer's or the bank's own agent link. */
+export function agentClaimOfToken(payload: TokenPayload): AgentClaim | null {
+  if (payload.role !== 'agent' || payload.aid === undefined || payload.asg === undefined) return null;
+  return { agentId: payload.aid, assignmentId: payload.asg };
 }

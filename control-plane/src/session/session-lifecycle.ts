@@ -25,8 +25,10 @@ export class SessionLifecycle {
   }
 
   /** Applies one lifecycle event; every state change lands in the audit trail. */
-  async apply(event: LifecycleEvent, actor: Actor, from: string | null): Promise<TransitionResult> {
+  async apply(given: LifecycleEvent, actor: Actor, from: string | null): Promise<TransitionResult> {
     const r = this.record;
+    // A decision names its desk agent: the one whose link the session admitted (agentAdmission).
+    const event: LifecycleEvent = given.type === 'decide' && r.agent && r.agent.revokedAt === undefined ? { ...given, agent: { id: r.agent.id, name: r.agent.name } } : given;
     const current = (isTerminalState(r.state) ? { state: r.state, outcome: r.outcome } : { state: r.state, outcome: null }) as Lifecycle;
     const next = transition(current, event);
     if (!next.ok) return next;
@@ -37,7 +39,13 @@ export class SessionLifecycle {
       await this.ports.audit({
         actor,
         action: 'session.decided',
-        detail: { decision: event.decision, reasonCodes: event.reasonCodes, note: event.note, checklist: event.checklist ?? {} },
+        detail: {
+          decision: event.decision,
+          reasonCodes: event.reasonCodes,
+          note: event.note,
+          checklist: event.checklist ?? {},
+          ...(event.agent ? { agentId: event.agent.id, agentName: event.agent.name } : {}),
+        },
         from,
       });
     }

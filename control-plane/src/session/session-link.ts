@@ -19,8 +19,10 @@ export async function joinUrl(
   role: Role,
   expiresAt: number,
   locale: Locale,
+  /** A desk agent's link names the agent and its assignment (agent-assignment.ts); the bank's does not. */
+  agent?: { aid: string; asg: string },
 ): Promise<string> {
-  const token = await mintToken(config.tokenSecret, { sid: sessionId, role, exp: Math.floor(expiresAt / 1000) });
+  const token = await mintToken(config.tokenSecret, { sid: sessionId, role, exp: Math.floor(expiresAt / 1000), ...agent });
   return `${baseUrl}/join?lang=${locale}#token=${token}`;
 }
 

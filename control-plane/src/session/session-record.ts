@@ -81,8 +81,20 @@ export interface SessionRecord {
   /** Segments whose publish succeeded in a recorded session: the evidence waits for each. */
   expectedSegments: ExpectedSegment[];
   evidence: EvidenceRecord;
-  /** The desk agent the session was assigned to (absent: none; see desk-link.ts). */
-  agent?: { id: string; name: string };
+  /** The desk agent the session was assigned to (absent: none; see desk-link.ts and agent-assignment.ts). */
+  agent?: AssignedAgent;
+  /** When a desk agent was first assigned: from then on the bank's own agent link is refused. */
+  deskAssignedAt?: string;
+}
+
+/** The desk agent a session is given to, and the one assignment whose link admits it. */
+export interface AssignedAgent {
+  id: string;
+  name: string;
+  /** Named by the agent link the desk minted (absent in records from before agent-bound links). */
+  assignmentId?: string;
+  /** The bank revoked the agent while it was in the call: its link admits nobody any more. */
+  revokedAt?: string;
 }
 
 /** A recording the media node owes us; `failedAt` once the node reported it could not make it. */
@@ -215,7 +227,7 @@ export function toSessionView(r: SessionRecord, connected: (role: Role) => boole
     })),
     consent: r.consent,
     recordings,
-    ...(r.agent ? { agent: r.agent } : {}),
+    ...(r.agent ? { agent: { id: r.agent.id, name: r.agent.name } } : {}),
   };
 }
 

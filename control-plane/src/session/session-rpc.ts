@@ -7,12 +7,31 @@ import type { NewSession } from './session-record.ts';
 
 /*
  * What the rest of the control plane may call on a VerificationSession, grouped by who calls it.
- * Types only: env.ts types the SESSIONS binding with them, so nothing that reads the bindings
- * imports the Durable Object (which imports env.ts).
+ * Types only (and the headers the Worker forwards an upgrade with): env.ts types the SESSIONS
+ * binding with them, so nothing that reads the bindings imports the Durable Object (which imports
+ * env.ts).
  */
 
 /** Header the Worker sets (after verifying the participant token) when it forwards an upgrade. */
 export const ROLE_HEADER = 'x-vident-role';
+/** Header with the verified token's agent claim (JSON AgentClaim), absent for a link without one. */
+export const AGENT_CLAIM_HEADER = 'x-vident-agent-claim';
+
+/** What a desk-issued agent token names: its agent and the assignment it was minted for. */
+export interface AgentClaim {
+  agentId: string;
+  assignmentId: string;
+}
+
+/** The claim the Worker put in AGENT_CLAIM_HEADER (null: the token names no agent). */
+export function agentClaimOf(request: Request): AgentClaim | null {
+  try {
+    const value = JSON.parse(request.headers.get(AGENT_CLAIM_HEADER) ?? 'null') as Partial<AgentClaim> | null;
+    return typeof value?.agentId === 'string' && typeof value.assignmentId === 'string' ? { agentId: value.agentId, assignmentId: value.assignmentId } : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The session as the bank sees it, or why not. */
 export type ViewResult = { ok: true; view: SessionView } | Failure;
@@ -41,12 +60,17 @@ export interface NodeSessionRpc {
   nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure>;
 }
 
+/** A session given to an agent: the link to mint names `assignmentId` (only it admits the agent). */
+export type AssignResult = { ok: true; expiresAt: string; locale: Locale; assignmentId: string };
+
 /** The agents' desk's calls. */
 export interface DeskSessionRpc {
   /** The desk gives the session to an agent: the first wins, another is refused (`conflict`); audited. */
-  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<{ ok: true; expiresAt: string; locale: Locale } | Failure>;
+  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<AssignResult | Failure>;
   /** The desk takes the session back from an agent who did not join in time (audited); another may take it. */
   releaseAgent(agentId: string): Promise<{ ok: true } | Failure>;
+  /** The bank revoked the agent: its link is refused from now on and its socket closed (audited). */
+  revokeAgent(agentId: string, caller?: Caller): Promise<{ ok: true }>;
   /** The desk's queue position for the waiting customer. */
   queueUpdate(status: QueueStatus): Promise<void>;
 }
@@ -61,6 +85,8 @@ export interface BrowserSessionRpc {
   admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal>;
   /** The browser's outcome of one of this session's probes, audited once. */
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal>;
+  /** Whether the session admits an agent token with this claim now (e.g. before storing its capture). */
+  admitAgent(claim: AgentClaim | null): Promise<{ ok: true } | Failure>;
 }
 
 /** A VerificationSession's whole RPC surface: one group per caller, evidence as its own RpcTarget. */

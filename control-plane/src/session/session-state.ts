@@ -1,5 +1,5 @@
 import { assertNever } from '@vident/protocol';
-import type { ActiveState, CancelledBy, Decision, ReasonCode, Role, SessionOutcome, SessionState, TerminalState } from '@vident/protocol';
+import type { ActiveState, CancelledBy, DecidingAgent, Decision, ReasonCode, Role, SessionOutcome, SessionState, TerminalState } from '@vident/protocol';
 
 /*
  * The session lifecycle as a pure function:
@@ -20,7 +20,15 @@ export type LifecycleEvent =
   | { type: 'customer-connected' }
   | { type: 'publishers-up' }
   /** `checklist` (each configured item: ticked or not) is audited only; the outcome does not carry it. */
-  | { type: 'decide'; decision: Decision; reasonCodes: ReasonCode[]; note: string; checklist?: Record<string, boolean> }
+  | {
+      type: 'decide';
+      decision: Decision;
+      reasonCodes: ReasonCode[];
+      note: string;
+      checklist?: Record<string, boolean>;
+      /** The session's desk agent (the only agent its socket admits); absent for the bank's own agent link. */
+      agent?: DecidingAgent;
+    }
   | { type: 'cancel'; by: CancelledBy }
   | { type: 'link-expired' }
   | { type: 'max-duration' }
@@ -58,7 +66,14 @@ export function transition(current: Lifecycle, event: LifecycleEvent): Transitio
       if (event.decision === 'rejected' && event.reasonCodes.length === 0) {
         return refuse(state, event, 'a rejection needs at least one reason code');
       }
-      return terminal({ state: 'decided', decision: event.decision, reasonCodes: event.reasonCodes, note: event.note, decidedBy: 'agent' });
+      return terminal({
+        state: 'decided',
+        decision: event.decision,
+        reasonCodes: event.reasonCodes,
+        note: event.note,
+        decidedBy: 'agent',
+        ...(event.agent ? { agent: event.agent } : {}),
+      });
     case 'cancel':
       return terminal({ state: 'cancelled', by: event.by });
     case 'link-expired':

@@ -1,4 +1,4 @@
-import type { Locale, NodeEvent, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
+import type { NodeEvent, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
 import { DurableObject } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Env } from '../base/env.ts';
@@ -11,7 +11,7 @@ import { NodeCalls } from './node-calls.ts';
 import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
 import { SessionCore } from './session-core.ts';
 import type { NewSession } from './session-record.ts';
-import type { AuditResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
+import type { AgentClaim, AssignResult, AuditResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
 
 /**
  * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, conduct,
@@ -71,12 +71,16 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   /* ------------------------------------------------------------------------------- the desk */
 
-  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<{ ok: true; expiresAt: string; locale: Locale } | Failure> {
+  assignAgent(agent: { id: string; name: string }, via: 'pick' | 'random'): Promise<AssignResult | Failure> {
     return this.desk.assignAgent(agent, via);
   }
 
   releaseAgent(agentId: string): Promise<{ ok: true } | Failure> {
     return this.desk.releaseAgent(agentId);
+  }
+
+  revokeAgent(agentId: string, caller?: Caller): Promise<{ ok: true }> {
+    return this.desk.revokeAgent(agentId, caller);
   }
 
   queueUpdate(status: QueueStatus): Promise<void> {
@@ -97,6 +101,10 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
     return this.browsers.reportProbe(probeId, report, from);
+  }
+
+  admitAgent(claim: AgentClaim | null): Promise<{ ok: true } | Failure> {
+    return this.browsers.admitAgent(claim);
   }
 
   override fetch(request: Request): Promise<Response> {

@@ -5,7 +5,8 @@ import { withEvidence } from '../../evidence/evidence-stub.ts';
 import { objectKey } from '../../evidence/artifact-store.ts';
 import { bankKeyOf } from '../../evidence/evidence-keys.ts';
 import { ApiError, fromFailure, parseInput, readBounded } from '../../base/http-error.ts';
-import { verifyToken } from '../../session/participant-token.ts';
+import { agentClaimOfToken, verifyToken } from '../../session/participant-token.ts';
+import { sessionStub } from '../../base/env.ts';
 
 /** What a capture may be: the agent's page encodes stills as JPEG (PNG allowed). */
 const CAPTURE_TYPES = new Set(['image/jpeg', 'image/png']);
@@ -25,6 +26,9 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
   const check = await verifyToken(c.var.config.tokenSecret, auth[1]!, { sessionId, now: Date.now() });
   if (!check.ok) throw new ApiError(check.code, 401, check.message);
   if (check.payload.role !== 'agent') throw new ApiError('forbidden', 403, 'only the agent takes captures');
+  // Only the agent the session admits now: not a released or revoked agent's link (agentAdmission).
+  const admitted = await sessionStub(c.env, sessionId).admitAgent(agentClaimOfToken(check.payload));
+  if (!admitted.ok) throw fromFailure(admitted);
   const capture = parseInput(CaptureKind, c.req.query('capture'));
   const bank = await bankKeyOf(c.var.config.evidence);
   if (!bank) throw new ApiError('not_configured', 503, 'captures need EVIDENCE_PUBLIC_KEY (the bank key that seals them)');

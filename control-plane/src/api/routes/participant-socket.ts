@@ -1,10 +1,10 @@
 import { PARTICIPANT_TOKEN_PROTOCOL_PREFIX, SessionId, SIGNALING_SUBPROTOCOL } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
-import { ROLE_HEADER } from '../../session/session-rpc.ts';
+import { AGENT_CLAIM_HEADER, ROLE_HEADER } from '../../session/session-rpc.ts';
 import { sessionStub } from '../../base/env.ts';
 import { ApiError, parseInput } from '../../base/http-error.ts';
-import { verifyToken } from '../../session/participant-token.ts';
+import { agentClaimOfToken, verifyToken } from '../../session/participant-token.ts';
 
 /**
  * `GET /v1/sessions/:id/ws`: a participant's WebSocket. The browser offers the subprotocols
@@ -24,8 +24,11 @@ export const participantSocketRoutes = new Hono<AppEnv>().get('/:id/ws', async (
   if (!check.ok) throw new ApiError(check.code, 401, check.message);
 
   const headers = new Headers(c.req.raw.headers);
-  // The Durable Object trusts this header: always ours, never the client's; the token stays here.
+  // The Durable Object trusts these headers: always ours, never the client's; the token stays here.
   headers.set(ROLE_HEADER, check.payload.role);
+  headers.delete(AGENT_CLAIM_HEADER);
+  const claim = agentClaimOfToken(check.payload);
+  if (claim) headers.set(AGENT_CLAIM_HEADER, JSON.stringify(claim));
   headers.set('sec-websocket-protocol', SIGNALING_SUBPROTOCOL);
   return sessionStub(c.env, sessionId).fetch(new Request(c.req.url, { method: 'GET', headers }));
 });
