@@ -10,7 +10,8 @@ import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.t
  *
  * Several projects, because the configuration is per runtime: "default" runs with webhooks off (as
  * wrangler.toml ships), "webhooks" runs test/webhooks.test.ts with WEBHOOK_URL on a closed loopback
- * port that the test's fetch stub answers, "desk-random" runs the desk with random assignment.
+ * port that the test's fetch stub answers, "desk-random" runs the desk with random assignment,
+ * "budgets" small per-session budgets, "hostile-frames" a frame budget the fuzzing cannot spend.
  */
 const bindings = {
   // Three keys at once (rotation); 'bank-old' is also revoked and must be refused.
@@ -57,7 +58,24 @@ const project = (name: string, extra: Record<string, string>, include: string[],
 export default defineConfig({
   test: {
     projects: [
-      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts', 'test/agent-desk-random.test.ts']),
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts']),
+      // The frame fuzzing checks the one answer each frame gets: thousands of frames a second would
+      // otherwise be answered rate_limited (the frame budget is session-budgets.test.ts's subject).
+      project('hostile-frames', { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000' }, ['test/hostile-frames.test.ts']),
+      // Small per-session budgets, so that reaching each one takes a test seconds, not minutes.
+      project(
+        'budgets',
+        {
+          SESSION_FRAME_BURST: '10',
+          SESSION_FRAMES_PER_SECOND: '5',
+          SESSION_JOINS_PER_MINUTE: '3',
+          SESSION_CHAT_LINES: '4',
+          SESSION_CAPTURES: '2',
+          SESSION_SEGMENTS: '3',
+          SESSION_AUDIT_ROWS: '20',
+        },
+        ['test/session-budgets.test.ts'],
+      ),
       project('webhooks', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }, ['test/webhooks.test.ts']),
       // The regulatory option: the desk assigns waiting customers at random (AGENT_ASSIGNMENT=random).
       project('desk-random', { AGENT_ASSIGNMENT: 'random' }, ['test/agent-desk-random.test.ts']),

@@ -4,6 +4,7 @@ import type { AuditInput } from '../src/session/audit-input.ts';
 import { SessionConduct } from '../src/session/session-conduct.ts';
 import type { SessionPorts } from '../src/session/session-ports.ts';
 import { newSessionRecord, type SessionRecord } from '../src/session/session-record.ts';
+import { DEFAULT_SESSION_LIMITS } from '../src/session/session-limits.ts';
 import { DEFAULT_CHECKLIST } from '../src/session/verification-checklist.ts';
 
 /*
@@ -62,6 +63,9 @@ export function session(options: { record?: boolean; state?: SessionRecord['stat
     audit: async (entry) => {
       audits.push(entry);
     },
+    auditRows: async (filter) =>
+      audits.filter((a) => (filter.action === undefined || a.action === filter.action) && (filter.actors === undefined || filter.actors.includes(a.actor))).length,
+    limits: () => DEFAULT_SESSION_LIMITS,
     checklist: () => DEFAULT_CHECKLIST,
     chatHistory: async () => [],
     iceServers: async () => [],

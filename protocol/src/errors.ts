@@ -37,6 +37,8 @@ export const ErrorCode = z.enum([
   'consent_required',
   /** Too many messages in a short time (e.g. in-call chat); wait and try again. */
   'rate_limited',
+  /** A per-session cap is reached (chat lines, captures, recording segments, audit rows): no more of these in this session. */
+  'limit_reached',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

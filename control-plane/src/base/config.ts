@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Env } from './env.ts';
 import type { TurnConfig } from '../session/turn-credentials.ts';
 import { ChecklistVariable } from '../session/verification-checklist.ts';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/session-limits.ts';
 
 /** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   agentAssignment: AssignmentMode;
   /** The TURN fallback for participants whose network blocks direct ICE-TCP; null = none configured. */
   turn: TurnConfig | null;
+  /** Per-session budgets (SESSION_FRAME_BURST, ...): see session/session-limits.ts. */
+  limits: SessionLimits;
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -161,6 +164,13 @@ const fields = {
     ),
   TURN_SHARED_SECRET: emptyAsNull.pipe(secret.nullable()),
   TURN_CREDENTIAL_TTL_SECONDS: positiveInt(3600),
+  SESSION_FRAME_BURST: positiveInt(DEFAULT_SESSION_LIMITS.frameBurst),
+  SESSION_FRAMES_PER_SECOND: positiveInt(DEFAULT_SESSION_LIMITS.framesPerSecond),
+  SESSION_JOINS_PER_MINUTE: positiveInt(DEFAULT_SESSION_LIMITS.joinsPerMinute),
+  SESSION_CHAT_LINES: positiveInt(DEFAULT_SESSION_LIMITS.chatLines),
+  SESSION_CAPTURES: positiveInt(DEFAULT_SESSION_LIMITS.captures),
+  SESSION_SEGMENTS: positiveInt(DEFAULT_SESSION_LIMITS.segments),
+  SESSION_AUDIT_ROWS: positiveInt(DEFAULT_SESSION_LIMITS.participantAuditRows),
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -246,6 +256,15 @@ export function loadConfig(env: Env): Config {
       v.TURN_URLS.length > 0 && v.TURN_SHARED_SECRET !== null
         ? { urls: v.TURN_URLS, secret: v.TURN_SHARED_SECRET, ttlSeconds: v.TURN_CREDENTIAL_TTL_SECONDS }
         : null,
+    limits: {
+      frameBurst: v.SESSION_FRAME_BURST,
+      framesPerSecond: v.SESSION_FRAMES_PER_SECOND,
+      joinsPerMinute: v.SESSION_JOINS_PER_MINUTE,
+      chatLines: v.SESSION_CHAT_LINES,
+      captures: v.SESSION_CAPTURES,
+      segments: v.SESSION_SEGMENTS,
+      participantAuditRows: v.SESSION_AUDIT_ROWS,
+    },
   };
   cache.set(env, config);
   return config;

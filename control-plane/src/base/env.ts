@@ -47,6 +47,14 @@ export interface Env {
   DESK: DurableObjectNamespace<AgentDeskRpc>;
   /** "pick" (default) or "random". */
   AGENT_ASSIGNMENT?: string;
+  /** Per-session budgets (positive integers; defaults in session/session-limits.ts). */
+  SESSION_FRAME_BURST?: string;
+  SESSION_FRAMES_PER_SECOND?: string;
+  SESSION_JOINS_PER_MINUTE?: string;
+  SESSION_CHAT_LINES?: string;
+  SESSION_CAPTURES?: string;
+  SESSION_SEGMENTS?: string;
+  SESSION_AUDIT_ROWS?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
   TURN_URLS?: string;
   /** coturn's static-auth-secret (secret). */

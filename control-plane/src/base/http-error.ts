@@ -47,6 +47,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   checksum_mismatch: 422,
   consent_required: 409,
   rate_limited: 429,
+  limit_reached: 409,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

@@ -4,7 +4,7 @@ import { log } from '../base/log.ts';
 import type { Actor } from '../session/audit-input.ts';
 import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
-import { buildManifest, evidenceReadiness } from './evidence-pack.ts';
+import { buildManifest, evidenceReadiness, exceedsPackBound, MAX_EVIDENCE_PACK_BYTES } from './evidence-pack.ts';
 import { signerOf } from './evidence-keys.ts';
 import { failure, noSession } from '../session/session-failure.ts';
 import { artifactViews, evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
@@ -83,14 +83,20 @@ export class EvidenceLifecycle {
     const downloads = await Promise.all(
       manifest.artifacts.map(async (a) => ({ artifactId: a.artifactId, fileName: a.fileName, ...(await signDownloadUrl({ ...baseDownload, artifactId: a.artifactId })) })),
     );
+    const pack: EvidencePack = { signed, audit: entries, downloads };
+    const json = JSON.stringify(pack);
+    if (exceedsPackBound(json)) {
+      // Out of reach under the session's caps (see MAX_EVIDENCE_PACK_BYTES); refused rather than sent half.
+      await this.ports.audit({ actor: call.actor, action: 'api.evidence.get', detail: { result: 'limit_reached' }, from: call.from });
+      return failure('limit_reached', `the evidence pack would exceed ${MAX_EVIDENCE_PACK_BYTES} bytes`);
+    }
     await this.ports.audit({
       actor: call.actor,
       action: 'evidence.accessed',
       detail: { artifacts: manifest.artifacts.length, auditLength: entries.length, auditHead: head },
       from: call.from,
     });
-    const pack: EvidencePack = { signed, audit: entries, downloads };
-    return { ok: true, json: JSON.stringify(pack) };
+    return { ok: true, json };
   }
 
   /** A signed link was followed: where the sealed object is (audited as evidence.downloaded). */

@@ -54,3 +54,20 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
     signingKeyId: input.signingKeyId,
   };
 }
+
+/**
+ * Largest evidence pack answered, as one JSON text (it crosses Durable Object RPC, whose messages
+ * are limited to 32 MiB). The session's caps keep a pack far below it: the participants write at
+ * most SESSION_AUDIT_ROWS rows (5,000: ~2.5 MB), of which at most SESSION_CHAT_LINES chat lines
+ * (500 x 1,000 characters: ~3 MB at most), the nodes a few rows per segment (SESSION_SEGMENTS per
+ * role) and the agent SESSION_CAPTURES captures; what remains is the bank's own audited calls (~300
+ * bytes each). A pack past the bound is refused with limit_reached instead of sent in part.
+ */
+export const MAX_EVIDENCE_PACK_BYTES = 24 * 1024 * 1024;
+
+/** Whether a pack's JSON text is larger than MAX_EVIDENCE_PACK_BYTES in UTF-8. */
+export function exceedsPackBound(json: string): boolean {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: most packs are answered without encoding them.
+  if (json.length * 3 <= MAX_EVIDENCE_PACK_BYTES) return false;
+  return new TextEncoder().encode(json).byteLength > MAX_EVIDENCE_PACK_BYTES;
+}

@@ -180,6 +180,10 @@ export class EvidenceUploads {
     const r = this.ports.record();
     if (!r) return noSession();
     if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended: no more captures');
+    const { captures } = this.ports.config.limits;
+    if (this.ports.store.all().filter((a) => a.kind === 'capture').length >= captures) {
+      return failure('limit_reached', `at most ${captures} captures in a session`);
+    }
     const now = isoNow(this.ports);
     this.ports.store.insert({
       artifactId: input.artifactId,

@@ -1,6 +1,12 @@
 import { GENESIS_HASH, hashAuditEntry, type AuditEntry } from '@vident/protocol';
 import type { AuditInput } from './audit-input.ts';
 
+/** Which entries AuditLog.count counts. */
+export interface AuditFilter {
+  action?: string;
+  actors?: readonly string[];
+}
+
 /** Longest client address kept (an IPv6 literal fits; anything longer is not an address). */
 const MAX_FROM = 64;
 
@@ -65,6 +71,23 @@ export class AuditLog {
   async latest(action: string, limit: number): Promise<{ at: string; detail: string }[]> {
     await this.queue;
     return this.sql.exec<{ at: string; detail: string }>('SELECT at, detail FROM audit WHERE action = ? ORDER BY seq DESC LIMIT ?', action, limit).toArray();
+  }
+
+  /** How many entries there are, of one action and/or by some actors (the session's caps count these). */
+  async count(filter: AuditFilter = {}): Promise<number> {
+    await this.queue;
+    const clauses: string[] = [];
+    const params: string[] = [];
+    if (filter.action !== undefined) {
+      clauses.push('action = ?');
+      params.push(filter.action);
+    }
+    if (filter.actors !== undefined) {
+      clauses.push(`actor IN (${filter.actors.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.actors);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM audit ${where}`, ...params).one().n;
   }
 
   /** Every entry, oldest first, as stored (not re-verified: that is the reader's job). */

@@ -43,6 +43,9 @@ export class BrowserCalls implements BrowserSessionRpc {
       server.close(1000, 'session ended');
       return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
     }
+    // Before accepting: a refused (re)connect writes no audit row and no directory update.
+    const refused = await this.core.admitJoin(role.data);
+    if (refused) return Response.json(errorBody(refused.code, refused.message), { status: refused.status, headers: refused.headers });
     const attachment = this.core.sockets.accept(server, role.data, request.headers.get('cf-connecting-ip'));
     // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
     void this.core.serialized(() => this.core.conduct!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);

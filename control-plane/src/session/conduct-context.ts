@@ -1,4 +1,5 @@
 import type { InCallRateLimit } from './in-call-tools.ts';
+import type { FrameBudget } from './session-limits.ts';
 import type { NodeCommands } from './node-commands.ts';
 import type { NodeFailover } from './node-failover.ts';
 import type { SessionLifecycle } from './session-lifecycle.ts';
@@ -15,6 +16,8 @@ export interface ConductContext {
   readonly lifecycle: SessionLifecycle;
   readonly node: NodeCommands;
   readonly failover: NodeFailover;
-  /** Per-connection budget of chat and guidance frames (kept in memory only). */
+  /** Each role's budget of chat and guidance frames (kept in memory only). */
   readonly inCallLimit: InCallRateLimit;
+  /** Each role's budget of frames of any type (kept in memory only: see session-limits.ts). */
+  readonly frames: FrameBudget;
 }

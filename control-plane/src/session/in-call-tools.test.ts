@@ -38,7 +38,7 @@ describe('inCallStep', () => {
 });
 
 describe('InCallRateLimit', () => {
-  it(`allows ${IN_CALL_BURST} per window per connection, then refuses until the window slides`, () => {
+  it(`allows ${IN_CALL_BURST} per window per key (the relay's key is the role), then refuses until the window slides`, () => {
     const limit = new InCallRateLimit();
     const t0 = 1_000_000;
     for (let i = 0; i < IN_CALL_BURST; i++) expect(limit.allow('a', t0 + i)).toBe(true);
@@ -47,15 +47,8 @@ describe('InCallRateLimit', () => {
     expect(limit.allow('a', t0 + IN_CALL_WINDOW_MS - 1)).toBe(false);
     expect(limit.allow('a', t0 + IN_CALL_WINDOW_MS)).toBe(true);
     expect(limit.allow('a', t0 + IN_CALL_WINDOW_MS)).toBe(false);
-    // Another connection has its own budget.
+    // Another key has its own budget.
     expect(limit.allow('b', t0 + 10)).toBe(true);
   });
 
-  it('starts fresh for a forgotten connection', () => {
-    const limit = new InCallRateLimit(1, 1000);
-    expect(limit.allow('a', 0)).toBe(true);
-    expect(limit.allow('a', 1)).toBe(false);
-    limit.forget('a');
-    expect(limit.allow('a', 2)).toBe(true);
-  });
 });

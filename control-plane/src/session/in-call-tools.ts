@@ -2,8 +2,9 @@ import type { ClientMessage, ErrorCode, Role, ServerMessage } from '@vident/prot
 
 /*
  * In-call chat and the agent's guidance overlays. Both land in the audit trail (the issue: chat is
- * "kept in the audit trail"), so a participant must not be able to flood it: each socket gets a
- * small sliding-window budget. Pure: the signaling relay audits and delivers what a step says.
+ * "kept in the audit trail"), so a participant must not be able to flood it: each role gets a
+ * small sliding-window budget (and the session a cap on chat lines: session-limits.ts). Pure: the
+ * signaling relay audits and delivers what a step says.
  */
 
 export type InCallMessage = Extract<ClientMessage, { type: 'chat' | 'guidance' }>;
@@ -45,13 +46,14 @@ export function inCallStep(role: Role, msg: InCallMessage, at: string): InCallSt
   }
 }
 
-/** Chat and guidance frames one socket may send per window. */
+/** Chat and guidance frames one role may send per window. */
 export const IN_CALL_BURST = 5;
 export const IN_CALL_WINDOW_MS = 1000;
 
 /**
- * A per-connection sliding window. Kept in memory only: after the Durable Object hibernates the
- * budget starts fresh, which is harmless (a flooding socket keeps the object awake anyway).
+ * A sliding window per key (the relay keys it by role, so a reconnect keeps it). Kept in memory
+ * only: after the Durable Object is evicted the budget starts fresh, which is harmless (the window
+ * is a second; an object is evicted only after seconds without a frame).
  */
 export class InCallRateLimit {
   private readonly sent = new Map<string, number[]>();
@@ -61,17 +63,12 @@ export class InCallRateLimit {
     private readonly windowMs = IN_CALL_WINDOW_MS,
   ) {}
 
-  /** Takes one unit of `connectionId`'s budget at `now` (ms), or refuses without taking any. */
-  allow(connectionId: string, now: number): boolean {
-    const recent = (this.sent.get(connectionId) ?? []).filter((t) => now - t < this.windowMs);
+  /** Takes one unit of `key`'s budget at `now` (ms), or refuses without taking any. */
+  allow(key: string, now: number): boolean {
+    const recent = (this.sent.get(key) ?? []).filter((t) => now - t < this.windowMs);
     const ok = recent.length < this.burst;
     if (ok) recent.push(now);
-    this.sent.set(connectionId, recent);
+    this.sent.set(key, recent);
     return ok;
-  }
-
-  /** The connection is gone: drop its history so the map stays bounded. */
-  forget(connectionId: string): void {
-    this.sent.delete(connectionId);
   }
 }

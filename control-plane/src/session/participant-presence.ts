@@ -59,7 +59,6 @@ export class ParticipantPresence {
     const r = this.ctx.record;
     const me = r.participants[role];
     if (me.connectionId !== connectionId) return;
-    this.ctx.inCallLimit.forget(connectionId);
     me.connectionId = null;
     me.leftAt = new Date(this.ctx.ports.now()).toISOString();
     resetLegs(me);

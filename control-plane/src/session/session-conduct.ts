@@ -8,6 +8,7 @@ import { NodeFailover } from './node-failover.ts';
 import { ParticipantPresence } from './participant-presence.ts';
 import type { SessionRecord } from './session-record.ts';
 import { SessionLifecycle } from './session-lifecycle.ts';
+import { FrameBudget } from './session-limits.ts';
 import type { SessionPorts } from './session-ports.ts';
 import type { LifecycleEvent, TransitionResult } from './session-state.ts';
 import { SignalingRelay } from './signaling-relay.ts';
@@ -32,7 +33,9 @@ export class SessionConduct {
     this.failover = new NodeFailover(record, ports);
     const node = new NodeCommands(record, ports, this.failover);
     this.lifecycle = new SessionLifecycle(record, ports, node);
-    const ctx: ConductContext = { record, ports, lifecycle: this.lifecycle, node, failover: this.failover, inCallLimit: new InCallRateLimit() };
+    const ctx: ConductContext = { record, ports, lifecycle: this.lifecycle, node, failover: this.failover, inCallLimit: new InCallRateLimit(),
+      frames: new FrameBudget(() => ports.limits()),
+    };
     this.presence = new ParticipantPresence(ctx);
     this.relay = new SignalingRelay(ctx);
     this.events = new NodeEvents(ctx);

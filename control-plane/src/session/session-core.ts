@@ -1,4 +1,4 @@
-import type { NodeCommand, SessionView, WebhookEventType } from '@vident/protocol';
+import type { ErrorCode, NodeCommand, Role, SessionView, WebhookEventType } from '@vident/protocol';
 import { loadConfig } from '../base/config.ts';
 import { deskStub, directoryStub, registryStub, type Env } from '../base/env.ts';
 import type { Failure } from '../base/http-error.ts';
@@ -16,6 +16,7 @@ import { ParticipantSockets } from './participant-sockets.ts';
 import { noSession } from './session-failure.ts';
 import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
 import { SessionConduct } from './session-conduct.ts';
+import { JoinBudget, PARTICIPANT_ACTORS } from './session-limits.ts';
 import type { SessionPorts } from './session-ports.ts';
 import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
 import { stateEvent, webhookEvent } from './session-webhooks.ts';
@@ -42,6 +43,7 @@ export class SessionCore {
   artifacts!: ArtifactStore;
   uploads!: EvidenceUploads;
   evidence!: EvidenceLifecycle;
+  private joins!: JoinBudget;
   private outbox!: WebhookOutbox;
   private queue: Promise<unknown> = Promise.resolve();
   /** Tells the agents' desk when this session's customer starts and stops waiting. */
@@ -62,6 +64,7 @@ export class SessionCore {
       this.auditLog = new AuditLog(ctx.storage.sql);
       this.outbox = new WebhookOutbox(ctx.storage.sql);
       this.artifacts = new ArtifactStore(ctx.storage.sql);
+      this.joins = new JoinBudget(ctx.storage.sql, () => loadConfig(env).limits);
       const evidencePorts = this.evidencePorts();
       this.uploads = new EvidenceUploads(evidencePorts);
       this.evidence = new EvidenceLifecycle(evidencePorts);
@@ -126,6 +129,28 @@ export class SessionCore {
   view(record: SessionRecord): SessionView {
     const recordings = toArtifactViews(record.sessionId, this.artifacts.all()).filter((a) => a.kind === 'recording');
     return toSessionView(record, (role) => this.sockets.isConnected(role), recordings);
+  }
+
+  /**
+   * Whether one more socket of `role` may open: the role's joins per minute (a reconnect loop) and
+   * the participants' audit rows (each join writes some). Null when admitted; else the refusal.
+   */
+  async admitJoin(role: Role): Promise<{ code: ErrorCode; status: 409 | 429; message: string; headers?: Record<string, string> } | null> {
+    const limits = loadConfig(this.env).limits;
+    const joined = this.joins.admit(role, Date.now());
+    if (!joined.ok) {
+      log('join_rate_limited', { sessionId: this.conduct?.record.sessionId, role });
+      return {
+        code: 'rate_limited',
+        status: 429,
+        message: `at most ${limits.joinsPerMinute} connections a minute for the ${role}; try again in ${joined.retryAfterSeconds} s`,
+        headers: { 'retry-after': String(joined.retryAfterSeconds) },
+      };
+    }
+    if ((await this.auditLog.count({ actors: PARTICIPANT_ACTORS })) >= limits.participantAuditRows) {
+      return { code: 'limit_reached', status: 409, message: "the session's audit trail is full: no more connections" };
+    }
+    return null;
   }
 
   appendAudit(entry: AuditInput): Promise<void> {
@@ -219,6 +244,8 @@ export class SessionCore {
       },
       setAlarm: (at) => this.setAlarm(at),
       audit: (entry) => this.appendAudit(entry),
+      auditRows: (filter) => this.auditLog.count(filter),
+      limits: () => loadConfig(this.env).limits,
       checklist: () => loadConfig(this.env).checklist,
       reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.conduct!.record.sessionId, fromNodeId, cause),
       chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),

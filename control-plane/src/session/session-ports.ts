@@ -1,6 +1,8 @@
 import type { IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist } from '@vident/protocol';
 import type { CommandOutcome } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
+import type { AuditFilter } from './audit-log.ts';
+import type { SessionLimits } from './session-limits.ts';
 import type { SessionRecord } from './session-record.ts';
 
 /**
@@ -22,6 +24,10 @@ export interface SessionPorts {
   setAlarm(at: number | null): Promise<void>;
   /** Appends to the session's audit trail. Never given a secret or a token. */
   audit(entry: AuditInput): Promise<void>;
+  /** How many audit entries match (the per-session caps count chat lines and the participants' rows). */
+  auditRows(filter: AuditFilter): Promise<number>;
+  /** The per-session budgets (configuration, read on use). */
+  limits(): SessionLimits;
   /** The configured verification checklist (read on use, like the rest of the configuration). */
   checklist(): VerificationChecklist;
   /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */

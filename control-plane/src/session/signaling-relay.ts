@@ -4,6 +4,7 @@ import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
 import { inCallStep } from './in-call-tools.ts';
 import { noteMediaLost } from './media-loss.ts';
+import { PARTICIPANT_ACTORS } from './session-limits.ts';
 import { otherRole } from './session-record.ts';
 import { checklistStep } from './verification-checklist.ts';
 import type { ConductContext } from './conduct-context.ts';
@@ -22,6 +23,11 @@ export class SignalingRelay {
   async message(role: Role, connectionId: string, frame: string | ArrayBuffer, from: string | null = null): Promise<void> {
     const r = this.ctx.record;
     if (r.participants[role].connectionId !== connectionId) return;
+    // Every frame, valid or not, spends the role's budget: the socket and the call stay up.
+    if (!this.ctx.frames.allow(role, this.ctx.ports.now())) {
+      if (this.ctx.frames.refusedInARow(role) === 1) log('frames_rate_limited', { sessionId: r.sessionId, role });
+      return this.refuse(role, 'rate_limited', 'too many messages; wait a moment');
+    }
     const decoded = decodeClientFrame(frame);
     if (!decoded.ok) return this.refuse(role, decoded.code, decoded.message);
     if (isTerminalState(r.state)) return this.refuse(role, 'session_ended', 'the session has ended');
@@ -43,6 +49,7 @@ export class SignalingRelay {
       case 'media-state':
         return this.mediaState(role, msg);
       case 'media-lost': {
+        if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
         const nodeId = r.nodeId;
         const { counted, leaveNode } = noteMediaLost(r.participants, role, this.ctx.ports.now());
         if (!counted) return;
@@ -61,10 +68,15 @@ export class SignalingRelay {
         return this.decide(role, msg, from);
       case 'chat':
       case 'guidance':
-        return this.inCall(role, connectionId, msg, from);
+        return this.inCall(role, msg, from);
       default:
         return assertNever(msg);
     }
+  }
+
+  /** The participants' own audit rows reached their cap (participantAuditRows). */
+  private async participantRowsSpent(): Promise<boolean> {
+    return (await this.ctx.ports.auditRows({ actors: PARTICIPANT_ACTORS })) >= this.ctx.ports.limits().participantAuditRows;
   }
 
   private refuse(role: Role, code: ErrorCode, message: string): void {
@@ -75,6 +87,8 @@ export class SignalingRelay {
     const r = this.ctx.record;
     const me = r.participants[role];
     if (!mayPublish(r, role)) return this.refuse(role, 'consent_required', 'the customer has not consented to the recording yet');
+    const { segments } = this.ctx.ports.limits();
+    if (r.segments[role] >= segments) return this.refuse(role, 'limit_reached', `at most ${segments} publishes (recording segments) per participant in a session`);
     if (!(await this.ctx.node.ensureRoom(role))) return;
     // A number is never reused, even after a failed publish: the node may have started
     // recording under it, and a later segment must not overwrite that file.
@@ -152,13 +166,19 @@ export class SignalingRelay {
     if (!out.ok) this.refuse(role, out.code, out.message);
   }
 
-  private async inCall(role: Role, connectionId: string, msg: Frame<'chat' | 'guidance'>, from: string | null): Promise<void> {
+  private async inCall(role: Role, msg: Frame<'chat' | 'guidance'>, from: string | null): Promise<void> {
     const step = inCallStep(role, msg, new Date(this.ctx.ports.now()).toISOString());
     if (step.kind === 'refuse') return this.refuse(role, step.code, step.message);
-    if (!this.ctx.inCallLimit.allow(connectionId, this.ctx.ports.now())) {
+    // Keyed by role, not connection: a reconnect must not reset it.
+    if (!this.ctx.inCallLimit.allow(role, this.ctx.ports.now())) {
       log('in_call_rate_limited', { sessionId: this.ctx.record.sessionId, role, type: msg.type });
       return this.refuse(role, 'rate_limited', 'too many chat or guidance messages; wait a moment');
     }
+    const { chatLines } = this.ctx.ports.limits();
+    if (msg.type === 'chat' && (await this.ctx.ports.auditRows({ action: 'chat.message' })) >= chatLines) {
+      return this.refuse(role, 'limit_reached', `this session has reached its ${chatLines} chat messages`);
+    }
+    if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
     // Audited before anyone sees it: what was shown is always in the trail.
     await this.ctx.ports.audit({ actor: role, action: step.action, detail: step.detail, from });
     for (const d of step.deliveries) this.ctx.ports.send(d.to, d.message);
