@@ -71,6 +71,8 @@ describe('agent desk', () => {
 
     await accept.click();
     await agent.waitForURL((url) => url.pathname === '/join', { timeout: 15_000 });
+    // The call page, too, takes the agent's token out of the address bar.
+    await waitUntil('token out of the address bar', async () => new URL(agent.url()).hash === '', 10_000);
     await agent.getByTestId('join').click();
     const timeline = async () =>
       (await bank.sessionAudit(created.sessionId)).entries.map((e) => `${e.actor}:${e.action}`).join(', ');

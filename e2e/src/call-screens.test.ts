@@ -86,6 +86,9 @@ describe('call screens', () => {
     // The customer gets no zoom: the controls exist on the agent's page only.
     expect(await customer.getByTestId('zoom-in').count()).toBe(0);
 
+    // The token left the address bar and the history entry (the tab keeps it in sessionStorage).
+    expect(new URL(customer.url()).hash).toBe('');
+    expect(new URL(customer.url()).pathname).toBe('/join');
     // A reload: the call resumes and the chat so far is back, in order.
     // The tab passed the pre-call check already: the reload leads to the join button, then the call.
     await customer.reload();

@@ -2,7 +2,7 @@ import { importBankPublicKey, type Locale } from '@vident/protocol';
 import { CallController } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
 import { screenForCall, type CallPageScreen } from './consent-gate.ts';
-import { parseJoinLink, type JoinLink } from './join-link.ts';
+import { takeJoinLink, type JoinLink } from './join-link.ts';
 import { initialLocale, translate } from './i18n.ts';
 import { callProblemText, type CallProblemCode } from './error-text.ts';
 import type { CallStats } from './call-stats.ts';
@@ -19,6 +19,8 @@ import { JoinScreen } from './ui/join-screen.ts';
 import { QueuePanel } from './ui/queue-panel.ts';
 import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
+import { DESK_TOKEN_KEY } from './end-summary.ts';
+import { DeskTokenKeeper } from './desk-token-keeper.ts';
 
 /*
  * / and /join: the call page of both roles (customer and agent, by the join link in the fragment);
@@ -49,14 +51,19 @@ window.vident = {
 };
 
 applyStaticText(locale);
-const link = parseJoinLink(location.hash);
+const { result: link, fromHash } = takeJoinLink(location.hash, location.pathname, sessionStorageOrNull());
+// The token is kept in this tab's sessionStorage; it leaves the address bar and the history entry.
+if (fromHash) history.replaceState(null, '', location.pathname + location.search);
 if (link.kind === 'ok') openParticipant(link.link);
 else if (link.kind === 'invalid') showScreen('screen-invalid');
 else void openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message })));
 
 /** Customers walk the landing page and the pre-call check first; agents join directly. */
 function openParticipant(joinLink: JoinLink): void {
-  if (joinLink.role !== 'customer') return openJoinScreen(joinLink);
+  if (joinLink.role !== 'customer') {
+    keepDeskTokenFresh();
+    return openJoinScreen(joinLink);
+  }
   openCustomerJourney({
     link: joinLink,
     locale: () => locale,
@@ -160,6 +167,23 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
     onError: ({ code, message }) => banner.show(errorText(code, message)),
   });
   controller.start();
+}
+
+/**
+ * An agent who came from the console keeps its desk token fresh during the call, so "Back to the
+ * queue" still signs it in afterwards (desk tokens live 15 minutes; a call may last longer).
+ */
+function keepDeskTokenFresh(): void {
+  const store = sessionStorageOrNull();
+  let token: string | null = null;
+  try {
+    token = store?.getItem(DESK_TOKEN_KEY) ?? null;
+  } catch {
+    token = null;
+  }
+  if (token === null) return;
+  // Signed out (sign-in over, revoked): the keeper forgets the token, and the end screen offers no way back.
+  new DeskTokenKeeper({ token, store, fetch: (input, init) => fetch(input, init), onSignedOut: () => undefined }).start();
 }
 
 /** The banner shows the page's own words for the code; the server's English detail goes to the console. */

@@ -31,6 +31,7 @@ export function captureFailureKey(code: CaptureFailureCode): MessageKey {
     case 'unauthorized':
     case 'token_invalid':
     case 'token_expired':
+    case 'token_revoked':
     case 'forbidden':
       return 'capture.error.forbidden';
     case 'session_ended':

@@ -3,6 +3,7 @@ import { signInToDesk } from './desk-sign-in.ts';
 import { sameOriginTarget } from './demo-sessions.ts';
 import { translate } from './i18n.ts';
 import { AgentConsole } from './ui/agent-console.ts';
+import { DeskTokenKeeper } from './desk-token-keeper.ts';
 
 /* /agent: the agent's console. The bank's sign-in link carries the desk token in its fragment. */
 
@@ -14,9 +15,17 @@ if (desk === null) {
   out.hidden = false;
 } else {
   byTestId('desk-main').hidden = false;
-  new AgentConsole(desk.token, locale, (callUrl) => {
+  const keeper = new DeskTokenKeeper({
+    token: desk.token,
+    store: sessionStorage,
+    fetch: (input, init) => fetch(input, init),
+    onSignedOut: () => agentConsole.signedOut(),
+  });
+  const agentConsole = new AgentConsole(() => keeper.current(), locale, (callUrl) => {
     // Same tab: the call page's end screen offers the way back (the desk token is in sessionStorage).
     const target = sameOriginTarget(callUrl, location.origin);
     if (target) location.assign(target);
-  }).start();
+  });
+  keeper.start();
+  agentConsole.start();
 }

@@ -11,7 +11,15 @@ import { pickLocale } from './i18n.ts';
 export { DESK_TOKEN_KEY };
 
 /** What the page reads from its token to greet the agent; the server verifies the token, not the page. */
-const ShownPayload = z.object({ aid: AgentId, name: z.string(), role: DeskRole, loc: z.array(Locale).min(1), exp: z.number() });
+const ShownPayload = z.object({
+  aid: AgentId,
+  name: z.string(),
+  role: DeskRole,
+  loc: z.array(Locale).min(1),
+  exp: z.number(),
+  /** End of the sign-in: no refresh goes past it. */
+  until: z.number().optional(),
+});
 export type DeskTokenInfo = z.infer<typeof ShownPayload>;
 
 export interface TokenStore {

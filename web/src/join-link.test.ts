@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Url, isLinkExpired, parseJoinLink, sessionSocketProtocols, sessionSocketUrl } from './join-link.ts';
+import { decodeBase64Url, isLinkExpired, JOIN_TOKEN_KEY, parseJoinLink, sessionSocketProtocols, sessionSocketUrl, takeJoinLink, type JoinTokenStore } from './join-link.ts';
 
 const SID = '3f1c2a4e-8b7d-4c2e-9a1f-0123456789ab';
 
@@ -90,5 +90,60 @@ describe('session socket', () => {
     const t = token({ v: 1, sid: SID, role: 'customer', exp: 1 });
     expect(sessionSocketProtocols(t)).toEqual(['vident.v1', `vident-token.${t}`]);
     expect(sessionSocketUrl('http://h', SID)).not.toContain('token');
+  });
+});
+
+describe('takeJoinLink (the token leaves the address bar, the tab keeps it)', () => {
+  const memory = (): JoinTokenStore & { data: Map<string, string> } => {
+    const data = new Map<string, string>();
+    return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  };
+  const customer = token({ v: 1, sid: SID, role: 'customer', exp: 1_900_000_000 });
+
+  it('keeps the token of a fragment in this tab and says the fragment is to be removed', () => {
+    const store = memory();
+    const { result, fromHash } = takeJoinLink(`#token=${customer}`, '/join', store);
+    expect(fromHash).toBe(true);
+    expect(result).toMatchObject({ kind: 'ok', link: { token: customer, role: 'customer' } });
+    expect(store.data.get(JOIN_TOKEN_KEY)).toBe(customer);
+  });
+
+  it('joins again after a reload, when the address bar no longer has the token', () => {
+    const store = memory();
+    takeJoinLink(`#token=${customer}`, '/join', store);
+    const { result, fromHash } = takeJoinLink('', '/join', store);
+    expect(fromHash).toBe(false);
+    expect(result).toMatchObject({ kind: 'ok', link: { token: customer, sessionId: SID } });
+  });
+
+  it('prefers a new link to the kept one, and keeps the new one', () => {
+    const store = memory();
+    takeJoinLink(`#token=${customer}`, '/join', store);
+    const agent = token({ v: 1, sid: SID, role: 'agent', exp: 1_900_000_000 });
+    expect(takeJoinLink(`#token=${agent}`, '/join', store).result).toMatchObject({ kind: 'ok', link: { role: 'agent' } });
+    expect(store.data.get(JOIN_TOKEN_KEY)).toBe(agent);
+  });
+
+  it('uses the kept token only on /join; a broken fragment is shown as such and nothing is kept', () => {
+    const store = memory();
+    takeJoinLink(`#token=${customer}`, '/join', store);
+    expect(takeJoinLink('', '/', store)).toEqual({ result: { kind: 'none' }, fromHash: false });
+    expect(takeJoinLink('#token=not-a-token', '/join', store)).toEqual({ result: { kind: 'invalid', reason: 'malformed' }, fromHash: false });
+    expect(store.data.get(JOIN_TOKEN_KEY)).toBe(customer);
+    expect(takeJoinLink('', '/join', memory())).toEqual({ result: { kind: 'none' }, fromHash: false });
+  });
+
+  it('works without storage (the browser refuses it): the link still opens, a reload needs it again', () => {
+    const refusing: JoinTokenStore = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
+    expect(takeJoinLink(`#token=${customer}`, '/join', refusing)).toMatchObject({ result: { kind: 'ok' }, fromHash: true });
+    expect(takeJoinLink('', '/join', refusing).result).toEqual({ kind: 'none' });
+    expect(takeJoinLink('', '/join', null).result).toEqual({ kind: 'none' });
   });
 });

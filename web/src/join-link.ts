@@ -83,3 +83,34 @@ export function sessionSocketUrl(origin: string, sessionId: string): string {
  * query string would land in access logs. Token characters are all valid subprotocol characters.
  */
 export { sessionSocketProtocols } from '@vident/protocol';
+
+/** The sessionStorage key under which a call page keeps its participant token (this tab only). */
+export const JOIN_TOKEN_KEY = 'vident.joinToken';
+
+/** Where the page keeps its token: sessionStorage (null when the browser refuses it). */
+export type JoinTokenStore = Pick<Storage, 'getItem' | 'setItem'>;
+
+/**
+ * The page's join link. From the fragment, it is kept in this tab's sessionStorage and `fromHash`
+ * tells the caller to take the fragment out of the address bar and its history (security review
+ * finding 9); without a fragment, on /join, the link this tab kept (a reload mid-call joins again).
+ */
+export function takeJoinLink(hash: string, pathname: string, store: JoinTokenStore | null): { result: JoinLinkResult; fromHash: boolean } {
+  const fromHash = parseJoinLink(hash);
+  if (fromHash.kind === 'ok') {
+    try {
+      store?.setItem(JOIN_TOKEN_KEY, fromHash.link.token);
+    } catch {
+      // Storage refused: a reload then needs the link again.
+    }
+    return { result: fromHash, fromHash: true };
+  }
+  if (fromHash.kind === 'invalid' || pathname !== '/join') return { result: fromHash, fromHash: false };
+  let kept: string | null = null;
+  try {
+    kept = store?.getItem(JOIN_TOKEN_KEY) ?? null;
+  } catch {
+    kept = null;
+  }
+  return { result: kept ? parseJoinLink(`#token=${kept}`) : fromHash, fromHash: false };
+}

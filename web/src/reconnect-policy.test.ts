@@ -23,6 +23,7 @@ describe('shouldReconnect', () => {
 describe('isFatalServerError', () => {
   it('stops on auth and session problems, not on transient media ones', () => {
     expect(isFatalServerError('token_expired')).toBe(true);
+    expect(isFatalServerError('token_revoked')).toBe(true);
     expect(isFatalServerError('session_ended')).toBe(true);
     expect(isFatalServerError('media_node_error')).toBe(false);
     expect(isFatalServerError('validation_failed')).toBe(false);

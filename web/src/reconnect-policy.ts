@@ -19,6 +19,7 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'unauthorized',
   'token_invalid',
   'token_expired',
+  'token_revoked',
   'forbidden',
   'not_found',
   'session_ended',

@@ -2,6 +2,7 @@ import { byTestId } from './ui/dom.ts';
 import { signInToDesk } from './desk-sign-in.ts';
 import { translate } from './i18n.ts';
 import { SupervisorView } from './ui/supervisor-view.ts';
+import { DeskTokenKeeper } from './desk-token-keeper.ts';
 
 /* /supervisor: the supervisor's view, from the bank's sign-in link (desk token in the fragment). */
 
@@ -15,4 +16,14 @@ const problem = (text: string, fatal: boolean) => {
 };
 
 if (desk === null) problem(translate(locale, 'desk.signedOut'), true);
-else new SupervisorView(desk.token, locale, problem).start();
+else {
+  const keeper = new DeskTokenKeeper({
+    token: desk.token,
+    store: sessionStorage,
+    fetch: (input, init) => fetch(input, init),
+    onSignedOut: () => view.signedOut(),
+  });
+  const view = new SupervisorView(() => keeper.current(), locale, problem);
+  keeper.start();
+  view.start();
+}

@@ -20,7 +20,8 @@ export class AgentConsole {
   private readonly note = byTestId('desk-note');
 
   constructor(
-    private readonly token: string,
+    /** The freshest desk token (DeskTokenKeeper): reconnects present it. */
+    private readonly token: () => string,
     private readonly locale: Locale,
     private readonly openCall: (callUrl: string) => void,
   ) {
@@ -33,7 +34,7 @@ export class AgentConsole {
     this.setConnection('connecting');
     const url = new URL('/v1/desk/socket', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(url, deskSocketProtocols(this.token));
+    const ws = new WebSocket(url, deskSocketProtocols(this.token()));
     this.socket = ws;
     ws.addEventListener('open', () => this.setConnection('connected'));
     ws.addEventListener('message', (e) => this.handle(e.data));
@@ -44,9 +45,21 @@ export class AgentConsole {
         this.stop('desk.replaced');
         return;
       }
+      // 4003: the bank revoked the agent (the desk said so in an error frame first).
+      if (e.code === 4003) {
+        this.stop('desk.signedOut');
+        return;
+      }
       this.setConnection('closed');
       setTimeout(() => this.start(), RECONNECT_MS);
     });
+  }
+
+  /** The desk token could not be kept fresh (sign-in over, revoked): the console stops. */
+  signedOut(): void {
+    if (this.stopped) return;
+    this.socket?.close(1000, 'signed out');
+    this.stop('desk.signedOut');
   }
 
   private stop(key: MessageKey): void {
@@ -86,8 +99,8 @@ export class AgentConsole {
         return;
       case 'error':
         this.note.textContent = msg.message;
-        // A token the desk refuses after all (expired meanwhile): back to the bank's sign-in.
-        if (msg.code === 'token_expired' || msg.code === 'token_invalid') this.stop('desk.signedOut');
+        // A token the desk refuses after all (expired meanwhile, revoked): back to the bank's sign-in.
+        if (msg.code === 'token_expired' || msg.code === 'token_invalid' || msg.code === 'token_revoked') this.stop('desk.signedOut');
         break;
     }
     this.renderQueue();

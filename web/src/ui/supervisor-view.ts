@@ -8,8 +8,11 @@ const OUTCOMES = ['approved', 'rejected', 'cancelled', 'expired', 'abandoned', '
 
 /** The supervisor's view: GET /v1/desk/overview every 5 s, rendered into tables. */
 export class SupervisorView {
+  private stopped = false;
+
   constructor(
-    private readonly token: string,
+    /** The freshest desk token (DeskTokenKeeper). */
+    private readonly token: () => string,
     private readonly locale: Locale,
     private readonly onProblem: (text: string, fatal: boolean) => void,
   ) {}
@@ -18,23 +21,30 @@ export class SupervisorView {
     void this.poll();
   }
 
+  /** The desk token could not be kept fresh (sign-in over, revoked): no more polls. */
+  signedOut(): void {
+    this.stopped = true;
+    this.onProblem(this.t('desk.signedOut'), true);
+  }
+
   private async poll(): Promise<void> {
+    if (this.stopped) return;
     let again = true;
     try {
-      const res = await fetch('/v1/desk/overview', { headers: { authorization: `Bearer ${this.token}` }, cache: 'no-store' });
+      const res = await fetch('/v1/desk/overview', { headers: { authorization: `Bearer ${this.token()}` }, cache: 'no-store' });
       const body: unknown = await res.json().catch(() => null);
       if (res.ok) {
         const overview = DeskOverview.safeParse(body);
         if (overview.success) this.render(overview.data);
       } else {
         const code = ErrorBody.safeParse(body).data?.error.code;
-        again = !(code === 'forbidden' || code === 'token_invalid' || code === 'token_expired');
+        again = !(code === 'forbidden' || code === 'token_invalid' || code === 'token_expired' || code === 'token_revoked');
         this.onProblem(code === 'forbidden' ? this.t('sup.forbidden') : again ? this.t('sup.error', { message: String(res.status) }) : this.t('desk.signedOut'), !again);
       }
     } catch (err) {
       this.onProblem(this.t('sup.error', { message: err instanceof Error ? err.message : String(err) }), false);
     }
-    if (again) setTimeout(() => void this.poll(), POLL_MS);
+    if (again && !this.stopped) setTimeout(() => void this.poll(), POLL_MS);
   }
 
   private render(o: DeskOverview): void {
