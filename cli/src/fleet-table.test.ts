@@ -74,14 +74,14 @@ describe('formatSessions and formatTimeline', () => {
     const text = formatTimeline({
       sessionId: id,
       entries: [
-        { seq: 1, at: '2026-11-24T10:00:00.000Z', offsetMs: 0, actor: 'bank:b1', action: 'session.created', detail: { nodeId: 'node-a' } },
-        { seq: 2, at: '2026-11-24T10:00:12.340Z', offsetMs: 12_340, actor: 'customer', action: 'participant.joined', detail: {} },
+        { seq: 1, at: '2026-11-24T10:00:00.000Z', offsetMs: 0, actor: 'bank', action: 'session.created' },
+        { seq: 2, at: '2026-11-24T10:00:12.340Z', offsetMs: 12_340, actor: 'customer', action: 'participant.joined' },
       ],
     });
     expect(text.split('\n')).toEqual([
       `session ${id}`,
-      'OFFSET  AT                        ACTOR     ACTION              DETAIL',
-      '+0.0s   2026-11-24T10:00:00.000Z  bank:b1   session.created     {"nodeId":"node-a"}',
+      'OFFSET  AT                        ACTOR     ACTION',
+      '+0.0s   2026-11-24T10:00:00.000Z  bank      session.created',
       '+12.3s  2026-11-24T10:00:12.340Z  customer  participant.joined',
     ]);
   });

@@ -48,14 +48,8 @@ export function formatSessions(sessions: readonly AdminSession[]): string {
   );
 }
 
-/** `vident sessions timeline <id>`: offset from creation, actor, action, detail as compact JSON. */
+/** `vident sessions timeline <id>`: offset from creation, actor's role, action (the admin API gives no details). */
 export function formatTimeline(timeline: SessionTimeline): string {
-  const rows = timeline.entries.map((e) => [
-    `+${(e.offsetMs / 1000).toFixed(1)}s`,
-    e.at,
-    e.actor,
-    e.action,
-    Object.keys(e.detail).length ? JSON.stringify(e.detail) : '',
-  ]);
-  return `session ${timeline.sessionId}\n${table(['OFFSET', 'AT', 'ACTOR', 'ACTION', 'DETAIL'], rows)}`;
+  const rows = timeline.entries.map((e) => [`+${(e.offsetMs / 1000).toFixed(1)}s`, e.at, e.actor, e.action]);
+  return `session ${timeline.sessionId}\n${table(['OFFSET', 'AT', 'ACTOR', 'ACTION'], rows)}`;
 }

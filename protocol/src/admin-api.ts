@@ -86,16 +86,18 @@ export const TimelineEntry = z.object({
   at: Timestamp,
   /** Milliseconds since the session's first entry (its creation). */
   offsetMs: z.number().int().nonnegative(),
+  /** Who, as a role only: `bank`, `admin`, `node`, `customer`, `agent` or `system` (no key, node or agent id). */
   actor: z.string(),
   action: z.string(),
-  detail: z.record(z.string(), z.unknown()),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /**
- * Answer of `GET /v1/admin/sessions/:id/timeline`: the session's audit entries, oldest first
- * (reading it is audited, as `api.audit.get` by `admin:<keyId>`). The bank's
- * `GET /v1/sessions/:id/audit` carries the hashes to verify the chain with.
+ * Answer of `GET /v1/admin/sessions/:id/timeline`: what happened when and by which role, oldest
+ * first (reading it is audited, as `api.audit.get` by `admin:<keyId>`). Never the entries' details
+ * (chat text, decision notes, names, external references, addresses): the platform team operates
+ * the fleet and has no business reading them. The bank's `GET /v1/sessions/:id/audit` carries the
+ * details and the hashes to verify the chain with.
  */
 export const SessionTimeline = z.object({
   sessionId: SessionId,

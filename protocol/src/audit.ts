@@ -39,6 +39,12 @@ export const AuditTrail = z.object({
   entries: z.array(AuditEntry),
   /** Hash of the last entry (GENESIS_HASH when empty): keep it to detect later truncation. */
   head: Hash,
+  /**
+   * Present once the session's records were purged at the end of its retention: entries 1 to
+   * `length` are gone and `head` is the hash they ended at (the head an earlier evidence manifest
+   * signed). The entries left follow on from it: verify them with verifyAuditChain(entries, head, purged).
+   */
+  purged: z.object({ length: z.number().int().nonnegative(), head: Hash }).optional(),
 });
 export type AuditTrail = z.infer<typeof AuditTrail>;
 
@@ -64,21 +70,27 @@ export type AuditChainCheck =
   | { ok: false; seq: number; problem: 'sequence' | 'prev_hash' | 'hash' | 'head'; message: string };
 
 /**
- * Verifies a whole trail from the genesis: consecutive seqs from 1, each prevHash equal to the
- * previous hash, each hash recomputed. With `expectedHead` (a head seen earlier or returned with
+ * Verifies a whole trail from the genesis (or from the head its purged entries ended at):
+ * consecutive seqs from 1, each prevHash equal to the previous hash, each hash recomputed. With `expectedHead` (a head seen earlier or returned with
  * the trail) a truncated tail is detected too. Pure; never throws.
  */
-export async function verifyAuditChain(entries: readonly AuditEntry[], expectedHead?: string): Promise<AuditChainCheck> {
-  let prev = GENESIS_HASH;
+export async function verifyAuditChain(
+  entries: readonly AuditEntry[],
+  expectedHead?: string,
+  /** Where the entries start when earlier ones were purged (AuditTrail.purged); else the genesis. */
+  from: { length: number; head: string } = { length: 0, head: GENESIS_HASH },
+): Promise<AuditChainCheck> {
+  let prev = from.head;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    if (e.seq !== i + 1) return { ok: false, seq: e.seq, problem: 'sequence', message: `entry ${i + 1} has seq ${e.seq}` };
+    const seq = from.length + i + 1;
+    if (e.seq !== seq) return { ok: false, seq: e.seq, problem: 'sequence', message: `entry ${seq} has seq ${e.seq}` };
     if (e.prevHash !== prev) return { ok: false, seq: e.seq, problem: 'prev_hash', message: `entry ${e.seq} does not follow its predecessor` };
     if ((await hashAuditEntry(e)) !== e.hash) return { ok: false, seq: e.seq, problem: 'hash', message: `entry ${e.seq} was altered` };
     prev = e.hash;
   }
   if (expectedHead !== undefined && expectedHead !== prev) {
-    return { ok: false, seq: entries.length, problem: 'head', message: 'the trail does not end at the expected head' };
+    return { ok: false, seq: from.length + entries.length, problem: 'head', message: 'the trail does not end at the expected head' };
   }
   return { ok: true, head: prev };
 }

@@ -70,7 +70,7 @@ export const adminPaths = {
     get: {
       operationId: 'adminSessionTimeline',
       security: signed,
-      description: `${ADMIN} The session's audit entries, oldest first, with their offset from its creation. Reading it is audited (api.audit.get by admin:<keyId>).`,
+      description: `${ADMIN} What happened in the session, oldest first: each audit entry's action, time, offset from the creation and the actor's role only (bank, admin, node, customer, agent, system). Never the details (chat text, decision notes, names, external references, addresses): the bank's GET /v1/sessions/{id}/audit has those. Reading it is audited (api.audit.get by admin:<keyId>).`,
       responses: { '200': json('SessionTimeline', 'the timeline'), ...signedErrors, '404': error('not_found') },
     },
   },

@@ -154,7 +154,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'getSessionAudit',
           security: signed,
-          responses: { '200': json('AuditTrail', 'the hash-chained audit trail and its head'), ...signedErrors, '404': error('not_found') },
+          responses: {
+            '200': json('AuditTrail', "the hash-chained audit trail and its head; after retention's end only the entries since the purge, which verify from `purged` (the head the purged ones ended at)"),
+            ...signedErrors,
+            '404': error('not_found'),
+          },
         },
       },
       '/v1/sessions/{id}/artifacts': {
@@ -175,7 +179,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '200': json('EvidencePack', 'the evidence pack'),
             ...signedErrors,
             '404': error('not_found'),
-            '409': error('evidence_not_ready: the session is active, a recording is still owed or an upload is in progress (the message says which)'),
+            '409': error('evidence_not_ready: the session is active, a recording is still owed or an upload is in progress (the message says which); limit_reached: the pack would exceed 24 MiB (out of reach under the per-session caps)'),
             '410': error('evidence_deleted'),
             '503': error('not_configured: no EVIDENCE_SIGNING_KEY'),
           },
@@ -202,7 +206,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '400': error('validation_failed: not an envelope, another bank key, another content type'),
             '401': error('token_invalid, token_expired, or token_revoked: the agent link no longer admits its holder (a released or revoked desk agent, or the bank agent link once a desk agent has the session)'),
             '403': error('forbidden: not the agent'),
-            '409': error('session_ended'),
+            '409': error('session_ended, or limit_reached: the session has its SESSION_CAPTURES captures already'),
             '413': error('payload_too_large'),
             '503': error('not_configured: no EVIDENCE_PUBLIC_KEY'),
           },

@@ -158,6 +158,14 @@ export class ArtifactStore {
     this.sql.exec('DELETE FROM artifact_parts WHERE artifact_id = ?', artifactId);
   }
 
+  /** Forgets every artifact row (retention's end: the objects are gone, their descriptions go too). Answers how many. */
+  purge(): number {
+    const n = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM artifacts').one().n;
+    this.sql.exec('DELETE FROM artifact_parts');
+    this.sql.exec('DELETE FROM artifacts');
+    return n;
+  }
+
   markDeleted(artifactId: string, at: string): void {
     this.sql.exec("UPDATE artifacts SET state = 'deleted', deleted_at = ?, upload_id = NULL WHERE artifact_id = ?", at, artifactId);
     this.sql.exec('DELETE FROM artifact_parts WHERE artifact_id = ?', artifactId);

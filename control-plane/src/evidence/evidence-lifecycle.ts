@@ -130,10 +130,13 @@ export class EvidenceLifecycle {
     return { ok: true, artifacts: artifactViews(this.ports, r) };
   }
 
-  /** The alarm fired: deletes the evidence if its retention period is over. Idempotent. */
+  /**
+   * Retention's end (the session purges its records around it): deletes the evidence if the period
+   * is over and the bank has not deleted it already. Idempotent.
+   */
   async applyRetention(): Promise<void> {
     const r = this.ports.record();
-    if (!r) return;
+    if (!r || r.evidence.deletedAt !== null) return;
     const at = retentionAt(r);
     if (at === null || at > this.ports.now()) return;
     await this.remove('retention', 'system', null);

@@ -28,11 +28,45 @@ export class AuditLog {
       BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
     sql.exec(`CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
       BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
+    // Where the trail starts once its older entries were purged (retention's end): see purge().
+    sql.exec('CREATE TABLE IF NOT EXISTS audit_purged (id INTEGER PRIMARY KEY CHECK (id = 1), length INTEGER NOT NULL, head TEXT NOT NULL)');
+    const purged = this.purged();
     const last = sql.exec<{ seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').toArray()[0];
     if (last) {
       this.seq = last.seq;
       this.head = last.hash;
+    } else if (purged) {
+      this.seq = purged.length;
+      this.head = purged.head;
     }
+  }
+
+  /**
+   * Deletes every entry (they hold chat, notes, names, addresses) and keeps where they ended: their
+   * count and head hash, the head an evidence manifest signed. Later entries chain on from that
+   * head, so what is left still verifies (verifyAuditChain's `from`). The one deliberate deletion:
+   * the trigger is lifted for it alone, in one transaction.
+   */
+  async purge(storage: DurableObjectStorage): Promise<{ length: number; head: string }> {
+    await this.queue;
+    const kept = { length: this.seq, head: this.head };
+    storage.transactionSync(() => {
+      this.sql.exec(
+        'INSERT INTO audit_purged (id, length, head) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET length = excluded.length, head = excluded.head',
+        kept.length,
+        kept.head,
+      );
+      this.sql.exec('DROP TRIGGER IF EXISTS audit_no_delete');
+      this.sql.exec('DELETE FROM audit');
+      this.sql.exec(`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
+    });
+    return kept;
+  }
+
+  /** Where the trail starts after a purge; null when nothing was purged. */
+  purged(): { length: number; head: string } | null {
+    return this.sql.exec<{ length: number; head: string }>('SELECT length, head FROM audit_purged WHERE id = 1').toArray()[0] ?? null;
   }
 
   append(input: AuditInput, now: number): Promise<void> {
@@ -91,7 +125,7 @@ export class AuditLog {
   }
 
   /** Every entry, oldest first, as stored (not re-verified: that is the reader's job). */
-  async entries(): Promise<{ entries: AuditEntry[]; head: string }> {
+  async entries(): Promise<{ entries: AuditEntry[]; head: string; purged?: { length: number; head: string } }> {
     await this.queue;
     const rows = this.sql
       .exec<{ seq: number; at: string; actor: string; action: string; detail: string; from_addr: string | null; prev_hash: string; hash: string }>(
@@ -108,7 +142,8 @@ export class AuditLog {
       prevHash: r.prev_hash,
       hash: r.hash,
     }));
-    return { entries, head: this.head };
+    const purged = this.purged();
+    return { entries, head: this.head, ...(purged ? { purged } : {}) };
   }
 }
 

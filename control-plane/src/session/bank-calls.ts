@@ -64,8 +64,8 @@ export class BankCalls implements BankSessionRpc {
   async audit(caller?: Caller): Promise<AuditResult> {
     return this.core.withSession(async (conduct) => {
       await this.audited(caller, 'api.audit.get');
-      const { entries, head } = await this.core.auditLog.entries();
-      const trail: AuditTrail = { sessionId: conduct.record.sessionId, entries, head };
+      const { entries, head, purged } = await this.core.auditLog.entries();
+      const trail: AuditTrail = { sessionId: conduct.record.sessionId, entries, head, ...(purged ? { purged } : {}) };
       return { ok: true, json: JSON.stringify(trail) };
     });
   }

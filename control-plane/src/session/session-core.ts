@@ -16,6 +16,7 @@ import { ParticipantSockets } from './participant-sockets.ts';
 import { noSession } from './session-failure.ts';
 import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
 import { SessionConduct } from './session-conduct.ts';
+import { purgePersonalData } from './session-purge.ts';
 import { JoinBudget, PARTICIPANT_ACTORS } from './session-limits.ts';
 import type { SessionPorts } from './session-ports.ts';
 import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
@@ -119,7 +120,8 @@ export class SessionCore {
     await this.serialized(async () => {
       if (!this.conduct) return;
       await this.conduct.runTimers();
-      await this.evidence.applyRetention();
+      const retention = retentionAt(this.conduct.record);
+      if (retention !== null && retention <= Date.now()) await this.purge(this.conduct.record);
       const target = loadConfig(this.env).webhook;
       if (target) await deliverDue(this.outbox, target, { sessionId: this.conduct.record.sessionId, audit: (entry) => this.appendAudit(entry) });
       await this.setAlarm(nextAlarm(this.conduct.record));
@@ -162,9 +164,29 @@ export class SessionCore {
     await this.publish(record);
   }
 
-  /** Keeps the directory's snapshot current; a directory failure must not break the call. */
+  /**
+   * Retention ended: the evidence and the session's own records go. The audit trail is cut first,
+   * keeping its head (what the bank last read, or a manifest signed, verifies up to it), so the
+   * evidence deletion and session.purged are the entries that follow on from it. Then the
+   * record keeps no personal field, the artifact rows and probe results are dropped, and the
+   * directory forgets the session. Run again (an alarm may repeat), it finds nothing left to do.
+   */
+  private async purge(record: SessionRecord): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const kept = await this.auditLog.purge(this.ctx.storage);
+    await this.evidence.applyRetention();
+    const artifacts = this.artifacts.purge();
+    if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'probe'").toArray().length) sql.exec('DELETE FROM probe');
+    purgePersonalData(record, new Date().toISOString());
+    await this.appendAudit({ actor: 'system', action: 'session.purged', detail: { entries: kept.length, head: kept.head, artifacts } });
+    await this.saveAndPublish(record);
+    log('session_purged', { sessionId: record.sessionId, entries: kept.length, artifacts });
+  }
+
+  /** Keeps the directory's snapshot current (a purged session leaves it); a directory failure must not break the call. */
   async publish(record: SessionRecord): Promise<void> {
     try {
+      if (record.evidence.purgedAt) return await directoryStub(this.env).forget(record.sessionId);
       await directoryStub(this.env).upsert(this.view(record));
     } catch (err) {
       log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });

@@ -21,6 +21,8 @@ export interface ListQuery {
 export interface SessionDirectoryRpc extends Rpc.DurableObjectBranded {
   /** Stores a session's latest snapshot (and its recordings). */
   upsert(view: SessionView): Promise<void>;
+  /** Forgets a session whose records were purged (retention's end). */
+  forget(sessionId: string): Promise<void>;
   /** Newest first (created_at DESC, then session_id), filtered, from the keyset cursor on. */
   list(query: ListQuery): Promise<SessionView[]>;
   /** Remembers an upload's session; false when the id already belongs to another session or node. */

@@ -48,6 +48,17 @@ export class SessionDirectory extends DurableObject<Env> implements SessionDirec
     }
   }
 
+  /**
+   * Forgets a session whose records were purged (retention's end): its snapshot and recordings.
+   * The upload index stays (ids only): a node's late part must still be told evidence_deleted (410),
+   * which makes it drop the file, rather than not_found.
+   */
+  async forget(sessionId: string): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    sql.exec('DELETE FROM sessions WHERE session_id = ?', sessionId);
+    sql.exec('DELETE FROM recording_artifacts WHERE session_id = ?', sessionId);
+  }
+
   /** Newest first (created_at DESC, then session_id), filtered, from the keyset cursor on. */
   async list(query: ListQuery): Promise<SessionView[]> {
     const clauses: string[] = [];

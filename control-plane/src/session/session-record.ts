@@ -113,6 +113,8 @@ export interface EvidenceRecord {
   /** When every artifact was deleted (bank or retention); uploads are refused from then on. */
   deletedAt: string | null;
   deletedBy: 'bank' | 'retention' | null;
+  /** When retention's end purged the session's records (see session-purge.ts); absent before. */
+  purgedAt?: string;
 }
 
 /** Parsed CreateSessionRequest plus what the Worker decided (id, node, times). */

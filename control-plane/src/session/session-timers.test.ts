@@ -87,7 +87,7 @@ describe('evidence retention deadline', () => {
     expect(retainUntil(ended, rejected, { ...policy, unsuccessfulRetentionMs: null })).toBe(new Date(T0 + 20 * MIN + 1826 * DAY).toISOString());
   });
 
-  it('is the ended session’s only deadline, until its evidence is deleted', () => {
+  it('is the ended session’s only deadline, until its records are purged (also after the bank deleted the evidence)', () => {
     const r = record((x) => {
       x.state = 'cancelled';
       x.outcome = { state: 'cancelled', by: 'bank' };
@@ -98,7 +98,9 @@ describe('evidence retention deadline', () => {
     expect(retentionAt(r)).toBe(T0 + 30 * DAY);
     expect(nextAlarm(r)).toBe(T0 + 30 * DAY);
     expect(dueEvents(r, T0 + 31 * DAY)).toEqual([]);
-    r.evidence.deletedAt = new Date(T0 + 30 * DAY).toISOString();
+    r.evidence.deletedAt = new Date(T0 + DAY).toISOString();
+    expect(nextAlarm(r)).toBe(T0 + 30 * DAY);
+    r.evidence.purgedAt = new Date(T0 + 30 * DAY).toISOString();
     expect(nextAlarm(r)).toBeNull();
     // An active session's retention does not exist yet.
     expect(retentionAt(record((x) => (x.evidence.retainUntil = ended)))).toBeNull();

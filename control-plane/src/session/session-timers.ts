@@ -28,11 +28,11 @@ export function deadlines(r: SessionRecord): Deadline[] {
 }
 
 /**
- * When retention deletes the session's evidence: a deadline of ended sessions only, gone once the
- * evidence was deleted (by it or by the bank).
+ * When retention ends: the session's evidence is deleted (unless the bank deleted it before) and
+ * its records purged. A deadline of ended sessions only, gone once the purge is done.
  */
 export function retentionAt(r: SessionRecord): number | null {
-  if (!isTerminalState(r.state) || r.evidence.deletedAt !== null || r.evidence.retainUntil === null) return null;
+  if (!isTerminalState(r.state) || r.evidence.purgedAt || r.evidence.retainUntil === null) return null;
   return Date.parse(r.evidence.retainUntil);
 }
 

@@ -108,9 +108,9 @@ export const adminRoutes = new Hono<AppEnv>()
         seq: e.seq,
         at: e.at,
         offsetMs: Math.max(0, Date.parse(e.at) - start),
-        actor: e.actor,
+        // The role only (bank:<keyId> -> bank), and no detail: security review finding 8.
+        actor: e.actor.split(':')[0]!,
         action: e.action,
-        detail: e.detail,
       })),
     };
     return c.json(timeline);

@@ -1,0 +1,20 @@
+import type { SessionRecord } from './session-record.ts';
+
+/*
+ * What the end of a session's retention leaves of its record (security review finding 8): the
+ * evidence is deleted by then, and the personal data goes with it. Ids, states, times and the
+ * outcome's decision and reason codes stay (what happened, not who), as does the audit trail's head.
+ */
+
+/** What an agent's display name reads after the purge (the schemas want a name there). */
+export const PURGED_NAME = '(purged)';
+
+/** Blanks the record's personal fields (customer name, external reference, metadata, the decision's note, the agents' names) and marks it purged at `at`. */
+export function purgePersonalData(r: SessionRecord, at: string): void {
+  r.customerName = '';
+  r.externalRef = '';
+  r.metadata = {};
+  if (r.outcome?.state === 'decided') r.outcome = { ...r.outcome, note: '', ...(r.outcome.agent ? { agent: { ...r.outcome.agent, name: PURGED_NAME } } : {}) };
+  if (r.agent) r.agent = { ...r.agent, name: PURGED_NAME };
+  r.evidence.purgedAt = at;
+}
