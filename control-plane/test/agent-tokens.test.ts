@@ -96,6 +96,18 @@ describe("a desk agent's link", () => {
     await refusedJoin(s.sessionId, s.agentUrl);
     expect(await codeOf(await postCapture(s.sessionId, tokenOf(s.agentUrl), await seal(pattern(2000, 8), 'image/jpeg')))).toEqual([401, 'token_revoked']);
 
+    // A claim header of the client's own is never believed: the Worker sets it from the verified token only.
+    const claim = JSON.parse(atob(tokenOf(callUrl).split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { aid: string; asg: string };
+    const smuggled = await SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/ws`, {
+      headers: {
+        upgrade: 'websocket',
+        'sec-websocket-protocol': `vident.v1, vident-token.${tokenOf(s.agentUrl)}`,
+        'x-vident-agent-claim': JSON.stringify({ agentId: claim.aid, assignmentId: claim.asg }),
+      },
+    });
+    const smuggler = new Participant(smuggled.webSocket!);
+    expect(await smuggler.next('error')).toMatchObject({ code: 'token_revoked' });
+
     const first = await Participant.join(s.sessionId, callUrl);
     await first.next('welcome');
     // The bank's link, now that the agent is in: refused, and the agent keeps its seat.

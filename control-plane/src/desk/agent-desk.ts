@@ -130,7 +130,7 @@ export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
   override async fetch(request: Request): Promise<Response> {
     let identity: DeskIdentity | null = null;
     try {
-      const parsed = DeskIdentity.safeParse(JSON.parse(request.headers.get(DESK_AGENT_HEADER) ?? 'null'));
+      const parsed = DeskIdentity.safeParse(JSON.parse(decodeURIComponent(request.headers.get(DESK_AGENT_HEADER) ?? 'null')));
       if (parsed.success) identity = parsed.data;
     } catch {
       identity = null;

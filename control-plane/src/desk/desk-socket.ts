@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /* The desk socket's plumbing: what the Worker vouches for, what each socket carries, safe sends. */
 
-/** Header the Worker sets (after verifying the desk token) when it forwards a console's upgrade. */
+/** Header the Worker sets (after verifying the desk token) when it forwards a console's upgrade: URI-encoded JSON DeskIdentity. */
 export const DESK_AGENT_HEADER = 'x-vident-desk-agent';
 /** Largest frame a console may send. */
 export const MAX_FRAME = 4096;

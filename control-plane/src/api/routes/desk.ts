@@ -87,8 +87,9 @@ export const deskRoutes = new Hono<AppEnv>()
     // The generation is checked by the desk itself, which then tells the console why it is refused.
     const identity: DeskIdentity = { agentId: who.aid, name: who.name, role: who.role, locales: who.loc, baseUrl: baseUrlFor(c.var.config, c.req.url), gen: who.gen };
     const headers = new Headers(c.req.raw.headers);
-    // The desk trusts this header: always ours, never the client's; the token stays here.
-    headers.set(DESK_AGENT_HEADER, JSON.stringify(identity));
+    // The desk trusts this header: always ours, never the client's; the token stays here. URI-encoded:
+    // a header value must be ASCII, and names are often not (김민지).
+    headers.set(DESK_AGENT_HEADER, encodeURIComponent(JSON.stringify(identity)));
     headers.set('sec-websocket-protocol', DESK_SUBPROTOCOL);
     return deskStub(c.env).fetch(new Request(c.req.url, { method: 'GET', headers }));
   })
