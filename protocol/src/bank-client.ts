@@ -106,7 +106,7 @@ export function createBankClient(options: BankClientOptions) {
     updateSession: (sessionId: string, update: UpdateSessionRequest) =>
       call('PATCH', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView, update),
     deleteSession: (sessionId: string) => call('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView),
-    /** The session's hash-chained audit trail; check it with verifyAuditChain. */
+    /** The session's hash-chained audit trail; check it with verifyAuditChain(entries, head, purged) (`purged`: after retention's end). */
     sessionAudit: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/audit`, AuditTrail),
     status: () => call('GET', '/v1/status', SystemStatus),
     /**
