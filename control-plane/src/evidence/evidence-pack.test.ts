@@ -2,7 +2,7 @@ import type { ArtifactView } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { newSessionRecord, type SessionRecord } from '../session/session-record.ts';
 import { toArtifactViews, type ArtifactRecord } from './artifact-store.ts';
-import { buildManifest, evidenceReadiness } from './evidence-pack.ts';
+import { buildManifest, evidenceReadiness, exceedsPackBound, MAX_EVIDENCE_PACK_BYTES } from './evidence-pack.ts';
 
 const SID = '6f1c2a3e-8a4b-4c5d-9e6f-7a8b9c0d1e2f';
 const T0 = Date.parse('2026-11-23T10:00:00.000Z');
@@ -123,5 +123,17 @@ describe('artifact views and the manifest', () => {
     expect(manifest.artifacts.map((a) => a.artifactId)).toEqual(['rec-6f1c2a3e-customer-1-00000001']);
     expect(manifest.artifacts[0]).not.toHaveProperty('state');
     expect(manifest.artifacts[0]).not.toHaveProperty('deletedAt');
+  });
+});
+
+describe('exceedsPackBound', () => {
+  it('measures the pack in UTF-8 bytes, not characters', () => {
+    expect(exceedsPackBound('a'.repeat(30), 30)).toBe(false);
+    expect(exceedsPackBound('a'.repeat(31), 30)).toBe(true);
+    // Ten Hangul syllables are ten characters but thirty bytes.
+    expect(exceedsPackBound('가'.repeat(10), 30)).toBe(false);
+    expect(exceedsPackBound('가'.repeat(11), 30)).toBe(true);
+    expect(exceedsPackBound('{}')).toBe(false);
+    expect(MAX_EVIDENCE_PACK_BYTES).toBeLessThan(32 * 1024 * 1024);
   });
 });

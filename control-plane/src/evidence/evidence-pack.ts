@@ -65,9 +65,9 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
  */
 export const MAX_EVIDENCE_PACK_BYTES = 24 * 1024 * 1024;
 
-/** Whether a pack's JSON text is larger than MAX_EVIDENCE_PACK_BYTES in UTF-8. */
-export function exceedsPackBound(json: string): boolean {
+/** Whether a pack's JSON text is larger than `maxBytes` (MAX_EVIDENCE_PACK_BYTES) in UTF-8. */
+export function exceedsPackBound(json: string, maxBytes = MAX_EVIDENCE_PACK_BYTES): boolean {
   // Each UTF-16 unit is at most 3 UTF-8 bytes: most packs are answered without encoding them.
-  if (json.length * 3 <= MAX_EVIDENCE_PACK_BYTES) return false;
-  return new TextEncoder().encode(json).byteLength > MAX_EVIDENCE_PACK_BYTES;
+  if (json.length * 3 <= maxBytes) return false;
+  return new TextEncoder().encode(json).byteLength > maxBytes;
 }
