@@ -20,6 +20,11 @@ export const ASSIGNMENT_TIMEOUT_MS = 120_000;
  * agent, the connected consoles (hibernating WebSockets), assignment by pick or at random, and the
  * wait and call history behind the customers' estimates. The sessions own their truth: the desk
  * hears from them when a wait starts and ends, and an assignment is the session's to accept.
+ *
+ * Past 300 lines on purpose: the queue, the consoles' sockets, assignment and revocation must run
+ * one at a time in this one object (its hibernation handlers live on the class); what stands apart
+ * already does (desk-queue.ts and desk-token.ts, tested alone; desk-rows.ts, desk-overview.ts,
+ * agent-revocations.ts).
  */
 export class AgentDesk extends DurableObject<Env> implements AgentDeskRpc {
   private rows!: DeskRows;
