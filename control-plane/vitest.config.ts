@@ -46,8 +46,6 @@ const project = (name: string, extra: Record<string, string>, include: string[],
     name,
     include,
     exclude,
-    // Structured logs are noise when a test passes and evidence when it fails.
-    silent: 'passed-only' as const,
     // One workerd runtime and storage for all files; bank-api.test.ts empties the node registry.
     fileParallelism: false,
     // Multi-MiB R2 uploads and fuzzing inside workerd: generous on a loaded 2-core CI machine.
@@ -57,6 +55,9 @@ const project = (name: string, extra: Record<string, string>, include: string[],
 
 export default defineConfig({
   test: {
+    // Structured logs are noise when a test passes and evidence when it fails. Set here, at the root:
+    // vitest 4 ignores `silent` inside a project, and printed every log of every passing test.
+    silent: 'passed-only',
     projects: [
       project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts']),
       // The frame fuzzing checks the one answer each frame gets: thousands of frames a second would

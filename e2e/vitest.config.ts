@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // Logs are noise when a test passes and evidence when it fails: only a failing test's are shown.
+    silent: 'passed-only',
     globalSetup: ['./global-setup.ts'],
     fileParallelism: false,
     testTimeout: 180_000,
