@@ -5,6 +5,7 @@ import { precheckStrings } from './i18n-precheck.ts';
 import { errorStrings } from './i18n-errors.ts';
 import { callScreenStrings } from './i18n-call-screens.ts';
 import { captureStrings } from './i18n-capture.ts';
+import { documentStrings } from './i18n-document.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
@@ -106,6 +107,7 @@ const dictionary = {
     ...errorStrings.ko,
     ...callScreenStrings.ko,
     ...captureStrings.ko,
+    ...documentStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -204,6 +206,7 @@ const dictionary = {
     ...errorStrings.en,
     ...callScreenStrings.en,
     ...captureStrings.en,
+    ...documentStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -1,0 +1,114 @@
+/*
+ * Plausibility checks on a document's fields, each a pass, a fail or a hint with a reason key the
+ * agent's console translates (i18n-document.ts). Pure: the reading, the bank's customer name and the
+ * time in; verdicts out. Rules that have nothing to check (no expiry on a resident card) give no
+ * verdict rather than a pass.
+ */
+import type { DocumentFields, DocumentType } from './document-fields.ts';
+import type { MrzCheckDigit } from './mrz-reading.ts';
+import { namesMatch } from './name-match.ts';
+import { birthDateOf, holderOf } from './resident-number.ts';
+
+/** The verdict of one rule. */
+export type PlausibilityOutcome = 'pass' | 'fail' | 'hint';
+
+/** One rule's verdict and the i18n key saying why; `params` fill the text's placeholders. */
+export interface PlausibilityResult {
+  rule: string;
+  outcome: PlausibilityOutcome;
+  reason: PlausibilityReason;
+  params?: Record<string, string>;
+}
+
+/** Every reason key a check can give (each has ko and en text in i18n-document.ts). */
+export const PLAUSIBILITY_REASONS = [
+  'document.check.expiry.valid',
+  'document.check.expiry.expired',
+  'document.check.mrz.digitValid',
+  'document.check.mrz.digitInvalid',
+  'document.check.name.match',
+  'document.check.name.mismatch',
+  'document.check.name.unread',
+  'document.check.birth.consistent',
+  'document.check.birth.inconsistent',
+  'document.check.number.invalidDate',
+  'document.check.number.wrongHolder',
+] as const;
+export type PlausibilityReason = (typeof PLAUSIBILITY_REASONS)[number];
+
+/** What the checks look at: the fields as read or corrected by the agent. */
+export interface PlausibilityInput {
+  type: DocumentType;
+  fields: Partial<DocumentFields>;
+  mrzCheckDigits: readonly MrzCheckDigit[];
+  customerName?: string;
+  now: Date;
+}
+
+/** Today's date in Korea (UTC+9, no daylight saving), YYYY-MM-DD: a document valid today passes. */
+export function koreanToday(now: Date): string {
+  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The expiry date is today or later. */
+export function checkExpiry(expiryDate: string | undefined, now: Date): PlausibilityResult | undefined {
+  if (!expiryDate) return undefined;
+  return expiryDate >= koreanToday(now)
+    ? { rule: 'expiry', outcome: 'pass', reason: 'document.check.expiry.valid', params: { date: expiryDate } }
+    : { rule: 'expiry', outcome: 'fail', reason: 'document.check.expiry.expired', params: { date: expiryDate } };
+}
+
+/** One verdict per MRZ check digit. */
+export function checkMrzDigits(digits: readonly MrzCheckDigit[]): PlausibilityResult[] {
+  return digits.map((digit) => ({
+    rule: `mrz.${digit.field}`,
+    outcome: digit.valid ? 'pass' : 'fail',
+    reason: digit.valid ? 'document.check.mrz.digitValid' : 'document.check.mrz.digitInvalid',
+    params: { field: digit.field },
+  }));
+}
+
+/** The printed name is the bank's customer name. */
+export function checkName(name: string | undefined, customerName: string | undefined): PlausibilityResult | undefined {
+  if (!customerName) return undefined;
+  if (!name) return { rule: 'name', outcome: 'hint', reason: 'document.check.name.unread' };
+  return namesMatch(name, customerName)
+    ? { rule: 'name', outcome: 'pass', reason: 'document.check.name.match' }
+    : { rule: 'name', outcome: 'fail', reason: 'document.check.name.mismatch' };
+}
+
+/**
+ * The registration number encodes a real birth date, its gender digit fits the document (1-4 on
+ * Korean cards, 5-8 on alien cards; 9 and 0 are 1800s births), and the date agrees with any printed
+ * or MRZ birth date.
+ */
+export function checkBirthDate(type: DocumentType, fields: Partial<DocumentFields>): PlausibilityResult[] {
+  const number = type === 'alien_card' ? fields.registrationNumber : fields.residentNumber;
+  if (!number) return [];
+  const encoded = birthDateOf(number);
+  if (!encoded) return [{ rule: 'number.date', outcome: 'fail', reason: 'document.check.number.invalidDate' }];
+  const results: PlausibilityResult[] = [];
+  const holder = holderOf(number);
+  const expected = type === 'alien_card' ? 'foreigner' : 'national';
+  if (holder !== undefined && holder !== expected) {
+    results.push({ rule: 'number.holder', outcome: 'fail', reason: 'document.check.number.wrongHolder' });
+  }
+  if (fields.dateOfBirth) {
+    results.push(
+      fields.dateOfBirth === encoded
+        ? { rule: 'birth', outcome: 'pass', reason: 'document.check.birth.consistent' }
+        : { rule: 'birth', outcome: 'fail', reason: 'document.check.birth.inconsistent', params: { number: encoded, printed: fields.dateOfBirth } },
+    );
+  }
+  return results;
+}
+
+/** Every verdict the fields allow, in the order the agent reads them. */
+export function checkPlausibility(input: PlausibilityInput): PlausibilityResult[] {
+  return [
+    checkName(input.fields.name, input.customerName),
+    ...checkBirthDate(input.type, input.fields),
+    checkExpiry(input.fields.expiryDate, input.now),
+    ...checkMrzDigits(input.mrzCheckDigits),
+  ].filter((result): result is PlausibilityResult => result !== undefined);
+}
