@@ -4,10 +4,10 @@
  */
 export const documentStrings = {
   ko: {
-    'document.type.resident_card': '주민등록증',
-    'document.type.driver_licence': '운전면허증',
+    'document.type.kr-resident-card': '주민등록증',
+    'document.type.kr-driver-licence': '운전면허증',
     'document.type.passport': '여권',
-    'document.type.alien_card': '외국인등록증',
+    'document.type.kr-alien-card': '외국인등록증',
     'document.type.unknown': '알 수 없는 신분증',
     'document.check.expiry.valid': '유효기간 내입니다 ({date}까지).',
     'document.check.expiry.expired': '유효기간이 지났습니다 ({date}).',
@@ -27,10 +27,10 @@ export const documentStrings = {
     'document.mrzField.compositeCheckDigit': '전체',
   },
   en: {
-    'document.type.resident_card': 'Resident registration card',
-    'document.type.driver_licence': "Driver's licence",
+    'document.type.kr-resident-card': 'Resident registration card',
+    'document.type.kr-driver-licence': "Driver's licence",
     'document.type.passport': 'Passport',
-    'document.type.alien_card': 'Alien registration card',
+    'document.type.kr-alien-card': 'Alien registration card',
     'document.type.unknown': 'Unknown document',
     'document.check.expiry.valid': 'Valid until {date}.',
     'document.check.expiry.expired': 'Expired ({date}).',

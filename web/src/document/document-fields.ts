@@ -11,8 +11,8 @@ export interface OcrLine {
   confidence: number;
 }
 
-/** The kinds of ID document vident reads; anything else is 'unknown'. */
-export type DocumentType = 'resident_card' | 'driver_licence' | 'passport' | 'alien_card' | 'unknown';
+/** The kinds of ID document vident reads; anything else is 'unknown' (protocol's names). */
+export type DocumentType = 'kr-resident-card' | 'kr-driver-licence' | 'passport' | 'kr-alien-card' | 'unknown';
 
 /** The document's fields as the agent confirms them (dates as YYYY-MM-DD). */
 export interface DocumentFields {

@@ -11,7 +11,7 @@ describe('document messages', () => {
       mrzCheckDigits(findMrz(mrz.map((text) => ({ text, confidence: 90 })))!.result).map((digit) => digit.field),
     );
     for (const locale of ['ko', 'en'] as const) {
-      for (const type of ['resident_card', 'driver_licence', 'passport', 'alien_card', 'unknown'] as const) {
+      for (const type of ['kr-resident-card', 'kr-driver-licence', 'passport', 'kr-alien-card', 'unknown'] as const) {
         expect(translate(locale, documentTypeKey(type))).not.toMatch(/^document\./);
       }
       for (const reason of PLAUSIBILITY_REASONS) expect(translate(locale, plausibilityReasonKey(reason))).not.toMatch(/^document\./);

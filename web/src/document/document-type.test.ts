@@ -6,13 +6,13 @@ const detect = (text: string) => detectDocumentType(ocrLines(text));
 
 describe('detectDocumentType', () => {
   it.each([
-    ['주민등록증\n홍길동', 'resident_card'],
-    ['자동차운전면허증\n홍길동', 'driver_licence'],
-    ["DRIVER'S LICENSE\n운전면허", 'driver_licence'],
+    ['주민등록증\n홍길동', 'kr-resident-card'],
+    ['자동차운전면허증\n홍길동', 'kr-driver-licence'],
+    ["DRIVER'S LICENSE\n운전면허", 'kr-driver-licence'],
     ['여권 PASSPORT\nREPUBLIC OF KOREA', 'passport'],
     ['P<KORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<', 'passport'],
-    ['외국인등록증\nRESIDENCE CARD', 'alien_card'],
-    ['RESIDENCE CARD\nWANG XIAOMING', 'alien_card'],
+    ['외국인등록증\nRESIDENCE CARD', 'kr-alien-card'],
+    ['RESIDENCE CARD\nWANG XIAOMING', 'kr-alien-card'],
     ['SHINHAN CARD\nVALID THRU 12/28', 'unknown'],
   ])('%j is %s', (text, type) => expect(detect(text).type).toBe(type));
 
@@ -21,7 +21,7 @@ describe('detectDocumentType', () => {
     const split = detect('주 민 등 록 증');
     const misread = detect('주민둥록증');
     expect(split).toEqual(exact);
-    expect(misread.type).toBe('resident_card');
+    expect(misread.type).toBe('kr-resident-card');
     expect(misread.confidence).toBeLessThan(exact.confidence);
   });
 

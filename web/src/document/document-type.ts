@@ -16,10 +16,10 @@ type KnownType = Exclude<DocumentType, 'unknown'>;
 
 /** Printed titles and marks, each with how strongly it names its document on its own. */
 const MARKS: Record<KnownType, ReadonlyArray<readonly [string, number]>> = {
-  resident_card: [['주민등록증', 1]],
-  driver_licence: [['자동차운전면허증', 1], ['운전면허', 0.8], ["DRIVER'SLICENSE", 0.7], ['DRIVERSLICENSE', 0.7]],
+  'kr-resident-card': [['주민등록증', 1]],
+  'kr-driver-licence': [['자동차운전면허증', 1], ['운전면허', 0.8], ["DRIVER'SLICENSE", 0.7], ['DRIVERSLICENSE', 0.7]],
   passport: [['PASSPORT', 0.8], ['여권', 0.8]],
-  alien_card: [['외국인등록증', 1], ['RESIDENCECARD', 0.8]],
+  'kr-alien-card': [['외국인등록증', 1], ['RESIDENCECARD', 0.8]],
 };
 
 /** The Levenshtein distance of two short strings. */

@@ -8,9 +8,9 @@ const now = new Date('2026-12-03T00:00:00Z');
 
 describe('checkExpiry', () => {
   it('passes a document valid today or later and fails one expired, by the date in Korea', () => {
-    expect(checkExpiry('2034-12-31', now)?.outcome).toBe('pass');
-    expect(checkExpiry('2026-12-03', now)?.outcome).toBe('pass');
-    expect(checkExpiry('2026-12-02', now)).toMatchObject({ outcome: 'fail', reason: 'document.check.expiry.expired', params: { date: '2026-12-02' } });
+    expect(checkExpiry('2034-12-31', now)?.result).toBe('pass');
+    expect(checkExpiry('2026-12-03', now)?.result).toBe('pass');
+    expect(checkExpiry('2026-12-02', now)).toMatchObject({ result: 'fail', reason: 'document.check.expiry.expired', params: { date: '2026-12-02' } });
     // 16:00 UTC on the 2nd is already the 3rd in Seoul.
     expect(koreanToday(new Date('2026-12-02T16:00:00Z'))).toBe('2026-12-03');
     expect(checkExpiry(undefined, now)).toBeUndefined();
@@ -37,30 +37,30 @@ describe('namesMatch', () => {
 
 describe('checkName', () => {
   it('passes, fails, hints when nothing was read, and says nothing without a customer name', () => {
-    expect(checkName('홍길동', '홍길동')?.outcome).toBe('pass');
-    expect(checkName('홍길동', '김영희')).toMatchObject({ outcome: 'fail', reason: 'document.check.name.mismatch' });
-    expect(checkName(undefined, '홍길동')).toMatchObject({ outcome: 'hint', reason: 'document.check.name.unread' });
+    expect(checkName('홍길동', '홍길동')?.result).toBe('pass');
+    expect(checkName('홍길동', '김영희')).toMatchObject({ result: 'fail', reason: 'document.check.name.mismatch' });
+    expect(checkName(undefined, '홍길동')).toMatchObject({ result: 'hint', reason: 'document.check.name.unread' });
     expect(checkName('홍길동', undefined)).toBeUndefined();
   });
 });
 
 describe('checkBirthDate', () => {
   it("compares the number's birth date with a printed one", () => {
-    expect(checkBirthDate('driver_licence', { residentNumber: '800101-1******', dateOfBirth: '1980-01-01' })).toEqual([
-      { rule: 'birth', outcome: 'pass', reason: 'document.check.birth.consistent' },
+    expect(checkBirthDate('kr-driver-licence', { residentNumber: '800101-1******', dateOfBirth: '1980-01-01' })).toEqual([
+      { rule: 'birth', result: 'pass', field: 'dateOfBirth', reason: 'document.check.birth.consistent' },
     ]);
-    expect(checkBirthDate('resident_card', { residentNumber: '000101-3234567', dateOfBirth: '1900-01-01' })[0]).toMatchObject({
-      outcome: 'fail',
+    expect(checkBirthDate('kr-resident-card', { residentNumber: '000101-3234567', dateOfBirth: '1900-01-01' })[0]).toMatchObject({
+      result: 'fail',
       params: { number: '2000-01-01', printed: '1900-01-01' },
     });
   });
 
   it('fails a number that is no birth date or whose gender digit does not fit the card', () => {
-    expect(checkBirthDate('resident_card', { residentNumber: '801301-1234567' })[0]?.reason).toBe('document.check.number.invalidDate');
-    expect(checkBirthDate('resident_card', { residentNumber: '900215-5123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
-    expect(checkBirthDate('alien_card', { registrationNumber: '900215-1123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
-    expect(checkBirthDate('alien_card', { registrationNumber: '900215-5123456' })).toEqual([]);
-    expect(checkBirthDate('resident_card', {})).toEqual([]);
+    expect(checkBirthDate('kr-resident-card', { residentNumber: '801301-1234567' })[0]?.reason).toBe('document.check.number.invalidDate');
+    expect(checkBirthDate('kr-resident-card', { residentNumber: '900215-5123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
+    expect(checkBirthDate('kr-alien-card', { registrationNumber: '900215-1123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
+    expect(checkBirthDate('kr-alien-card', { registrationNumber: '900215-5123456' })).toEqual([]);
+    expect(checkBirthDate('kr-resident-card', {})).toEqual([]);
   });
 });
 
@@ -69,7 +69,7 @@ describe('checkPlausibility', () => {
     const reading = readDocument(ocrLines(RESIDENT_CARD), now);
     const fields = Object.fromEntries(Object.entries(reading.fields).map(([key, field]) => [key, field.value]));
     expect(checkPlausibility({ type: reading.type, fields, mrzCheckDigits: reading.mrzCheckDigits, customerName: '홍길동', now })).toEqual([
-      { rule: 'name', outcome: 'pass', reason: 'document.check.name.match' },
+      { rule: 'name', result: 'pass', field: 'name', reason: 'document.check.name.match' },
     ]);
   });
 
@@ -77,24 +77,37 @@ describe('checkPlausibility', () => {
     const reading = readDocument(ocrLines(PASSPORT), now);
     const fields = Object.fromEntries(Object.entries(reading.fields).map(([key, field]) => [key, field.value]));
     const results = checkPlausibility({ type: reading.type, fields, mrzCheckDigits: reading.mrzCheckDigits, customerName: 'Anna Maria Eriksson', now });
-    expect(results.map((result) => [result.rule, result.outcome])).toEqual([
+    expect(results.map((result) => [result.rule, result.result])).toEqual([
       ['name', 'pass'],
       ['expiry', 'fail'],
-      ['mrz.documentNumberCheckDigit', 'pass'],
-      ['mrz.birthDateCheckDigit', 'pass'],
-      ['mrz.expirationDateCheckDigit', 'pass'],
-      ['mrz.personalNumberCheckDigit', 'pass'],
-      ['mrz.compositeCheckDigit', 'pass'],
+      ['mrz.document_number', 'pass'],
+      ['mrz.birth_date', 'pass'],
+      ['mrz.expiration_date', 'pass'],
+      ['mrz.personal_number', 'pass'],
+      ['mrz.composite', 'pass'],
     ]);
+  });
+
+  it('names every rule with a lowercase slug holding no number, as the confirm frame wants', () => {
+    const reading = readDocument(ocrLines(PASSPORT), now);
+    const results = checkPlausibility({
+      type: 'kr-alien-card',
+      fields: { name: 'X', registrationNumber: '900215-1123456', dateOfBirth: '1990-02-16', expiryDate: '2020-01-01' },
+      mrzCheckDigits: reading.mrzCheckDigits,
+      customerName: 'Y',
+      now,
+    });
+    expect(results).toHaveLength(9);
+    for (const result of results) expect(result.rule).toMatch(/^[a-z][a-z0-9_.-]{0,47}$/);
   });
 
   it('fails the check digits of a tampered MRZ', () => {
     const tampered = PASSPORT.replace(PASSPORT_MRZ[1], PASSPORT_MRZ[1].replace('1204159', '3204159'));
     const reading = readDocument(ocrLines(tampered), now);
     const results = checkPlausibility({ type: reading.type, fields: {}, mrzCheckDigits: reading.mrzCheckDigits, now });
-    expect(results.filter((result) => result.outcome === 'fail').map((result) => result.rule)).toEqual([
-      'mrz.expirationDateCheckDigit',
-      'mrz.compositeCheckDigit',
+    expect(results.filter((result) => result.result === 'fail').map((result) => result.rule)).toEqual([
+      'mrz.expiration_date',
+      'mrz.composite',
     ]);
   });
 });

@@ -10,12 +10,16 @@ import { namesMatch } from './name-match.ts';
 import { birthDateOf, holderOf } from './resident-number.ts';
 
 /** The verdict of one rule. */
-export type PlausibilityOutcome = 'pass' | 'fail' | 'hint';
+export type PlausibilityVerdict = 'pass' | 'fail' | 'hint';
 
-/** One rule's verdict and the i18n key saying why; `params` fill the text's placeholders. */
+/**
+ * One rule's verdict (`rule` a lowercase slug, `field` the field it looked at: the shape the
+ * confirm frame carries) and the i18n key saying why; `params` fill the text's placeholders.
+ */
 export interface PlausibilityResult {
   rule: string;
-  outcome: PlausibilityOutcome;
+  result: PlausibilityVerdict;
+  field?: keyof DocumentFields;
   reason: PlausibilityReason;
   params?: Record<string, string>;
 }
@@ -54,15 +58,21 @@ export function koreanToday(now: Date): string {
 export function checkExpiry(expiryDate: string | undefined, now: Date): PlausibilityResult | undefined {
   if (!expiryDate) return undefined;
   return expiryDate >= koreanToday(now)
-    ? { rule: 'expiry', outcome: 'pass', reason: 'document.check.expiry.valid', params: { date: expiryDate } }
-    : { rule: 'expiry', outcome: 'fail', reason: 'document.check.expiry.expired', params: { date: expiryDate } };
+    ? { rule: 'expiry', result: 'pass', field: 'expiryDate', reason: 'document.check.expiry.valid', params: { date: expiryDate } }
+    : { rule: 'expiry', result: 'fail', field: 'expiryDate', reason: 'document.check.expiry.expired', params: { date: expiryDate } };
+}
+
+/** The rule slug of an MRZ check digit: birthDateCheckDigit is mrz.birth_date. */
+export function mrzRule(field: string): string {
+  return `mrz.${field.replace(/CheckDigit$/, '').replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`;
 }
 
 /** One verdict per MRZ check digit. */
 export function checkMrzDigits(digits: readonly MrzCheckDigit[]): PlausibilityResult[] {
   return digits.map((digit) => ({
-    rule: `mrz.${digit.field}`,
-    outcome: digit.valid ? 'pass' : 'fail',
+    rule: mrzRule(digit.field),
+    result: digit.valid ? 'pass' : 'fail',
+    field: 'mrz',
     reason: digit.valid ? 'document.check.mrz.digitValid' : 'document.check.mrz.digitInvalid',
     params: { field: digit.field },
   }));
@@ -71,10 +81,10 @@ export function checkMrzDigits(digits: readonly MrzCheckDigit[]): PlausibilityRe
 /** The printed name is the bank's customer name. */
 export function checkName(name: string | undefined, customerName: string | undefined): PlausibilityResult | undefined {
   if (!customerName) return undefined;
-  if (!name) return { rule: 'name', outcome: 'hint', reason: 'document.check.name.unread' };
+  if (!name) return { rule: 'name', result: 'hint', field: 'name', reason: 'document.check.name.unread' };
   return namesMatch(name, customerName)
-    ? { rule: 'name', outcome: 'pass', reason: 'document.check.name.match' }
-    : { rule: 'name', outcome: 'fail', reason: 'document.check.name.mismatch' };
+    ? { rule: 'name', result: 'pass', field: 'name', reason: 'document.check.name.match' }
+    : { rule: 'name', result: 'fail', field: 'name', reason: 'document.check.name.mismatch' };
 }
 
 /**
@@ -83,21 +93,28 @@ export function checkName(name: string | undefined, customerName: string | undef
  * or MRZ birth date.
  */
 export function checkBirthDate(type: DocumentType, fields: Partial<DocumentFields>): PlausibilityResult[] {
-  const number = type === 'alien_card' ? fields.registrationNumber : fields.residentNumber;
+  const field = type === 'kr-alien-card' ? 'registrationNumber' : 'residentNumber';
+  const number = fields[field];
   if (!number) return [];
   const encoded = birthDateOf(number);
-  if (!encoded) return [{ rule: 'number.date', outcome: 'fail', reason: 'document.check.number.invalidDate' }];
+  if (!encoded) return [{ rule: 'number.date', result: 'fail', field, reason: 'document.check.number.invalidDate' }];
   const results: PlausibilityResult[] = [];
   const holder = holderOf(number);
-  const expected = type === 'alien_card' ? 'foreigner' : 'national';
+  const expected = type === 'kr-alien-card' ? 'foreigner' : 'national';
   if (holder !== undefined && holder !== expected) {
-    results.push({ rule: 'number.holder', outcome: 'fail', reason: 'document.check.number.wrongHolder' });
+    results.push({ rule: 'number.holder', result: 'fail', field, reason: 'document.check.number.wrongHolder' });
   }
   if (fields.dateOfBirth) {
     results.push(
       fields.dateOfBirth === encoded
-        ? { rule: 'birth', outcome: 'pass', reason: 'document.check.birth.consistent' }
-        : { rule: 'birth', outcome: 'fail', reason: 'document.check.birth.inconsistent', params: { number: encoded, printed: fields.dateOfBirth } },
+        ? { rule: 'birth', result: 'pass', field: 'dateOfBirth', reason: 'document.check.birth.consistent' }
+        : {
+            rule: 'birth',
+            result: 'fail',
+            field: 'dateOfBirth',
+            reason: 'document.check.birth.inconsistent',
+            params: { number: encoded, printed: fields.dateOfBirth },
+          },
     );
   }
   return results;

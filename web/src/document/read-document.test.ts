@@ -19,7 +19,7 @@ const values = (text: string) =>
 describe('readDocument', () => {
   it('reads a resident registration card', () => {
     const reading = readDocument(ocrLines(RESIDENT_CARD), now);
-    expect(reading.type).toBe('resident_card');
+    expect(reading.type).toBe('kr-resident-card');
     expect(reading.typeConfidence).toBeGreaterThan(0.8);
     expect(values(RESIDENT_CARD)).toEqual({
       name: '홍길동',
@@ -33,7 +33,7 @@ describe('readDocument', () => {
   it('reads a noisy resident card, with less confidence where it had to repair', () => {
     const clean = readDocument(ocrLines(RESIDENT_CARD), now);
     const noisy = readDocument(ocrLines(RESIDENT_CARD_NOISY), now);
-    expect(noisy.type).toBe('resident_card');
+    expect(noisy.type).toBe('kr-resident-card');
     expect(values(RESIDENT_CARD_NOISY)).toEqual(values(RESIDENT_CARD));
     expect(noisy.fields.residentNumber?.confidence).toBeLessThan(0.58);
     expect(noisy.fields.residentNumber?.confidence).toBeLessThan(clean.fields.residentNumber?.confidence ?? 0);
@@ -46,7 +46,7 @@ describe('readDocument', () => {
   });
 
   it("reads a driver's licence: number, masked resident number, aptitude test period end, issue date", () => {
-    expect(readDocument(ocrLines(DRIVER_LICENCE), now).type).toBe('driver_licence');
+    expect(readDocument(ocrLines(DRIVER_LICENCE), now).type).toBe('kr-driver-licence');
     expect(values(DRIVER_LICENCE)).toEqual({
       name: '홍길동',
       licenceNumber: '11-19-123456-78',
@@ -68,7 +68,7 @@ describe('readDocument', () => {
   });
 
   it('reads an alien registration card with a Latin name', () => {
-    expect(readDocument(ocrLines(ALIEN_CARD), now).type).toBe('alien_card');
+    expect(readDocument(ocrLines(ALIEN_CARD), now).type).toBe('kr-alien-card');
     expect(values(ALIEN_CARD)).toEqual({
       name: 'WANG XIAOMING',
       registrationNumber: '900215-5123456',

@@ -66,12 +66,12 @@ export function readDocument(lines: readonly OcrLine[], now: Date): DocumentRead
   const found = findMrz(lines);
   const base = { type: detected.type, typeConfidence: detected.confidence, mrzCheckDigits: found ? mrzCheckDigits(found.result) : [] };
   switch (detected.type) {
-    case 'resident_card':
+    case 'kr-resident-card':
       return {
         ...base,
         fields: present({ name: readName(lines), residentNumber: readRegistrationNumber(lines), issueDate: readIssueDate(lines), issuer: readIssuer(lines) }),
       };
-    case 'driver_licence':
+    case 'kr-driver-licence':
       return {
         ...base,
         fields: present({
@@ -84,7 +84,7 @@ export function readDocument(lines: readonly OcrLine[], now: Date): DocumentRead
           issuer: readIssuer(lines),
         }),
       };
-    case 'alien_card':
+    case 'kr-alien-card':
       return {
         ...base,
         fields: {
