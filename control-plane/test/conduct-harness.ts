@@ -22,7 +22,9 @@ export const NOW = Date.parse('2026-12-01T10:00:00Z');
 export const CONNECTION = { customer: 'conn-customer', agent: 'conn-agent' } as const;
 
 /** A session with both pages connected, on node-a, and fake ports that record everything. */
-export function session(options: { record?: boolean; state?: SessionRecord['state']; answer?: (c: NodeCommand) => Outcome; reassign?: { nodeId: string; url: string } | null } = {}) {
+export function session(
+  options: { record?: boolean; state?: SessionRecord['state']; answer?: (c: NodeCommand) => Outcome; reassign?: { nodeId: string; url: string } | null; requiredBankChecks?: string[] } = {},
+) {
   const record = newSessionRecord({
     sessionId: 'session-1',
     request: { externalRef: 'ref-1', customerName: 'Kim', locale: 'ko', record: options.record ?? false, metadata: {} },
@@ -38,6 +40,7 @@ export function session(options: { record?: boolean; state?: SessionRecord['stat
   const sent: Array<{ to: Role; message: ServerMessage }> = [];
   const commands: NodeCommand[] = [];
   const audits: AuditInput[] = [];
+  const webhooks: string[] = [];
   const calls = { saves: 0, closedAll: 0, releasedNode: 0, reassigned: [] as string[] };
   const answer =
     options.answer ??
@@ -67,6 +70,10 @@ export function session(options: { record?: boolean; state?: SessionRecord['stat
       audits.filter((a) => (filter.action === undefined || a.action === filter.action) && (filter.actors === undefined || filter.actors.includes(a.actor))).length,
     limits: () => DEFAULT_SESSION_LIMITS,
     checklist: () => DEFAULT_CHECKLIST,
+    requiredBankChecks: () => options.requiredBankChecks ?? [],
+    webhook: (type) => {
+      webhooks.push(type);
+    },
     chatHistory: async () => [],
     iceServers: async () => [],
     reassignNode: async (fromNodeId) => {
@@ -77,5 +84,5 @@ export function session(options: { record?: boolean; state?: SessionRecord['stat
   const conduct = new SessionConduct(record, ports);
   const send = (role: Role, frame: ClientMessage | string) => conduct.message(role, CONNECTION[role], typeof frame === 'string' ? frame : JSON.stringify(frame));
   const to = (role: Role) => sent.filter((s) => s.to === role).map((s) => s.message);
-  return { record, conduct, send, sent, to, commands, audits, calls };
+  return { record, conduct, send, sent, to, commands, audits, calls, webhooks };
 }

@@ -11,6 +11,7 @@ import {
   type ListSessionsQuery,
   type UpdateSessionRequest,
 } from './bank-api.ts';
+import { BankCheckAccepted, SessionDocument, type BankCheckRequest } from './document.ts';
 import { ErrorBody, type ErrorCode } from './errors.ts';
 import { ArtifactList, EvidencePack, EvidenceSigningKey } from './evidence.ts';
 import { signRequest } from './signing.ts';
@@ -108,6 +109,10 @@ export function createBankClient(options: BankClientOptions) {
     deleteSession: (sessionId: string) => call('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`, SessionView),
     /** The session's hash-chained audit trail; check it with verifyAuditChain(entries, head, purged) (`purged`: after retention's end). */
     sessionAudit: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/audit`, AuditTrail),
+    /** The ID document the agent confirmed (full fields) with the bank's checks; 404 not_found until one is. */
+    getDocument: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/document`, SessionDocument),
+    /** Posts the bank's own check on the document; the agent sees it at once (REQUIRED_BANK_CHECKS gates approval). */
+    postCheck: (sessionId: string, check: BankCheckRequest) => call('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/checks`, BankCheckAccepted, check),
     status: () => call('GET', '/v1/status', SystemStatus),
     /**
      * Signs an agent (or supervisor) in after the bank's own SSO: answers the console link to open in

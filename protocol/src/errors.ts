@@ -39,6 +39,8 @@ export const ErrorCode = z.enum([
   'rate_limited',
   /** A per-session cap is reached (chat lines, captures, recording segments, audit rows): no more of these in this session. */
   'limit_reached',
+  /** An approval while a bank check named in REQUIRED_BANK_CHECKS has not passed (POST /v1/sessions/:id/checks). */
+  'bank_check_required',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditEntry, canonicalJson, verifyAuditChain } from './audit.ts';
 import { Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
+import { BankCheck, ConfirmedDocument } from './document.ts';
 import { fromBase64, toBase64 } from './evidence-crypto.ts';
 import { toHex } from './signing.ts';
 
@@ -142,6 +143,11 @@ export const EvidenceManifest = z.object({
   artifacts: z.array(ArtifactView.omit({ state: true, deletedAt: true })),
   /** The audit trail up to `length` entries, ending at `head`; the pack ships those entries. */
   audit: z.object({ length: z.number().int().nonnegative(), head: Sha256 }),
+  /**
+   * The ID document the agent confirmed and the bank's checks (issue 14), full numbers included:
+   * under the manifest's signature, in the pack only the bank receives. Absent when there were none.
+   */
+  review: z.object({ document: ConfirmedDocument.nullable(), checks: z.array(BankCheck) }).optional(),
   generatedAt: Timestamp,
   /** sha256 hex of the control plane's Ed25519 public key (raw 32 bytes). */
   signingKeyId: Sha256,

@@ -5,6 +5,8 @@ export * from './common.ts';
 export * from './media-transport.ts';
 export * from './bank-api.ts';
 export * from './checklist.ts';
+export * from './resident-number.ts';
+export * from './document.ts';
 export * from './signaling.ts';
 export * from './node-api.ts';
 export * from './probe.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QueueStatus } from './queue-status.ts';
 import { ChecklistItem, TickedChecklist } from './checklist.ts';
+import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
 import { ErrorCode } from './errors.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
 import {
@@ -99,6 +100,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('chat'), text: ChatText }),
   /** An instruction over the customer's self-view. Agent only: a customer sending it gets `forbidden`. */
   z.strictObject({ type: z.literal('guidance'), kind: GuidanceKind }),
+  /**
+   * The agent confirms the ID document it read (fields as corrected, where each came from, the
+   * plausibility results it saw). Agent only, during the session; a later one replaces it. Answered
+   * `document-confirmed`; the bank reads the fields through GET /v1/sessions/:id/document.
+   */
+  z.strictObject({ type: z.literal('document-confirm'), document: DocumentConfirmation }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageInput = z.input<typeof ClientMessage>;
@@ -137,6 +144,10 @@ export const ServerMessage = z.discriminatedUnion('type', [
     checklist: z.array(ChecklistItem).optional(),
     /** TURN servers with this participant's short-lived credentials, for the `relay` fallback (absent: none). */
     iceServers: z.array(IceServer).optional(),
+    /** Agent only: the bank's checks posted so far (see `bank-check`). */
+    bankChecks: z.array(BankCheck).optional(),
+    /** Agent only: whether a document was confirmed in this session already. */
+    documentConfirmed: z.boolean().optional(),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
@@ -171,5 +182,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('guidance'), kind: GuidanceKind }),
   /** The customer's place in the agents' queue while no agent is in (see agent-desk.ts). */
   QueueStatus.extend({ type: z.literal('queue') }),
+  /** The agent's `document-confirm` was stored (to the agent). */
+  z.object({ type: z.literal('document-confirmed'), documentType: DocumentType, confirmedAt: Timestamp }),
+  /** The bank posted a check (POST /v1/sessions/:id/checks), live to the agent. */
+  z.object({ type: z.literal('bank-check'), check: BankCheck }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

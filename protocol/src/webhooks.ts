@@ -28,6 +28,8 @@ export const WebhookEventType = z.enum([
   'evidence.ready',
   /** Every artifact of the session was deleted (by the bank, or by the retention period). */
   'evidence.deleted',
+  /** The agent confirmed the ID document: fetch it with GET /v1/sessions/:id/document (never in the body). */
+  'document.confirmed',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

@@ -243,6 +243,10 @@ export class CallController {
       case 'queue':
         this.view.queue = { position: msg.position, estimateSeconds: msg.estimateSeconds, agentsOnline: msg.agentsOnline };
         break;
+      case 'document-confirmed':
+      case 'bank-check':
+        // The agent's document panel (issue 14) reads these; the call itself does not change.
+        break;
       case 'error':
         // A refused decision can be corrected and sent again.
         this.view.decisionPending = false;

@@ -29,6 +29,7 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../evidence/download-url.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
 import { adminPaths } from './openapi-admin.ts';
 import { probePaths, probeSchemas } from './openapi-probe.ts';
+import { documentPaths, documentSchemas, webhooks } from './openapi-document.ts';
 import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
 import { error, json, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
 
@@ -94,6 +95,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         SessionTimeline: jsonSchema(SessionTimeline, 'output'),
         ...probeSchemas,
         ...deskSchemas,
+        ...documentSchemas,
       },
     },
     paths: {
@@ -253,7 +255,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       ...adminPaths,
       ...probePaths,
       ...deskPaths,
+      ...documentPaths,
     },
+    webhooks,
   };
 }
 

@@ -1,4 +1,4 @@
-import { AssignmentMode, derToPem, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
+import { AssignmentMode, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import type { TurnConfig } from '../session/turn-credentials.ts';
@@ -36,6 +36,8 @@ export interface Config {
   turn: TurnConfig | null;
   /** Per-session budgets (SESSION_FRAME_BURST, ...): see session/session-limits.ts. */
   limits: SessionLimits;
+  /** Bank check kinds whose latest result must be `pass` before an approval (REQUIRED_BANK_CHECKS); empty = none. */
+  requiredBankChecks: readonly string[];
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -171,6 +173,11 @@ const fields = {
   SESSION_CAPTURES: positiveInt(DEFAULT_SESSION_LIMITS.captures),
   SESSION_SEGMENTS: positiveInt(DEFAULT_SESSION_LIMITS.segments),
   SESSION_AUDIT_ROWS: positiveInt(DEFAULT_SESSION_LIMITS.participantAuditRows),
+  REQUIRED_BANK_CHECKS: z
+    .string()
+    .optional()
+    .transform((v) => [...new Set((v ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''))])
+    .pipe(z.array(Slug, 'must be comma-separated check kinds (lowercase slugs)').max(20, 'at most 20 kinds')),
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -265,6 +272,7 @@ export function loadConfig(env: Env): Config {
       segments: v.SESSION_SEGMENTS,
       participantAuditRows: v.SESSION_AUDIT_ROWS,
     },
+    requiredBankChecks: v.REQUIRED_BANK_CHECKS,
   };
   cache.set(env, config);
   return config;

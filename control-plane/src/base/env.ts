@@ -55,6 +55,8 @@ export interface Env {
   SESSION_CAPTURES?: string;
   SESSION_SEGMENTS?: string;
   SESSION_AUDIT_ROWS?: string;
+  /** Comma-separated bank check kinds that must pass before an approval (see config.ts). */
+  REQUIRED_BANK_CHECKS?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
   TURN_URLS?: string;
   /** coturn's static-auth-secret (secret). */

@@ -48,6 +48,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   consent_required: 409,
   rate_limited: 429,
   limit_reached: 409,
+  bank_check_required: 409,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

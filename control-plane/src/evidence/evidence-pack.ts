@@ -26,7 +26,7 @@ export function evidenceReadiness(r: Pick<SessionRecord, 'state' | 'expectedSegm
 }
 
 export interface ManifestInput {
-  record: Pick<SessionRecord, 'sessionId' | 'externalRef' | 'state' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'consent'>;
+  record: Pick<SessionRecord, 'sessionId' | 'externalRef' | 'state' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'consent' | 'document' | 'bankChecks'>;
   artifacts: ArtifactView[];
   audit: { length: number; head: string };
   signingKeyId: string;
@@ -50,6 +50,8 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
       .filter((a) => a.state === 'stored')
       .map(({ state: _state, deletedAt: _deletedAt, ...rest }) => rest),
     audit: input.audit,
+    // Absent rather than empty: a pack without a document signs the same manifest as before.
+    ...(r.document || r.bankChecks?.length ? { review: { document: r.document ?? null, checks: r.bankChecks ?? [] } } : {}),
     generatedAt: new Date(input.now).toISOString(),
     signingKeyId: input.signingKeyId,
   };

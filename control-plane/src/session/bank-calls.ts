@@ -1,11 +1,12 @@
-import { isTerminalState, type AuditTrail, type UpdateSessionRequest } from '@vident/protocol';
+import { isTerminalState, type AuditTrail, type BankCheckAccepted, type BankCheckRequest, type SessionDocument, type UpdateSessionRequest } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
 import { log } from '../base/log.ts';
 import { actorOf } from './audit-input.ts';
+import { bankCheckStep } from './document-review.ts';
 import type { SessionCore } from './session-core.ts';
 import { failure } from './session-failure.ts';
 import { newSessionRecord, type NewSession } from './session-record.ts';
-import type { AuditResult, BankSessionRpc, ViewResult } from './session-rpc.ts';
+import type { AuditResult, BankSessionRpc, CheckResult, DocumentResult, ViewResult } from './session-rpc.ts';
 import { nextAlarm } from './session-timers.ts';
 
 /** The bank API's calls on a session: create, read, patch, cancel, and its audit trail. Each is audited. */
@@ -67,6 +68,31 @@ export class BankCalls implements BankSessionRpc {
       const { entries, head, purged } = await this.core.auditLog.entries();
       const trail: AuditTrail = { sessionId: conduct.record.sessionId, entries, head, ...(purged ? { purged } : {}) };
       return { ok: true, json: JSON.stringify(trail) };
+    });
+  }
+
+  async document(caller?: Caller): Promise<DocumentResult> {
+    return this.core.withSession(async ({ record: r }) => {
+      await this.audited(caller, 'api.document.get', { found: r.document !== undefined });
+      if (!r.document) return failure('not_found', 'no document has been confirmed in this session yet');
+      const answer: SessionDocument = { sessionId: r.sessionId, document: r.document, checks: r.bankChecks ?? [] };
+      return { ok: true, json: JSON.stringify(answer) };
+    });
+  }
+
+  /** Stores the bank's check, audits it and shows it to the agent at once (a required one unlocks approval). */
+  async addCheck(request: BankCheckRequest, caller?: Caller): Promise<CheckResult> {
+    return this.core.withSession(async ({ record: r }) => {
+      if (r.evidence.purgedAt) return failure('session_ended', "the session's records were purged at retention's end");
+      const step = bankCheckStep(r, request, new Date().toISOString());
+      if (!step.ok) return step;
+      r.bankChecks = [...(r.bankChecks ?? []), step.check];
+      await this.core.saveAndPublish(r);
+      await this.audited(caller, 'bank.check', { kind: step.check.kind, result: step.check.result, reference: step.check.reference });
+      this.core.sockets.send('agent', { type: 'bank-check', check: step.check });
+      log('bank_check', { sessionId: r.sessionId, kind: step.check.kind, result: step.check.result });
+      const answer: BankCheckAccepted = { sessionId: r.sessionId, check: step.check, checks: r.bankChecks };
+      return { ok: true, answer };
     });
   }
 

@@ -41,7 +41,7 @@ export class ParticipantPresence {
       session: toSessionSummary(r),
       peer: { role: other, connected: this.ctx.ports.isConnected(other), audio: peer.audio, video: peer.video },
       // What the agent checks is the bank's procedure, not the customer's business.
-      ...(role === 'agent' ? { checklist: this.ctx.ports.checklist() } : {}),
+      ...(role === 'agent' ? { checklist: this.ctx.ports.checklist(), bankChecks: r.bankChecks ?? [], documentConfirmed: r.document !== undefined } : {}),
       iceServers: await this.ctx.ports.iceServers(role),
     });
     // After a reload or a dropped socket the page has lost its chat: it gets the call's back again.

@@ -269,6 +269,8 @@ export class SessionCore {
       auditRows: (filter) => this.auditLog.count(filter),
       limits: () => loadConfig(this.env).limits,
       checklist: () => loadConfig(this.env).checklist,
+      requiredBankChecks: () => loadConfig(this.env).requiredBankChecks,
+      webhook: (type) => this.appendWebhook(this.conduct!.record, type),
       reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.conduct!.record.sessionId, fromNodeId, cause),
       chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),
       iceServers: async (role) => {

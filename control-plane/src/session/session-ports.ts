@@ -1,4 +1,4 @@
-import type { IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist } from '@vident/protocol';
+import type { IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist, WebhookEventType } from '@vident/protocol';
 import type { CommandOutcome } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
 import type { AuditFilter } from './audit-log.ts';
@@ -30,6 +30,10 @@ export interface SessionPorts {
   limits(): SessionLimits;
   /** The configured verification checklist (read on use, like the rest of the configuration). */
   checklist(): VerificationChecklist;
+  /** The bank check kinds an approval waits for (REQUIRED_BANK_CHECKS). */
+  requiredBankChecks(): readonly string[];
+  /** Appends a webhook about the record as it is (ids and state only) for delivery; no-op with webhooks off. */
+  webhook(type: WebhookEventType): void;
   /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */
   chatHistory(): Promise<ServerMessage[]>;
   /** TURN servers with fresh credentials for this participant (empty when TURN is not configured). */

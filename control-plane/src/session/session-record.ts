@@ -1,6 +1,8 @@
 import {
   endReasonOf,
   type ArtifactView,
+  type BankCheck,
+  type ConfirmedDocument,
   type CreateSessionRequest,
   type Locale,
   type MediaTransport,
@@ -85,6 +87,10 @@ export interface SessionRecord {
   agent?: AssignedAgent;
   /** When a desk agent was first assigned: from then on the bank's own agent link is refused. */
   deskAssignedAt?: string;
+  /** The ID document the agent confirmed last (document-review.ts); full fields, for the signed API and the evidence only. */
+  document?: ConfirmedDocument;
+  /** The bank's checks (POST /v1/sessions/:id/checks), oldest first. */
+  bankChecks?: BankCheck[];
 }
 
 /** The desk agent a session is given to, and the one assignment whose link admits it. */

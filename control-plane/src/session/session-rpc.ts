@@ -1,4 +1,4 @@
-import type { Locale, NodeEvent, ProbeReport, QueueStatus, SessionView, UpdateSessionRequest } from '@vident/protocol';
+import type { BankCheckAccepted, BankCheckRequest, Locale, NodeEvent, ProbeReport, QueueStatus, SessionView, UpdateSessionRequest } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { EvidenceRpc } from '../evidence/evidence-rpc.ts';
@@ -38,6 +38,11 @@ export type ViewResult = { ok: true; view: SessionView } | Failure;
 /** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
 export type AuditResult = { ok: true; json: string } | Failure;
 
+/** The confirmed document as JSON text (SessionDocument), or why not (not_found: none confirmed yet). */
+export type DocumentResult = { ok: true; json: string } | Failure;
+/** The stored bank check with every check so far, or why not. */
+export type CheckResult = { ok: true; answer: BankCheckAccepted } | Failure;
+
 /** The bank API's calls (and session creation's). */
 export interface BankSessionRpc {
   /** Creates the session (once) and arms its first timer (the link expiry). */
@@ -50,6 +55,10 @@ export interface BankSessionRpc {
   remove(caller?: Caller): Promise<ViewResult>;
   /** The audit trail with its head; reading it is itself recorded first. */
   audit(caller?: Caller): Promise<AuditResult>;
+  /** The ID document the agent confirmed, full fields, with the bank's checks; the read is audited. */
+  document(caller?: Caller): Promise<DocumentResult>;
+  /** The bank's own check on the document: stored, audited, shown to the agent live. */
+  addCheck(request: BankCheckRequest, caller?: Caller): Promise<CheckResult>;
 }
 
 /** The media fleet's calls: the session's node reports, the registry moves it. */

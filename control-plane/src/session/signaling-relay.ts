@@ -7,6 +7,7 @@ import { noteMediaLost } from './media-loss.ts';
 import { PARTICIPANT_ACTORS } from './session-limits.ts';
 import { otherRole } from './session-record.ts';
 import { checklistStep } from './verification-checklist.ts';
+import { approvalGate, confirmedAuditDetail, confirmStep } from './document-review.ts';
 import type { ConductContext } from './conduct-context.ts';
 
 type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -69,6 +70,8 @@ export class SignalingRelay {
       case 'chat':
       case 'guidance':
         return this.inCall(role, msg, from);
+      case 'document-confirm':
+        return this.confirmDocument(role, msg, from);
       default:
         return assertNever(msg);
     }
@@ -158,12 +161,33 @@ export class SignalingRelay {
     const checked = checklistStep(this.ctx.ports.checklist(), msg.decision, msg.checklist);
     // Before the call the lifecycle refuses any decision (invalid_transition): the clearer answer.
     if (!checked.ok && this.ctx.record.state === 'in_call') return this.refuse(role, 'validation_failed', checked.message);
+    if (msg.decision === 'approved' && this.ctx.record.state === 'in_call') {
+      const gate = approvalGate(this.ctx.record, this.ctx.ports.requiredBankChecks());
+      if (!gate.ok) return this.refuse(role, gate.code, gate.message);
+    }
     const out = await this.ctx.lifecycle.end(
       { type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note, checklist: checked.ok ? checked.ticked : {} },
       role,
       from,
     );
     if (!out.ok) this.refuse(role, out.code, out.message);
+  }
+
+  /**
+   * The agent confirmed the ID document: stored (replacing an earlier one), audited without its
+   * numbers, announced to the bank by a webhook without its fields, and acknowledged to the agent.
+   */
+  private async confirmDocument(role: Role, msg: Frame<'document-confirm'>, from: string | null): Promise<void> {
+    const r = this.ctx.record;
+    const step = confirmStep(r, role, msg.document, new Date(this.ctx.ports.now()).toISOString());
+    if (!step.ok) return this.refuse(role, step.code, step.message);
+    if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
+    r.document = step.document;
+    await this.ctx.ports.save(r);
+    await this.ctx.ports.audit({ actor: role, action: 'document.confirmed', detail: confirmedAuditDetail(step.document), from });
+    this.ctx.ports.webhook('document.confirmed');
+    log('document_confirmed', { sessionId: r.sessionId, type: step.document.type });
+    this.ctx.ports.send(role, { type: 'document-confirmed', documentType: step.document.type, confirmedAt: step.document.confirmedAt });
   }
 
   private async inCall(role: Role, msg: Frame<'chat' | 'guidance'>, from: string | null): Promise<void> {

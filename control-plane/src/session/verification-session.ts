@@ -1,4 +1,4 @@
-import type { NodeEvent, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
+import type { BankCheckRequest, NodeEvent, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
 import { DurableObject } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Env } from '../base/env.ts';
@@ -11,7 +11,7 @@ import { NodeCalls } from './node-calls.ts';
 import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
 import { SessionCore } from './session-core.ts';
 import type { NewSession } from './session-record.ts';
-import type { AgentClaim, AssignResult, AuditResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
+import type { AgentClaim, AssignResult, AuditResult, CheckResult, DocumentResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
 
 /**
  * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, conduct,
@@ -57,6 +57,14 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   audit(caller?: Caller): Promise<AuditResult> {
     return this.bank.audit(caller);
+  }
+
+  document(caller?: Caller): Promise<DocumentResult> {
+    return this.bank.document(caller);
+  }
+
+  addCheck(request: BankCheckRequest, caller?: Caller): Promise<CheckResult> {
+    return this.bank.addCheck(request, caller);
   }
 
   /* ------------------------------------------------------------------------- the media fleet */

@@ -1,4 +1,4 @@
-import { CreateSessionRequest, ListSessionsQuery, SessionId, UpdateSessionRequest, type SessionList } from '@vident/protocol';
+import { BankCheckRequest, CreateSessionRequest, ListSessionsQuery, SessionId, UpdateSessionRequest, type SessionList } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { callerOf } from '../request-caller.ts';
@@ -64,6 +64,19 @@ export const sessionRoutes = new Hono<AppEnv>()
     const result = await sessionStub(c.env, id).audit(callerOf(c));
     if (!result.ok) throw fromFailure(result);
     return c.body(result.json, 200, { 'content-type': 'application/json' });
+  })
+  .get('/:id/document', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).document(callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.body(result.json, 200, { 'content-type': 'application/json' });
+  })
+  .post('/:id/checks', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const check = parseJsonBody(BankCheckRequest, c.var.rawBody);
+    const result = await sessionStub(c.env, id).addCheck(check, callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    return c.json(result.answer, 201);
   })
   .delete('/:id', async (c) => {
     const id = parseInput(SessionId, c.req.param('id'));

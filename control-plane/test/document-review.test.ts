@@ -1,0 +1,230 @@
+import {
+  AuditTrail,
+  BankCheckAccepted,
+  ErrorBody,
+  EvidencePack,
+  EvidenceSigningKey,
+  SessionDocument,
+  verifyEvidencePack,
+  verifyWebhook,
+  type DocumentConfirmationInput,
+  type WebhookEvent,
+} from '@vident/protocol';
+import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSession, eventually, fullChecklist, installFakeNode, ORIGIN, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
+import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
+
+/*
+ * Issue 14's data path: the agent confirms the ID document over its socket, the session keeps it,
+ * the bank reads it through the signed API and posts its own checks back, the agent sees them live,
+ * a required check gates the approval, and the pack carries both under the manifest's signature.
+ * Runs in the "document-review" project (vitest.config.ts): REQUIRED_BANK_CHECKS=id-authenticity,
+ * webhooks on (answered by the fetch stub below). Resident numbers appear in full only in the
+ * signed API and the pack: never in an audit row, a webhook body or a log line.
+ */
+
+const FULL_NUMBER = '800101-1234560';
+const DIGITS = '8001011234560';
+const MASKED = '800101-1******';
+
+const node = installFakeNode();
+const nodeHandler = globalThis.fetch;
+const webhookBodies: string[] = [];
+vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+  const request = new Request(input, init);
+  if (request.url !== TEST_WEBHOOK_URL) return nodeHandler(request);
+  const body = await request.text();
+  const verified = await verifyWebhook({ secret: TEST_WEBHOOK_SECRET, header: (n) => request.headers.get(n), body });
+  expect(verified.ok).toBe(true);
+  webhookBodies.push(body);
+  return new Response(null, { status: 204 });
+});
+
+let logLines: string[] = [];
+beforeEach(async () => {
+  node.commands.length = 0;
+  webhookBodies.length = 0;
+  logLines = [];
+  // Every line the Worker and its Durable Objects print in this test (one isolate with the test).
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logLines.push(args.map(String).join(' '));
+    });
+  }
+  await registerNode('node-doc');
+});
+
+afterEach(async () => {
+  await Participant.closeAll();
+  vi.restoreAllMocks();
+});
+
+const confirmation: DocumentConfirmationInput = {
+  type: 'kr-resident-card',
+  fields: { name: '홍길동', residentNumber: FULL_NUMBER, dateOfBirth: '1980-01-01', issueDate: '2019-05-02', issuer: '서울특별시 종로구청장' },
+  sources: { name: 'ocr', residentNumber: 'agent', dateOfBirth: 'ocr' },
+  plausibility: [
+    { rule: 'resident-number.birth-date', result: 'pass', field: 'residentNumber' },
+    { rule: 'resident-number.check-digit', result: 'pass', field: 'residentNumber' },
+    { rule: 'name-matches-bank', result: 'fail', field: 'name' },
+  ],
+};
+
+async function trail(sessionId: string): Promise<AuditTrail> {
+  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json());
+}
+
+/** Delivers every due webhook of the session (the outbox is retried from the alarm). */
+async function deliverWebhooks(sessionId: string): Promise<WebhookEvent[]> {
+  await runInDurableObject(sessionStub(sessionId), (_, state) => {
+    state.storage.sql.exec("UPDATE webhook_outbox SET next_at = ? WHERE status = 'pending'", Date.now() - 1);
+  });
+  await runDurableObjectAlarm(sessionStub(sessionId));
+  return webhookBodies.map((b) => JSON.parse(b) as WebhookEvent).filter((e) => e.data.sessionId === sessionId);
+}
+
+const postCheck = (sessionId: string, body: unknown) => signedFetch('POST', `/v1/sessions/${sessionId}/checks`, body);
+
+function expectNoFullNumber(text: string, where: string): void {
+  expect(text, where).not.toContain(FULL_NUMBER);
+  expect(text, where).not.toContain(DIGITS);
+}
+
+describe('the confirmed document', () => {
+  it('is stored, audited masked, announced without fields, and read in full through the signed API', async () => {
+    const s = await createSession({ record: false, customerName: '홍길동', externalRef: 'case-doc-1' });
+    const { customer, agent } = await startCall(s);
+    expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/document`)).status).toBe(404);
+
+    agent.send({ type: 'document-confirm', document: confirmation });
+    const ack = await agent.next('document-confirmed');
+    expect(ack.documentType).toBe('kr-resident-card');
+    expect(customer.count('document-confirmed')).toBe(0);
+
+    // The session's own record holds the full fields.
+    const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.document);
+    expect(stored).toMatchObject({ type: 'kr-resident-card', fields: { residentNumber: FULL_NUMBER }, confirmedAt: ack.confirmedAt });
+
+    const res = await signedFetch('GET', `/v1/sessions/${s.sessionId}/document`);
+    expect(res.status).toBe(200);
+    const answer = SessionDocument.parse(await res.json());
+    expect(answer.document.fields).toEqual(confirmation.fields);
+    expect(answer.document.sources).toEqual(confirmation.sources);
+    expect(answer.checks).toEqual([]);
+
+    const entries = (await trail(s.sessionId)).entries;
+    const confirmed = entries.find((e) => e.action === 'document.confirmed')!;
+    expect(confirmed.actor).toBe('agent');
+    expect(confirmed.detail).toEqual({
+      type: 'kr-resident-card',
+      fields: ['dateOfBirth', 'issueDate', 'issuer', 'name', 'residentNumber'],
+      agentFields: ['residentNumber'],
+      residentNumber: MASKED,
+      plausibility: confirmation.plausibility,
+    });
+    expect(entries.map((e) => e.action)).toContain('api.document.get');
+
+    const events = await deliverWebhooks(s.sessionId);
+    const announced = events.find((e) => e.type === 'document.confirmed')!;
+    expect(announced.data).toEqual({ sessionId: s.sessionId, externalRef: 'case-doc-1', state: 'in_call' });
+    for (const body of webhookBodies) {
+      expectNoFullNumber(body, 'webhook body');
+      expect(body).not.toContain('종로구청장');
+    }
+    expectNoFullNumber(JSON.stringify(entries), 'audit trail');
+    // The capture works (the session logged its step), and no line holds the number.
+    expect(logLines.some((l) => l.includes('document_confirmed'))).toBe(true);
+    for (const line of logLines) expectNoFullNumber(line, 'log line');
+  });
+
+  it("refuses the customer's confirmation, a malformed one, and any after the session ended", async () => {
+    const s = await createSession({ record: false });
+    const { customer, agent } = await startCall(s);
+    customer.send({ type: 'document-confirm', document: confirmation });
+    expect(await customer.next('error')).toMatchObject({ code: 'forbidden' });
+    agent.send({ type: 'document-confirm', document: { ...confirmation, fields: { name: 'A', residentNumber: '12-34' } } });
+    expect(await agent.next('error')).toMatchObject({ code: 'validation_failed' });
+    agent.send({ type: 'document-confirm', document: { ...confirmation, sources: { licenceNumber: 'ocr' } } });
+    expect(await agent.next('error')).toMatchObject({ code: 'validation_failed' });
+    expect(await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.document)).toBeUndefined();
+    expect((await trail(s.sessionId)).entries.filter((e) => e.action === 'document.confirmed')).toEqual([]);
+
+    agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['ID_MISMATCH'] });
+    await agent.next('session-ended');
+    // The socket is closed at the end: a frame after it cannot arrive, and the session stays without one.
+    expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/document`)).status).toBe(404);
+    for (const line of logLines) expectNoFullNumber(line, 'log line');
+  });
+});
+
+describe("the bank's checks", () => {
+  it('reach the agent live and in its welcome; approval waits for the required check to pass', async () => {
+    const s = await createSession({ record: false });
+    const { agent } = await startCall(s);
+    agent.send({ type: 'document-confirm', document: confirmation });
+    await agent.next('document-confirmed');
+
+    // Required (REQUIRED_BANK_CHECKS=id-authenticity) and not posted yet: refused, the call goes on.
+    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    const refused = await agent.next('error');
+    expect(refused).toMatchObject({ code: 'bank_check_required' });
+    expect(refused.message).toContain('id-authenticity');
+
+    const failed = await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' });
+    expect(failed.status).toBe(201);
+    expect((await agent.next('bank-check')).check).toMatchObject({ kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' });
+    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    expect(await agent.next('error')).toMatchObject({ code: 'bank_check_required' });
+
+    const passed = BankCheckAccepted.parse(await (await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0002' })).json());
+    expect(passed.checks.map((c) => c.result)).toEqual(['fail', 'pass']);
+    expect((await agent.next('bank-check')).check).toEqual(passed.check);
+
+    // A reload's welcome carries the checks so far and that a document is confirmed.
+    agent.close();
+    await agent.waitClosed();
+    const again = await Participant.join(s.sessionId, s.agentUrl);
+    const welcome = await again.next('welcome');
+    expect(welcome.documentConfirmed).toBe(true);
+    expect(welcome.bankChecks?.map((c) => c.reference)).toEqual(['MOIS-0001', 'MOIS-0002']);
+
+    again.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    expect((await again.next('session-ended')).reason).toBe('approved');
+
+    const actions = (await trail(s.sessionId)).entries.filter((e) => e.action === 'bank.check');
+    expect(actions.map((e) => e.detail)).toEqual([
+      { kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' },
+      { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0002' },
+    ]);
+    expect(actions[0]!.actor).toBe('bank:bank-test');
+
+    // The pack carries the document (full number) and the checks under the manifest's signature.
+    await eventually(async () => expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).status).toBe(200));
+    const pack = EvidencePack.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).json());
+    expect(pack.signed.manifest.review?.document?.fields.residentNumber).toBe(FULL_NUMBER);
+    expect(pack.signed.manifest.review?.checks).toHaveLength(2);
+    const key = EvidenceSigningKey.parse(await (await SELF.fetch(`${ORIGIN}/v1/evidence/signing-key`)).json());
+    expect(await verifyEvidencePack({ signed: pack.signed, audit: pack.audit, publicKey: key.publicKey }, async () => null)).toEqual({ ok: true });
+    const tampered = structuredClone(pack.signed);
+    tampered.manifest.review!.document!.fields.residentNumber = '800101-2234567';
+    expect(await verifyEvidencePack({ signed: tampered, audit: pack.audit, publicKey: key.publicKey }, async () => null)).toMatchObject({ ok: false, problem: 'signature' });
+    for (const line of logLines) expectNoFullNumber(line, 'log line');
+    for (const body of webhookBodies) expectNoFullNumber(body, 'webhook body');
+  });
+
+  it('refuses a malformed check, an unknown session, and a rejection is never gated', async () => {
+    const s = await createSession({ record: false });
+    const { agent } = await startCall(s);
+    for (const body of [{ kind: 'Bad Kind', result: 'pass', reference: 'r' }, { kind: 'id-authenticity', result: 'maybe', reference: 'r' }, { kind: 'a', result: 'pass' }]) {
+      const res = await postCheck(s.sessionId, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(ErrorBody.parse(await res.json()).error.code).toBe('validation_failed');
+    }
+    const unknown = await postCheck(crypto.randomUUID(), { kind: 'a', result: 'pass', reference: 'r' });
+    expect(unknown.status).toBe(404);
+    expect(ErrorBody.parse(await unknown.json()).error.code).toBe('not_found');
+    agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['DOCUMENT_INVALID'] });
+    expect((await agent.next('session-ended')).reason).toBe('rejected');
+  });
+});
