@@ -39,6 +39,11 @@ export interface FieldReading<T = string> {
 /** Whatever could be read of a document's fields; every field may be missing. */
 export type FieldReadings = { [K in keyof DocumentFields]?: FieldReading<NonNullable<DocumentFields[K]>> };
 
+/** The values of the readings, for the agent's form (what they leave as read stays 'ocr'). */
+export function readingValues(readings: FieldReadings): Partial<DocumentFields> {
+  return Object.fromEntries(Object.entries(readings).map(([key, reading]) => [key, reading.value]));
+}
+
 /** A field reading from an OCR line, its confidence scaled down by a penalty for corrections. */
 export function readingFrom<T>(value: T, line: OcrLine, penalty = 1): FieldReading<T> {
   const confidence = Math.max(0, Math.min(1, (line.confidence / 100) * penalty));

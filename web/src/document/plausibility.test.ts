@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkBirthDate, checkExpiry, checkName, checkPlausibility, koreanToday } from './plausibility.ts';
 import { namesMatch } from './name-match.ts';
 import { readDocument } from './read-document.ts';
+import { readingValues } from './document-fields.ts';
 import { PASSPORT, PASSPORT_MRZ, RESIDENT_CARD, ocrLines } from './fixtures/ocr-texts.ts';
 
 const now = new Date('2026-12-03T00:00:00Z');
@@ -41,6 +42,8 @@ describe('checkName', () => {
     expect(checkName('홍길동', '김영희')).toMatchObject({ result: 'fail', reason: 'document.check.name.mismatch' });
     expect(checkName(undefined, '홍길동')).toMatchObject({ result: 'hint', reason: 'document.check.name.unread' });
     expect(checkName('홍길동', undefined)).toBeUndefined();
+    expect(checkName('HONG<<GILDONG', '홍길동')).toMatchObject({ result: 'hint', reason: 'document.check.name.otherScript' });
+    expect(checkName('홍길동', 'Hong Gildong')?.result).toBe('hint');
   });
 });
 
@@ -67,7 +70,7 @@ describe('checkBirthDate', () => {
 describe('checkPlausibility', () => {
   it('passes a resident card read for its own holder', () => {
     const reading = readDocument(ocrLines(RESIDENT_CARD), now);
-    const fields = Object.fromEntries(Object.entries(reading.fields).map(([key, field]) => [key, field.value]));
+    const fields = readingValues(reading.fields);
     expect(checkPlausibility({ type: reading.type, fields, mrzCheckDigits: reading.mrzCheckDigits, customerName: '홍길동', now })).toEqual([
       { rule: 'name', result: 'pass', field: 'name', reason: 'document.check.name.match' },
     ]);
@@ -75,7 +78,7 @@ describe('checkPlausibility', () => {
 
   it("gives the specimen passport's verdicts: name, expired, five check digits", () => {
     const reading = readDocument(ocrLines(PASSPORT), now);
-    const fields = Object.fromEntries(Object.entries(reading.fields).map(([key, field]) => [key, field.value]));
+    const fields = readingValues(reading.fields);
     const results = checkPlausibility({ type: reading.type, fields, mrzCheckDigits: reading.mrzCheckDigits, customerName: 'Anna Maria Eriksson', now });
     expect(results.map((result) => [result.rule, result.result])).toEqual([
       ['name', 'pass'],

@@ -33,6 +33,7 @@ export const PLAUSIBILITY_REASONS = [
   'document.check.name.match',
   'document.check.name.mismatch',
   'document.check.name.unread',
+  'document.check.name.otherScript',
   'document.check.birth.consistent',
   'document.check.birth.inconsistent',
   'document.check.number.invalidDate',
@@ -78,10 +79,18 @@ export function checkMrzDigits(digits: readonly MrzCheckDigit[]): PlausibilityRe
   }));
 }
 
-/** The printed name is the bank's customer name. */
+const HANGUL = /[가-힣]/;
+
+/**
+ * The printed name is the bank's customer name. A Latin name (MRZ, alien card) against a Hangul
+ * customer name, or the reverse, is only a hint: romanization is not compared here.
+ */
 export function checkName(name: string | undefined, customerName: string | undefined): PlausibilityResult | undefined {
   if (!customerName) return undefined;
   if (!name) return { rule: 'name', result: 'hint', field: 'name', reason: 'document.check.name.unread' };
+  if (HANGUL.test(name) !== HANGUL.test(customerName)) {
+    return { rule: 'name', result: 'hint', field: 'name', reason: 'document.check.name.otherScript' };
+  }
   return namesMatch(name, customerName)
     ? { rule: 'name', result: 'pass', field: 'name', reason: 'document.check.name.match' }
     : { rule: 'name', result: 'fail', field: 'name', reason: 'document.check.name.mismatch' };

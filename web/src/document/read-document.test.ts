@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readDocument } from './read-document.ts';
+import { readingValues } from './document-fields.ts';
 import {
   ALIEN_CARD,
   DRIVER_LICENCE,
@@ -13,8 +14,7 @@ import {
 } from './fixtures/ocr-texts.ts';
 
 const now = new Date('2026-12-03T00:00:00Z');
-const values = (text: string) =>
-  Object.fromEntries(Object.entries(readDocument(ocrLines(text), now).fields).map(([key, reading]) => [key, reading.value]));
+const values = (text: string) => readingValues(readDocument(ocrLines(text), now).fields);
 
 describe('readDocument', () => {
   it('reads a resident registration card', () => {
