@@ -1,32 +1,15 @@
 /*
  * The shapes document reading works on and answers: OCR lines in (tesseract.js gives each line a
- * confidence 0-100), field readings out (confidence 0-1). DocumentFields mirrors the confirmed
- * fields the server side keeps; until that lives in @vident/protocol it is declared here, with the
- * same names, so the lead can swap the import without touching the readers.
+ * confidence 0-100), field readings out (confidence 0-1), one for each of protocol's DocumentFields.
  */
+import type { DocumentFields } from '@vident/protocol';
+
+export type { DocumentFields, DocumentType } from '@vident/protocol';
 
 /** One recognised line of text and the engine's confidence in it, 0-100 (tesseract.js's scale). */
 export interface OcrLine {
   text: string;
   confidence: number;
-}
-
-/** The kinds of ID document vident reads; anything else is 'unknown' (protocol's names). */
-export type DocumentType = 'kr-resident-card' | 'kr-driver-licence' | 'passport' | 'kr-alien-card' | 'unknown';
-
-/** The document's fields as the agent confirms them (dates as YYYY-MM-DD). */
-export interface DocumentFields {
-  name: string;
-  residentNumber?: string;
-  registrationNumber?: string;
-  dateOfBirth?: string;
-  issueDate?: string;
-  issuer?: string;
-  licenceNumber?: string;
-  expiryDate?: string;
-  mrz?: string[];
-  nationality?: string;
-  documentNumber?: string;
 }
 
 /** One field as read: the value, how sure the reading is (0-1) and where it came from. */

@@ -52,7 +52,8 @@ describe('checkBirthDate', () => {
     expect(checkBirthDate('kr-driver-licence', { residentNumber: '800101-1******', dateOfBirth: '1980-01-01' })).toEqual([
       { rule: 'birth', result: 'pass', field: 'dateOfBirth', reason: 'document.check.birth.consistent' },
     ]);
-    expect(checkBirthDate('kr-resident-card', { residentNumber: '000101-3234567', dateOfBirth: '1900-01-01' })[0]).toMatchObject({
+    const results = checkBirthDate('kr-resident-card', { residentNumber: '000101-3234567', dateOfBirth: '1900-01-01' });
+    expect(results.find((result) => result.rule === 'birth')).toMatchObject({
       result: 'fail',
       params: { number: '2000-01-01', printed: '1900-01-01' },
     });
@@ -62,8 +63,18 @@ describe('checkBirthDate', () => {
     expect(checkBirthDate('kr-resident-card', { residentNumber: '801301-1234567' })[0]?.reason).toBe('document.check.number.invalidDate');
     expect(checkBirthDate('kr-resident-card', { residentNumber: '900215-5123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
     expect(checkBirthDate('kr-alien-card', { registrationNumber: '900215-1123456' })[0]?.reason).toBe('document.check.number.wrongHolder');
-    expect(checkBirthDate('kr-alien-card', { registrationNumber: '900215-5123456' })).toEqual([]);
+    expect(checkBirthDate('kr-alien-card', { registrationNumber: '900215-5123454' }).map((r) => r.result)).toEqual(['pass']);
     expect(checkBirthDate('kr-resident-card', {})).toEqual([]);
+  });
+
+  it("gives the old check digit's verdict as a pass or, since numbers from October 2020 have none, a hint", () => {
+    expect(checkBirthDate('kr-resident-card', { residentNumber: '800101-1234560' })).toEqual([
+      { rule: 'number.check', result: 'pass', field: 'residentNumber', reason: 'document.check.number.checkDigit' },
+    ]);
+    expect(checkBirthDate('kr-resident-card', { residentNumber: '800101-1234567' })).toEqual([
+      { rule: 'number.check', result: 'hint', field: 'residentNumber', reason: 'document.check.number.noCheckDigit' },
+    ]);
+    expect(checkBirthDate('kr-driver-licence', { residentNumber: '800101-1******' })).toEqual([]);
   });
 });
 
@@ -73,6 +84,7 @@ describe('checkPlausibility', () => {
     const fields = readingValues(reading.fields);
     expect(checkPlausibility({ type: reading.type, fields, mrzCheckDigits: reading.mrzCheckDigits, customerName: '홍길동', now })).toEqual([
       { rule: 'name', result: 'pass', field: 'name', reason: 'document.check.name.match' },
+      { rule: 'number.check', result: 'pass', field: 'residentNumber', reason: 'document.check.number.checkDigit' },
     ]);
   });
 
@@ -100,7 +112,7 @@ describe('checkPlausibility', () => {
       customerName: 'Y',
       now,
     });
-    expect(results).toHaveLength(9);
+    expect(results).toHaveLength(10);
     for (const result of results) expect(result.rule).toMatch(/^[a-z][a-z0-9_.-]{0,47}$/);
   });
 

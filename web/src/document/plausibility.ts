@@ -6,6 +6,7 @@
  */
 import type { DocumentFields, DocumentType } from './document-fields.ts';
 import type { MrzCheckDigit } from './mrz-reading.ts';
+import { residentCheckDigit } from '@vident/protocol';
 import { namesMatch } from './name-match.ts';
 import { birthDateOf, holderOf } from './resident-number.ts';
 
@@ -38,6 +39,8 @@ export const PLAUSIBILITY_REASONS = [
   'document.check.birth.inconsistent',
   'document.check.number.invalidDate',
   'document.check.number.wrongHolder',
+  'document.check.number.checkDigit',
+  'document.check.number.noCheckDigit',
 ] as const;
 export type PlausibilityReason = (typeof PLAUSIBILITY_REASONS)[number];
 
@@ -98,8 +101,9 @@ export function checkName(name: string | undefined, customerName: string | undef
 
 /**
  * The registration number encodes a real birth date, its gender digit fits the document (1-4 on
- * Korean cards, 5-8 on alien cards; 9 and 0 are 1800s births), and the date agrees with any printed
- * or MRZ birth date.
+ * Korean cards, 5-8 on alien cards; 9 and 0 are 1800s births), its old check digit holds (a hint
+ * if not; a masked number has none to check), and the date agrees with any printed or MRZ birth
+ * date.
  */
 export function checkBirthDate(type: DocumentType, fields: Partial<DocumentFields>): PlausibilityResult[] {
   const field = type === 'kr-alien-card' ? 'registrationNumber' : 'residentNumber';
@@ -113,6 +117,10 @@ export function checkBirthDate(type: DocumentType, fields: Partial<DocumentField
   if (holder !== undefined && holder !== expected) {
     results.push({ rule: 'number.holder', result: 'fail', field, reason: 'document.check.number.wrongHolder' });
   }
+  // The old check digit: numbers assigned since October 2020 carry none, so a mismatch is a hint.
+  const check = residentCheckDigit(number);
+  if (check === 'pass') results.push({ rule: 'number.check', result: 'pass', field, reason: 'document.check.number.checkDigit' });
+  if (check === 'hint') results.push({ rule: 'number.check', result: 'hint', field, reason: 'document.check.number.noCheckDigit' });
   if (fields.dateOfBirth) {
     results.push(
       fields.dateOfBirth === encoded

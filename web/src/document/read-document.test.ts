@@ -23,7 +23,7 @@ describe('readDocument', () => {
     expect(reading.typeConfidence).toBeGreaterThan(0.8);
     expect(values(RESIDENT_CARD)).toEqual({
       name: '홍길동',
-      residentNumber: '800101-1234567',
+      residentNumber: '800101-1234560',
       issueDate: '2019-03-15',
       issuer: '서울특별시 강남구청장',
     });
@@ -71,7 +71,7 @@ describe('readDocument', () => {
     expect(readDocument(ocrLines(ALIEN_CARD), now).type).toBe('kr-alien-card');
     expect(values(ALIEN_CARD)).toEqual({
       name: 'WANG XIAOMING',
-      registrationNumber: '900215-5123456',
+      registrationNumber: '900215-5123454',
       issueDate: '2021-06-10',
       issuer: '서울출입국·외국인청장',
     });

@@ -1,10 +1,12 @@
 /*
  * Korean resident and alien registration numbers as OCR reads them: YYMMDD-GNNNNNN, with
- * lookalike letters, spaces and a lost hyphen repaired. The seventh digit (G) gives the century and
+ * lookalike letters, spaces and a lost hyphen repaired (the number's own rules are protocol's
+ * resident-number.ts). The seventh digit (G) gives the century and
  * who holds it: 1-4 Korean nationals, 5-8 foreigners, 9 and 0 born in the 1800s. Cards that print
  * only the first digit of the back half ("800101-1******") are read as such.
  */
-import { DIGITISH, isCalendarDate, isoDate, toDigits } from './ocr-text.ts';
+import { parseResidentNumber } from '@vident/protocol';
+import { DIGITISH, toDigits } from './ocr-text.ts';
 
 /** A registration number found in a line, normalized to YYMMDD-GNNNNNN. */
 export interface FoundRegistrationNumber {
@@ -17,22 +19,12 @@ const FRONT = `${DIGITISH}(?:\\s?${DIGITISH}){5}`;
 const BACK = `${DIGITISH}(?:\\s?(?:${DIGITISH}|[*xX●])){6}`;
 const NUMBER = new RegExp(`(?<![0-9A-Za-z])(${FRONT})\\s*([-–—~_=.]?)\\s*(${BACK})(?![0-9])`, 'g');
 
-/** The century a registration number's gender digit stands for. */
-export function centuryOf(genderDigit: string): number | undefined {
-  if ('1256'.includes(genderDigit)) return 1900;
-  if ('3478'.includes(genderDigit)) return 2000;
-  if ('90'.includes(genderDigit)) return 1800;
-  return undefined;
-}
-
-/** The birth date (YYYY-MM-DD) a registration number encodes, or undefined if it names no real day. */
+/**
+ * The birth date (YYYY-MM-DD) a registration number encodes, or undefined if it names no real day;
+ * a masked back half ("800101-1******") still gives it (protocol's rules, which need 13 digits).
+ */
 export function birthDateOf(number: string): string | undefined {
-  const match = /^(\d{2})(\d{2})(\d{2})-(\d)/.exec(number);
-  if (!match) return undefined;
-  const century = centuryOf(match[4] ?? '');
-  if (century === undefined) return undefined;
-  const [year, month, day] = [century + Number(match[1]), Number(match[2]), Number(match[3])];
-  return isCalendarDate(year, month, day) ? isoDate(year, month, day) : undefined;
+  return parseResidentNumber(number.replace(/\*/g, '0'))?.dateOfBirth ?? undefined;
 }
 
 /** Whether the gender digit belongs to a Korean national (1-4) or a foreigner (5-8). */
