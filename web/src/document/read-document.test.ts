@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDocument } from './read-document.ts';
 import { readingValues } from './document-fields.ts';
+import { DocumentFields } from '@vident/protocol';
 import {
   ALIEN_CARD,
   DRIVER_LICENCE,
@@ -45,12 +46,12 @@ describe('readDocument', () => {
     }
   });
 
-  it("reads a driver's licence: number, masked resident number, aptitude test period end, issue date", () => {
+  it("reads a driver's licence: number, the birth date of its masked resident number, aptitude test period end, issue date", () => {
     expect(readDocument(ocrLines(DRIVER_LICENCE), now).type).toBe('kr-driver-licence');
     expect(values(DRIVER_LICENCE)).toEqual({
       name: '홍길동',
       licenceNumber: '11-19-123456-78',
-      residentNumber: '800101-1******',
+      dateOfBirth: '1980-01-01',
       expiryDate: '2034-12-31',
       issueDate: '2024-12-15',
       issuer: '서울특별시경찰청장',
@@ -98,6 +99,13 @@ describe('readDocument', () => {
     expect(values(PASSPORT_NOISY)).toEqual(values(PASSPORT));
     expect(noisy.mrzCheckDigits.every((digit) => digit.valid)).toBe(true);
     expect(noisy.fields.dateOfBirth?.confidence).toBeLessThan(clean.fields.dateOfBirth?.confidence ?? 0);
+  });
+
+  it("answers fields protocol's DocumentFields accepts, for every fixture with a name", () => {
+    for (const text of [RESIDENT_CARD, RESIDENT_CARD_NOISY, DRIVER_LICENCE, DRIVER_LICENCE_OLD, ALIEN_CARD, PASSPORT, PASSPORT_NOISY]) {
+      const parsed = DocumentFields.safeParse(values(text));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+    }
   });
 
   it('says unknown for other cards and reads nothing from them', () => {

@@ -6,6 +6,7 @@ import type { DocumentType, FieldReading, FieldReadings, OcrLine } from './docum
 import { detectDocumentType } from './document-type.ts';
 import { readExpiryDate, readIssueDate, readIssuer, readName, readPrintedBirthDate, readRegistrationNumber } from './card-fields.ts';
 import { readLicenceNumber } from './licence-number.ts';
+import { birthDateOf } from './resident-number.ts';
 import { findMrz, mrzCheckDigits, rawMrzField, type FoundMrz, type MrzCheckDigit } from './mrz-reading.ts';
 
 /** What was read from one document image. */
@@ -55,6 +56,18 @@ function mrzFields(found: FoundMrz, now: Date): FieldReadings {
   return readings;
 }
 
+/**
+ * The registration number in full, or, where the card prints it masked ("800101-1******", as
+ * licences may), only the birth date it gives: a confirmed number is always 13 digits.
+ */
+function numberReadings(lines: readonly OcrLine[], key: 'residentNumber' | 'registrationNumber'): FieldReadings {
+  const number = readRegistrationNumber(lines);
+  if (!number) return {};
+  if (!number.value.includes('*')) return { [key]: number };
+  const birth = birthDateOf(number.value);
+  return birth ? { dateOfBirth: { ...number, value: birth } } : {};
+}
+
 /** Readings with the undefined ones left out. */
 function present(readings: Record<string, FieldReading<unknown> | undefined>): FieldReadings {
   return Object.fromEntries(Object.entries(readings).filter(([, reading]) => reading !== undefined)) as FieldReadings;
@@ -69,28 +82,33 @@ export function readDocument(lines: readonly OcrLine[], now: Date): DocumentRead
     case 'kr-resident-card':
       return {
         ...base,
-        fields: present({ name: readName(lines), residentNumber: readRegistrationNumber(lines), issueDate: readIssueDate(lines), issuer: readIssuer(lines) }),
+        fields: {
+          ...present({ name: readName(lines), issueDate: readIssueDate(lines), issuer: readIssuer(lines) }),
+          ...numberReadings(lines, 'residentNumber'),
+        },
       };
     case 'kr-driver-licence':
       return {
         ...base,
-        fields: present({
-          name: readName(lines),
-          licenceNumber: readLicenceNumber(lines),
-          residentNumber: readRegistrationNumber(lines),
-          dateOfBirth: readPrintedBirthDate(lines),
-          expiryDate: readExpiryDate(lines),
-          issueDate: readIssueDate(lines),
-          issuer: readIssuer(lines),
-        }),
+        fields: {
+          ...numberReadings(lines, 'residentNumber'),
+          ...present({
+            name: readName(lines),
+            licenceNumber: readLicenceNumber(lines),
+            dateOfBirth: readPrintedBirthDate(lines),
+            expiryDate: readExpiryDate(lines),
+            issueDate: readIssueDate(lines),
+            issuer: readIssuer(lines),
+          }),
+        },
       };
     case 'kr-alien-card':
       return {
         ...base,
         fields: {
+          ...numberReadings(lines, 'registrationNumber'),
           ...present({
             name: readName(lines, { latin: true }),
-            registrationNumber: readRegistrationNumber(lines),
             dateOfBirth: readPrintedBirthDate(lines),
             issueDate: readIssueDate(lines),
             expiryDate: readExpiryDate(lines),
