@@ -3,7 +3,7 @@ import { checkBirthDate, checkExpiry, checkName, checkPlausibility, koreanToday 
 import { namesMatch } from './name-match.ts';
 import { readDocument } from './read-document.ts';
 import { readingValues } from './document-fields.ts';
-import { PASSPORT, PASSPORT_MRZ, RESIDENT_CARD, ocrLines } from './fixtures/ocr-texts.ts';
+import { KOREAN_PASSPORT, PASSPORT, PASSPORT_MRZ, RESIDENT_CARD, ocrLines } from './fixtures/ocr-texts.ts';
 
 const now = new Date('2026-12-03T00:00:00Z');
 
@@ -114,6 +114,23 @@ describe('checkPlausibility', () => {
     });
     expect(results).toHaveLength(10);
     for (const result of results) expect(result.rule).toMatch(/^[a-z][a-z0-9_.-]{0,47}$/);
+  });
+
+  it("passes a Korean passport for its holder's Latin name and leaves a Hangul one to the agent's eye", () => {
+    const reading = readDocument(ocrLines(KOREAN_PASSPORT), now);
+    const input = { type: reading.type, fields: readingValues(reading.fields), mrzCheckDigits: reading.mrzCheckDigits, now };
+    const outcome = (customerName: string) =>
+      checkPlausibility({ ...input, customerName }).map((result) => `${result.rule}:${result.result}`);
+    expect(outcome('Hong Gildong')).toEqual([
+      'name:pass',
+      'expiry:pass',
+      'mrz.document_number:pass',
+      'mrz.birth_date:pass',
+      'mrz.expiration_date:pass',
+      'mrz.personal_number:pass',
+      'mrz.composite:pass',
+    ]);
+    expect(outcome('홍길동')[0]).toBe('name:hint');
   });
 
   it('fails the check digits of a tampered MRZ', () => {

@@ -6,6 +6,7 @@ import {
   ALIEN_CARD,
   DRIVER_LICENCE,
   DRIVER_LICENCE_OLD,
+  KOREAN_PASSPORT,
   PASSPORT,
   PASSPORT_NOISY,
   RESIDENT_CARD,
@@ -92,6 +93,21 @@ describe('readDocument', () => {
     expect(reading.mrzCheckDigits.every((digit) => digit.valid)).toBe(true);
   });
 
+  it('reads a Korean passport from its MRZ, the Latin name as printed', () => {
+    const reading = readDocument(ocrLines(KOREAN_PASSPORT), now);
+    expect(reading.type).toBe('passport');
+    expect(values(KOREAN_PASSPORT)).toMatchObject({
+      name: 'HONG GILDONG',
+      documentNumber: 'M12345678',
+      nationality: 'KOR',
+      dateOfBirth: '1980-01-01',
+      expiryDate: '2030-03-15',
+    });
+    expect(reading.mrzCheckDigits).toHaveLength(5);
+    expect(reading.mrzCheckDigits.every((digit) => digit.valid)).toBe(true);
+    expect(reading.fields.name?.confidence).toBe(0.85);
+  });
+
   it('reassembles an MRZ that OCR broke, and trusts the repaired birth date less', () => {
     const clean = readDocument(ocrLines(PASSPORT), now);
     const noisy = readDocument(ocrLines(PASSPORT_NOISY), now);
@@ -102,7 +118,7 @@ describe('readDocument', () => {
   });
 
   it("answers fields protocol's DocumentFields accepts, for every fixture with a name", () => {
-    for (const text of [RESIDENT_CARD, RESIDENT_CARD_NOISY, DRIVER_LICENCE, DRIVER_LICENCE_OLD, ALIEN_CARD, PASSPORT, PASSPORT_NOISY]) {
+    for (const text of [RESIDENT_CARD, RESIDENT_CARD_NOISY, DRIVER_LICENCE, DRIVER_LICENCE_OLD, ALIEN_CARD, PASSPORT, PASSPORT_NOISY, KOREAN_PASSPORT]) {
       const parsed = DocumentFields.safeParse(values(text));
       expect(parsed.error?.issues ?? []).toEqual([]);
     }
