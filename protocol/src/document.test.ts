@@ -12,16 +12,19 @@ describe('the confirmed document', () => {
   it('accepts a confirmation and refuses unknown fields, bad numbers and free-text rules', () => {
     expect(DocumentConfirmation.parse(confirmation).fields.residentNumber).toBe('800101-1234560');
     expect(ClientMessage.safeParse({ type: 'document-confirm', document: confirmation }).success).toBe(true);
-    const refused = (patch: object) => DocumentConfirmation.safeParse({ ...confirmation, ...patch }).success;
-    expect(refused({ type: 'library-card' })).toBe(false);
-    expect(refused({ fields: { ...confirmation.fields, photo: 'x' } })).toBe(false);
-    expect(refused({ fields: { ...confirmation.fields, residentNumber: '80010112345' } })).toBe(false);
-    expect(refused({ fields: { ...confirmation.fields, issueDate: '2019-13-40' } })).toBe(false);
-    expect(refused({ plausibility: [{ rule: 'Number was 800101-1234560', result: 'fail' }] })).toBe(false);
-    expect(refused({ plausibility: [{ rule: 'n8001011234560', result: 'fail' }] })).toBe(false);
-    expect(refused({ sources: { photo: 'ocr' } })).toBe(false);
-    expect(refused({ fields: { name: 'A', mrz: ['P<KORHONG<<GILDONG'.padEnd(44, '<'), 'M12345678'.padEnd(44, '<')] } })).toBe(true);
-    expect(refused({ fields: { name: 'A', mrz: ['p<kor', 'x'] } })).toBe(false);
+    const accepted = (patch: object) => DocumentConfirmation.safeParse({ ...confirmation, ...patch }).success;
+    expect(accepted({ type: 'library-card' })).toBe(false);
+    expect(accepted({ fields: { ...confirmation.fields, photo: 'x' } })).toBe(false);
+    expect(accepted({ fields: { ...confirmation.fields, residentNumber: '80010112345' } })).toBe(false);
+    expect(accepted({ fields: { ...confirmation.fields, issueDate: '2019-13-40' } })).toBe(false);
+    expect(accepted({ plausibility: [{ rule: 'Number was 800101-1234560', result: 'fail' }] })).toBe(false);
+    expect(accepted({ plausibility: [{ rule: 'n8001011234560', result: 'fail' }] })).toBe(false);
+    expect(accepted({ sources: { photo: 'ocr' } })).toBe(false);
+    expect(accepted({ plausibility: [{ rule: 'name', result: 'hint', field: 'name', reason: 'document.check.name.otherScript' }] })).toBe(true);
+    expect(accepted({ plausibility: [{ rule: 'name', result: 'hint', reason: 'number 8001011234560' }] })).toBe(false);
+    expect(accepted({ plausibility: [{ rule: 'expiry', result: 'pass', params: { date: '2030-01-01' } }] })).toBe(false);
+    expect(accepted({ fields: { name: 'A', mrz: ['P<KORHONG<<GILDONG'.padEnd(44, '<'), 'M12345678'.padEnd(44, '<')] } })).toBe(true);
+    expect(accepted({ fields: { name: 'A', mrz: ['p<kor', 'x'] } })).toBe(false);
   });
 
   it('masks registration numbers for audit rows and logs', () => {

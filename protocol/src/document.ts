@@ -50,6 +50,12 @@ export const PlausibilityResult = z.strictObject({
   result: z.enum(['pass', 'fail', 'hint']),
   /** The field the rule looked at, if one. */
   field: DocumentFieldName.optional(),
+  /** The message key the agent was shown (e.g. document.check.expiry.valid); never its parameters, which carry values. */
+  reason: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,79}$/, 'must be a message key')
+    .refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits')
+    .optional(),
 });
 export type PlausibilityResult = z.infer<typeof PlausibilityResult>;
 
