@@ -38,6 +38,32 @@ const zodWithoutLocales = {
   },
 };
 
+/**
+ * tesseract.js's files, served by the Worker from this origin (src/document/ocr-engine.ts points
+ * workerPath, corePath and langPath here; nothing comes from a CDN): its worker script, the LSTM
+ * cores with their wasm inlined (relaxed SIMD, SIMD, plain: the worker loads the one the browser
+ * runs, ~3.8 MB) and the Korean and English LSTM (best_int) traineddata, gzipped as the packages ship
+ * them. Every file stays far below Workers static assets' 25 MiB limit.
+ */
+async function copyTesseract(to) {
+  const require = createRequire(join(root, 'package.json'));
+  const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
+  const files = [
+    [join(packageDir('tesseract.js'), 'dist/worker.min.js'), 'worker.min.js'],
+    ...['relaxedsimd-lstm', 'simd-lstm', 'lstm'].map((core) => [
+      join(packageDir('tesseract.js-core'), `tesseract-core-${core}.wasm.js`),
+      `core/tesseract-core-${core}.wasm.js`,
+    ]),
+    ...['kor', 'eng'].map((lang) => [
+      join(packageDir(`@tesseract.js-data/${lang}`), `4.0.0_best_int/${lang}.traineddata.gz`),
+      `lang/${lang}.traineddata.gz`,
+    ]),
+  ];
+  await mkdir(join(to, 'core'), { recursive: true });
+  await mkdir(join(to, 'lang'), { recursive: true });
+  for (const [from, name] of files) await cp(from, join(to, name));
+}
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 // One bundle per page, each from the entry file named for its page: the call page of both roles
@@ -49,6 +75,9 @@ await build({
     app: join(root, 'src/call-page.ts'),
     agent: join(root, 'src/desk-page.ts'),
     supervisor: join(root, 'src/supervisor-page.ts'),
+    // Document reading (tesseract.js and the field readers): imported by the agent's page with
+    // import() when a document is read, never part of its first load.
+    'document-ocr': join(root, 'src/document-ocr.ts'),
   },
   outdir: dist,
   bundle: true,
@@ -62,4 +91,5 @@ await build({
   plugins: [zodWithoutLocales],
 });
 await cp(join(root, 'public'), dist, { recursive: true });
+await copyTesseract(join(dist, 'vendor/tesseract'));
 console.log(`web: built ${dist}`);

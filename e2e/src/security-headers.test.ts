@@ -16,7 +16,10 @@ describe('page security headers', () => {
       const res = await page.goto(`${stack.baseUrl}${path}`);
       const headers = res!.headers();
       const csp = headers['content-security-policy'] ?? '';
-      expect(csp, path).toContain("script-src 'self'");
+      // Scripts from this origin only; 'wasm-unsafe-eval' lets the OCR worker compile its wasm core
+      // (web/public/_headers), never JavaScript eval ('unsafe-eval').
+      expect(csp, path).toContain("script-src 'self' 'wasm-unsafe-eval';");
+      expect(csp, path).not.toContain("'unsafe-eval'");
       expect(csp, path).not.toContain('unsafe-inline');
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(headers['x-content-type-options'], path).toBe('nosniff');
