@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentAdmission } from './agent-assignment.ts';
-import { newSessionRecord, type SessionRecord } from './session-record.ts';
-
-function record(patch: (r: SessionRecord) => void = () => undefined): SessionRecord {
-  const r = newSessionRecord({
-    sessionId: '3f1c2a4e-8b7d-4c1e-9f0a-123456789abc',
-    request: { externalRef: 'case-1', customerName: 'Kim', locale: 'ko', record: false, metadata: {} },
-    nodeId: 'node-a',
-    nodeUrl: 'http://127.0.0.1:9',
-    createdAt: 0,
-    expiresAt: 1_800_000,
-    linkExpiresAt: 900_000,
-    reconnectGraceMs: 60_000,
-  });
-  patch(r);
-  return r;
-}
+import type { SessionRecord } from './session-record.ts';
+import { recordWith as record } from '../../test/record-fixture.ts';
 
 const ASSIGNED_AT = '1970-01-01T00:00:01.000Z';
 const mine = { agentId: 'agent.one', assignmentId: 'a1b2c3d4-0000-4000-8000-000000000001' };

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deskSignal } from './desk-link.ts';
-import { newSessionRecord, type SessionRecord } from './session-record.ts';
-
-function record(patch: (r: SessionRecord) => void = () => undefined): SessionRecord {
-  const r = newSessionRecord({
-    sessionId: '3f1c2a4e-8b7d-4c1e-9f0a-123456789abc',
-    request: { externalRef: 'case-1', customerName: 'Kim', locale: 'ko', record: false, metadata: {} },
-    nodeId: 'node-a',
-    nodeUrl: 'http://127.0.0.1:9',
-    createdAt: 0,
-    expiresAt: 1_800_000,
-    linkExpiresAt: 900_000,
-    reconnectGraceMs: 60_000,
-  });
-  patch(r);
-  return r;
-}
+import { recordWith as record } from '../../test/record-fixture.ts';
 
 describe('what a session tells the desk', () => {
   it('nothing before the customer came, then waiting, left, waiting again', () => {
