@@ -7,6 +7,7 @@ export * from './bank-api.ts';
 export * from './checklist.ts';
 export * from './resident-number.ts';
 export * from './document.ts';
+export * from './face-match.ts';
 export * from './signaling.ts';
 export * from './node-api.ts';
 export * from './probe.ts';
