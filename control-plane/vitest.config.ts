@@ -11,7 +11,8 @@ import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './test/webhook-receiver.t
  * Several projects, because the configuration is per runtime: "default" runs with webhooks off (as
  * wrangler.toml ships), "webhooks" runs test/webhooks.test.ts with WEBHOOK_URL on a closed loopback
  * port that the test's fetch stub answers, "desk-random" runs the desk with random assignment,
- * "budgets" small per-session budgets, "hostile-frames" a frame budget the fuzzing cannot spend.
+ * "budgets" small per-session budgets, "hostile-frames" a frame budget the fuzzing cannot spend;
+ * "node" runs test/node/ in plain Node (no workerd) for what workerd cannot run.
  */
 const bindings = {
   // Three keys at once (rotation); 'bank-old' is also revoked and must be refused.
@@ -59,7 +60,7 @@ export default defineConfig({
     // vitest 4 ignores `silent` inside a project, and printed every log of every passing test.
     silent: 'passed-only',
     projects: [
-      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts']),
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/node/**', 'test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts']),
       // The frame fuzzing checks the one answer each frame gets: thousands of frames a second would
       // otherwise be answered rate_limited (the frame budget is session-budgets.test.ts's subject).
       project('hostile-frames', { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000' }, ['test/hostile-frames.test.ts']),
@@ -82,6 +83,9 @@ export default defineConfig({
       project('document-review', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, REQUIRED_BANK_CHECKS: 'id-authenticity' }, ['test/document-review.test.ts']),
       // The regulatory option: the desk assigns waiting customers at random (AGENT_ASSIGNMENT=random).
       project('desk-random', { AGENT_ASSIGNMENT: 'random' }, ['test/agent-desk-random.test.ts']),
+      // Plain Node, outside workerd: the OpenAPI validator reads its schemas from disk and compiles
+      // them with ajv (new Function), neither of which workerd allows.
+      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' } },
     ],
   },
 });

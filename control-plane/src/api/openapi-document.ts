@@ -1,16 +1,15 @@
-import { BankCheckAccepted, BankCheckRequest, MAX_BANK_CHECKS, SessionDocument, WebhookEvent } from '@vident/protocol';
+import { BankCheckAccepted, BankCheckRequest, MAX_BANK_CHECKS, SessionDocument } from '@vident/protocol';
 import { error, json, jsonSchema, ref, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
 
 /*
- * The confirmed ID document and the bank's checks (issue 14) in the OpenAPI document, and the
- * webhook the bank receives (OpenAPI 3.1 `webhooks`), whose `document.confirmed` event points here.
+ * The confirmed ID document and the bank's checks (issue 14) in the OpenAPI document; the
+ * document.confirmed webhook (openapi-webhooks.ts) points here.
  */
 
 export const documentSchemas = {
   SessionDocument: jsonSchema(SessionDocument, 'output'),
   BankCheckRequest: jsonSchema(BankCheckRequest, 'input'),
   BankCheckAccepted: jsonSchema(BankCheckAccepted, 'output'),
-  WebhookEvent: jsonSchema(WebhookEvent, 'output'),
 };
 
 export const documentPaths = {
@@ -41,18 +40,6 @@ export const documentPaths = {
         '404': error('not_found'),
         '409': error("limit_reached, or session_ended after retention's end"),
       },
-    },
-  },
-};
-
-export const webhooks = {
-  sessionEvent: {
-    post: {
-      operationId: 'sessionEvent',
-      description:
-        'POSTed to WEBHOOK_URL, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature). Ids, state and outcome only: never the decision note, never a document field. document.confirmed says the agent confirmed the ID document: read it with GET /v1/sessions/{id}/document.',
-      requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookEvent') } } },
-      responses: { '2XX': { description: 'received (anything else is retried with backoff)' } },
     },
   },
 };

@@ -14,14 +14,12 @@ import {
   EvidenceSigningKey,
   MAX_CAPTURE_BYTES,
   CreateSessionResponse,
-  ErrorBody,
   ListRecordingsQuery,
   ListSessionsQuery,
   PublicConfig,
   RecordingList,
   SessionList,
   SessionView,
-  SIGNATURE_HEADERS,
   SystemStatus,
   UpdateSessionRequest,
 } from '@vident/protocol';
@@ -29,9 +27,19 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../evidence/download-url.ts';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.ts';
 import { adminPaths } from './openapi-admin.ts';
 import { probePaths, probeSchemas } from './openapi-probe.ts';
-import { documentPaths, documentSchemas, webhooks } from './openapi-document.ts';
+import { documentPaths, documentSchemas } from './openapi-document.ts';
 import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
-import { error, json, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
+import { ERRORS_DESCRIPTION, errorSchemas } from './openapi-errors.ts';
+import {
+  createSessionRequestExample,
+  createSessionResponseExample,
+  sessionListExample,
+  sessionViewExample,
+  updateSessionRequestExample,
+} from './openapi-examples.ts';
+import { error, json, jsonBody, jsonSchema, queryParameters, ref, sealedBytes, sessionIdParameter, signed, signedErrors } from './openapi-parts.ts';
+import { signatureSecuritySchemes } from './openapi-security.ts';
+import { webhookSchemas, webhooks } from './openapi-webhooks.ts';
 
 /*
  * The bank API (and the public evidence routes, and the agent's capture upload) as OpenAPI 3.1, generated from the same zod schemas the Worker validates with
@@ -47,24 +55,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
       title: 'vident bank API',
       version,
       description: [
-        'Every /v1 route except /v1/config and /v1/openapi.json is signed:',
-        'canonical = METHOD "\\n" PATH_WITH_QUERY "\\n" TIMESTAMP "\\n" [NONCE "\\n"] hex(sha256(body));',
-        'X-Vident-Signature = hex(HMAC-SHA256(secret, canonical)). TIMESTAMP is Unix seconds and must be',
-        'within 300 s of the server clock; each signature is accepted once (a replay is 401 request_replayed);',
-        'X-Vident-Nonce (16..64 of [A-Za-z0-9_-]) makes identical requests sign differently.',
-      ].join(' '),
+        "The bank's API of vident: create a verification session, send the customer its link, follow it by webhooks, read the outcome, the audit trail and the evidence pack. The bank's routes are signed with HMAC-SHA256 (the `videntSignature` security scheme describes the canonical request); `/health`, `/v1/config`, `/v1/openapi.json` and `/v1/evidence/signing-key` are public; the browser routes take a bearer token. Webhooks (one per event type) are listed under `webhooks`.",
+        '',
+        ERRORS_DESCRIPTION,
+      ].join('\n'),
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     components: {
       securitySchemes: {
-        videntKeyId: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.keyId, description: 'bank key id' },
-        videntTimestamp: { type: 'apiKey', in: 'header', name: SIGNATURE_HEADERS.timestamp, description: 'Unix seconds' },
-        videntSignature: {
-          type: 'apiKey',
-          in: 'header',
-          name: SIGNATURE_HEADERS.signature,
-          description: 'hex HMAC-SHA256 of the canonical request (see info.description); optional X-Vident-Nonce is signed too',
-        },
+        ...signatureSecuritySchemes,
         participantToken: {
           type: 'http',
           scheme: 'bearer',
@@ -86,7 +85,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ArtifactList: jsonSchema(ArtifactList, 'output'),
         EvidencePack: jsonSchema(EvidencePack, 'output'),
         EvidenceSigningKey: jsonSchema(EvidenceSigningKey, 'output'),
-        ErrorBody: jsonSchema(ErrorBody, 'output'),
+        ...errorSchemas,
         FleetStatus: jsonSchema(FleetStatus, 'output'),
         FleetNode: jsonSchema(FleetNode, 'output'),
         NodeEnrolment: jsonSchema(NodeEnrolment, 'input'),
@@ -96,6 +95,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...probeSchemas,
         ...deskSchemas,
         ...documentSchemas,
+        ...webhookSchemas,
       },
     },
     paths: {
@@ -121,9 +121,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
               schema: jsonSchema(IdempotencyKey, 'input'),
             },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateSessionRequest') } } },
+          requestBody: jsonBody('CreateSessionRequest', createSessionRequestExample),
           responses: {
-            '201': json('CreateSessionResponse', 'created (or replayed for an Idempotency-Key)'),
+            '201': json('CreateSessionResponse', 'created (or replayed for an Idempotency-Key)', createSessionResponseExample),
             ...signedErrors,
             '409': error('conflict: the Idempotency-Key was used with another body, or its first request is still running'),
             '503': error('no_media_node'),
@@ -133,17 +133,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
           operationId: 'listSessions',
           security: signed,
           parameters: queryParameters(ListSessionsQuery.shape),
-          responses: { '200': json('SessionList', 'one page, newest first'), ...signedErrors },
+          responses: { '200': json('SessionList', 'one page, newest first', sessionListExample), ...signedErrors },
         },
       },
       '/v1/sessions/{id}': {
         parameters: [sessionIdParameter],
-        get: { operationId: 'getSession', security: signed, responses: { '200': json('SessionView', 'the session'), ...signedErrors, '404': error('not_found') } },
+        get: { operationId: 'getSession', security: signed, responses: { '200': json('SessionView', 'the session', sessionViewExample), ...signedErrors, '404': error('not_found') } },
         patch: {
           operationId: 'updateSession',
           security: signed,
-          requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateSessionRequest') } } },
-          responses: { '200': json('SessionView', 'the updated session'), ...signedErrors, '404': error('not_found'), '409': error('session_ended') },
+          requestBody: jsonBody('UpdateSessionRequest', updateSessionRequestExample),
+          responses: { '200': json('SessionView', 'the updated session', { ...sessionViewExample, ...updateSessionRequestExample }), ...signedErrors, '404': error('not_found'), '409': error('session_ended') },
         },
         delete: {
           operationId: 'deleteSession',
