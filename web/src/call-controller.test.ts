@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RECORDING_CONSENT_VERSION } from '@vident/protocol';
+import { RECORDING_CONSENT_VERSION, type ServerMessage } from '@vident/protocol';
 import { GUIDANCE_TTL_MS } from './in-call-tools.ts';
 import { FakePeerConnection, bothLegs, camera, installFakeBrowser, joinCall, removeFakeBrowser, settle, welcome, type FakeCall } from './fake-call.ts';
 
@@ -185,5 +185,33 @@ describe('in-call tools', () => {
     call.socket.deliver({ type: 'chat', from: 'agent', text: 'hi', at: '2026-12-31T00:00:02.000Z' });
     await settle();
     expect(call.lastView().chat.map((c) => `${c.from}: ${c.text}`)).toEqual(['customer: hello', 'agent: hi']);
+  });
+});
+
+describe('the agent’s review (issue 14)', () => {
+  const check = { kind: 'mois-id', result: 'pass' as const, reference: 'MOIS-1', checkedAt: '2026-12-03T01:00:00.000Z' };
+
+  it('sends the confirmed document and takes the session’s confirmation and the bank’s checks into the view', async () => {
+    call = await joinCall('agent');
+    expect(call.lastView().customerName).toBe('Kim');
+    const document = { type: 'passport' as const, fields: { name: 'KIM' }, sources: { name: 'ocr' as const }, plausibility: [] };
+    expect(call.controller.confirmDocument(document)).toBe(true);
+    expect(call.socket.sentOf('document-confirm')).toEqual([{ type: 'document-confirm', document }]);
+    call.socket.deliver({ type: 'document-confirmed', documentType: 'passport', confirmedAt: '2026-12-03T01:00:00.000Z' });
+    call.socket.deliver({ type: 'bank-check', check });
+    await settle();
+    expect(call.lastView().review).toEqual({ documentConfirmed: true, documentConfirmedAt: '2026-12-03T01:00:00.000Z', bankChecks: [check] });
+  });
+
+  it('takes a reloaded page’s review from welcome, and a customer cannot confirm a document', async () => {
+    call = await joinCall('agent');
+    call.socket.deliver({ ...welcome({ role: 'agent' }), documentConfirmed: true, bankChecks: [check] } as ServerMessage);
+    await settle();
+    expect(call.lastView().review).toMatchObject({ documentConfirmed: true, bankChecks: [check] });
+    const customer = await joinCall('customer');
+    expect(customer.controller.confirmDocument({ type: 'unknown', fields: { name: 'x' }, sources: {}, plausibility: [] })).toBe(false);
+    expect(customer.socket.sentOf('document-confirm')).toEqual([]);
+    customer.socket.deliver({ type: 'session-ended', state: 'cancelled', reason: 'cancelled_by_agent', endedAt: '2026-12-31T00:00:00.000Z', durationMs: 0 });
+    await settle();
   });
 });

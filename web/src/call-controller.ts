@@ -1,5 +1,5 @@
 import { assertNever } from '@vident/protocol';
-import type { ClientMessage, EndReason, ErrorCode, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
+import type { ClientMessage, DocumentConfirmation, EndReason, ErrorCode, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
 import { applyWelcome, initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
@@ -170,6 +170,12 @@ export class CallController {
     return this.sendOrReport({ type: 'guidance', kind });
   }
 
+  /** The agent confirms the document it read (issue 14); answered `document-confirmed`. */
+  confirmDocument(document: DocumentConfirmation): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    return this.sendOrReport({ type: 'document-confirm', document });
+  }
+
   /** Cumulative network counters of both legs now (see network-quality.ts). */
   async networkCounters(): Promise<NetworkCounters> {
     return readNetworkCounters(await this.legs.stats(), Date.now());
@@ -244,8 +250,10 @@ export class CallController {
         this.view.queue = { position: msg.position, estimateSeconds: msg.estimateSeconds, agentsOnline: msg.agentsOnline };
         break;
       case 'document-confirmed':
+        this.view.review = { ...this.view.review, documentConfirmed: true, documentConfirmedAt: msg.confirmedAt };
+        break;
       case 'bank-check':
-        // The agent's document panel (issue 14) reads these; the call itself does not change.
+        this.view.review = { ...this.view.review, bankChecks: [...this.view.review.bankChecks, msg.check] };
         break;
       case 'error':
         // A refused decision can be corrected and sent again.

@@ -10,6 +10,7 @@ import { loadConfig, type PageConfig } from './public-config.ts';
 import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
 import { CallScreen } from './ui/call-screen.ts';
 import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
+import { AssistPanel } from './ui/assist-panel.ts';
 import { ChatPanel } from './ui/chat-panel.ts';
 import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
 import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
@@ -110,6 +111,14 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
     accept: () => controller?.acceptConsent(),
     decline: () => controller?.declineConsent(),
   });
+  const assist =
+    joinLink.role === 'agent'
+      ? new AssistPanel({
+          before: byTestId('decision-panel'),
+          locale: () => locale,
+          confirm: (document) => controller?.confirmDocument(document) ?? false,
+        })
+      : null;
   const captures =
     joinLink.role === 'agent'
       ? new CapturePanel({
@@ -118,9 +127,12 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           token: joinLink.token,
           bankKey: loadBankKey(config.evidencePublicKey),
           remoteVideo: byTestId<HTMLVideoElement>('remote-video'),
-          before: byTestId('decision-panel'),
+          before: assist?.element ?? byTestId('decision-panel'),
           locale: () => locale,
           onError: (message) => banner.show(message),
+          onStored: (kind, image) => {
+            if (kind === 'id_front') assist?.idFrontCaptured(image);
+          },
         })
       : null;
   const chat = new ChatPanel(() => locale, (text) => controller?.sendChat(text) ?? false);
@@ -159,6 +171,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       shown = screen;
       callScreen.render(view);
       captures?.update(view);
+      assist?.update(view);
       chat.render(view);
       guidance.render(view);
       queuePanel.render(view);

@@ -1,4 +1,4 @@
-import type { ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role, ServerMessage } from '@vident/protocol';
+import type { BankCheck, ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role, ServerMessage } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
@@ -33,6 +33,19 @@ export interface CallView {
   checklist: ChecklistItem[];
   /** The customer's place in the agents' queue (from `queue`); null until told or on the agent's page. */
   queue: QueueStatus | null;
+  /** The name the bank gave for the customer (from `welcome`); the document's name is checked against it. */
+  customerName: string | null;
+  /** The agent's review as the session holds it (agent only; issue 14). */
+  review: ReviewView;
+}
+
+/** What the session confirmed of the agent's review, and the bank's checks posted back. */
+export interface ReviewView {
+  /** A document was confirmed (welcome), with its time once `document-confirmed` told it. */
+  documentConfirmed: boolean;
+  documentConfirmedAt: string | null;
+  /** Every bank check so far, oldest first (a re-check of a kind adds one). */
+  bankChecks: BankCheck[];
 }
 
 /** The view before the first `welcome`. */
@@ -57,6 +70,8 @@ export function initialCallView(role: Role): CallView {
     guidance: null,
     checklist: [],
     queue: null,
+    customerName: null,
+    review: { documentConfirmed: false, documentConfirmedAt: null, bankChecks: [] },
   };
 }
 
@@ -69,6 +84,12 @@ export function applyWelcome(view: CallView, welcome: Extract<ServerMessage, { t
   view.peerMedia = { audio: welcome.peer.audio, video: welcome.peer.video };
   view.consent = welcome.session.consent;
   view.checklist = welcome.checklist ?? [];
+  view.customerName = welcome.session.customerName;
+  view.review = {
+    documentConfirmed: welcome.documentConfirmed ?? false,
+    documentConfirmedAt: welcome.documentConfirmed ? view.review.documentConfirmedAt : null,
+    bankChecks: welcome.bankChecks ?? [],
+  };
   // The server replays the call's chat right after welcome: start from it, not from our copy.
   view.chat = [];
 }

@@ -6,6 +6,7 @@ import { errorStrings } from './i18n-errors.ts';
 import { callScreenStrings } from './i18n-call-screens.ts';
 import { captureStrings } from './i18n-capture.ts';
 import { documentStrings } from './i18n-document.ts';
+import { assistStrings } from './i18n-assist.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
@@ -108,6 +109,7 @@ const dictionary = {
     ...callScreenStrings.ko,
     ...captureStrings.ko,
     ...documentStrings.ko,
+    ...assistStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -207,6 +209,7 @@ const dictionary = {
     ...callScreenStrings.en,
     ...captureStrings.en,
     ...documentStrings.en,
+    ...assistStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

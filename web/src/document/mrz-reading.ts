@@ -106,3 +106,12 @@ export function rawMrzField(found: FoundMrz, field: string): string | undefined 
   if (!detail || line === undefined) return undefined;
   return line.slice(detail.start, detail.end).replace(/<+/g, ' ').trim();
 }
+
+/** The check digits of MRZ lines as the agent typed them (no OCR autocorrection); none if they do not parse. */
+export function typedMrzCheckDigits(lines: readonly string[]): MrzCheckDigit[] {
+  try {
+    return mrzCheckDigits(parse([...lines], { autocorrect: false }));
+  } catch {
+    return [];
+  }
+}

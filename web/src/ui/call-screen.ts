@@ -123,7 +123,7 @@ export class CallScreen {
 }
 
 /**
- * The agent's tools (guidance, chat, captures, decision) in one column, which a wide screen puts
+ * The agent's tools (guidance, chat, captures, assistance, decision) in one column, which a wide screen puts
  * beside the video (styles.css) so the decision is in view while inspecting the card. Moving the
  * built panels keeps their listeners.
  */
@@ -131,7 +131,7 @@ function groupAgentTools(): void {
   const side = document.createElement('div');
   side.className = 'agent-side';
   side.dataset.testid = 'agent-side';
-  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'decision-panel']
+  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'assist-panel', 'decision-panel']
     .map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`))
     .filter((el): el is HTMLElement => el !== null);
   if (panels.length === 0) return;

@@ -32,6 +32,8 @@ export interface CapturePanelOptions {
   locale(): Locale;
   /** A translated message for the error banner. */
   onError(message: string): void;
+  /** A capture was stored: its plaintext JPEG, for the agent's assistance (document reading, face match). */
+  onStored?(kind: CaptureKind, image: Blob): void;
 }
 
 /**
@@ -180,6 +182,7 @@ export class CapturePanel {
       this.images.set(kind, pendingUrl);
       pendingUrl = null;
       this.slots = captureStored(this.slots, kind, { artifactId: result.artifact.artifactId, width: frame.width, height: frame.height });
+      this.opts.onStored?.(kind, frame.blob);
     } catch (err) {
       this.slots = captureFailed(this.slots, kind);
       if (!this.ended) this.report(kind, err);
