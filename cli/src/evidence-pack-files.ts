@@ -92,16 +92,21 @@ export async function verifyPackDir(dir: string, publicKey: string): Promise<Pac
 
 const extensions: Record<string, string> = { 'video/webm': '.webm', 'image/jpeg': '.jpg', 'image/png': '.png' };
 
-/** Opens every artifact of a verified pack with the bank's private key (PKCS#8 PEM) into `outDir`. */
-export async function decryptPackDir(dir: string, privateKeyPem: string, outDir: string): Promise<string[]> {
+/**
+ * Opens every artifact of a verified pack with the bank's private key (PKCS#8 PEM) into `outDir`.
+ * `onProgress` hears the sealed bytes opened so far of all the pack's (a progress bar).
+ */
+export async function decryptPackDir(dir: string, privateKeyPem: string, outDir: string, onProgress?: (done: number, total: number) => void): Promise<string[]> {
   const signed = SignedManifest.parse(await readJson(join(dir, 'manifest.json')));
   const key = await importBankPrivateKey(privateKeyPem);
   await mkdir(outDir, { recursive: true, mode: 0o700 });
   const written: string[] = [];
+  const total = signed.manifest.artifacts.reduce((sum, a) => sum + a.size, 0);
+  let done = 0;
   for (const a of signed.manifest.artifacts) {
     const base = a.fileName.replace(/\.venc$/, '').replace(/\.(webm|jpg|png)$/, '');
     const out = join(outDir, base + (extensions[a.contentType] ?? '.bin'));
-    await openSealedFile(join(dir, a.fileName), key, out);
+    await openSealedFile(join(dir, a.fileName), key, out, onProgress && ((bytes) => onProgress((done += bytes), total)));
     written.push(out);
   }
   return written;

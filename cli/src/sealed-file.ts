@@ -15,9 +15,10 @@ export async function sha256File(path: string): Promise<string> {
 
 /**
  * Opens `sealedPath` with the bank's private key into `plainPath` (written beside, then renamed, so
- * a failed check never leaves a half-written plaintext under the final name).
+ * a failed check never leaves a half-written plaintext under the final name). `onBytes` hears how
+ * many sealed bytes each chunk took (a progress bar).
  */
-export async function openSealedFile(sealedPath: string, privateKey: CryptoKey, plainPath: string): Promise<EnvelopeHeader> {
+export async function openSealedFile(sealedPath: string, privateKey: CryptoKey, plainPath: string, onBytes?: (sealedBytes: number) => void): Promise<EnvelopeHeader> {
   const input = await open(sealedPath, 'r');
   const partial = `${plainPath}.partial`;
   const output = await open(partial, 'w', 0o600);
@@ -36,6 +37,7 @@ export async function openSealedFile(sealedPath: string, privateKey: CryptoKey, 
       if (bytesRead !== length) throw new EnvelopeError('the file changed while it was read');
       position += length;
       await output.write(await reader.open(buffer.subarray(0, length), position >= size));
+      onBytes?.(length);
     }
     await output.sync();
     await output.close();
