@@ -1,5 +1,5 @@
 import { assertNever } from '@vident/protocol';
-import type { ClientMessage, DocumentConfirmation, EndReason, ErrorCode, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
+import type { ClientMessage, DocumentConfirmation, EndReason, ErrorCode, FaceMatchResult, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
 import { applyWelcome, initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
@@ -176,6 +176,12 @@ export class CallController {
     return this.sendOrReport({ type: 'document-confirm', document });
   }
 
+  /** A face-match result of the agent's page (issue 14); answered `face-match-recorded`. */
+  sendFaceMatch(result: FaceMatchResult): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    return this.sendOrReport({ type: 'face-match', result });
+  }
+
   /** Cumulative network counters of both legs now (see network-quality.ts). */
   async networkCounters(): Promise<NetworkCounters> {
     return readNetworkCounters(await this.legs.stats(), Date.now());
@@ -254,6 +260,9 @@ export class CallController {
         break;
       case 'bank-check':
         this.view.review = { ...this.view.review, bankChecks: [...this.view.review.bankChecks, msg.check] };
+        break;
+      case 'face-match-recorded':
+        this.view.review = { ...this.view.review, faceMatches: { ...this.view.review.faceMatches, [msg.result.kind]: msg.result } };
         break;
       case 'error':
         // A refused decision can be corrected and sent again.

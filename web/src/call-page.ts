@@ -11,6 +11,7 @@ import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts'
 import { CallScreen } from './ui/call-screen.ts';
 import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
 import { AssistPanel } from './ui/assist-panel.ts';
+import { FaceAssist } from './ui/face-assist.ts';
 import { ChatPanel } from './ui/chat-panel.ts';
 import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
 import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
@@ -119,6 +120,15 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           confirm: (document) => controller?.confirmDocument(document) ?? false,
         })
       : null;
+  const faces =
+    assist !== null
+      ? new FaceAssist({
+          video: byTestId<HTMLVideoElement>('remote-video'),
+          thresholds: () => controller!.snapshot().review.faceThresholds,
+          send: (result) => controller?.sendFaceMatch(result) ?? false,
+          onChange: (status) => assist.faceChanged(status),
+        })
+      : null;
   const captures =
     joinLink.role === 'agent'
       ? new CapturePanel({
@@ -131,7 +141,11 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           locale: () => locale,
           onError: (message) => banner.show(message),
           onStored: (kind, image) => {
-            if (kind === 'id_front') assist?.idFrontCaptured(image);
+            if (kind === 'id_front') {
+              assist?.idFrontCaptured(image);
+              faces?.idCaptured(image);
+            }
+            if (kind === 'face') faces?.faceCaptured(image);
           },
         })
       : null;
@@ -172,6 +186,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       callScreen.render(view);
       captures?.update(view);
       assist?.update(view);
+      if (view.ended) faces?.stop();
       chat.render(view);
       guidance.render(view);
       queuePanel.render(view);

@@ -1,3 +1,4 @@
+import { DEFAULT_FACE_MATCH_THRESHOLDS, type FaceMatchResult, type FaceMatchThresholds } from '@vident/protocol';
 import type { BankCheck, ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role, ServerMessage } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
@@ -46,6 +47,10 @@ export interface ReviewView {
   documentConfirmedAt: string | null;
   /** Every bank check so far, oldest first (a re-check of a kind adds one). */
   bankChecks: BankCheck[];
+  /** The thresholds the session applies to face-match scores (from `welcome`). */
+  faceThresholds: FaceMatchThresholds;
+  /** The latest face-match result of each kind the session stored (welcome, `face-match-recorded`). */
+  faceMatches: { capture: FaceMatchResult | null; call: FaceMatchResult | null };
 }
 
 /** The view before the first `welcome`. */
@@ -71,7 +76,13 @@ export function initialCallView(role: Role): CallView {
     checklist: [],
     queue: null,
     customerName: null,
-    review: { documentConfirmed: false, documentConfirmedAt: null, bankChecks: [] },
+    review: {
+      documentConfirmed: false,
+      documentConfirmedAt: null,
+      bankChecks: [],
+      faceThresholds: DEFAULT_FACE_MATCH_THRESHOLDS,
+      faceMatches: { capture: null, call: null },
+    },
   };
 }
 
@@ -89,7 +100,10 @@ export function applyWelcome(view: CallView, welcome: Extract<ServerMessage, { t
     documentConfirmed: welcome.documentConfirmed ?? false,
     documentConfirmedAt: welcome.documentConfirmed ? view.review.documentConfirmedAt : null,
     bankChecks: welcome.bankChecks ?? [],
+    faceThresholds: welcome.faceMatch?.thresholds ?? DEFAULT_FACE_MATCH_THRESHOLDS,
+    faceMatches: { capture: null, call: null },
   };
+  for (const recorded of welcome.faceMatch?.results ?? []) view.review.faceMatches[recorded.kind] = recorded;
   // The server replays the call's chat right after welcome: start from it, not from our copy.
   view.chat = [];
 }

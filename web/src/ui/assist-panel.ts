@@ -1,4 +1,4 @@
-import type { BankCheck, DocumentConfirmation, DocumentFieldName, DocumentType, FaceMatchResult, FaceMatchThresholds, Locale } from '@vident/protocol';
+import type { BankCheck, DocumentConfirmation, DocumentFieldName, DocumentType, Locale } from '@vident/protocol';
 import { DocumentType as DocumentTypes } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import {
@@ -61,12 +61,7 @@ export class AssistPanel {
   private problems: DocumentFieldName[] = [];
   private lastIdImage: Blob | null = null;
   private view: CallView | null = null;
-  private face: { status: FaceStatus; capture: FaceMatchResult | null; call: FaceMatchResult | null; thresholds: FaceMatchThresholds | null } = {
-    status: 'waiting',
-    capture: null,
-    call: null,
-    thresholds: null,
-  };
+  private faceState: FaceStatus = 'waiting';
   private ended = false;
 
   constructor(private readonly opts: AssistPanelOptions) {
@@ -93,16 +88,9 @@ export class AssistPanel {
     void this.read(image);
   }
 
-  /** The face comparison's state changed (ui/face-assist.ts). */
-  faceChanged(status: FaceStatus, result?: FaceMatchResult): void {
-    this.face.status = status;
-    if (result !== undefined) this.face[result.kind] = result;
-    this.render();
-  }
-
-  /** The thresholds the session applies (from its welcome). */
-  faceThresholds(thresholds: FaceMatchThresholds): void {
-    this.face.thresholds = thresholds;
+  /** The face comparison's state changed (ui/face-assist.ts); its results come back through the session. */
+  faceChanged(status: FaceStatus): void {
+    this.faceState = status;
     this.render();
   }
 
@@ -376,12 +364,14 @@ export class AssistPanel {
       failed: 'assist.face.failed',
       ready: null,
     };
-    const key = statusKey[this.face.status];
+    const key = statusKey[this.faceState];
     this.faceStatus.textContent = key === null ? '' : t(key);
-    this.faceStatus.dataset.state = this.face.status;
+    this.faceStatus.dataset.state = this.faceState;
     this.faceStatus.hidden = key === null;
     const rows: HTMLElement[] = [];
-    for (const result of [this.face.capture, this.face.call]) {
+    // What the session recorded (also after a reload), not what this page computed.
+    const matches = this.view?.review.faceMatches ?? { capture: null, call: null };
+    for (const result of [matches.capture, matches.call]) {
       if (result === null) continue;
       const suffix = result.kind === 'capture' ? '' : '-call';
       const dt = document.createElement('dt');
@@ -402,8 +392,8 @@ export class AssistPanel {
       dd.append(score, ' ', band);
       rows.push(dt, dd);
     }
-    const thresholds = this.face.capture?.thresholds ?? this.face.call?.thresholds ?? this.face.thresholds;
-    if (thresholds !== null && rows.length > 0) {
+    const thresholds = matches.capture?.thresholds ?? matches.call?.thresholds ?? this.view?.review.faceThresholds;
+    if (thresholds !== undefined && rows.length > 0) {
       const note = document.createElement('dd');
       note.className = 'assist-note';
       note.textContent = t('assist.face.thresholds', { match: formatScore(thresholds.match), noMatch: formatScore(thresholds.noMatch) });
