@@ -200,7 +200,7 @@ describe('the agent’s review (issue 14)', () => {
     call.socket.deliver({ type: 'document-confirmed', documentType: 'passport', confirmedAt: '2026-12-03T01:00:00.000Z' });
     call.socket.deliver({ type: 'bank-check', check });
     await settle();
-    expect(call.lastView().review).toEqual({ documentConfirmed: true, documentConfirmedAt: '2026-12-03T01:00:00.000Z', bankChecks: [check] });
+    expect(call.lastView().review).toMatchObject({ documentConfirmed: true, documentConfirmedAt: '2026-12-03T01:00:00.000Z', bankChecks: [check] });
   });
 
   it('takes a reloaded page’s review from welcome, and a customer cannot confirm a document', async () => {
@@ -213,5 +213,29 @@ describe('the agent’s review (issue 14)', () => {
     expect(customer.socket.sentOf('document-confirm')).toEqual([]);
     customer.socket.deliver({ type: 'session-ended', state: 'cancelled', reason: 'cancelled_by_agent', endedAt: '2026-12-31T00:00:00.000Z', durationMs: 0 });
     await settle();
+  });
+
+  it('sends a face-match result and shows it as the session recorded it, also from a reloaded welcome', async () => {
+    call = await joinCall('agent');
+    expect(call.lastView().review.faceThresholds).toEqual({ match: 0.5, noMatch: 0.4 });
+    const result = {
+      kind: 'capture' as const,
+      score: 0.71,
+      band: 'match' as const,
+      thresholds: { match: 0.5, noMatch: 0.4 },
+      model: { name: 'human-faceres', version: '3.3.6' },
+      samples: 1,
+      measuredAt: '2026-12-03T01:00:00.000Z',
+    };
+    expect(call.controller.sendFaceMatch(result)).toBe(true);
+    expect(call.socket.sentOf('face-match')).toEqual([{ type: 'face-match', result }]);
+    expect(call.lastView().review.faceMatches.capture).toBeNull();
+    const recorded = { ...result, recordedAt: '2026-12-03T01:00:01.000Z' };
+    call.socket.deliver({ type: 'face-match-recorded', result: recorded });
+    await settle();
+    expect(call.lastView().review.faceMatches).toEqual({ capture: recorded, call: null });
+    call.socket.deliver({ ...welcome({ role: 'agent' }), faceMatch: { thresholds: { match: 0.6, noMatch: 0.45 }, results: [recorded] } } as ServerMessage);
+    await settle();
+    expect(call.lastView().review).toMatchObject({ faceThresholds: { match: 0.6, noMatch: 0.45 }, faceMatches: { capture: recorded, call: null } });
   });
 });
