@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../infra/stack.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 export interface StackInfo {
   baseUrl: string;
@@ -27,6 +28,10 @@ export interface StackInfo {
   sidecarPidFile: string;
   /** The bank's private evidence key (PEM file), as the bank's back office would hold it. */
   bankPrivateKeyFile: string;
+  /** The stack's WEBHOOK_SECRET, as the bank's receiver holds it. */
+  webhookSecret: string;
+  /** GET: every webhook the stack delivered so far (`WebhookDelivery[]`, oldest first). */
+  webhookDeliveriesUrl: string;
 }
 
 declare module 'vitest' {
@@ -36,12 +41,15 @@ declare module 'vitest' {
 }
 
 let stack: Stack | undefined;
+let webhooks: WebhookReceiver | undefined;
 
 export async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'vident-e2e-'));
   // Uploads capped at 4 MiB/s, as an operator protecting live calls would: it also keeps a
   // multi-part upload in flight long enough for the kill-mid-upload test to catch it.
-  stack = await startStack({ stateDir, demo: false, dropUdp: true, uploadMaxBytesPerSecond: 4 * 1024 * 1024 });
+  // Webhooks on, to a receiver on loopback that answers 204: the integration examples verify real deliveries.
+  webhooks = await startWebhookReceiver();
+  stack = await startStack({ stateDir, demo: false, dropUdp: true, uploadMaxBytesPerSecond: 4 * 1024 * 1024, webhookUrl: webhooks.url });
   console.log(`[e2e] stack up: ${stack.baseUrl}, Janus ${stack.janus.janusAddress} (namespace ${stack.janus.namespace}), logs ${stack.logDir}`);
   project.provide('stack', {
     baseUrl: stack.baseUrl,
@@ -62,9 +70,12 @@ export async function setup(project: TestProject) {
     metricsUrl: stack.metricsUrl,
     sidecarPidFile: stack.sidecarPidFile,
     bankPrivateKeyFile: join(stateDir, 'bank-evidence-private.pem'),
+    webhookSecret: stack.secrets.webhookSecret,
+    webhookDeliveriesUrl: webhooks.deliveriesUrl,
   });
 }
 
 export async function teardown() {
   await stack?.stop();
+  await webhooks?.stop();
 }

@@ -47,6 +47,8 @@ export interface StackOptions {
   uploadMaxBytesPerSecond?: number;
   /** Media nodes to start, each Janus in its own namespace with its own sidecar (default 1). */
   mediaNodes?: number;
+  /** The bank's webhook endpoint (WEBHOOK_URL, signed with `secrets.webhookSecret`); absent = webhooks off. */
+  webhookUrl?: string;
 }
 
 export interface StackSecrets {
@@ -69,6 +71,8 @@ export interface StackSecrets {
   adminSecret: string;
   /** coturn's static-auth-secret, shared with the control plane (TURN_SHARED_SECRET). */
   turnSecret: string;
+  /** The webhooks' Standard Webhooks signing secret (WEBHOOK_SECRET, `whsec_<base64>`), used when the stack has a webhookUrl. */
+  webhookSecret: string;
 }
 
 /** One media node of the stack: Janus in its namespace and its supervised sidecar. */
@@ -142,6 +146,7 @@ async function loadSecrets(stateDir: string): Promise<StackSecrets> {
     adminKeyId: 'local-admin',
     adminSecret: secret(),
     turnSecret: secret(),
+    webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
     ...stored,
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
@@ -279,6 +284,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TURN_URLS: turnServers.map((t) => t.url).join(','),
       TURN_SHARED_SECRET: secrets.turnSecret,
       ...(options.evidenceRetentionDays === undefined ? {} : { EVIDENCE_RETENTION_DAYS: String(options.evidenceRetentionDays) }),
+      ...(options.webhookUrl === undefined ? {} : { WEBHOOK_URL: options.webhookUrl, WEBHOOK_SECRET: secrets.webhookSecret }),
     };
     // Single quotes: dotenv takes the value literally (the JSON's double quotes survive).
     writeFileSync(envFile, Object.entries(workerEnv).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
