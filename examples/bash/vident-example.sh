@@ -141,19 +141,25 @@ demo() {
 webhook_verdict() {
   local secret=$1 id=$2 timestamp=$3 signature_header=$4 body_file=$5 now=$6
   # 1. Refuse old (or future) deliveries, so a captured webhook cannot be replayed later.
-  if ! [[ "$timestamp" =~ ^[0-9]{1,12}$ ]] || [ $((now > timestamp ? now - timestamp : timestamp - now)) -gt "$WEBHOOK_TOLERANCE_SECONDS" ]; then
+  if ! [[ "$timestamp" =~ ^[0-9]{1,12}$ ]]; then
+    echo stale_timestamp
+    return
+  fi
+  local age=$((now - 10#$timestamp)) # 10#: decimal even with leading zeros (bash reads 0123 as octal)
+  if [ "${age#-}" -gt "$WEBHOOK_TOLERANCE_SECONDS" ]; then
     echo stale_timestamp
     return
   fi
   # 2. The key is the base64 after "whsec_" (binary bytes: handed to openssl as hex); the signed
   #    content is id.timestamp.body.
-  local key_hex expected candidate
+  local key_hex expected candidate candidates
   key_hex=$(printf '%s' "${secret#whsec_}" | openssl base64 -d -A | od -An -v -tx1 | tr -d ' \n')
   expected="v1,$({ printf '%s.%s.' "$id" "$timestamp"; cat "$body_file"; } \
     | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key_hex" -binary | openssl base64 -A)"
   # 3. Several space-separated signatures may come during a secret rotation: one valid is enough.
   #    (A plain string comparison: in a long-running server, compare in constant time.)
-  for candidate in $signature_header; do
+  read -ra candidates <<<"$signature_header"
+  for candidate in "${candidates[@]}"; do
     if [ "$candidate" = "$expected" ]; then
       echo ok
       return

@@ -83,7 +83,7 @@ def verify_webhook(secret, webhook_id, webhook_timestamp, webhook_signature, bod
     if now is None:
         now = int(time.time())
     # 1. Refuse old (or future) deliveries: a captured webhook cannot be replayed later.
-    if not webhook_timestamp.isdigit() or abs(now - int(webhook_timestamp)) > WEBHOOK_TOLERANCE_SECONDS:
+    if not (webhook_timestamp.isascii() and webhook_timestamp.isdigit()) or abs(now - int(webhook_timestamp)) > WEBHOOK_TOLERANCE_SECONDS:
         return "stale_timestamp"
     # 2. The key is the base64 after "whsec_"; the signed content is id.timestamp.body.
     key = base64.b64decode(secret[len("whsec_"):])
