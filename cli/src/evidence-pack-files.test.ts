@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   GENESIS_HASH,
   artifactFileName,
+  EvidenceAssessment,
   fromBase64,
   generateBankKeyPair,
   generateEvidenceSigningKey,
@@ -26,7 +27,24 @@ import { TrustedSigningKeys } from './trusted-keys.ts';
 const bankKeys = await generateBankKeyPair(2048);
 const bank = await importBankPublicKey(bankKeys.publicKeyPem);
 
-/** A pack folder as `download` writes it: two artifacts (one spanning several chunks), audit, key. */
+/** The session's review in full, as the control plane seals it (kind `assessment`). */
+const assessment = {
+  v: 1,
+  sessionId: '6f9619ff-8b86-4011-b42d-00c04fc964ff',
+  document: {
+    type: 'kr-resident-card',
+    fields: { name: '홍길동', residentNumber: '800101-1234560' },
+    sources: { residentNumber: 'agent' },
+    plausibility: [],
+    confirmedAt: '2026-11-23T10:00:05.000Z',
+  },
+  checks: [{ kind: 'id-authenticity', result: 'pass', reference: 'MOIS-1', checkedAt: '2026-11-23T10:00:06.000Z' }],
+  faceMatches: [],
+  faceMatchThresholds: { match: 0.5, noMatch: 0.4 },
+  sealedAt: '2026-11-23T10:00:10.000Z',
+};
+
+/** A pack folder as `download` writes it: three artifacts (one spanning several chunks, one the sealed assessment), audit, key. */
 async function writePack() {
   const dir = mkdtempSync(join(tmpdir(), 'vident-pack-test-'));
   const signer = await generateEvidenceSigningKey();
@@ -41,6 +59,7 @@ async function writePack() {
   for (const [kind, capture, contentType, bytes] of [
     ['recording', null, 'video/webm', video],
     ['capture', 'id_front', 'image/jpeg', jpeg],
+    ['assessment', null, 'application/json', new TextEncoder().encode(JSON.stringify(assessment))],
   ] as const) {
     const sealed = await sealBytes(bank, contentType, bytes);
     const a = {
@@ -93,8 +112,11 @@ describe('evidence pack folders', () => {
     expect(await verifyPackDir(pack.dir, pack.signer.publicKey)).toEqual({ ok: true });
     const out = join(pack.dir, 'out');
     const written = await decryptPackDir(pack.dir, bankKeys.privateKeyPem, out);
-    expect(written.map((f) => f.slice(out.length + 1)).sort()).toEqual(['capture-id_front-art-capture-0001.jpg', 'recording-customer-01.webm']);
+    expect(written.map((f) => f.slice(out.length + 1)).sort()).toEqual(['assessment.json', 'capture-id_front-art-capture-0001.jpg', 'recording-customer-01.webm']);
     expect(readFileSync(join(out, 'recording-customer-01.webm')).equals(Buffer.from(pack.plain.get('recording-customer-01.webm.venc')!))).toBe(true);
+    // The review in full, only behind the bank's key: the sealed file holds no number in clear.
+    expect(EvidenceAssessment.parse(JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'))).document?.fields.residentNumber).toBe('800101-1234560');
+    expect(readFileSync(join(pack.dir, 'assessment.json.venc')).includes('1234560')).toBe(false);
   });
 
   it('verify refuses a tampered manifest, a corrupted artifact and a pinned key that is not the signer', async () => {

@@ -5,7 +5,8 @@
  *   <dir>/audit.json        the audit entries the manifest's head covers (and any later ones)
  *   <dir>/signing-key.json  EvidenceSigningKey as served at download time: for people to read, never
  *                           trusted (verify takes a pinned key: trusted-keys.ts)
- *   <dir>/<fileName>        every artifact, still sealed for the bank (*.venc)
+ *   <dir>/<fileName>        every artifact, still sealed for the bank (*.venc); assessment.json.venc is
+ *                           the session's review in full (document, bank checks, face matches)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -90,7 +91,7 @@ export async function verifyPackDir(dir: string, publicKey: string): Promise<Pac
   });
 }
 
-const extensions: Record<string, string> = { 'video/webm': '.webm', 'image/jpeg': '.jpg', 'image/png': '.png' };
+const extensions: Record<string, string> = { 'video/webm': '.webm', 'image/jpeg': '.jpg', 'image/png': '.png', 'application/json': '.json' };
 
 /**
  * Opens every artifact of a verified pack with the bank's private key (PKCS#8 PEM) into `outDir`.
@@ -104,7 +105,7 @@ export async function decryptPackDir(dir: string, privateKeyPem: string, outDir:
   const total = signed.manifest.artifacts.reduce((sum, a) => sum + a.size, 0);
   let done = 0;
   for (const a of signed.manifest.artifacts) {
-    const base = a.fileName.replace(/\.venc$/, '').replace(/\.(webm|jpg|png)$/, '');
+    const base = a.fileName.replace(/\.venc$/, '').replace(/\.(webm|jpg|png|json)$/, '');
     const out = join(outDir, base + (extensions[a.contentType] ?? '.bin'));
     await openSealedFile(join(dir, a.fileName), key, out, onProgress && ((bytes) => onProgress((done += bytes), total)));
     written.push(out);

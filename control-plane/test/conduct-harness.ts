@@ -1,4 +1,4 @@
-import type { ClientMessage, NodeCommand, Role, ServerMessage } from '@vident/protocol';
+import { DEFAULT_FACE_MATCH_THRESHOLDS, type ClientMessage, type NodeCommand, type Role, type ServerMessage } from '@vident/protocol';
 import type { CommandOutcome } from '../src/fleet/node-client.ts';
 import type { AuditInput } from '../src/session/audit-input.ts';
 import { SessionConduct } from '../src/session/session-conduct.ts';
@@ -71,6 +71,7 @@ export function session(
     limits: () => DEFAULT_SESSION_LIMITS,
     checklist: () => DEFAULT_CHECKLIST,
     requiredBankChecks: () => options.requiredBankChecks ?? [],
+    faceMatchThresholds: () => DEFAULT_FACE_MATCH_THRESHOLDS,
     webhook: (type) => {
       webhooks.push(type);
     },

@@ -2,23 +2,28 @@ import {
   AuditTrail,
   BankCheckAccepted,
   ErrorBody,
+  EvidenceAssessment,
   EvidencePack,
   EvidenceSigningKey,
   SessionDocument,
+  sha256Hex,
   verifyEvidencePack,
   verifyWebhook,
   type DocumentConfirmationInput,
+  type FaceMatchResult,
   type WebhookEvent,
 } from '@vident/protocol';
 import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { open } from './evidence-helpers.ts';
 import { createSession, eventually, fullChecklist, installFakeNode, ORIGIN, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
 
 /*
  * Issue 14's data path: the agent confirms the ID document over its socket, the session keeps it,
  * the bank reads it through the signed API and posts its own checks back, the agent sees them live,
- * a required check gates the approval, and the pack carries both under the manifest's signature.
+ * a required check gates the approval; the agent's page records face-match results; the pack's
+ * manifest carries the review masked and its sealed assessment carries it in full.
  * Runs in the "document-review" project (vitest.config.ts): REQUIRED_BANK_CHECKS=id-authenticity,
  * webhooks on (answered by the fetch stub below). Resident numbers appear in full only in the
  * signed API and the pack: never in an audit row, a webhook body or a log line.
@@ -71,6 +76,17 @@ const confirmation: DocumentConfirmationInput = {
   ],
 };
 
+const faceMatch: FaceMatchResult = {
+  kind: 'capture',
+  score: 0.83,
+  band: 'match',
+  thresholds: { match: 0.5, noMatch: 0.4 },
+  model: { name: 'human-faceres', version: '3.3.6' },
+  samples: 1,
+  measuredAt: '2026-12-03T08:00:00.000Z',
+};
+const callMatch: FaceMatchResult = { ...faceMatch, kind: 'call', score: 0.44, band: 'unsure', samples: 24, lowest: 0.21 };
+
 async function trail(sessionId: string): Promise<AuditTrail> {
   return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json());
 }
@@ -82,6 +98,13 @@ async function deliverWebhooks(sessionId: string): Promise<WebhookEvent[]> {
   });
   await runDurableObjectAlarm(sessionStub(sessionId));
   return webhookBodies.map((b) => JSON.parse(b) as WebhookEvent).filter((e) => e.data.sessionId === sessionId);
+}
+
+/** Every file of a pack by its name: its SHA-256 (for verifyEvidencePack) through its download link. */
+async function packFiles(pack: EvidencePack): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const d of pack.downloads) out.set(d.fileName, await sha256Hex(new Uint8Array(await (await SELF.fetch(d.url)).arrayBuffer())));
+  return out;
 }
 
 const postCheck = (sessionId: string, body: unknown) => signedFetch('POST', `/v1/sessions/${sessionId}/checks`, body);
@@ -199,16 +222,17 @@ describe("the bank's checks", () => {
     ]);
     expect(actions[0]!.actor).toBe('bank:bank-test');
 
-    // The pack carries the document (full number) and the checks under the manifest's signature.
+    // The manifest carries the checks and the document masked; the sealed assessment is in a later test.
     await eventually(async () => expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).status).toBe(200));
     const pack = EvidencePack.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).json());
-    expect(pack.signed.manifest.review?.document?.fields.residentNumber).toBe(FULL_NUMBER);
+    expect(pack.signed.manifest.review?.document?.fields.residentNumber).toBe(MASKED);
     expect(pack.signed.manifest.review?.checks).toHaveLength(2);
     const key = EvidenceSigningKey.parse(await (await SELF.fetch(`${ORIGIN}/v1/evidence/signing-key`)).json());
-    expect(await verifyEvidencePack({ signed: pack.signed, audit: pack.audit, publicKey: key.publicKey }, async () => null)).toEqual({ ok: true });
+    const files = await packFiles(pack);
+    expect(await verifyEvidencePack({ signed: pack.signed, audit: pack.audit, publicKey: key.publicKey }, async (name) => files.get(name) ?? null)).toEqual({ ok: true });
     const tampered = structuredClone(pack.signed);
-    tampered.manifest.review!.document!.fields.residentNumber = '800101-2234567';
-    expect(await verifyEvidencePack({ signed: tampered, audit: pack.audit, publicKey: key.publicKey }, async () => null)).toMatchObject({ ok: false, problem: 'signature' });
+    tampered.manifest.review!.checks[1]!.result = 'fail';
+    expect(await verifyEvidencePack({ signed: tampered, audit: pack.audit, publicKey: key.publicKey }, async (name) => files.get(name) ?? null)).toMatchObject({ ok: false, problem: 'signature' });
     for (const line of logLines) expectNoFullNumber(line, 'log line');
     for (const body of webhookBodies) expectNoFullNumber(body, 'webhook body');
   });
@@ -226,5 +250,114 @@ describe("the bank's checks", () => {
     expect(ErrorBody.parse(await unknown.json()).error.code).toBe('not_found');
     agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['DOCUMENT_INVALID'] });
     expect((await agent.next('session-ended')).reason).toBe('rejected');
+  });
+});
+
+describe('face-match results', () => {
+  it("are stored, audited without anything personal, refused from the customer or with other thresholds, and in a reloaded agent's welcome", async () => {
+    const s = await createSession({ record: false });
+    const { customer, agent } = await startCall(s);
+    agent.send({ type: 'face-match', result: faceMatch });
+    const recorded = (await agent.next('face-match-recorded')).result;
+    expect(recorded).toMatchObject(faceMatch);
+    agent.send({ type: 'face-match', result: callMatch });
+    await agent.next('face-match-recorded');
+    agent.send({ type: 'face-match', result: { ...callMatch, score: 0.47, lowest: 0.3 } });
+    const latestCall = (await agent.next('face-match-recorded')).result;
+    expect(customer.count('face-match-recorded')).toBe(0);
+
+    customer.send({ type: 'face-match', result: faceMatch });
+    expect(await customer.next('error')).toMatchObject({ code: 'forbidden' });
+    // Banded with other thresholds than the configured 0.5/0.4 (a page built for another bank).
+    agent.send({ type: 'face-match', result: { ...faceMatch, score: 0.55, band: 'unsure', thresholds: { match: 0.6, noMatch: 0.4 } } });
+    expect(await agent.next('error')).toMatchObject({ code: 'thresholds_mismatch' });
+    // A band that does not follow from its score and thresholds never passes the frame's schema.
+    agent.send({ type: 'face-match', result: { ...faceMatch, band: 'no_match' } });
+    expect(await agent.next('error')).toMatchObject({ code: 'validation_failed' });
+
+    const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.faceMatches);
+    expect(stored).toHaveLength(3);
+    const audited = (await trail(s.sessionId)).entries.filter((e) => e.action === 'face.matched');
+    expect(audited.map((e) => [e.actor, e.detail])).toEqual([
+      ['agent', { kind: 'capture', band: 'match', score: 0.83, model: { name: 'human-faceres', version: '3.3.6' }, samples: 1 }],
+      ['agent', { kind: 'call', band: 'unsure', score: 0.44, lowest: 0.21, model: { name: 'human-faceres', version: '3.3.6' }, samples: 24 }],
+      ['agent', { kind: 'call', band: 'unsure', score: 0.47, lowest: 0.3, model: { name: 'human-faceres', version: '3.3.6' }, samples: 24 }],
+    ]);
+
+    // A reload shows the latest of each kind again, with the thresholds to band new ones with.
+    agent.close();
+    await agent.waitClosed();
+    const again = await Participant.join(s.sessionId, s.agentUrl);
+    const welcome = await again.next('welcome');
+    expect(welcome.faceMatch).toEqual({ thresholds: { match: 0.5, noMatch: 0.4 }, results: [recorded, latestCall] });
+    again.send({ type: 'decide', decision: 'rejected', reasonCodes: ['ID_MISMATCH'] });
+    await again.next('session-ended');
+  });
+});
+
+describe('the sealed assessment', () => {
+  it('holds the review in full for the bank key only; the manifest, audit, webhooks and logs never hold the full number', async () => {
+    const s = await createSession({ record: false, customerName: '홍길동', externalRef: 'case-doc-sealed' });
+    const { agent } = await startCall(s);
+    agent.send({ type: 'document-confirm', document: confirmation });
+    await agent.next('document-confirmed');
+    agent.send({ type: 'face-match', result: faceMatch });
+    await agent.next('face-match-recorded');
+    expect((await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0100' })).status).toBe(201);
+    await agent.next('bank-check');
+    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    expect((await agent.next('session-ended')).reason).toBe('approved');
+
+    await eventually(async () => expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).status).toBe(200));
+    const pack = EvidencePack.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).json());
+    const manifest = pack.signed.manifest;
+    expect(manifest.review?.document?.fields).toEqual({ name: '홍길동', residentNumber: MASKED, dateOfBirth: '1980-01-01', issueDate: '2019-05-02', issuer: '서울특별시 종로구청장' });
+    expect(manifest.review?.faceMatches).toEqual([expect.objectContaining(faceMatch)]);
+    expect(manifest.review?.checks.map((c) => c.reference)).toEqual(['MOIS-0100']);
+    const sealed = manifest.artifacts.filter((a) => a.kind === 'assessment');
+    expect(sealed).toMatchObject([{ fileName: 'assessment.json.venc', contentType: 'application/json', participant: 'customer' }]);
+
+    // Listed with its hash like every artifact: the pack verifies with it, and fails without it.
+    const key = EvidenceSigningKey.parse(await (await SELF.fetch(`${ORIGIN}/v1/evidence/signing-key`)).json());
+    const files = await packFiles(pack);
+    expect(files.get('assessment.json.venc')).toBe(sealed[0]!.sha256);
+    expect(await verifyEvidencePack({ signed: pack.signed, audit: pack.audit, publicKey: key.publicKey }, async (name) => files.get(name) ?? null)).toEqual({ ok: true });
+
+    const download = pack.downloads.find((d) => d.fileName === 'assessment.json.venc')!;
+    const bytes = new Uint8Array(await (await SELF.fetch(download.url)).arrayBuffer());
+    expectNoFullNumber(new TextDecoder().decode(bytes), 'sealed file');
+    const opened = await open(bytes);
+    expect(opened.contentType).toBe('application/json');
+    const assessment = EvidenceAssessment.parse(JSON.parse(new TextDecoder().decode(opened.plain)));
+    expect(assessment.sessionId).toBe(s.sessionId);
+    expect(assessment.document?.fields).toEqual(confirmation.fields);
+    expect(assessment.document?.sources).toEqual(confirmation.sources);
+    expect(assessment.document?.plausibility).toEqual(confirmation.plausibility);
+    expect(assessment.checks).toMatchObject([{ kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0100' }]);
+    expect(assessment.faceMatches).toEqual([expect.objectContaining({ ...faceMatch, recordedAt: expect.any(String) })]);
+    expect(assessment.faceMatchThresholds).toEqual({ match: 0.5, noMatch: 0.4 });
+
+    // A check posted after the call seals the review again: one assessment, the newer one.
+    expect((await postCheck(s.sessionId, { kind: 'aml-screening', result: 'pass', reference: 'AML-7' })).status).toBe(201);
+    const later = EvidencePack.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).json());
+    const resealed = later.signed.manifest.artifacts.filter((a) => a.kind === 'assessment');
+    expect(resealed).toHaveLength(1);
+    expect(resealed[0]!.artifactId).not.toBe(sealed[0]!.artifactId);
+    const newer = later.downloads.find((d) => d.fileName === 'assessment.json.venc')!;
+    const reopened = EvidenceAssessment.parse(JSON.parse(new TextDecoder().decode((await open(new Uint8Array(await (await SELF.fetch(newer.url)).arrayBuffer()))).plain)));
+    expect(reopened.checks.map((c) => c.reference)).toEqual(['MOIS-0100', 'AML-7']);
+    const sealings = (await trail(s.sessionId)).entries.filter((e) => e.action === 'assessment.sealed');
+    expect(sealings.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ artifactId: sealed[0]!.artifactId, sha256: sealed[0]!.sha256 }),
+      expect.objectContaining({ artifactId: resealed[0]!.artifactId, replaces: sealed[0]!.artifactId }),
+    ]);
+
+    const events = await deliverWebhooks(s.sessionId);
+    expect(events.map((e) => e.type)).toContain('evidence.ready');
+    expectNoFullNumber(JSON.stringify(later.signed), 'manifest');
+    expectNoFullNumber(JSON.stringify(later.audit), 'audit trail');
+    expectNoFullNumber(JSON.stringify((await trail(s.sessionId)).entries), 'audit trail');
+    for (const body of webhookBodies) expectNoFullNumber(body, 'webhook body');
+    for (const line of logLines) expectNoFullNumber(line, 'log line');
   });
 });

@@ -41,6 +41,8 @@ export const ErrorCode = z.enum([
   'limit_reached',
   /** An approval while a bank check named in REQUIRED_BANK_CHECKS has not passed (POST /v1/sessions/:id/checks). */
   'bank_check_required',
+  /** A face-match result computed with other thresholds than the session's configured ones (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
+  'thresholds_mismatch',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

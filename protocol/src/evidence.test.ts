@@ -145,9 +145,11 @@ describe('PackFileName', () => {
       artifactFileName({ kind: 'recording', participant: 'customer', capture: null, segment: 1, artifactId: 'rec-6f9619ff-customer-1-0a1b2c3d' }),
       artifactFileName({ kind: 'recording', participant: 'agent', capture: null, segment: 12, artifactId: 'rec-6f9619ff-agent-12-0a1b2c3d' }),
       artifactFileName({ kind: 'capture', participant: 'customer', capture: 'id_front', segment: null, artifactId: 'cap-6f9619ff-id_front-0a1b2c3d'.replace('_', '-') }),
+      artifactFileName({ kind: 'assessment', participant: 'customer', capture: null, segment: null, artifactId: 'asm-6f9619ff-0a1b2c3d4e5f' }),
     ];
+    expect(names[3]).toBe('assessment.json.venc');
     for (const name of names) expect(PackFileName.safeParse(name).success, name).toBe(true);
-    for (const bad of ['../recording-agent-01.webm.venc', '/etc/passwd', 'recording-agent-01.webm.venc/../../x', '..', 'capture-face-../../x.venc', 'manifest.json', 'recording-agent-01.webm']) {
+    for (const bad of ['../recording-agent-01.webm.venc', '/etc/passwd', 'recording-agent-01.webm.venc/../../x', '..', 'capture-face-../../x.venc', 'manifest.json', 'recording-agent-01.webm', 'assessment.json', '../assessment.json.venc']) {
       expect(PackFileName.safeParse(bad).success, bad).toBe(false);
     }
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuditEntry, canonicalJson, verifyAuditChain } from './audit.ts';
 import { Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
-import { BankCheck, ConfirmedDocument } from './document.ts';
+import { EvidenceReview } from './evidence-assessment.ts';
 import { fromBase64, toBase64 } from './evidence-crypto.ts';
 import { toHex } from './signing.ts';
 
@@ -26,7 +26,8 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256');
 export const ArtifactId = z.string().regex(/^[a-z0-9][a-z0-9-]{7,63}$/, 'lowercase letters, digits and dashes, 8..64');
 export type ArtifactId = z.infer<typeof ArtifactId>;
 
-export const ArtifactKind = z.enum(['recording', 'capture']);
+/** `assessment`: the session's review sealed as JSON (see evidence-assessment.ts), one per pack. */
+export const ArtifactKind = z.enum(['recording', 'capture', 'assessment']);
 export type ArtifactKind = z.infer<typeof ArtifactKind>;
 
 /** The agent's stills of the customer's video. */
@@ -39,7 +40,7 @@ export type CaptureKind = z.infer<typeof CaptureKind>;
  */
 export const PackFileName = z
   .string()
-  .regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63})\.venc$/, 'not a file name of an evidence pack');
+  .regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63}|assessment\.json)\.venc$/, 'not a file name of an evidence pack');
 export type PackFileName = z.infer<typeof PackFileName>;
 
 /** R2 needs every part but the last to be at least 5 MiB and all of the same size. */
@@ -55,20 +56,20 @@ export const ArtifactView = z.object({
   artifactId: ArtifactId,
   sessionId: SessionId,
   kind: ArtifactKind,
-  /** recording: whose media; capture: always the customer (the agent captures the customer). */
+  /** recording: whose media; capture and assessment: always the customer (whom they are about). */
   participant: Role,
   capture: CaptureKind.nullable(),
   /** recording: 1 for the first publish of this participant, 2 after a republish or failover... */
   segment: z.number().int().positive().nullable(),
   /** File name inside an evidence pack. */
   fileName: PackFileName,
-  /** MIME type of the plaintext (video/webm, image/jpeg). */
+  /** MIME type of the plaintext (video/webm, image/jpeg, application/json for the assessment). */
   contentType: z.string(),
   size: z.number().int().nonnegative(),
   sha256: Sha256,
   /** sha256 hex of the bank key's SPKI that opens it. */
   bankKeyId: Sha256,
-  /** recording: wall-clock time of its first media packet; capture: when it was taken. */
+  /** recording: wall-clock time of its first media packet; capture: when it was taken; assessment: when it was sealed. */
   startedAt: Timestamp,
   /** recording: milliseconds from the session's first recorded packet (play files in sync). */
   offsetMs: z.number().int().nonnegative().nullable(),
@@ -83,6 +84,7 @@ export type ArtifactView = z.infer<typeof ArtifactView>;
 /** The pack's file name of an artifact (stable, safe on every file system). */
 export function artifactFileName(a: { kind: ArtifactKind; participant: Role; capture: CaptureKind | null; segment: number | null; artifactId: string }): string {
   if (a.kind === 'capture') return `capture-${a.capture}-${a.artifactId}.venc`;
+  if (a.kind === 'assessment') return 'assessment.json.venc';
   return `recording-${a.participant}-${String(a.segment ?? 1).padStart(2, '0')}.webm.venc`;
 }
 
@@ -144,10 +146,11 @@ export const EvidenceManifest = z.object({
   /** The audit trail up to `length` entries, ending at `head`; the pack ships those entries. */
   audit: z.object({ length: z.number().int().nonnegative(), head: Sha256 }),
   /**
-   * The ID document the agent confirmed and the bank's checks (issue 14), full numbers included:
-   * under the manifest's signature, in the pack only the bank receives. Absent when there were none.
+   * The session's review (issue 14): the ID document the agent confirmed, masked (no full number, no
+   * MRZ), the bank's checks and the face-match results. The document in full is in the sealed
+   * `assessment` artifact (evidence-assessment.ts). Absent when there was none of these.
    */
-  review: z.object({ document: ConfirmedDocument.nullable(), checks: z.array(BankCheck) }).optional(),
+  review: EvidenceReview.optional(),
   generatedAt: Timestamp,
   /** sha256 hex of the control plane's Ed25519 public key (raw 32 bytes). */
   signingKeyId: Sha256,

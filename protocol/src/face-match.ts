@@ -65,3 +65,17 @@ export const FaceMatchResult = z
   .refine((r) => r.band === faceMatchBand(r.score, r.thresholds), 'band does not follow from score and thresholds')
   .refine((r) => r.lowest === undefined || r.lowest <= r.score, 'lowest must not be above score');
 export type FaceMatchResult = z.infer<typeof FaceMatchResult>;
+
+/** A result as the session keeps it: stamped with the server's time when it arrived. */
+export const RecordedFaceMatch = FaceMatchResult.safeExtend({ recordedAt: Timestamp });
+export type RecordedFaceMatch = z.infer<typeof RecordedFaceMatch>;
+
+/** Most face-match results one session keeps; past it the agent's `face-match` is refused `limit_reached`. */
+export const MAX_FACE_MATCH_RESULTS = 100;
+
+/** The latest result of each kind (capture first), as the agent's panel shows them. */
+export function latestFaceMatches<T extends FaceMatchResult>(results: readonly T[]): T[] {
+  const latest = new Map<FaceMatchResult['kind'], T>();
+  for (const r of results) latest.set(r.kind, r);
+  return (['capture', 'call'] as const).flatMap((k) => (latest.has(k) ? [latest.get(k)!] : []));
+}

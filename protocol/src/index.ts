@@ -16,6 +16,7 @@ export * from './bank-client.ts';
 export * from './audit.ts';
 export * from './webhooks.ts';
 export * from './evidence-crypto.ts';
+export * from './evidence-assessment.ts';
 export * from './evidence.ts';
 export * from './admin-api.ts';
 export * from './admin-client.ts';

@@ -3,6 +3,7 @@ import { QueueStatus } from './queue-status.ts';
 import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
 import { ErrorCode } from './errors.ts';
+import { FaceMatchResult, FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
 import {
   Decision,
@@ -106,6 +107,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * `document-confirmed`; the bank reads the fields through GET /v1/sessions/:id/document.
    */
   z.strictObject({ type: z.literal('document-confirm'), document: DocumentConfirmation }),
+  /**
+   * A face-match result the agent's page computed (issue 14). Agent only, during the session; its
+   * thresholds must be the session's (the agent's `welcome`, `faceMatch.thresholds`), else
+   * `thresholds_mismatch`. The session keeps it (at most MAX_FACE_MATCH_RESULTS), audits
+   * `face.matched` and answers `face-match-recorded`.
+   */
+  z.strictObject({ type: z.literal('face-match'), result: FaceMatchResult }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageInput = z.input<typeof ClientMessage>;
@@ -148,6 +156,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     bankChecks: z.array(BankCheck).optional(),
     /** Agent only: whether a document was confirmed in this session already. */
     documentConfirmed: z.boolean().optional(),
+    /**
+     * Agent only: the configured face-match thresholds (compute bands with these) and the latest
+     * stored result of each kind, so a reloaded page shows them again.
+     */
+    faceMatch: z.object({ thresholds: FaceMatchThresholds, results: z.array(RecordedFaceMatch) }).optional(),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
@@ -184,6 +197,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   QueueStatus.extend({ type: z.literal('queue') }),
   /** The agent's `document-confirm` was stored (to the agent). */
   z.object({ type: z.literal('document-confirmed'), documentType: DocumentType, confirmedAt: Timestamp }),
+  /** The agent's `face-match` was stored (to the agent), stamped with the server's time. */
+  z.object({ type: z.literal('face-match-recorded'), result: RecordedFaceMatch }),
   /** The bank posted a check (POST /v1/sessions/:id/checks), live to the agent. */
   z.object({ type: z.literal('bank-check'), check: BankCheck }),
 ]);

@@ -161,3 +161,20 @@ describe('verification checklist config', () => {
     },
   );
 });
+
+describe('face-match thresholds', () => {
+  it("default to the model's published ones and take both variables", () => {
+    expect(loadConfig(env({ ...secrets })).faceMatchThresholds).toEqual({ match: 0.5, noMatch: 0.4 });
+    expect(loadConfig(env({ ...secrets, FACE_MATCH_THRESHOLD: '0.62', FACE_MATCH_NO_MATCH_THRESHOLD: ' 0.45 ' })).faceMatchThresholds).toEqual({ match: 0.62, noMatch: 0.45 });
+    expect(loadConfig(env({ ...secrets, FACE_MATCH_THRESHOLD: '1', FACE_MATCH_NO_MATCH_THRESHOLD: '0' })).faceMatchThresholds).toEqual({ match: 1, noMatch: 0 });
+  });
+
+  it.each([
+    [{ FACE_MATCH_THRESHOLD: '1.5' }, 'FACE_MATCH_THRESHOLD'],
+    [{ FACE_MATCH_THRESHOLD: '50%' }, 'FACE_MATCH_THRESHOLD'],
+    [{ FACE_MATCH_NO_MATCH_THRESHOLD: '-0.1' }, 'FACE_MATCH_NO_MATCH_THRESHOLD'],
+    [{ FACE_MATCH_THRESHOLD: '0.3' }, 'FACE_MATCH_NO_MATCH_THRESHOLD'],
+  ])('refuse a bad value naming its variable %#', (override, variable) => {
+    expect(() => loadConfig(env({ ...secrets, ...override }))).toThrow(new RegExp(`^config: ${variable} `));
+  });
+});

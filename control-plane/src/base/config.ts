@@ -1,4 +1,4 @@
-import { AssignmentMode, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type VerificationChecklist } from '@vident/protocol';
+import { AssignmentMode, DEFAULT_FACE_MATCH_THRESHOLDS, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type FaceMatchThresholds, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import type { TurnConfig } from '../session/turn-credentials.ts';
@@ -38,6 +38,8 @@ export interface Config {
   limits: SessionLimits;
   /** Bank check kinds whose latest result must be `pass` before an approval (REQUIRED_BANK_CHECKS); empty = none. */
   requiredBankChecks: readonly string[];
+  /** The face-match bands' thresholds (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD); the agent's page must use these. */
+  faceMatchThresholds: FaceMatchThresholds;
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -86,6 +88,14 @@ const days = z
   .transform(Number)
   .pipe(z.number().positive('must be a positive number of days'))
   .transform((d) => Math.max(1, Math.round(d * DAY_MS)));
+
+/** A similarity score threshold between 0 and 1 ("0.5"); unset or empty = `fallback`. */
+const scoreThreshold = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
+    .pipe(z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').transform(Number));
 
 const emptyAsNull = z
   .string()
@@ -178,6 +188,8 @@ const fields = {
     .optional()
     .transform((v) => [...new Set((v ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''))])
     .pipe(z.array(Slug, 'must be comma-separated check kinds (lowercase slugs)').max(20, 'at most 20 kinds')),
+  FACE_MATCH_THRESHOLD: scoreThreshold(DEFAULT_FACE_MATCH_THRESHOLDS.match),
+  FACE_MATCH_NO_MATCH_THRESHOLD: scoreThreshold(DEFAULT_FACE_MATCH_THRESHOLDS.noMatch),
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -205,6 +217,9 @@ const EnvSchema = z.object(fields).superRefine((v, ctx) => {
   // A credential that expires mid-call breaks the relay's allocation refresh, and with it the call.
   if (v.TURN_URLS.length > 0 && v.TURN_CREDENTIAL_TTL_SECONDS < v.SESSION_MAX_MINUTES * 60) {
     ctx.addIssue({ code: 'custom', path: ['TURN_CREDENTIAL_TTL_SECONDS'], message: 'must be at least SESSION_MAX_MINUTES in seconds' });
+  }
+  if (v.FACE_MATCH_NO_MATCH_THRESHOLD > v.FACE_MATCH_THRESHOLD) {
+    ctx.addIssue({ code: 'custom', path: ['FACE_MATCH_NO_MATCH_THRESHOLD'], message: 'must not be above FACE_MATCH_THRESHOLD' });
   }
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
@@ -273,6 +288,7 @@ export function loadConfig(env: Env): Config {
       participantAuditRows: v.SESSION_AUDIT_ROWS,
     },
     requiredBankChecks: v.REQUIRED_BANK_CHECKS,
+    faceMatchThresholds: { match: v.FACE_MATCH_THRESHOLD, noMatch: v.FACE_MATCH_NO_MATCH_THRESHOLD },
   };
   cache.set(env, config);
   return config;

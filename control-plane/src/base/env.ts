@@ -57,6 +57,10 @@ export interface Env {
   SESSION_AUDIT_ROWS?: string;
   /** Comma-separated bank check kinds that must pass before an approval (see config.ts). */
   REQUIRED_BANK_CHECKS?: string;
+  /** Face-match score at or above which a result is `match` (0..1; default the model's published 0.5). */
+  FACE_MATCH_THRESHOLD?: string;
+  /** Face-match score below which a result is `no_match` (0..1, not above FACE_MATCH_THRESHOLD; default 0.4). */
+  FACE_MATCH_NO_MATCH_THRESHOLD?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
   TURN_URLS?: string;
   /** coturn's static-auth-secret (secret). */

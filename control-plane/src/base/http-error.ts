@@ -49,6 +49,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   limit_reached: 409,
   bank_check_required: 409,
+  thresholds_mismatch: 409,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

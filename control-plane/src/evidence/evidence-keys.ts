@@ -1,4 +1,4 @@
-import { fromBase64, importBankPublicKey, signingKeyId, toBase64, EVIDENCE_SIGNATURE_ALG, type EvidenceSigningKey } from '@vident/protocol';
+import { fromBase64, importBankPublicKey, signingKeyId, toBase64, EVIDENCE_SIGNATURE_ALG, type BankPublicKey, type EvidenceSigningKey } from '@vident/protocol';
 import { ConfigError, type EvidenceConfig } from '../base/config.ts';
 
 /*
@@ -13,11 +13,11 @@ export interface ManifestSigner {
   publicView: EvidenceSigningKey;
 }
 
-const bankKeys = new WeakMap<EvidenceConfig, Promise<{ keyId: string } | null>>();
+const bankKeys = new WeakMap<EvidenceConfig, Promise<BankPublicKey | null>>();
 const signers = new WeakMap<EvidenceConfig, Promise<ManifestSigner | null>>();
 
-/** The configured bank key's id (sha256 of its SPKI), or null when none is configured. */
-export function bankKeyOf(config: EvidenceConfig): Promise<{ keyId: string } | null> {
+/** The configured bank key (its id: sha256 of its SPKI; the key seals the session's assessment), or null when none is configured. */
+export function bankKeyOf(config: EvidenceConfig): Promise<BankPublicKey | null> {
   let pending = bankKeys.get(config);
   if (!pending) {
     pending = importBank(config.publicKeyPem);
@@ -36,10 +36,10 @@ export function signerOf(config: EvidenceConfig): Promise<ManifestSigner | null>
   return pending;
 }
 
-async function importBank(pem: string | null): Promise<{ keyId: string } | null> {
+async function importBank(pem: string | null): Promise<BankPublicKey | null> {
   if (pem === null) return null;
   try {
-    return { keyId: (await importBankPublicKey(pem)).keyId };
+    return await importBankPublicKey(pem);
   } catch {
     throw new ConfigError('config: EVIDENCE_PUBLIC_KEY is not an RSA public key of 2048 bits or more');
   }

@@ -2,8 +2,11 @@ import { isTerminalState, signManifest, type ArtifactView, type EvidencePack } f
 import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import type { Actor } from '../session/audit-input.ts';
+import type { SessionRecord } from '../session/session-record.ts';
 import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
+import { assessmentPending, sealAssessment } from './evidence-assessment.ts';
+import { bankKeyOf } from './evidence-keys.ts';
 import { buildManifest, evidenceReadiness, exceedsPackBound, MAX_EVIDENCE_PACK_BYTES } from './evidence-pack.ts';
 import { signerOf } from './evidence-keys.ts';
 import { failure, noSession } from '../session/session-failure.ts';
@@ -24,14 +27,15 @@ export class EvidenceLifecycle {
   constructor(private readonly ports: EvidencePorts) {}
 
   /**
-   * Runs after every operation of the session: once it has ended, fixes the retention deadline, and
-   * announces the pack (audit + evidence.ready, once) the first time it is complete. True when the
-   * record changed (the caller re-arms the alarm).
+   * Runs after every operation of the session: once it has ended, fixes the retention deadline,
+   * seals the review (again, when it changed: evidence-assessment.ts), and announces the pack (audit
+   * + evidence.ready, once) the first time it is complete. True when the record changed (the caller
+   * re-arms the alarm).
    */
   async settle(): Promise<boolean> {
     const r = this.ports.record();
     if (!r || !isTerminalState(r.state) || !r.outcome || !r.endedAt) return false;
-    let changed = false;
+    let changed = await this.sealReview(r);
     if (r.evidence.retainUntil === null) {
       r.evidence.retainUntil = retainUntil(r.endedAt, r.outcome, this.ports.config.evidence);
       changed = true;
@@ -51,6 +55,16 @@ export class EvidenceLifecycle {
     return changed;
   }
 
+  /** Seals the review (sealAssessment); a failure is logged and retried after the next operation. */
+  private async sealReview(r: SessionRecord): Promise<boolean> {
+    try {
+      return await sealAssessment(this.ports, r);
+    } catch (err) {
+      log('assessment_seal_failed', { sessionId: r.sessionId, message: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  }
+
   async list(call: BankCall): Promise<{ ok: true; artifacts: ArtifactView[] } | Failure> {
     const r = this.ports.record();
     if (!r) return noSession();
@@ -68,6 +82,12 @@ export class EvidenceLifecycle {
     if (!r) return noSession();
     const signer = await signerOf(this.ports.config.evidence);
     if (!signer) return failure('not_configured', 'evidence packs need EVIDENCE_SIGNING_KEY on the control plane');
+    // The review must be in the pack as sealed now (settle seals it; this retries a failed attempt).
+    if (await this.sealReview(r)) await this.ports.save(r);
+    if (isTerminalState(r.state) && r.evidence.deletedAt === null && assessmentPending(r) && (await bankKeyOf(this.ports.config.evidence))) {
+      await this.ports.audit({ actor: call.actor, action: 'api.evidence.get', detail: { result: 'pending' }, from: call.from });
+      return failure('evidence_not_ready', 'the evidence is not complete: the review could not be sealed yet; try again');
+    }
     const views = artifactViews(this.ports, r);
     const readiness = evidenceReadiness(r, views);
     if (readiness.status !== 'ready') {

@@ -1,4 +1,4 @@
-import type { ArtifactView } from '@vident/protocol';
+import { EvidenceManifest, type ArtifactView } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { newSessionRecord, type SessionRecord } from '../session/session-record.ts';
 import { toArtifactViews, type ArtifactRecord } from './artifact-store.ts';
@@ -123,6 +123,45 @@ describe('artifact views and the manifest', () => {
     expect(manifest.artifacts.map((a) => a.artifactId)).toEqual(['rec-6f1c2a3e-customer-1-00000001']);
     expect(manifest.artifacts[0]).not.toHaveProperty('state');
     expect(manifest.artifacts[0]).not.toHaveProperty('deletedAt');
+  });
+});
+
+describe('the manifest review', () => {
+  const at = new Date(T0 + 100_000).toISOString();
+  const face = {
+    kind: 'capture' as const,
+    score: 0.9,
+    band: 'match' as const,
+    thresholds: { match: 0.5, noMatch: 0.4 },
+    model: { name: 'human-faceres', version: '3.3.6' },
+    samples: 1,
+    measuredAt: at,
+    recordedAt: at,
+  };
+  const manifestOf = (r: SessionRecord) => buildManifest({ record: r, artifacts: [], audit: { length: 1, head: 'c'.repeat(64) }, signingKeyId: 'd'.repeat(64), now: T0 });
+
+  it('carries the document masked and without its MRZ, the checks and the face matches; nothing when there was none', () => {
+    const r = record((x) => {
+      x.document = {
+        type: 'passport',
+        fields: { name: 'HONG GILDONG', residentNumber: '800101-1234560', mrz: ['P<KORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<<', 'M123456780KOR8001011M3001012<<<<<<<<<<<<<<04'] },
+        sources: { residentNumber: 'agent' },
+        plausibility: [],
+        confirmedAt: at,
+      };
+      x.bankChecks = [{ kind: 'id-authenticity', result: 'pass', reference: 'MOIS-1', checkedAt: at }];
+      x.faceMatches = [face];
+    });
+    const manifest = manifestOf(r);
+    expect(manifest.review).toEqual({
+      document: { type: 'passport', fields: { name: 'HONG GILDONG', residentNumber: '800101-1******' }, sources: { residentNumber: 'agent' }, plausibility: [], confirmedAt: at },
+      checks: r.bankChecks,
+      faceMatches: [face],
+    });
+    expect(JSON.stringify(manifest)).not.toMatch(/1234560|M12345678/);
+    expect(EvidenceManifest.safeParse(manifest).success).toBe(true);
+    expect(manifestOf(record()).review).toBeUndefined();
+    expect(manifestOf(record((x) => (x.faceMatches = [face]))).review).toEqual({ document: null, checks: [], faceMatches: [face] });
   });
 });
 

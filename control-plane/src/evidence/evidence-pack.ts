@@ -1,4 +1,4 @@
-import { isTerminalState, type ArtifactView, type EvidenceManifest } from '@vident/protocol';
+import { isTerminalState, maskedDocument, type ArtifactView, type EvidenceManifest, type EvidenceReview } from '@vident/protocol';
 import type { SessionRecord } from '../session/session-record.ts';
 
 /*
@@ -26,7 +26,7 @@ export function evidenceReadiness(r: Pick<SessionRecord, 'state' | 'expectedSegm
 }
 
 export interface ManifestInput {
-  record: Pick<SessionRecord, 'sessionId' | 'externalRef' | 'state' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'consent' | 'document' | 'bankChecks'>;
+  record: Pick<SessionRecord, 'sessionId' | 'externalRef' | 'state' | 'outcome' | 'createdAt' | 'startedAt' | 'endedAt' | 'consent' | 'document' | 'bankChecks' | 'faceMatches'>;
   artifacts: ArtifactView[];
   audit: { length: number; head: string };
   signingKeyId: string;
@@ -50,11 +50,26 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
       .filter((a) => a.state === 'stored')
       .map(({ state: _state, deletedAt: _deletedAt, ...rest }) => rest),
     audit: input.audit,
-    // Absent rather than empty: a pack without a document signs the same manifest as before.
-    ...(r.document || r.bankChecks?.length ? { review: { document: r.document ?? null, checks: r.bankChecks ?? [] } } : {}),
+    // Absent rather than empty: a pack without a review signs the same manifest as before.
+    ...(hasReview(r) ? { review: manifestReview(r) } : {}),
     generatedAt: new Date(input.now).toISOString(),
     signingKeyId: input.signingKeyId,
   };
+}
+
+type ReviewRecord = Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'>;
+
+/** Whether the session has anything of a review (a document, a bank check, a face match). */
+export function hasReview(r: ReviewRecord): boolean {
+  return r.document !== undefined || (r.bankChecks?.length ?? 0) > 0 || (r.faceMatches?.length ?? 0) > 0;
+}
+
+/**
+ * The review as the manifest carries it: the document masked (no full number, no MRZ); the full
+ * fields are in the sealed assessment (evidence-assessment.ts), which the manifest lists by hash.
+ */
+export function manifestReview(r: ReviewRecord): EvidenceReview {
+  return { document: r.document ? maskedDocument(r.document) : null, checks: r.bankChecks ?? [], faceMatches: r.faceMatches ?? [] };
 }
 
 /**

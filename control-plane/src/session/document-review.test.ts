@@ -1,7 +1,7 @@
-import type { ClientMessage, DocumentConfirmation } from '@vident/protocol';
+import { MAX_FACE_MATCH_RESULTS, type ClientMessage, type DocumentConfirmation, type FaceMatchResult } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { NOW, session } from '../../test/conduct-harness.ts';
-import { approvalGate, bankCheckStep, confirmedAuditDetail } from './document-review.ts';
+import { approvalGate, bankCheckStep, confirmedAuditDetail, faceMatchAuditDetail, faceMatchStep } from './document-review.ts';
 import { DEFAULT_SESSION_LIMITS } from './session-limits.ts';
 import { purgePersonalData } from './session-purge.ts';
 import { DEFAULT_CHECKLIST } from './verification-checklist.ts';
@@ -17,6 +17,16 @@ const document: DocumentConfirmation = {
   fields: { name: 'NGUYEN VAN A', registrationNumber: '900505-5123456', nationality: 'VNM' },
   sources: { registrationNumber: 'agent' },
   plausibility: [{ rule: 'registration-number.gender-digit', result: 'pass', field: 'registrationNumber' }],
+};
+const faceMatch: FaceMatchResult = {
+  kind: 'call',
+  score: 0.71,
+  band: 'match',
+  thresholds: { match: 0.5, noMatch: 0.4 },
+  model: { name: 'human-faceres', version: '3.3.6' },
+  samples: 12,
+  lowest: 0.38,
+  measuredAt: '2026-12-01T09:59:58.000Z',
 };
 const approve: ClientMessage = { type: 'decide', decision: 'approved', reasonCodes: [], note: '', checklist: DEFAULT_CHECKLIST.map((i) => i.id) };
 
@@ -44,6 +54,23 @@ describe('document review rules', () => {
   });
 });
 
+describe('face-match rules', () => {
+  const thresholds = { match: 0.5, noMatch: 0.4 };
+  it('keeps a result stamped with the server time, from the agent only, with the configured thresholds, up to the cap', () => {
+    expect(faceMatchStep({ state: 'in_call' }, 'agent', faceMatch, thresholds, at)).toEqual({ ok: true, result: { ...faceMatch, recordedAt: at } });
+    expect(faceMatchStep({ state: 'in_call' }, 'customer', faceMatch, thresholds, at)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(faceMatchStep({ state: 'decided' }, 'agent', faceMatch, thresholds, at)).toMatchObject({ ok: false, code: 'session_ended' });
+    expect(faceMatchStep({ state: 'in_call' }, 'agent', faceMatch, { match: 0.6, noMatch: 0.4 }, at)).toMatchObject({ ok: false, code: 'thresholds_mismatch' });
+    expect(faceMatchStep({ state: 'in_call' }, 'agent', faceMatch, { match: 0.5, noMatch: 0.3 }, at)).toMatchObject({ ok: false, code: 'thresholds_mismatch' });
+    const full = Array.from({ length: MAX_FACE_MATCH_RESULTS }, () => ({ ...faceMatch, recordedAt: at }));
+    expect(faceMatchStep({ state: 'in_call', faceMatches: full }, 'agent', faceMatch, thresholds, at)).toMatchObject({ ok: false, code: 'limit_reached' });
+  });
+
+  it('audits scores and model facts only', () => {
+    expect(faceMatchAuditDetail(faceMatch)).toEqual({ kind: 'call', band: 'match', score: 0.71, lowest: 0.38, model: { name: 'human-faceres', version: '3.3.6' }, samples: 12 });
+  });
+});
+
 describe('document review in the relay', () => {
   it("stores the agent's confirmation, audits it masked, announces it and answers the agent", async () => {
     const s = session({ state: 'in_call' });
@@ -67,6 +94,24 @@ describe('document review in the relay', () => {
     expect(s.webhooks).toEqual([]);
   });
 
+  it("stores the agent's face match, audits it and answers it; refuses the customer's and other thresholds", async () => {
+    const s = session({ state: 'in_call' });
+    await s.send('agent', { type: 'face-match', result: faceMatch });
+    expect(s.record.faceMatches).toEqual([{ ...faceMatch, recordedAt: at }]);
+    expect(s.audits).toEqual([{ actor: 'agent', action: 'face.matched', detail: faceMatchAuditDetail(faceMatch), from: null }]);
+    expect(s.to('agent')).toEqual([{ type: 'face-match-recorded', result: { ...faceMatch, recordedAt: at } }]);
+    expect(s.webhooks).toEqual([]);
+
+    await s.send('customer', { type: 'face-match', result: faceMatch });
+    expect(s.to('customer')).toMatchObject([{ type: 'error', code: 'forbidden' }]);
+    await s.send('agent', { type: 'face-match', result: { ...faceMatch, thresholds: { match: 0.6, noMatch: 0.4 } } });
+    expect(s.to('agent').at(-1)).toMatchObject({ type: 'error', code: 'thresholds_mismatch' });
+    // A band that does not follow from the score is refused by the frame's schema.
+    await s.send('agent', { type: 'face-match', result: { ...faceMatch, band: 'no_match' } });
+    expect(s.to('agent').at(-1)).toMatchObject({ type: 'error', code: 'validation_failed' });
+    expect(s.record.faceMatches).toHaveLength(1);
+  });
+
   it('refuses an approval while a required check has not passed; a rejection goes through', async () => {
     const gated = session({ state: 'in_call', requiredBankChecks: ['id-authenticity'] });
     await gated.send('agent', approve);
@@ -81,12 +126,14 @@ describe('document review in the relay', () => {
     expect(rejecting.record.state).toBe('decided');
   });
 
-  it("is purged at retention's end: the document gone, the checks' references blanked", () => {
+  it("is purged at retention's end: the document and face matches gone, the checks' references blanked", () => {
     const s = session({ state: 'decided' });
     s.record.document = { ...document, confirmedAt: at };
+    s.record.faceMatches = [{ ...faceMatch, recordedAt: at }];
     s.record.bankChecks = [{ kind: 'id-authenticity', result: 'pass', reference: 'MOIS-7', checkedAt: at }];
     purgePersonalData(s.record, at);
     expect(s.record.document).toBeUndefined();
+    expect(s.record.faceMatches).toBeUndefined();
     expect(s.record.bankChecks).toEqual([{ kind: 'id-authenticity', result: 'pass', reference: '(purged)', checkedAt: at }]);
   });
 });

@@ -2,6 +2,7 @@ import {
   isTerminalState,
   maskResidentNumber,
   MAX_BANK_CHECKS,
+  MAX_FACE_MATCH_RESULTS,
   missingBankChecks,
   type BankCheck,
   type BankCheckRequest,
@@ -9,24 +10,29 @@ import {
   type DocumentConfirmation,
   type DocumentFieldName,
   type ErrorCode,
+  type FaceMatchResult,
+  type FaceMatchThresholds,
+  type RecordedFaceMatch,
   type Role,
   type SessionState,
 } from '@vident/protocol';
 
 /*
- * The ID document the agent confirmed and the bank's checks on it (issue 14): whether a step may
- * happen and what the audit trail says about it. Pure: the signaling relay and the bank calls
+ * The session's review (issue 14): the ID document the agent confirmed, the bank's checks on it and
+ * the face-match results the agent's page computed: whether a step may happen and what the audit
+ * trail says about it. Pure: the signaling relay and the bank calls
  * store, audit and deliver. An audit detail never holds a full resident or registration number,
  * nor the other fields' values: which fields were there, the number masked, the rules' results.
  */
 
 export type Refusal = { ok: false; code: ErrorCode; message: string };
 
-/** The document and checks a session keeps (absent in records from before issue 14). */
+/** The document, checks and face matches a session keeps (absent in records from before issue 14). */
 export interface DocumentReviewRecord {
   state: SessionState;
   document?: ConfirmedDocument;
   bankChecks?: BankCheck[];
+  faceMatches?: RecordedFaceMatch[];
 }
 
 /** Whether `role` may confirm a document now; the confirmed document (stamped `at`) if so. */
@@ -63,4 +69,41 @@ export function approvalGate(r: DocumentReviewRecord, required: readonly string[
   const missing = missingBankChecks(required, r.bankChecks ?? []);
   if (missing.length === 0) return { ok: true };
   return { ok: false, code: 'bank_check_required', message: `an approval needs these bank checks passed first: ${missing.join(', ')}` };
+}
+
+/**
+ * Whether `role` may record a face-match result now; the stored result (stamped `at`) if so. Its
+ * thresholds must be the configured ones: a band computed with others would tell the agent (and
+ * the evidence) something the bank did not set.
+ */
+export function faceMatchStep(
+  r: DocumentReviewRecord,
+  role: Role,
+  result: FaceMatchResult,
+  configured: FaceMatchThresholds,
+  at: string,
+): { ok: true; result: RecordedFaceMatch } | Refusal {
+  if (role !== 'agent') return { ok: false, code: 'forbidden', message: 'only the agent records face-match results' };
+  if (isTerminalState(r.state)) return { ok: false, code: 'session_ended', message: 'the session has ended' };
+  if (result.thresholds.match !== configured.match || result.thresholds.noMatch !== configured.noMatch) {
+    return {
+      ok: false,
+      code: 'thresholds_mismatch',
+      message: `the result was banded with thresholds ${result.thresholds.match}/${result.thresholds.noMatch}; this session uses ${configured.match}/${configured.noMatch}`,
+    };
+  }
+  if ((r.faceMatches?.length ?? 0) >= MAX_FACE_MATCH_RESULTS) return { ok: false, code: 'limit_reached', message: `at most ${MAX_FACE_MATCH_RESULTS} face-match results per session` };
+  return { ok: true, result: { ...result, recordedAt: at } };
+}
+
+/** The audit detail of `face.matched`: scores and model facts (the result holds nothing personal). */
+export function faceMatchAuditDetail(m: FaceMatchResult): Record<string, unknown> {
+  return {
+    kind: m.kind,
+    band: m.band,
+    score: m.score,
+    ...(m.lowest !== undefined ? { lowest: m.lowest } : {}),
+    model: m.model,
+    samples: m.samples,
+  };
 }

@@ -1,4 +1,4 @@
-import { isTerminalState, type Role } from '@vident/protocol';
+import { isTerminalState, latestFaceMatches, type Role } from '@vident/protocol';
 import { log } from '../base/log.ts';
 import { otherRole, resetLegs, toSessionSummary } from './session-record.ts';
 import { nextAlarm } from './session-timers.ts';
@@ -41,7 +41,14 @@ export class ParticipantPresence {
       session: toSessionSummary(r),
       peer: { role: other, connected: this.ctx.ports.isConnected(other), audio: peer.audio, video: peer.video },
       // What the agent checks is the bank's procedure, not the customer's business.
-      ...(role === 'agent' ? { checklist: this.ctx.ports.checklist(), bankChecks: r.bankChecks ?? [], documentConfirmed: r.document !== undefined } : {}),
+      ...(role === 'agent'
+        ? {
+            checklist: this.ctx.ports.checklist(),
+            bankChecks: r.bankChecks ?? [],
+            documentConfirmed: r.document !== undefined,
+            faceMatch: { thresholds: this.ctx.ports.faceMatchThresholds(), results: latestFaceMatches(r.faceMatches ?? []) },
+          }
+        : {}),
       iceServers: await this.ctx.ports.iceServers(role),
     });
     // After a reload or a dropped socket the page has lost its chat: it gets the call's back again.

@@ -270,6 +270,7 @@ export class SessionCore {
       limits: () => loadConfig(this.env).limits,
       checklist: () => loadConfig(this.env).checklist,
       requiredBankChecks: () => loadConfig(this.env).requiredBankChecks,
+      faceMatchThresholds: () => loadConfig(this.env).faceMatchThresholds,
       webhook: (type) => this.appendWebhook(this.conduct!.record, type),
       reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.conduct!.record.sessionId, fromNodeId, cause),
       chatHistory: async () => chatReplay(await this.auditLog.latest('chat.message', CHAT_REPLAY_LIMIT)),

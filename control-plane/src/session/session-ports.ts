@@ -1,4 +1,4 @@
-import type { IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist, WebhookEventType } from '@vident/protocol';
+import type { FaceMatchThresholds, IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist, WebhookEventType } from '@vident/protocol';
 import type { CommandOutcome } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
 import type { AuditFilter } from './audit-log.ts';
@@ -32,6 +32,8 @@ export interface SessionPorts {
   checklist(): VerificationChecklist;
   /** The bank check kinds an approval waits for (REQUIRED_BANK_CHECKS). */
   requiredBankChecks(): readonly string[];
+  /** The face-match thresholds results must be computed with (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
+  faceMatchThresholds(): FaceMatchThresholds;
   /** Appends a webhook about the record as it is (ids and state only) for delivery; no-op with webhooks off. */
   webhook(type: WebhookEventType): void;
   /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */

@@ -9,7 +9,7 @@ import type { SessionRecord } from './session-record.ts';
 /** What an agent's display name reads after the purge (the schemas want a name there). */
 export const PURGED_NAME = '(purged)';
 
-/** Blanks the record's personal fields (customer name, external reference, metadata, the decision's note, the agents' names, the confirmed document, the bank checks' references) and marks it purged at `at`. */
+/** Blanks the record's personal fields (customer name, external reference, metadata, the decision's note, the agents' names, the confirmed document, the bank checks' references, the face-match results) and marks it purged at `at`. */
 export function purgePersonalData(r: SessionRecord, at: string): void {
   r.customerName = '';
   r.externalRef = '';
@@ -19,5 +19,7 @@ export function purgePersonalData(r: SessionRecord, at: string): void {
   // The document's fields are the customer's identity; a check's reference may name the customer too.
   delete r.document;
   if (r.bankChecks) r.bankChecks = r.bankChecks.map((c) => ({ ...c, reference: PURGED_NAME }));
+  // Scores comparing the customer's face with the ID photo: about the person, like the document.
+  delete r.faceMatches;
   r.evidence.purgedAt = at;
 }

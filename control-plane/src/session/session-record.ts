@@ -6,6 +6,7 @@ import {
   type CreateSessionRequest,
   type Locale,
   type MediaTransport,
+  type RecordedFaceMatch,
   type Role,
   type SessionOutcome,
   type SessionState,
@@ -91,6 +92,8 @@ export interface SessionRecord {
   document?: ConfirmedDocument;
   /** The bank's checks (POST /v1/sessions/:id/checks), oldest first. */
   bankChecks?: BankCheck[];
+  /** The face-match results the agent's page sent (`face-match`), oldest first, at most MAX_FACE_MATCH_RESULTS. */
+  faceMatches?: RecordedFaceMatch[];
 }
 
 /** The desk agent a session is given to, and the one assignment whose link admits it. */
@@ -121,6 +124,11 @@ export interface EvidenceRecord {
   deletedBy: 'bank' | 'retention' | null;
   /** When retention's end purged the session's records (see session-purge.ts); absent before. */
   purgedAt?: string;
+  /**
+   * The sealed review (`assessment` artifact, evidence-assessment.ts): its artifact and which state of
+   * the review it holds (assessmentVersion); sealed again when that changes. Absent: none sealed yet.
+   */
+  assessment?: { artifactId: string; version: string };
 }
 
 /** Parsed CreateSessionRequest plus what the Worker decided (id, node, times). */

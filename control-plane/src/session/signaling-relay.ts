@@ -7,7 +7,7 @@ import { noteMediaLost } from './media-loss.ts';
 import { PARTICIPANT_ACTORS } from './session-limits.ts';
 import { otherRole } from './session-record.ts';
 import { checklistStep } from './verification-checklist.ts';
-import { approvalGate, confirmedAuditDetail, confirmStep } from './document-review.ts';
+import { approvalGate, confirmedAuditDetail, confirmStep, faceMatchAuditDetail, faceMatchStep } from './document-review.ts';
 import type { ConductContext } from './conduct-context.ts';
 
 type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -72,6 +72,8 @@ export class SignalingRelay {
         return this.inCall(role, msg, from);
       case 'document-confirm':
         return this.confirmDocument(role, msg, from);
+      case 'face-match':
+        return this.faceMatch(role, msg, from);
       default:
         return assertNever(msg);
     }
@@ -188,6 +190,19 @@ export class SignalingRelay {
     this.ctx.ports.webhook('document.confirmed');
     log('document_confirmed', { sessionId: r.sessionId, type: step.document.type });
     this.ctx.ports.send(role, { type: 'document-confirmed', documentType: step.document.type, confirmedAt: step.document.confirmedAt });
+  }
+
+  /** A face-match result from the agent's page: kept (history capped), audited, acknowledged. */
+  private async faceMatch(role: Role, msg: Frame<'face-match'>, from: string | null): Promise<void> {
+    const r = this.ctx.record;
+    const step = faceMatchStep(r, role, msg.result, this.ctx.ports.faceMatchThresholds(), new Date(this.ctx.ports.now()).toISOString());
+    if (!step.ok) return this.refuse(role, step.code, step.message);
+    if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
+    r.faceMatches = [...(r.faceMatches ?? []), step.result];
+    await this.ctx.ports.save(r);
+    await this.ctx.ports.audit({ actor: role, action: 'face.matched', detail: faceMatchAuditDetail(step.result), from });
+    log('face_matched', { sessionId: r.sessionId, kind: step.result.kind, band: step.result.band });
+    this.ctx.ports.send(role, { type: 'face-match-recorded', result: step.result });
   }
 
   private async inCall(role: Role, msg: Frame<'chat' | 'guidance'>, from: string | null): Promise<void> {
