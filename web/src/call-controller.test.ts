@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECORDING_CONSENT_VERSION, type ServerMessage } from '@vident/protocol';
 import { GUIDANCE_TTL_MS } from './in-call-tools.ts';
-import { FakePeerConnection, bothLegs, camera, installFakeBrowser, joinCall, removeFakeBrowser, settle, welcome, type FakeCall } from './fake-call.ts';
+import { FakePeerConnection, bothLegs, camera, installFakeBrowser, joinCall, removeFakeBrowser, settle, startCall, welcome, type FakeCall } from './fake-call.ts';
 
 /*
  * The call controller through its two seams, without a browser: the signaling socket and the peer
@@ -174,6 +174,31 @@ describe('in-call tools', () => {
     expect(call.lastView().guidance?.kind).toBe('tilt_card');
     await vi.advanceTimersByTimeAsync(GUIDANCE_TTL_MS);
     expect(call.lastView().guidance).toBeNull();
+  });
+
+  it('keeps the resolution while the agent guides the ID and the frame rate for the face', async () => {
+    const video = { kind: 'video', enabled: true, readyState: 'live', stop: () => undefined };
+    const withVideo = { getTracks: () => [video], getAudioTracks: () => [], getVideoTracks: () => [video] } as unknown as MediaStream;
+    call = startCall('customer');
+    call.acquireMedia.mockImplementation(async () => withVideo);
+    call.socket.deliver(welcome({ role: 'customer' }));
+    await settle();
+    call.socket.deliver({ type: 'published', sdp: 'answer-from-node', ref: '1' });
+    await settle();
+    const sender = FakePeerConnection.created[0]!.senders[0]!;
+    const preference = () => sender.parameters.degradationPreference;
+    expect(preference()).toBe('maintain-framerate');
+    for (const [kind, expected] of [
+      ['show_back', 'maintain-resolution'],
+      ['more_light', 'maintain-resolution'],
+      ['face_camera', 'maintain-framerate'],
+      ['hold_id_closer', 'maintain-resolution'],
+      ['clear', 'maintain-framerate'],
+    ] as const) {
+      call.socket.deliver({ type: 'guidance', kind });
+      await settle();
+      expect(preference(), kind).toBe(expected);
+    }
   });
 
   it('sends the trimmed chat line and shows what the server relays', async () => {

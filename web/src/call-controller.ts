@@ -14,6 +14,7 @@ import { elapsedSince } from './call-timer.ts';
 import { appendChat, chatDraft } from './in-call-tools.ts';
 import { ExpiringGuidance } from './expiring-guidance.ts';
 import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
+import { videoPriorityForGuidance, type VideoPriority } from './video-priority.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -182,6 +183,16 @@ export class CallController {
     return this.sendOrReport({ type: 'face-match', result });
   }
 
+  /**
+   * What the camera's sender keeps when the path cannot carry HD: resolution for a document, frame
+   * rate for the face. The customer's page follows the agent's guidance with it (see `guidance`).
+   */
+  setVideoPriority(priority: VideoPriority): void {
+    void this.legs.setVideoPriority(priority).then((applied) => {
+      if (!applied) console.info(`vident: the browser kept its own video degradation (asked: ${priority})`);
+    });
+  }
+
   /** Cumulative network counters of both legs now (see network-quality.ts). */
   async networkCounters(): Promise<NetworkCounters> {
     return readNetworkCounters(await this.legs.stats(), Date.now());
@@ -250,6 +261,8 @@ export class CallController {
         if (this.opts.role === 'customer') {
           this.guidance.receive(msg.kind);
           this.view.guidance = this.guidance.shown;
+          const priority = videoPriorityForGuidance(msg.kind);
+          if (priority !== null) this.setVideoPriority(priority);
         }
         break;
       case 'queue':

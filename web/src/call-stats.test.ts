@@ -36,6 +36,7 @@ describe('summarizeLeg on a recorded Chromium publisher', () => {
       local: { protocol: 'udp', candidateType: 'host', tcpType: null, relayProtocol: null, address: '192.0.2.2', port: 53007 },
       remote: { protocol: 'udp', candidateType: 'host', tcpType: null, relayProtocol: null, address: '127.0.0.1', port: 51774 },
       state: 'succeeded',
+      currentRoundTripTime: 0,
     });
   });
   it('sums outbound bytes per kind and receives nothing', () => {
@@ -49,7 +50,16 @@ describe('summarizeLeg on a recorded Chromium publisher', () => {
 describe('summarizeLeg on a recorded Chromium subscriber', () => {
   it('reports decoded video frames and size, and inbound audio', () => {
     const s = summarizeLeg(sub);
-    expect(s.inboundVideo).toEqual({ framesDecoded: 33, frameWidth: 640, frameHeight: 480 });
+    expect(s.inboundVideo).toEqual({
+      framesDecoded: 33,
+      frameWidth: 640,
+      frameHeight: 480,
+      framesPerSecond: 19,
+      freezeCount: 0,
+      totalFreezesDuration: 0,
+      jitterBufferDelay: 0.19891299999999998,
+      jitterBufferEmittedCount: 33,
+    });
     expect(s.inboundAudio).toEqual({ totalSamplesReceived: 0, audioLevel: 0 });
     expect(s.outbound.bytesSent).toBe(0);
   });

@@ -23,12 +23,22 @@ export interface SelectedPairSummary {
   local: CandidateSummary;
   remote: CandidateSummary;
   state: string | null;
+  /** Seconds, the latest STUN round trip on the pair (null or absent before the first). */
+  currentRoundTripTime?: number | null;
 }
 
 export interface InboundVideoSummary {
   framesDecoded: number;
   frameWidth: number | null;
   frameHeight: number | null;
+  /** The decoder's frame rate over the last second (null before it has one). */
+  framesPerSecond: number | null;
+  /** Freezes as Chromium counts them (a frame late by max(3 x the mean gap, gap + 150 ms)) and their total seconds. */
+  freezeCount: number | null;
+  totalFreezesDuration: number | null;
+  /** Seconds summed over `jitterBufferEmittedCount` frames: divide for the mean per frame. */
+  jitterBufferDelay: number | null;
+  jitterBufferEmittedCount: number | null;
 }
 
 export interface InboundAudioSummary {
@@ -70,6 +80,7 @@ export function summarizeLeg(entries: readonly StatsEntry[]): LegStats {
           local: summarizeCandidate(byId.get(str(pair.localCandidateId) ?? '')),
           remote: summarizeCandidate(byId.get(str(pair.remoteCandidateId) ?? '')),
           state: str(pair.state),
+          currentRoundTripTime: num(pair.currentRoundTripTime),
         };
 
   let inboundVideo: InboundVideoSummary | null = null;
@@ -82,6 +93,11 @@ export function summarizeLeg(entries: readonly StatsEntry[]): LegStats {
         framesDecoded: num(e.framesDecoded) ?? 0,
         frameWidth: num(e.frameWidth),
         frameHeight: num(e.frameHeight),
+        framesPerSecond: num(e.framesPerSecond),
+        freezeCount: num(e.freezeCount),
+        totalFreezesDuration: num(e.totalFreezesDuration),
+        jitterBufferDelay: num(e.jitterBufferDelay),
+        jitterBufferEmittedCount: num(e.jitterBufferEmittedCount),
       };
       if (inboundVideo === null || candidate.framesDecoded > inboundVideo.framesDecoded) inboundVideo = candidate;
     } else if (e.type === 'inbound-rtp' && kind === 'audio') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestCamera } from './camera-request.ts';
 import { mediaConstraints, mediaProblemOf } from './precheck-state.ts';
 
 /** The camera and microphone the customer picked in the pre-call check (null = the browser's default). */
@@ -53,12 +54,13 @@ export class ChosenMedia {
     this.handedOver = null;
     if (stream !== null && stream.getTracks().every((t) => t.readyState === 'live')) return stream;
     for (const t of stream?.getTracks() ?? []) t.stop();
+    const ask = (choice: DeviceChoice) => requestCamera((c) => navigator.mediaDevices.getUserMedia(c), (q) => mediaConstraints(choice, q));
     try {
-      return await navigator.mediaDevices.getUserMedia(mediaConstraints(this.choice));
+      return await ask(this.choice);
     } catch (err) {
       const chose = this.choice.cameraId !== null || this.choice.microphoneId !== null;
       if (!chose || mediaProblemOf(err) !== 'missing') throw err;
-      return navigator.mediaDevices.getUserMedia(mediaConstraints(DEFAULT_CHOICE));
+      return ask(DEFAULT_CHOICE);
     }
   }
 }

@@ -61,7 +61,14 @@ export class FakePeerConnection extends EventTarget {
     if (this.closed) return Promise.reject(new DOMException('closed', 'InvalidStateError'));
     return this.gate.then(() => (this.closed ? new Promise<T>(() => undefined) : value()));
   }
-  addTransceiver(): void {}
+  /** Video senders of the tracks added, with the parameters last set on them. */
+  readonly senders: FakeSender[] = [];
+  addTransceiver(track: { kind: string }): void {
+    this.senders.push(new FakeSender(track));
+  }
+  getSenders(): FakeSender[] {
+    return this.senders;
+  }
   createOffer() {
     return this.op(() => ({ type: 'offer', sdp: `offer-${this.id}` }));
   }
@@ -89,6 +96,19 @@ export class FakePeerConnection extends EventTarget {
   become(state: RTCPeerConnectionState): void {
     this.connectionState = state;
     this.dispatchEvent(new Event('connectionstatechange'));
+  }
+}
+
+/** RTCRtpSender as video-priority.ts uses it. */
+export class FakeSender {
+  parameters: Record<string, unknown> = { encodings: [{}] };
+  constructor(readonly track: { kind: string }) {}
+  getParameters(): Record<string, unknown> {
+    return { ...this.parameters };
+  }
+  setParameters(parameters: Record<string, unknown>): Promise<void> {
+    this.parameters = { ...parameters };
+    return Promise.resolve();
   }
 }
 

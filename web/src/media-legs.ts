@@ -2,6 +2,7 @@ import type { ClientMessage, IceCandidate, MediaState, PeerLeg } from '@vident/p
 import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
 import type { StatsEntry } from './call-stats.ts';
 import { TransportChoice } from './transport-fallback.ts';
+import { INITIAL_VIDEO_PRIORITY, type VideoPriority } from './video-priority.ts';
 
 /** What the media legs need from the call: the signaling socket and someone to tell. */
 export interface MediaLegsPort {
@@ -38,6 +39,8 @@ export class MediaLegs {
   /** Our latest publish's `ref`: only its answer is applied. */
   private publishCount = 0;
   private publishRef = '';
+  /** Kept across publishes: a republished leg degrades the same way. */
+  private videoPriority: VideoPriority = INITIAL_VIDEO_PRIORITY;
 
   constructor(
     iceTransportPolicy: RTCIceTransportPolicy,
@@ -70,7 +73,17 @@ export class MediaLegs {
   async accept(ref: string | undefined, sdp: string): Promise<void> {
     // An answer to a publish we since replaced (a transport switch, a moved session) belongs
     // to a closed leg.
-    if (ref === undefined || ref === this.publishRef) await this.publisher?.accept(sdp);
+    if (ref !== undefined && ref !== this.publishRef) return;
+    const leg = this.publisher;
+    await leg?.accept(sdp);
+    // Once negotiated: Chromium refuses send parameters on a sender without encodings yet.
+    await leg?.setVideoPriority(this.videoPriority);
+  }
+
+  /** The document or the face: what the video sender keeps under pressure, now and for later publishes. */
+  async setVideoPriority(priority: VideoPriority): Promise<boolean> {
+    this.videoPriority = priority;
+    return (await this.publisher?.setVideoPriority(priority)) ?? true;
   }
 
   /** `subscribe-offer`: a new subscriber leg (replacing any); its answer is sent as `subscribe-answer`. */

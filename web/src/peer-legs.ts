@@ -1,6 +1,7 @@
 import type { IceCandidate, PeerLeg } from '@vident/protocol';
 import { TrickleQueue, toWireCandidate } from './trickle-queue.ts';
 import { reportEntries, type StatsEntry } from './call-stats.ts';
+import { applyVideoPriority, type VideoPriority } from './video-priority.ts';
 
 interface LegHooks {
   /** Sends one trickle message for this leg. */
@@ -85,6 +86,11 @@ export class PublisherLeg extends Leg {
   async accept(answerSdp: string): Promise<void> {
     await this.settled(this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp }));
     this.queue.release();
+  }
+
+  /** What the video sender keeps when it must degrade (see video-priority.ts); false if the browser refused. */
+  setVideoPriority(priority: VideoPriority): Promise<boolean> {
+    return applyVideoPriority(this.pc.getSenders(), priority);
   }
 }
 

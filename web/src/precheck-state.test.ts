@@ -65,10 +65,12 @@ describe('device pickers', () => {
   });
 
   it('asks for exactly the chosen devices, or any when none is chosen', () => {
-    expect(mediaConstraints({ cameraId: null, microphoneId: null })).toEqual({ audio: true, video: { width: 640, height: 480 } });
+    const hd = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } };
+    expect(mediaConstraints({ cameraId: null, microphoneId: null })).toEqual({ audio: true, video: hd });
     expect(mediaConstraints({ cameraId: 'cam-back', microphoneId: 'mic-a' })).toEqual({
       audio: { deviceId: { exact: 'mic-a' } },
-      video: { width: 640, height: 480, deviceId: { exact: 'cam-back' } },
+      video: { ...hd, deviceId: { exact: 'cam-back' } },
     });
+    expect(mediaConstraints({ cameraId: null, microphoneId: null }, 'sd').video).toEqual({ width: { ideal: 640 }, height: { ideal: 480 } });
   });
 });

@@ -2,6 +2,7 @@
  * The customer's pre-call check as data: what each check shows, when "Continue" is allowed, how a
  * refused getUserMedia is explained, and the device pickers' lists. Pure: the screen renders it.
  */
+import { videoConstraints, type CameraQuality } from './camera-request.ts';
 
 /** One check's state, also the `data-state` of its row. */
 export type CheckState = 'pending' | 'pass' | 'fail';
@@ -101,10 +102,13 @@ export function deviceOptions(
   return { options, selected };
 }
 
-/** getUserMedia constraints for the chosen devices (exact, so a change really switches). */
-export function mediaConstraints(choice: { cameraId: string | null; microphoneId: string | null }): MediaStreamConstraints {
+/**
+ * getUserMedia constraints for the chosen devices (exact, so a change really switches) at one step
+ * of the camera request (HD by default; see camera-request.ts for the fallback chain).
+ */
+export function mediaConstraints(choice: { cameraId: string | null; microphoneId: string | null }, quality: CameraQuality = 'hd'): MediaStreamConstraints {
   return {
     audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
-    video: { width: 640, height: 480, ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) },
+    video: { ...videoConstraints(quality), ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}) },
   };
 }

@@ -2,6 +2,7 @@ import type { Locale } from '@vident/protocol';
 import type { DeviceChoice } from '../chosen-media.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { runNetworkProbe, type ProbeTarget } from '../network-probe.ts';
+import { requestCamera } from '../camera-request.ts';
 import { afterMediaRequest, canContinue, deviceOptions, INITIAL_PRECHECK, mediaConstraints, type PrecheckState } from '../precheck-state.ts';
 import { byTestId, showScreen } from './dom.ts';
 import { LevelMeter } from './level-meter.ts';
@@ -70,7 +71,7 @@ export class PrecheckScreen {
     // A device change re-opens the stream: the old tracks go first (a phone may hold one camera only).
     this.closeStream();
     try {
-      const stream = await navigator.mediaDevices.getUserMedia(mediaConstraints(this.choice));
+      const stream = await requestCamera((c) => navigator.mediaDevices.getUserMedia(c), (q) => mediaConstraints(this.choice, q));
       if (request !== this.request || this.finished) {
         for (const t of stream.getTracks()) t.stop();
         return;
