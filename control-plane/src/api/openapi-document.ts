@@ -19,7 +19,7 @@ export const documentPaths = {
       operationId: 'getSessionDocument',
       security: signed,
       description:
-        "The ID document the agent confirmed in the call (its latest confirmation): type, every field in full (resident and registration numbers unmasked: only here and in the evidence pack), each field's source (ocr or agent), the plausibility results the agent saw, and the bank's checks so far. Announced by the document.confirmed webhook, which carries no field. The read is audited (api.document.get).",
+        "The ID document the agent confirmed in the call (its latest confirmation): type, every field in full (resident and registration numbers unmasked: only here and in the evidence pack's sealed assessment, assessment.json.venc), each field's source (ocr or agent), the plausibility results the agent saw, and the bank's checks so far. Announced by the document.confirmed webhook, which carries no field. The read is audited (api.document.get).",
       responses: {
         '200': json('SessionDocument', 'the confirmed document and the checks'),
         ...signedErrors,

@@ -168,7 +168,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'listSessionArtifacts',
           security: signed,
-          responses: { '200': json('ArtifactList', 'every artifact of the session: recordings and captures, stored, uploading or deleted'), ...signedErrors, '404': error('not_found') },
+          responses: { '200': json('ArtifactList', "every artifact of the session: recordings, captures and the sealed assessment (the session's review), stored, uploading or deleted"), ...signedErrors, '404': error('not_found') },
         },
       },
       '/v1/sessions/{id}/evidence': {
@@ -176,7 +176,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'getEvidencePack',
           security: signed,
-          description: `The manifest (Ed25519-signed, verify with GET /v1/evidence/signing-key), the audit entries it covers, and one download URL per artifact, valid ${DOWNLOAD_URL_TTL_SECONDS} s and fetched without a signature. Built and audited (evidence.accessed) on each call.`,
+          description: `The manifest (Ed25519-signed, verify with GET /v1/evidence/signing-key), the audit entries it covers, and one download URL per artifact, valid ${DOWNLOAD_URL_TTL_SECONDS} s and fetched without a signature. Built and audited (evidence.accessed) on each call. The manifest's review carries the confirmed document masked (no full resident or registration number, no MRZ), the bank's checks and the face-match results; the review in full is the artifact assessment.json.venc (kind assessment, application/json), sealed with the bank's key like every artifact and listed with its SHA-256.`,
           responses: {
             '200': json('EvidencePack', 'the evidence pack'),
             ...signedErrors,
