@@ -64,6 +64,31 @@ async function copyTesseract(to) {
   for (const [from, name] of files) await cp(from, join(to, name));
 }
 
+/** The Human models face match uses (src/face/face-worker.ts turns every other module off). */
+const HUMAN_MODELS = ['blazeface', 'facemesh', 'faceres', 'antispoof', 'liveness'];
+
+/**
+ * Face match's files, served by the Worker from this origin (src/face/face-worker.ts points Human's
+ * modelBasePath and wasmPath here; nothing comes from a CDN or a model hub): the five models it runs
+ * (graph .json + weights .bin, ~11 MB) and tfjs's wasm backend binaries (plain, SIMD and threaded
+ * SIMD: the backend fetches the one the browser runs, SIMD on today's browsers, ~0.4 MB).
+ */
+async function copyHuman(humanTo, tfjsTo) {
+  const require = createRequire(join(root, 'package.json'));
+  const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
+  // Human's exports map has no ./package.json: its main file is dist/human.node.js.
+  const models = join(dirname(require.resolve('@vladmandic/human')), '..', 'models');
+  await mkdir(join(humanTo, 'models'), { recursive: true });
+  for (const model of HUMAN_MODELS) {
+    for (const ext of ['json', 'bin']) await cp(join(models, `${model}.${ext}`), join(humanTo, 'models', `${model}.${ext}`));
+  }
+  const wasm = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+  await mkdir(tfjsTo, { recursive: true });
+  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+    await cp(join(wasm, name), join(tfjsTo, name));
+  }
+}
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 // One bundle per page, each from the entry file named for its page: the call page of both roles
@@ -78,6 +103,10 @@ await build({
     // Document reading (tesseract.js and the field readers): imported by the agent's page with
     // import() when a document is read, never part of its first load.
     'document-ocr': join(root, 'src/document-ocr.ts'),
+    // Face match: the page's part (engine, result rules), imported with import() when faces are
+    // compared, and the module worker it starts (Human + tfjs, ~2 MB), never on the page's thread.
+    'face-match': join(root, 'src/face-match.ts'),
+    'face-worker': join(root, 'src/face/face-worker.ts'),
   },
   outdir: dist,
   bundle: true,
@@ -92,4 +121,5 @@ await build({
 });
 await cp(join(root, 'public'), dist, { recursive: true });
 await copyTesseract(join(dist, 'vendor/tesseract'));
+await copyHuman(join(dist, 'vendor/human'), join(dist, 'vendor/tfjs'));
 console.log(`web: built ${dist}`);
