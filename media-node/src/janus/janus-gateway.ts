@@ -26,6 +26,17 @@ export interface JanusGatewayOptions {
 }
 
 /** A live janode connection + one Janus session; all handles of this node live in it. */
+/**
+ * How a session's room carries HD video (issue 17). Janus tells each publisher's browser (REMB) to
+ * send at most `bitrate` and, with `bitrate_cap`, no participant's configure can raise it: 2.5 Mbit/s
+ * is what Chromium's VP8 needs for 1280x720 at 30 fps; on a worse path the browser's own congestion
+ * control goes lower. `fir_freq` asks every publisher for a keyframe every 10 s, so a subscriber
+ * (and the recording) that lost a keyframe on a lossy TCP path recovers within 10 s even if its own
+ * PLI was lost. Janus also sends a PLI to the publisher when a subscriber joins and forwards every
+ * PLI a subscriber sends (its decoder lost sync): nothing to configure for those.
+ */
+export const HD_ROOM_MEDIA = { bitrate: 2_500_000, bitrate_cap: true, fir_freq: 10 } as const;
+
 export class JanusGateway implements MediaGateway {
   private alive = true;
   private readonly closeListeners: Array<(reason: string) => void> = [];
@@ -122,6 +133,7 @@ export class JanusGateway implements MediaGateway {
       audiocodec: 'opus',
       videocodec: 'vp8',
       notify_joining: false,
+      ...HD_ROOM_MEDIA,
     };
     try {
       const response = await bounded('create room', this.opts.requestTimeoutMs, this.admin.message(body));
