@@ -85,7 +85,8 @@ export default defineConfig({
       project('desk-random', { AGENT_ASSIGNMENT: 'random' }, ['test/agent-desk-random.test.ts']),
       // Plain Node, outside workerd: the OpenAPI validator reads its schemas from disk and compiles
       // them with ajv (new Function), neither of which workerd allows.
-      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node' } },
+      // Compiling the 3.1 schema takes seconds on a loaded 2-core machine: the same timeout as above.
+      { test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
     ],
   },
 });

@@ -89,6 +89,19 @@ async function copyHuman(humanTo, tfjsTo) {
   }
 }
 
+/**
+ * The API reference page's renderer (/docs, public/docs.html): swagger-ui-dist's prebuilt bundle and
+ * stylesheet, served from this origin (no CDN), with its licence and notice (Apache-2.0).
+ */
+async function copySwaggerUi(to) {
+  const require = createRequire(join(root, 'package.json'));
+  const packageDir = dirname(require.resolve('swagger-ui-dist/package.json'));
+  await mkdir(to, { recursive: true });
+  for (const name of ['swagger-ui-bundle.js', 'swagger-ui-bundle.js.map', 'swagger-ui.css', 'swagger-ui.css.map', 'LICENSE', 'NOTICE']) {
+    await cp(join(packageDir, name), join(to, name));
+  }
+}
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 // One bundle per page, each from the entry file named for its page: the call page of both roles
@@ -121,5 +134,6 @@ await build({
 });
 await cp(join(root, 'public'), dist, { recursive: true });
 await copyTesseract(join(dist, 'vendor/tesseract'));
+await copySwaggerUi(join(dist, 'vendor/swagger-ui'));
 await copyHuman(join(dist, 'vendor/human'), join(dist, 'vendor/tfjs'));
 console.log(`web: built ${dist}`);

@@ -41,7 +41,7 @@ export const SIGNING_DESCRIPTION = [
   '',
   'Example: `POST /v1/sessions` at 1796290000 with nonce `Q2xpZW50Tm9uY2UwMDAx` signs',
   '`"POST\\n/v1/sessions\\n1796290000\\nQ2xpZW50Tm9uY2UwMDAx\\n" + hex(sha256(body))`.',
-  '`signRequest` in @vident/protocol (TypeScript) implements it; every 401 answers the ErrorBody.',
+  '`signRequest` in @vident/protocol (TypeScript) implements it; docs/INTEGRATION.md has Java, Python and shell versions, and protocol/test-vectors/signing.json published inputs with their canonical strings and signatures to check an implementation against.',
 ].join('\n');
 
 export const signatureSecuritySchemes = {

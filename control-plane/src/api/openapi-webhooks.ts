@@ -65,8 +65,8 @@ export const webhooks = Object.fromEntries(
     {
       post: {
         operationId: `webhook_${type.replace('.', '_')}`,
-        summary: type,
-        description: `${EVENT_DESCRIPTIONS[type]}\n\n${DELIVERY}`,
+        summary: EVENT_DESCRIPTIONS[type],
+        description: DELIVERY,
         parameters: SIGNATURE_HEADER_PARAMETERS,
         requestBody: {
           required: true,
