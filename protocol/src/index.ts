@@ -11,6 +11,7 @@ export * from './face-match.ts';
 export * from './signaling.ts';
 export * from './node-api.ts';
 export * from './probe.ts';
+export * from './funnel.ts';
 export * from './signing.ts';
 export * from './bank-client.ts';
 export * from './audit.ts';

@@ -47,4 +47,6 @@ export const SessionBrowserPaths = {
   probe: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/probe`,
   probeResult: (sessionId: string, probeId: string) =>
     `/v1/sessions/${encodeURIComponent(sessionId)}/probe/${encodeURIComponent(probeId)}/result`,
+  /** The customer's pre-call signals for the funnel (link opened, permission refused). */
+  precheck: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/precheck`,
 } as const;

@@ -6,6 +6,7 @@ import { securityHeaders } from './security-headers.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { probeRoutes } from './routes/probe.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { agentSignInRoutes, deskRoutes } from './routes/desk.ts';
 import { evidencePublicRoutes } from './routes/evidence-public.ts';
@@ -37,5 +38,6 @@ export const app = new Hono<AppEnv>()
   .route('/v1/demo', demoRoutes)
   .route('/v1/agents', agentSignInRoutes)
   .route('/v1/desk', deskRoutes)
+  .route('/v1/reports', reportRoutes)
   .notFound(handleNotFound)
   .onError(handleError);

@@ -1,7 +1,8 @@
-import { Role, SIGNALING_SUBPROTOCOL, type ProbeReport, type ServerMessage } from '@vident/protocol';
+import { Role, SIGNALING_SUBPROTOCOL, type PrecheckSignal, type ProbeReport, type ServerMessage } from '@vident/protocol';
 import { errorBody, type Failure } from '../base/http-error.ts';
 import { agentAdmission } from './agent-assignment.ts';
 import { attachmentOf, CLOSE_REVOKED, safeClose } from './participant-sockets.ts';
+import { notePrecheckSignal } from './funnel-marks.ts';
 import { admitProbe, ProbeLedger, recordProbeReport, type ProbeRefusal, type ProbeTicket } from './probe-ledger.ts';
 import type { SessionCore } from './session-core.ts';
 import { agentClaimOf, ROLE_HEADER, type AgentClaim, type BrowserSessionRpc } from './session-rpc.ts';
@@ -88,6 +89,13 @@ export class BrowserCalls implements BrowserSessionRpc {
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
     return this.core.serialized(() =>
       recordProbeReport({ record: this.core.conduct?.record ?? null, ledger: this.probeLedger(), probeId, report, audit: (e) => this.core.appendAudit(e), from }),
+    );
+  }
+
+  /** The customer's page before it joins (link opened, permission refused): noted and audited once each. */
+  precheckSignal(signal: PrecheckSignal, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
+    return this.core.serialized(() =>
+      notePrecheckSignal({ record: this.core.conduct?.record ?? null, marks: this.core.funnelMarks, signal, now: Date.now(), audit: (e) => this.core.appendAudit(e), from }),
     );
   }
 

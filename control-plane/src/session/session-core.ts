@@ -1,4 +1,4 @@
-import type { ErrorCode, NodeCommand, Role, SessionView, WebhookEventType } from '@vident/protocol';
+import { isTerminalState, type ErrorCode, type NodeCommand, type Role, type SessionView, type WebhookEventType } from '@vident/protocol';
 import { loadConfig } from '../base/config.ts';
 import { deskStub, directoryStub, registryStub, type Env } from '../base/env.ts';
 import type { Failure } from '../base/http-error.ts';
@@ -12,6 +12,8 @@ import type { AuditInput } from './audit-input.ts';
 import { AuditLog } from './audit-log.ts';
 import { CHAT_REPLAY_LIMIT, chatReplay } from './chat-history.ts';
 import { DeskLink } from './desk-link.ts';
+import { funnelFactsOf } from './funnel-facts.ts';
+import { FunnelMarks } from './funnel-marks.ts';
 import { ParticipantSockets } from './participant-sockets.ts';
 import { noSession } from './session-failure.ts';
 import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
@@ -44,6 +46,8 @@ export class SessionCore {
   artifacts!: ArtifactStore;
   uploads!: EvidenceUploads;
   evidence!: EvidenceLifecycle;
+  /** What the customer's page did before joining, for the funnel (funnel-marks.ts). */
+  funnelMarks!: FunnelMarks;
   private joins!: JoinBudget;
   private outbox!: WebhookOutbox;
   private queue: Promise<unknown> = Promise.resolve();
@@ -65,6 +69,7 @@ export class SessionCore {
       this.auditLog = new AuditLog(ctx.storage.sql);
       this.outbox = new WebhookOutbox(ctx.storage.sql);
       this.artifacts = new ArtifactStore(ctx.storage.sql);
+      this.funnelMarks = new FunnelMarks(ctx.storage.sql);
       this.joins = new JoinBudget(ctx.storage.sql, () => loadConfig(env).limits);
       const evidencePorts = this.evidencePorts();
       this.uploads = new EvidenceUploads(evidencePorts);
@@ -183,11 +188,16 @@ export class SessionCore {
     log('session_purged', { sessionId: record.sessionId, entries: kept.length, artifacts });
   }
 
-  /** Keeps the directory's snapshot current (a purged session leaves it); a directory failure must not break the call. */
+  /**
+   * Keeps the directory's snapshot current (a purged session leaves it); a directory failure must not
+   * break the call. An ended session's snapshot carries its funnel facts: the funnel costs no request
+   * of its own.
+   */
   async publish(record: SessionRecord): Promise<void> {
     try {
       if (record.evidence.purgedAt) return await directoryStub(this.env).forget(record.sessionId);
-      await directoryStub(this.env).upsert(this.view(record));
+      const funnel = isTerminalState(record.state) ? funnelFactsOf(record, this.funnelMarks.read()) : undefined;
+      await directoryStub(this.env).upsert(this.view(record), funnel);
     } catch (err) {
       log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
     }

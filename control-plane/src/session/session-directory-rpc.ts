@@ -1,4 +1,4 @@
-import type { RecordingView, SessionState, SessionView } from '@vident/protocol';
+import type { FunnelFacts, RecordingView, SessionState, SessionView } from '@vident/protocol';
 
 /** A filtered, keyset-paginated page of the session list. */
 export interface ListQuery {
@@ -14,13 +14,20 @@ export interface ListQuery {
   limit: number;
 }
 
+/** The funnel's sessions: created from `from` to `to` (UTC days, inclusive), optionally of one desk agent. */
+export interface FunnelRowsQuery {
+  from: string;
+  to: string;
+  agent?: string;
+}
+
 /**
  * What the Worker and the sessions may call on the SessionDirectory. An interface apart from the
  * class so env.ts can type the binding without importing the Durable Object (which imports env.ts).
  */
 export interface SessionDirectoryRpc extends Rpc.DurableObjectBranded {
-  /** Stores a session's latest snapshot (and its recordings). */
-  upsert(view: SessionView): Promise<void>;
+  /** Stores a session's latest snapshot (and its recordings); an ended session's comes with its funnel facts. */
+  upsert(view: SessionView, funnel?: FunnelFacts): Promise<void>;
   /** Forgets a session whose records were purged (retention's end). */
   forget(sessionId: string): Promise<void>;
   /** Newest first (created_at DESC, then session_id), filtered, from the keyset cursor on. */
@@ -29,6 +36,8 @@ export interface SessionDirectoryRpc extends Rpc.DurableObjectBranded {
   indexUpload(artifactId: string, sessionId: string, nodeId: string): Promise<boolean>;
   /** The session of a node's upload, or null when that node never started it. */
   uploadSession(artifactId: string, nodeId: string): Promise<string | null>;
+  /** The funnel facts of the sessions created on the query's days, optionally of one agent. */
+  funnelRows(query: FunnelRowsQuery): Promise<FunnelFacts[]>;
   /** Sessions not yet in a terminal state. */
   activeCount(): Promise<number>;
   /** Newest first, optionally for one session. */

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { RecordingView, SessionView } from '@vident/protocol';
+import type { FunnelFacts, RecordingView, SessionView } from '@vident/protocol';
 import type { Env } from '../base/env.ts';
-import type { ListQuery, SessionDirectoryRpc } from './session-directory-rpc.ts';
+import type { FunnelRowsQuery, ListQuery, SessionDirectoryRpc } from './session-directory-rpc.ts';
 
 
 /**
@@ -23,11 +23,25 @@ export class SessionDirectory extends DurableObject<Env> implements SessionDirec
       // Which session an upload belongs to: part and complete URLs name only the node and artifact.
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uploads (
         artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, node_id TEXT NOT NULL)`);
+      // One funnel summary per ended session (ids and times, no personal data), kept past retention's purge.
+      ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS funnel (
+        session_id TEXT PRIMARY KEY, day TEXT NOT NULL, agent_id TEXT, facts TEXT NOT NULL)`);
+      ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS funnel_day ON funnel (day, agent_id)');
     });
   }
 
-  async upsert(view: SessionView): Promise<void> {
+  async upsert(view: SessionView, funnel?: FunnelFacts): Promise<void> {
     const sql = this.ctx.storage.sql;
+    if (funnel) {
+      sql.exec(
+        `INSERT INTO funnel (session_id, day, agent_id, facts) VALUES (?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET day = excluded.day, agent_id = excluded.agent_id, facts = excluded.facts`,
+        funnel.sessionId,
+        funnel.day,
+        funnel.agentId,
+        JSON.stringify(funnel),
+      );
+    }
     sql.exec(
       `INSERT INTO sessions (session_id, state, created_at, view) VALUES (?, ?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, view = excluded.view`,
@@ -93,6 +107,16 @@ export class SessionDirectory extends DurableObject<Env> implements SessionDirec
       .exec<{ view: string }>(`SELECT view FROM sessions ${where} ORDER BY created_at DESC, session_id LIMIT ?`, ...params, query.limit)
       .toArray()
       .map((r) => JSON.parse(r.view) as SessionView);
+  }
+
+  /** The funnel facts of the sessions created on the query's days (inclusive), optionally of one agent. */
+  async funnelRows(query: FunnelRowsQuery): Promise<FunnelFacts[]> {
+    const agent = query.agent === undefined ? '' : ' AND agent_id = ?';
+    const params = query.agent === undefined ? [query.from, query.to] : [query.from, query.to, query.agent];
+    return this.ctx.storage.sql
+      .exec<{ facts: string }>(`SELECT facts FROM funnel WHERE day >= ? AND day <= ?${agent}`, ...params)
+      .toArray()
+      .map((r) => JSON.parse(r.facts) as FunnelFacts);
   }
 
   /** Remembers an upload's session; false when the id already belongs to another session or node. */

@@ -1,4 +1,4 @@
-import type { BankCheckAccepted, BankCheckRequest, Locale, NodeEvent, ProbeReport, QueueStatus, SessionView, UpdateSessionRequest } from '@vident/protocol';
+import type { BankCheckAccepted, BankCheckRequest, Locale, NodeEvent, PrecheckSignal, ProbeReport, QueueStatus, SessionView, UpdateSessionRequest } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { EvidenceRpc } from '../evidence/evidence-rpc.ts';
@@ -94,6 +94,8 @@ export interface BrowserSessionRpc {
   admitProbe(from: string | null): Promise<ProbeTicket | ProbeRefusal>;
   /** The browser's outcome of one of this session's probes, audited once. */
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal>;
+  /** The customer's page before it joins (link opened, permission refused), for the funnel: noted once each. */
+  precheckSignal(signal: PrecheckSignal, from: string | null): Promise<{ ok: true } | ProbeRefusal>;
   /** Whether the session admits an agent token with this claim now (e.g. before storing its capture). */
   admitAgent(claim: AgentClaim | null): Promise<{ ok: true } | Failure>;
 }

@@ -1,4 +1,4 @@
-import type { BankCheckRequest, NodeEvent, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
+import type { BankCheckRequest, NodeEvent, PrecheckSignal, ProbeReport, QueueStatus, UpdateSessionRequest } from '@vident/protocol';
 import { DurableObject } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Env } from '../base/env.ts';
@@ -109,6 +109,10 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   reportProbe(probeId: string, report: ProbeReport, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
     return this.browsers.reportProbe(probeId, report, from);
+  }
+
+  precheckSignal(signal: PrecheckSignal, from: string | null): Promise<{ ok: true } | ProbeRefusal> {
+    return this.browsers.precheckSignal(signal, from);
   }
 
   admitAgent(claim: AgentClaim | null): Promise<{ ok: true } | Failure> {

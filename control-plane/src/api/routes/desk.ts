@@ -10,6 +10,7 @@ import { ApiError, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { log } from '../../base/log.ts';
 import { bankAuth } from '../../base/signed-request.ts';
 import { callerOf } from '../request-caller.ts';
+import { loadFunnelReport, parseFunnelQuery } from '../../reports/funnel-report.ts';
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
@@ -72,6 +73,7 @@ function bearer(c: Context<AppEnv>): string | undefined {
  * `/v1/desk/socket`: a console's WebSocket, with the subprotocols ['vident-desk.v1',
  * 'vident-desk-token.<token>'] (as participant sockets do: no token in a query string).
  * `/v1/desk/overview`: the supervisor's view, `Authorization: Bearer <desk token>`; agents get 403.
+ * `/v1/desk/funnel?from&to[&agent]`: the verification funnel (JSON only), supervisors only, as `overview`.
  * `/v1/desk/token`: a fresh desk token for the same sign-in, `Authorization: Bearer <desk token>`.
  */
 export const deskRoutes = new Hono<AppEnv>()
@@ -97,6 +99,13 @@ export const deskRoutes = new Hono<AppEnv>()
     const who = await deskCaller(c, bearer(c));
     if (who.role !== 'supervisor') throw new ApiError('forbidden', 403, 'the overview is for supervisors');
     return c.json(await deskOverview(c.env, c.var.config));
+  })
+  .get('/funnel', async (c) => {
+    const who = await deskCaller(c, bearer(c));
+    if (who.role !== 'supervisor') throw new ApiError('forbidden', 403, 'the funnel is for supervisors');
+    const query = parseFunnelQuery(c.req.query());
+    if (query.format !== 'json') throw new ApiError('validation_failed', 400, 'format: the desk answers JSON only');
+    return c.json(await loadFunnelReport(c.env, query, Date.now()));
   })
   .post('/token', async (c) => {
     const who = await deskCaller(c, bearer(c));

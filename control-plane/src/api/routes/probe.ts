@@ -1,4 +1,4 @@
-import { ProbeId, probeOfferProblem, ProbeReport, ProbeRequest, SessionId, type IceServer, type NodeCommand, type ProbeAnswer } from '@vident/protocol';
+import { PrecheckSignal, ProbeId, probeOfferProblem, ProbeReport, ProbeRequest, SessionId, type IceServer, type NodeCommand, type ProbeAnswer } from '@vident/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { sessionStub } from '../../base/env.ts';
@@ -38,6 +38,8 @@ async function customerIceServers(turn: TurnConfig | null, sessionId: string): P
  * the customer's TURN servers for a `relay` probe after a failed direct one.
  * `POST /v1/sessions/:id/probe/:probeId/result` {result, transport?, failure?, echoMs?}: what
  * the browser saw, audited once as `precheck.network`. Neither joins the session.
+ * `POST /v1/sessions/:id/precheck` {event}: the page was opened, or the camera/microphone permission
+ * was refused (funnel-marks.ts), noted and audited once each.
  * Mounted before sessionRoutes: token-authenticated, not bank-signed.
  */
 export const probeRoutes = new Hono<AppEnv>()
@@ -66,5 +68,14 @@ export const probeRoutes = new Hono<AppEnv>()
     const report = parseJsonBody(ProbeReport, (await readBody(c.req.raw)).text);
     const stored = await sessionStub(c.env, sessionId).reportProbe(probeId, report, c.req.header('cf-connecting-ip') ?? null);
     if (!stored.ok) throw fromFailure(stored);
+    return c.body(null, 204);
+  })
+  // The customer's page before it joins, for the funnel: `{event: 'link_opened' | 'permission_refused'}`, noted once each.
+  .post('/:id/precheck', async (c) => {
+    const sessionId = parseInput(SessionId, c.req.param('id'));
+    await customerOf(c, sessionId);
+    const signal = parseJsonBody(PrecheckSignal, (await readBody(c.req.raw)).text);
+    const noted = await sessionStub(c.env, sessionId).precheckSignal(signal, c.req.header('cf-connecting-ip') ?? null);
+    if (!noted.ok) throw fromFailure(noted);
     return c.body(null, 204);
   });
