@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { UsageError } from './usage-error.ts';
+import { CliError } from './cli-error.ts';
 
 export interface Credentials {
   baseUrl: string;
@@ -14,17 +14,26 @@ type Env = Record<string, string | undefined>;
 /** The control plane: VIDENT_URL, else a local stack. */
 export const baseUrlOf = (env: Env) => env.VIDENT_URL ?? 'http://127.0.0.1:8787';
 
-/** A local stack's secrets.json: only the fields a command needs are read. */
+/**
+ * A local stack's secrets.json: only the fields a command needs are read. No message quotes the
+ * file: JSON.parse's own error would show a piece of it, secrets included.
+ */
 function readSecrets<S extends z.ZodType>(stateDir: string, schema: S, what: string): z.infer<S> {
   const file = join(stateDir, 'secrets.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError('state_dir_unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError('state_dir_unreadable', `${file} is not valid JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`${file} has no ${what}`);
+  if (!parsed.success) throw new CliError('missing_credentials', `${file} has no ${what}`);
   return parsed.data;
 }
 
@@ -34,7 +43,7 @@ export function bankCredentials(stateDir: string | undefined, env: Env = process
     const s = readSecrets(stateDir, z.object({ bankKeyId: z.string().min(1), bankSecret: z.string().min(1) }), 'bankKeyId/bankSecret');
     return { baseUrl: baseUrlOf(env), keyId: s.bankKeyId, secret: s.bankSecret };
   }
-  if (!env.VIDENT_KEY_ID || !env.VIDENT_KEY_SECRET) throw new UsageError('set VIDENT_KEY_ID and VIDENT_KEY_SECRET (or pass --state-dir for a local stack)');
+  if (!env.VIDENT_KEY_ID || !env.VIDENT_KEY_SECRET) throw new CliError('missing_credentials', 'set VIDENT_KEY_ID and VIDENT_KEY_SECRET (or pass --state-dir for a local stack)');
   return { baseUrl: baseUrlOf(env), keyId: env.VIDENT_KEY_ID, secret: env.VIDENT_KEY_SECRET };
 }
 
@@ -45,7 +54,7 @@ export function adminCredentials(stateDir: string | undefined, env: Env = proces
     return { baseUrl: baseUrlOf(env), keyId: s.adminKeyId, secret: s.adminSecret };
   }
   if (!env.VIDENT_ADMIN_KEY_ID || !env.VIDENT_ADMIN_KEY_SECRET) {
-    throw new UsageError('set VIDENT_ADMIN_KEY_ID and VIDENT_ADMIN_KEY_SECRET (or pass --state-dir for a local stack)');
+    throw new CliError('missing_credentials', 'set VIDENT_ADMIN_KEY_ID and VIDENT_ADMIN_KEY_SECRET (or pass --state-dir for a local stack)');
   }
   return { baseUrl: baseUrlOf(env), keyId: env.VIDENT_ADMIN_KEY_ID, secret: env.VIDENT_ADMIN_KEY_SECRET };
 }

@@ -1,21 +1,8 @@
-import { createAdminClient, describeIssues, NodeEnrolment, NodeId, SessionId } from '@vident/protocol';
+import { createAdminClient, describeIssues, NodeEnrolment, NodeId, SessionId, type FleetNode } from '@vident/protocol';
+import { UsageError } from './cli-error.ts';
+import { emit, type CliIo } from './cli-io.ts';
 import { adminCredentials } from './credentials.ts';
 import { formatNodes, formatSessions, formatTimeline } from './fleet-table.ts';
-import { UsageError } from './usage-error.ts';
-
-export interface FleetIo {
-  out: (line: string) => void;
-  env?: Record<string, string | undefined>;
-  fetch?: typeof fetch;
-}
-
-export const fleetUsage = `  vident nodes list [--state-dir <dir>]
-  vident nodes enrol <nodeId> --public-key <base64> --url <https://sidecar> [--region <region>] [--state-dir <dir>]
-  vident nodes revoke <nodeId> [--state-dir <dir>]
-  vident nodes drain <nodeId> [--state-dir <dir>]
-  vident nodes undrain <nodeId> [--state-dir <dir>]
-  vident sessions list [--node <nodeId>] [--state-dir <dir>]
-  vident sessions timeline <sessionId> [--state-dir <dir>]`;
 
 export interface FleetArgs {
   group: 'nodes' | 'sessions';
@@ -32,7 +19,7 @@ export interface FleetArgs {
 /** Checks a nodes/sessions command line before any credential or network is touched. */
 export function checkFleetArgs(a: FleetArgs): void {
   const known = a.group === 'nodes' ? ['list', 'enrol', 'revoke', 'drain', 'undrain'] : ['list', 'timeline'];
-  if (!a.command || !known.includes(a.command)) throw new UsageError(`vident ${a.group}: one of ${known.join(', ')}\n${fleetUsage}`);
+  if (!a.command || !known.includes(a.command)) throw new UsageError(`vident ${a.group}: one of ${known.join(', ')}`);
   const needsTarget = a.command !== 'list';
   if (needsTarget && !a.target) throw new UsageError(`vident ${a.group} ${a.command} needs an id`);
   if (!needsTarget && a.target) throw new UsageError(`vident ${a.group} list takes no argument (got ${a.target})`);
@@ -51,29 +38,43 @@ function enrolmentOf(a: FleetArgs): NodeEnrolment {
   return parsed.data;
 }
 
-/** `vident nodes ...` and `vident sessions ...` against the admin API. */
-export async function runFleet(a: FleetArgs, io: FleetIo): Promise<number> {
+/** `vident nodes ...` and `vident sessions ...` against the admin API (with --json: the API's answer). */
+export async function runFleet(a: FleetArgs, io: CliIo): Promise<number> {
   checkFleetArgs(a);
   const client = createAdminClient({ ...adminCredentials(a.stateDir, io.env), ...(io.fetch ? { fetch: io.fetch } : {}) });
   const target = a.target!;
   if (a.group === 'nodes') {
-    if (a.command === 'list') io.out(formatNodes((await client.nodes()).nodes));
-    else if (a.command === 'enrol') {
+    if (a.command === 'list') {
+      const fleet = await client.nodes();
+      emit(io, fleet, () => [formatNodes(fleet.nodes)]);
+    } else if (a.command === 'enrol') {
       const node = await client.enrolNode(enrolmentOf(a));
-      io.out(`${node.nodeId} enrolled: commands go to ${node.url} (region ${node.region}); it may register now`);
-      io.out(`pin the control plane's key on the node: CONTROL_PLANE_PUBLIC_KEY=${node.controlPlanePublicKey}`);
+      emit(io, node, () => [
+        `${node.nodeId} enrolled: commands go to ${node.url} (region ${node.region}); it may register now`,
+        `pin the control plane's key on the node: CONTROL_PLANE_PUBLIC_KEY=${node.controlPlanePublicKey}`,
+      ]);
     } else if (a.command === 'revoke') {
       const node = await client.revokeNode(target);
-      io.out(`${node.nodeId} revoked at ${node.revokedAt}: its requests are refused and its sessions move to other nodes`);
+      emit(io, node, () => [`${node.nodeId} revoked at ${node.revokedAt}: its requests are refused and its sessions move to other nodes`]);
     } else {
       const node = a.command === 'drain' ? await client.drainNode(target) : await client.undrainNode(target);
-      io.out(formatNodes([node]));
-      if (node.status === 'draining') io.out(`${node.nodeId} takes no new sessions; it is drained (safe to stop) once its ${node.assignedSessions} session(s) end`);
-      if (node.status === 'drained') io.out(`${node.nodeId} is drained: safe to stop`);
+      emit(io, node, () => drainText(node));
     }
     return 0;
   }
-  if (a.command === 'list') io.out(formatSessions((await client.sessions(a.node ? { nodeId: a.node } : {})).sessions));
-  else io.out(formatTimeline(await client.sessionTimeline(target)));
+  if (a.command === 'list') {
+    const live = await client.sessions(a.node ? { nodeId: a.node } : {});
+    emit(io, live, () => [formatSessions(live.sessions)]);
+  } else {
+    const timeline = await client.sessionTimeline(target);
+    emit(io, timeline, () => [formatTimeline(timeline)]);
+  }
   return 0;
+}
+
+function drainText(node: FleetNode): string[] {
+  const lines = [formatNodes([node])];
+  if (node.status === 'draining') lines.push(`${node.nodeId} takes no new sessions; it is drained (safe to stop) once its ${node.assignedSessions} session(s) end`);
+  if (node.status === 'drained') lines.push(`${node.nodeId} is drained: safe to stop`);
+  return lines;
 }

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-/* Entry point of the `vident` command (see commands.ts for what it does). */
-import { VidentApiError } from '@vident/protocol';
-import { UsageError, run } from './commands.ts';
+/* Entry point of the `vident` command: the real stdout, stderr, environment and terminal (see commands.ts). */
+import { buildParser, COMPLETION_REQUEST } from './command-line.ts';
+import { runCli, VERSION } from './commands.ts';
+import { showsProgress, terminalProgress } from './progress.ts';
 
-try {
-  process.exitCode = await run(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) console.error(error.message);
-  else if (error instanceof VidentApiError) console.error(`the vident API refused: ${error.message}`);
-  else console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 2;
+const argv = process.argv.slice(2);
+if (argv.includes(COMPLETION_REQUEST)) {
+  // The completion script asking for candidates: yargs prints them itself.
+  await buildParser({ version: VERSION }).exitProcess(false).parseAsync(argv);
+} else {
+  const json = argv.includes('--json');
+  process.exitCode = await runCli(
+    argv,
+    {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      env: process.env,
+      ...(showsProgress({ stderrIsTTY: process.stderr.isTTY, json }) ? { progress: terminalProgress } : {}),
+    },
+    Math.min(100, process.stdout.columns || 100),
+  );
 }
