@@ -278,10 +278,12 @@ describe('face-match results', () => {
     const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.faceMatches);
     expect(stored).toHaveLength(3);
     const audited = (await trail(s.sessionId)).entries.filter((e) => e.action === 'face.matched');
+    const model = { name: 'human-faceres', version: '3.3.6' };
+    const facts = { thresholds: { match: 0.5, noMatch: 0.4 }, model, measuredAt: faceMatch.measuredAt };
     expect(audited.map((e) => [e.actor, e.detail])).toEqual([
-      ['agent', { kind: 'capture', band: 'match', score: 0.83, model: { name: 'human-faceres', version: '3.3.6' }, samples: 1 }],
-      ['agent', { kind: 'call', band: 'unsure', score: 0.44, lowest: 0.21, model: { name: 'human-faceres', version: '3.3.6' }, samples: 24 }],
-      ['agent', { kind: 'call', band: 'unsure', score: 0.47, lowest: 0.3, model: { name: 'human-faceres', version: '3.3.6' }, samples: 24 }],
+      ['agent', { kind: 'capture', band: 'match', score: 0.83, samples: 1, ...facts }],
+      ['agent', { kind: 'call', band: 'unsure', score: 0.44, lowest: 0.21, samples: 24, ...facts }],
+      ['agent', { kind: 'call', band: 'unsure', score: 0.47, lowest: 0.3, samples: 24, ...facts }],
     ]);
 
     // A reload shows the latest of each kind again, with the thresholds to band new ones with.

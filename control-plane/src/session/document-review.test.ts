@@ -67,7 +67,16 @@ describe('face-match rules', () => {
   });
 
   it('audits scores and model facts only', () => {
-    expect(faceMatchAuditDetail(faceMatch)).toEqual({ kind: 'call', band: 'match', score: 0.71, lowest: 0.38, model: { name: 'human-faceres', version: '3.3.6' }, samples: 12 });
+    expect(faceMatchAuditDetail(faceMatch)).toEqual({
+      kind: 'call',
+      band: 'match',
+      score: 0.71,
+      lowest: 0.38,
+      thresholds: { match: 0.5, noMatch: 0.4 },
+      model: { name: 'human-faceres', version: '3.3.6' },
+      samples: 12,
+      measuredAt: '2026-12-01T09:59:58.000Z',
+    });
   });
 });
 

@@ -96,14 +96,16 @@ export function faceMatchStep(
   return { ok: true, result: { ...result, recordedAt: at } };
 }
 
-/** The audit detail of `face.matched`: scores and model facts (the result holds nothing personal). */
+/** The audit detail of `face.matched`: scores, thresholds, model facts and the page's time (nothing personal). */
 export function faceMatchAuditDetail(m: FaceMatchResult): Record<string, unknown> {
   return {
     kind: m.kind,
     band: m.band,
     score: m.score,
     ...(m.lowest !== undefined ? { lowest: m.lowest } : {}),
+    thresholds: m.thresholds,
     model: m.model,
     samples: m.samples,
+    measuredAt: m.measuredAt,
   };
 }
