@@ -81,6 +81,26 @@ require() {
   fi
 }
 
+# The evidence pack, asking again while it is 409 evidence_not_ready (recordings still uploading).
+# In production, fetch it when the evidence.ready webhook arrives instead of polling.
+evidence_when_ready() {
+  local session_id=$1 attempt error_file
+  error_file=$(mktemp)
+  for attempt in $(seq 15); do
+    if vident GET "/v1/sessions/$session_id/evidence" 2>"$error_file"; then
+      rm -f "$error_file"
+      return 0
+    fi
+    if ! grep -q evidence_not_ready "$error_file" || [ "$attempt" -eq 15 ]; then
+      cat "$error_file" >&2
+      rm -f "$error_file"
+      return 1
+    fi
+    echo "evidence not ready yet, asking again in 2 s" >&2
+    sleep 2
+  done
+}
+
 demo() {
   local external_ref=$1 customer_name=$2
   # jq builds the JSON so names with quotes or Korean text are encoded properly.
@@ -124,7 +144,7 @@ demo() {
   trail=$(vident GET "/v1/sessions/$session_id/audit")
   require "$(jq -r '.head | length' <<<"$trail")" 64 "audit trail with a head"
   echo "audit: $(jq '.entries | length' <<<"$trail") entries, head $(jq -r .head <<<"$trail")"
-  pack=$(vident GET "/v1/sessions/$session_id/evidence")
+  pack=$(evidence_when_ready "$session_id")
   require "$(jq -r .signed.manifest.sessionId <<<"$pack")" "$session_id" "evidence manifest names the session"
   echo "evidence: $(jq '.signed.manifest.artifacts | length' <<<"$pack") artifact(s), signed $(jq -r .signed.alg <<<"$pack")"
 

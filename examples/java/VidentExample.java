@@ -224,7 +224,7 @@ public class VidentExample {
         List<?> entries = (List<?>) trail.get("entries");
         require(!entries.isEmpty() && ((String) trail.get("head")).length() == 64, "audit trail with a head");
         System.out.println("audit: " + entries.size() + " entries, head " + trail.get("head"));
-        Map<?, ?> signed = (Map<?, ?>) ((Map<?, ?>) client.call("GET", VidentClient.sessionPath(sessionId) + "/evidence")).get("signed");
+        Map<?, ?> signed = (Map<?, ?>) evidenceWhenReady(client, sessionId).get("signed");
         Map<?, ?> manifest = (Map<?, ?>) signed.get("manifest");
         require(sessionId.equals(manifest.get("sessionId")), "evidence manifest names the session");
         System.out.println("evidence: " + ((List<?>) manifest.get("artifacts")).size() + " artifact(s), signed " + signed.get("alg"));
@@ -233,6 +233,22 @@ public class VidentExample {
         Map<?, ?> deleted = (Map<?, ?>) client.call("DELETE", VidentClient.sessionPath(sessionId) + "/evidence");
         System.out.println("evidence deleted: " + ((List<?>) deleted.get("artifacts")).size() + " artifact(s)");
         System.out.println("done");
+    }
+
+    /**
+     * The evidence pack, asking again while it is 409 evidence_not_ready (recordings still uploading).
+     * In production, fetch it when the evidence.ready webhook arrives instead of polling.
+     */
+    static Map<?, ?> evidenceWhenReady(VidentClient client, String sessionId) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return (Map<?, ?>) client.call("GET", VidentClient.sessionPath(sessionId) + "/evidence");
+            } catch (VidentException error) {
+                if (!error.code.equals("evidence_not_ready") || attempt == 15) throw error;
+                System.out.println("evidence not ready yet, asking again in 2 s");
+                Thread.sleep(2000);
+            }
+        }
     }
 
     static int verifyWebhookCommand(String id, String timestamp, String signature, Path bodyFile) throws IOException {

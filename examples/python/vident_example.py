@@ -171,6 +171,19 @@ def require(condition, what):
         raise SystemExit(f"check failed: {what}")
 
 
+def evidence_when_ready(client, session_id, attempts=15):
+    """The evidence pack, asking again while it is 409 evidence_not_ready (recordings still uploading).
+    In production, fetch it when the evidence.ready webhook arrives instead of polling."""
+    for attempt in range(attempts):
+        try:
+            return client.evidence(session_id)
+        except VidentError as error:
+            if error.code != "evidence_not_ready" or attempt == attempts - 1:
+                raise
+            print("evidence not ready yet, asking again in 2 s")
+            time.sleep(2)
+
+
 def demo(external_ref, customer_name):
     client = VidentClient(
         os.environ.get("VIDENT_BASE_URL", "http://127.0.0.1:8787"), os.environ["VIDENT_KEY_ID"], os.environ["VIDENT_SECRET"]
@@ -212,7 +225,7 @@ def demo(external_ref, customer_name):
     trail = client.audit(session_id)
     require(len(trail["entries"]) > 0 and len(trail["head"]) == 64, "audit trail with a head")
     print(f"audit: {len(trail['entries'])} entries, head {trail['head']}")
-    pack = client.evidence(session_id)
+    pack = evidence_when_ready(client, session_id)
     manifest = pack["signed"]["manifest"]
     require(manifest["sessionId"] == session_id, "evidence manifest names the session")
     print(f"evidence: {len(manifest['artifacts'])} artifact(s), signed {pack['signed']['alg']}")
