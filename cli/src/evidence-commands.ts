@@ -102,11 +102,15 @@ async function withProgress<T>(io: CliIo, label: string, work: (onProgress: (don
   const makeBar = io.progress;
   if (!makeBar) return work(() => undefined);
   let bar: ReturnType<typeof makeBar> | undefined;
+  let of = 0;
   try {
-    return await work((done, total) => {
+    const result = await work((done, total) => {
+      of = total;
       if (bar === undefined && total >= minTotal && total > 0) bar = makeBar(label, total);
       bar?.update(done);
     });
+    bar?.update(of); // decryption counts no envelope header: done is done
+    return result;
   } finally {
     bar?.stop();
   }
