@@ -58,8 +58,7 @@ export function buildAssessment(r: ReviewRecord, thresholds: FaceMatchThresholds
  * nothing is sealed: the full fields then stay in the session for the signed API only.
  */
 export async function sealAssessment(ports: EvidencePorts, r: SessionRecord): Promise<boolean> {
-  if (!isTerminalState(r.state) || r.evidence.deletedAt !== null || r.evidence.purgedAt !== undefined || !hasReview(r)) return false;
-  if (!assessmentPending(r)) return false;
+  if (!isTerminalState(r.state) || r.evidence.deletedAt !== null || r.evidence.purgedAt !== undefined || !assessmentPending(r)) return false;
   const bank = await bankKeyOf(ports.config.evidence);
   if (!bank) return false;
   const now = isoNow(ports);
