@@ -42,6 +42,7 @@ describe('summarizeLeg on a recorded Chromium publisher', () => {
   it('sums outbound bytes per kind and receives nothing', () => {
     const s = summarizeLeg(pub);
     expect(s.outbound).toEqual({ bytesSent: 4117 + 105480, audioBytesSent: 4117, videoBytesSent: 105480 });
+    expect(s.outboundVideo).toEqual({ frameWidth: 640, frameHeight: 480, framesPerSecond: 20, qualityLimitationReason: 'none' });
     expect(s.inboundVideo).toBeNull();
     expect(s.inboundAudio).toBeNull();
   });

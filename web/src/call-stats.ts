@@ -53,6 +53,15 @@ export interface OutboundSummary {
   videoBytesSent: number;
 }
 
+/** The video this leg sends: what the encoder makes of the camera, and what limits it. */
+export interface OutboundVideoSummary {
+  frameWidth: number | null;
+  frameHeight: number | null;
+  framesPerSecond: number | null;
+  /** none | cpu | bandwidth | other (Chromium's reason for sending less than the camera gives). */
+  qualityLimitationReason: string | null;
+}
+
 /** What one RTCPeerConnection (leg) reports. */
 export interface LegStats {
   selectedPair: SelectedPairSummary | null;
@@ -61,6 +70,8 @@ export interface LegStats {
   /** Largest-totalSamplesReceived inbound audio stream, or null. */
   inboundAudio: InboundAudioSummary | null;
   outbound: OutboundSummary;
+  /** The largest outbound video stream (by bytes), or null when none is sent. */
+  outboundVideo?: OutboundVideoSummary | null;
 }
 
 /** `window.vident.stats()` answer. A leg is null when its RTCPeerConnection does not exist yet. */
@@ -86,6 +97,8 @@ export function summarizeLeg(entries: readonly StatsEntry[]): LegStats {
   let inboundVideo: InboundVideoSummary | null = null;
   let inboundAudio: InboundAudioSummary | null = null;
   const outbound: OutboundSummary = { bytesSent: 0, audioBytesSent: 0, videoBytesSent: 0 };
+  let outboundVideo: OutboundVideoSummary | null = null;
+  let outboundVideoBytes = -1;
   for (const e of entries) {
     const kind = str(e.kind) ?? str(e.mediaType);
     if (e.type === 'inbound-rtp' && kind === 'video') {
@@ -110,9 +123,18 @@ export function summarizeLeg(entries: readonly StatsEntry[]): LegStats {
       outbound.bytesSent += bytes;
       if (kind === 'audio') outbound.audioBytesSent += bytes;
       if (kind === 'video') outbound.videoBytesSent += bytes;
+      if (kind === 'video' && bytes > outboundVideoBytes) {
+        outboundVideoBytes = bytes;
+        outboundVideo = {
+          frameWidth: num(e.frameWidth),
+          frameHeight: num(e.frameHeight),
+          framesPerSecond: num(e.framesPerSecond),
+          qualityLimitationReason: str(e.qualityLimitationReason),
+        };
+      }
     }
   }
-  return { selectedPair, inboundVideo, inboundAudio, outbound };
+  return { selectedPair, inboundVideo, inboundAudio, outbound, outboundVideo };
 }
 
 /** Summarizes both legs; a leg without a peer connection is given as null. */
