@@ -13,20 +13,18 @@ function statusTable(): string {
   return ['| code | HTTP status |', '|---|---|', ...ErrorCode.options.map((code) => `| \`${code}\` | ${STATUS_FOR_CODE[code]} |`)].join('\n');
 }
 
-export const ERRORS_DESCRIPTION = [
-  '**Errors.** Every error answers `{ "error": { "code", "message" } }` (the ErrorBody schema). Branch on `code`, which is stable; `message` is for people and may change. A 5xx never carries details.',
-  '',
-  statusTable(),
-].join('\n');
+/** The errors in short, for the API's description: the table itself is on the ErrorCode schema. */
+export const ERRORS_DESCRIPTION =
+  '**Errors.** Every error answers `{ "error": { "code", "message" } }` (the ErrorBody schema). Branch on `code`, which is stable; `message` is for people and may change. A 5xx never carries details. The ErrorCode schema (under Schemas) lists every code with the HTTP status it is answered with.';
 
 export const errorSchemas = {
   ErrorBody: {
     ...jsonSchema(ErrorBody, 'output'),
-    description: "Every error's body. Branch on `error.code` (ErrorCode; the API's description lists each with its HTTP status); `message` is for people.",
+    description: "Every error's body. Branch on `error.code` (ErrorCode lists each with its HTTP status); `message` is for people.",
   },
   ErrorCode: {
     ...jsonSchema(ErrorCode, 'output'),
-    description: 'Stable, machine-readable error codes; `x-http-status` maps each to the status it is answered with.',
+    description: ['Stable, machine-readable error codes and the HTTP status each is answered with (also as `x-http-status`).', '', statusTable()].join('\n'),
     'x-http-status': Object.fromEntries(ErrorCode.options.map((code) => [code, STATUS_FOR_CODE[code]])),
   },
 };

@@ -73,7 +73,7 @@ describe('the OpenAPI document', () => {
     const codeSchema = schemas.ErrorCode!;
     expect(codeSchema.enum).toEqual(ErrorCode.options);
     expect(codeSchema['x-http-status']).toEqual(STATUS_FOR_CODE);
-    const table = String((doc.info as Json).description);
+    const table = String(codeSchema.description);
     for (const code of ErrorCode.options) expect(table, code).toContain(`| \`${code}\` | ${STATUS_FOR_CODE[code]} |`);
     expect(JSON.stringify(schemas.ErrorBody)).toContain('"required":["code","message"]');
   });
