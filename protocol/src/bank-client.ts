@@ -14,6 +14,7 @@ import {
 import { BankCheckAccepted, SessionDocument, type BankCheckRequest } from './document.ts';
 import { ErrorBody, type ErrorCode } from './errors.ts';
 import { ArtifactList, EvidencePack, EvidenceSigningKey } from './evidence.ts';
+import { FunnelReport } from './funnel.ts';
 import { signRequest } from './signing.ts';
 
 /** An error answered by the vident API, with its stable code. */
@@ -114,6 +115,9 @@ export function createBankClient(options: BankClientOptions) {
     /** Posts the bank's own check on the document; the agent sees it at once (REQUIRED_BANK_CHECKS gates approval). */
     postCheck: (sessionId: string, check: BankCheckRequest) => call('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/checks`, BankCheckAccepted, check),
     status: () => call('GET', '/v1/status', SystemStatus),
+    /** The verification funnel of the sessions created on these UTC days (`YYYY-MM-DD`, inclusive), optionally of one desk agent. */
+    funnelReport: (query: { from: string; to: string; agent?: string }) =>
+      call('GET', `/v1/reports/funnel?${new URLSearchParams({ from: query.from, to: query.to, ...(query.agent ? { agent: query.agent } : {}) })}`, FunnelReport),
     /**
      * Signs an agent (or supervisor) in after the bank's own SSO: answers the console link to open in
      * the agent's browser (its desk token rides in the fragment).

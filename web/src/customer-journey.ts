@@ -3,6 +3,7 @@ import { ChosenMedia, saveChoice, savedChoice, type DeviceChoice } from './chose
 import type { JoinLink } from './join-link.ts';
 import { LandingScreen } from './ui/landing-screen.ts';
 import { PrecheckScreen } from './ui/precheck-screen.ts';
+import { sendPrecheckSignal } from './precheck-signal.ts';
 
 export interface CustomerJourneyOptions {
   link: JoinLink;
@@ -27,9 +28,10 @@ export function openCustomerJourney(opts: CustomerJourneyOptions): void {
     opts.enterCall(new ChosenMedia(saved), false);
     return;
   }
+  const target = { origin: location.origin, sessionId: link.sessionId, token: link.token };
   const precheck = new PrecheckScreen({
     locale: opts.locale,
-    probe: { origin: location.origin, sessionId: link.sessionId, token: link.token },
+    probe: target,
     choice: { cameraId: null, microphoneId: null },
     onContinue: (stream: MediaStream, choice: DeviceChoice) => {
       saveChoice(opts.storage, link.sessionId, choice);
@@ -39,6 +41,7 @@ export function openCustomerJourney(opts: CustomerJourneyOptions): void {
     onSessionOver: () => opts.enterCall(new ChosenMedia({ cameraId: null, microphoneId: null }), true),
   });
   new LandingScreen(link, opts.locale, () => precheck.start()).show();
+  void sendPrecheckSignal(target, 'link_opened');
 }
 
 /** window.sessionStorage, or null where reading it throws (storage disabled). */

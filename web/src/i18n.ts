@@ -7,6 +7,7 @@ import { callScreenStrings } from './i18n-call-screens.ts';
 import { captureStrings } from './i18n-capture.ts';
 import { documentStrings } from './i18n-document.ts';
 import { assistStrings } from './i18n-assist.ts';
+import { funnelStrings } from './i18n-funnel.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
@@ -110,6 +111,7 @@ const dictionary = {
     ...captureStrings.ko,
     ...documentStrings.ko,
     ...assistStrings.ko,
+    ...funnelStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -210,6 +212,7 @@ const dictionary = {
     ...captureStrings.en,
     ...documentStrings.en,
     ...assistStrings.en,
+    ...funnelStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

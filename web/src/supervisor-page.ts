@@ -2,6 +2,7 @@ import { byTestId } from './ui/dom.ts';
 import { signInToDesk } from './desk-sign-in.ts';
 import { translate } from './i18n.ts';
 import { SupervisorView } from './ui/supervisor-view.ts';
+import { FunnelView } from './ui/funnel-view.ts';
 import { DeskTokenKeeper } from './desk-token-keeper.ts';
 
 /* /supervisor: the supervisor's view, from the bank's sign-in link (desk token in the fragment). */
@@ -26,4 +27,6 @@ else {
   const view = new SupervisorView(() => keeper.current(), locale, problem);
   keeper.start();
   view.start();
+  // Loaded once and on each filter change, not polled: the figures only move when a session ends.
+  new FunnelView(() => keeper.current(), locale).start();
 }

@@ -28,6 +28,7 @@ import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.
 import { adminPaths } from './openapi-admin.ts';
 import { probePaths, probeSchemas } from './openapi-probe.ts';
 import { documentPaths, documentSchemas } from './openapi-document.ts';
+import { reportPaths, reportSchemas } from './openapi-reports.ts';
 import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
 import { ERRORS_DESCRIPTION, errorSchemas } from './openapi-errors.ts';
 import {
@@ -95,6 +96,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...probeSchemas,
         ...deskSchemas,
         ...documentSchemas,
+        ...reportSchemas,
         ...webhookSchemas,
       },
     },
@@ -256,6 +258,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       ...probePaths,
       ...deskPaths,
       ...documentPaths,
+      ...reportPaths,
     },
     webhooks,
   };

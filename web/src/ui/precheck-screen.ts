@@ -2,6 +2,7 @@ import type { Locale } from '@vident/protocol';
 import type { DeviceChoice } from '../chosen-media.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { runNetworkProbe, type ProbeTarget } from '../network-probe.ts';
+import { sendPrecheckSignal } from '../precheck-signal.ts';
 import { requestCamera } from '../camera-request.ts';
 import { afterMediaRequest, canContinue, deviceOptions, INITIAL_PRECHECK, mediaConstraints, type PrecheckState } from '../precheck-state.ts';
 import { byTestId, showScreen } from './dom.ts';
@@ -92,6 +93,7 @@ export class PrecheckScreen {
       console.warn('vident: camera/microphone refused', err);
       this.state = afterMediaRequest(this.state, { error: err });
       this.render();
+      if (this.state.mediaProblem === 'denied') void sendPrecheckSignal(this.opts.probe, 'permission_refused');
     }
   }
 
