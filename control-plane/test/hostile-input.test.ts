@@ -133,9 +133,9 @@ describe('hostile input at the bank API', () => {
     expect(await sessionCount()).toBe(before);
   });
 
-  it('random query strings on GET /v1/sessions and /v1/recordings answer 200 or 400', async () => {
+  it('random query strings on GET /v1/sessions, /v1/recordings and /v1/reports/funnel answer 200 or 400', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/v1/sessions', '/v1/recordings'), fc.webQueryParameters(), async (path, query) => {
+      fc.asyncProperty(fc.constantFrom('/v1/sessions', '/v1/recordings', '/v1/reports/funnel'), fc.webQueryParameters(), async (path, query) => {
         const url = new URL(`${ORIGIN}${path}?${query}`);
         const status = await wellFormed(await signedCall('GET', url.pathname + url.search));
         expect([200, 400]).toContain(status);
