@@ -45,6 +45,11 @@ describe('API reference page (/docs)', () => {
     const decided = page.locator('.opblock', { hasText: 'webhook_session_decided' }).first();
     await decided.locator('.opblock-summary-control').click();
     await expect.poll(() => decided.textContent()).toContain('webhook-signature');
+    // The error codes with their statuses: the ErrorCode schema's table, under Schemas.
+    await page.locator('.models-control').click();
+    const errorCode = page.locator('section.models article', { has: page.locator('.json-schema-2020-12__title', { hasText: /^ErrorCode$/ }) }).first();
+    await errorCode.locator('button.json-schema-2020-12-accordion').first().click();
+    await expect.poll(() => errorCode.locator('table').textContent()).toMatch(/request_replayed\s*401/);
 
     expect(await auditScreen(page, 'api-docs')).toEqual([]);
     expect(requests.length).toBeGreaterThan(4);
