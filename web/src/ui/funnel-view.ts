@@ -2,6 +2,7 @@ import { BarController, BarElement, CategoryScale, Chart, LinearScale } from 'ch
 import { ErrorBody, FUNNEL_MAX_DAYS, FUNNEL_STEPS, FUNNEL_STOP_REASONS, FunnelReport, type Locale } from '@vident/protocol';
 import { dayRows, decisionRows, defaultFunnelRange, stepRows, stopRows, timeRows, type FunnelRow } from '../funnel-table.ts';
 import { translate, type MessageKey } from '../i18n.ts';
+import { fillTable } from './data-table.ts';
 import { byTestId } from './dom.ts';
 
 // Only what the two bar charts use: chart.js leaves every other controller, element and plugin out.
@@ -118,38 +119,9 @@ export class FunnelView {
     });
   }
 
-  private table(testId: string, headers: MessageKey[], rows: FunnelRow[], empty?: MessageKey): void {
-    const table = byTestId<HTMLTableElement>(testId);
-    const head = document.createElement('tr');
-    for (const key of headers) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = this.t(key);
-      head.append(th);
-    }
-    table.tHead!.replaceChildren(head);
-    const body = rows.map((row) => {
-      const tr = document.createElement('tr');
-      tr.dataset.testid = row.id;
-      row.cells.forEach((text, i) => {
-        // The first cell names the row: a row header for screen readers.
-        const cell = document.createElement(i === 0 ? 'th' : 'td');
-        if (i === 0) (cell as HTMLTableCellElement).scope = 'row';
-        cell.textContent = text;
-        tr.append(cell);
-      });
-      return tr;
-    });
-    if (body.length === 0 && empty) {
-      const tr = document.createElement('tr');
-      const td = document.createElement('td');
-      td.colSpan = headers.length;
-      td.className = 'muted';
-      td.textContent = this.t(empty);
-      tr.append(td);
-      body.push(tr);
-    }
-    table.tBodies[0]!.replaceChildren(...body);
+  /** The rows' first cells name them: row headers, announced with each figure. */
+  private table(testId: string, headers: MessageKey[], rows: FunnelRow[], empty: MessageKey = 'funnel.days.empty'): void {
+    fillTable(byTestId<HTMLTableElement>(testId), headers.map((key) => this.t(key)), rows, this.t(empty), true);
   }
 
   private say(key: MessageKey, params: Record<string, string> = {}): void {

@@ -1,6 +1,7 @@
 import { DeskOverview, ErrorBody, type Locale } from '@vident/protocol';
 import { formatSeconds } from '../desk-session.ts';
 import { translate, type MessageKey } from '../i18n.ts';
+import { fillTable, type DataRow } from './data-table.ts';
 import { byTestId } from './dom.ts';
 
 const POLL_MS = 5000;
@@ -98,37 +99,8 @@ export class SupervisorView {
     );
   }
 
-  private table(testId: string, headers: MessageKey[], rows: Array<{ id: string; status?: string; cells: string[] }>, empty: MessageKey): void {
-    const table = byTestId<HTMLTableElement>(testId);
-    const head = document.createElement('tr');
-    for (const key of headers) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = this.t(key);
-      head.append(th);
-    }
-    table.tHead!.replaceChildren(head);
-    const body = rows.map((row) => {
-      const tr = document.createElement('tr');
-      tr.dataset.testid = row.id;
-      if (row.status) tr.dataset.status = row.status;
-      for (const text of row.cells) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        tr.append(td);
-      }
-      return tr;
-    });
-    if (body.length === 0) {
-      const tr = document.createElement('tr');
-      const td = document.createElement('td');
-      td.colSpan = headers.length;
-      td.className = 'muted';
-      td.textContent = this.t(empty);
-      tr.append(td);
-      body.push(tr);
-    }
-    table.tBodies[0]!.replaceChildren(...body);
+  private table(testId: string, headers: MessageKey[], rows: DataRow[], empty: MessageKey): void {
+    fillTable(byTestId<HTMLTableElement>(testId), headers.map((key) => this.t(key)), rows, this.t(empty));
   }
 
   private t(key: MessageKey, params: Record<string, string> = {}): string {
