@@ -9,6 +9,7 @@ import { startStack } from '../../infra/stack.ts';
 import { launchChromium } from '../src/browser.ts';
 import { benchCapacity } from './capacity.ts';
 import { benchEvidence } from './evidence.ts';
+import { benchFaceMatch } from './face-match.ts';
 import { benchHeldSessions } from './held-sessions.ts';
 import { benchJoinTime } from './join-time.ts';
 import { writeReport, type BenchSection } from './report.ts';
@@ -20,7 +21,7 @@ const HELD_SESSIONS = 100;
 
 /**
  * BENCH_ONLY=capacity,join-time,... runs only the named sections (signaling, session-creation,
- * held-sessions, join-time, evidence, capacity) and then writes the report into the run's state
+ * held-sessions, join-time, evidence, face-match, capacity) and then writes the report into the run's state
  * folder (or BENCH_OUT), so a partial run never replaces the full table in docs/BENCHMARKS.md.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
@@ -45,7 +46,7 @@ try {
     sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
   }
   // Then the ones that need a browser, the slowest at the end.
-  if (wants('join-time') || wants('evidence')) {
+  if (wants('join-time') || wants('evidence') || wants('face-match')) {
     const chromium = await launchChromium();
     try {
       if (wants('join-time')) {
@@ -55,6 +56,10 @@ try {
       if (wants('evidence')) {
         console.log('[bench] evidence: call end to pack ready');
         sections.push(await benchEvidence(stack, chromium, [30, 60]));
+      }
+      if (wants('face-match')) {
+        console.log('[bench] face match in the agent\'s browser');
+        sections.push(await benchFaceMatch(stack, chromium));
       }
     } finally {
       await chromium.close();
