@@ -49,6 +49,8 @@ function humanConfig(paths: FaceWorkerPaths): Partial<Config> {
 }
 
 let human: Human | undefined;
+/** The description in progress (the engine sends one at a time per caller; a few may queue). */
+const inFlight = new Set<number>();
 
 function reply(message: FaceWorkerReply): void {
   self.postMessage(message);
@@ -66,6 +68,7 @@ async function start(paths: FaceWorkerPaths): Promise<void> {
 }
 
 async function describe(id: number, image: ImageBitmap): Promise<void> {
+  inFlight.add(id);
   try {
     if (!human) throw new Error('the face engine has not started');
     const result = await human.detect(image);
@@ -79,9 +82,18 @@ async function describe(id: number, image: ImageBitmap): Promise<void> {
     }));
     reply({ type: 'described', id, faces, width: image.width, height: image.height });
   } finally {
+    inFlight.delete(id);
     image.close();
   }
 }
+
+// Human's detect() runs inside a promise executor of its own: an error thrown in there never
+// settles detect() but surfaces here. Fail what is in flight, so the page hears of it at once.
+self.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+  const message = event.reason instanceof Error ? event.reason.message : String(event.reason);
+  for (const id of inFlight) reply({ type: 'failed', id, message });
+  inFlight.clear();
+});
 
 self.addEventListener('message', (event: MessageEvent) => {
   const request = parseFaceWorkerRequest(event.data);
