@@ -41,6 +41,24 @@ async function session(agentId = AGENT_A): Promise<CreateSessionResponse> {
   return s;
 }
 
+/** A data-channel-only offer, as the page's network check sends it. */
+const PROBE_OFFER = [
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+  'c=IN IP4 0.0.0.0',
+  'a=candidate:2 1 tcp 1518280447 10.213.7.2 9 typ host tcptype active generation 0',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  'a=fingerprint:sha-256 AA:BB',
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sctp-port:5000',
+  '',
+].join('\r\n');
+
 function precheck(s: CreateSessionResponse, event: string): Promise<Response> {
   return SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/precheck`, {
     method: 'POST',
@@ -84,6 +102,23 @@ beforeAll(async () => {
   expect((await precheck(refused, 'link_opened')).status).toBe(204);
   expect((await precheck(refused, 'permission_refused')).status).toBe(204);
   expect((await signedFetch('DELETE', `/v1/sessions/${refused.sessionId}`)).status).toBe(200);
+
+  // 3b. The network check failed (the page's probe report); the bank gives up on it.
+  const unreachable = await session();
+  const probed = await SELF.fetch(`${ORIGIN}/v1/sessions/${unreachable.sessionId}/probe`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenOf(unreachable.customerUrl)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ sdp: PROBE_OFFER }),
+  });
+  expect(probed.status).toBe(200);
+  const { probeId } = (await probed.json()) as { probeId: string };
+  const reported = await SELF.fetch(`${ORIGIN}/v1/sessions/${unreachable.sessionId}/probe/${probeId}/result`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenOf(unreachable.customerUrl)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ result: 'fail', failure: 'timeout' }),
+  });
+  expect(reported.status).toBe(204);
+  expect((await signedFetch('DELETE', `/v1/sessions/${unreachable.sessionId}`)).status).toBe(200);
 
   // 4. Joined, declined the recording consent.
   const declined = await session();
@@ -135,11 +170,11 @@ describe('the verification funnel', () => {
   it('counts each step reached and each stop reason (JSON, one agent)', async () => {
     const report = await funnel(`from=${today}&to=${today}&agent=${AGENT_A}`);
     expect(report).toMatchObject({ from: today, to: today, agent: AGENT_A });
-    expect(report.total.sessions).toBe(8);
-    expect(report.total.reached).toEqual({ created: 8, link_opened: 7, precheck_passed: 5, consent_given: 4, queued: 4, in_call: 2, decided: 1 });
+    expect(report.total.sessions).toBe(9);
+    expect(report.total.reached).toEqual({ created: 9, link_opened: 8, precheck_passed: 5, consent_given: 4, queued: 4, in_call: 2, decided: 1 });
     expect(report.total.stopped).toEqual({
       permission_refused: 1,
-      network_check_failed: 0,
+      network_check_failed: 1,
       consent_declined: 1,
       left_queue: 1,
       abandoned: 1,
@@ -166,7 +201,7 @@ describe('the verification funnel', () => {
     const ids = all.agents.map((a) => a.agentId);
     expect(ids).toContain(AGENT_A);
     expect(ids).toContain(AGENT_B);
-    expect(all.total.sessions).toBeGreaterThanOrEqual(9);
+    expect(all.total.sessions).toBeGreaterThanOrEqual(10);
     const b = await funnel(`from=${today}&to=${today}&agent=${AGENT_B}`);
     expect(b.total).toMatchObject({ sessions: 1, approved: 1, rejected: 0, approvalRate: 1 });
     expect(b.total.reached.decided).toBe(1);
@@ -185,15 +220,16 @@ describe('the verification funnel', () => {
     const [row, total] = rows.map(record);
     expect(rows).toHaveLength(2);
     const expected = {
-      sessions: '8',
-      reached_created: '8',
-      reached_link_opened: '7',
+      sessions: '9',
+      reached_created: '9',
+      reached_link_opened: '8',
       reached_precheck_passed: '5',
       reached_consent_given: '4',
       reached_queued: '4',
       reached_in_call: '2',
       reached_decided: '1',
       stopped_permission_refused: '1',
+      stopped_network_check_failed: '1',
       stopped_consent_declined: '1',
       stopped_left_queue: '1',
       stopped_abandoned: '1',
@@ -233,7 +269,7 @@ describe('the verification funnel', () => {
     const res = await SELF.fetch(`${ORIGIN}/v1/desk/funnel?from=${today}&to=${today}&agent=${AGENT_A}`, { headers: { authorization: `Bearer ${supervisor.token}` } });
     expect(res.status).toBe(200);
     const report = FunnelReport.parse(await res.json());
-    expect(report.total.sessions).toBe(8);
+    expect(report.total.sessions).toBe(9);
     expect(report.total.reached.in_call).toBe(2);
     const agent = await signIn({ agentId: `agent-${run}`, name: 'Agent', role: 'agent' });
     expect((await SELF.fetch(`${ORIGIN}/v1/desk/funnel?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${agent.token}` } })).status).toBe(403);
