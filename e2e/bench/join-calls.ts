@@ -52,7 +52,8 @@ async function withTwoPages<T>(chromium: LaunchedBrowser, measure: (a: Page, b: 
   }
 }
 
-async function evidenceSettled(bank: BankClient, sessionId: string): Promise<void> {
+/** Waits until the session's evidence pack is ready, so post-processing does not load the next call. */
+export async function evidenceSettled(bank: BankClient, sessionId: string): Promise<void> {
   const deadline = Date.now() + EVIDENCE_WAIT_MS;
   for (;;) {
     try {

@@ -12,6 +12,7 @@ import { benchEvidence } from './evidence.ts';
 import { benchFaceMatch } from './face-match.ts';
 import { benchHeldSessions } from './held-sessions.ts';
 import { benchJoinTime } from './join-time.ts';
+import { benchNetworkProfiles } from './network-profiles.ts';
 import { writeReport, type BenchSection } from './report.ts';
 import { benchSessionCreation } from './session-creation.ts';
 import { benchSignaling } from './signaling.ts';
@@ -21,7 +22,7 @@ const HELD_SESSIONS = 100;
 
 /**
  * BENCH_ONLY=capacity,join-time,... runs only the named sections (signaling, session-creation,
- * held-sessions, join-time, evidence, face-match, capacity) and then writes the report into the run's state
+ * held-sessions, join-time, evidence, network-profiles, face-match, capacity) and then writes the report into the run's state
  * folder (or BENCH_OUT), so a partial run never replaces the full table in docs/BENCHMARKS.md.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
@@ -46,7 +47,7 @@ try {
     sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
   }
   // Then the ones that need a browser, the slowest at the end.
-  if (wants('join-time') || wants('evidence') || wants('face-match')) {
+  if (wants('join-time') || wants('evidence') || wants('network-profiles') || wants('face-match')) {
     const chromium = await launchChromium();
     try {
       if (wants('join-time')) {
@@ -56,6 +57,10 @@ try {
       if (wants('evidence')) {
         console.log('[bench] evidence: call end to pack ready');
         sections.push(await benchEvidence(stack, chromium, [30, 60]));
+      }
+      if (wants('network-profiles')) {
+        console.log('[bench] video over ICE-TCP on network profiles');
+        sections.push(await benchNetworkProfiles(stack, chromium, Number(process.env.BENCH_NET_CALL_SECONDS ?? 30)));
       }
       if (wants('face-match')) {
         console.log('[bench] face match in the agent\'s browser');

@@ -11,10 +11,20 @@ interface Candidate {
   port: number | null;
 }
 interface LegStats {
-  selectedPair: { local: Candidate; remote: Candidate; state: string | null } | null;
-  inboundVideo: { framesDecoded: number; frameWidth: number | null; frameHeight: number | null } | null;
+  selectedPair: { local: Candidate; remote: Candidate; state: string | null; currentRoundTripTime?: number | null } | null;
+  inboundVideo: {
+    framesDecoded: number;
+    frameWidth: number | null;
+    frameHeight: number | null;
+    framesPerSecond: number | null;
+    freezeCount: number | null;
+    totalFreezesDuration: number | null;
+    jitterBufferDelay: number | null;
+    jitterBufferEmittedCount: number | null;
+  } | null;
   inboundAudio: { totalSamplesReceived: number; audioLevel: number | null } | null;
   outbound: { bytesSent: number; audioBytesSent: number; videoBytesSent: number };
+  outboundVideo?: { frameWidth: number | null; frameHeight: number | null; framesPerSecond: number | null; qualityLimitationReason: string | null } | null;
 }
 export interface CallStats {
   publisher: LegStats | null;
