@@ -1,6 +1,6 @@
 import type { FunnelFigures, FunnelReport } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
-import { dayRows, decisionRows, defaultFunnelRange, percentText, stepRows, stopRows, timeRows } from './funnel-table.ts';
+import { chartLabel, dayRows, decisionRows, defaultFunnelRange, percentText, stepRows, stopRows, timeRows } from './funnel-table.ts';
 
 const figures: FunnelFigures = {
   sessions: 8,
@@ -60,5 +60,12 @@ describe('the funnel as table rows', () => {
       ['funnel-day-2026-12-01-none', '2026-12-01', '(no desk agent)', '8', '2', '0', '1', '1:05', '—'],
       ['funnel-day-2026-12-02-agent-7', '2026-12-02', 'agent-7', '8', '2', '0', '1', '1:05', '—'],
     ]);
+  });
+
+  it('breaks a long chart label into two lines at the middle space', () => {
+    expect(chartLabel('Queued')).toBe('Queued');
+    expect(chartLabel('Camera or microphone refused')).toEqual(['Camera or', 'microphone refused']);
+    expect(chartLabel('카메라·마이크 권한 거부', 8)).toEqual(['카메라·마이크', '권한 거부']);
+    expect(chartLabel('Verylonglabelwithoutspaces')).toBe('Verylonglabelwithoutspaces');
   });
 });

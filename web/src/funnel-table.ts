@@ -77,3 +77,16 @@ export function dayRows(report: FunnelReport, locale: Locale): FunnelRow[] {
     ],
   }));
 }
+
+/**
+ * A chart axis label in at most two lines (chart.js draws an array as lines): a long label is broken
+ * at the space nearest its middle, so a narrow (phone) chart does not cut it off.
+ */
+export function chartLabel(text: string, max = 14): string | string[] {
+  if (text.length <= max) return text;
+  const spaces = [...text.matchAll(/ /g)].map((m) => m.index);
+  if (spaces.length === 0) return text;
+  const middle = text.length / 2;
+  const at = spaces.reduce((best, i) => (Math.abs(i - middle) < Math.abs(best - middle) ? i : best));
+  return [text.slice(0, at), text.slice(at + 1)];
+}

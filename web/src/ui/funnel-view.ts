@@ -1,6 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale } from 'chart.js';
 import { ErrorBody, FUNNEL_MAX_DAYS, FUNNEL_STEPS, FUNNEL_STOP_REASONS, FunnelReport, type Locale } from '@vident/protocol';
-import { dayRows, decisionRows, defaultFunnelRange, stepRows, stopRows, timeRows, type FunnelRow } from '../funnel-table.ts';
+import { chartLabel, dayRows, decisionRows, defaultFunnelRange, stepRows, stopRows, timeRows, type FunnelRow } from '../funnel-table.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { fillTable } from './data-table.ts';
 import { byTestId } from './dom.ts';
@@ -107,7 +107,7 @@ export class FunnelView {
     const canvas = byTestId<HTMLCanvasElement>(testId);
     return new Chart(canvas, {
       type: 'bar',
-      data: { labels, datasets: [{ data, backgroundColor: color, borderRadius: 4 }] },
+      data: { labels: labels.map((l) => chartLabel(l)), datasets: [{ data, backgroundColor: color, borderRadius: 4 }] },
       options: {
         indexAxis: 'y',
         animation: false,
