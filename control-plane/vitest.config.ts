@@ -60,7 +60,7 @@ export default defineConfig({
     // vitest 4 ignores `silent` inside a project, and printed every log of every passing test.
     silent: 'passed-only',
     projects: [
-      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/node/**', 'test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts']),
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/node/**', 'test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts', 'test/procedure.test.ts']),
       // The frame fuzzing checks the one answer each frame gets: thousands of frames a second would
       // otherwise be answered rate_limited (the frame budget is session-budgets.test.ts's subject).
       project('hostile-frames', { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000' }, ['test/hostile-frames.test.ts']),
@@ -81,6 +81,8 @@ export default defineConfig({
       project('webhooks', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET }, ['test/webhooks.test.ts']),
       // Issue 14's data path: a required bank check gates approval, and the webhook is seen on the wire.
       project('document-review', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, REQUIRED_BANK_CHECKS: 'id-authenticity' }, ['test/document-review.test.ts']),
+      // Issue 15's controls: webhooks seen on the wire, an aborted session's recordings deleted.
+      project('procedure', { WEBHOOK_URL: TEST_WEBHOOK_URL, WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, DELETE_RECORDINGS_ON_ABORT: 'true' }, ['test/procedure.test.ts']),
       // The regulatory option: the desk assigns waiting customers at random (AGENT_ASSIGNMENT=random).
       project('desk-random', { AGENT_ASSIGNMENT: 'random' }, ['test/agent-desk-random.test.ts']),
       // Plain Node, outside workerd: the OpenAPI validator reads its schemas from disk and compiles

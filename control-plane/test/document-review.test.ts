@@ -187,9 +187,11 @@ describe("the bank's checks", () => {
     const { agent } = await startCall(s);
     agent.send({ type: 'document-confirm', document: confirmation });
     await agent.next('document-confirmed');
+    // The security features drawn for the card (issue 15) are checklist items of this session.
+    const features = (await agent.next('security-features')).features.features.map((f) => f.id);
 
     // Required (REQUIRED_BANK_CHECKS=id-authenticity) and not posted yet: refused, the call goes on.
-    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    agent.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...features] });
     const refused = await agent.next('error');
     expect(refused).toMatchObject({ code: 'bank_check_required' });
     expect(refused.message).toContain('id-authenticity');
@@ -197,7 +199,7 @@ describe("the bank's checks", () => {
     const failed = await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' });
     expect(failed.status).toBe(201);
     expect((await agent.next('bank-check')).check).toMatchObject({ kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' });
-    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    agent.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...features] });
     expect(await agent.next('error')).toMatchObject({ code: 'bank_check_required' });
 
     const passed = BankCheckAccepted.parse(await (await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0002' })).json());
@@ -212,7 +214,7 @@ describe("the bank's checks", () => {
     expect(welcome.documentConfirmed).toBe(true);
     expect(welcome.bankChecks?.map((c) => c.reference)).toEqual(['MOIS-0001', 'MOIS-0002']);
 
-    again.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    again.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...features] });
     expect((await again.next('session-ended')).reason).toBe('approved');
 
     const actions = (await trail(s.sessionId)).entries.filter((e) => e.action === 'bank.check');
@@ -303,11 +305,13 @@ describe('the sealed assessment', () => {
     const { agent } = await startCall(s);
     agent.send({ type: 'document-confirm', document: confirmation });
     await agent.next('document-confirmed');
+    // The security features drawn for the card (issue 15) are checklist items of this session.
+    const features = (await agent.next('security-features')).features.features.map((f) => f.id);
     agent.send({ type: 'face-match', result: faceMatch });
     await agent.next('face-match-recorded');
     expect((await postCheck(s.sessionId, { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0100' })).status).toBe(201);
     await agent.next('bank-check');
-    agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
+    agent.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...features] });
     expect((await agent.next('session-ended')).reason).toBe('approved');
 
     await eventually(async () => expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).status).toBe(200));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Decision, EndReason, Locale, ReasonCode, Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
 import { ArtifactView } from './evidence.ts';
 import { NodeFleetStatus, Region } from './node-api.ts';
+import { OneTimeCodeRequirement } from './one-time-code.ts';
 
 /** Free-form bank metadata: small string map, echoed back, never interpreted. */
 export const Metadata = z
@@ -18,6 +19,8 @@ export const CreateSessionRequest = z.strictObject({
   metadata: Metadata.default({}),
   /** The customer's region: placement prefers a media node there, else takes any (absent = any). */
   region: Region.optional(),
+  /** Whether the customer must repeat a one-time code in the call (issue 15); absent = the bank's default, ONE_TIME_CODE. */
+  oneTimeCode: OneTimeCodeRequirement.optional(),
 });
 export type CreateSessionRequest = z.input<typeof CreateSessionRequest>;
 

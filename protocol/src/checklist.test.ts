@@ -38,7 +38,9 @@ describe('decide with a checklist', () => {
     expect(decide({ checklist: ['a', 'a'] }).success).toBe(false);
     expect(decide({ checklist: ['Not-An-Id'] }).success).toBe(false);
     expect(decide({ checklist: 'face_matches_photo' }).success).toBe(false);
-    expect(decide({ checklist: Array.from({ length: 21 }, (_, i) => `i${i}`) }).success).toBe(false);
+    // 20 configured items and at most 5 drawn security features (issue 15).
+    expect(decide({ checklist: Array.from({ length: 25 }, (_, i) => `i${i}`) }).success).toBe(true);
+    expect(decide({ checklist: Array.from({ length: 26 }, (_, i) => `i${i}`) }).success).toBe(false);
   });
 });
 

@@ -28,8 +28,12 @@ export const VerificationChecklist = z
   .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'item ids must be unique');
 export type VerificationChecklist = z.infer<typeof VerificationChecklist>;
 
-/** The ids an agent ticked, as sent with `decide`: each once. */
+/**
+ * The ids an agent ticked, as sent with `decide`: each once. The configured items plus the
+ * session's drawn security features (security-features.ts, at most 5).
+ */
 export const TickedChecklist = z
   .array(ChecklistItemId)
-  .max(MAX_CHECKLIST_ITEMS)
+  // + MAX_SECURITY_FEATURES_PER_SESSION (not imported: security-features.ts imports this file).
+  .max(MAX_CHECKLIST_ITEMS + 5)
   .refine((ids) => new Set(ids).size === ids.length, 'checklist items must not repeat');

@@ -39,8 +39,19 @@ export const ReasonCode = z.enum([
   'POOR_QUALITY',
   'CUSTOMER_ABORTED',
   'SUSPECTED_FRAUD',
+  /** The customer did not enter the session's one-time code right (issue 15). */
+  'CODE_FAILED',
+  /** The customer did not perform the liveness challenges (issue 15). */
+  'CHALLENGE_FAILED',
 ]);
 export type ReasonCode = z.infer<typeof ReasonCode>;
+
+/**
+ * The procedure reasons an agent may abort an identification for (frame `abort`): the session ends
+ * `decided`, rejected, with that reason code and `aborted: true` in its outcome.
+ */
+export const AbortReason = ReasonCode.extract(['POOR_QUALITY', 'CODE_FAILED', 'CHALLENGE_FAILED', 'SECURITY_FEATURES_FAILED', 'SUSPECTED_FRAUD']);
+export type AbortReason = z.infer<typeof AbortReason>;
 
 export const MAX_DECISION_NOTE = 2000;
 
@@ -75,6 +86,8 @@ export const SessionOutcome = z.discriminatedUnion('state', [
      * absent when the agent came in through the bank's own agent link.
      */
     agent: DecidingAgent.optional(),
+    /** The agent aborted the identification for a procedure reason (an AbortReason); absent otherwise. */
+    aborted: z.literal(true).optional(),
   }),
   z.object({ state: z.literal('cancelled'), by: CancelledBy }),
   z.object({ state: z.literal('expired'), cause: z.enum(['link_expired', 'max_duration']) }),

@@ -43,6 +43,10 @@ export const ErrorCode = z.enum([
   'bank_check_required',
   /** A face-match result computed with other thresholds than the session's configured ones (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
   'thresholds_mismatch',
+  /** An approval while the session's one-time code is not verified (issue 15). */
+  'one_time_code_required',
+  /** A one-time code entered when none is open (none issued, already verified, failed or expired). */
+  'one_time_code_closed',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { SessionId, Timestamp } from './common.ts';
 import { BankCheck, ConfirmedDocument, DocumentFields, maskDocumentFields } from './document.ts';
 import { FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
+import { OneTimeCodeOutcome } from './one-time-code.ts';
+import { DrawnSecurityFeatures } from './security-features.ts';
 
 /*
  * The session's review (issue 14) in the evidence: the ID document the agent confirmed, the bank's
@@ -49,6 +51,10 @@ export const EvidenceAssessment = z.object({
   /** The thresholds the session held results to when it sealed this (each result names its own too). */
   faceMatchThresholds: FaceMatchThresholds,
   sealedAt: Timestamp,
+  /** The security features the session drew (issue 15) and which of them the agent ticked; absent: none drawn. */
+  securityFeatures: DrawnSecurityFeatures.extend({ ticked: z.array(z.string()).optional() }).optional(),
+  /** The one-time code's course (issue 15), never the code; absent: the session asked for none. */
+  oneTimeCode: OneTimeCodeOutcome.optional(),
 });
 export type EvidenceAssessment = z.infer<typeof EvidenceAssessment>;
 

@@ -23,3 +23,6 @@ export * from './admin-api.ts';
 export * from './admin-client.ts';
 export * from './agent-desk.ts';
 export * from './node-keys.ts';
+export * from './session-random.ts';
+export * from './security-features.ts';
+export * from './one-time-code.ts';

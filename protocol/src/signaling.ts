@@ -5,7 +5,10 @@ import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
 import { ErrorCode } from './errors.ts';
 import { FaceMatchResult, FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
+import { OneTimeCode, OneTimeCodeView } from './one-time-code.ts';
+import { DrawnSecurityFeatures } from './security-features.ts';
 import {
+  AbortReason,
   Decision,
   EndReason,
   IceCandidate,
@@ -114,6 +117,17 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * `face.matched` and answers `face-match-recorded`.
    */
   z.strictObject({ type: z.literal('face-match'), result: FaceMatchResult }),
+  /**
+   * The agent aborts the identification for a procedure reason (issue 15): the session ends
+   * `decided`, rejected, with that reason code and `aborted: true`; no checklist is needed. Agent
+   * only, during the call.
+   */
+  z.strictObject({ type: z.literal('abort'), reason: AbortReason, note: z.string().max(MAX_DECISION_NOTE).default('') }),
+  /**
+   * The customer types the one-time code the bank sent to their phone (issue 15). Customer only,
+   * while the session's code is pending; answered `one-time-code` (to both pages) with the new status.
+   */
+  z.strictObject({ type: z.literal('one-time-code'), code: OneTimeCode }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageInput = z.input<typeof ClientMessage>;
@@ -161,6 +175,10 @@ export const ServerMessage = z.discriminatedUnion('type', [
      * stored result of each kind, so a reloaded page shows them again.
      */
     faceMatch: z.object({ thresholds: FaceMatchThresholds, results: z.array(RecordedFaceMatch) }).optional(),
+    /** Both roles: the security features this session drew (issue 15); absent until the document type is known. */
+    securityFeatures: DrawnSecurityFeatures.optional(),
+    /** Both roles: the one-time code's status (never the code); absent when the session asks for none or has not issued it. */
+    oneTimeCode: OneTimeCodeView.optional(),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
@@ -201,5 +219,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('face-match-recorded'), result: RecordedFaceMatch }),
   /** The bank posted a check (POST /v1/sessions/:id/checks), live to the agent. */
   z.object({ type: z.literal('bank-check'), check: BankCheck }),
+  /**
+   * To both: the security features drawn for the confirmed document type (issue 15). The agent's
+   * page adds them to its checklist; the customer's shows how to present each one.
+   */
+  z.object({ type: z.literal('security-features'), features: DrawnSecurityFeatures }),
+  /** To both: the one-time code's status changed (issued, a wrong try, verified, failed). */
+  z.object({ type: z.literal('one-time-code'), code: OneTimeCodeView }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

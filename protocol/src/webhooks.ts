@@ -30,6 +30,8 @@ export const WebhookEventType = z.enum([
   'evidence.deleted',
   /** The agent confirmed the ID document: fetch it with GET /v1/sessions/:id/document (never in the body). */
   'document.confirmed',
+  /** The session made its one-time code: fetch it with GET /v1/sessions/:id/one-time-code (never in the body). */
+  'session.code_issued',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
@@ -45,6 +47,8 @@ export const WebhookOutcome = z.discriminatedUnion('state', [
     decidedBy: z.literal('agent'),
     /** The desk agent who decided (id and display name); absent when the bank's own agent link was used. */
     agent: DecidingAgent.optional(),
+    /** The identification was aborted for a procedure reason (the reason code says which). */
+    aborted: z.literal(true).optional(),
   }),
   ...SessionOutcome.options.slice(1),
 ]);
@@ -59,6 +63,7 @@ export function toWebhookOutcome(outcome: SessionOutcome): WebhookOutcome {
     reasonCodes: outcome.reasonCodes,
     decidedBy: outcome.decidedBy,
     ...(outcome.agent ? { agent: outcome.agent } : {}),
+    ...(outcome.aborted ? { aborted: true as const } : {}),
   };
 }
 
@@ -154,7 +159,8 @@ export type VerifyWebhookResult =
   | { ok: true; id: string; event: WebhookEvent }
   | { ok: false; reason: 'bad_secret' | 'missing_headers' | 'stale_timestamp' | 'bad_signature' | 'bad_body' };
 
-function constantTimeEqual(a: string, b: string): boolean {
+/** Whether two strings are equal, in time that depends only on their length (signatures, code hashes). */
+export function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);

@@ -120,4 +120,5 @@ export const webhookDataExamples: Record<WebhookEventType, WebhookData> = {
   'evidence.ready': { ...webhookSession, state: 'decided', outcome: approved, endReason: 'approved', evidence: { artifacts: 3 } },
   'evidence.deleted': { ...webhookSession, state: 'decided', outcome: approved, endReason: 'approved', evidence: { artifacts: 3, reason: 'retention' } },
   'document.confirmed': { ...webhookSession, state: 'in_call' },
+  'session.code_issued': { ...webhookSession, state: 'in_call' },
 };

@@ -26,6 +26,8 @@ const EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
   'evidence.ready': 'The evidence pack can be fetched (GET /v1/sessions/{id}/evidence); sent once per session.',
   'evidence.deleted': "Every artifact of the session was deleted, by the bank or at retention's end (data.evidence.reason).",
   'document.confirmed': 'The agent confirmed the ID document in the call. No field is sent: read them with GET /v1/sessions/{id}/document.',
+  'session.code_issued':
+    "The call started and the session made its one-time code. The code is not sent: fetch it with GET /v1/sessions/{id}/one-time-code and deliver it to the customer's phone.",
 };
 
 const SIGNATURE_HEADER_PARAMETERS = [

@@ -28,6 +28,7 @@ import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotent-create.
 import { adminPaths } from './openapi-admin.ts';
 import { probePaths, probeSchemas } from './openapi-probe.ts';
 import { documentPaths, documentSchemas } from './openapi-document.ts';
+import { procedurePaths, procedureSchemas } from './openapi-procedure.ts';
 import { reportPaths, reportSchemas } from './openapi-reports.ts';
 import { deskPaths, deskSchemas, deskSecuritySchemes } from './openapi-desk.ts';
 import { ERRORS_DESCRIPTION, errorSchemas } from './openapi-errors.ts';
@@ -96,6 +97,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         ...probeSchemas,
         ...deskSchemas,
         ...documentSchemas,
+        ...procedureSchemas,
         ...reportSchemas,
         ...webhookSchemas,
       },
@@ -258,6 +260,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       ...probePaths,
       ...deskPaths,
       ...documentPaths,
+      ...procedurePaths,
       ...reportPaths,
     },
     webhooks,

@@ -178,3 +178,37 @@ describe('face-match thresholds', () => {
     expect(() => loadConfig(env({ ...secrets, ...override }))).toThrow(new RegExp(`^config: ${variable} `));
   });
 });
+
+describe('the procedure (issue 15)', () => {
+  const feature = (id: string, category: string) => ({ id, category, show: 'tilt', ko: '특징', en: 'Feature' });
+
+  it('defaults to no one-time code, three features of the built-in catalog, recordings kept on abort', () => {
+    const { procedure } = loadConfig(env({ ...secrets }));
+    expect(procedure).toMatchObject({ oneTimeCode: 'off', oneTimeCodeTtlMs: 600_000, featuresPerSession: 3, deleteRecordingsOnAbort: false });
+    expect(Object.keys(procedure.securityFeatures).sort()).toEqual(['kr-alien-card', 'kr-driver-licence', 'kr-resident-card', 'passport']);
+  });
+
+  it("takes a bank's own catalog, the code and the deletion option", () => {
+    const catalog = { passport: [feature('a', 'hologram'), feature('b', 'ink')] };
+    const { procedure } = loadConfig(
+      env({ ...secrets, ONE_TIME_CODE: 'required', ONE_TIME_CODE_TTL_MINUTES: '5', SECURITY_FEATURES: JSON.stringify(catalog), SECURITY_FEATURES_PER_SESSION: '2', DELETE_RECORDINGS_ON_ABORT: 'true' }),
+    );
+    expect(procedure).toMatchObject({ oneTimeCode: 'required', oneTimeCodeTtlMs: 300_000, featuresPerSession: 2, deleteRecordingsOnAbort: true });
+    expect(procedure.securityFeatures.passport?.map((f) => f.id)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a bad catalog, too few categories for the draw, a clash with the checklist, and bad values', () => {
+    const bad: Record<string, string>[] = [
+      { SECURITY_FEATURES: '{not json' },
+      { SECURITY_FEATURES: JSON.stringify({ passport: [{ ...feature('a', 'hologram'), show: 'shake' }] }) },
+      { SECURITY_FEATURES: JSON.stringify({ 'kr-mystery-card': [feature('a', 'hologram')] }) },
+      // Three wanted, two categories: the draw could not take three of different categories.
+      { SECURITY_FEATURES: JSON.stringify({ passport: [feature('a', 'hologram'), feature('b', 'hologram'), feature('c', 'ink')] }) },
+      { SECURITY_FEATURES: JSON.stringify({ passport: [feature('hologram_visible', 'hologram'), feature('b', 'ink'), feature('c', 'print')] }) },
+    ];
+    for (const vars of bad) expect(() => loadConfig(env({ ...secrets, ...vars })), JSON.stringify(vars)).toThrow(/^config: SECURITY_FEATURES /);
+    expect(() => loadConfig(env({ ...secrets, SECURITY_FEATURES_PER_SESSION: '6' }))).toThrow(/^config: SECURITY_FEATURES_PER_SESSION /);
+    expect(() => loadConfig(env({ ...secrets, ONE_TIME_CODE: 'yes' }))).toThrow(/^config: ONE_TIME_CODE /);
+    expect(() => loadConfig(env({ ...secrets, DELETE_RECORDINGS_ON_ABORT: 'always' }))).toThrow(/^config: DELETE_RECORDINGS_ON_ABORT /);
+  });
+});

@@ -1,8 +1,9 @@
-import { AssignmentMode, DEFAULT_FACE_MATCH_THRESHOLDS, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type FaceMatchThresholds, type VerificationChecklist } from '@vident/protocol';
+import { AssignmentMode, DEFAULT_FACE_MATCH_THRESHOLDS, MAX_SECURITY_FEATURES_PER_SESSION, OneTimeCodeRequirement, type SecurityFeatureCatalog, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type FaceMatchThresholds, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import type { TurnConfig } from '../session/turn-credentials.ts';
 import { ChecklistVariable } from '../session/verification-checklist.ts';
+import { catalogProblem, SecurityFeaturesVariable } from '../session/security-feature-draw.ts';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/session-limits.ts';
 
 /** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
@@ -40,6 +41,20 @@ export interface Config {
   requiredBankChecks: readonly string[];
   /** The face-match bands' thresholds (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD); the agent's page must use these. */
   faceMatchThresholds: FaceMatchThresholds;
+  /** The regulated procedure's controls (issue 15): one-time code, security features, aborts. */
+  procedure: ProcedureConfig;
+}
+
+/** ONE_TIME_CODE, ONE_TIME_CODE_TTL_MINUTES, SECURITY_FEATURES, SECURITY_FEATURES_PER_SESSION, DELETE_RECORDINGS_ON_ABORT. */
+export interface ProcedureConfig {
+  /** Whether a session asks for a one-time code unless its create request says otherwise. */
+  oneTimeCode: OneTimeCodeRequirement;
+  oneTimeCodeTtlMs: number;
+  securityFeatures: SecurityFeatureCatalog;
+  /** Features drawn per session once the document type is known (0 = none). */
+  featuresPerSession: number;
+  /** Delete an aborted session's recordings once the bank was told (except SUSPECTED_FRAUD aborts). */
+  deleteRecordingsOnAbort: boolean;
 }
 
 /** How evidence is sealed, signed and kept. Keys are imported lazily: see evidence/evidence-keys.ts. */
@@ -190,6 +205,20 @@ const fields = {
     .pipe(z.array(Slug, 'must be comma-separated check kinds (lowercase slugs)').max(20, 'at most 20 kinds')),
   FACE_MATCH_THRESHOLD: scoreThreshold(DEFAULT_FACE_MATCH_THRESHOLDS.match),
   FACE_MATCH_NO_MATCH_THRESHOLD: scoreThreshold(DEFAULT_FACE_MATCH_THRESHOLDS.noMatch),
+  ONE_TIME_CODE: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? 'off' : v.trim()))
+    .pipe(z.enum(OneTimeCodeRequirement.options, 'must be "off" or "required"')),
+  ONE_TIME_CODE_TTL_MINUTES: positiveInt(10),
+  SECURITY_FEATURES: SecurityFeaturesVariable,
+  SECURITY_FEATURES_PER_SESSION: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '3' : v.trim()))
+    .pipe(z.string().regex(/^\d$/, `must be a whole number from 0 to ${MAX_SECURITY_FEATURES_PER_SESSION}`).transform(Number))
+    .pipe(z.number().max(MAX_SECURITY_FEATURES_PER_SESSION, `must be a whole number from 0 to ${MAX_SECURITY_FEATURES_PER_SESSION}`)),
+  DELETE_RECORDINGS_ON_ABORT: offByDefault,
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -221,6 +250,8 @@ const EnvSchema = z.object(fields).superRefine((v, ctx) => {
   if (v.FACE_MATCH_NO_MATCH_THRESHOLD > v.FACE_MATCH_THRESHOLD) {
     ctx.addIssue({ code: 'custom', path: ['FACE_MATCH_NO_MATCH_THRESHOLD'], message: 'must not be above FACE_MATCH_THRESHOLD' });
   }
+  const catalog = catalogProblem(v.SECURITY_FEATURES, v.SECURITY_FEATURES_PER_SESSION, v.VERIFICATION_CHECKLIST);
+  if (catalog !== null) ctx.addIssue({ code: 'custom', path: ['SECURITY_FEATURES'], message: `must suit the draw: ${catalog}` });
   if (v.WEBHOOK_URL !== null && !v.WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set' });
   }
@@ -289,6 +320,13 @@ export function loadConfig(env: Env): Config {
     },
     requiredBankChecks: v.REQUIRED_BANK_CHECKS,
     faceMatchThresholds: { match: v.FACE_MATCH_THRESHOLD, noMatch: v.FACE_MATCH_NO_MATCH_THRESHOLD },
+    procedure: {
+      oneTimeCode: v.ONE_TIME_CODE,
+      oneTimeCodeTtlMs: v.ONE_TIME_CODE_TTL_MINUTES * 60_000,
+      securityFeatures: v.SECURITY_FEATURES,
+      featuresPerSession: v.SECURITY_FEATURES_PER_SESSION,
+      deleteRecordingsOnAbort: v.DELETE_RECORDINGS_ON_ABORT,
+    },
   };
   cache.set(env, config);
   return config;

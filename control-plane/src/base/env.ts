@@ -61,6 +61,16 @@ export interface Env {
   FACE_MATCH_THRESHOLD?: string;
   /** Face-match score below which a result is `no_match` (0..1, not above FACE_MATCH_THRESHOLD; default 0.4). */
   FACE_MATCH_NO_MATCH_THRESHOLD?: string;
+  /** "required": every session asks the customer for a one-time code (a create request may override); default "off". */
+  ONE_TIME_CODE?: string;
+  /** Minutes a one-time code stays valid after the call starts (default 10). */
+  ONE_TIME_CODE_TTL_MINUTES?: string;
+  /** The security-feature catalog per document type, JSON (see security-feature-draw.ts); empty = the default. */
+  SECURITY_FEATURES?: string | Record<string, unknown>;
+  /** Security features drawn per session, of different categories (0..5, default 3). */
+  SECURITY_FEATURES_PER_SESSION?: string;
+  /** "true": an aborted session's recordings are deleted once the bank was told (not for SUSPECTED_FRAUD). */
+  DELETE_RECORDINGS_ON_ABORT?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
   TURN_URLS?: string;
   /** coturn's static-auth-secret (secret). */

@@ -50,6 +50,8 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   limit_reached: 409,
   bank_check_required: 409,
   thresholds_mismatch: 409,
+  one_time_code_required: 409,
+  one_time_code_closed: 409,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

@@ -12,6 +12,7 @@ import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey } from './artifact-store.ts';
 import { bankKeyOf } from './evidence-keys.ts';
 import { hasReview } from './evidence-pack.ts';
+import { codeOutcome } from '../session/one-time-code.ts';
 import { isoNow, type EvidencePorts } from './evidence-ports.ts';
 
 /*
@@ -23,7 +24,7 @@ import { isoNow, type EvidencePorts } from './evidence-ports.ts';
  * the newer artifact replaces the older one, and the audit trail records both.
  */
 
-type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'>;
+type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'securityFeatures' | 'oneTimeCode'>>;
 
 /**
  * Which state of the review an assessment holds. Changes with every document, check and face match
@@ -49,6 +50,9 @@ export function buildAssessment(r: ReviewRecord, thresholds: FaceMatchThresholds
     faceMatches: r.faceMatches ?? [],
     faceMatchThresholds: thresholds,
     sealedAt,
+    // Issue 15: which security features were drawn (and ticked), the one-time code's course (never the code).
+    ...(r.securityFeatures ? { securityFeatures: r.securityFeatures } : {}),
+    ...(r.oneTimeCode ? { oneTimeCode: codeOutcome(r.oneTimeCode) } : {}),
   };
 }
 

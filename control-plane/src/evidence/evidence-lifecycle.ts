@@ -6,6 +6,7 @@ import type { SessionRecord } from '../session/session-record.ts';
 import { retainUntil, retentionAt } from '../session/session-timers.ts';
 import { signDownloadUrl } from './download-url.ts';
 import { assessmentPending, sealAssessment } from './evidence-assessment.ts';
+import { settleAbortedRecordings } from './abort-recordings.ts';
 import { bankKeyOf } from './evidence-keys.ts';
 import { buildManifest, evidenceReadiness, exceedsPackBound, MAX_EVIDENCE_PACK_BYTES } from './evidence-pack.ts';
 import { signerOf } from './evidence-keys.ts';
@@ -51,6 +52,8 @@ export class EvidenceLifecycle {
         log('evidence_ready', { sessionId: r.sessionId, artifacts });
       }
     }
+    // After evidence.ready went out (the bank was told): an aborted session's recordings (issue 15).
+    if (await settleAbortedRecordings(this.ports, r)) changed = true;
     if (changed) await this.ports.save(r);
     return changed;
   }

@@ -16,7 +16,8 @@ export function evidenceReadiness(r: Pick<SessionRecord, 'state' | 'expectedSegm
   if (r.evidence.deletedAt !== null) return { status: 'deleted' };
   const pending: string[] = [];
   if (!isTerminalState(r.state)) pending.push('the session is still active');
-  const stored = artifacts.filter((a) => a.state === 'stored');
+  // A recording deleted after an abort (abort-recordings.ts) was delivered before: it no longer holds the pack back.
+  const stored = artifacts.filter((a) => a.state === 'stored' || (a.kind === 'recording' && a.state === 'deleted'));
   for (const seg of r.expectedSegments) {
     const done = stored.some((a) => a.kind === 'recording' && a.participant === seg.participant && a.segment === seg.segment);
     if (!done && seg.failedAt === null) pending.push(`the ${seg.participant}'s recording segment ${seg.segment} is not uploaded yet`);

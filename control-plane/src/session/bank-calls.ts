@@ -1,12 +1,14 @@
-import { isTerminalState, type AuditTrail, type BankCheckAccepted, type BankCheckRequest, type SessionDocument, type UpdateSessionRequest } from '@vident/protocol';
+import { isTerminalState, type AuditTrail, type SessionOneTimeCode, type BankCheckAccepted, type BankCheckRequest, type SessionDocument, type UpdateSessionRequest } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
+import { loadConfig } from '../base/config.ts';
+import { openCode } from './one-time-code.ts';
 import { log } from '../base/log.ts';
 import { actorOf } from './audit-input.ts';
 import { bankCheckStep } from './document-review.ts';
 import type { SessionCore } from './session-core.ts';
 import { failure } from './session-failure.ts';
 import { newSessionRecord, type NewSession } from './session-record.ts';
-import type { AuditResult, BankSessionRpc, CheckResult, DocumentResult, ViewResult } from './session-rpc.ts';
+import type { AuditResult, BankSessionRpc, CheckResult, DocumentResult, OneTimeCodeResult, ViewResult } from './session-rpc.ts';
 import { nextAlarm } from './session-timers.ts';
 
 /** The bank API's calls on a session: create, read, patch, cancel, and its audit trail. Each is audited. */
@@ -26,6 +28,7 @@ export class BankCalls implements BankSessionRpc {
           record: input.request.record,
           linkExpiresAt: conduct.record.linkExpiresAt,
           expiresAt: conduct.record.expiresAt,
+          ...(conduct.record.oneTimeCodeRequired ? { oneTimeCode: 'required' } : {}),
         },
         from: caller?.from ?? null,
       });
@@ -93,6 +96,26 @@ export class BankCalls implements BankSessionRpc {
       log('bank_check', { sessionId: r.sessionId, kind: step.check.kind, result: step.check.result });
       const answer: BankCheckAccepted = { sessionId: r.sessionId, check: step.check, checks: r.bankChecks };
       return { ok: true, answer };
+    });
+  }
+
+  /**
+   * The one-time code for the bank to deliver to the customer's phone, while it is open (issued and
+   * neither verified, failed nor expired). Audited with its result, never the code.
+   */
+  async oneTimeCode(caller?: Caller): Promise<OneTimeCodeResult> {
+    return this.core.withSession(async (conduct) => {
+      const r = conduct.record;
+      if (r.oneTimeCode) await conduct.procedure.expireIfDue();
+      const code = r.oneTimeCode;
+      const status = !r.oneTimeCodeRequired ? 'not_required' : !code ? 'not_issued' : code.status;
+      const plain = code?.status === 'pending' ? await openCode(loadConfig(this.core.env).tokenSecret, r.sessionId, code) : null;
+      await this.audited(caller, 'api.one_time_code.get', { result: plain !== null ? 'delivered' : status });
+      if (!r.oneTimeCodeRequired) return failure('not_found', 'this session asks for no one-time code');
+      if (!code) return failure('not_found', 'the one-time code is issued when the call starts (webhook session.code_issued)');
+      if (plain === null) return failure('one_time_code_closed', `the one-time code is ${code.status}${code.failure ? ` (${code.failure})` : ''}`);
+      const answer: SessionOneTimeCode = { sessionId: r.sessionId, code: plain, issuedAt: code.issuedAt, expiresAt: code.expiresAt };
+      return { ok: true, json: JSON.stringify(answer) };
     });
   }
 

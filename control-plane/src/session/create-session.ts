@@ -44,6 +44,7 @@ export async function createSession(
     expiresAt,
     linkExpiresAt: now + config.linkValidityMinutes * 60_000,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+    oneTimeCodeRequired: (request.oneTimeCode ?? config.procedure.oneTimeCode) === 'required',
   }, caller);
   if (!created.ok) {
     await registry.release(sessionId);

@@ -85,11 +85,14 @@ describe('document review in the relay', () => {
     const s = session({ state: 'in_call' });
     await s.send('agent', { type: 'document-confirm', document });
     expect(s.record.document).toEqual({ ...document, confirmedAt: at });
-    expect(s.audits.map((a) => [a.actor, a.action])).toEqual([['agent', 'document.confirmed']]);
+    // The card's security features are drawn with it (issue 15): both pages are shown them.
+    expect(s.audits.map((a) => [a.actor, a.action])).toEqual([['agent', 'document.confirmed'], ['system', 'security_features.drawn']]);
     expect(JSON.stringify(s.audits)).not.toContain('5123456');
     expect(s.webhooks).toEqual(['document.confirmed']);
-    expect(s.to('agent')).toEqual([{ type: 'document-confirmed', documentType: 'kr-alien-card', confirmedAt: at }]);
-    expect(s.to('customer')).toEqual([]);
+    const drawn = s.record.securityFeatures!;
+    expect(drawn).toMatchObject({ documentType: 'kr-alien-card', drawnAt: at });
+    expect(s.to('agent')).toEqual([{ type: 'document-confirmed', documentType: 'kr-alien-card', confirmedAt: at }, { type: 'security-features', features: drawn }]);
+    expect(s.to('customer')).toEqual([{ type: 'security-features', features: drawn }]);
   });
 
   it("refuses the customer's confirmation and one past the participants' audit cap", async () => {

@@ -2,6 +2,7 @@ import { assertNever, isTerminalState, type NodeEvent } from '@vident/protocol';
 import { log } from '../base/log.ts';
 import { otherRole, ROLES } from './session-record.ts';
 import type { ConductContext } from './conduct-context.ts';
+import { SessionProcedure } from './session-procedure.ts';
 
 /**
  * What the session does with its media node's events: legs coming up (subscriptions, the call
@@ -34,7 +35,11 @@ export class NodeEvents {
         r.participants[otherRole(event.participant)].subscribed = false;
         await this.ctx.ports.save(r);
         await this.ctx.node.subscribeToPeer(otherRole(event.participant));
-        if (ROLES.every((role) => r.participants[role].publisherUp)) await this.ctx.lifecycle.publishersUp();
+        if (ROLES.every((role) => r.participants[role].publisherUp)) {
+          await this.ctx.lifecycle.publishersUp();
+          // The one-time code is made when the call starts (issue 15); once, whatever reconnects follow.
+          await new SessionProcedure(this.ctx).callStarted();
+        }
         return;
       }
       case 'recording-ready':

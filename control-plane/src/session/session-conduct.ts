@@ -12,6 +12,7 @@ import { FrameBudget } from './session-limits.ts';
 import type { SessionPorts } from './session-ports.ts';
 import type { LifecycleEvent, TransitionResult } from './session-state.ts';
 import { SignalingRelay } from './signaling-relay.ts';
+import { SessionProcedure } from './session-procedure.ts';
 
 /**
  * How one verification session is conducted, free of Durable Object APIs: participants coming and
@@ -25,6 +26,8 @@ export class SessionConduct {
   private readonly events: NodeEvents;
   private readonly lifecycle: SessionLifecycle;
   private readonly failover: NodeFailover;
+  /** The procedure's controls (issue 15): the bank's fetch of the one-time code asks it. */
+  readonly procedure: SessionProcedure;
 
   constructor(
     readonly record: SessionRecord,
@@ -39,6 +42,7 @@ export class SessionConduct {
     this.presence = new ParticipantPresence(ctx);
     this.relay = new SignalingRelay(ctx);
     this.events = new NodeEvents(ctx);
+    this.procedure = new SessionProcedure(ctx);
   }
 
   /** See ParticipantPresence.connect. */

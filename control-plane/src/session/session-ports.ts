@@ -2,6 +2,7 @@ import type { FaceMatchThresholds, IceServer, NodeCommand, Role, ServerMessage, 
 import type { CommandOutcome } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
 import type { AuditFilter } from './audit-log.ts';
+import type { ProcedureConfig } from '../base/config.ts';
 import type { SessionLimits } from './session-limits.ts';
 import type { SessionRecord } from './session-record.ts';
 
@@ -34,6 +35,8 @@ export interface SessionPorts {
   requiredBankChecks(): readonly string[];
   /** The face-match thresholds results must be computed with (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
   faceMatchThresholds(): FaceMatchThresholds;
+  /** The procedure's controls (issue 15) and the secret the one-time code is hashed and sealed with (TOKEN_SECRET). */
+  procedure(): ProcedureConfig & { codeSecret: string };
   /** Appends a webhook about the record as it is (ids and state only) for delivery; no-op with webhooks off. */
   webhook(type: WebhookEventType): void;
   /** The call's latest chat messages, oldest first (see chat-history.ts), for a (re)joining participant. */

@@ -4,6 +4,7 @@ import {
   type BankCheck,
   type ConfirmedDocument,
   type CreateSessionRequest,
+  type DrawnSecurityFeatures,
   type Locale,
   type MediaTransport,
   type RecordedFaceMatch,
@@ -13,6 +14,7 @@ import {
   type SessionSummary,
   type SessionView,
 } from '@vident/protocol';
+import type { StoredOneTimeCode } from './one-time-code.ts';
 
 export const ROLES: readonly Role[] = ['customer', 'agent'];
 
@@ -94,6 +96,12 @@ export interface SessionRecord {
   bankChecks?: BankCheck[];
   /** The face-match results the agent's page sent (`face-match`), oldest first, at most MAX_FACE_MATCH_RESULTS. */
   faceMatches?: RecordedFaceMatch[];
+  /** Whether this session asks for a one-time code (issue 15): its create request's choice, else ONE_TIME_CODE. */
+  oneTimeCodeRequired?: boolean;
+  /** The one-time code once issued (one-time-code.ts): its hash and, while open, a sealed copy; never the code in the clear. */
+  oneTimeCode?: StoredOneTimeCode;
+  /** The security features drawn for the confirmed document type (security-feature-draw.ts) and, once decided, the ticked ones. */
+  securityFeatures?: DrawnSecurityFeatures & { ticked?: string[] };
 }
 
 /** The desk agent a session is given to, and the one assignment whose link admits it. */
@@ -129,6 +137,11 @@ export interface EvidenceRecord {
    * the review it holds (assessmentVersion); sealed again when that changes. Absent: none sealed yet.
    */
   assessment?: { artifactId: string; version: string };
+  /**
+   * An aborted session's recordings after the bank was told (DELETE_RECORDINGS_ON_ABORT, abort-recordings.ts):
+   * when it was settled and how many were deleted (0 when kept). Absent: not aborted, or not settled yet.
+   */
+  abortRecordings?: { at: string; deleted: number };
 }
 
 /** Parsed CreateSessionRequest plus what the Worker decided (id, node, times). */
@@ -145,6 +158,8 @@ export interface NewSession {
   expiresAt: number;
   linkExpiresAt: number;
   reconnectGraceMs: number;
+  /** The create request's oneTimeCode, else ONE_TIME_CODE (absent: false). */
+  oneTimeCodeRequired?: boolean;
 }
 
 function freshParticipant(): ParticipantRecord {
@@ -185,6 +200,7 @@ export function newSessionRecord(input: NewSession): SessionRecord {
     segments: { customer: 0, agent: 0 },
     expectedSegments: [],
     evidence: { retainUntil: null, readyAt: null, deletedAt: null, deletedBy: null },
+    ...(input.oneTimeCodeRequired ? { oneTimeCodeRequired: true } : {}),
   };
 }
 

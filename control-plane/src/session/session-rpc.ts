@@ -42,6 +42,8 @@ export type AuditResult = { ok: true; json: string } | Failure;
 export type DocumentResult = { ok: true; json: string } | Failure;
 /** The stored bank check with every check so far, or why not. */
 export type CheckResult = { ok: true; answer: BankCheckAccepted } | Failure;
+/** The one-time code as JSON text (SessionOneTimeCode), or why not. */
+export type OneTimeCodeResult = { ok: true; json: string } | Failure;
 
 /** The bank API's calls (and session creation's). */
 export interface BankSessionRpc {
@@ -59,6 +61,8 @@ export interface BankSessionRpc {
   document(caller?: Caller): Promise<DocumentResult>;
   /** The bank's own check on the document: stored, audited, shown to the agent live. */
   addCheck(request: BankCheckRequest, caller?: Caller): Promise<CheckResult>;
+  /** The session's one-time code (SessionOneTimeCode as JSON text) while it is open, for delivery to the customer; audited. */
+  oneTimeCode(caller?: Caller): Promise<OneTimeCodeResult>;
 }
 
 /** The media fleet's calls: the session's node reports, the registry moves it. */

@@ -28,6 +28,8 @@ export type LifecycleEvent =
       checklist?: Record<string, boolean>;
       /** The session's desk agent (the only agent its socket admits); absent for the bank's own agent link. */
       agent?: DecidingAgent;
+      /** The agent aborted the identification for a procedure reason (frame `abort`). */
+      aborted?: true;
     }
   | { type: 'cancel'; by: CancelledBy }
   | { type: 'link-expired' }
@@ -73,6 +75,7 @@ export function transition(current: Lifecycle, event: LifecycleEvent): Transitio
         note: event.note,
         decidedBy: 'agent',
         ...(event.agent ? { agent: event.agent } : {}),
+        ...(event.aborted ? { aborted: true as const } : {}),
       });
     case 'cancel':
       return terminal({ state: 'cancelled', by: event.by });

@@ -9,6 +9,9 @@ import { otherRole } from './session-record.ts';
 import { checklistStep } from './verification-checklist.ts';
 import { approvalGate, confirmedAuditDetail, confirmStep, faceMatchAuditDetail, faceMatchStep } from './document-review.ts';
 import type { ConductContext } from './conduct-context.ts';
+import { codeGate } from './one-time-code.ts';
+import { featureChecklist } from './security-feature-draw.ts';
+import { SessionProcedure } from './session-procedure.ts';
 
 type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -18,7 +21,11 @@ type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }
  * `error` with a stable code; the socket stays open.
  */
 export class SignalingRelay {
-  constructor(private readonly ctx: ConductContext) {}
+  private readonly procedure: SessionProcedure;
+
+  constructor(private readonly ctx: ConductContext) {
+    this.procedure = new SessionProcedure(ctx);
+  }
 
   /** One frame from a participant. Frames of a replaced connection are ignored. */
   async message(role: Role, connectionId: string, frame: string | ArrayBuffer, from: string | null = null): Promise<void> {
@@ -74,6 +81,10 @@ export class SignalingRelay {
         return this.confirmDocument(role, msg, from);
       case 'face-match':
         return this.faceMatch(role, msg, from);
+      case 'abort':
+        return this.procedure.abort(role, msg.reason, msg.note, from);
+      case 'one-time-code':
+        return this.procedure.codeEntered(role, msg.code, from);
       default:
         return assertNever(msg);
     }
@@ -160,13 +171,19 @@ export class SignalingRelay {
 
   private async decide(role: Role, msg: Frame<'decide'>, from: string | null): Promise<void> {
     if (role !== 'agent') return this.refuse(role, 'forbidden', 'only the agent may decide');
-    const checked = checklistStep(this.ctx.ports.checklist(), msg.decision, msg.checklist);
+    // The session's drawn security features are checklist items of this session only (issue 15).
+    const checked = checklistStep([...this.ctx.ports.checklist(), ...featureChecklist(this.ctx.record.securityFeatures)], msg.decision, msg.checklist);
     // Before the call the lifecycle refuses any decision (invalid_transition): the clearer answer.
     if (!checked.ok && this.ctx.record.state === 'in_call') return this.refuse(role, 'validation_failed', checked.message);
     if (msg.decision === 'approved' && this.ctx.record.state === 'in_call') {
       const gate = approvalGate(this.ctx.record, this.ctx.ports.requiredBankChecks());
       if (!gate.ok) return this.refuse(role, gate.code, gate.message);
+      await this.procedure.expireIfDue();
+      const code = codeGate(this.ctx.record);
+      if (!code.ok) return this.refuse(role, code.code, code.message);
     }
+    const drawn = this.ctx.record.securityFeatures;
+    if (drawn && checked.ok) drawn.ticked = drawn.features.filter((f) => checked.ticked[f.id]).map((f) => f.id);
     const out = await this.ctx.lifecycle.end(
       { type: 'decide', decision: msg.decision, reasonCodes: msg.reasonCodes, note: msg.note, checklist: checked.ok ? checked.ticked : {} },
       role,
@@ -190,6 +207,7 @@ export class SignalingRelay {
     this.ctx.ports.webhook('document.confirmed');
     log('document_confirmed', { sessionId: r.sessionId, type: step.document.type });
     this.ctx.ports.send(role, { type: 'document-confirmed', documentType: step.document.type, confirmedAt: step.document.confirmedAt });
+    await this.procedure.documentTyped(step.document.type, from);
   }
 
   /** A face-match result from the agent's page: kept (history capped), audited, acknowledged. */

@@ -11,7 +11,7 @@ import { NodeCalls } from './node-calls.ts';
 import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
 import { SessionCore } from './session-core.ts';
 import type { NewSession } from './session-record.ts';
-import type { AgentClaim, AssignResult, AuditResult, CheckResult, DocumentResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
+import type { AgentClaim, AssignResult, AuditResult, CheckResult, DocumentResult, OneTimeCodeResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
 
 /**
  * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, conduct,
@@ -65,6 +65,10 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   addCheck(request: BankCheckRequest, caller?: Caller): Promise<CheckResult> {
     return this.bank.addCheck(request, caller);
+  }
+
+  oneTimeCode(caller?: Caller): Promise<OneTimeCodeResult> {
+    return this.bank.oneTimeCode(caller);
   }
 
   /* ------------------------------------------------------------------------- the media fleet */

@@ -1,14 +1,6 @@
 import type { FaceMatchResult, FaceMatchThresholds } from '@vident/protocol';
-import { callMatchResult, compareCaptureFaces } from '../face/face-match-result.ts';
-import {
-  DEFAULT_CALL_SAMPLING_POLICY,
-  frameDue,
-  recordFrame,
-  reportDue,
-  samplingDone,
-  startCallSampling,
-  type CallSamplingState,
-} from '../face/call-sampling.ts';
+import { compareCaptureFaces } from '../face/face-match-result.ts';
+import { sampleCallFaces, type CallFaceSampler } from '../face/call-face-sampler.ts';
 import type { FaceDescription } from '../face/face-choice.ts';
 // Small: it only starts the worker (/face-worker.js), where Human and its models load on first use.
 import { loadFaceEngine, type FaceEngine } from '../face/face-engine.ts';
@@ -35,9 +27,7 @@ export class FaceAssist {
   private engine: Promise<FaceEngine> | null = null;
   private idFace: FaceDescription | null = null;
   private liveFace: FaceDescription | null = null;
-  private sampling: CallSamplingState | null = null;
-  private lastCallReport: { result: FaceMatchResult; at: number } | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private sampler: CallFaceSampler | null = null;
   private stopped = false;
   /** Captures are compared in the order they were taken. */
   private queue: Promise<void> = Promise.resolve();
@@ -55,7 +45,7 @@ export class FaceAssist {
       }
       if (this.liveFace !== null) this.compareCaptures(engine);
       else this.opts.onChange('waiting');
-      this.startSampling();
+      this.startSampling(engine, this.idFace);
     });
   }
 
@@ -125,56 +115,25 @@ export class FaceAssist {
   }
 
   /** (Re)starts sampling the received video against the (new) ID face. */
-  private startSampling(): void {
+  private startSampling(engine: FaceEngine, idFace: FaceDescription): void {
     this.stopSampling();
-    this.sampling = startCallSampling(Date.now());
-    this.lastCallReport = undefined;
-    this.schedule(DEFAULT_CALL_SAMPLING_POLICY.intervalMs);
+    const video = this.opts.video;
+    this.sampler = sampleCallFaces({
+      engine,
+      idFace,
+      // No frame while the customer's video is not playing or the agent's tab is hidden.
+      frame: () => (video.videoWidth === 0 || video.readyState < 2 || document.hidden ? null : video),
+      thresholds: this.opts.thresholds(),
+      onUpdate: ({ result, send }) => {
+        if (!send || this.stopped) return;
+        this.opts.send(result);
+        this.opts.onChange('ready', result);
+      },
+    });
   }
 
   private stopSampling(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.sampling = null;
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.enqueue((engine) => this.sample(engine)), Math.max(0, delayMs));
-  }
-
-  /** One frame of the received video against the ID face; a new `call` result when worth sending. */
-  private async sample(engine: FaceEngine): Promise<void> {
-    const reference = this.idFace;
-    let state = this.sampling;
-    if (state === null || reference === null) return;
-    const video = this.opts.video;
-    if (frameDue(state, Date.now())) {
-      // No frame to take (the customer's video not playing): try again at the next interval.
-      if (video.videoWidth === 0 || video.readyState < 2 || document.hidden) {
-        state = recordFrame(state, { kind: 'no_face' }, Date.now());
-      } else {
-        try {
-          const face = await engine.describe(video);
-          state =
-            face === null
-              ? recordFrame(state, { kind: 'no_face' }, Date.now())
-              : recordFrame(state, { kind: 'scored', score: engine.similarity(reference, face), faceCount: face.faceCount }, Date.now());
-        } catch (err) {
-          console.warn('vident: a call frame could not be compared', err instanceof Error ? err.message : err);
-          state = recordFrame(state, { kind: 'failed' }, Date.now());
-        }
-      }
-      // A new ID capture while this frame was described: its sampling replaced this one.
-      if (this.sampling === null || this.idFace !== reference) return;
-      this.sampling = state;
-      const result = callMatchResult(state.scores, this.context(engine));
-      if (result !== null && reportDue(this.lastCallReport, result, Date.now())) {
-        this.lastCallReport = { result, at: Date.now() };
-        this.opts.send(result);
-        this.opts.onChange('ready', result);
-      }
-    }
-    if (!samplingDone(state) && !this.stopped) this.schedule(state.nextAt - Date.now());
+    this.sampler?.stop();
+    this.sampler = null;
   }
 }

@@ -71,6 +71,13 @@ export const sessionRoutes = new Hono<AppEnv>()
     if (!result.ok) throw fromFailure(result);
     return c.body(result.json, 200, { 'content-type': 'application/json' });
   })
+  .get('/:id/one-time-code', async (c) => {
+    const id = parseInput(SessionId, c.req.param('id'));
+    const result = await sessionStub(c.env, id).oneTimeCode(callerOf(c));
+    if (!result.ok) throw fromFailure(result);
+    // The code is a credential of the customer's: nothing on the way may keep it.
+    return c.body(result.json, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  })
   .post('/:id/checks', async (c) => {
     const id = parseInput(SessionId, c.req.param('id'));
     const check = parseJsonBody(BankCheckRequest, c.var.rawBody);

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ChecklistItemId } from './checklist.ts';
+import { Timestamp } from './common.ts';
+import { DocumentType } from './document.ts';
+import { randomBelow, sampleIndexes, type RandomSource } from './session-random.ts';
+
+/*
+ * Security features chosen per session (issue 15). The bank configures a catalog per document type
+ * (SECURITY_FEATURES); once the agent confirms the document's type the session draws N features of
+ * DIFFERENT categories at random (a CSPRNG in the session object), so nobody can prepare a forgery
+ * for a known set. They become checklist items of this session only (approval needs them ticked),
+ * and the customer's page shows how to present each one (tilt, light, zoom).
+ */
+
+/** What kind of feature it is: the draw takes at most one of each. */
+export const SecurityFeatureCategory = z.enum(['hologram', 'ink', 'print', 'portrait', 'relief', 'window']);
+export type SecurityFeatureCategory = z.infer<typeof SecurityFeatureCategory>;
+
+/** How the customer shows it: tilt the card slowly, hold it toward the light, bring it close. */
+export const SecurityFeatureShow = z.enum(['tilt', 'light', 'zoom']);
+export type SecurityFeatureShow = z.infer<typeof SecurityFeatureShow>;
+
+const Label = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
+
+/** One feature: its id doubles as the checklist item id (and the `security-feature-<id>` test id). */
+export const SecurityFeature = z.strictObject({
+  id: ChecklistItemId,
+  category: SecurityFeatureCategory,
+  show: SecurityFeatureShow,
+  ko: Label,
+  en: Label,
+});
+export type SecurityFeature = z.infer<typeof SecurityFeature>;
+
+/** The document types a catalog can name (an unknown document has no features to check). */
+export const CatalogDocumentType = DocumentType.exclude(['unknown']);
+export type CatalogDocumentType = z.infer<typeof CatalogDocumentType>;
+
+/** Most features drawn per session (SECURITY_FEATURES_PER_SESSION). */
+export const MAX_SECURITY_FEATURES_PER_SESSION = 5;
+
+const FeatureList = z
+  .array(SecurityFeature)
+  .min(1, 'must list at least one feature')
+  .max(20, 'must list at most 20 features')
+  .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'feature ids must be unique within a document type');
+
+/** The configured catalog: per document type its features; a type left out has none drawn. */
+export const SecurityFeatureCatalog = z.partialRecord(CatalogDocumentType, FeatureList);
+export type SecurityFeatureCatalog = z.infer<typeof SecurityFeatureCatalog>;
+
+/** The features one session drew, for the document type the agent confirmed. */
+export const DrawnSecurityFeatures = z.object({
+  documentType: CatalogDocumentType,
+  drawnAt: Timestamp,
+  features: z.array(SecurityFeature).min(1).max(MAX_SECURITY_FEATURES_PER_SESSION),
+});
+export type DrawnSecurityFeatures = z.infer<typeof DrawnSecurityFeatures>;
+
+/** How many distinct categories a feature list has (a draw takes at most one feature of each). */
+export function categoryCount(features: readonly SecurityFeature[]): number {
+  return new Set(features.map((f) => f.category)).size;
+}
+
+/**
+ * Draws min(count, categories) features of different categories: first the categories, uniformly
+ * without repetition, then one feature uniformly within each. Pure over `random` (tests seed it).
+ */
+export function drawSecurityFeatures(features: readonly SecurityFeature[], count: number, random?: RandomSource): SecurityFeature[] {
+  const byCategory = new Map<SecurityFeatureCategory, SecurityFeature[]>();
+  for (const f of features) byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), f]);
+  const groups = [...byCategory.values()];
+  return sampleIndexes(groups.length, Math.min(count, groups.length), random).map((g) => {
+    const group = groups[g]!;
+    return group[randomBelow(group.length, random)]!;
+  });
+}
+
+const f = (id: string, category: SecurityFeatureCategory, show: SecurityFeatureShow, ko: string, en: string): SecurityFeature => ({ id, category, show, ko, en });
+
+/**
+ * What a bank gets unless it configures SECURITY_FEATURES: the features of the current Korean
+ * cards and passport that show on a video call (UV and infrared ones do not).
+ */
+export const DEFAULT_SECURITY_FEATURES: SecurityFeatureCatalog = {
+  'kr-resident-card': [
+    f('rc_taegeuk_hologram', 'hologram', 'tilt', '기울이면 태극 문양 홀로그램이 보입니다', 'The taegeuk-pattern hologram shows when the card is tilted'),
+    f('rc_ghost_image', 'portrait', 'tilt', '기울이면 보조 사진(고스트 이미지)이 보입니다', 'The ghost image (second portrait) shows when the card is tilted'),
+    f('rc_laser_photo', 'portrait', 'light', '사진이 레이저로 새겨져 있습니다 (인쇄가 아님)', 'The photo is laser-engraved, not printed'),
+    f('rc_colour_shift_ink', 'ink', 'tilt', '기울이면 색변환 잉크의 색이 바뀝니다', 'The colour-shifting ink changes colour when the card is tilted'),
+    f('rc_microprint', 'print', 'zoom', '가까이 대면 미세문자가 선명하게 읽힙니다', 'The microprint reads sharply close to the camera'),
+    f('rc_embossed_text', 'relief', 'light', '비스듬한 빛에 돋음새김 글자가 보입니다', 'The embossed text shows in raking light'),
+  ],
+  'kr-driver-licence': [
+    f('dl_hologram', 'hologram', 'tilt', '기울이면 홀로그램 무늬가 보입니다', 'The hologram pattern shows when the licence is tilted'),
+    f('dl_ghost_image', 'portrait', 'tilt', '기울이면 보조 사진(고스트 이미지)이 보입니다', 'The ghost image shows when the licence is tilted'),
+    f('dl_colour_shift_ink', 'ink', 'tilt', '기울이면 색변환 잉크의 색이 바뀝니다', 'The colour-shifting ink changes colour when tilted'),
+    f('dl_microprint', 'print', 'zoom', '가까이 대면 미세문자가 선명하게 읽힙니다', 'The microprint reads sharply close to the camera'),
+    f('dl_guilloche', 'print', 'zoom', '가까이 대면 가는 곡선 무늬(길로셰)가 끊김 없이 보입니다', 'The fine guilloche lines are unbroken close up'),
+    f('dl_embossed_text', 'relief', 'light', '비스듬한 빛에 돋음새김 글자가 보입니다', 'The embossed text shows in raking light'),
+  ],
+  passport: [
+    f('pp_data_page_hologram', 'hologram', 'tilt', '기울이면 정보면의 태극·무궁화 홀로그램이 보입니다', 'The data page hologram (taegeuk and mugunghwa) shows when tilted'),
+    f('pp_ghost_image', 'portrait', 'tilt', '기울이면 보조 사진(고스트 이미지)이 보입니다', 'The ghost image shows when the page is tilted'),
+    f('pp_laser_perforation', 'window', 'light', '빛에 비추면 여권번호 레이저 천공이 보입니다', 'The laser-perforated number shows against the light'),
+    f('pp_ovi_ink', 'ink', 'tilt', '기울이면 광변색 잉크의 색이 바뀝니다', 'The optically variable ink changes colour when tilted'),
+    f('pp_microprint', 'print', 'zoom', '가까이 대면 미세문자가 선명하게 읽힙니다', 'The microprint reads sharply close to the camera'),
+  ],
+  'kr-alien-card': [
+    f('ac_hologram', 'hologram', 'tilt', '기울이면 홀로그램 무늬가 보입니다', 'The hologram pattern shows when the card is tilted'),
+    f('ac_ghost_image', 'portrait', 'tilt', '기울이면 보조 사진(고스트 이미지)이 보입니다', 'The ghost image shows when the card is tilted'),
+    f('ac_colour_shift_ink', 'ink', 'tilt', '기울이면 색변환 잉크의 색이 바뀝니다', 'The colour-shifting ink changes colour when tilted'),
+    f('ac_microprint', 'print', 'zoom', '가까이 대면 미세문자가 선명하게 읽힙니다', 'The microprint reads sharply close to the camera'),
+    f('ac_embossed_text', 'relief', 'light', '비스듬한 빛에 돋음새김 글자가 보입니다', 'The embossed text shows in raking light'),
+  ],
+};
