@@ -3,7 +3,7 @@ import { SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_BANK_KEY_ID } from './evidence-keys.ts';
 import { objectBytes, objectsOf, open, pattern, seal } from './evidence-helpers.ts';
-import { createSession, installFakeNode, ORIGIN, Participant, registerNode, signedFetch, tokenOf } from './helpers.ts';
+import { createSession, installFakeNode, ORIGIN, Participant, registerNode, signedFetch, startCall, tokenOf } from './helpers.ts';
 
 /*
  * The agent's captures: sealed in the browser for the bank's key, uploaded with the agent's
@@ -18,8 +18,8 @@ beforeEach(async () => {
 
 afterEach(() => Participant.closeAll());
 
-function postCapture(sessionId: string, token: string | null, body: BodyInit, capture = 'id_front'): Promise<Response> {
-  return SELF.fetch(`${ORIGIN}/v1/sessions/${sessionId}/captures?capture=${capture}`, {
+function postCapture(sessionId: string, token: string | null, body: BodyInit, capture = 'id_front', extra = ''): Promise<Response> {
+  return SELF.fetch(`${ORIGIN}/v1/sessions/${sessionId}/captures?capture=${capture}${extra}`, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
     body,
@@ -75,7 +75,8 @@ describe('captures', () => {
     const s = await createSession();
     const other = await createSession();
     const sealed = await seal(still, 'image/jpeg');
-    expect(await refused(await postCapture(s.sessionId, tokenOf(s.customerUrl), sealed))).toEqual([403, 'forbidden']);
+    // The customer's page uploads only a still the agent asked for (see "the customer's stills").
+    expect(await refused(await postCapture(s.sessionId, tokenOf(s.customerUrl), sealed))).toEqual([409, 'still_not_requested']);
     expect(await refused(await postCapture(s.sessionId, null, sealed))).toEqual([401, 'token_invalid']);
     expect(await refused(await postCapture(s.sessionId, tokenOf(other.agentUrl), sealed))).toEqual([401, 'token_invalid']);
     const agent = tokenOf(s.agentUrl);
@@ -105,5 +106,89 @@ describe('captures', () => {
     expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
     expect(await refused(await postCapture(s.sessionId, agent, sealed))).toEqual([409, 'session_ended']);
     expect(await objectsOf(s.sessionId)).toEqual([]);
+  });
+});
+
+describe("the customer's stills (issue 17)", () => {
+  const size = '&width=1920&height=1080';
+
+  it('are refused without an outstanding request of the agent, and nothing is stored', async () => {
+    const s = await createSession({ record: true });
+    const { customer } = await startCall(s);
+    const token = tokenOf(s.customerUrl);
+    const sealed = await seal(still, 'image/jpeg');
+    // No request at all, a made-up id, and the agent's own token cannot borrow the customer's path.
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', size))).toEqual([409, 'still_not_requested']);
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', `&request=0123456789abcdef${size}`))).toEqual([409, 'still_not_requested']);
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', `&request=not-hex${size}`))).toEqual([400, 'validation_failed']);
+    // A still-failed for a request nobody made is refused on the socket too.
+    customer.send({ type: 'still-failed', requestId: '0123456789abcdef', code: 'no_camera' });
+    expect(await customer.next('error')).toMatchObject({ code: 'still_not_requested' });
+    customer.send({ type: 'still-request', kind: 'face' });
+    expect(await customer.next('error')).toMatchObject({ code: 'forbidden' });
+    expect(await objectsOf(s.sessionId)).toEqual([]);
+    const list = (await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/artifacts`)).json()) as { artifacts: ArtifactView[] };
+    expect(list.artifacts).toEqual([]);
+  });
+
+  it("are stored as the customer's capture when the agent asked, once per request, and the agent is told", async () => {
+    const s = await createSession({ record: true });
+    const { customer, agent } = await startCall(s);
+    const token = tokenOf(s.customerUrl);
+    agent.send({ type: 'still-request', kind: 'id_front' });
+    const request = await customer.next('still-request');
+    expect(request).toEqual({ type: 'still-request', requestId: expect.stringMatching(/^[0-9a-f]{16}$/), kind: 'id_front' });
+    const sealed = await seal(still, 'image/jpeg');
+    // The request admits its kind only, and a still must say its size.
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'face', `&request=${request.requestId}${size}`))).toEqual([409, 'still_not_requested']);
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', `&request=${request.requestId}`))).toEqual([400, 'validation_failed']);
+    const res = await postCapture(s.sessionId, token, sealed, 'id_front', `&request=${request.requestId}${size}`);
+    expect(res.status).toBe(201);
+    const artifact = ArtifactView.parse(await res.json());
+    expect(artifact).toMatchObject({ kind: 'capture', participant: 'customer', capture: 'id_front', source: 'customer_camera', width: 1920, height: 1080 });
+    expect(artifact.artifactId).toMatch(new RegExp(`^still-${s.sessionId.slice(0, 8)}-id-front-[0-9a-f]{8}$`));
+    expect(await agent.next('still-stored')).toEqual({
+      type: 'still-stored',
+      requestId: request.requestId,
+      kind: 'id_front',
+      artifactId: artifact.artifactId,
+      width: 1920,
+      height: 1080,
+    });
+    const opened = await open((await objectBytes(`sessions/${s.sessionId}/${artifact.artifactId}`))!);
+    expect(await sha256Hex(opened.plain)).toBe(await sha256Hex(still));
+    // Used up: the same request admits no second upload.
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', `&request=${request.requestId}${size}`))).toEqual([409, 'still_not_requested']);
+
+    // The agent's own capture beside it: declared size kept, source received_video.
+    const own = await postCapture(s.sessionId, tokenOf(s.agentUrl), sealed, 'id_front', '&width=1280&height=720');
+    expect(ArtifactView.parse(await own.json())).toMatchObject({ source: 'received_video', width: 1280, height: 720 });
+
+    // A failure report closes a request and reaches the agent with its code.
+    agent.send({ type: 'still-request', kind: 'face' });
+    const face = await customer.next('still-request');
+    customer.send({ type: 'still-failed', requestId: face.requestId, code: 'no_camera' });
+    expect(await agent.next('still-failed')).toEqual({ type: 'still-failed', requestId: face.requestId, kind: 'face', code: 'no_camera' });
+    expect(await refused(await postCapture(s.sessionId, token, sealed, 'face', `&request=${face.requestId}${size}`))).toEqual([409, 'still_not_requested']);
+
+    const trail = AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}/audit`)).json());
+    const actions = trail.entries.filter((e) => e.action.startsWith('still.') || e.action === 'capture.stored').map((e) => [e.actor, e.action]);
+    expect(actions).toEqual([
+      ['agent', 'still.requested'],
+      ['customer', 'capture.stored'],
+      ['agent', 'capture.stored'],
+      ['agent', 'still.requested'],
+      ['customer', 'still.failed'],
+    ]);
+    const stored = trail.entries.find((e) => e.actor === 'customer' && e.action === 'capture.stored')!;
+    expect(stored.detail).toMatchObject({ artifactId: artifact.artifactId, source: 'customer_camera', requestId: request.requestId, width: 1920, height: 1080 });
+  });
+
+  it('are answered at once when the customer is not connected', async () => {
+    const s = await createSession({ record: false });
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    await agent.next('welcome');
+    agent.send({ type: 'still-request', kind: 'id_back' });
+    expect(await agent.next('still-failed')).toMatchObject({ kind: 'id_back', code: 'customer_away' });
   });
 });

@@ -43,6 +43,8 @@ export const ErrorCode = z.enum([
   'bank_check_required',
   /** A face-match result computed with other thresholds than the session's configured ones (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
   'thresholds_mismatch',
+  /** A still from the customer's device that the agent did not ask for (no outstanding `still-request` of that id and kind). */
+  'still_not_requested',
   /** An approval while the session's one-time code is not verified (issue 15). */
   'one_time_code_required',
   /** A one-time code entered when none is open (none issued, already verified, failed or expired). */

@@ -18,6 +18,8 @@ import { toHex } from './signing.ts';
  *                   the stored object and compares its SHA-256 before it answers; only then the node
  *                   deletes its local file)
  *   agent page:  still -> sealed in the browser -> POST /v1/sessions/:id/captures?capture=id_front
+ *   customer page: on the agent's `still-request`, a still of its own camera -> sealed in the
+ *                customer's browser -> POST /v1/sessions/:id/captures?capture=id_front&request=<id>
  *   bank:        GET /v1/sessions/:id/evidence (manifest + short-lived download URLs),
  *                DELETE /v1/sessions/:id/evidence, `vident evidence download|verify|decrypt`.
  */
@@ -33,6 +35,18 @@ export type ArtifactKind = z.infer<typeof ArtifactKind>;
 /** The agent's stills of the customer's video. */
 export const CaptureKind = z.enum(['id_front', 'id_back', 'face']);
 export type CaptureKind = z.infer<typeof CaptureKind>;
+
+/**
+ * Where a capture's pixels come from: `received_video`, a frame of the customer's video as the
+ * agent's page received it (sealed in the agent's browser); `customer_camera`, a still the
+ * customer's page took from its own camera track at the camera's resolution when the agent asked
+ * (`still-request`), sealed in the customer's browser. Both are stills of the customer.
+ */
+export const CaptureSource = z.enum(['received_video', 'customer_camera']);
+export type CaptureSource = z.infer<typeof CaptureSource>;
+
+/** A still's pixel size as its taker declared it (the bank checks it on the opened image). */
+export const StillDimension = z.number().int().min(1).max(16384);
 
 /**
  * The names artifactFileName gives, and nothing else: a pack's file names come from the server, and
@@ -75,6 +89,11 @@ export const ArtifactView = z.object({
   offsetMs: z.number().int().nonnegative().nullable(),
   durationMs: z.number().int().nonnegative().nullable(),
   nodeId: z.string().nullable(),
+  /** capture only: where the still was taken (absent on captures stored before issue 17: `received_video`). */
+  source: CaptureSource.optional(),
+  /** capture only: the still's width and height in pixels as the page that took it declared them. */
+  width: StillDimension.optional(),
+  height: StillDimension.optional(),
   state: z.enum(['uploading', 'stored', 'deleted']),
   storedAt: Timestamp.nullable(),
   deletedAt: Timestamp.nullable(),

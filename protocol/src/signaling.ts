@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { QueueStatus } from './queue-status.ts';
 import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
+import { ArtifactId, CaptureKind, StillDimension } from './evidence.ts';
 import { ErrorCode } from './errors.ts';
 import { FaceMatchResult, FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
@@ -49,6 +50,19 @@ export const ChatText = z.string().trim().min(1).max(MAX_CHAT_TEXT);
  */
 export const GuidanceKind = z.enum(['hold_id_closer', 'tilt_card', 'show_back', 'more_light', 'face_camera', 'clear']);
 export type GuidanceKind = z.infer<typeof GuidanceKind>;
+
+/** The session's id of one still request (random, made by the session; the upload must name it). */
+export const StillRequestId = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits');
+export type StillRequestId = z.infer<typeof StillRequestId>;
+
+/**
+ * Why no still came from the customer's device: the customer was not connected when the agent
+ * asked (the session answers at once), or, from the customer's page: no live camera track, the camera
+ * switched off, the still could not be drawn or encoded, it sealed too large, the bank key is not
+ * usable, or the upload failed (network or refused). The agent's own capture stands either way.
+ */
+export const StillFailureCode = z.enum(['customer_away', 'no_camera', 'camera_off', 'encode_failed', 'too_large', 'not_configured', 'upload_failed']);
+export type StillFailureCode = z.infer<typeof StillFailureCode>;
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({
@@ -117,6 +131,15 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * `face.matched` and answers `face-match-recorded`.
    */
   z.strictObject({ type: z.literal('face-match'), result: FaceMatchResult }),
+  /**
+   * The agent asks the customer's page for a still of its own camera (issue 17), beside its own
+   * capture of the received video. Agent only, during the session; audited `still.requested`. The
+   * session makes the request id, keeps one outstanding request per kind (a newer one replaces it)
+   * for STILL_REQUEST_TTL_MS and sends the customer `still-request`.
+   */
+  z.strictObject({ type: z.literal('still-request'), kind: CaptureKind }),
+  /** The customer's page could not deliver the still of an outstanding request. Customer only. */
+  z.strictObject({ type: z.literal('still-failed'), requestId: StillRequestId, code: StillFailureCode }),
   /**
    * The agent aborts the identification for a procedure reason (issue 15): the session ends
    * `decided`, rejected, with that reason code and `aborted: true`; no checklist is needed. Agent
@@ -220,6 +243,22 @@ export const ServerMessage = z.discriminatedUnion('type', [
   /** The bank posted a check (POST /v1/sessions/:id/checks), live to the agent. */
   z.object({ type: z.literal('bank-check'), check: BankCheck }),
   /**
+   * To the customer: take a still of your own camera, seal it and upload it naming `requestId`
+   * (POST /v1/sessions/:id/captures?capture=<kind>&request=<requestId>).
+   */
+  z.object({ type: z.literal('still-request'), requestId: StillRequestId, kind: CaptureKind }),
+  /** To the agent: the customer's still is stored, sealed for the bank (the agent cannot open it). */
+  z.object({
+    type: z.literal('still-stored'),
+    requestId: StillRequestId,
+    kind: CaptureKind,
+    artifactId: ArtifactId,
+    width: StillDimension,
+    height: StillDimension,
+  }),
+  /** To the agent: the customer's page could not deliver the still (its own capture stands). */
+  z.object({ type: z.literal('still-failed'), requestId: StillRequestId, kind: CaptureKind, code: StillFailureCode }),
+  /**
    * To both: the security features drawn for the confirmed document type (issue 15). The agent's
    * page adds them to its checklist; the customer's shows how to present each one.
    */
@@ -228,3 +267,6 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('one-time-code'), code: OneTimeCodeView }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** How long the customer's page has to deliver a requested still before the request lapses. */
+export const STILL_REQUEST_TTL_MS = 60_000;

@@ -50,6 +50,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   limit_reached: 409,
   bank_check_required: 409,
   thresholds_mismatch: 409,
+  still_not_requested: 409,
   one_time_code_required: 409,
   one_time_code_closed: 409,
   evidence_not_ready: 409,

@@ -1,4 +1,4 @@
-import { artifactFileName, type ArtifactKind, type ArtifactView, type CaptureKind, type Role, type UploadedPart } from '@vident/protocol';
+import { artifactFileName, type ArtifactKind, type ArtifactView, type CaptureKind, type CaptureSource, type Role, type UploadedPart } from '@vident/protocol';
 
 /*
  * A session's artifacts in its Durable Object's SQLite: one row per artifact (recording segment or
@@ -32,6 +32,17 @@ export interface ArtifactRecord {
   objectKey: string;
   storedAt: string | null;
   deletedAt: string | null;
+  /** Captures only (describeCapture): who took it and its declared pixel size. */
+  source?: CaptureSource;
+  width?: number | null;
+  height?: number | null;
+}
+
+/** What a capture is beyond its artifact row (issue 17): a table of its own, so older sessions need no migration. */
+export interface CaptureFacts {
+  source: CaptureSource;
+  width: number | null;
+  height: number | null;
 }
 
 export interface StoredPart extends UploadedPart {
@@ -57,7 +68,13 @@ type Row = {
   object_key: string;
   stored_at: string | null;
   deleted_at: string | null;
+  source: string | null;
+  width: number | null;
+  height: number | null;
 };
+
+const SELECT_ARTIFACTS = `SELECT a.*, f.source AS source, f.width AS width, f.height AS height
+  FROM artifacts a LEFT JOIN capture_facts f ON f.artifact_id = a.artifact_id`;
 
 /** Where an artifact's sealed bytes live in the EVIDENCE bucket. */
 export function objectKey(sessionId: string, artifactId: string): string {
@@ -75,16 +92,29 @@ export class ArtifactStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS artifact_parts (
       artifact_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL,
       sha256 TEXT NOT NULL, etag TEXT NOT NULL, PRIMARY KEY (artifact_id, part_number))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS capture_facts (
+      artifact_id TEXT PRIMARY KEY, source TEXT NOT NULL, width INTEGER, height INTEGER)`);
   }
 
   get(artifactId: string): ArtifactRecord | null {
-    const row = this.sql.exec<Row>('SELECT * FROM artifacts WHERE artifact_id = ?', artifactId).toArray()[0];
+    const row = this.sql.exec<Row>(`${SELECT_ARTIFACTS} WHERE a.artifact_id = ?`, artifactId).toArray()[0];
     return row ? fromRow(row) : null;
   }
 
   /** Every artifact, in the order they were taken (then by id). */
   all(): ArtifactRecord[] {
-    return this.sql.exec<Row>('SELECT * FROM artifacts ORDER BY started_at, artifact_id').toArray().map(fromRow);
+    return this.sql.exec<Row>(`${SELECT_ARTIFACTS} ORDER BY a.started_at, a.artifact_id`).toArray().map(fromRow);
+  }
+
+  /** Records who took a capture and its size (after insert). */
+  describeCapture(artifactId: string, facts: CaptureFacts): void {
+    this.sql.exec(
+      'INSERT OR REPLACE INTO capture_facts (artifact_id, source, width, height) VALUES (?, ?, ?, ?)',
+      artifactId,
+      facts.source,
+      facts.width,
+      facts.height,
+    );
   }
 
   insert(a: ArtifactRecord): void {
@@ -115,6 +145,7 @@ export class ArtifactStore {
 
   /** Forgets an artifact that never got stored (superseded by a newer upload of its segment). */
   remove(artifactId: string): void {
+    this.sql.exec('DELETE FROM capture_facts WHERE artifact_id = ?', artifactId);
     this.sql.exec('DELETE FROM artifact_parts WHERE artifact_id = ?', artifactId);
     this.sql.exec('DELETE FROM artifacts WHERE artifact_id = ?', artifactId);
   }
@@ -162,6 +193,7 @@ export class ArtifactStore {
   purge(): number {
     const n = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM artifacts').one().n;
     this.sql.exec('DELETE FROM artifact_parts');
+    this.sql.exec('DELETE FROM capture_facts');
     this.sql.exec('DELETE FROM artifacts');
     return n;
   }
@@ -192,6 +224,7 @@ function fromRow(r: Row): ArtifactRecord {
     objectKey: r.object_key,
     storedAt: r.stored_at,
     deletedAt: r.deleted_at,
+    ...(r.source !== null ? { source: r.source as CaptureSource, width: r.width, height: r.height } : {}),
   };
 }
 
@@ -218,8 +251,17 @@ export function toArtifactViews(sessionId: string, records: ArtifactRecord[]): A
     offsetMs: a.kind === 'recording' && origin !== null && a.state !== 'deleted' ? Math.max(0, Date.parse(a.startedAt) - origin) : null,
     durationMs: a.durationMs,
     nodeId: a.nodeId,
+    ...(a.kind === 'capture' ? captureFacts(a) : {}),
     state: a.state,
     storedAt: a.storedAt,
     deletedAt: a.deletedAt,
   }));
+}
+
+/** A capture's view fields: who took it (older rows: the agent's page) and its size when declared. */
+function captureFacts(a: ArtifactRecord): Pick<ArtifactView, 'source' | 'width' | 'height'> {
+  return {
+    source: a.source ?? 'received_video',
+    ...(a.width != null && a.height != null ? { width: a.width, height: a.height } : {}),
+  };
 }

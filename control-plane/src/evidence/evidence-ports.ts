@@ -1,4 +1,4 @@
-import type { ArtifactView, AuditEntry, WebhookData, WebhookEventType } from '@vident/protocol';
+import type { ArtifactView, AuditEntry, Role, ServerMessage, WebhookData, WebhookEventType } from '@vident/protocol';
 import type { Config } from '../base/config.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { SessionRecord } from '../session/session-record.ts';
@@ -20,6 +20,8 @@ export interface EvidencePorts {
   /** Appends a webhook about the session as it is now (no-op when webhooks are off). */
   webhook(type: WebhookEventType, extra?: Partial<Pick<WebhookData, 'recording' | 'evidence'>>): void;
   auditTrail(): Promise<{ entries: AuditEntry[]; head: string }>;
+  /** Tells a participant's page (e.g. the agent: the customer's still is stored). */
+  send(role: Role, message: ServerMessage): void;
 }
 
 export const evidenceGone = (): Failure => failure('evidence_deleted', "the session's evidence has been deleted");

@@ -1,4 +1,4 @@
-import type { ArtifactView, CaptureKind, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
+import type { ArtifactView, CaptureKind, CaptureSource, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { StoredPart } from './artifact-store.ts';
@@ -23,10 +23,17 @@ export type CompletePlan =
   | { ok: true; done: ArtifactView }
   | { ok: true; done: null; objectKey: string; uploadId: string; parts: R2UploadedPart[] };
 
-/** An agent's capture, as the Worker stored and hashed it. */
+/** A capture (the agent's, or the customer's still it asked for), as the Worker stored and hashed it. */
 export interface CaptureInput {
   artifactId: string;
   capture: CaptureKind;
+  /** Who took it: the agent (`received_video`) or the customer's page (`customer_camera`). */
+  source: CaptureSource;
+  /** customer_camera: the agent's request it answers (still-requests.ts); null for the agent's own. */
+  requestId: string | null;
+  /** The pixel size the page declared (null: not given, the agent's page before issue 17). */
+  width: number | null;
+  height: number | null;
   contentType: string;
   size: number;
   sha256: string;
@@ -53,7 +60,9 @@ export interface EvidenceRpc extends Rpc.RpcTargetBranded {
   prepareComplete(nodeId: string, artifactId: string): Promise<CompletePlan | Failure>;
   /** The completed object's re-read hash and size (null: completing failed). */
   finishComplete(nodeId: string, artifactId: string, actual: { sha256: string; size: number } | null): Promise<{ ok: true; artifact: ArtifactView } | Failure>;
-  /** An agent's capture was stored. */
+  /** Whether the customer may upload a still for this request now (checked again, and used up, by addCapture). */
+  stillRequestOpen(requestId: string, capture: CaptureKind): Promise<{ ok: true } | Failure>;
+  /** A capture was stored. */
   addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure>;
   /** The bank lists the session's artifacts. */
   list(caller?: Caller): Promise<ArtifactsResult>;

@@ -1,10 +1,11 @@
-import { isTerminalState, partCount, type ArtifactView, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
+import { isTerminalState, partCount, type ArtifactView, type CaptureKind, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
 import type { Failure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { objectKey, toArtifactViews, type ArtifactRecord, type StoredPart } from './artifact-store.ts';
 import { bankKeyOf } from './evidence-keys.ts';
 import { failure, noSession } from '../session/session-failure.ts';
+import { openStillRequest, withoutStillRequest } from '../session/still-requests.ts';
 import { evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
 import type { CaptureInput, CompletePlan, PartTarget } from './evidence-rpc.ts';
 
@@ -175,11 +176,29 @@ export class EvidenceUploads {
     return { ok: true, artifact: view };
   }
 
-  /** The agent's capture, already in R2 under objectKey(sessionId, artifactId): recorded while the call runs. */
+  /** Whether the customer's page may upload a still for `requestId` now (the route asks before reading the body). */
+  stillRequestOpen(requestId: string, capture: CaptureKind): { ok: true } | Failure {
+    const r = this.ports.record();
+    if (!r) return noSession();
+    if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended: no more captures');
+    if (openStillRequest(r.stillRequests, requestId, capture, this.ports.now()) === null) {
+      return failure('still_not_requested', `the agent has no outstanding ${capture} still request of that id`);
+    }
+    return { ok: true };
+  }
+
+  /**
+   * A capture, already in R2 under objectKey(sessionId, artifactId): recorded while the call runs.
+   * The customer's still must answer an open request of the agent, which it uses up; the agent is
+   * told it is stored (`still-stored`) with what it is: the agent's page cannot open it.
+   */
   async addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
     const r = this.ports.record();
     if (!r) return noSession();
     if (isTerminalState(r.state)) return failure('session_ended', 'the session has ended: no more captures');
+    const fromCustomer = input.source === 'customer_camera';
+    const request = fromCustomer ? openStillRequest(r.stillRequests, input.requestId ?? '', input.capture, this.ports.now()) : null;
+    if (fromCustomer && request === null) return failure('still_not_requested', `the agent has no outstanding ${input.capture} still request of that id`);
     const { captures } = this.ports.config.limits;
     if (this.ports.store.all().filter((a) => a.kind === 'capture').length >= captures) {
       return failure('limit_reached', `at most ${captures} captures in a session`);
@@ -205,14 +224,33 @@ export class EvidenceUploads {
       storedAt: now,
       deletedAt: null,
     });
+    this.ports.store.describeCapture(input.artifactId, { source: input.source, width: input.width, height: input.height });
+    if (request !== null) r.stillRequests = withoutStillRequest(r.stillRequests, request.requestId);
+    const size = input.width !== null && input.height !== null ? { width: input.width, height: input.height } : {};
     await this.ports.audit({
-      actor: 'agent',
+      actor: fromCustomer ? 'customer' : 'agent',
       action: 'capture.stored',
-      detail: { artifactId: input.artifactId, capture: input.capture, sha256: input.sha256, size: input.size },
+      detail: {
+        artifactId: input.artifactId,
+        capture: input.capture,
+        sha256: input.sha256,
+        size: input.size,
+        ...(fromCustomer ? { source: input.source, requestId: request!.requestId, ...size } : {}),
+      },
       from: input.from,
     });
     await this.ports.save(r);
-    log('capture_stored', { sessionId: r.sessionId, artifactId: input.artifactId, capture: input.capture, size: input.size });
+    log('capture_stored', { sessionId: r.sessionId, artifactId: input.artifactId, capture: input.capture, size: input.size, source: input.source });
+    if (fromCustomer && input.width !== null && input.height !== null) {
+      this.ports.send('agent', {
+        type: 'still-stored',
+        requestId: request!.requestId,
+        kind: input.capture,
+        artifactId: input.artifactId,
+        width: input.width,
+        height: input.height,
+      });
+    }
     return { ok: true, artifact: this.view(r, input.artifactId) };
   }
 

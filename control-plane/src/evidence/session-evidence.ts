@@ -1,4 +1,4 @@
-import type { ArtifactView, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
+import type { ArtifactView, CaptureKind, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
 import { RpcTarget } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
@@ -50,6 +50,10 @@ export class SessionEvidence extends RpcTarget implements EvidenceRpc {
 
   finishComplete(nodeId: string, artifactId: string, actual: { sha256: string; size: number } | null): Promise<{ ok: true; artifact: ArtifactView } | Failure> {
     return this.session.serialized(() => this.session.uploads.finishComplete(nodeId, artifactId, actual));
+  }
+
+  stillRequestOpen(requestId: string, capture: CaptureKind): Promise<{ ok: true } | Failure> {
+    return this.session.serialized(async () => this.session.uploads.stillRequestOpen(requestId, capture));
   }
 
   addCapture(input: CaptureInput): Promise<{ ok: true; artifact: ArtifactView } | Failure> {

@@ -252,6 +252,7 @@ export class SessionCore {
       audit: (entry) => this.appendAudit(entry),
       webhook: (type, extra) => this.appendWebhook(this.conduct!.record, type, extra),
       auditTrail: () => this.auditLog.entries(),
+      send: (role, message) => this.sockets.send(role, message),
     };
   }
 

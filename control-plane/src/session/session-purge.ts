@@ -21,5 +21,6 @@ export function purgePersonalData(r: SessionRecord, at: string): void {
   if (r.bankChecks) r.bankChecks = r.bankChecks.map((c) => ({ ...c, reference: PURGED_NAME }));
   // Scores comparing the customer's face with the ID photo: about the person, like the document.
   delete r.faceMatches;
+  delete r.stillRequests;
   r.evidence.purgedAt = at;
 }

@@ -14,6 +14,7 @@ import {
   type SessionSummary,
   type SessionView,
 } from '@vident/protocol';
+import type { StillRequest } from './still-requests.ts';
 import type { StoredOneTimeCode } from './one-time-code.ts';
 
 export const ROLES: readonly Role[] = ['customer', 'agent'];
@@ -96,6 +97,8 @@ export interface SessionRecord {
   bankChecks?: BankCheck[];
   /** The face-match results the agent's page sent (`face-match`), oldest first, at most MAX_FACE_MATCH_RESULTS. */
   faceMatches?: RecordedFaceMatch[];
+  /** The agent's outstanding requests for a still from the customer's camera (still-requests.ts); absent: none. */
+  stillRequests?: StillRequest[];
   /** Whether this session asks for a one-time code (issue 15): its create request's choice, else ONE_TIME_CODE. */
   oneTimeCodeRequired?: boolean;
   /** The one-time code once issued (one-time-code.ts): its hash and, while open, a sealed copy; never the code in the clear. */

@@ -1,4 +1,4 @@
-import { assertNever, isTerminalState, type ClientMessage, type ErrorCode, type Role } from '@vident/protocol';
+import { assertNever, isTerminalState, toHex, type ClientMessage, type ErrorCode, type Role } from '@vident/protocol';
 import { log } from '../base/log.ts';
 import { decodeClientFrame } from './client-frame.ts';
 import { consentStep, mayPublish } from './consent.ts';
@@ -7,6 +7,7 @@ import { noteMediaLost } from './media-loss.ts';
 import { PARTICIPANT_ACTORS } from './session-limits.ts';
 import { otherRole } from './session-record.ts';
 import { checklistStep } from './verification-checklist.ts';
+import { addStillRequest, openStillRequest, withoutStillRequest } from './still-requests.ts';
 import { approvalGate, confirmedAuditDetail, confirmStep, faceMatchAuditDetail, faceMatchStep } from './document-review.ts';
 import type { ConductContext } from './conduct-context.ts';
 import { codeGate } from './one-time-code.ts';
@@ -81,6 +82,10 @@ export class SignalingRelay {
         return this.confirmDocument(role, msg, from);
       case 'face-match':
         return this.faceMatch(role, msg, from);
+      case 'still-request':
+        return this.stillRequest(role, msg, from);
+      case 'still-failed':
+        return this.stillFailed(role, msg, from);
       case 'abort':
         return this.procedure.abort(role, msg.reason, msg.note, from);
       case 'one-time-code':
@@ -239,5 +244,39 @@ export class SignalingRelay {
     // Audited before anyone sees it: what was shown is always in the trail.
     await this.ctx.ports.audit({ actor: role, action: step.action, detail: step.detail, from });
     for (const d of step.deliveries) this.ctx.ports.send(d.to, d.message);
+  }
+
+  /**
+   * The agent asks the customer's page for a still of its own camera (issue 17). The session makes
+   * the request id (the customer's upload must name it: still-requests.ts), audits the request and
+   * passes it on; a customer who is not connected is answered at once, so the agent's page does not
+   * wait for a still that cannot come.
+   */
+  private async stillRequest(role: Role, msg: Frame<'still-request'>, from: string | null): Promise<void> {
+    if (role !== 'agent') return this.refuse(role, 'forbidden', 'only the agent asks for stills');
+    if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
+    const r = this.ctx.record;
+    const requestId = toHex(crypto.getRandomValues(new Uint8Array(8)));
+    if (!this.ctx.ports.isConnected('customer')) {
+      this.ctx.ports.send('agent', { type: 'still-failed', requestId, kind: msg.kind, code: 'customer_away' });
+      return;
+    }
+    r.stillRequests = addStillRequest(r.stillRequests, { requestId, kind: msg.kind, at: this.ctx.ports.now() });
+    await this.ctx.ports.save(r);
+    await this.ctx.ports.audit({ actor: role, action: 'still.requested', detail: { requestId, kind: msg.kind }, from });
+    this.ctx.ports.send('customer', { type: 'still-request', requestId, kind: msg.kind });
+  }
+
+  /** The customer's page could not deliver a requested still: the request is closed and the agent told why. */
+  private async stillFailed(role: Role, msg: Frame<'still-failed'>, from: string | null): Promise<void> {
+    if (role !== 'customer') return this.refuse(role, 'forbidden', 'only the customer reports its stills');
+    const r = this.ctx.record;
+    const request = openStillRequest(r.stillRequests, msg.requestId, null, this.ctx.ports.now());
+    if (request === null) return this.refuse(role, 'still_not_requested', 'no outstanding still request of that id');
+    if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
+    r.stillRequests = withoutStillRequest(r.stillRequests, msg.requestId);
+    await this.ctx.ports.save(r);
+    await this.ctx.ports.audit({ actor: role, action: 'still.failed', detail: { requestId: msg.requestId, kind: request.kind, code: msg.code }, from });
+    this.ctx.ports.send('agent', { type: 'still-failed', requestId: msg.requestId, kind: request.kind, code: msg.code });
   }
 }

@@ -1,4 +1,5 @@
-import { CaptureKind, EnvelopeError, MAX_CAPTURE_BYTES, parseEnvelopeHeader, SessionId, sha256Hex, toHex } from '@vident/protocol';
+import { CaptureKind, EnvelopeError, MAX_CAPTURE_BYTES, parseEnvelopeHeader, SessionId, sha256Hex, StillDimension, StillRequestId, toHex } from '@vident/protocol';
+import { z } from 'zod';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { withEvidence } from '../../evidence/evidence-stub.ts';
@@ -8,16 +9,24 @@ import { ApiError, fromFailure, parseInput, readBounded } from '../../base/http-
 import { agentClaimOfToken, verifyToken } from '../../session/participant-token.ts';
 import { sessionStub } from '../../base/env.ts';
 
-/** What a capture may be: the agent's page encodes stills as JPEG (PNG allowed). */
+/** What a capture may be: the pages encode stills as JPEG (PNG allowed). */
 const CAPTURE_TYPES = new Set(['image/jpeg', 'image/png']);
 /** AES-GCM tag of the one chunk even an empty capture has. */
 const MIN_SEALED_BODY = 16;
 
+/** A declared pixel size in the query string. */
+const QueryDimension = z.coerce.number().pipe(StillDimension);
+
 /**
- * `POST /v1/sessions/:id/captures?capture=id_front|id_back|face`: the agent's still of the
- * customer, sealed in the agent's browser with the bank's key (the control plane never sees the
- * image). Authenticated by the agent's participant token (`Authorization: Bearer`), same origin as
- * the page. Mounted before sessionRoutes: it is not a bank-signed route.
+ * `POST /v1/sessions/:id/captures?capture=id_front|id_back|face[&width=&height=]`: a still of the
+ * customer, sealed in the taking browser with the bank's key (the control plane never sees the
+ * image). Authenticated by a participant token (`Authorization: Bearer`), same origin as the page:
+ * - the agent's token: the agent's still of the received video (`source: received_video`);
+ * - the customer's token, only with `&request=<id>` naming an outstanding `still-request` of the
+ *   agent for that kind, and with `width` and `height`: the still the customer's page took of its
+ *   own camera (`source: customer_camera`). Anything else is `409 still_not_requested`, answered
+ *   before the body is read, and the request is used up by the upload it admits.
+ * Mounted before sessionRoutes: it is not a bank-signed route.
  */
 export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) => {
   const sessionId = parseInput(SessionId, c.req.param('id'));
@@ -25,11 +34,25 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
   if (!auth) throw new ApiError('token_invalid', 401, 'Authorization: Bearer <participant token> is required');
   const check = await verifyToken(c.var.config.tokenSecret, auth[1]!, { sessionId, now: Date.now() });
   if (!check.ok) throw new ApiError(check.code, 401, check.message);
-  if (check.payload.role !== 'agent') throw new ApiError('forbidden', 403, 'only the agent takes captures');
-  // Only the agent the session admits now: not a released or revoked agent's link (agentAdmission).
-  const admitted = await sessionStub(c.env, sessionId).admitAgent(agentClaimOfToken(check.payload));
-  if (!admitted.ok) throw fromFailure(admitted);
   const capture = parseInput(CaptureKind, c.req.query('capture'));
+  const width = c.req.query('width') === undefined ? null : parseInput(QueryDimension, c.req.query('width'));
+  const height = c.req.query('height') === undefined ? null : parseInput(QueryDimension, c.req.query('height'));
+  const fromCustomer = check.payload.role === 'customer';
+  let requestId: string | null = null;
+  if (fromCustomer) {
+    const named = c.req.query('request');
+    if (named === undefined) throw new ApiError('still_not_requested', 409, "the customer's page uploads a still only when the agent asked for it (request=<id>)");
+    requestId = parseInput(StillRequestId, named);
+    const asked = requestId;
+    if (width === null || height === null) throw new ApiError('validation_failed', 400, "a still from the customer's camera declares its width and height");
+    // Before the body is read: a page the agent asked nothing of cannot make the Worker take 12 MiB.
+    const open = await withEvidence(c.env, sessionId, async (evidence) => evidence.stillRequestOpen(asked, capture));
+    if (!open.ok) throw fromFailure(open);
+  } else {
+    // Only the agent the session admits now: not a released or revoked agent's link (agentAdmission).
+    const admitted = await sessionStub(c.env, sessionId).admitAgent(agentClaimOfToken(check.payload));
+    if (!admitted.ok) throw fromFailure(admitted);
+  }
   const bank = await bankKeyOf(c.var.config.evidence);
   if (!bank) throw new ApiError('not_configured', 503, 'captures need EVIDENCE_PUBLIC_KEY (the bank key that seals them)');
 
@@ -47,7 +70,9 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
   if (!CAPTURE_TYPES.has(header.contentType)) throw new ApiError('validation_failed', 400, 'a capture must be image/jpeg or image/png');
   if (sealed.length < headerLength + MIN_SEALED_BODY) throw new ApiError('validation_failed', 400, 'the sealed capture has no content');
 
-  const artifactId = `cap-${sessionId.slice(0, 8)}-${capture.replace('_', '-')}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
+  // `cap-` for the agent's stills, `still-` for the customer's: the pack's file names tell them apart.
+  const prefix = fromCustomer ? 'still' : 'cap';
+  const artifactId = `${prefix}-${sessionId.slice(0, 8)}-${capture.replace('_', '-')}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
   const key = objectKey(sessionId, artifactId);
   const sha256 = await sha256Hex(sealed);
   await c.env.EVIDENCE.put(key, sealed, { sha256, customMetadata: { sha256 } });
@@ -59,6 +84,10 @@ export const captureRoutes = new Hono<AppEnv>().post('/:id/captures', async (c) 
       size: sealed.length,
       sha256,
       bankKeyId: header.bankKeyId,
+      source: fromCustomer ? 'customer_camera' : 'received_video',
+      requestId,
+      width,
+      height,
       from: c.req.header('cf-connecting-ip') ?? null,
     }),
   );
