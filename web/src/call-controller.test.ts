@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECORDING_CONSENT_VERSION, type ServerMessage } from '@vident/protocol';
 import { GUIDANCE_TTL_MS } from './in-call-tools.ts';
+import { AFTER_STILL_MS } from './call-layout.ts';
 import { FakePeerConnection, bothLegs, camera, installFakeBrowser, joinCall, removeFakeBrowser, settle, startCall, welcome, type FakeCall } from './fake-call.ts';
 
 /*
@@ -199,6 +200,47 @@ describe('in-call tools', () => {
       await settle();
       expect(preference(), kind).toBe(expected);
     }
+  });
+
+  it("answers the agent's still request on the customer's page: document layout, the still, back to the face", async () => {
+    const deliverStill = vi.fn(async () => ({ ok: true as const }));
+    call = startCall('customer', { deliverStill });
+    call.socket.deliver(welcome({ role: 'customer' }));
+    await settle();
+    vi.useFakeTimers();
+    call.socket.deliver({ type: 'still-request', requestId: '0123456789abcdef', kind: 'id_front' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deliverStill).toHaveBeenCalledWith({ type: 'still-request', requestId: '0123456789abcdef', kind: 'id_front' }, camera);
+    expect(call.views.some((v) => v.layout === 'document')).toBe(true);
+    expect(call.socket.sentOf('still-failed')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(AFTER_STILL_MS);
+    expect(call.lastView().layout).toBe('face');
+  });
+
+  it("tells the agent through the session when the customer's still fails, with its code", async () => {
+    const deliverStill = vi.fn(async () => ({ ok: false as const, code: 'no_camera' as const, detail: 'none' }));
+    call = startCall('customer', { deliverStill });
+    call.socket.deliver(welcome({ role: 'customer' }));
+    await settle();
+    call.socket.deliver({ type: 'still-request', requestId: 'fedcba9876543210', kind: 'face' });
+    await settle();
+    expect(call.socket.sentOf('still-failed')).toEqual([{ type: 'still-failed', requestId: 'fedcba9876543210', code: 'no_camera' }]);
+    expect(call.lastView().layout).toBe('face');
+  });
+
+  it("asks the customer's device for a still when the agent captures, and shows its answer", async () => {
+    call = await joinCall('agent');
+    expect(call.controller.requestStill('id_back')).toBe(true);
+    expect(call.socket.sentOf('still-request')).toEqual([{ type: 'still-request', kind: 'id_back' }]);
+    expect(call.lastView().customerStills.id_back?.status).toBe('requested');
+    call.socket.deliver({ type: 'still-stored', requestId: '0123456789abcdef', kind: 'id_back', artifactId: 'still-abcdefgh-id-back-01234567', width: 1920, height: 1080 });
+    await settle();
+    expect(call.lastView().customerStills.id_back).toEqual({ status: 'stored', artifactId: 'still-abcdefgh-id-back-01234567', width: 1920, height: 1080 });
+    // Only the agent asks.
+    const customer = await joinCall('customer');
+    expect(customer.controller.requestStill('face')).toBe(false);
+    customer.socket.deliver({ type: 'session-ended', state: 'cancelled', reason: 'cancelled_by_agent', endedAt: '2026-12-31T00:00:00.000Z', durationMs: 0 });
+    await settle();
   });
 
   it('sends the trimmed chat line and shows what the server relays', async () => {

@@ -1,5 +1,17 @@
 import { assertNever } from '@vident/protocol';
-import type { ClientMessage, DocumentConfirmation, EndReason, ErrorCode, FaceMatchResult, GuidanceKind, MediaState, Role, ServerMessage } from '@vident/protocol';
+import type {
+  CaptureKind,
+  ClientMessage,
+  DocumentConfirmation,
+  EndReason,
+  ErrorCode,
+  FaceMatchResult,
+  GuidanceKind,
+  MediaState,
+  Role,
+  ServerMessage,
+  StillFailureCode,
+} from '@vident/protocol';
 import { applyWelcome, initialCallView, type CallView } from './call-view.ts';
 import { LocalMedia } from './local-media.ts';
 import { deriveConnectionStatus } from './connection-status.ts';
@@ -15,6 +27,8 @@ import { appendChat, chatDraft } from './in-call-tools.ts';
 import { ExpiringGuidance } from './expiring-guidance.ts';
 import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
 import { videoPriorityForGuidance, type VideoPriority } from './video-priority.ts';
+import { FACE_LAYOUT, nextLayout, type LayoutEvent, type LayoutState } from './call-layout.ts';
+import { stillAnswered, stillRequested } from './customer-stills.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -24,6 +38,11 @@ export interface CallControllerOptions extends SessionConnectionOptions {
   onChange(view: CallView): void;
   /** A problem to show in the non-blocking banner. */
   onError(problem: { code: ErrorCode | 'socket' | 'media'; message: string }): void;
+  /**
+   * The customer's page: take, seal and upload the still the agent asked for from the local camera
+   * stream (ui/customer-still.ts). A failure is reported to the agent through the session.
+   */
+  deliverStill?(request: { requestId: string; kind: CaptureKind }, stream: MediaStream | null): Promise<{ ok: true } | { ok: false; code: StillFailureCode; detail: string }>;
 }
 
 /** If the server does not confirm a hang-up with `session-ended`, end locally after this long. */
@@ -50,6 +69,9 @@ export class CallController {
     this.view.guidance = null;
     this.emit();
   });
+  /** The customer's layout and the one timer that brings it back to the face (call-layout.ts). */
+  private layoutState: LayoutState = FACE_LAYOUT;
+  private layoutTimer: ReturnType<typeof setTimeout> | undefined;
   /** Server messages and publishes, one at a time (see message-chain.ts). */
   private readonly chain = new MessageChain((err) => this.report('internal', describe(err)));
   private readonly view: CallView;
@@ -184,6 +206,19 @@ export class CallController {
   }
 
   /**
+   * The agent's capture also asks the customer's page for a still of its own camera (issue 17);
+   * the session answers `still-stored` or `still-failed`. The agent's own capture does not wait.
+   */
+  requestStill(kind: CaptureKind): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    // Not connected: the banner says so, and the agent's own capture goes ahead without it.
+    if (!this.sendOrReport({ type: 'still-request', kind })) return false;
+    this.view.customerStills = stillRequested(this.view.customerStills, kind, Date.now());
+    this.emit();
+    return true;
+  }
+
+  /**
    * What the camera's sender keeps when the path cannot carry HD: resolution for a document, frame
    * rate for the face. The customer's page follows the agent's guidance with it (see `guidance`).
    */
@@ -263,7 +298,15 @@ export class CallController {
           this.view.guidance = this.guidance.shown;
           const priority = videoPriorityForGuidance(msg.kind);
           if (priority !== null) this.setVideoPriority(priority);
+          this.changeLayout({ type: 'guidance', kind: msg.kind });
         }
+        break;
+      case 'still-request':
+        if (this.opts.role === 'customer') this.answerStill(msg);
+        break;
+      case 'still-stored':
+      case 'still-failed':
+        if (this.opts.role === 'agent') this.view.customerStills = stillAnswered(this.view.customerStills, msg);
         break;
       case 'queue':
         this.view.queue = { position: msg.position, estimateSeconds: msg.estimateSeconds, agentsOnline: msg.agentsOnline };
@@ -297,6 +340,43 @@ export class CallController {
         assertNever(msg);
     }
     this.emit();
+  }
+
+  /**
+   * The agent asked for a still of this page's camera: the document layout for an ID side, then the
+   * still, outside the message chain (sealing and uploading take a moment; nothing should wait for
+   * it). A failure goes back to the agent with its code.
+   */
+  private answerStill(request: { requestId: string; kind: CaptureKind }): void {
+    this.changeLayout({ type: 'still-request', kind: request.kind });
+    const deliver = this.opts.deliverStill;
+    const delivered = deliver
+      ? deliver(request, this.view.localStream).catch((err: unknown) => ({ ok: false as const, code: 'encode_failed' as const, detail: describe(err) }))
+      : Promise.resolve({ ok: false as const, code: 'no_camera' as const, detail: 'this page takes no stills' });
+    void delivered.then((outcome) => {
+      if (this.view.ended) return;
+      if (!outcome.ok) {
+        console.warn(`vident: the ${request.kind} still was not delivered (${outcome.code}): ${outcome.detail}`);
+        this.connection.send({ type: 'still-failed', requestId: request.requestId, code: outcome.code });
+      }
+      this.changeLayout({ type: 'still-done', kind: request.kind });
+      this.emit();
+    });
+  }
+
+  /** Applies a layout event; the video sender's priority follows the layout, and one timer its expiry. */
+  private changeLayout(event: LayoutEvent): void {
+    const before = this.layoutState;
+    this.layoutState = nextLayout(before, event, Date.now());
+    this.view.layout = this.layoutState.layout;
+    if (this.layoutState.layout !== before.layout) this.setVideoPriority(this.layoutState.layout);
+    clearTimeout(this.layoutTimer);
+    const until = this.layoutState.until;
+    if (until === null || this.view.ended) return;
+    this.layoutTimer = setTimeout(() => {
+      this.changeLayout({ type: 'tick' });
+      this.emit();
+    }, Math.max(0, until - Date.now()));
   }
 
   /**
@@ -335,6 +415,9 @@ export class CallController {
     this.legs.transport.stop();
     this.guidance.stop();
     this.view.guidance = null;
+    clearTimeout(this.layoutTimer);
+    this.layoutState = FACE_LAYOUT;
+    this.view.layout = 'face';
     this.view.ended = { reason, durationMs: durationMs ?? elapsedSince(this.view.startedAt, Date.now()) };
     this.view.remoteStream = null;
     this.view.consentPrompt = false;

@@ -1,5 +1,5 @@
 import { importBankPublicKey, type Locale } from '@vident/protocol';
-import { CallController } from './call-controller.ts';
+import { CallController, type CallControllerOptions } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
 import { screenForCall, type CallPageScreen } from './consent-gate.ts';
 import { takeJoinLink, type JoinLink } from './join-link.ts';
@@ -10,6 +10,7 @@ import { loadConfig, type PageConfig } from './public-config.ts';
 import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
 import { CallScreen } from './ui/call-screen.ts';
 import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
+import { deliverStill } from './ui/customer-still.ts';
 import { AssistPanel } from './ui/assist-panel.ts';
 import { FaceAssist } from './ui/face-assist.ts';
 import { ChatPanel } from './ui/chat-panel.ts';
@@ -140,6 +141,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           before: assist?.element ?? byTestId('decision-panel'),
           locale: () => locale,
           onError: (message) => banner.show(message),
+          requestStill: (kind) => controller?.requestStill(kind),
           onStored: (kind, image) => {
             if (kind === 'id_front') {
               assist?.idFrontCaptured(image);
@@ -193,8 +195,22 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       if (view.ended) quality.stop();
     },
     onError: ({ code, message }) => banner.show(errorText(code, message)),
+    deliverStill: joinLink.role === 'customer' ? customerStills(joinLink, config) : undefined,
   });
   controller.start();
+}
+
+/**
+ * The customer's page answers the agent's still requests (issue 17): a still of its own camera,
+ * sealed here for the bank and uploaded with the customer's token. The bank key is imported on the
+ * first request only.
+ */
+function customerStills(joinLink: JoinLink, config: PageConfig): NonNullable<CallControllerOptions['deliverStill']> {
+  let bankKey: Promise<BankKey> | null = null;
+  return async (request, stream) => {
+    bankKey ??= loadBankKey(config.evidencePublicKey);
+    return deliverStill(request, stream, { origin: location.origin, sessionId: joinLink.sessionId, token: joinLink.token, bankKey });
+  };
 }
 
 /**

@@ -3,6 +3,8 @@ import type { BankCheck, ChecklistItem, EndReason, Locale, MediaState, QueueStat
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
+import type { CallLayout } from './call-layout.ts';
+import type { CustomerStills } from './customer-stills.ts';
 
 /** Everything the call screen renders, as one snapshot. */
 export interface CallView {
@@ -38,6 +40,10 @@ export interface CallView {
   customerName: string | null;
   /** The agent's review as the session holds it (agent only; issue 14). */
   review: ReviewView;
+  /** The customer's screen: its own camera large for an ID step (`document`), else the agent (call-layout.ts). */
+  layout: CallLayout;
+  /** Agent only: the stills its captures asked of the customer's device, per kind (customer-stills.ts). */
+  customerStills: CustomerStills;
 }
 
 /** What the session confirmed of the agent's review, and the bank's checks posted back. */
@@ -76,6 +82,8 @@ export function initialCallView(role: Role): CallView {
     checklist: [],
     queue: null,
     customerName: null,
+    layout: 'face',
+    customerStills: {},
     review: {
       documentConfirmed: false,
       documentConfirmedAt: null,

@@ -1,5 +1,6 @@
 import type { CaptureKind } from '@vident/protocol';
 import type { CaptureBlocker } from './capture-flow.ts';
+import type { StillMissingCode } from './customer-stills.ts';
 import type { CaptureFailureCode } from './capture-upload.ts';
 import type { MessageKey } from './i18n.ts';
 
@@ -47,4 +48,9 @@ export function captureFailureKey(code: CaptureFailureCode): MessageKey {
     default:
       return 'capture.error.server';
   }
+}
+
+/** Key of why the customer's device delivered no still (the agent's capture panel). */
+export function stillReasonKey(code: StillMissingCode): MessageKey {
+  return `capture.still.reason.${code}`;
 }

@@ -58,9 +58,18 @@ export function captureUploadRequest(input: {
   kind: CaptureKind;
   token: string;
   sealed: Uint8Array<ArrayBuffer>;
+  /** The still's pixel size, recorded with the artifact (the bank checks it on the opened image). */
+  size?: { width: number; height: number };
+  /** The customer's page: the agent's `still-request` this still answers. */
+  requestId?: string;
 }): { url: string; init: RequestInit } {
   const url = new URL(SessionBrowserPaths.captures(input.sessionId), input.origin);
   url.searchParams.set('capture', input.kind);
+  if (input.size !== undefined) {
+    url.searchParams.set('width', String(input.size.width));
+    url.searchParams.set('height', String(input.size.height));
+  }
+  if (input.requestId !== undefined) url.searchParams.set('request', input.requestId);
   return {
     url: url.toString(),
     init: {

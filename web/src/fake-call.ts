@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '@vident/protocol';
-import { CallController } from './call-controller.ts';
+import { CallController, type CallControllerOptions } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
 import type { SignalingChannel, SignalingHandlers } from './signaling-socket.ts';
 
@@ -141,7 +141,7 @@ export function welcome(opts: { role: 'customer' | 'agent'; consent?: 'not_requi
 }
 
 /** A controller wired to fakes, with what it told the page. */
-export function startCall(role: 'customer' | 'agent') {
+export function startCall(role: 'customer' | 'agent', extra: Pick<CallControllerOptions, 'deliverStill'> = {}) {
   const sockets: FakeSocket[] = [];
   const views: CallView[] = [];
   const errors: { code: string; message: string }[] = [];
@@ -161,6 +161,7 @@ export function startCall(role: 'customer' | 'agent') {
     },
     onChange: (view) => views.push(view),
     onError: (problem) => errors.push(problem),
+    ...extra,
   });
   controller.start();
   const socket = sockets[0]!;

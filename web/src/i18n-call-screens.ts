@@ -12,6 +12,8 @@ export const callScreenStrings = {
     'zoom.video': '고객 영상. 확대 +, 축소 -, 원래 크기 0, 확대한 상태에서 화살표 키로 이동',
     'end.backToQueue': '대기열로 돌아가기',
     'demo.offHeading': '은행에서 받은 링크가 필요합니다',
+    'call.cardFrame': '신분증을 테두리 안에 맞춰 주세요',
+    'call.documentView': '내 카메라 화면 (신분증 촬영)',
   },
   en: {
     'zoom.group': "Zoom the customer's video",
@@ -22,5 +24,7 @@ export const callScreenStrings = {
     'zoom.video': "Customer's video. + zooms in, - zooms out, 0 resets, arrow keys move the picture while zoomed",
     'end.backToQueue': 'Back to the queue',
     'demo.offHeading': 'You need the link from your bank',
+    'call.cardFrame': 'Fit your ID card inside the frame',
+    'call.documentView': 'Your camera (ID card)',
   },
 } as const;

@@ -1,6 +1,6 @@
 /*
  * Strings of the agent's evidence captures (the capture panel: buttons, progress, why a capture is
- * blocked or failed), merged into the one dictionary in i18n.ts. Same keys in both locales.
+ * blocked or failed, the stills asked of the customer's device), merged into the one dictionary in i18n.ts. Same keys in both locales.
  */
 export const captureStrings = {
   ko: {
@@ -26,6 +26,18 @@ export const captureStrings = {
     'capture.error.session': '세션이 더 이상 진행 중이 아닙니다.',
     'capture.error.rejected': '서버가 촬영본을 거부했습니다. 다시 시도해 주세요.',
     'capture.error.server': '서버 오류가 발생했습니다. 다시 시도해 주세요.',
+    'capture.still.heading': '고객 기기 원본 사진',
+    'capture.still.requested': '{kind}: 고객 기기에 원본 사진을 요청했습니다…',
+    'capture.still.stored': '{kind}: 고객 카메라 원본 {width}×{height}, 은행 키로 암호화되어 저장됨 (상담원 화면에서는 열 수 없음)',
+    'capture.still.failed': '{kind}: 고객 기기 원본 사진 없음 ({reason}). 상담원 촬영본이 증거로 남습니다.',
+    'capture.still.reason.customer_away': '고객이 연결되어 있지 않음',
+    'capture.still.reason.no_camera': '고객 카메라를 사용할 수 없음',
+    'capture.still.reason.camera_off': '고객 카메라가 꺼져 있음',
+    'capture.still.reason.encode_failed': '사진을 만들지 못함',
+    'capture.still.reason.too_large': '사진이 너무 큼',
+    'capture.still.reason.not_configured': '은행 암호화 키를 사용할 수 없음',
+    'capture.still.reason.upload_failed': '업로드 실패',
+    'capture.still.reason.timeout': '응답 없음',
   },
   en: {
     'capture.heading': 'Evidence captures',
@@ -50,5 +62,17 @@ export const captureStrings = {
     'capture.error.session': 'The session is no longer running.',
     'capture.error.rejected': 'The server refused the capture. Please try again.',
     'capture.error.server': 'Something went wrong on the server. Please try again.',
+    'capture.still.heading': "Stills from the customer's device",
+    'capture.still.requested': "{kind}: asked the customer's device for a full-resolution still…",
+    'capture.still.stored': "{kind}: customer's camera still {width}×{height}, sealed for the bank (it cannot be opened here)",
+    'capture.still.failed': "{kind}: no still from the customer's device ({reason}). Your capture stands as the evidence.",
+    'capture.still.reason.customer_away': 'the customer is not connected',
+    'capture.still.reason.no_camera': "the customer's camera is not available",
+    'capture.still.reason.camera_off': "the customer's camera is off",
+    'capture.still.reason.encode_failed': 'the still could not be made',
+    'capture.still.reason.too_large': 'the still is too large',
+    'capture.still.reason.not_configured': 'the bank encryption key cannot be used',
+    'capture.still.reason.upload_failed': 'the upload failed',
+    'capture.still.reason.timeout': 'no answer',
   },
 } as const;

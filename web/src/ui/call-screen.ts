@@ -27,6 +27,7 @@ export class CallScreen {
   private readonly remoteMic = byTestId('remote-mic-state');
   private readonly remoteCam = byTestId('remote-cam-state');
   private readonly recording = byTestId('recording-badge');
+  private readonly cardFrame = byTestId('card-frame');
   private readonly decision = new DecisionPanel();
   /** The agent's zoom on the customer's video; built on the first agent render. */
   private zoom: RemoteZoom | null = null;
@@ -58,6 +59,7 @@ export class CallScreen {
       return;
     }
     byTestId('call-screen').dataset.role = view.role;
+    this.renderLayout(view);
     if (view.role === 'agent') {
       if (this.zoom === null) {
         this.zoom = new RemoteZoom(this.locale, this.remoteVideo);
@@ -89,6 +91,18 @@ export class CallScreen {
     // Only the agent decides, and only once the call runs (the server refuses anything earlier).
     this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending, view.checklist, this.locale());
     this.renderTimer();
+  }
+
+  /**
+   * The customer's document step (call-layout.ts): its own camera large and unmirrored with the
+   * card frame, the agent small (styles.css `.call[data-layout="document"]`); the face layout
+   * otherwise, and always on the agent's page.
+   */
+  private renderLayout(view: CallView): void {
+    const layout = view.role === 'customer' ? view.layout : 'face';
+    byTestId('call-screen').dataset.layout = layout;
+    this.cardFrame.hidden = layout !== 'document';
+    this.localVideo.parentElement!.querySelector('.local-label')!.textContent = translate(this.locale(), layout === 'document' ? 'call.documentView' : 'call.you');
   }
 
   private renderTimer(): void {

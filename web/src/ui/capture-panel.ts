@@ -11,7 +11,8 @@ import {
   type BankKeyState,
   type CaptureSlots,
 } from '../capture-flow.ts';
-import { captureBlockerKey, captureFailureKey, captureKindKey } from '../capture-messages.ts';
+import { captureBlockerKey, captureFailureKey, captureKindKey, stillReasonKey } from '../capture-messages.ts';
+import { shownStill, STILL_WAIT_MS, type CustomerStills } from '../customer-stills.ts';
 import { CaptureError, captureUploadRequest, sealCapture, sendCapture, type CaptureFailureCode } from '../capture-upload.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { grabFrame } from './frame-grab.ts';
@@ -34,6 +35,11 @@ export interface CapturePanelOptions {
   onError(message: string): void;
   /** A capture was stored: its plaintext JPEG, for the agent's assistance (document reading, face match). */
   onStored?(kind: CaptureKind, image: Blob): void;
+  /**
+   * A capture button was pressed: ask the customer's device for its own full-resolution still too
+   * (issue 17). Its answer comes back in the view (`customerStills`); the agent's capture goes on.
+   */
+  requestStill?(kind: CaptureKind): void;
 }
 
 /**
@@ -46,6 +52,10 @@ export class CapturePanel {
   private readonly heading = document.createElement('h3');
   private readonly reason = document.createElement('p');
   private readonly thumbs = document.createElement('ul');
+  /** What the customer's device did with each still the captures asked for (sealed: no picture here). */
+  private readonly stillList = document.createElement('ul');
+  private stills: CustomerStills = {};
+  private stillTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly buttons = new Map<CaptureKind, HTMLButtonElement>();
   /** Blob URL of the thumbnail each slot shows. */
   private readonly images = new Map<CaptureKind, string>();
@@ -78,7 +88,10 @@ export class CapturePanel {
       group.append(button);
     }
     this.thumbs.className = 'capture-thumbs';
-    this.root.append(this.heading, group, this.reason, this.thumbs);
+    this.stillList.className = 'customer-stills';
+    this.stillList.dataset.testid = 'customer-stills';
+    this.stillList.setAttribute('aria-live', 'polite');
+    this.root.append(this.heading, group, this.reason, this.thumbs, this.stillList);
     opts.before.before(this.root);
     // The frame size is only known from the video element: re-check when it changes.
     for (const event of ['loadedmetadata', 'resize', 'emptied']) opts.remoteVideo.addEventListener(event, () => this.render());
@@ -92,8 +105,13 @@ export class CapturePanel {
   /** Follows the call: camera state of the customer, end of the call. */
   update(view: CallView): void {
     this.peerVideo = view.peerMedia.video;
+    if (view.customerStills !== this.stills) {
+      this.stills = view.customerStills;
+      this.scheduleStillTimeout();
+    }
     if (view.ended && !this.ended) {
       this.ended = true;
+      clearTimeout(this.stillTimer);
       for (const url of this.images.values()) URL.revokeObjectURL(url);
       this.images.clear();
     }
@@ -130,6 +148,54 @@ export class CapturePanel {
     const text = blocker !== null ? t(captureBlockerKey(blocker)) : uploading.join(' ');
     this.reason.textContent = text;
     this.reason.hidden = text === '';
+    this.renderStills(t);
+  }
+
+  /**
+   * One line per kind the customer's device was asked for: waiting, stored (its size; the agent's
+   * page cannot open it, only the bank can) or not delivered (why; the agent's own capture stands).
+   */
+  private renderStills(t: (key: MessageKey, params?: Record<string, string>) => string): void {
+    const now = Date.now();
+    const items: HTMLLIElement[] = [];
+    for (const kind of CAPTURE_KINDS) {
+      const still = shownStill(this.stills[kind], now);
+      if (still === null) continue;
+      const testId = `customer-still-${kind}`;
+      const item = this.stillList.querySelector<HTMLLIElement>(`[data-testid="${testId}"]`) ?? document.createElement('li');
+      item.className = 'customer-still';
+      item.dataset.testid = testId;
+      item.dataset.state = still.status;
+      const label = t(captureKindKey(kind));
+      if (still.status === 'stored') {
+        item.dataset.width = String(still.width);
+        item.dataset.height = String(still.height);
+        item.dataset.artifactId = still.artifactId;
+        item.textContent = t('capture.still.stored', { kind: label, width: String(still.width), height: String(still.height) });
+      } else {
+        delete item.dataset.width;
+        delete item.dataset.height;
+        delete item.dataset.artifactId;
+        item.dataset.code = still.status === 'failed' ? still.code : '';
+        item.textContent =
+          still.status === 'requested'
+            ? t('capture.still.requested', { kind: label })
+            : t('capture.still.failed', { kind: label, reason: t(stillReasonKey(still.code)) });
+      }
+      items.push(item);
+    }
+    this.stillList.replaceChildren(...items);
+    this.stillList.hidden = items.length === 0;
+    this.stillList.setAttribute('aria-label', t('capture.still.heading'));
+  }
+
+  /** A request nobody answers turns into "no answer" on its own: render again when that is due. */
+  private scheduleStillTimeout(): void {
+    clearTimeout(this.stillTimer);
+    const pending = CAPTURE_KINDS.map((k) => this.stills[k]).filter((s) => s?.status === 'requested') as Array<{ at: number }>;
+    if (pending.length === 0 || this.ended) return;
+    const due = Math.min(...pending.map((s) => s.at)) + STILL_WAIT_MS;
+    this.stillTimer = setTimeout(() => this.render(), Math.max(0, due - Date.now()) + 50);
   }
 
   private renderThumb(kind: CaptureKind, label: string, t: (key: MessageKey, params?: Record<string, string>) => string): void {
@@ -167,6 +233,8 @@ export class CapturePanel {
     const started = captureStarted(this.slots, kind);
     if (started === null || key?.state !== 'ready' || this.ended) return;
     this.slots = started;
+    // The customer's device takes its own still at the same moment; this capture does not wait for it.
+    this.opts.requestStill?.(kind);
     this.render();
     let pendingUrl: string | null = null;
     try {
@@ -174,7 +242,8 @@ export class CapturePanel {
       pendingUrl = URL.createObjectURL(frame.blob);
       const sealed = await sealCapture(key.key, frame.jpeg);
       const { origin, sessionId, token } = this.opts;
-      const result = await sendCapture(captureUploadRequest({ origin, sessionId, kind, token, sealed }), { sessionId, kind });
+      const size = { width: frame.width, height: frame.height };
+      const result = await sendCapture(captureUploadRequest({ origin, sessionId, kind, token, sealed, size }), { sessionId, kind });
       if (!result.ok) throw new CaptureError(result.failure.code, result.failure.detail);
       if (this.ended) return;
       const previous = this.images.get(kind);

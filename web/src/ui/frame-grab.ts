@@ -16,12 +16,20 @@ export async function grabFrame(video: HTMLVideoElement): Promise<GrabbedFrame> 
   const width = video.videoWidth;
   const height = video.videoHeight;
   if (width === 0 || height === 0) throw new CaptureError('no_frame', 'the video has no decoded frame');
+  return encodeStill(video, width, height);
+}
+
+/**
+ * Draws `source` at width x height and encodes it as JPEG (the agent's grab of the received video
+ * and the customer's still of its own camera: ui/customer-still.ts).
+ */
+export async function encodeStill(source: CanvasImageSource, width: number, height: number): Promise<GrabbedFrame> {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const context = canvas.getContext('2d');
   if (context === null) throw new CaptureError('encode_failed', 'no 2d canvas context');
-  context.drawImage(video, 0, 0, width, height);
+  context.drawImage(source, 0, 0, width, height);
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, CAPTURE_CONTENT_TYPE, CAPTURE_JPEG_QUALITY));
   // Release the bitmap now: the plaintext frame should not linger beyond the JPEG we keep.
   canvas.width = 0;
