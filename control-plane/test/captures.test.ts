@@ -139,6 +139,9 @@ describe("the customer's stills (issue 17)", () => {
     const request = await customer.next('still-request');
     expect(request).toEqual({ type: 'still-request', requestId: expect.stringMatching(/^[0-9a-f]{16}$/), kind: 'id_front' });
     const sealed = await seal(still, 'image/jpeg');
+    // Token scope: another session's customer cannot use this session's request.
+    const other = await createSession({ record: true });
+    expect(await refused(await postCapture(s.sessionId, tokenOf(other.customerUrl), sealed, 'id_front', `&request=${request.requestId}${size}`))).toEqual([401, 'token_invalid']);
     // The request admits its kind only, and a still must say its size.
     expect(await refused(await postCapture(s.sessionId, token, sealed, 'face', `&request=${request.requestId}${size}`))).toEqual([409, 'still_not_requested']);
     expect(await refused(await postCapture(s.sessionId, token, sealed, 'id_front', `&request=${request.requestId}`))).toEqual([400, 'validation_failed']);
