@@ -1,4 +1,5 @@
 import { assertNever } from '@vident/protocol';
+import type { AbortReason } from '@vident/protocol';
 import type {
   CaptureKind,
   ClientMessage,
@@ -145,6 +146,22 @@ export class CallController {
     const sent = this.connection.send({ type: 'hang-up' });
     // Without a confirming `session-ended` (socket down, server gone) the user must still get out.
     this.hangUpTimer = setTimeout(() => this.finish(`cancelled_by_${this.opts.role}`, null), sent ? HANG_UP_GRACE_MS : 0);
+  }
+
+  /** The customer types the one-time code (issue 15); the session answers `one-time-code` to both pages. */
+  enterCode(code: string): boolean {
+    return this.sendOrReport({ type: 'one-time-code', code });
+  }
+
+  /** The agent aborts the identification for a procedure reason: the session ends decided, rejected, aborted. */
+  abort(reason: AbortReason): boolean {
+    if (this.opts.role !== 'agent' || this.view.decisionPending) return false;
+    const sent = this.sendOrReport({ type: 'abort', reason, note: '' });
+    if (sent) {
+      this.view.decisionPending = true;
+      this.emit();
+    }
+    return sent;
   }
 
   /** The agent's verdict; the server ends the session `decided` and both sides get `session-ended`. */
@@ -313,6 +330,12 @@ export class CallController {
         break;
       case 'document-confirmed':
         this.view.review = { ...this.view.review, documentConfirmed: true, documentConfirmedAt: msg.confirmedAt };
+        break;
+      case 'security-features':
+        this.view.procedure = { ...this.view.procedure, securityFeatures: msg.features };
+        break;
+      case 'one-time-code':
+        this.view.procedure = { ...this.view.procedure, code: msg.code };
         break;
       case 'bank-check':
         this.view.review = { ...this.view.review, bankChecks: [...this.view.review.bankChecks, msg.check] };

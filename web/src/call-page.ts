@@ -15,6 +15,7 @@ import { AssistPanel } from './ui/assist-panel.ts';
 import { FaceAssist } from './ui/face-assist.ts';
 import { ChatPanel } from './ui/chat-panel.ts';
 import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
+import { AgentProcedure, CustomerProcedure } from './ui/procedure-panel.ts';
 import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
 import { ConsentScreen } from './ui/consent-screen.ts';
 import { openDemoScreen } from './ui/demo-screen.ts';
@@ -152,6 +153,11 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
         })
       : null;
   const chat = new ChatPanel(() => locale, (text) => controller?.sendChat(text) ?? false);
+  // The procedure's controls (issue 15): the customer's code entry and features to show, the agent's code line and abort.
+  const procedure =
+    joinLink.role === 'agent'
+      ? new AgentProcedure(() => locale, (reason) => controller?.abort(reason) ?? false, byTestId('decision-panel'))
+      : new CustomerProcedure(() => locale, (code) => controller?.enterCode(code) ?? false, byTestId('chat-panel'));
   const guidance =
     joinLink.role === 'agent'
       ? new GuidanceControls(() => locale, (kind) => controller?.sendGuidance(kind) ?? false, byTestId('chat-panel'))
@@ -190,6 +196,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       assist?.update(view);
       if (view.ended) faces?.stop();
       chat.render(view);
+      procedure.render(view);
       guidance.render(view);
       queuePanel.render(view);
       if (view.ended) quality.stop();

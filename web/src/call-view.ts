@@ -1,4 +1,5 @@
 import { DEFAULT_FACE_MATCH_THRESHOLDS, type FaceMatchResult, type FaceMatchThresholds } from '@vident/protocol';
+import type { DrawnSecurityFeatures, OneTimeCodeView } from '@vident/protocol';
 import type { BankCheck, ChecklistItem, EndReason, Locale, MediaState, QueueStatus, Role, ServerMessage } from '@vident/protocol';
 import type { ConnectionStatus } from './connection-status.ts';
 import type { ConsentState, MediaPhase } from './consent-gate.ts';
@@ -42,6 +43,8 @@ export interface CallView {
   review: ReviewView;
   /** The customer's screen: its own camera large for an ID step (`document`), else the agent (call-layout.ts). */
   layout: CallLayout;
+  /** The procedure's controls (issue 15): the drawn security features and the one-time code's status (both roles). */
+  procedure: { securityFeatures: DrawnSecurityFeatures | null; code: OneTimeCodeView | null };
   /** Agent only: the stills its captures asked of the customer's device, per kind (customer-stills.ts). */
   customerStills: CustomerStills;
 }
@@ -83,6 +86,7 @@ export function initialCallView(role: Role): CallView {
     queue: null,
     customerName: null,
     layout: 'face',
+    procedure: { securityFeatures: null, code: null },
     customerStills: {},
     review: {
       documentConfirmed: false,
@@ -112,6 +116,7 @@ export function applyWelcome(view: CallView, welcome: Extract<ServerMessage, { t
     faceMatches: { capture: null, call: null },
   };
   for (const recorded of welcome.faceMatch?.results ?? []) view.review.faceMatches[recorded.kind] = recorded;
+  view.procedure = { securityFeatures: welcome.securityFeatures ?? null, code: welcome.oneTimeCode ?? null };
   // The server replays the call's chat right after welcome: start from it, not from our copy.
   view.chat = [];
 }

@@ -8,6 +8,7 @@ import { captureStrings } from './i18n-capture.ts';
 import { documentStrings } from './i18n-document.ts';
 import { assistStrings } from './i18n-assist.ts';
 import { funnelStrings } from './i18n-funnel.ts';
+import { procedureStrings } from './i18n-procedure.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
 /** Every user-visible string, in both locales. Korean is the default. */
@@ -114,6 +115,7 @@ const dictionary = {
     ...documentStrings.ko,
     ...assistStrings.ko,
     ...funnelStrings.ko,
+    ...procedureStrings.ko,
   },
   en: {
     'app.title': 'Video identity verification',
@@ -217,6 +219,7 @@ const dictionary = {
     ...documentStrings.en,
     ...assistStrings.en,
     ...funnelStrings.en,
+    ...procedureStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -89,7 +89,8 @@ export class CallScreen {
     setFlag(this.remoteCam, view.peerMedia.video, t(view.peerMedia.video ? 'call.remoteCam.on' : 'call.remoteCam.off'));
     this.timer.setAttribute('aria-label', t('call.timer'));
     // Only the agent decides, and only once the call runs (the server refuses anything earlier).
-    this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending, view.checklist, this.locale());
+    const features = (view.procedure.securityFeatures?.features ?? []).map((f) => ({ id: f.id, ko: f.ko, en: f.en }));
+    this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending, view.checklist, this.locale(), features);
     this.renderTimer();
   }
 
@@ -145,7 +146,7 @@ function groupAgentTools(): void {
   const side = document.createElement('div');
   side.className = 'agent-side';
   side.dataset.testid = 'agent-side';
-  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'assist-panel', 'decision-panel']
+  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'assist-panel', 'procedure-panel', 'decision-panel']
     .map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`))
     .filter((el): el is HTMLElement => el !== null);
   if (panels.length === 0) return;

@@ -21,6 +21,8 @@ export class DecisionPanel {
   private readonly ticked = new Set<string>();
   /** What the checklist's checkboxes were last built from (the list as sent, and the locale). */
   private shown: { checklist: readonly ChecklistItem[]; locale: Locale } | null = null;
+  /** Which items are drawn security features (their test id is `security-feature-<id>`). */
+  private featureIds: ReadonlySet<string> = new Set();
 
   constructor() {
     this.approve.addEventListener('click', () => this.choose('approved'));
@@ -37,10 +39,12 @@ export class DecisionPanel {
     });
   }
 
-  render(visible: boolean, pending: boolean, checklist: readonly ChecklistItem[], locale: Locale): void {
+  /** `features`: the session's drawn security features (issue 15), checklist items of this session only. */
+  render(visible: boolean, pending: boolean, checklist: readonly ChecklistItem[], locale: Locale, features: readonly ChecklistItem[] = []): void {
     this.form.hidden = !visible;
     this.pending = pending;
-    this.checklist = checklist;
+    this.featureIds = new Set(features.map((f) => f.id));
+    this.checklist = [...checklist, ...features];
     this.renderChecklist(locale);
     this.refresh();
   }
@@ -55,7 +59,7 @@ export class DecisionPanel {
       box.type = 'checkbox';
       box.name = 'checklist';
       box.value = item.id;
-      box.dataset.testid = `checklist-${item.id}`;
+      box.dataset.testid = this.featureIds.has(item.id) ? `security-feature-${item.id}` : `checklist-${item.id}`;
       box.checked = this.ticked.has(item.id);
       box.addEventListener('change', () => {
         if (box.checked) this.ticked.add(item.id);
