@@ -60,10 +60,16 @@ export default defineConfig({
     // vitest 4 ignores `silent` inside a project, and printed every log of every passing test.
     silent: 'passed-only',
     projects: [
-      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/node/**', 'test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts', 'test/procedure.test.ts']),
+      project('default', {}, ['src/**/*.test.ts', 'test/**/*.test.ts'], ['test/node/**', 'test/webhooks.test.ts', 'test/agent-desk-random.test.ts', 'test/session-budgets.test.ts', 'test/hostile-frames.test.ts', 'test/document-review.test.ts', 'test/procedure.test.ts', 'test/singleton-traffic.test.ts']),
       // The frame fuzzing checks the one answer each frame gets: thousands of frames a second would
       // otherwise be answered rate_limited (the frame budget is session-budgets.test.ts's subject).
       project('hostile-frames', { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000' }, ['test/hostile-frames.test.ts']),
+      // One call relaying hundreds of frames: singleton requests are counted, not frame budgets.
+      project(
+        'singleton-traffic',
+        { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000', SESSION_CHAT_LINES: '100000', SESSION_AUDIT_ROWS: '100000' },
+        ['test/singleton-traffic.test.ts'],
+      ),
       // Small per-session budgets, so that reaching each one takes a test seconds, not minutes.
       project(
         'budgets',

@@ -10,5 +10,10 @@ export interface AppEnv {
     keyId: string;
     /** The exact body a signed request carried (already size-checked). */
     rawBody: string;
+    /**
+     * Session creation only (bankAuthAlongside): the replay claim of its verified signature, still
+     * running; the route must see it fulfilled before it commits anything (it rejects with request_replayed).
+     */
+    replayClaim?: Promise<void>;
   };
 }

@@ -16,17 +16,22 @@ interface SignedPolicy {
   isRevoked?: (keyId: string, c: Context<AppEnv>) => boolean;
 }
 
-function signedBy(policy: SignedPolicy): MiddlewareHandler<AppEnv> {
+function signedBy(policy: SignedPolicy, replay: 'before' | 'alongside' = 'before'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const body = await readBody(c.req.raw);
-    await verifySigned(c, policy, body.bytes);
+    await verifySigned(c, policy, body.bytes, replay);
     c.set('rawBody', body.text);
     await next();
   };
 }
 
 /** Verifies the request's signature over `body` (or a streamed body's declared hash), refuses a replay, sets keyId. */
-async function verifySigned(c: Context<AppEnv>, policy: SignedPolicy, body: Uint8Array | { sha256: string }): Promise<void> {
+async function verifySigned(
+  c: Context<AppEnv>,
+  policy: SignedPolicy,
+  body: Uint8Array | { sha256: string },
+  replay: 'before' | 'alongside' = 'before',
+): Promise<void> {
   const claimedKey = c.req.header(SIGNATURE_HEADERS.keyId);
   if (claimedKey && policy.isRevoked?.(claimedKey, c)) throw new ApiError('key_revoked', 401, 'this key id has been revoked');
   const url = new URL(c.req.url);
@@ -39,8 +44,12 @@ async function verifySigned(c: Context<AppEnv>, policy: SignedPolicy, body: Uint
     windowSeconds: SIGNED_WINDOW_SECONDS,
   });
   if (!result.ok) throw new ApiError(result.code, 401, result.message);
-  await refuseReplay(c);
   c.set('keyId', result.keyId);
+  if (replay === 'before') return refuseReplay(c);
+  // Verified first (unauthenticated traffic claims nothing); the claim then overlaps the route's own work.
+  const claim = refuseReplay(c);
+  claim.catch(() => undefined);
+  c.set('replayClaim', claim);
 }
 
 /**
@@ -59,10 +68,18 @@ async function refuseReplay(c: Context<AppEnv>): Promise<void> {
 }
 
 /** Bank API: a key id from BANK_API_KEYS and its secret, unless listed in BANK_API_REVOKED_KEYS. */
-export const bankAuth: MiddlewareHandler<AppEnv> = signedBy({
+const bankPolicy: SignedPolicy = {
   secretFor: (keyId, c) => (Object.hasOwn(c.var.config.bankApiKeys, keyId) ? c.var.config.bankApiKeys[keyId] : undefined),
   isRevoked: (keyId, c) => c.var.config.bankApiRevokedKeys.has(keyId),
-});
+};
+
+export const bankAuth: MiddlewareHandler<AppEnv> = signedBy(bankPolicy);
+
+/**
+ * The bank API's session creation: the same check as bankAuth, but the replay claim runs alongside
+ * the route (c.var.replayClaim), which awaits it before anything is committed (create-session.ts).
+ */
+export const bankAuthAlongside: MiddlewareHandler<AppEnv> = signedBy(bankPolicy, 'alongside');
 
 /** Admin API (platform team): a key id from ADMIN_API_KEYS; bank keys are not admin keys. */
 export const adminAuth: MiddlewareHandler<AppEnv> = signedBy({

@@ -51,15 +51,26 @@ export async function sendNodeCommand<C extends NodeCommand>(
   command: C,
   options: { timeoutMs?: number } = {},
 ): Promise<CommandOutcome<C['type']>> {
+  const target = await enrolledTarget(env, nodeId);
+  if (!target.ok) return target;
+  return sendSignedCommand(target.target, command, { signingKey: await controlPlaneSigningKey(loadConfig(env)), ...options });
+}
+
+/**
+ * Where commands to a node go, as the registry has it enrolled (one registry call). A session keeps
+ * the answer for its node (session-core.ts) so that its commands do not each ask the registry.
+ */
+export async function enrolledTarget(
+  env: Env,
+  nodeId: string,
+): Promise<{ ok: true; target: SignedTarget } | { ok: false; code: 'media_node_error'; message: string; nodeDown: true }> {
   const enrolled = await registryStub(env).enrolment(nodeId);
   if (!enrolled.ok) return { ok: false, code: 'media_node_error', message: `media node ${nodeId} cannot take commands (${enrolled.code})`, nodeDown: true };
-  const config = loadConfig(env);
   // Enrolment checks the URL; a config changed since (http no longer allowed) is checked here too.
-  if (commandUrlProblem(enrolled.enrolment.url, config) !== null) {
+  if (commandUrlProblem(enrolled.enrolment.url, loadConfig(env)) !== null) {
     return { ok: false, code: 'media_node_error', message: `media node ${nodeId}'s command URL is not https`, nodeDown: true };
   }
-  const target = { nodeId, url: enrolled.enrolment.url, publicKey: await nodePublicKey(enrolled.enrolment.publicKey) };
-  return sendSignedCommand(target, command, { signingKey: await controlPlaneSigningKey(config), ...options });
+  return { ok: true, target: { nodeId, url: enrolled.enrolment.url, publicKey: await nodePublicKey(enrolled.enrolment.publicKey) } };
 }
 
 /**

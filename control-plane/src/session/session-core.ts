@@ -7,7 +7,8 @@ import { ArtifactStore, toArtifactViews } from '../evidence/artifact-store.ts';
 import { EvidenceLifecycle } from '../evidence/evidence-lifecycle.ts';
 import type { EvidencePorts } from '../evidence/evidence-ports.ts';
 import { EvidenceUploads } from '../evidence/evidence-uploads.ts';
-import { sendNodeCommand } from '../fleet/node-client.ts';
+import { controlPlaneSigningKey } from '../fleet/node-signing-keys.ts';
+import { enrolledTarget, sendSignedCommand, type CommandOutcome, type SignedTarget } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
 import { AuditLog } from './audit-log.ts';
 import { CHAT_REPLAY_LIMIT, chatReplay } from './chat-history.ts';
@@ -34,6 +35,9 @@ import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
  * ports are wired here because each of them is one of those steps or a socket.
  */
 
+/** How long a session trusts its node's enrolment before asking the registry again. */
+const NODE_TARGET_TTL_MS = 60_000;
+
 /**
  * The session's record and conduct, storage, sockets and evidence, and the one-at-a-time queue that
  * every RPC call and socket event runs through.
@@ -57,6 +61,14 @@ export class SessionCore {
   private persistedState: SessionRecord['state'] | null = null;
   /** A webhook was appended: the alarm must be re-armed for its delivery. */
   private alarmStale = false;
+  /**
+   * The directory's row as this object last wrote it (memory only: after an eviction the first save
+   * writes it once more). A save that changes nothing the directory shows writes nothing: relayed
+   * frames (media state, chat, trickle) reach no singleton.
+   */
+  private published: string | null = null;
+  /** The session's node as the registry enrolled it, so commands do not each ask the registry. */
+  private node: { target: SignedTarget; until: number } | null = null;
 
   constructor(
     readonly ctx: DurableObjectState,
@@ -197,7 +209,12 @@ export class SessionCore {
     try {
       if (record.evidence.purgedAt) return await directoryStub(this.env).forget(record.sessionId);
       const funnel = isTerminalState(record.state) ? funnelFactsOf(record, this.funnelMarks.read()) : undefined;
-      await directoryStub(this.env).upsert(this.view(record), funnel);
+      const view = this.view(record);
+      const row = JSON.stringify([view, funnel ?? null]);
+      if (row !== this.published) {
+        await directoryStub(this.env).upsert(view, funnel);
+        this.published = row;
+      }
     } catch (err) {
       log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
     }
@@ -237,6 +254,24 @@ export class SessionCore {
     this.alarmStale = true;
   }
 
+  /**
+   * A command to the session's node. Its enrolment is asked of the registry once per node and
+   * minute: a revoked node's sessions are told at once (nodeLost moves them to another node id), and
+   * a failed command forgets it, so the registry is asked again on the next.
+   */
+  private async command<C extends NodeCommand>(command: C): Promise<CommandOutcome<C['type']>> {
+    const nodeId = this.conduct!.record.nodeId;
+    const now = Date.now();
+    if (!this.node || this.node.target.nodeId !== nodeId || this.node.until <= now) {
+      const enrolled = await enrolledTarget(this.env, nodeId);
+      if (!enrolled.ok) return enrolled;
+      this.node = { target: enrolled.target, until: now + NODE_TARGET_TTL_MS };
+    }
+    const out = await sendSignedCommand(this.node.target, command, { signingKey: await controlPlaneSigningKey(loadConfig(this.env)) });
+    if (!out.ok) this.node = null;
+    return out;
+  }
+
   private evidencePorts(): EvidencePorts {
     const env = this.env;
     return {
@@ -262,10 +297,7 @@ export class SessionCore {
       send: (role, message) => this.sockets.send(role, message),
       isConnected: (role) => this.sockets.isConnected(role),
       closeAll: (code, reason) => this.sockets.closeAll(code, reason),
-      command: <C extends NodeCommand>(command: C) => {
-        const r = this.conduct!.record;
-        return sendNodeCommand(this.env, r.nodeId, command);
-      },
+      command: (command) => this.command(command),
       save: (record) => this.saveAndPublish(record),
       releaseNode: async () => {
         const sessionId = this.conduct!.record.sessionId;

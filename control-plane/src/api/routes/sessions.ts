@@ -2,28 +2,32 @@ import { BankCheckRequest, CreateSessionRequest, ListSessionsQuery, SessionId, U
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { callerOf } from '../request-caller.ts';
-import { createSession } from '../../session/create-session.ts';
+import { createSession, settled } from '../../session/create-session.ts';
 import { baseUrlFor } from '../../session/session-link.ts';
 import { directoryStub, sessionStub } from '../../base/env.ts';
 import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { createIdempotently, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../idempotent-create.ts';
 import { decodeCursor, encodeCursor, normalizeTimestamp } from '../../session/session-cursor.ts';
-import { bankAuth } from '../../base/signed-request.ts';
+import { bankAuth, bankAuthAlongside } from '../../base/signed-request.ts';
 import { sessionEvidenceRoutes } from './session-evidence.ts';
 
 /** The bank's session API, mounted at /v1/sessions. Every route is signed with a bank key. */
 export const sessionRoutes = new Hono<AppEnv>()
-  .use('*', bankAuth)
+  // Creation claims its signature alongside its own work (create-session.ts); every other route before.
+  .use('*', (c, next) => (c.req.method === 'POST' && /^\/v1\/sessions\/?$/.test(c.req.path) ? bankAuthAlongside : bankAuth)(c, next))
   .post('/', async (c) => {
+    const claimed = c.var.replayClaim ?? Promise.resolve();
     const body = parseJsonBody(CreateSessionRequest, c.var.rawBody);
-    const create = () => createSession(c.env, c.var.config, body, baseUrlFor(c.var.config, c.req.url), Date.now(), callerOf(c));
+    const create = () => createSession(c.env, c.var.config, body, baseUrlFor(c.var.config, c.req.url), Date.now(), callerOf(c), claimed);
     const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
     if (idempotencyKey === undefined) return c.json(await create(), 201);
-    const { response, replayed } = await createIdempotently(
-      c.env,
-      { bankKeyId: c.var.keyId, idempotencyKey, rawBody: c.var.rawBody },
-      create,
+    const [created] = await settled(
+      createIdempotently(c.env, { bankKeyId: c.var.keyId, idempotencyKey, rawBody: c.var.rawBody }, create),
+      // An earlier answer is repeated only to a request that is not itself a replay.
+      claimed,
     );
+    const { response, replayed } = created;
+
     // A retry gets the first answer again, status included, so a bank treats both alike.
     if (replayed) c.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return c.json(response, 201);
