@@ -1,12 +1,13 @@
 /*
  * The control-plane link's loops on a scripted client: registration retried until it answers,
  * heartbeats at the period the control plane asks for and at once on beatNow(), a lost
- * registration (404) registered again, rooms released, events retried except on a 4xx.
+ * registration (404) registered again, rooms released, events retried except on a 4xx, and only
+ * the events the control plane acts on sent at all.
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '@vident/protocol';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.ts';
-import { ControlPlaneLink } from './control-plane-link.ts';
+import { ControlPlaneLink, crossesToControlPlane } from './control-plane-link.ts';
 
 const SESSION = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -112,5 +113,37 @@ describe('ControlPlaneLink', () => {
     expect(posted).toEqual([event]);
     await new Promise((r) => setTimeout(r, 50));
     expect(refusals).toBe(1);
+  });
+
+  it('sends only the events the control plane acts on', async () => {
+    const posted: NodeEvent[] = [];
+    const logged: string[] = [];
+    const leg = { type: 'media', sessionId: SESSION, participant: 'customer', leg: 'publisher' } as const;
+    const l = new ControlPlaneLink({
+      client: { register: async () => ({ heartbeatIntervalMs: 100, evidencePublicKey: null }), heartbeat: async () => ({ status: 'live', release: [] }), postEvent: async (e) => void posted.push(e) },
+      registration,
+      controlPlaneUrl: 'http://control-plane.test',
+      heartbeatIntervalMs: 60_000,
+      heartbeat: async () => heartbeatBody,
+      release: () => undefined,
+      log: { ...quiet, info: (_: object, msg: string) => void logged.push(msg) },
+    });
+    const dropped: NodeEvent[] = [
+      { ...leg, event: 'media', detail: 'video receiving=false' },
+      { ...leg, event: 'slowlink', detail: 'uplink audio lost=7' },
+      { type: 'recording-ready', sessionId: SESSION, participant: 'customer', file: 'x.webm.venc', durationMs: 1000, bytes: 10 },
+    ];
+    const sent: NodeEvent[] = [
+      { ...leg, event: 'webrtcup' },
+      { ...leg, event: 'hangup', detail: 'gone' },
+      { type: 'recording-empty', sessionId: SESSION, participant: 'agent', segment: 1 },
+      { type: 'media-reset', sessionId: SESSION, reason: 'janus_restarted' },
+    ];
+    expect([...dropped, ...sent].map(crossesToControlPlane)).toEqual([false, false, false, true, true, true, true]);
+    for (const e of [...dropped, ...sent]) l.reportEvent(e);
+    await until('the sent events', () => posted.length === sent.length);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(posted).toEqual(sent);
+    expect(logged).toEqual(['slow link']);
   });
 });

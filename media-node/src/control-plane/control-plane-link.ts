@@ -25,6 +25,17 @@ export interface ControlPlaneLinkOptions {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
+/**
+ * Whether the control plane acts on an event. Janus's `media` (receiving on/off) and `slowlink`
+ * reports only ever became a console line in the browser, and `recording-ready` is superseded by
+ * the evidence upload (a recording exists for the control plane once its upload is verified): each
+ * of them would cost an HTTP request, a registry lookup and a session call for nothing.
+ */
+export function crossesToControlPlane(event: NodeEvent): boolean {
+  if (event.type === 'recording-ready') return false;
+  return !(event.type === 'media' && (event.event === 'media' || event.event === 'slowlink'));
+}
+
 /** Registration, heartbeats and event delivery, until `stop()`. */
 export class ControlPlaneLink {
   private stopped = false;
@@ -58,8 +69,15 @@ export class ControlPlaneLink {
     this.wakeHeartbeat?.();
   }
 
-  /** Reports an event (fire and forget): a few tries with backoff; a 4xx is not retried. */
+  /**
+   * Reports an event (fire and forget): a few tries with backoff; a 4xx is not retried. Only what
+   * the control plane acts on crosses HTTP (crossesToControlPlane); a slow link stays in this log.
+   */
   reportEvent(event: NodeEvent): void {
+    if (!crossesToControlPlane(event)) {
+      if (event.type === 'media' && event.event === 'slowlink') this.opts.log.info({ sessionId: event.sessionId, participant: event.participant, leg: event.leg, detail: event.detail }, 'slow link');
+      return;
+    }
     void (async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
