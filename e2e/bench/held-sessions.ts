@@ -15,7 +15,7 @@ import { workerdRssMiB } from './workerd-memory.ts';
 const HOLD_MS = 10_000;
 /** Sessions joined at once while opening (each joins customer, then agent). */
 const OPEN_CONCURRENCY = 16;
-const TIME_BOUND_MS = 60_000;
+const TIME_BOUND_MS = 180_000;
 const ANSWER_TIMEOUT_MS = 10_000;
 
 interface Held {

@@ -17,8 +17,8 @@ import { writeReport, type BenchSection } from './report.ts';
 import { benchSessionCreation } from './session-creation.ts';
 import { benchSignaling } from './signaling.ts';
 
-/** Sessions held open at once; the node's capacity must also fit the creation benchmark's 420 live sessions. */
-const HELD_SESSIONS = 100;
+/** Sessions held open at once (BENCH_HELD_SESSIONS); the node's capacity must fit them. */
+const HELD_SESSIONS = Number(process.env.BENCH_HELD_SESSIONS ?? 1000);
 
 /**
  * BENCH_ONLY=capacity,join-time,... runs only the named sections (signaling, session-creation,
@@ -31,7 +31,7 @@ const wants = (section: string) => only === null || only.has(section);
 const stateDir = mkdtempSync(join(tmpdir(), 'vident-bench-'));
 console.log(`[bench] starting the stack in ${stateDir}`);
 // Capacity is only a placement limit: sessions without media cost Janus nothing.
-const stack = await startStack({ stateDir, demo: false, dropUdp: true, nodeCapacity: 500 });
+const stack = await startStack({ stateDir, demo: false, dropUdp: true, nodeCapacity: Math.max(500, HELD_SESSIONS + 100) });
 const sections: BenchSection[] = [];
 try {
   if (wants('signaling')) {
@@ -52,7 +52,7 @@ try {
     try {
       if (wants('join-time')) {
         console.log('[bench] join time: full stack vs a bare Janus page');
-        sections.push(await benchJoinTime(stack, chromium, 20));
+        sections.push(await benchJoinTime(stack, chromium, Number(process.env.BENCH_JOIN_CALLS ?? 10)));
       }
       if (wants('evidence')) {
         console.log('[bench] evidence: call end to pack ready');

@@ -1,8 +1,11 @@
 /*
  * Signaling overhead: one-way latency of a `media-state` from the customer's WebSocket through the
- * session's Durable Object to the agent's (`peer-media`), against a bare Node `ws` relay on
- * 127.0.0.1 that forwards the same frames, measured in the same run, one message at a time.
+ * session's Durable Object to the agent's (`peer-media`), against a bare relay Durable Object in
+ * workerd (bare-relay/relay-worker.js: a Worker and a DO that only forward frames) and a bare Node
+ * `ws` relay on 127.0.0.1, measured in the same run, one message at a time.
  */
+import { resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
 import { WebSocketServer } from 'ws';
 import type { Stack } from '../../infra/stack.ts';
 import { JsonSocket, type Arrival } from './json-socket.ts';
@@ -62,6 +65,36 @@ async function bareRelay(): Promise<number[]> {
   }
 }
 
+/**
+ * The main baseline: the bench fixture's relay Durable Object, in a workerd that Miniflare starts
+ * (the build wrangler dev runs), same hibernation API, no parsing, no storage.
+ */
+async function bareDurableObjectRelay(): Promise<number[]> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: resolve(import.meta.dirname, 'bare-relay', 'relay-worker.js'),
+    durableObjects: { RELAY: 'Relay' },
+    compatibilityDate: '2026-05-01',
+    host: '127.0.0.1',
+    port: 0,
+    cf: false,
+  });
+  const sockets: JsonSocket[] = [];
+  try {
+    const url = await mf.ready;
+    const a = await JsonSocket.connect(`ws://${url.host}/bench`, ['relay']);
+    const b = await JsonSocket.connect(`ws://${url.host}/bench`, ['relay']);
+    sockets.push(a, b);
+    return await oneAtATime(
+      (i) => a.send(mediaState(i)),
+      (i) => b.next((d) => JSON.stringify(d) === JSON.stringify(mediaState(i)), `relayed frame ${i}`, PER_MESSAGE_TIMEOUT_MS),
+    );
+  } finally {
+    for (const s of sockets) s.close();
+    await mf.dispose();
+  }
+}
+
 /** The vident path: customer -> session Durable Object (hibernatable sockets) -> agent, in the stack's wrangler dev. */
 async function durableObjectRelay(stack: Stack): Promise<{ latencies: number[]; errors: string[] }> {
   const created = await stack.bank.createSession({ externalRef: `bench-signaling-${Date.now()}`, customerName: 'Bench', locale: 'en' });
@@ -92,23 +125,25 @@ export async function benchSignaling(stack: Stack): Promise<BenchSection> {
   const load = loadNote();
   console.log(`[bench] signaling: bare ws relay, ${MESSAGES} messages`);
   const bare = await bareRelay();
+  console.log(`[bench] signaling: bare relay Durable Object in workerd, ${MESSAGES} messages`);
+  const bareDo = await bareDurableObjectRelay();
   console.log(`[bench] signaling: through the session's Durable Object, ${MESSAGES} messages`);
   const vident = await durableObjectRelay(stack);
   const row = (label: string, pick: (v: number[]) => number) => {
     const v = pick(vident.latencies);
-    const b = pick(bare);
+    const b = pick(bareDo);
     return {
       figure: `one-way latency, ${label}`,
       value: ms(v),
-      baseline: `bare ws relay: ${ms(b, 3)}`,
-      ratio: `${(v / b).toFixed(1)}× (+${ms(v - b)})`,
+      baseline: `bare relay DO: ${ms(b, 3)} (bare ws relay: ${ms(pick(bare), 3)})`,
+      ratio: `${(v / b).toFixed(2)}× (+${ms(v - b)}; ${(v / pick(bare)).toFixed(1)}× the ws relay)`,
     };
   };
   const errors = vident.errors.length ? `${vident.errors.length} error frames: ${vident.errors.slice(0, 3).join('; ')}` : '0 error frames';
   return {
     title: 'Signaling overhead: WebSocket → session Durable Object → WebSocket',
     method:
-      `Two Node \`ws\` clients (no browser) join a real session in the stack's \`wrangler dev\` (workerd) as customer and agent. The customer sends \`media-state\` frames with alternating audio/video flags, one at a time (the next when the agent has received the previous), and the clock runs from the send call to the agent's \`peer-media\` arriving: ${MESSAGES} counted messages after ${WARMUP} warm-up ones. Per frame the Durable Object parses it with zod, saves the session record (SQLite in the DO) and updates the session directory's snapshot (an RPC to the directory DO, another SQLite write) before it relays; media-state writes no audit entry, and no node command is sent because nobody has published. Baseline, same run and machine: a bare Node \`ws\` server on 127.0.0.1 forwarding every frame from one client to the other, same frames, same measurement. No permessage-deflate on either. ${load}`,
+      `Two Node \`ws\` clients (no browser) join a real session in the stack's \`wrangler dev\` (workerd) as customer and agent. The customer sends \`media-state\` frames with alternating audio/video flags, one at a time (the next when the agent has received the previous), and the clock runs from the send call to the agent's \`peer-media\` arriving: ${MESSAGES} counted messages after ${WARMUP} warm-up ones. Per frame the Durable Object parses it with zod and saves the session record (SQLite in the DO) before it relays; the directory is not called (the row it would write is unchanged, issue 16), media-state writes no audit entry, and no node command is sent because nobody has published. Baseline, same run and machine: a bare relay Durable Object (\`e2e/bench/bare-relay/relay-worker.js\`, a Worker and a DO that only forward frames between two hibernatable sockets) in a workerd started by Miniflare, the same workerd build as the stack's \`wrangler dev\` but its own process; and, for reference, a bare Node \`ws\` server on 127.0.0.1 forwarding every frame. Same frames, same measurement. No permessage-deflate on either. ${load}`,
     rows: [
       { ...row('median', median), notes: `${vident.latencies.length} messages, ${errors}` },
       { ...row('p99', (v) => percentile(v, 99)), notes: '' },
