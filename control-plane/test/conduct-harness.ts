@@ -1,4 +1,4 @@
-import { DEFAULT_FACE_MATCH_THRESHOLDS, DEFAULT_SECURITY_FEATURES, type ClientMessage, type NodeCommand, type Role, type ServerMessage } from '@vident/protocol';
+import { DEFAULT_FACE_MATCH_THRESHOLDS, DEFAULT_QUALITY_THRESHOLDS, DEFAULT_SECURITY_FEATURES, type ClientMessage, type NodeCommand, type Role, type ServerMessage } from '@vident/protocol';
 import type { CommandOutcome } from '../src/fleet/node-client.ts';
 import type { AuditInput } from '../src/session/audit-input.ts';
 import { SessionConduct } from '../src/session/session-conduct.ts';
@@ -72,6 +72,7 @@ export function session(
     checklist: () => DEFAULT_CHECKLIST,
     requiredBankChecks: () => options.requiredBankChecks ?? [],
     faceMatchThresholds: () => DEFAULT_FACE_MATCH_THRESHOLDS,
+    qualityThresholds: () => DEFAULT_QUALITY_THRESHOLDS,
     procedure: () => ({
       oneTimeCode: 'off',
       oneTimeCodeTtlMs: 600_000,

@@ -49,6 +49,8 @@ export const ErrorCode = z.enum([
   'one_time_code_required',
   /** A one-time code entered when none is open (none issued, already verified, failed or expired). */
   'one_time_code_closed',
+  /** An approval while the agent's quality gate is red (issue 15): the video is below the configured quality. */
+  'quality_gate_red',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SessionId, Timestamp } from './common.ts';
 import { BankCheck, ConfirmedDocument, DocumentFields, maskDocumentFields } from './document.ts';
 import { FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
+import { CallQualityEvidence } from './call-quality.ts';
 import { OneTimeCodeOutcome } from './one-time-code.ts';
 import { DrawnSecurityFeatures } from './security-features.ts';
 
@@ -36,6 +37,8 @@ export const EvidenceReview = z.object({
   document: MaskedDocument.nullable(),
   checks: z.array(BankCheck),
   faceMatches: z.array(RecordedFaceMatch).default([]),
+  /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
+  quality: CallQualityEvidence.optional(),
 });
 export type EvidenceReview = z.infer<typeof EvidenceReview>;
 
@@ -55,6 +58,8 @@ export const EvidenceAssessment = z.object({
   securityFeatures: DrawnSecurityFeatures.extend({ ticked: z.array(z.string()).optional() }).optional(),
   /** The one-time code's course (issue 15), never the code; absent: the session asked for none. */
   oneTimeCode: OneTimeCodeOutcome.optional(),
+  /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
+  quality: CallQualityEvidence.optional(),
 });
 export type EvidenceAssessment = z.infer<typeof EvidenceAssessment>;
 

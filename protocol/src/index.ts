@@ -26,3 +26,4 @@ export * from './node-keys.ts';
 export * from './session-random.ts';
 export * from './security-features.ts';
 export * from './one-time-code.ts';
+export * from './call-quality.ts';

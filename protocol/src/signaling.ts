@@ -4,6 +4,7 @@ import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
 import { ArtifactId, CaptureKind, StillDimension } from './evidence.ts';
 import { ErrorCode } from './errors.ts';
+import { CameraSignal, QualityGate, QualitySample, QualityThresholds, RecordedCameraSignal } from './call-quality.ts';
 import { FaceMatchResult, FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
 import { OneTimeCode, OneTimeCodeView } from './one-time-code.ts';
@@ -151,6 +152,21 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * while the session's code is pending; answered `one-time-code` (to both pages) with the new status.
    */
   z.strictObject({ type: z.literal('one-time-code'), code: OneTimeCode }),
+  /**
+   * One measurement of the customer's video (issue 15, call-quality.ts): the agent's page what it
+   * receives, the customer's page what it sends. Either role, during the call; the session keeps it
+   * for the evidence's per-minute summary (one per QUALITY_SAMPLE_MIN_GAP_MS per role; faster ones
+   * are dropped without an answer). Not audited.
+   */
+  z.strictObject({ type: z.literal('quality-sample'), sample: QualitySample }),
+  /** The quality gate changed on the agent's page. Agent only; audited `quality.gate`; a red gate refuses approval. */
+  z.strictObject({ type: z.literal('quality-gate'), gate: QualityGate }),
+  /**
+   * What the customer's page saw of its camera and its own visibility (a virtual camera, a camera
+   * change, the page hidden). Customer only; kept (at most MAX_CAMERA_SIGNALS, a repeat not again),
+   * audited `camera.signal` and shown to the agent as a risk flag (`risk-flag`). Never a block.
+   */
+  z.strictObject({ type: z.literal('camera-signal'), signal: CameraSignal }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageInput = z.input<typeof ClientMessage>;
@@ -202,6 +218,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     securityFeatures: DrawnSecurityFeatures.optional(),
     /** Both roles: the one-time code's status (never the code); absent when the session asks for none or has not issued it. */
     oneTimeCode: OneTimeCodeView.optional(),
+    /** Agent only: the quality gate's thresholds (issue 15) and the risk flags raised so far. */
+    quality: z.object({ thresholds: QualityThresholds, riskFlags: z.array(RecordedCameraSignal) }).optional(),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
@@ -265,6 +283,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('security-features'), features: DrawnSecurityFeatures }),
   /** To both: the one-time code's status changed (issued, a wrong try, verified, failed). */
   z.object({ type: z.literal('one-time-code'), code: OneTimeCodeView }),
+  /** To the agent: the customer's page raised a camera signal (issue 15), as the session kept it. */
+  z.object({ type: z.literal('risk-flag'), signal: RecordedCameraSignal }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -9,6 +9,8 @@ import type {
   FaceMatchResult,
   GuidanceKind,
   MediaState,
+  QualityThresholds,
+  RecordedCameraSignal,
   Role,
   ServerMessage,
   StillFailureCode,
@@ -44,6 +46,8 @@ export interface CallControllerOptions extends SessionConnectionOptions {
    * stream (ui/customer-still.ts). A failure is reported to the agent through the session.
    */
   deliverStill?(request: { requestId: string; kind: CaptureKind }, stream: MediaStream | null): Promise<{ ok: true } | { ok: false; code: StillFailureCode; detail: string }>;
+  /** The agent's page: the quality gate's thresholds and the risk flags so far (welcome), then each new flag (issue 15). */
+  onQuality?(quality: { thresholds?: QualityThresholds; riskFlags: RecordedCameraSignal[] }): void;
 }
 
 /** If the server does not confirm a hang-up with `session-ended`, end locally after this long. */
@@ -80,6 +84,8 @@ export class CallController {
   private readonly consent: RecordingConsent;
   private readonly legs: MediaLegs;
   private readonly recovery: MediaRecovery;
+  /** The camera risk flags the session raised (agent only, issue 15). */
+  private riskFlags: RecordedCameraSignal[] = [];
 
   constructor(private readonly opts: CallControllerOptions) {
     this.view = initialCallView(opts.role);
@@ -250,6 +256,11 @@ export class CallController {
     return readNetworkCounters(await this.legs.stats(), Date.now());
   }
 
+  /** Sends a frame of the quality gate or the camera signals (issue 15; quality/); false when not connected. */
+  sendQualityFrame(frame: Extract<ClientMessage, { type: 'quality-sample' | 'quality-gate' | 'camera-signal' | 'abort' }>): boolean {
+    return this.connection.send(frame);
+  }
+
   /** Stats of both legs, summarized (see call-stats.ts). */
   async stats(): Promise<CallStats> {
     return summarizeCallStats(await this.legs.stats());
@@ -261,6 +272,8 @@ export class CallController {
       case 'welcome': {
         this.connection.markJoined();
         applyWelcome(this.view, msg);
+        if (msg.quality) this.riskFlags = msg.quality.riskFlags;
+        if (msg.quality) this.opts.onQuality?.({ thresholds: msg.quality.thresholds, riskFlags: this.riskFlags });
         this.legs.transport.useIceServers(msg.iceServers ?? []);
         // The media node dropped this participant's handles with the old socket: rebuild both legs.
         this.legs.close();
@@ -342,6 +355,10 @@ export class CallController {
         break;
       case 'face-match-recorded':
         this.view.review = { ...this.view.review, faceMatches: { ...this.view.review.faceMatches, [msg.result.kind]: msg.result } };
+        break;
+      case 'risk-flag':
+        this.riskFlags = [...this.riskFlags, msg.signal];
+        this.opts.onQuality?.({ riskFlags: this.riskFlags });
         break;
       case 'error':
         // A refused decision can be corrected and sent again.

@@ -25,6 +25,7 @@ import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
 import { DeskTokenKeeper } from './desk-token-keeper.ts';
+import { CallQualityWiring } from './quality/call-quality-wiring.ts';
 
 /*
  * / and /join: the call page of both roles (customer and agent, by the join link in the fragment);
@@ -168,6 +169,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
   });
   quality.start();
   const queuePanel = new QueuePanel(() => locale, () => controller?.hangUp());
+  const callQuality = new CallQualityWiring(joinLink.role, () => locale, () => controller);
   let shown: CallPageScreen | null = null;
   controller = new CallController({
     origin: location.origin,
@@ -200,9 +202,11 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       guidance.render(view);
       queuePanel.render(view);
       if (view.ended) quality.stop();
+      callQuality.update(view);
     },
     onError: ({ code, message }) => banner.show(errorText(code, message)),
     deliverStill: joinLink.role === 'customer' ? customerStills(joinLink, config) : undefined,
+    onQuality: (q) => callQuality.quality(q),
   });
   controller.start();
 }

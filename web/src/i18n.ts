@@ -8,6 +8,7 @@ import { captureStrings } from './i18n-capture.ts';
 import { documentStrings } from './i18n-document.ts';
 import { assistStrings } from './i18n-assist.ts';
 import { funnelStrings } from './i18n-funnel.ts';
+import { qualityStrings } from './i18n-quality.ts';
 import { procedureStrings } from './i18n-procedure.ts';
 import type { NetworkQuality } from './network-quality.ts';
 
@@ -115,6 +116,7 @@ const dictionary = {
     ...documentStrings.ko,
     ...assistStrings.ko,
     ...funnelStrings.ko,
+    ...qualityStrings.ko,
     ...procedureStrings.ko,
   },
   en: {
@@ -219,6 +221,7 @@ const dictionary = {
     ...documentStrings.en,
     ...assistStrings.en,
     ...funnelStrings.en,
+    ...qualityStrings.en,
     ...procedureStrings.en,
   },
 } as const satisfies Record<Locale, Record<string, string>>;

@@ -1,10 +1,11 @@
-import { AssignmentMode, DEFAULT_FACE_MATCH_THRESHOLDS, MAX_SECURITY_FEATURES_PER_SESSION, OneTimeCodeRequirement, type SecurityFeatureCatalog, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type FaceMatchThresholds, type VerificationChecklist } from '@vident/protocol';
+import { AssignmentMode, DEFAULT_FACE_MATCH_THRESHOLDS, MAX_SECURITY_FEATURES_PER_SESSION, OneTimeCodeRequirement, type SecurityFeatureCatalog, derToPem, Slug, fromBase64, parseWebhookSecret, pemToDer, type FaceMatchThresholds, type QualityThresholds, type VerificationChecklist } from '@vident/protocol';
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import type { TurnConfig } from '../session/turn-credentials.ts';
 import { ChecklistVariable } from '../session/verification-checklist.ts';
 import { catalogProblem, SecurityFeaturesVariable } from '../session/security-feature-draw.ts';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../session/session-limits.ts';
+import { QUALITY_FIELDS, qualityThresholds } from './quality-config.ts';
 
 /** Parsed, validated configuration. Secrets stay in here and are never logged or echoed. */
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   faceMatchThresholds: FaceMatchThresholds;
   /** The regulated procedure's controls (issue 15): one-time code, security features, aborts. */
   procedure: ProcedureConfig;
+  /** The quality gate's thresholds (QUALITY_*, quality-config.ts); the agent's page gets them in its welcome. */
+  qualityThresholds: QualityThresholds;
 }
 
 /** ONE_TIME_CODE, ONE_TIME_CODE_TTL_MINUTES, SECURITY_FEATURES, SECURITY_FEATURES_PER_SESSION, DELETE_RECORDINGS_ON_ABORT. */
@@ -219,6 +222,7 @@ const fields = {
     .pipe(z.string().regex(/^\d$/, `must be a whole number from 0 to ${MAX_SECURITY_FEATURES_PER_SESSION}`).transform(Number))
     .pipe(z.number().max(MAX_SECURITY_FEATURES_PER_SESSION, `must be a whole number from 0 to ${MAX_SECURITY_FEATURES_PER_SESSION}`)),
   DELETE_RECORDINGS_ON_ABORT: offByDefault,
+  ...QUALITY_FIELDS,
 } as const;
 
 /** Cheap, synchronous shape check of a key; evidence-keys.ts imports it for real on first use. */
@@ -327,6 +331,7 @@ export function loadConfig(env: Env): Config {
       featuresPerSession: v.SECURITY_FEATURES_PER_SESSION,
       deleteRecordingsOnAbort: v.DELETE_RECORDINGS_ON_ABORT,
     },
+    qualityThresholds: qualityThresholds(v),
   };
   cache.set(env, config);
   return config;

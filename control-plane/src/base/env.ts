@@ -71,6 +71,19 @@ export interface Env {
   SECURITY_FEATURES_PER_SESSION?: string;
   /** "true": an aborted session's recordings are deleted once the bank was told (not for SUSPECTED_FRAUD). */
   DELETE_RECORDINGS_ON_ABORT?: string;
+  /** The quality gate (issue 15; quality-config.ts): least received width and height in pixels (default 640x360). */
+  QUALITY_MIN_WIDTH?: string;
+  QUALITY_MIN_HEIGHT?: string;
+  /** Least frame rate (default 10). */
+  QUALITY_MIN_FPS?: string;
+  /** Largest share of time frozen, 0..1 (default 0.2). */
+  QUALITY_MAX_FREEZE_SHARE?: string;
+  /** Least mean luma of a frame, 0..255 (default 40). */
+  QUALITY_MIN_BRIGHTNESS?: string;
+  /** Least Laplacian variance of a frame's luma (default 20). */
+  QUALITY_MIN_SHARPNESS?: string;
+  /** How long a cause must last before the gate turns red, and good video before green again (seconds, default 10). */
+  QUALITY_HOLD_SECONDS?: string;
   /** Comma-separated turn:/turns: URLs (?transport=tcp) of the TURN fallback; empty = none. */
   TURN_URLS?: string;
   /** coturn's static-auth-secret (secret). */

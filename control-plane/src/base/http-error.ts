@@ -53,6 +53,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   still_not_requested: 409,
   one_time_code_required: 409,
   one_time_code_closed: 409,
+  quality_gate_red: 409,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

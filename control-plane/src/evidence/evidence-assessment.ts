@@ -13,6 +13,7 @@ import { objectKey } from './artifact-store.ts';
 import { bankKeyOf } from './evidence-keys.ts';
 import { hasReview } from './evidence-pack.ts';
 import { codeOutcome } from '../session/one-time-code.ts';
+import { qualityEvidence, qualityVersion } from '../session/call-quality.ts';
 import { isoNow, type EvidencePorts } from './evidence-ports.ts';
 
 /*
@@ -24,14 +25,24 @@ import { isoNow, type EvidencePorts } from './evidence-ports.ts';
  * the newer artifact replaces the older one, and the audit trail records both.
  */
 
-type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'securityFeatures' | 'oneTimeCode'>>;
+type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'securityFeatures' | 'oneTimeCode' | 'quality' | 'cameraSignals' | 'startedAt'>>;
 
 /**
  * Which state of the review an assessment holds. Changes with every document, check and face match
  * (a document is replaced with a new confirmedAt; checks and results are only ever added), and holds
  * no value of them.
  */
-export function assessmentVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'>): string {
+export function assessmentVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'quality' | 'cameraSignals'>>): string {
+  return reviewVersion(r) + qualitySuffix(r);
+}
+
+/** The call's quality (issue 15) adds its counts only when there is some: older versions stay as they were. */
+function qualitySuffix(r: Partial<Pick<SessionRecord, 'quality' | 'cameraSignals'>>): string {
+  const quality = qualityVersion(r);
+  return quality ? `|${quality}` : '';
+}
+
+function reviewVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'>): string {
   return `${r.document?.confirmedAt ?? '-'}|${r.bankChecks?.length ?? 0}|${r.faceMatches?.length ?? 0}`;
 }
 
@@ -53,7 +64,14 @@ export function buildAssessment(r: ReviewRecord, thresholds: FaceMatchThresholds
     // Issue 15: which security features were drawn (and ticked), the one-time code's course (never the code).
     ...(r.securityFeatures ? { securityFeatures: r.securityFeatures } : {}),
     ...(r.oneTimeCode ? { oneTimeCode: codeOutcome(r.oneTimeCode) } : {}),
+    ...withQuality(r),
   };
+}
+
+/** The call's quality (issue 15) for the assessment, when any page reported some. */
+function withQuality(r: ReviewRecord): { quality?: EvidenceAssessment['quality'] } {
+  const quality = qualityEvidence({ ...r, startedAt: r.startedAt ?? null });
+  return quality ? { quality } : {};
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isTerminalState, maskedDocument, type ArtifactView, type EvidenceManifest, type EvidenceReview } from '@vident/protocol';
 import type { SessionRecord } from '../session/session-record.ts';
+import { qualityEvidence } from '../session/call-quality.ts';
 
 /*
  * When a session's evidence is complete, and the manifest that says so. Pure: the Durable Object
@@ -58,11 +59,11 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
   };
 }
 
-type ReviewRecord = Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'>;
+type ReviewRecord = Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'quality' | 'cameraSignals' | 'startedAt'>>;
 
-/** Whether the session has anything of a review (a document, a bank check, a face match). */
+/** Whether the session has anything of a review (a document, a bank check, a face match, the call's quality or a camera signal). */
 export function hasReview(r: ReviewRecord): boolean {
-  return r.document !== undefined || (r.bankChecks?.length ?? 0) > 0 || (r.faceMatches?.length ?? 0) > 0;
+  return r.document !== undefined || (r.bankChecks?.length ?? 0) > 0 || (r.faceMatches?.length ?? 0) > 0 || r.quality !== undefined || (r.cameraSignals?.length ?? 0) > 0;
 }
 
 /**
@@ -70,7 +71,18 @@ export function hasReview(r: ReviewRecord): boolean {
  * fields are in the sealed assessment (evidence-assessment.ts), which the manifest lists by hash.
  */
 export function manifestReview(r: ReviewRecord): EvidenceReview {
-  return { document: r.document ? maskedDocument(r.document) : null, checks: r.bankChecks ?? [], faceMatches: r.faceMatches ?? [] };
+  return {
+    document: r.document ? maskedDocument(r.document) : null,
+    checks: r.bankChecks ?? [],
+    faceMatches: r.faceMatches ?? [],
+    // The call's quality per minute, the gate's changes and the camera risk flags (issue 15).
+    ...qualityOf(r),
+  };
+}
+
+function qualityOf(r: ReviewRecord): { quality?: EvidenceReview['quality'] } {
+  const quality = qualityEvidence({ ...r, startedAt: r.startedAt ?? null });
+  return quality ? { quality } : {};
 }
 
 /**

@@ -48,6 +48,7 @@ export class ParticipantPresence {
             bankChecks: r.bankChecks ?? [],
             documentConfirmed: r.document !== undefined,
             faceMatch: { thresholds: this.ctx.ports.faceMatchThresholds(), results: latestFaceMatches(r.faceMatches ?? []) },
+            quality: { thresholds: this.ctx.ports.qualityThresholds(), riskFlags: r.cameraSignals ?? [] },
           }
         : {}),
       // Both pages: the drawn security features (checklist items / how to show them) and the code's status.

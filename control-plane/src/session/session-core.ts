@@ -314,6 +314,7 @@ export class SessionCore {
       checklist: () => loadConfig(this.env).checklist,
       requiredBankChecks: () => loadConfig(this.env).requiredBankChecks,
       faceMatchThresholds: () => loadConfig(this.env).faceMatchThresholds,
+      qualityThresholds: () => loadConfig(this.env).qualityThresholds,
       procedure: () => ({ ...loadConfig(this.env).procedure, codeSecret: loadConfig(this.env).tokenSecret }),
       webhook: (type) => this.appendWebhook(this.conduct!.record, type),
       reassignNode: (fromNodeId, cause) => registryStub(this.env).reassign(this.conduct!.record.sessionId, fromNodeId, cause),

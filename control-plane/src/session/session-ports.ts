@@ -1,4 +1,4 @@
-import type { FaceMatchThresholds, IceServer, NodeCommand, Role, ServerMessage, VerificationChecklist, WebhookEventType } from '@vident/protocol';
+import type { FaceMatchThresholds, IceServer, QualityThresholds, NodeCommand, Role, ServerMessage, VerificationChecklist, WebhookEventType } from '@vident/protocol';
 import type { CommandOutcome } from '../fleet/node-client.ts';
 import type { AuditInput } from './audit-input.ts';
 import type { AuditFilter } from './audit-log.ts';
@@ -35,6 +35,8 @@ export interface SessionPorts {
   requiredBankChecks(): readonly string[];
   /** The face-match thresholds results must be computed with (FACE_MATCH_THRESHOLD, FACE_MATCH_NO_MATCH_THRESHOLD). */
   faceMatchThresholds(): FaceMatchThresholds;
+  /** The quality gate's thresholds (QUALITY_*), sent to the agent's page (issue 15). */
+  qualityThresholds(): QualityThresholds;
   /** The procedure's controls (issue 15) and the secret the one-time code is hashed and sealed with (TOKEN_SECRET). */
   procedure(): ProcedureConfig & { codeSecret: string };
   /** Appends a webhook about the record as it is (ids and state only) for delivery; no-op with webhooks off. */

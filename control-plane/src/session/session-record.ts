@@ -7,6 +7,7 @@ import {
   type DrawnSecurityFeatures,
   type Locale,
   type MediaTransport,
+  type RecordedCameraSignal,
   type RecordedFaceMatch,
   type Role,
   type SessionOutcome,
@@ -16,6 +17,7 @@ import {
 } from '@vident/protocol';
 import type { StillRequest } from './still-requests.ts';
 import type { StoredOneTimeCode } from './one-time-code.ts';
+import type { CallQualityRecord } from './call-quality.ts';
 
 export const ROLES: readonly Role[] = ['customer', 'agent'];
 
@@ -105,6 +107,10 @@ export interface SessionRecord {
   oneTimeCode?: StoredOneTimeCode;
   /** The security features drawn for the confirmed document type (security-feature-draw.ts) and, once decided, the ticked ones. */
   securityFeatures?: DrawnSecurityFeatures & { ticked?: string[] };
+  /** The call's quality samples and the agent's gate (issue 15, call-quality.ts); absent: none reported. */
+  quality?: CallQualityRecord;
+  /** The customer's page's camera signals (issue 15), oldest first, at most MAX_CAMERA_SIGNALS. */
+  cameraSignals?: RecordedCameraSignal[];
 }
 
 /** The desk agent a session is given to, and the one assignment whose link admits it. */

@@ -13,6 +13,8 @@ import type { ConductContext } from './conduct-context.ts';
 import { codeGate } from './one-time-code.ts';
 import { featureChecklist } from './security-feature-draw.ts';
 import { SessionProcedure } from './session-procedure.ts';
+import { CallQualityRecorder } from './call-quality-recorder.ts';
+import { qualityApprovalGate } from './call-quality.ts';
 
 type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -23,9 +25,11 @@ type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }
  */
 export class SignalingRelay {
   private readonly procedure: SessionProcedure;
+  private readonly quality: CallQualityRecorder;
 
   constructor(private readonly ctx: ConductContext) {
     this.procedure = new SessionProcedure(ctx);
+    this.quality = new CallQualityRecorder(ctx);
   }
 
   /** One frame from a participant. Frames of a replaced connection are ignored. */
@@ -90,6 +94,12 @@ export class SignalingRelay {
         return this.procedure.abort(role, msg.reason, msg.note, from);
       case 'one-time-code':
         return this.procedure.codeEntered(role, msg.code, from);
+      case 'quality-sample':
+        return this.quality.sample(role, msg.sample);
+      case 'quality-gate':
+        return this.quality.gate(role, msg.gate, from);
+      case 'camera-signal':
+        return this.quality.signal(role, msg.signal, from);
       default:
         return assertNever(msg);
     }
@@ -183,6 +193,8 @@ export class SignalingRelay {
     if (msg.decision === 'approved' && this.ctx.record.state === 'in_call') {
       const gate = approvalGate(this.ctx.record, this.ctx.ports.requiredBankChecks());
       if (!gate.ok) return this.refuse(role, gate.code, gate.message);
+      const quality = qualityApprovalGate(this.ctx.record.quality);
+      if (!quality.ok) return this.refuse(role, quality.code, quality.message);
       await this.procedure.expireIfDue();
       const code = codeGate(this.ctx.record);
       if (!code.ok) return this.refuse(role, code.code, code.message);

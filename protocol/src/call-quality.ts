@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { Timestamp } from './common.ts';
+
+/*
+ * The call's quality gate and the camera-injection signals (issue 15).
+ *
+ * Quality: each page measures the customer's video (the agent's page what it receives, the
+ * customer's page what it sends) and reports a `quality-sample` at most every QUALITY_SAMPLE_MIN_GAP_MS;
+ * the session keeps them (bounded) for the evidence's per-minute summary. The agent's page runs the
+ * gate rule (web/src/quality-gate.ts) on what it receives, with the session's thresholds (its
+ * `welcome`), and reports each change of the gate (`quality-gate`); the session refuses an approval
+ * while the gate is red and audits the changes only.
+ *
+ * Camera signals: what the customer's page saw that a physical camera in an honest call would not
+ * show (a virtual camera's label, settings no camera reports, the page hidden or unfocused, the
+ * camera changed mid-call). Signals for the agent, never a block.
+ */
+
+/** The least time between two samples of one page (the session ignores faster ones). */
+export const QUALITY_SAMPLE_MIN_GAP_MS = 8_000;
+/** Samples the session keeps per role (a 30-minute call at one per 10 s is 180). */
+export const MAX_QUALITY_SAMPLES = 240;
+/** Risk signals the session keeps per session (repeats of a kind and detail are not kept again). */
+export const MAX_CAMERA_SIGNALS = 20;
+
+/** The gate's thresholds (QUALITY_* configuration); the agent's page gets them in its `welcome`. */
+export const QualityThresholds = z.object({
+  minWidth: z.number().int().nonnegative(),
+  minHeight: z.number().int().nonnegative(),
+  minFps: z.number().nonnegative(),
+  /** Largest share (0..1) of a window's time the video may spend frozen. */
+  maxFreezeShare: z.number().min(0).max(1),
+  /** Least mean luma (0..255) of a frame. */
+  minBrightness: z.number().min(0).max(255),
+  /** Least Laplacian variance of a frame's luma (web/src/frame-measures.ts). */
+  minSharpness: z.number().nonnegative(),
+  /** How long a cause must last before the gate turns red, and good video before it turns green again. */
+  holdMs: z.number().int().positive(),
+});
+export type QualityThresholds = z.infer<typeof QualityThresholds>;
+
+export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
+  minWidth: 640,
+  minHeight: 360,
+  minFps: 10,
+  maxFreezeShare: 0.2,
+  minBrightness: 40,
+  minSharpness: 20,
+  holdMs: 10_000,
+};
+
+/** Why the gate is red. */
+export const QualityCause = z.enum(['resolution', 'frame_rate', 'freezes', 'brightness', 'sharpness']);
+export type QualityCause = z.infer<typeof QualityCause>;
+
+/** One measurement of the customer's video by one page. A figure the page could not measure is null. */
+export const QualitySample = z.strictObject({
+  width: z.number().int().nonnegative().max(10_000).nullable(),
+  height: z.number().int().nonnegative().max(10_000).nullable(),
+  fps: z.number().nonnegative().max(1000).nullable(),
+  /** Share (0..1) of the time since the page's previous sample the video was frozen. */
+  freezeShare: z.number().min(0).max(1).nullable(),
+  brightness: z.number().min(0).max(255).nullable(),
+  sharpness: z.number().nonnegative().max(1e7).nullable(),
+});
+export type QualitySample = z.infer<typeof QualitySample>;
+
+export const QualityGateState = z.enum(['green', 'red']);
+export type QualityGateState = z.infer<typeof QualityGateState>;
+
+/** The gate as the agent's page reports it: red names at least one cause, green none. */
+export const QualityGate = z
+  .strictObject({ state: QualityGateState, causes: z.array(QualityCause).max(QualityCause.options.length) })
+  .refine((g) => (g.state === 'red') === (g.causes.length > 0), { message: 'red names its causes, green none', path: ['causes'] })
+  .refine((g) => new Set(g.causes).size === g.causes.length, { message: 'causes must not repeat', path: ['causes'] });
+export type QualityGate = z.infer<typeof QualityGate>;
+
+/** The lowest, the median and the highest of one figure over a minute; null when it was never measured. */
+export const FigureSpread = z.object({ min: z.number(), median: z.number(), max: z.number() }).nullable();
+export type FigureSpread = z.infer<typeof FigureSpread>;
+
+/** One minute of the call as one page measured it (`received`: the agent's page; `sent`: the customer's). */
+export const QualityMinute = z.object({
+  /** Minutes since the call started (0 = the first). */
+  minute: z.number().int().nonnegative(),
+  side: z.enum(['received', 'sent']),
+  samples: z.number().int().positive(),
+  width: FigureSpread,
+  height: FigureSpread,
+  fps: FigureSpread,
+  freezeShare: FigureSpread,
+  brightness: FigureSpread,
+  sharpness: FigureSpread,
+});
+export type QualityMinute = z.infer<typeof QualityMinute>;
+
+/** What the customer's page saw. */
+export const CameraSignalKind = z.enum(['virtual_camera', 'unusual_settings', 'page_hidden', 'window_blur', 'camera_changed']);
+export type CameraSignalKind = z.infer<typeof CameraSignalKind>;
+
+/** One signal as the customer's page sends it: the kind and what was seen (a label, the settings). */
+export const CameraSignal = z.strictObject({
+  kind: CameraSignalKind,
+  detail: z.string().trim().max(200),
+});
+export type CameraSignal = z.infer<typeof CameraSignal>;
+
+/** A signal as the session kept it, stamped with the server's time. */
+export const RecordedCameraSignal = CameraSignal.extend({ at: Timestamp });
+export type RecordedCameraSignal = z.infer<typeof RecordedCameraSignal>;
+
+/** The call's quality in the evidence: the per-minute summary, the gate's changes and the risk flags. */
+export const CallQualityEvidence = z.object({
+  minutes: z.array(QualityMinute),
+  /** The gate's thresholds when the first sample came (absent: no page reported a sample). */
+  thresholds: QualityThresholds.optional(),
+  /** Every change of the gate the agent's page reported, oldest first. */
+  gateChanges: z.array(z.object({ state: QualityGateState, causes: z.array(QualityCause), at: Timestamp })),
+  riskFlags: z.array(RecordedCameraSignal),
+});
+export type CallQualityEvidence = z.infer<typeof CallQualityEvidence>;
