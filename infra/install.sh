@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what vident needs and is missing, idempotently.
 #   infra/install.sh start   Janus, janus-tools, ffmpeg, nftables, iproute2, coturn + npm dependencies
-#   infra/install.sh test    the same plus Chromium (for the browser tests), and a JDK 17, Python 3,
+#   infra/install.sh test    the same plus Chromium (for the browser tests) with Korean and Chinese
+#                            fonts (fonts-nanum, fonts-noto-cjk), and a JDK 17, Python 3,
 #                            curl, openssl and jq for the bank integration examples (examples/)
 # Without root it prints the exact command to run and fails.
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 purpose="${1:-start}"
 packages=(janus janus-tools ffmpeg nftables iproute2 coturn)
-[ "$purpose" = test ] && packages+=(chromium fonts-nanum openjdk-17-jdk-headless python3 curl openssl jq)
+[ "$purpose" = test ] && packages+=(chromium fonts-nanum fonts-noto-cjk openjdk-17-jdk-headless python3 curl openssl jq)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -15,6 +15,7 @@ import { BankCheckAccepted, SessionDocument, type BankCheckRequest } from './doc
 import { ErrorBody, type ErrorCode } from './errors.ts';
 import { ArtifactList, EvidencePack, EvidenceSigningKey } from './evidence.ts';
 import { FunnelReport } from './funnel.ts';
+import { SessionOneTimeCode } from './one-time-code.ts';
 import { signRequest } from './signing.ts';
 
 /** An error answered by the vident API, with its stable code. */
@@ -114,6 +115,8 @@ export function createBankClient(options: BankClientOptions) {
     getDocument: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/document`, SessionDocument),
     /** Posts the bank's own check on the document; the agent sees it at once (REQUIRED_BANK_CHECKS gates approval). */
     postCheck: (sessionId: string, check: BankCheckRequest) => call('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/checks`, BankCheckAccepted, check),
+    /** The session's open one-time code, for delivery to the customer's phone (after session.code_issued). */
+    getOneTimeCode: (sessionId: string) => call('GET', `/v1/sessions/${encodeURIComponent(sessionId)}/one-time-code`, SessionOneTimeCode),
     status: () => call('GET', '/v1/status', SystemStatus),
     /** The verification funnel of the sessions created on these UTC days (`YYYY-MM-DD`, inclusive), optionally of one desk agent. */
     funnelReport: (query: { from: string; to: string; agent?: string }) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientMessage, ServerMessage, VerificationChecklist } from './index.ts';
+import { ClientMessage, Locale, localizedLabel, ServerMessage, VerificationChecklist } from './index.ts';
 
 const item = (id: string) => ({ id, ko: '사진과 얼굴 일치', en: 'Photo matches face' });
 
@@ -21,6 +21,23 @@ describe('VerificationChecklist', () => {
     expect(accepted([{ id: 'a', ko: '가' }])).toBe(false);
     expect(accepted([{ id: 'a', ko: '가', en: 'A', fr: 'A' }])).toBe(false);
     expect(accepted([item('x'.repeat(40))])).toBe(true);
+  });
+});
+
+describe('Chinese labels', () => {
+  it('are optional, so a checklist configured before Chinese stays valid, and fall back to English', () => {
+    const [old] = VerificationChecklist.parse([item('face_matches_photo')]);
+    expect(localizedLabel(old!, 'zh')).toBe('Photo matches face');
+    const [withZh] = VerificationChecklist.parse([{ ...item('face_matches_photo'), zh: ' 照片与面部一致 ' }]);
+    expect(localizedLabel(withZh!, 'zh')).toBe('照片与面部一致');
+    expect(localizedLabel(withZh!, 'ko')).toBe('사진과 얼굴 일치');
+    expect(localizedLabel(withZh!, 'en')).toBe('Photo matches face');
+    expect(VerificationChecklist.safeParse([{ ...item('a'), zh: ' ' }]).success).toBe(false);
+  });
+
+  it('Locale takes zh (simplified Chinese) and nothing else new', () => {
+    expect(Locale.options).toEqual(['ko', 'en', 'zh']);
+    for (const tag of ['zh-Hans', 'zh-CN', 'cn', 'ZH']) expect(Locale.safeParse(tag).success, tag).toBe(false);
   });
 });
 

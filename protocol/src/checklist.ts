@@ -16,8 +16,8 @@ export type ChecklistItemId = z.infer<typeof ChecklistItemId>;
 
 const Label = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
-/** One item with its label in each page locale. */
-export const ChecklistItem = z.object({ id: ChecklistItemId, ko: Label, en: Label });
+/** One item with its label in each page locale; `zh` is optional (a Chinese page falls back to `en`). */
+export const ChecklistItem = z.object({ id: ChecklistItemId, ko: Label, en: Label, zh: Label.optional() });
 export type ChecklistItem = z.infer<typeof ChecklistItem>;
 
 /** A configured checklist: 1..20 items, ids unique; unknown fields refused (they would be typos). */

@@ -7,8 +7,27 @@ export type SessionId = z.infer<typeof SessionId>;
 export const Role = z.enum(['customer', 'agent']);
 export type Role = z.infer<typeof Role>;
 
-export const Locale = z.enum(['ko', 'en']);
+/**
+ * A page language: `ko` Korean (the default), `en` English, `zh` Chinese in simplified script
+ * (zh-Hans; the page declares `lang="zh-Hans"`). One short code per language, as the session API
+ * takes it.
+ */
+export const Locale = z.enum(['ko', 'en', 'zh']);
 export type Locale = z.infer<typeof Locale>;
+
+/**
+ * A bank-configured text in each page locale (checklist items, security features). Chinese is
+ * optional so configurations written before it stay valid: without it a Chinese page shows the
+ * English text.
+ */
+export type LocalizedLabel = { ko: string; en: string; zh?: string | undefined };
+
+/** The label's text for a page locale; a missing Chinese text falls back to English. */
+export function localizedLabel(label: LocalizedLabel, locale: Locale): string {
+  if (locale === 'ko') return label.ko;
+  if (locale === 'zh') return label.zh ?? label.en;
+  return label.en;
+}
 
 /**
  * Lifecycle of a verification session. `created`, `waiting` (the customer connected) and `in_call`

@@ -136,6 +136,13 @@ describe('the catalog', () => {
     for (const features of Object.values(DEFAULT_SECURITY_FEATURES)) expect(categoryCount(features)).toBeGreaterThanOrEqual(5);
   });
 
+  it('has every default feature in Chinese too; a configured one may leave Chinese out', () => {
+    for (const features of Object.values(DEFAULT_SECURITY_FEATURES)) {
+      for (const f of features) expect(f.zh, f.id).toMatch(/\p{Script=Han}/u);
+    }
+    expect(SecurityFeatureCatalog.safeParse({ passport: [{ id: 'x_hologram', category: 'hologram', show: 'tilt', ko: '홀로그램', en: 'Hologram' }] }).success).toBe(true);
+  });
+
   it('refuses an unknown document type, category or way of showing, repeated ids, missing labels and extra fields', () => {
     const ok: SecurityFeature = { id: 'x_hologram', category: 'hologram', show: 'tilt', ko: '홀로그램', en: 'Hologram' };
     const bad = [

@@ -59,5 +59,7 @@ describe('the checklist in the draft', () => {
   it('labels an item in the page\'s locale', () => {
     expect(checklistLabel(checklist[0]!, 'ko')).toBe('얼굴이 신분증 사진과 일치합니다');
     expect(checklistLabel(checklist[0]!, 'en')).toBe('The face matches the photo on the ID');
+    expect(checklistLabel(checklist[0]!, 'zh')).toBe('The face matches the photo on the ID');
+    expect(checklistLabel({ ...checklist[0]!, zh: '面部与证件照片一致' }, 'zh')).toBe('面部与证件照片一致');
   });
 });

@@ -1,4 +1,4 @@
-import { ClientMessage, describeIssues, type ChecklistItem, type Decision, type ReasonCode } from '@vident/protocol';
+import { ClientMessage, describeIssues, localizedLabel, type ChecklistItem, type Decision, type Locale, type ReasonCode } from '@vident/protocol';
 
 /** What the agent has chosen so far in the decision panel. */
 export interface DecisionDraft {
@@ -44,7 +44,7 @@ export function checkDecisionDraft(draft: DecisionDraft): DecisionCheck {
   return { ok: true, message: parsed.data };
 }
 
-/** The label of a checklist item in the page's locale. */
-export function checklistLabel(item: ChecklistItem, locale: 'ko' | 'en'): string {
-  return locale === 'ko' ? item.ko : item.en;
+/** The label of a checklist item in the page's locale (Chinese falls back to English when the bank gave none). */
+export function checklistLabel(item: ChecklistItem, locale: Locale): string {
+  return localizedLabel(item, locale);
 }

@@ -1,7 +1,7 @@
 import { AgentId, DeskRole, Locale } from '@vident/protocol';
 import { z } from 'zod';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
-import { pickLocale } from './i18n.ts';
+import { pickLocale } from './locale-choice.ts';
 
 /*
  * The console's sign-in: the desk token from the link's fragment (then kept in sessionStorage so a

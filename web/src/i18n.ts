@@ -11,6 +11,7 @@ import { funnelStrings } from './i18n-funnel.ts';
 import { qualityStrings } from './i18n-quality.ts';
 import { procedureStrings } from './i18n-procedure.ts';
 import type { NetworkQuality } from './network-quality.ts';
+import zhStrings from '../locales/zh.json';
 
 /** Every user-visible string, in both locales. Korean is the default. */
 const dictionary = {
@@ -224,35 +225,26 @@ const dictionary = {
     ...qualityStrings.en,
     ...procedureStrings.en,
   },
-} as const satisfies Record<Locale, Record<string, string>>;
+} as const satisfies Record<'ko' | 'en', Record<string, string>>;
+
+/** Simplified Chinese (web/locales/zh.json), for the keys English has; a key it lacks shows the English text. */
+const zh = zhStrings as Partial<Record<string, string>>;
+const byLocale: Record<Locale, Record<MessageKey, string>> = {
+  ...dictionary,
+  zh: Object.fromEntries(Object.entries(dictionary.en).map(([key, text]) => [key, zh[key] ?? text])) as Record<MessageKey, string>,
+};
 
 /** A key of the dictionary; Korean is the reference set the English one must match. */
 export type MessageKey = keyof (typeof dictionary)['ko'];
 
 /** Looks a string up and fills `{name}` placeholders. */
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string> = {}): string {
-  const template: string = dictionary[locale][key];
+  const template: string = byLocale[locale][key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
-/** Picks ko/en from a BCP-47 tag list (navigator.languages); Korean unless English comes first. */
-export function pickLocale(languages: readonly string[]): Locale {
-  for (const tag of languages) {
-    const primary = tag.toLowerCase().split('-')[0];
-    if (primary === 'ko') return 'ko';
-    if (primary === 'en') return 'en';
-  }
-  return 'ko';
-}
-
-/**
- * The page's first locale, before the server's `welcome`: the session's locale carried by the
- * bank's link (`?lang=ko`), else the browser's languages.
- */
-export function initialLocale(search: string, languages: readonly string[]): Locale {
-  const lang = new URLSearchParams(search).get('lang');
-  return pickLocale(lang ? [lang, ...languages] : languages);
-}
+/** The page's locale before `welcome` (locale-choice.ts), here for the pages that import it with translate. */
+export { initialLocale, pickLocale } from './locale-choice.ts';
 
 /** The waiting text names the party we wait for. */
 export function waitingKey(role: Role): MessageKey {
@@ -286,5 +278,5 @@ export function qualityKey(level: NetworkQuality): MessageKey {
 
 /** Every key, for tests that check both locales are complete. */
 export function dictionaryKeys(locale: Locale): string[] {
-  return Object.keys(dictionary[locale]);
+  return Object.keys(byLocale[locale]);
 }

@@ -78,5 +78,5 @@ export function featureDraw(
 
 /** The drawn features as this session's extra checklist items. */
 export function featureChecklist(drawn: DrawnSecurityFeatures | undefined): ChecklistItem[] {
-  return (drawn?.features ?? []).map((f) => ({ id: f.id, ko: f.ko, en: f.en }));
+  return (drawn?.features ?? []).map((f) => ({ id: f.id, ko: f.ko, en: f.en, ...(f.zh === undefined ? {} : { zh: f.zh }) }));
 }

@@ -41,19 +41,26 @@ describe('ChecklistVariable', () => {
     expect(ChecklistVariable.parse(own)).toEqual(own);
   });
 
-  it('has good labels by default: Korean and English, different, each id once', () => {
+  it('has good labels by default: Korean, English and Chinese, different, each id once', () => {
     expect(ids).toEqual(['face_matches_photo', 'hologram_visible', 'serial_number_matches', 'document_not_expired']);
     for (const item of DEFAULT_CHECKLIST) {
       expect(item.ko).toMatch(/[가-힣]/);
       expect(item.en).toMatch(/^[A-Z][a-z]/);
+      expect(item.zh).toMatch(/^\p{Script=Han}+$/u);
     }
+  });
+
+  it('keeps a checklist configured before Chinese valid (zh is optional)', () => {
+    const old = [{ id: 'photo', ko: '사진', en: 'Photo' }];
+    expect(ChecklistVariable.parse(JSON.stringify(old))).toEqual(old);
+    expect(ChecklistVariable.parse([{ ...old[0], zh: '照片' }])).toEqual([{ ...old[0], zh: '照片' }]);
   });
 
   it('says what is wrong without echoing the value', () => {
     const problem = (raw: unknown) => ChecklistVariable.safeParse(raw).error?.issues[0]?.message;
-    expect(problem('not json')).toBe('must be a JSON array of {id, ko, en}');
+    expect(problem('not json')).toBe('must be a JSON array of {id, ko, en, zh?}');
     expect(problem('[]')).toMatch(/at least one item/);
-    expect(problem('[{"id":"Bad-Id","ko":"가","en":"A"}]')).toMatch(/^must be a JSON array of 1\.\.20 \{id, ko, en\}: 0\.id: /);
+    expect(problem('[{"id":"Bad-Id","ko":"가","en":"A"}]')).toMatch(/^must be a JSON array of 1\.\.20 \{id, ko, en, zh\?\}: 0\.id: /);
     expect(problem('{"id":"a"}')).toMatch(/^must be a JSON array/);
   });
 });

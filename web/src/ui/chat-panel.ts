@@ -2,6 +2,7 @@ import type { Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { chatDraft, isOwnMessage, type ChatEntry } from '../in-call-tools.ts';
 import { translate } from '../i18n.ts';
+import { intlLocale } from '../locale-choice.ts';
 import { byTestId } from './dom.ts';
 
 /**
@@ -64,7 +65,7 @@ function line(entry: ChatEntry, author: 'you' | 'agent' | 'customer', locale: Lo
   const time = document.createElement('time');
   time.className = 'chat-time';
   time.dateTime = entry.at;
-  time.textContent = new Date(entry.at).toLocaleTimeString(locale === 'ko' ? 'ko-KR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  time.textContent = new Date(entry.at).toLocaleTimeString(intlLocale(locale), { hour: '2-digit', minute: '2-digit' });
   li.append(who, text, time);
   return li;
 }

@@ -102,5 +102,5 @@ export class DecisionPanel {
 }
 
 function sameItems(a: readonly ChecklistItem[], b: readonly ChecklistItem[]): boolean {
-  return a.length === b.length && a.every((item, i) => item.id === b[i]!.id && item.ko === b[i]!.ko && item.en === b[i]!.en);
+  return a.length === b.length && a.every((item, i) => item.id === b[i]!.id && item.ko === b[i]!.ko && item.en === b[i]!.en && item.zh === b[i]!.zh);
 }

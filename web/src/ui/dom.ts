@@ -1,5 +1,6 @@
 import type { Locale } from '@vident/protocol';
 import { translate, type MessageKey } from '../i18n.ts';
+import { htmlLang } from '../locale-choice.ts';
 
 /** The element with this data-testid; the page's markup is static, so absence is a build bug. */
 export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document): T {
@@ -10,7 +11,7 @@ export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: 
 
 /** Fills `data-i18n` text and `data-i18n-label` aria-labels for the locale. */
 export function applyStaticText(locale: Locale): void {
-  document.documentElement.lang = locale;
+  document.documentElement.lang = htmlLang(locale);
   document.title = translate(locale, 'app.title');
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = translate(locale, el.dataset.i18n as MessageKey);

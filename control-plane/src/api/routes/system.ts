@@ -1,4 +1,4 @@
-import { ListRecordingsQuery, type PublicConfig, type RecordingList, type SystemStatus } from '@vident/protocol';
+import { ListRecordingsQuery, Locale, type PublicConfig, type RecordingList, type SystemStatus } from '@vident/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { directoryStub, registryStub } from '../../base/env.ts';
@@ -14,7 +14,7 @@ export const systemRoutes = new Hono<AppEnv>()
   .get('/v1/config', (c) =>
     c.json({
       version: VERSION,
-      locales: ['ko', 'en'],
+      locales: Locale.options,
       maxSessionMinutes: c.var.config.sessionMaxMinutes,
       // TCP-only media comes from candidate filtering on both ends, not from a relay policy.
       iceTransportPolicy: 'all',
