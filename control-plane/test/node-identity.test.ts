@@ -12,7 +12,7 @@ import {
 } from '@vident/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendSignedCommand } from '../src/fleet/node-client.ts';
-import { ADMIN_KEY, clearIndexes, createSession, eventually, fakeNodeUrl, installFakeNode, signedFetch } from './helpers.ts';
+import { ADMIN_KEY, clearIndexes, createSession, eventually, fakeNodeUrl, installFakeNode, Participant, registerNode, signedFetch } from './helpers.ts';
 import { TEST_CONTROL_PLANE_PUBLIC_KEY, TEST_CONTROL_PLANE_SIGNING_KEY } from './node-keys.ts';
 
 /*
@@ -128,6 +128,33 @@ describe('node enrolment', () => {
       expect((await signedFetch('POST', `/v1/admin/nodes/${from.nodeId}/revoke`, undefined, ADMIN_KEY)).status).toBe(200);
       await eventually(async () => expect(await nodeOf()).toBe(to.nodeId));
     } finally {
+      fake.restore();
+    }
+  });
+});
+
+describe('a session\'s commands after its node is revoked', () => {
+  it('sends its node nothing more, though it kept the node\'s enrolment for its earlier commands', async () => {
+    await clearIndexes();
+    const fake = installFakeNode();
+    try {
+      await registerNode('node-id-cached');
+      const session = await createSession({ record: false });
+      const customer = await Participant.join(session.sessionId, session.customerUrl);
+      await customer.next('welcome');
+      customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: true });
+      await customer.next('published');
+      const host = new URL(fakeNodeUrl('node-id-cached')).host;
+      expect(fake.hosts).toContain(host);
+
+      expect((await signedFetch('POST', '/v1/admin/nodes/node-id-cached/revoke', undefined, ADMIN_KEY)).status).toBe(200);
+      const before = fake.commands.length;
+      customer.send({ type: 'media-state', audio: false, video: true });
+      customer.send({ type: 'trickle', leg: 'publisher', candidate: null });
+      await customer.next('error').catch(() => undefined);
+      expect(fake.commands.slice(before)).toEqual([]);
+    } finally {
+      await Participant.closeAll();
       fake.restore();
     }
   });

@@ -14,6 +14,8 @@ export class NodeCalls implements NodeSessionRpc {
    */
   async nodeLost(nodeId: string, cause: string): Promise<void> {
     await this.core.serialized(async () => {
+      // Revoked or dead: no command may reach it on the strength of an enrolment read earlier.
+      this.core.forgetNode(nodeId);
       if (this.core.conduct) await this.core.conduct.moveNode(nodeId, cause);
     });
   }

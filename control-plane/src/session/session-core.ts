@@ -254,6 +254,11 @@ export class SessionCore {
     this.alarmStale = true;
   }
 
+  /** The registry says the node is gone (nodeLost): its enrolment is asked again before any command. */
+  forgetNode(nodeId: string): void {
+    if (this.node?.target.nodeId === nodeId) this.node = null;
+  }
+
   /**
    * A command to the session's node. Its enrolment is asked of the registry once per node and
    * minute: a revoked node's sessions are told at once (nodeLost moves them to another node id), and
