@@ -67,27 +67,52 @@ export async function evidenceSettled(bank: BankClient, sessionId: string): Prom
   }
 }
 
+/** Phases of one page (web/src/join-phases.ts names), ms since that page's navigation start. */
+export type PagePhases = Record<string, number>;
+
 export interface JoinResult {
   ms: number;
+  /** The measured (second) page's phases and its peer's: agent/customer, or bare B/A. */
+  phases: { joiner: PagePhases; waiting: PagePhases };
   /** The call measured fine but its aftermath did not: evidence not settled (the next call may run on a loaded machine) or room left. */
   cleanupProblem?: string;
 }
 
+/**
+ * `together`: both pages start loading at the same moment (the clock starts there).
+ * `second`: the first page (customer / bare A) is already in the call, published and connected;
+ * the clock starts when the second page (agent / bare B) starts loading.
+ */
+export type JoinMode = 'together' | 'second';
+
+/** `origin`: the page's performance.timeOrigin (ms since epoch), to put two pages on one time axis. */
+const videntPhases = (page: Page): Promise<PagePhases> =>
+  page.evaluate('({ ...(typeof window.__videntPhases === "function" ? window.__videntPhases() : {}), origin: performance.timeOrigin })');
+
 /** The vident path: customer and agent pages from the signed join links, through the control plane and the sidecar. */
-export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser): Promise<JoinResult> {
+export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mode: JoinMode = 'together'): Promise<JoinResult> {
   const created = await stack.bank.createSession({ externalRef: `bench-join-${randomBytes(4).toString('hex')}`, customerName: 'Bench', locale: 'en' });
-  const ms = await withTwoPages(
+  const measured = await withTwoPages(
     chromium,
     async (customer, agent) => {
-      const started = performance.now();
       const marks: Record<string, number> = {};
+      let started = performance.now();
       const mark = (what: string) => (marks[what] = Math.round(performance.now() - started));
+      const customerSide = async () => {
+        await customer.goto(created.customerUrl);
+        mark('customer loaded');
+        await customerJoinsWithConsent(customer);
+        mark('customer consented');
+      };
+      if (mode === 'second') {
+        await customerSide();
+        // Waiting in the call: its publisher's ICE is up (the node then reports it published).
+        await firstFrame('customer publisher', async () => ((await videntPhases(customer))['ice-connected'] !== undefined ? 1 : 0));
+        started = performance.now();
+      }
       const [customerAt, agentAt] = await Promise.all([
         (async () => {
-          await customer.goto(created.customerUrl);
-          mark('customer loaded');
-          await customerJoinsWithConsent(customer);
-          mark('customer consented');
+          if (mode === 'together') await customerSide();
           return firstFrame('customer', () => framesDecoded(customer));
         })(),
         (async () => {
@@ -104,7 +129,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser): Pr
       for (const page of [customer, agent]) {
         for (const pair of await selectedPairs(page)) if (pair.local.protocol !== 'tcp') throw new Error(`a full-stack leg used ${pair.local.protocol}`);
       }
-      return Math.max(customerAt, agentAt) - started;
+      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) } };
     },
     async () => {
       await stack.bank.deleteSession(created.sessionId);
@@ -112,9 +137,9 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser): Pr
   );
   try {
     await evidenceSettled(stack.bank, created.sessionId);
-    return { ms };
+    return measured;
   } catch (error) {
-    return { ms, cleanupProblem: error instanceof Error ? error.message : String(error) };
+    return { ...measured, cleanupProblem: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -123,7 +148,9 @@ function bare(page: Page, method: 'framesDecoded'): Promise<number>;
 function bare(page: Page, method: 'error'): Promise<string | null>;
 function bare(page: Page, method: 'selectedProtocols'): Promise<(string | null)[]>;
 function bare(page: Page, method: 'destroyRoom'): Promise<boolean>;
+function bare(page: Page, method: 'phases'): Promise<PagePhases>;
 function bare(page: Page, method: string): Promise<unknown> {
+  if (method === 'phases') return page.evaluate('({ ...window.bare.phases(), origin: performance.timeOrigin })');
   return page.evaluate(`window.bare.${method}()`);
 }
 
@@ -131,21 +158,30 @@ function bare(page: Page, method: string): Promise<unknown> {
  * The baseline: two bare pages on Janus's WebSocket API. Page A creates the room; the room is
  * destroyed after the call (a room left behind is reported as a cleanup problem).
  */
-export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser): Promise<JoinResult> {
+export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser, mode: JoinMode = 'together'): Promise<JoinResult> {
   const room = `bare-${randomBytes(6).toString('hex')}`;
   const [feedA, feedB] = [`${room}-a`, `${room}-b`];
   let destroyed = false;
-  const ms = await withTwoPages(
+  const measured = await withTwoPages(
     chromium,
     async (a, b) => {
-      const started = performance.now();
-      const side = async (page: Page, what: string, query: string) => {
+      let started = performance.now();
+      const load = async (page: Page, query: string) => {
         await page.goto(`${pageUrl}/?${query}`);
         await page.waitForFunction('typeof window.bare === "object"');
+      };
+      const side = async (page: Page, what: string, query: string | null) => {
+        if (query !== null) await load(page, query);
         return firstFrame(what, () => bare(page, 'framesDecoded'), () => bare(page, 'error'));
       };
+      const queryA = `room=${room}&feed=${feedA}&peer=${feedB}&create=1`;
+      if (mode === 'second') {
+        await load(a, queryA);
+        await firstFrame('bare page A publisher', async () => ((await bare(a, 'phases'))['ice-connected'] !== undefined ? 1 : 0), () => bare(a, 'error'));
+        started = performance.now();
+      }
       const [aAt, bAt] = await Promise.all([
-        side(a, 'bare page A', `room=${room}&feed=${feedA}&peer=${feedB}&create=1`),
+        side(a, 'bare page A', mode === 'together' ? queryA : null),
         side(b, 'bare page B', `room=${room}&feed=${feedB}&peer=${feedA}`),
       ]);
       for (const page of [a, b]) {
@@ -153,11 +189,11 @@ export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser):
         if (protocols.some((p) => p !== 'tcp')) throw new Error(`a bare leg used ${protocols.join('/')}`);
       }
       if (process.env.JOIN_DEBUG) for (const page of [a, b]) console.log(`[bench] bare page milestones (ms since navigation): ${JSON.stringify(await page.evaluate('window.bare.timeline()'))}`);
-      return Math.max(aAt, bAt) - started;
+      return { ms: Math.max(aAt, bAt) - started, phases: { joiner: await bare(b, 'phases'), waiting: await bare(a, 'phases') } };
     },
     async (a) => {
       destroyed = await bare(a, 'destroyRoom');
     },
   );
-  return destroyed ? { ms } : { ms, cleanupProblem: `room ${room} was not destroyed` };
+  return destroyed ? measured : { ...measured, cleanupProblem: `room ${room} was not destroyed` };
 }

@@ -6,7 +6,7 @@
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
 import { startBareJanusServer } from './bare-janus/server.ts';
-import { bareJanusJoin, CALL_TIMEOUT_MS, fullStackJoin, type JoinResult } from './join-calls.ts';
+import { bareJanusJoin, CALL_TIMEOUT_MS, fullStackJoin, type JoinMode, type JoinResult, type PagePhases } from './join-calls.ts';
 import type { BenchRow, BenchSection } from './report.ts';
 import { loadNote, median, ms, outcome, percentile, type LoadResult } from './stats.ts';
 
@@ -17,13 +17,14 @@ function emptyResult(): LoadResult {
   return { succeeded: 0, errors: [], errorCount: 0, skipped: 0, elapsedMs: 0, latencies: [] };
 }
 
-/** Runs one call, adding its time or its error to `into`; cleanup problems are kept apart. */
-async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>): Promise<void> {
+/** Runs one call, adding its time (and its phases to `phases`) or its error to `into`; cleanup problems are kept apart. */
+async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, phases: JoinResult['phases'][] = []): Promise<void> {
   const t0 = performance.now();
   try {
     const result = await call();
     into.latencies.push(result.ms);
     into.succeeded++;
+    phases.push(result.phases);
     if (result.cleanupProblem) problems.push(result.cleanupProblem);
   } catch (error) {
     into.errorCount++;
@@ -34,69 +35,113 @@ async function record(into: LoadResult, problems: string[], call: () => Promise<
 
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 
-function ratioText(full: number, bare: number): string {
+function ratioText(full: number, bare: number, goal: number): string {
   if (!Number.isFinite(full) || !Number.isFinite(bare) || bare === 0) return 'n/a';
-  const overhead = ((full - bare) / bare) * 100;
-  return `${(full / bare).toFixed(2)}× (${overhead >= 0 ? '+' : ''}${overhead.toFixed(0)}%, goal < +10%)`;
+  return `${(full / bare).toFixed(2)}× (goal ≤ ${goal}×)`;
+}
+
+/** Median of each phase over the calls, in JOIN_PHASES order (names of web/src/join-phases.ts). */
+const PHASES = ['page-load', 'join', 'socket-open', 'welcome', 'camera', 'publish-sent', 'answer', 'ice-connected', 'subscribe-offer', 'first-frame'];
+function phaseMedians(list: PagePhases[]): string {
+  const parts: string[] = [];
+  for (const phase of PHASES) {
+    const values = list.map((p) => p[phase]).filter((v): v is number => typeof v === 'number');
+    if (values.length) parts.push(`${phase} ${Math.round(median(values))}`);
+  }
+  return parts.join(', ') || 'none recorded';
+}
+
+interface ModeFigures {
+  full: LoadResult;
+  bare: LoadResult;
+  fullPhases: JoinResult['phases'][];
+  barePhases: JoinResult['phases'][];
+  fullProblems: string[];
+  bareProblems: string[];
+}
+
+async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
+  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullProblems: [], bareProblems: [] };
+  for (let i = 0; i < calls; i++) {
+    if (performance.now() - started > TOTAL_BOUND_MS) {
+      f.full.skipped++;
+      f.bare.skipped++;
+      continue;
+    }
+    await record(f.full, f.fullProblems, () => fullStackJoin(stack, chromium, mode), f.fullPhases);
+    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.barePhases);
+    console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
+  }
+  const say = (who: string, list: JoinResult['phases'][], side: 'joiner' | 'waiting') => console.log(`[bench]   ${who}: ${phaseMedians(list.map((p) => p[side]))}`);
+  console.log(`[bench] join time (${mode}), median phase times in ms since each page's navigation start:`);
+  say('vident agent (joiner) ', f.fullPhases, 'joiner');
+  say('bare page B (joiner)  ', f.barePhases, 'joiner');
+  // The waiting page on the joining page's time axis (negative: before the joiner started loading).
+  const aligned = (p: JoinResult['phases']) => Object.fromEntries(Object.entries(p.waiting).map(([k, v]) => [k, v + (p.waiting.origin ?? 0) - (p.joiner.origin ?? 0)]));
+  console.log(`[bench]   vident customer (on the agent's axis): ${phaseMedians(f.fullPhases.map(aligned))}`);
+  console.log(`[bench]   bare page A (on page B's axis)       : ${phaseMedians(f.barePhases.map(aligned))}`);
+  return f;
+}
+
+function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
+  const stats = (r: LoadResult) => ({ median: r.latencies.length ? median(r.latencies) : Number.NaN, p95: percentile(r.latencies, 95) });
+  const full = stats(f.full);
+  const bare = stats(f.bare);
+  const notes = (r: LoadResult, problems: string[]) =>
+    [outcome(r), ...(problems.length ? [`${problems.length} cleanup problems, first: ${problems[0]!.replace(/\|/g, '/')}`] : [])].join('; ');
+  return [
+    { figure: `${label}, median`, value: seconds(full.median), baseline: `bare Janus pages: ${seconds(bare.median)}`, ratio: ratioText(full.median, bare.median, goal), notes: `full stack: ${notes(f.full, f.fullProblems)}` },
+    { figure: `${label}, p95`, value: seconds(full.p95), baseline: `bare Janus pages: ${seconds(bare.p95)}`, ratio: ratioText(full.p95, bare.p95, goal), notes: `bare: ${notes(f.bare, f.bareProblems)}` },
+    {
+      figure: `${label}, joining page's phases (median ms since its navigation)`,
+      value: '',
+      baseline: '',
+      ratio: '',
+      notes: `vident agent: ${phaseMedians(f.fullPhases.map((p) => p.joiner))}; bare page B: ${phaseMedians(f.barePhases.map((p) => p.joiner))}`,
+    },
+  ];
 }
 
 export async function benchJoinTime(stack: Stack, chromium: LaunchedBrowser, calls = 20): Promise<BenchSection> {
   const note = loadNote();
   const server = await startBareJanusServer({ wsUrl: stack.janus.wsUrl, apiSecret: stack.secrets.janusApiSecret, adminKey: stack.secrets.janusAdminKey });
-  const full = emptyResult();
-  const bare = emptyResult();
-  const fullProblems: string[] = [];
-  const bareProblems: string[] = [];
   const started = performance.now();
+  let second: ModeFigures;
+  let together: ModeFigures;
   try {
     // Not counted: first Chromium contexts, first workerd/DO start, first Janus room.
     const warmup = emptyResult();
     await record(warmup, [], () => fullStackJoin(stack, chromium));
     await record(warmup, [], () => bareJanusJoin(server.url, chromium));
     if (warmup.errorCount) console.log(`[bench] join time warm-up errors: ${warmup.errors.join('; ')}`);
-    for (let i = 0; i < calls; i++) {
-      if (performance.now() - started > TOTAL_BOUND_MS) {
-        full.skipped++;
-        bare.skipped++;
-        continue;
-      }
-      await record(full, fullProblems, () => fullStackJoin(stack, chromium));
-      await record(bare, bareProblems, () => bareJanusJoin(server.url, chromium));
-      console.log(`[bench] join time call ${i + 1}/${calls}: full ${full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
-    }
+    second = await runMode(stack, chromium, server.url, 'second', calls, started);
+    together = await runMode(stack, chromium, server.url, 'together', calls, started);
   } finally {
     await server.close();
   }
-  const stats = (r: LoadResult) => ({ median: r.latencies.length ? median(r.latencies) : Number.NaN, p95: percentile(r.latencies, 95) });
-  const f = stats(full);
-  const b = stats(bare);
-  const notes = (r: LoadResult, problems: string[]) =>
-    [outcome(r), ...(problems.length ? [`${problems.length} cleanup problems, first: ${problems[0]!.replace(/\|/g, '/')}`] : [])].join('; ');
   const rows: BenchRow[] = [
-    { figure: 'Join time, median', value: seconds(f.median), baseline: `bare Janus page: ${seconds(b.median)}`, ratio: ratioText(f.median, b.median), notes: `full stack: ${notes(full, fullProblems)}` },
-    { figure: 'Join time, p95', value: seconds(f.p95), baseline: `bare Janus page: ${seconds(b.p95)}`, ratio: ratioText(f.p95, b.p95), notes: `bare: ${notes(bare, bareProblems)}` },
-    {
-      figure: 'Median difference',
-      value: ms(f.median - b.median, 0),
-      baseline: '',
-      ratio: '',
-      notes: note,
-    },
+    ...modeRows('Second joiner (agent opens its link, customer waiting)', 1.2, second),
+    ...modeRows('Both loading at once', 1.5, together),
+    { figure: 'Median difference (second joiner / both at once)', value: `${ms(median(second.full.latencies) - median(second.bare.latencies), 0)} / ${ms(median(together.full.latencies) - median(together.bare.latencies), 0)}`, baseline: '', ratio: '', notes: note },
   ];
   return {
     title: 'Join time: page load to first decoded remote frame on both sides',
     method: [
-      `${calls} calls on each path, alternating (full stack, then bare), after one uncounted warm-up call each; headless Chromium with fake media`,
+      `${calls} calls of each kind on each path, alternating (full stack, then bare), after one uncounted warm-up call each; headless Chromium with fake media`,
       '(640×480 camera request on both paths), every context fresh (cold cache), UDP dropped in Janus\'s namespace and every selected ICE pair checked to be TCP.',
-      'The clock starts when both pages start loading at the same moment (two `page.goto` in parallel) and stops when BOTH pages report',
+      'Second joiner: the first page (vident customer through its landing page, pre-call check and recording consent; bare page A, which creates the room)',
+      'is already in the call with its publisher connected; the clock starts when the second page (vident agent; bare page B) starts loading.',
+      'Both at once: the clock starts when both pages start loading at the same moment (two `page.goto` in parallel).',
+      'The clock stops when BOTH pages report',
       `\`framesDecoded > 0\` on their remote video (getStats, polled every 20 ms from the runner; a call without frames within ${CALL_TIMEOUT_MS / 1000} s counts as an error).`,
-      'Full stack: a session created through the signed bank API before the clock starts; the customer page loads the web app, its Join and',
+      'Full stack: a session created through the signed bank API before the clock starts; the customer\'s Start, Continue and',
       'recording-consent buttons are clicked as soon as they appear, the agent page\'s Join likewise, so the figure includes those steps, the',
       'control plane (wrangler dev / workerd, session Durable Object), the sidecar and Janus; the recorded session is ended after each call and its',
       'evidence pack awaited before the next call so post-processing does not load it. Baseline: a static page from a node:http server on',
       '127.0.0.1 that talks to the same Janus over its WebSocket API (`janus-protocol`, `apisecret`): one page creates the VideoRoom room',
       '(admin_key, not recorded), both `joinandconfigure` as publishers and subscribe to the other\'s feed, UDP candidates stripped in both',
-      'directions and trickle `completed`, as the sidecar does; the room is destroyed after each call.',
+      'directions and trickle `completed`, as the sidecar does; the room is destroyed after each call. Phases: each page\'s',
+      '`window.__videntPhases()` (web/src/join-phases.ts) and the bare page\'s same-named marks, median over the calls.',
     ].join(' '),
     rows,
   };

@@ -32,6 +32,8 @@ import { readNetworkCounters, type NetworkCounters } from './network-quality.ts'
 import { videoPriorityForGuidance, type VideoPriority } from './video-priority.ts';
 import { FACE_LAYOUT, nextLayout, type LayoutEvent, type LayoutState } from './call-layout.ts';
 import { stillAnswered, stillRequested } from './customer-stills.ts';
+import { markPhase } from './join-phases.ts';
+import { mayOpenCamera } from './consent-gate.ts';
 
 export interface CallControllerOptions extends SessionConnectionOptions {
   role: Role;
@@ -130,6 +132,9 @@ export class CallController {
   /** Opens the socket; the rest follows from server messages. */
   start(): void {
     this.connection.start();
+    // The agent's camera opens while the socket connects (never a customer's before `welcome`:
+    // see mayOpenCamera); publishWhenMediaReady then shares this one request.
+    if (mayOpenCamera({ role: this.opts.role, consent: null, acceptedOnThisPage: false })) void this.media.get().catch(() => undefined);
   }
 
   /** The view now, as a copy the page may keep. */
@@ -270,6 +275,7 @@ export class CallController {
     if (this.view.ended) return;
     switch (msg.type) {
       case 'welcome': {
+        markPhase('welcome');
         this.connection.markJoined();
         applyWelcome(this.view, msg);
         if (msg.quality) this.riskFlags = msg.quality.riskFlags;
@@ -429,6 +435,7 @@ export class CallController {
     this.emit();
     this.media.get().then(
       (stream) => {
+        markPhase('camera');
         this.view.media = 'ready';
         this.view.localStream = stream;
         this.chain.enqueue(async () => {

@@ -25,6 +25,7 @@ import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
 import { DeskTokenKeeper } from './desk-token-keeper.ts';
+import { joinPhases, markPhase, type JoinPhaseTimes } from './join-phases.ts';
 import { CallQualityWiring } from './quality/call-quality-wiring.ts';
 
 /*
@@ -41,8 +42,13 @@ interface VidentTestApi {
 declare global {
   interface Window {
     vident: VidentTestApi;
+    /** The join's phases so far (join-phases.ts), for the join benchmark; never shown. */
+    __videntPhases: () => JoinPhaseTimes;
   }
 }
+
+markPhase('page-load');
+window.__videntPhases = () => joinPhases.snapshot();
 
 let locale: Locale = initialLocale(location.search, navigator.languages ?? [navigator.language]);
 let controller: CallController | null = null;
@@ -100,6 +106,7 @@ async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<vo
     banner.show(translate(locale, 'error.unsupported'));
     return;
   }
+  markPhase('join');
   joinScreen.busy();
   startController(joinLink, await loadConfig(), joinScreen);
 }
@@ -194,6 +201,7 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       }
       shown = screen;
       callScreen.render(view);
+      if (view.remoteStream !== null) markFirstFrame();
       captures?.update(view);
       assist?.update(view);
       if (view.ended) faces?.stop();
@@ -256,4 +264,14 @@ async function loadBankKey(pem: string | null): Promise<BankKey> {
     console.warn('vident: the configured evidence public key cannot be used', err instanceof Error ? err.message : err);
     return { state: 'invalid' };
   }
+}
+
+/** `first-frame`: the first remote video frame painted (requestVideoFrameCallback where the browser has it). */
+let firstFrameAsked = false;
+function markFirstFrame(): void {
+  if (firstFrameAsked) return;
+  firstFrameAsked = true;
+  const video = byTestId<HTMLVideoElement>('remote-video');
+  if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => markPhase('first-frame'));
+  else video.addEventListener('loadeddata', () => markPhase('first-frame'), { once: true });
 }

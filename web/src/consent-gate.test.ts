@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientMessage, RECORDING_CONSENT_VERSION } from '@vident/protocol';
-import { consentMessage, consentStep, screenForCall, type ConsentState } from './consent-gate.ts';
+import { consentMessage, consentStep, mayOpenCamera, screenForCall, type ConsentState } from './consent-gate.ts';
 
 describe('consentStep', () => {
   const states: ConsentState[] = ['not_required', 'pending', 'given'];
@@ -49,5 +49,24 @@ describe('screenForCall', () => {
   it('lets the end screen win', () => {
     expect(screenForCall({ ended: over, consentPrompt: true, media: 'ready' })).toBe('end');
     expect(screenForCall({ ended: over, consentPrompt: false, media: 'idle' })).toBe('end');
+  });
+});
+
+describe('when the page may open its camera', () => {
+  it('the agent at once, before welcome, whatever the consent', () => {
+    expect(mayOpenCamera({ role: 'agent', consent: null, acceptedOnThisPage: false })).toBe(true);
+    expect(mayOpenCamera({ role: 'agent', consent: 'pending', acceptedOnThisPage: false })).toBe(true);
+  });
+
+  it('the customer never before welcome: whether it must consent first is not known yet', () => {
+    expect(mayOpenCamera({ role: 'customer', consent: null, acceptedOnThisPage: false })).toBe(false);
+    expect(mayOpenCamera({ role: 'customer', consent: null, acceptedOnThisPage: true })).toBe(false);
+  });
+
+  it('a recorded customer only after consenting; an unrecorded or consented one at once', () => {
+    expect(mayOpenCamera({ role: 'customer', consent: 'pending', acceptedOnThisPage: false })).toBe(false);
+    expect(mayOpenCamera({ role: 'customer', consent: 'pending', acceptedOnThisPage: true })).toBe(true);
+    expect(mayOpenCamera({ role: 'customer', consent: 'given', acceptedOnThisPage: false })).toBe(true);
+    expect(mayOpenCamera({ role: 'customer', consent: 'not_required', acceptedOnThisPage: false })).toBe(true);
   });
 });

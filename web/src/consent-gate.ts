@@ -39,3 +39,15 @@ export function screenForCall(view: { ended: object | null; consentPrompt: boole
   if (view.media === 'ready') return 'call';
   return 'join';
 }
+
+/**
+ * May the page open its camera now? The agent's publish is never gated, so the agent asks at once,
+ * while the page connects. A customer's page does not know before `welcome` whether the session
+ * is recorded and consented (`consent` null): it waits, and after `welcome` asks unless the
+ * consent step is still to be shown; no camera is opened before a recorded customer consents.
+ */
+export function mayOpenCamera(input: { role: Role; consent: ConsentState | null; acceptedOnThisPage: boolean }): boolean {
+  if (input.role !== 'customer') return true;
+  if (input.consent === null) return false;
+  return consentStep({ role: input.role, consent: input.consent, acceptedOnThisPage: input.acceptedOnThisPage }) !== 'ask';
+}

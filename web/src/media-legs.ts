@@ -3,6 +3,7 @@ import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
 import type { StatsEntry } from './call-stats.ts';
 import { TransportChoice } from './transport-fallback.ts';
 import { INITIAL_VIDEO_PRIORITY, type VideoPriority } from './video-priority.ts';
+import { markPhase } from './join-phases.ts';
 
 /** What the media legs need from the call: the signaling socket and someone to tell. */
 export interface MediaLegsPort {
@@ -67,6 +68,7 @@ export class MediaLegs {
     const { audio, video } = localMedia();
     this.publishRef = String(++this.publishCount);
     this.port.send({ type: 'publish', sdp, audio, video, transport: this.transport.current, ref: this.publishRef });
+    markPhase('publish-sent');
   }
 
   /** `published`: applies the answer if it answers our latest publish. */
@@ -76,6 +78,7 @@ export class MediaLegs {
     if (ref !== undefined && ref !== this.publishRef) return;
     const leg = this.publisher;
     await leg?.accept(sdp);
+    markPhase('answer');
     // Once negotiated: Chromium refuses send parameters on a sender without encodings yet.
     await leg?.setVideoPriority(this.videoPriority);
   }
@@ -88,6 +91,7 @@ export class MediaLegs {
 
   /** `subscribe-offer`: a new subscriber leg (replacing any); its answer is sent as `subscribe-answer`. */
   async subscribe(offerSdp: string): Promise<void> {
+    markPhase('subscribe-offer');
     this.subscriber?.close();
     this.transport.legStarted('subscriber', Date.now());
     const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
@@ -95,10 +99,12 @@ export class MediaLegs {
     });
     this.subscriber = leg;
     const sdp = await leg.answer(offerSdp);
-    this.port.send({ type: 'subscribe-answer', sdp });
+    // Our candidates follow the answer at once instead of waiting for `subscribed`: the session
+    // handles one socket's frames in order, so they reach the node after the answer anyway.
+    if (this.port.send({ type: 'subscribe-answer', sdp })) leg.confirmed();
   }
 
-  /** `subscribed`: the node is ready for the subscriber's candidates. */
+  /** `subscribed`: the node took the answer (the candidates already went with it; see subscribe). */
   subscribed(): void {
     this.subscriber?.confirmed();
   }
@@ -135,7 +141,10 @@ export class MediaLegs {
   private legHooks() {
     return {
       trickle: (leg: PeerLeg, candidate: IceCandidate) => this.port.send({ type: 'trickle', leg, candidate }),
-      onState: () => this.port.onChange(),
+      onState: () => {
+        if (this.publisher?.state === 'connected') markPhase('ice-connected');
+        this.port.onChange();
+      },
     };
   }
 }

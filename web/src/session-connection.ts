@@ -2,6 +2,7 @@ import type { ClientMessage, ServerMessage } from '@vident/protocol';
 import type { SocketPhase } from './connection-status.ts';
 import { reconnectDelayMs, shouldReconnect } from './reconnect-policy.ts';
 import { SignalingSocket, type OpenSignalingChannel, type SignalingChannel } from './signaling-socket.ts';
+import { markPhase } from './join-phases.ts';
 
 export interface SessionConnectionOptions {
   origin: string;
@@ -88,6 +89,7 @@ export class SessionConnection {
         if (this.socket !== socket) return;
         this.opened = true;
         this.phase = 'open';
+        markPhase('socket-open');
         this.hooks.onPhase();
       },
       onMessage: (message) => {

@@ -38,6 +38,19 @@ export class NodeCommands {
     return true;
   }
 
+  /**
+   * Creates the room ahead of the first publish (a participant's page connected), so that publish
+   * does not wait for it. Quiet: a failure is left to the publish's ensureRoom, which reports it.
+   */
+  async prewarmRoom(): Promise<void> {
+    const r = this.record;
+    if (r.roomCreated || isTerminalState(r.state)) return;
+    const out = await this.send({ type: 'create-room', sessionId: r.sessionId, record: r.record });
+    if (!out.ok || r.roomCreated) return;
+    r.roomCreated = true;
+    await this.ports.save(r);
+  }
+
   /** Subscribes `subscriber` to the other participant's feed once that publisher is up. */
   async subscribeToPeer(subscriber: Role): Promise<void> {
     const r = this.record;

@@ -60,6 +60,8 @@ export class ParticipantPresence {
     for (const line of await this.ctx.ports.chatHistory()) this.ctx.ports.send(role, line);
     this.ctx.ports.send(other, { type: 'peer-joined', role });
     await this.ctx.node.subscribeToPeer(role);
+    // The room before the first publish: it is then ready when the page's offer comes.
+    await this.ctx.node.prewarmRoom();
   }
 
   /**

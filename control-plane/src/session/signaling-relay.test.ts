@@ -1,5 +1,5 @@
 import { RECORDING_CONSENT_VERSION } from '@vident/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CONNECTION, NOW, session, type Outcome } from '../../test/conduct-harness.ts';
 import { DEFAULT_CHECKLIST } from './verification-checklist.ts';
 
@@ -132,7 +132,8 @@ describe('signaling relay: legs', () => {
     expect(s.sent).toEqual([]);
     refuse = true;
     await s.send('customer', { type: 'trickle', leg: 'publisher', candidate });
-    expect(s.to('customer')).toEqual([{ type: 'error', code: 'media_node_error', message: 'no such leg' }]);
+    // Trickles are pipelined (trickle-pipeline.ts): the refusal follows once the node answered.
+    await vi.waitFor(() => expect(s.to('customer')).toEqual([{ type: 'error', code: 'media_node_error', message: 'no such leg' }]));
   });
 
   it('hands a subscribe answer to the node and confirms it to the page', async () => {

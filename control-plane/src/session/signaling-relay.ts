@@ -15,6 +15,7 @@ import { featureChecklist } from './security-feature-draw.ts';
 import { SessionProcedure } from './session-procedure.ts';
 import { CallQualityRecorder } from './call-quality-recorder.ts';
 import { qualityApprovalGate } from './call-quality.ts';
+import { TricklePipeline } from './trickle-pipeline.ts';
 
 type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -26,6 +27,7 @@ type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }
 export class SignalingRelay {
   private readonly procedure: SessionProcedure;
   private readonly quality: CallQualityRecorder;
+  private readonly trickles = new TricklePipeline();
 
   constructor(private readonly ctx: ConductContext) {
     this.procedure = new SessionProcedure(ctx);
@@ -49,11 +51,16 @@ export class SignalingRelay {
       case 'publish':
         return this.publish(role, msg, from);
       case 'trickle': {
-        const out = await this.ctx.node.send({ type: 'trickle', sessionId: r.sessionId, participant: role, leg: msg.leg, candidate: msg.candidate });
-        if (!out.ok) this.refuse(role, out.code, out.message);
+        // Pipelined (trickle-pipeline.ts): the session's queue does not wait for the node.
+        const command = { type: 'trickle' as const, sessionId: r.sessionId, participant: role, leg: msg.leg, candidate: msg.candidate };
+        this.trickles.push(role, async () => {
+          const out = await this.ctx.node.send(command);
+          if (!out.ok) this.refuse(role, out.code, out.message);
+        });
         return;
       }
       case 'subscribe-answer': {
+        await this.trickles.drained(role);
         const out = await this.ctx.node.send({ type: 'subscribe-answer', sessionId: r.sessionId, participant: role, sdp: msg.sdp });
         if (!out.ok) return this.refuse(role, out.code, out.message);
         this.ctx.ports.send(role, { type: 'subscribed' });
@@ -121,6 +128,7 @@ export class SignalingRelay {
     const { segments } = this.ctx.ports.limits();
     if (r.segments[role] >= segments) return this.refuse(role, 'limit_reached', `at most ${segments} publishes (recording segments) per participant in a session`);
     if (!(await this.ctx.node.ensureRoom(role))) return;
+    await this.trickles.drained(role);
     // A number is never reused, even after a failed publish: the node may have started
     // recording under it, and a later segment must not overwrite that file.
     const segment = r.segments[role] + 1;

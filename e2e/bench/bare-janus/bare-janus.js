@@ -23,6 +23,14 @@ const state = { error: null, publisher: null, subscriber: null, destroy: null };
 /** Milestones since navigation start, for reading where a slow join spends its time. @type {[string, number][]} */
 const timeline = [];
 const mark = (/** @type {string} */ what) => timeline.push([what, Math.round(performance.now())]);
+/**
+ * The same phases as the web app's join-phases.ts (first occurrence, ms since navigation start), so
+ * the benchmark prints both side by side. `welcome` here: the Janus session and handle exist.
+ * @type {Record<string, number>}
+ */
+const phases = {};
+const phase = (/** @type {string} */ what) => (phases[what] ??= Math.round(performance.now()));
+phase('page-load');
 
 /** Same grammar as media-node/src/sdp/strip-udp-candidates.ts: `candidate:<foundation> <component> <transport> ...`. */
 const transportOf = (/** @type {string} */ line) => /^(?:a=)?candidate:\S+\s+\d+\s+(\S+)\s/i.exec(line.trim())?.[1]?.toLowerCase() ?? null;
@@ -52,7 +60,7 @@ class JanusSession {
   static async open(url, apiSecret) {
     const ws = new WebSocket(url, 'janus-protocol');
     await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve, { once: true });
+      ws.addEventListener('open', () => resolve(phase('socket-open')), { once: true });
       ws.addEventListener('error', () => reject(new Error('janus websocket failed to open')), { once: true });
     });
     const session = new JanusSession(ws, apiSecret);
@@ -122,7 +130,10 @@ function tcpOnlyPeer(handle, label) {
     else if (transportOf(c.candidate) === 'tcp') handle.trickle(c).catch(fail);
   };
   pc.addEventListener('icecandidate', (e) => (queued ? queued.push(e.candidate) : send(e.candidate)));
-  pc.addEventListener('connectionstatechange', () => mark(`${label} ${pc.connectionState}`));
+  pc.addEventListener('connectionstatechange', () => {
+    mark(`${label} ${pc.connectionState}`);
+    if (label === 'publisher' && pc.connectionState === 'connected') phase('ice-connected');
+  });
   return {
     pc,
     release() {
@@ -143,10 +154,14 @@ async function subscribe(session) {
     const video = /** @type {HTMLVideoElement} */ (document.getElementById('remote'));
     if (video.srcObject !== remote) {
       video.srcObject = remote;
-      video.requestVideoFrameCallback(() => mark('first remote frame shown'));
+      video.requestVideoFrameCallback(() => {
+        mark('first remote frame shown');
+        phase('first-frame');
+      });
     }
   });
   const attached = await handle.message({ request: 'join', ptype: 'subscriber', room, streams: [{ feed: peer }] });
+  phase('subscribe-offer');
   await pc.setRemoteDescription({ type: 'offer', sdp: stripUdp(attached.jsep.sdp) });
   await pc.setLocalDescription(await pc.createAnswer());
   await handle.message({ request: 'start' }, { type: 'answer', sdp: stripUdp(pc.localDescription?.sdp ?? '') });
@@ -159,9 +174,11 @@ async function main() {
   mark('config');
   const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
   mark('camera');
+  phase('camera');
   const session = await JanusSession.open(config.wsUrl, config.apiSecret);
   const handle = await session.attach();
   mark('janus session');
+  phase('welcome');
   if (creates) {
     const created = await handle.message({
       request: 'create', room, admin_key: config.adminKey, permanent: false, is_private: true,
@@ -193,8 +210,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, JOIN_RETRY_MS));
   }
   mark('room exists');
+  phase('publish-sent');
   const joined = await handle.message({ request: 'joinandconfigure', room, ptype: 'publisher', id: feed }, offer);
   mark('published');
+  phase('answer');
   await pc.setRemoteDescription({ type: 'answer', sdp: stripUdp(joined.jsep.sdp) });
   release();
   subscribeOnce(joined.plugindata.data.publishers);
@@ -213,6 +232,7 @@ Object.assign(window, {
   bare: {
     error: () => state.error,
     timeline: () => timeline,
+    phases: () => phases,
     async framesDecoded() {
       if (!state.subscriber) return 0;
       const inbound = [...(await state.subscriber.getStats()).values()].find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
