@@ -34,7 +34,7 @@ export class CallQualityMonitor {
   private timer: ReturnType<typeof setInterval> | undefined;
   private canvas: HTMLCanvasElement | null = null;
   private memory: GateMemory = initialGate();
-  private lastReport = 0;
+  private lastReport = Number.NEGATIVE_INFINITY;
   private lastFreeze: { seconds: number; at: number } | null = null;
   /** The gate the session was told last (sent again after a refused send). */
   private reported: QualityGate = initialGate().gate;
