@@ -89,7 +89,7 @@ export class CallScreen {
     setFlag(this.remoteCam, view.peerMedia.video, t(view.peerMedia.video ? 'call.remoteCam.on' : 'call.remoteCam.off'));
     this.timer.setAttribute('aria-label', t('call.timer'));
     // Only the agent decides, and only once the call runs (the server refuses anything earlier).
-    const features = (view.procedure.securityFeatures?.features ?? []).map((f) => ({ id: f.id, ko: f.ko, en: f.en }));
+    const features = (view.procedure.securityFeatures?.features ?? []).map((f) => ({ id: f.id, ko: f.ko, en: f.en, ...(f.zh !== undefined ? { zh: f.zh } : {}) }));
     this.decision.render(view.role === 'agent' && view.startedAt !== null, view.decisionPending, view.checklist, this.locale(), features);
     this.renderTimer();
   }

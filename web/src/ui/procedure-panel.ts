@@ -9,8 +9,8 @@ import { reasonCodeKey, translate, type MessageKey } from '../i18n.ts';
  * and send frames.
  */
 
-function label(item: { ko: string; en: string }, locale: Locale): string {
-  return locale === 'ko' ? item.ko : item.en;
+function label(item: { ko: string; en: string; zh?: string | undefined }, locale: Locale): string {
+  return locale === 'ko' ? item.ko : locale === 'zh' ? (item.zh ?? item.en) : item.en;
 }
 
 /** The customer's status line of the code (also its test id's content). */
