@@ -3,14 +3,16 @@ import {
   AuditTrail,
   DEFAULT_SECURITY_FEATURES,
   ErrorBody,
+  EvidenceAssessment,
+  EvidencePack,
   SessionOneTimeCode,
   verifyWebhook,
   type DocumentConfirmationInput,
   type WebhookEvent,
 } from '@vident/protocol';
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { auditActions, objectsOf, uploadRecording } from './evidence-helpers.ts';
+import { auditActions, objectsOf, open, uploadRecording } from './evidence-helpers.ts';
 import { createSession, eventually, fullChecklist, installFakeNode, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
 import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
 
@@ -58,6 +60,16 @@ async function deliverWebhooks(sessionId: string): Promise<WebhookEvent[]> {
   return webhookBodies.map((b) => JSON.parse(b) as WebhookEvent).filter((e) => e.data.sessionId === sessionId);
 }
 
+/** The ended session's sealed assessment, opened with the test bank key (and its plaintext). */
+async function sealedAssessment(sessionId: string): Promise<{ assessment: EvidenceAssessment; text: string }> {
+  await eventually(async () => expect((await signedFetch('GET', `/v1/sessions/${sessionId}/evidence`)).status).toBe(200));
+  const pack = EvidencePack.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/evidence`)).json());
+  const download = pack.downloads.find((d) => d.fileName === 'assessment.json.venc')!;
+  const opened = await open(new Uint8Array(await (await SELF.fetch(download.url)).arrayBuffer()));
+  const text = new TextDecoder().decode(opened.plain);
+  return { assessment: EvidenceAssessment.parse(JSON.parse(text)), text };
+}
+
 const fetchCode = (sessionId: string) => signedFetch('GET', `/v1/sessions/${sessionId}/one-time-code`);
 const wrongOf = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -99,6 +111,10 @@ describe('security features chosen per session', () => {
     for (const id of ids) expect((decided.detail as { checklist: Record<string, boolean> }).checklist[id]).toBe(true);
     const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.securityFeatures);
     expect(stored?.ticked).toEqual(ids);
+    // The sealed assessment says which were drawn and ticked.
+    const { assessment } = await sealedAssessment(s.sessionId);
+    expect(assessment.securityFeatures).toMatchObject({ documentType: 'kr-resident-card', ticked: ids });
+    expect(assessment.securityFeatures?.features.map((f) => f.id)).toEqual(ids);
   });
 
   it('draws nothing for an unknown document', async () => {
@@ -147,8 +163,14 @@ describe('the one-time code', () => {
     const stored = await runInDurableObject(sessionStub(s.sessionId), (_, state) => state.storage.sql.exec<{ data: string }>('SELECT data FROM session').one().data);
     expect(stored).not.toContain(`"${code}"`);
 
+    // A document of unknown type: no features to tick, and the review (with the code's course) is sealed.
+    agent.send({ type: 'document-confirm', document: { ...card, type: 'unknown' } });
+    await agent.next('document-confirmed');
     agent.send({ type: 'decide', decision: 'approved', checklist: fullChecklist() });
     expect((await agent.next('session-ended')).reason).toBe('approved');
+    const { assessment, text } = await sealedAssessment(s.sessionId);
+    expect(assessment.oneTimeCode).toMatchObject({ status: 'verified', attempts: 1 });
+    expect(text).not.toContain(`"${code}"`);
     const entries = (await trail(s.sessionId)).entries;
     expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['code.issued', 'code.rejected', 'code.verified', 'api.one_time_code.get']));
     expect(JSON.stringify(entries)).not.toContain(code);
