@@ -49,6 +49,8 @@ export interface StackOptions {
   mediaNodes?: number;
   /** The bank's webhook endpoint (WEBHOOK_URL, signed with `secrets.webhookSecret`); absent = webhooks off. */
   webhookUrl?: string;
+  /** More Worker variables (e.g. the bench's frame budget); they override the ones above. */
+  workerVars?: Record<string, string>;
 }
 
 export interface StackSecrets {
@@ -285,6 +287,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TURN_SHARED_SECRET: secrets.turnSecret,
       ...(options.evidenceRetentionDays === undefined ? {} : { EVIDENCE_RETENTION_DAYS: String(options.evidenceRetentionDays) }),
       ...(options.webhookUrl === undefined ? {} : { WEBHOOK_URL: options.webhookUrl, WEBHOOK_SECRET: secrets.webhookSecret }),
+      ...options.workerVars,
     };
     // Single quotes: dotenv takes the value literally (the JSON's double quotes survive).
     writeFileSync(envFile, Object.entries(workerEnv).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
