@@ -12,7 +12,7 @@ export type Role = z.infer<typeof Role>;
  * (zh-Hans; the page declares `lang="zh-Hans"`). One short code per language, as the session API
  * takes it.
  */
-export const Locale = z.enum(['ko', 'en', 'zh']);
+export const Locale = z.enum(['ko', 'en', 'zh']).describe('Page language: ko Korean, en English, zh Chinese in simplified script (zh-Hans)');
 export type Locale = z.infer<typeof Locale>;
 
 /**

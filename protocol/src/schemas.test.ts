@@ -13,6 +13,11 @@ describe('bank API bodies', () => {
     expect(CreateSessionRequest.safeParse({ externalRef: 'A', customerName: 'B', locale: 'fr' }).success).toBe(false);
   });
 
+  it('takes Chinese as zh (simplified script), and no regional tag', () => {
+    expect(CreateSessionRequest.parse({ externalRef: 'A', customerName: '王小明', locale: 'zh' }).locale).toBe('zh');
+    for (const tag of ['zh-CN', 'zh-Hans', 'cn', 'ZH']) expect(CreateSessionRequest.safeParse({ externalRef: 'A', customerName: 'B', locale: tag }).success, tag).toBe(false);
+  });
+
   it('needs something to update', () => {
     expect(UpdateSessionRequest.safeParse({}).success).toBe(false);
     expect(UpdateSessionRequest.safeParse({ metadata: { branch: 'Seoul' } }).success).toBe(true);
