@@ -5,6 +5,7 @@ import { FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
 import { CallQualityEvidence } from './call-quality.ts';
 import { OneTimeCodeOutcome } from './one-time-code.ts';
 import { DrawnSecurityFeatures } from './security-features.ts';
+import { RecordedChallenge } from './liveness-challenges.ts';
 
 /*
  * The session's review (issue 14) in the evidence: the ID document the agent confirmed, the bank's
@@ -37,6 +38,8 @@ export const EvidenceReview = z.object({
   document: MaskedDocument.nullable(),
   checks: z.array(BankCheck),
   faceMatches: z.array(RecordedFaceMatch).default([]),
+  /** The liveness challenges issued and what the agent's page measured (issue 15; figures only, no images). Absent: none issued. */
+  challenges: z.array(RecordedChallenge).optional(),
   /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
   quality: CallQualityEvidence.optional(),
 });
@@ -58,6 +61,8 @@ export const EvidenceAssessment = z.object({
   securityFeatures: DrawnSecurityFeatures.extend({ ticked: z.array(z.string()).optional() }).optional(),
   /** The one-time code's course (issue 15), never the code; absent: the session asked for none. */
   oneTimeCode: OneTimeCodeOutcome.optional(),
+  /** The liveness challenges (issue 15), oldest first, each with the agent's page's result if it reported one; absent: none issued. */
+  challenges: z.array(RecordedChallenge).optional(),
   /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
   quality: CallQualityEvidence.optional(),
 });

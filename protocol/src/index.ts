@@ -26,4 +26,5 @@ export * from './node-keys.ts';
 export * from './session-random.ts';
 export * from './security-features.ts';
 export * from './one-time-code.ts';
+export * from './liveness-challenges.ts';
 export * from './call-quality.ts';

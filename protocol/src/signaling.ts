@@ -9,6 +9,7 @@ import { FaceMatchResult, FaceMatchThresholds, RecordedFaceMatch } from './face-
 import { IceServer, MediaTransport } from './media-transport.ts';
 import { OneTimeCode, OneTimeCodeView } from './one-time-code.ts';
 import { DrawnSecurityFeatures } from './security-features.ts';
+import { ChallengeAction, ChallengeId, ChallengeResult, RecordedChallenge } from './liveness-challenges.ts';
 import {
   AbortReason,
   Decision,
@@ -153,6 +154,18 @@ export const ClientMessage = z.discriminatedUnion('type', [
    */
   z.strictObject({ type: z.literal('one-time-code'), code: OneTimeCode }),
   /**
+   * The agent starts liveness challenges (issue 15). Without `action` the session draws 2-3 distinct
+   * actions at random (CSPRNG); with it the session issues that action of the catalog (the agent
+   * re-issues a challenge: a new id, `replaces` naming the earlier one). Agent only, during the call;
+   * each issued one is audited `challenge.issued` and sent to both pages as `challenge`.
+   */
+  z.strictObject({ type: z.literal('challenge-start'), action: ChallengeAction.optional(), replaces: ChallengeId.optional() }),
+  /**
+   * What the agent's page measured of an issued challenge. Agent only; the id must be one the session
+   * issued and not reported yet (one result per issue). Audited `challenge.result`.
+   */
+  z.strictObject({ type: z.literal('challenge-result'), result: ChallengeResult }),
+  /**
    * One measurement of the customer's video (issue 15, call-quality.ts): the agent's page what it
    * receives, the customer's page what it sends. Either role, during the call; the session keeps it
    * for the evidence's per-minute summary (one per QUALITY_SAMPLE_MIN_GAP_MS per role; faster ones
@@ -218,6 +231,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     securityFeatures: DrawnSecurityFeatures.optional(),
     /** Both roles: the one-time code's status (never the code); absent when the session asks for none or has not issued it. */
     oneTimeCode: OneTimeCodeView.optional(),
+    /** Liveness challenges (issue 15): all with their results to the agent; the open ones (no result) to the customer. */
+    challenges: z.array(RecordedChallenge).optional(),
     /** Agent only: the quality gate's thresholds (issue 15) and the risk flags raised so far. */
     quality: z.object({ thresholds: QualityThresholds, riskFlags: z.array(RecordedCameraSignal) }).optional(),
   }),
@@ -283,6 +298,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('security-features'), features: DrawnSecurityFeatures }),
   /** To both: the one-time code's status changed (issued, a wrong try, verified, failed). */
   z.object({ type: z.literal('one-time-code'), code: OneTimeCodeView }),
+  /** To both: a liveness challenge was issued (issue 15); the customer's page shows the action, the agent's measures it. */
+  z.object({ type: z.literal('challenge'), id: ChallengeId, action: ChallengeAction, issuedAt: Timestamp }),
+  /** To the agent: the session stored its page's result of a challenge. */
+  z.object({ type: z.literal('challenge-recorded'), challenge: RecordedChallenge }),
+  /** To the customer: a challenge is over (its guidance goes away); the outcome stays with the agent. */
+  z.object({ type: z.literal('challenge-ended'), id: ChallengeId }),
   /** To the agent: the customer's page raised a camera signal (issue 15), as the session kept it. */
   z.object({ type: z.literal('risk-flag'), signal: RecordedCameraSignal }),
 ]);

@@ -32,6 +32,8 @@ import { readNetworkCounters, type NetworkCounters } from './network-quality.ts'
 import { videoPriorityForGuidance, type VideoPriority } from './video-priority.ts';
 import { FACE_LAYOUT, nextLayout, type LayoutEvent, type LayoutState } from './call-layout.ts';
 import { stillAnswered, stillRequested } from './customer-stills.ts';
+import { challengeClosed, challengeIssued } from './challenge-list.ts';
+import type { ChallengeAction, ChallengeResult } from '@vident/protocol';
 import { markPhase } from './join-phases.ts';
 import { mayOpenCamera } from './consent-gate.ts';
 
@@ -233,6 +235,18 @@ export class CallController {
     return this.sendOrReport({ type: 'face-match', result });
   }
 
+  /** The agent starts liveness challenges (issue 15): a random draw, or the chosen action (re-issuing `replaces`). */
+  startChallenge(action?: ChallengeAction, replaces?: string): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    return this.sendOrReport({ type: 'challenge-start', ...(action !== undefined ? { action } : {}), ...(replaces !== undefined ? { replaces } : {}) });
+  }
+
+  /** What this page measured of a challenge (issue 15); answered `challenge-recorded`. */
+  sendChallengeResult(result: ChallengeResult): boolean {
+    if (this.opts.role !== 'agent' || this.view.ended) return false;
+    return this.sendOrReport({ type: 'challenge-result', result });
+  }
+
   /**
    * The agent's capture also asks the customer's page for a still of its own camera (issue 17);
    * the session answers `still-stored` or `still-failed`. The agent's own capture does not wait.
@@ -365,6 +379,15 @@ export class CallController {
       case 'risk-flag':
         this.riskFlags = [...this.riskFlags, msg.signal];
         this.opts.onQuality?.({ riskFlags: this.riskFlags });
+        break;
+      case 'challenge':
+        this.view.challenges = challengeIssued(this.view.challenges, msg);
+        break;
+      case 'challenge-recorded':
+        this.view.challenges = challengeClosed(this.view.challenges, msg.challenge.id, msg.challenge.result);
+        break;
+      case 'challenge-ended':
+        this.view.challenges = challengeClosed(this.view.challenges, msg.id);
         break;
       case 'error':
         // A refused decision can be corrected and sent again.

@@ -13,6 +13,7 @@ import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
 import { deliverStill } from './ui/customer-still.ts';
 import { AssistPanel } from './ui/assist-panel.ts';
 import { FaceAssist } from './ui/face-assist.ts';
+import { ChallengePanel, ChallengePrompt } from './ui/challenge-panel.ts';
 import { ChatPanel } from './ui/chat-panel.ts';
 import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
 import { AgentProcedure, CustomerProcedure } from './ui/procedure-panel.ts';
@@ -139,6 +140,19 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
           onChange: (status) => assist.faceChanged(status),
         })
       : null;
+  // Liveness challenges (issue 15): the agent's panel measures them, the customer's page shows the current one.
+  const challengePanel =
+    faces !== null
+      ? new ChallengePanel({
+          before: byTestId('decision-panel'),
+          locale: () => locale,
+          video: byTestId<HTMLVideoElement>('remote-video'),
+          engine: () => faces.challengeEngine(),
+          start: (action, replaces) => controller?.startChallenge(action, replaces) ?? false,
+          send: (result) => controller?.sendChallengeResult(result) ?? false,
+        })
+      : null;
+  const challengePrompt = joinLink.role === 'customer' ? new ChallengePrompt(() => locale, byTestId('guidance-overlay')) : null;
   const captures =
     joinLink.role === 'agent'
       ? new CapturePanel({
@@ -208,6 +222,8 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
       chat.render(view);
       procedure.render(view);
       guidance.render(view);
+      challengePanel?.update(view);
+      challengePrompt?.render(view);
       queuePanel.render(view);
       if (view.ended) quality.stop();
       callQuality.update(view);

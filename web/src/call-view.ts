@@ -6,6 +6,7 @@ import type { ConsentState, MediaPhase } from './consent-gate.ts';
 import type { ChatEntry, ShownGuidance } from './in-call-tools.ts';
 import type { CallLayout } from './call-layout.ts';
 import type { CustomerStills } from './customer-stills.ts';
+import { challengesFromWelcome, type ShownChallenge } from './challenge-list.ts';
 
 /** Everything the call screen renders, as one snapshot. */
 export interface CallView {
@@ -47,6 +48,8 @@ export interface CallView {
   procedure: { securityFeatures: DrawnSecurityFeatures | null; code: OneTimeCodeView | null };
   /** Agent only: the stills its captures asked of the customer's device, per kind (customer-stills.ts). */
   customerStills: CustomerStills;
+  /** Liveness challenges of this call (issue 15; challenge-list.ts): the agent's with their results, the customer's open ones. */
+  challenges: ShownChallenge[];
 }
 
 /** What the session confirmed of the agent's review, and the bank's checks posted back. */
@@ -88,6 +91,7 @@ export function initialCallView(role: Role): CallView {
     layout: 'face',
     procedure: { securityFeatures: null, code: null },
     customerStills: {},
+    challenges: [],
     review: {
       documentConfirmed: false,
       documentConfirmedAt: null,
@@ -117,6 +121,7 @@ export function applyWelcome(view: CallView, welcome: Extract<ServerMessage, { t
   };
   for (const recorded of welcome.faceMatch?.results ?? []) view.review.faceMatches[recorded.kind] = recorded;
   view.procedure = { securityFeatures: welcome.securityFeatures ?? null, code: welcome.oneTimeCode ?? null };
+  view.challenges = challengesFromWelcome(welcome.challenges);
   // The server replays the call's chat right after welcome: start from it, not from our copy.
   view.chat = [];
 }

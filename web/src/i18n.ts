@@ -8,6 +8,7 @@ import { captureStrings } from './i18n-capture.ts';
 import { documentStrings } from './i18n-document.ts';
 import { assistStrings } from './i18n-assist.ts';
 import { funnelStrings } from './i18n-funnel.ts';
+import { challengeStrings } from './i18n-challenges.ts';
 import { qualityStrings } from './i18n-quality.ts';
 import { procedureStrings } from './i18n-procedure.ts';
 import type { NetworkQuality } from './network-quality.ts';
@@ -117,6 +118,7 @@ const dictionary = {
     ...documentStrings.ko,
     ...assistStrings.ko,
     ...funnelStrings.ko,
+    ...challengeStrings.ko,
     ...qualityStrings.ko,
     ...procedureStrings.ko,
   },
@@ -222,6 +224,7 @@ const dictionary = {
     ...documentStrings.en,
     ...assistStrings.en,
     ...funnelStrings.en,
+    ...challengeStrings.en,
     ...qualityStrings.en,
     ...procedureStrings.en,
   },

@@ -25,14 +25,14 @@ import { isoNow, type EvidencePorts } from './evidence-ports.ts';
  * the newer artifact replaces the older one, and the audit trail records both.
  */
 
-type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'securityFeatures' | 'oneTimeCode' | 'quality' | 'cameraSignals' | 'startedAt'>>;
+type ReviewRecord = Pick<SessionRecord, 'sessionId' | 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'securityFeatures' | 'oneTimeCode' | 'challenges' | 'quality' | 'cameraSignals' | 'startedAt'>>;
 
 /**
  * Which state of the review an assessment holds. Changes with every document, check and face match
  * (a document is replaced with a new confirmedAt; checks and results are only ever added), and holds
  * no value of them.
  */
-export function assessmentVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'quality' | 'cameraSignals'>>): string {
+export function assessmentVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'challenges' | 'quality' | 'cameraSignals'>>): string {
   return reviewVersion(r) + qualitySuffix(r);
 }
 
@@ -42,12 +42,15 @@ function qualitySuffix(r: Partial<Pick<SessionRecord, 'quality' | 'cameraSignals
   return quality ? `|${quality}` : '';
 }
 
-function reviewVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'>): string {
-  return `${r.document?.confirmedAt ?? '-'}|${r.bankChecks?.length ?? 0}|${r.faceMatches?.length ?? 0}`;
+function reviewVersion(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'challenges'>>): string {
+  const base = `${r.document?.confirmedAt ?? '-'}|${r.bankChecks?.length ?? 0}|${r.faceMatches?.length ?? 0}`;
+  // Liveness challenges (issue 15): issued and reported counts; absent ones leave the version as it was.
+  const challenges = r.challenges ?? [];
+  return challenges.length > 0 ? `${base}|${challenges.length}/${challenges.filter((c) => c.result !== undefined).length}` : base;
 }
 
 /** Whether the ended session's review is not sealed in its current state (ignoring whether a bank key exists). */
-export function assessmentPending(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches' | 'evidence'>): boolean {
+export function assessmentPending(r: Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches' | 'evidence'> & Partial<Pick<SessionRecord, 'challenges'>>): boolean {
   return hasReview(r) && r.evidence.assessment?.version !== assessmentVersion(r);
 }
 
@@ -65,6 +68,7 @@ export function buildAssessment(r: ReviewRecord, thresholds: FaceMatchThresholds
     ...(r.securityFeatures ? { securityFeatures: r.securityFeatures } : {}),
     ...(r.oneTimeCode ? { oneTimeCode: codeOutcome(r.oneTimeCode) } : {}),
     ...withQuality(r),
+    ...(r.challenges?.length ? { challenges: r.challenges } : {}),
   };
 }
 

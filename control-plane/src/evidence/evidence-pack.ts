@@ -59,11 +59,11 @@ export function buildManifest(input: ManifestInput): EvidenceManifest {
   };
 }
 
-type ReviewRecord = Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'quality' | 'cameraSignals' | 'startedAt'>>;
+type ReviewRecord = Pick<SessionRecord, 'document' | 'bankChecks' | 'faceMatches'> & Partial<Pick<SessionRecord, 'challenges' | 'quality' | 'cameraSignals' | 'startedAt'>>;
 
-/** Whether the session has anything of a review (a document, a bank check, a face match, the call's quality or a camera signal). */
+/** Whether the session has anything of a review (a document, a bank check, a face match, a liveness challenge, the call's quality or a camera signal). */
 export function hasReview(r: ReviewRecord): boolean {
-  return r.document !== undefined || (r.bankChecks?.length ?? 0) > 0 || (r.faceMatches?.length ?? 0) > 0 || r.quality !== undefined || (r.cameraSignals?.length ?? 0) > 0;
+  return r.document !== undefined || (r.bankChecks?.length ?? 0) > 0 || (r.faceMatches?.length ?? 0) > 0 || (r.challenges?.length ?? 0) > 0 || r.quality !== undefined || (r.cameraSignals?.length ?? 0) > 0;
 }
 
 /**
@@ -75,6 +75,8 @@ export function manifestReview(r: ReviewRecord): EvidenceReview {
     document: r.document ? maskedDocument(r.document) : null,
     checks: r.bankChecks ?? [],
     faceMatches: r.faceMatches ?? [],
+    // Liveness challenges (issue 15): actions, outcomes, times and figures; no image, nothing identifying.
+    ...(r.challenges?.length ? { challenges: r.challenges } : {}),
     // The call's quality per minute, the gate's changes and the camera risk flags (issue 15).
     ...qualityOf(r),
   };

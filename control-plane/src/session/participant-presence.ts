@@ -4,6 +4,7 @@ import { otherRole, resetLegs, toSessionSummary } from './session-record.ts';
 import { nextAlarm } from './session-timers.ts';
 import type { ConductContext } from './conduct-context.ts';
 import { codeView } from './one-time-code.ts';
+import { welcomeChallenges } from './liveness-challenges.ts';
 
 /**
  * Participants joining, coming back and leaving: the welcome a page gets, what the other page is
@@ -54,6 +55,7 @@ export class ParticipantPresence {
       // Both pages: the drawn security features (checklist items / how to show them) and the code's status.
       ...(r.securityFeatures ? { securityFeatures: { documentType: r.securityFeatures.documentType, drawnAt: r.securityFeatures.drawnAt, features: r.securityFeatures.features } } : {}),
       ...(r.oneTimeCode ? { oneTimeCode: codeView(r.oneTimeCode) } : {}),
+      ...(welcomeChallenges(r.challenges, role) ? { challenges: welcomeChallenges(r.challenges, role) } : {}),
       iceServers: await this.ctx.ports.iceServers(role),
     });
     // After a reload or a dropped socket the page has lost its chat: it gets the call's back again.

@@ -9,6 +9,7 @@ import {
   type MediaTransport,
   type RecordedCameraSignal,
   type RecordedFaceMatch,
+  type RecordedChallenge,
   type Role,
   type SessionOutcome,
   type SessionState,
@@ -107,6 +108,8 @@ export interface SessionRecord {
   oneTimeCode?: StoredOneTimeCode;
   /** The security features drawn for the confirmed document type (security-feature-draw.ts) and, once decided, the ticked ones. */
   securityFeatures?: DrawnSecurityFeatures & { ticked?: string[] };
+  /** The liveness challenges issued (liveness-challenges.ts), oldest first, each with the agent's page's result once reported. */
+  challenges?: RecordedChallenge[];
   /** The call's quality samples and the agent's gate (issue 15, call-quality.ts); absent: none reported. */
   quality?: CallQualityRecord;
   /** The customer's page's camera signals (issue 15), oldest first, at most MAX_CAMERA_SIGNALS. */

@@ -13,6 +13,7 @@ import type { ConductContext } from './conduct-context.ts';
 import { codeGate } from './one-time-code.ts';
 import { featureChecklist } from './security-feature-draw.ts';
 import { SessionProcedure } from './session-procedure.ts';
+import { SessionChallenges } from './session-challenges.ts';
 import { CallQualityRecorder } from './call-quality-recorder.ts';
 import { qualityApprovalGate } from './call-quality.ts';
 import { TricklePipeline } from './trickle-pipeline.ts';
@@ -26,11 +27,13 @@ type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }
  */
 export class SignalingRelay {
   private readonly procedure: SessionProcedure;
+  private readonly challenges: SessionChallenges;
   private readonly quality: CallQualityRecorder;
   private readonly trickles = new TricklePipeline();
 
   constructor(private readonly ctx: ConductContext) {
     this.procedure = new SessionProcedure(ctx);
+    this.challenges = new SessionChallenges(ctx);
     this.quality = new CallQualityRecorder(ctx);
   }
 
@@ -101,6 +104,10 @@ export class SignalingRelay {
         return this.procedure.abort(role, msg.reason, msg.note, from);
       case 'one-time-code':
         return this.procedure.codeEntered(role, msg.code, from);
+      case 'challenge-start':
+        return this.challenges.start(role, msg, from);
+      case 'challenge-result':
+        return this.challenges.result(role, msg.result, from);
       case 'quality-sample':
         return this.quality.sample(role, msg.sample);
       case 'quality-gate':

@@ -24,6 +24,17 @@ export interface DetectedFace {
   real?: number;
   /** Liveness model: how likely a live face, 0-1 (a hint). */
   live?: number;
+  /** Head pose from the face mesh, degrees in the image (Human's rotation angles): for the liveness challenges. */
+  pose?: FacePose;
+  /** Eye aspect ratio from the mesh's eyelid landmarks, both eyes averaged (see eyeOpenness in face-pose.ts). */
+  eyeOpenness?: number;
+}
+
+/** Head pose in degrees as Human reports it (yaw: turn, pitch: nod, roll: tilt). */
+export interface FacePose {
+  yaw: number;
+  pitch: number;
+  roll: number;
 }
 
 /**
@@ -71,6 +82,9 @@ export interface FaceDescription {
   /** Anti-spoofing and liveness models, 0-1: hints for the agent, never a decision. */
   real?: number;
   live?: number;
+  /** Head pose and eye openness (liveness challenges, issue 15); absent without a mesh. */
+  pose?: FacePose;
+  eyeOpenness?: number;
   imageWidth: number;
   imageHeight: number;
 }
@@ -87,6 +101,8 @@ export function describeChosenFace(faces: readonly DetectedFace[], imageWidth: n
     faceCount,
     ...(face.real !== undefined ? { real: face.real } : {}),
     ...(face.live !== undefined ? { live: face.live } : {}),
+    ...(face.pose !== undefined ? { pose: face.pose } : {}),
+    ...(face.eyeOpenness !== undefined ? { eyeOpenness: face.eyeOpenness } : {}),
     imageWidth,
     imageHeight,
   };

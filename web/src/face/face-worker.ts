@@ -8,6 +8,7 @@
 import { Human, type Config } from '@vladmandic/human';
 import type { DetectedFace } from './face-choice.ts';
 import { parseFaceWorkerRequest, type FaceWorkerPaths, type FaceWorkerReply } from './face-worker-protocol.ts';
+import { eyeOpenness, poseDegrees } from './face-pose.ts';
 
 /** At most this many faces per image: enough to notice a second person, bounded work. */
 const MAX_FACES = 4;
@@ -79,6 +80,9 @@ async function describe(id: number, image: ImageBitmap): Promise<void> {
       embedding: f.embedding ? Array.from(f.embedding) : [],
       ...(f.real !== undefined ? { real: f.real } : {}),
       ...(f.live !== undefined ? { live: f.live } : {}),
+      // Liveness challenges (issue 15): head pose and eye openness from the mesh already computed.
+      ...(f.rotation ? { pose: poseDegrees(f.rotation.angle) } : {}),
+      ...(eyeOpenness(f.mesh) !== undefined ? { eyeOpenness: eyeOpenness(f.mesh) } : {}),
     }));
     reply({ type: 'described', id, faces, width: image.width, height: image.height });
   } finally {

@@ -146,7 +146,7 @@ function groupAgentTools(): void {
   const side = document.createElement('div');
   side.className = 'agent-side';
   side.dataset.testid = 'agent-side';
-  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'assist-panel', 'procedure-panel', 'decision-panel']
+  const panels = ['guidance-panel', 'chat-panel', 'capture-panel', 'assist-panel', 'challenge-panel', 'procedure-panel', 'decision-panel']
     .map((id) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`))
     .filter((el): el is HTMLElement => el !== null);
   if (panels.length === 0) return;

@@ -62,6 +62,15 @@ export class FaceAssist {
     });
   }
 
+  /** The engine for the liveness challenges (issue 15): the same worker, loaded on first use without touching the comparison's status. */
+  challengeEngine(): Promise<FaceEngine> {
+    if (this.engine === null) {
+      this.engine = loadFaceEngine();
+      this.engine.catch(() => (this.engine = null));
+    }
+    return this.engine;
+  }
+
   stop(): void {
     this.stopped = true;
     this.stopSampling();
