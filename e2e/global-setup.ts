@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../infra/stack.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+import { E2E_QUALITY_THRESHOLDS, qualityWorkerVars } from './src/e2e-quality.ts';
 
 export interface StackInfo {
   baseUrl: string;
@@ -49,7 +50,10 @@ export async function setup(project: TestProject) {
   // multi-part upload in flight long enough for the kill-mid-upload test to catch it.
   // Webhooks on, to a receiver on loopback that answers 204: the integration examples verify real deliveries.
   webhooks = await startWebhookReceiver();
-  stack = await startStack({ stateDir, demo: false, dropUdp: true, uploadMaxBytesPerSecond: 4 * 1024 * 1024, webhookUrl: webhooks.url });
+  stack = await startStack({
+    stateDir, demo: false, dropUdp: true, uploadMaxBytesPerSecond: 4 * 1024 * 1024, webhookUrl: webhooks.url,
+    workerVars: qualityWorkerVars(E2E_QUALITY_THRESHOLDS),
+  });
   console.log(`[e2e] stack up: ${stack.baseUrl}, Janus ${stack.janus.janusAddress} (namespace ${stack.janus.namespace}), logs ${stack.logDir}`);
   project.provide('stack', {
     baseUrl: stack.baseUrl,

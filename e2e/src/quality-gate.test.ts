@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createBankClient, DEFAULT_QUALITY_THRESHOLDS } from '@vident/protocol';
+import { createBankClient } from '@vident/protocol';
+import { E2E_QUALITY_THRESHOLDS } from './e2e-quality.ts';
 import { launchChromium, type LaunchedBrowser } from './browser.ts';
 import { customerJoinsWithConsent, framesDecoded, waitUntil } from './call-page.ts';
 import { evidenceWhenReady } from './stack-probes.ts';
@@ -23,7 +24,7 @@ const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The gate turns red after the hold time; pages measure every 2 s and start once media flows. */
-const RED_WITHIN_MS = DEFAULT_QUALITY_THRESHOLDS.holdMs + 20_000;
+const RED_WITHIN_MS = E2E_QUALITY_THRESHOLDS.holdMs + 20_000;
 
 async function startCall(chromium: LaunchedBrowser, label: string): Promise<{ sessionId: string; customer: Page; agent: Page }> {
   const created = await bank.createSession({ externalRef: `e2e-quality-${label}-${Date.now()}`, customerName: 'Quality Customer', locale: 'en' });
@@ -106,13 +107,13 @@ describe('the quality gate and camera signals', () => {
 
         const pack = await evidenceWhenReady(bank, sessionId, 120_000);
         const quality = pack.signed.manifest.review?.quality;
-        expect(quality?.thresholds).toEqual(DEFAULT_QUALITY_THRESHOLDS);
+        expect(quality?.thresholds).toEqual(E2E_QUALITY_THRESHOLDS);
         expect(quality?.gateChanges[0]).toMatchObject({ state: 'red' });
         expect(quality?.riskFlags.map((f) => f.kind)).toContain('virtual_camera');
         const received = quality?.minutes.find((m) => m.side === 'received');
         const sent = quality?.minutes.find((m) => m.side === 'sent');
         expect(received?.width).toMatchObject({ max: 160 });
-        expect(received?.brightness?.max).toBeLessThan(DEFAULT_QUALITY_THRESHOLDS.minBrightness);
+        expect(received?.brightness?.max).toBeLessThan(E2E_QUALITY_THRESHOLDS.minBrightness);
         expect(sent?.height).toMatchObject({ max: 120 });
         expect(pack.signed.manifest.artifacts.some((a) => a.kind === 'assessment')).toBe(true);
       } finally {
@@ -138,7 +139,7 @@ describe('the quality gate and camera signals', () => {
         await flag.waitFor({ timeout: 15_000 });
         expect(await flag.innerText()).toContain('fake_device_0');
         // Past the hold time with measurements running: still green.
-        await sleep(DEFAULT_QUALITY_THRESHOLDS.holdMs + 4_000);
+        await sleep(E2E_QUALITY_THRESHOLDS.holdMs + 4_000);
         const gate = agent.getByTestId('quality-gate');
         expect(await gate.getAttribute('data-state')).toBe('green');
         expect(await gate.innerText()).toContain('meets the gate');
