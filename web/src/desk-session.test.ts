@@ -1,6 +1,7 @@
+import { Locale } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
+import { translate } from './i18n.ts';
 import { consoleLocale, DESK_TOKEN_KEY, formatSeconds, readDeskToken, takeDeskToken, type TokenStore } from './desk-session.ts';
-import { deskStrings } from './i18n-desk.ts';
 import { queueLines } from './queue-text.ts';
 
 function memoryStore(): TokenStore & { data: Map<string, string> } {
@@ -25,6 +26,8 @@ describe('the console token', () => {
     expect(info).toMatchObject({ aid: 'kim', name: '김상담', role: 'agent' });
     expect(consoleLocale(info, ['ko-KR'])).toBe('en');
     expect(consoleLocale({ ...info!, loc: ['ko', 'en'] }, ['en-US'])).toBe('en');
+    expect(consoleLocale({ ...info!, loc: ['zh'] }, ['ko-KR'])).toBe('zh');
+    expect(consoleLocale({ ...info!, loc: ['ko', 'zh'] }, ['zh-CN'])).toBe('zh');
     expect(readDeskToken('garbage.mac')).toBeNull();
   });
 
@@ -45,11 +48,11 @@ describe("the customer's queue lines", () => {
     expect(queueLines('ko', null).position).toBe('대기 순서를 확인하는 중입니다…');
   });
 
-  it('exist in Korean and English with the same keys, none empty', () => {
-    expect(Object.keys(deskStrings.en).sort()).toEqual(Object.keys(deskStrings.ko).sort());
-    for (const key of Object.keys(deskStrings.ko) as Array<keyof typeof deskStrings.ko>) {
-      expect(deskStrings.ko[key].trim(), key).not.toBe('');
-      expect(deskStrings.en[key].trim(), key).not.toBe('');
+  it('name every page locale in every page locale (the queue and the supervisor list them)', () => {
+    for (const shown of Locale.options) {
+      expect(Locale.options.map((page) => translate(page, `desk.locale.${shown}`)).every((name) => !name.startsWith('desk.'))).toBe(true);
     }
+    expect(translate('ko', 'desk.locale.zh')).toBe('중국어');
+    expect(translate('zh', 'desk.locale.zh')).toBe('中文');
   });
 });

@@ -1,21 +1,22 @@
 import { ErrorCode } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { callProblemText } from './error-text.ts';
-import { errorStrings } from './i18n-errors.ts';
 
 describe('callProblemText', () => {
-  it('has a Korean and an English text for every error code, translated and never the key', () => {
+  it('has a Korean, an English and a Chinese text for every error code, translated and never the key', () => {
     for (const code of ErrorCode.options) {
       const ko = callProblemText('ko', code);
       const en = callProblemText('en', code);
-      expect(ko, code).not.toContain('error.code');
-      expect(en, code).not.toContain('error.code');
+      const zh = callProblemText('zh', code);
+      for (const text of [ko, en, zh]) expect(text, code).not.toContain('error.code');
       expect(ko, code).not.toBe(en);
-      // A Korean page shows Korean: no run of Latin words (the server's English message) in it.
+      expect(zh, code).not.toBe(en);
+      // A Korean or Chinese page shows its own script: no run of Latin words (the server's English message) in it.
       expect(ko, code).not.toMatch(/[A-Za-z]{3,}/);
       expect(ko, code).toMatch(/[가-힣]/);
+      expect(zh, code).not.toMatch(/[A-Za-z]{3,}|[가-힣]/);
+      expect(zh, code).toMatch(/\p{Script=Han}/u);
     }
-    expect(Object.keys(errorStrings.en).sort()).toEqual(Object.keys(errorStrings.ko).sort());
   });
 
   it('names the problems a participant meets in words they understand', () => {
@@ -24,5 +25,6 @@ describe('callProblemText', () => {
     expect(callProblemText('en', 'consent_required')).toBe('Please agree to the recording before the call starts.');
     expect(callProblemText('ko', 'socket')).toBe('서버에 연결할 수 없습니다.');
     expect(callProblemText('en', 'media')).toContain('Camera or microphone');
+    expect(callProblemText('zh', 'rate_limited')).toBe('您发送消息的速度过快。请稍候再试。');
   });
 });
