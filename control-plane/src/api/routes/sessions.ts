@@ -27,7 +27,6 @@ export const sessionRoutes = new Hono<AppEnv>()
       claimed,
     );
     const { response, replayed } = created;
-
     // A retry gets the first answer again, status included, so a bank treats both alike.
     if (replayed) c.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return c.json(response, 201);
