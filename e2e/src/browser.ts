@@ -22,12 +22,21 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
+export interface ChromiumOptions {
+  /**
+   * A y4m file the fake camera plays (looping) instead of its test pattern, at the file's size and
+   * frame rate: what a test wants the other party to see. One file for the whole browser.
+   */
+  fakeVideoFile?: string;
+}
+
 /**
  * One Chromium (Playwright gives it a fresh temporary profile); each participant gets its own
  * context (own storage, own fake media).
  */
-export async function launchChromium(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+export async function launchChromium(options: ChromiumOptions = {}): Promise<LaunchedBrowser> {
+  const args = options.fakeVideoFile ? [...CHROMIUM_FLAGS, `--use-file-for-fake-video-capture=${options.fakeVideoFile}`] : CHROMIUM_FLAGS;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
   return {
     browser,
     async newParticipant() {
