@@ -1,9 +1,11 @@
 /*
- * Every call-related screen on the real stack, in Korean and in English: checked by axe-core and
- * photographed at phone and desktop size (auditScreen), plus what those screens must do: the
- * agent's zoom (display only: a capture still takes the full received frame), the end screens with
- * duration and outcome, the way back to the agent console, chat replayed after a reload, and no
- * untranslated key or English text on a Korean page.
+ * Every call-related screen on the real stack, in Korean, English and simplified Chinese: checked by
+ * axe-core and photographed at phone and desktop size (auditScreen), plus what those screens must
+ * do: the agent's zoom (display only: a capture still takes the full received frame), the end
+ * screens with duration and outcome, the way back to the agent console, chat replayed after a
+ * reload, and no untranslated key or English text on a Korean page, no Korean or English text on a
+ * Chinese one (the Chinese session also covers the landing page, the pre-call check and the desk
+ * consoles of an agent and a supervisor who serve Chinese).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { createBankClient } from '@vident/protocol';
@@ -16,7 +18,8 @@ const stack = inject('stack');
 const bank = createBankClient({ baseUrl: stack.baseUrl, keyId: stack.bankKeyId, secret: stack.bankSecret });
 
 /** Dictionary keys look like `call.mic.on`: none may show as text. */
-const RAW_KEY = /\b(app|join|link|demo|role|call|status|end|decision|error|consent|capture|chat|guidance|quality|checklist|zoom)\.[a-zA-Z_]+/;
+const RAW_KEY =
+  /\b(app|join|link|demo|role|call|status|end|decision|error|consent|capture|chat|guidance|quality|checklist|zoom|landing|precheck|queue|desk|sup|funnel|assist|document|procedure|challenge)\.[a-zA-Z_]+/;
 
 /** The text a person sees on the page now (hidden screens excluded). */
 function visibleText(page: Page): Promise<string> {
@@ -31,6 +34,26 @@ async function expectKoreanOnly(page: Page, allowed: RegExp[] = []): Promise<voi
   expect(text.match(/[A-Za-z]{3,}/g) ?? []).toEqual([]);
 }
 
+/**
+ * A Chinese page shows Chinese: the `lang` that picks simplified-Chinese glyphs, no Hangul, no
+ * untranslated key, and no word of three or more Latin letters but the allowed ones (units, codes).
+ * `only` checks just the elements it selects; `skip` leaves out elements that show what the page
+ * did not write (risk-flag details from the customer's device, other suites' queue rows).
+ */
+async function expectChineseOnly(page: Page, opts: { allowed?: RegExp[]; only?: string; skip?: string } = {}): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-Hans');
+  let text = await page.evaluate(({ only, skip }) => {
+    let shown = only === undefined ? document.body.innerText : Array.from(document.querySelectorAll<HTMLElement>(only), (el) => el.innerText).join('\n');
+    if (skip !== undefined) for (const el of Array.from(document.querySelectorAll<HTMLElement>(skip))) shown = shown.replace(el.innerText, '');
+    return shown;
+  }, { only: opts.only, skip: opts.skip });
+  for (const a of [...(opts.allowed ?? []), /\b(kbps|ms|MRZ|UTC|Janus|CPU|Wi-Fi|Chrome|Safari|iPhone|YYYY-MM-DD)\b/g]) text = text.replace(a, '');
+  expect(text).not.toMatch(RAW_KEY);
+  expect(text).not.toMatch(/[가-힣]/);
+  expect(text.match(/[A-Za-z]{3,}/g) ?? []).toEqual([]);
+  expect(text).toMatch(/\p{Script=Han}/u);
+}
+
 async function connected(page: Page): Promise<void> {
   await page.getByTestId('connection-status').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 30_000 });
   await waitUntil('video frames decoded', async () => (await framesDecoded(page)) > 10, 30_000);
@@ -39,13 +62,14 @@ async function connected(page: Page): Promise<void> {
 describe('call screens', () => {
   const chromium = chromiumPerSuite();
 
-  for (const locale of ['ko', 'en'] as const) {
+  for (const locale of ['ko', 'en', 'zh'] as const) {
     it(`passes axe on the invalid-link and role-chooser screens (${locale})`, async () => {
       const { page } = await chromium.newParticipant();
       await page.goto(`${stack.baseUrl}/?lang=${locale}#token=not-a-token`);
       await page.getByTestId('invalid-link').waitFor({ state: 'visible' });
       expect(await auditScreen(page, `call-invalid-link-${locale}`)).toEqual([]);
       if (locale === 'ko') await expectKoreanOnly(page);
+      if (locale === 'zh') await expectChineseOnly(page);
       await page.goto(`${stack.baseUrl}/?lang=${locale}`);
       await page.getByTestId('demo-screen').waitFor({ state: 'visible' });
       await page.waitForTimeout(500);
@@ -198,6 +222,85 @@ describe('call screens', () => {
     expect(await customer.getByTestId('end-reason').textContent()).toBe('Your identity has been verified.');
     expect(await auditScreen(customer, 'call-end-approved-customer-en')).toEqual([]);
     expect(await auditScreen(agent, 'call-end-approved-agent-en')).toEqual([]);
+  });
+
+  it('Chinese session: landing, pre-call check, consent, call with guidance and chat, approve, end screens; Chinese desk consoles', async () => {
+    const run = Date.now();
+    const created = await bank.createSession({ externalRef: `e2e-screens-zh-${run}`, customerName: '王小明', locale: 'zh' });
+    expect(created.customerUrl).toContain('lang=zh');
+    const { page: customer, consoleErrors: customerErrors } = await chromium.newParticipant();
+    const { page: agent, consoleErrors: agentErrors } = await chromium.newParticipant();
+    await customer.setViewportSize({ width: 390, height: 844 });
+
+    // Before the server's welcome the page speaks the link's language.
+    await customer.goto(created.customerUrl);
+    await customer.getByTestId('landing-screen').waitFor({ state: 'visible' });
+    expect(await auditScreen(customer, 'call-landing-zh')).toEqual([]);
+    await expectChineseOnly(customer);
+    await customer.getByTestId('landing-start').click();
+    await customer.getByTestId('precheck-continue').and(customer.locator(':enabled')).waitFor({ timeout: 20_000 });
+    expect(await auditScreen(customer, 'call-precheck-zh')).toEqual([]);
+    // The device pickers show the devices' own names (Chromium's fake ones here).
+    await expectChineseOnly(customer, { allowed: [/fake_device_\d+/g, /Fake Audio Input( \d+)?/g] });
+    await customer.getByTestId('precheck-continue').click();
+    await customer.getByTestId('consent-screen').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await auditScreen(customer, 'call-consent-zh')).toEqual([]);
+    await expectChineseOnly(customer);
+
+    await agent.goto(created.agentUrl);
+    await agent.getByTestId('join').waitFor({ state: 'visible' });
+    expect(await auditScreen(agent, 'call-join-agent-zh')).toEqual([]);
+    await expectChineseOnly(agent);
+    await customer.getByTestId('consent-accept').click();
+    await agent.getByTestId('join').click();
+    await connected(customer);
+    await connected(agent);
+
+    await sendChat(agent, '请向摄像头出示证件正面');
+    await sendChat(customer, '好的');
+    await agent.getByTestId('guidance-hold_id_closer').click();
+    await customer.getByTestId('guidance-overlay').waitFor({ state: 'visible' });
+    expect(await customer.getByTestId('guidance-overlay').textContent()).toContain('请将身份证件靠近摄像头');
+    await waitUntil('chat on both pages', async () => (await customer.getByTestId('chat-message').count()) === 2 && (await agent.getByTestId('chat-message').count()) === 2, 10_000);
+    expect(await auditScreen(customer, 'call-customer-zh')).toEqual([]);
+    await expectChineseOnly(customer);
+    await agent.getByTestId('zoom-in').click();
+    await agent.getByTestId('decision-panel').waitFor({ state: 'visible' });
+    // The default checklist has its Chinese labels.
+    expect(await agent.getByTestId('checklist').textContent()).toContain('面部与证件照片一致');
+    expect(await auditScreen(agent, 'call-agent-zoomed-zh')).toEqual([]);
+    await expectChineseOnly(agent, { skip: '.risk-flag' });
+
+    await agent.getByTestId('decide-approve').click();
+    for (const box of await agent.locator('[data-testid="checklist"] input[data-testid^="checklist-"]').all()) await box.check();
+    await agent.getByTestId('decide-submit').click();
+    for (const page of [customer, agent]) {
+      await page.getByTestId('end-screen').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await page.getByTestId('end-screen').getAttribute('data-outcome')).toBe('approved');
+    }
+    expect(await customer.getByTestId('end-reason').textContent()).toBe('您的身份验证已完成。');
+    expect(await auditScreen(customer, 'call-end-approved-customer-zh')).toEqual([]);
+    expect(await auditScreen(agent, 'call-end-approved-agent-zh')).toEqual([]);
+    await expectChineseOnly(customer);
+    await expectChineseOnly(agent, { skip: '.risk-flag' });
+    expect([...customerErrors, ...agentErrors].filter((e) => !/favicon/i.test(e))).toEqual([]);
+
+    // An agent and a supervisor who serve only Chinese see their consoles in Chinese.
+    const signIn = await bank.signInAgent({ agentId: `e2e.zh.agent.${run}`, name: '李客服', locales: ['zh'] });
+    const boss = await bank.signInAgent({ agentId: `e2e.zh.boss.${run}`, name: '张主管', role: 'supervisor', locales: ['zh'] });
+    const { page: desk } = await chromium.newParticipant();
+    await desk.goto(signIn.consoleUrl);
+    await desk.getByTestId('desk-connection').and(desk.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    expect(await auditScreen(desk, 'agent-console-zh')).toEqual([]);
+    await expectChineseOnly(desk, { skip: '[data-testid^="queue-row-"]' });
+    const { page: supervisor } = await chromium.newParticipant();
+    await supervisor.goto(boss.consoleUrl);
+    await supervisor.getByTestId('funnel-step-created').waitFor({ timeout: 15_000 });
+    await waitUntil('supervisor lists the Chinese agent', async () => (await supervisor.getByTestId(`sup-agent-e2e.zh.agent.${run}`).count()) === 1, 15_000);
+    expect(await supervisor.getByTestId(`sup-agent-e2e.zh.agent.${run}`).textContent()).toContain('中文');
+    expect(await auditScreen(supervisor, 'supervisor-view-zh')).toEqual([]);
+    // Its rows hold the bank's and the operator's own names and ids (other suites' too): the page's own words are checked.
+    await expectChineseOnly(supervisor, { only: 'h1, h2, h3, caption, thead th, label, button, legend, [data-testid="funnel-status"]' });
   });
 
   it('shows a server error in the page language, never the server English message', async () => {
