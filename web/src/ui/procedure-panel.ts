@@ -1,4 +1,4 @@
-import { AbortReason, OneTimeCode, type DrawnSecurityFeatures, type Locale, type OneTimeCodeView } from '@vident/protocol';
+import { AbortReason, localizedLabel, OneTimeCode, type DrawnSecurityFeatures, type Locale, type OneTimeCodeView } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { reasonCodeKey, translate, type MessageKey } from '../i18n.ts';
 
@@ -8,10 +8,6 @@ import { reasonCodeKey, translate, type MessageKey } from '../i18n.ts';
  * code's status line and the abort. What is enforced is the session's business; these only show it
  * and send frames.
  */
-
-function label(item: { ko: string; en: string; zh?: string | undefined }, locale: Locale): string {
-  return locale === 'ko' ? item.ko : locale === 'zh' ? (item.zh ?? item.en) : item.en;
-}
 
 /** The customer's status line of the code (also its test id's content). */
 function customerCodeText(code: OneTimeCodeView, locale: Locale): string {
@@ -85,7 +81,7 @@ export class CustomerProcedure {
           const item = document.createElement('li');
           item.dataset.testid = `feature-guidance-${f.id}`;
           item.dataset.show = f.show;
-          item.textContent = `${translate(locale, `procedure.features.show.${f.show}` as MessageKey)}: ${label(f, locale)}`;
+          item.textContent = `${translate(locale, `procedure.features.show.${f.show}` as MessageKey)}: ${localizedLabel(f, locale)}`;
           return item;
         }),
       );
