@@ -1,7 +1,7 @@
 import { importBankPublicKey, type Locale } from '@vident/protocol';
 import { CallController, type CallControllerOptions } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
-import { screenForCall, type CallPageScreen } from './consent-gate.ts';
+import { mayOpenCamera, screenForCall, type CallPageScreen } from './consent-gate.ts';
 import { takeJoinLink, type JoinLink } from './join-link.ts';
 import { initialLocale, translate } from './i18n.ts';
 import { callProblemText, type CallProblemCode } from './error-text.ts';
@@ -56,6 +56,8 @@ let controller: CallController | null = null;
 const banner = new ErrorBanner();
 /** The customer's camera/microphone from the pre-call check; defaults for the agent. */
 let media = new ChosenMedia(DEFAULT_CHOICE);
+/** The agent's camera, asked for at the Join click; the controller's first request takes it. */
+let earlyMedia: Promise<MediaStream> | null = null;
 
 window.vident = {
   stats: async () => (controller ? controller.stats() : { publisher: null, subscriber: null }),
@@ -109,6 +111,8 @@ async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<vo
   }
   markPhase('join');
   joinScreen.busy();
+  // The agent's camera does not wait for the page's config (consent-gate.ts: never a customer's here).
+  if (mayOpenCamera({ role: joinLink.role, consent: null, acceptedOnThisPage: false })) earlyMedia = media.acquire();
   startController(joinLink, await loadConfig(), joinScreen);
 }
 
@@ -197,7 +201,11 @@ function startController(joinLink: JoinLink, config: PageConfig, joinScreen: Joi
     sessionId: joinLink.sessionId,
     token: joinLink.token,
     role: joinLink.role,
-    acquireMedia: () => media.acquire(),
+    acquireMedia: () => {
+      const early = earlyMedia;
+      earlyMedia = null;
+      return early ?? media.acquire();
+    },
     iceTransportPolicy: config.iceTransportPolicy,
     tokenExpiresAtMs: joinLink.exp * 1000,
     onChange: (view) => {

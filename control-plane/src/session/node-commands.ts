@@ -57,8 +57,9 @@ export class NodeCommands {
     const feed = otherRole(subscriber);
     const me = r.participants[subscriber];
     if (isTerminalState(r.state) || me.subscribed || !this.ports.isConnected(subscriber) || !r.participants[feed].publisherUp) return;
+    // In memory first (the session's queue runs one operation at a time), stored after the node
+    // answered: a save before the command would hold it until the write is confirmed (output gate).
     me.subscribed = true;
-    await this.ports.save(r);
     const out = await this.send({ type: 'subscribe', sessionId: r.sessionId, participant: subscriber, feed, transport: me.transport ?? 'direct' });
     if (!out.ok) {
       me.subscribed = false;
@@ -66,6 +67,7 @@ export class NodeCommands {
       if (!(await this.failover.movedAfter(out))) this.ports.send(subscriber, { type: 'error', code: out.code, message: out.message });
       return;
     }
+    await this.ports.save(r);
     this.ports.send(subscriber, { type: 'subscribe-offer', sdp: out.result.sdp });
   }
 }
