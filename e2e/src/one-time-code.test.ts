@@ -2,7 +2,9 @@
  * The one-time code in the real stack (issue 15): a session created with oneTimeCode "required", the
  * bank told by the session.code_issued webhook (without the code) and fetching the code through the
  * signed API, the customer typing it on the call page in Chromium: a wrong one spends a try, the right
- * one shows the agent "verified", and the approval then goes through.
+ * one shows the agent "verified", and the approval then goes through. And the security features the
+ * session draws for the confirmed document: on the agent's checklist (approval waits for them) and as
+ * the customer's guidance.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -64,5 +66,33 @@ describe('the one-time code on the call pages', () => {
     const trail = await bank.sessionAudit(sessionId);
     expect(trail.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['code.issued', 'code.rejected', 'code.verified', 'api.one_time_code.get', 'session.decided']));
     expect(JSON.stringify(trail.entries)).not.toContain(code);
+  });
+
+  it('draws security features for the confirmed card: the agent must tick them, the customer is shown how to present them', async () => {
+    const created = await bank.createSession({ externalRef: `e2e-features-${Date.now()}`, customerName: 'E2E Features', locale: 'en' });
+    const call = await joinCall(chromium, created);
+    await waitUntil('video frames decoded', async () => (await framesDecoded(call.agent)) > 5, 30_000);
+    // The agent types the card in by hand (no capture needed) and confirms its type.
+    await call.agent.getByTestId('doc-manual').click();
+    await call.agent.getByTestId('doc-type').selectOption('kr-resident-card');
+    await call.agent.getByTestId('doc-field-name').fill('E2E Features');
+    await call.agent.getByTestId('doc-confirm').click();
+    const features = call.agent.locator('[data-testid="checklist"] input[data-testid^="security-feature-"]');
+    await waitUntil('three security features on the checklist', async () => (await features.count()) === 3, 15_000);
+    const ids = await Promise.all((await features.all()).map(async (box) => (await box.getAttribute('data-testid'))!.replace(/^security-feature-/, '')));
+    const guidance = call.customer.locator('[data-testid="feature-guidance"] li');
+    await waitUntil('the customer is shown the three features', async () => (await guidance.count()) === 3, 15_000);
+    for (const id of ids) expect(await call.customer.getByTestId(`feature-guidance-${id}`).getAttribute('data-show')).toMatch(/^(tilt|light|zoom)$/);
+
+    // The configured items alone do not approve.
+    await call.agent.getByTestId('decide-approve').click();
+    for (const box of await call.agent.locator('[data-testid="checklist"] input[data-testid^="checklist-"]').all()) await box.check();
+    expect(await call.agent.getByTestId('decide-submit').isDisabled()).toBe(true);
+    for (const box of await features.all()) await box.check();
+    expect(await call.agent.getByTestId('decide-submit').isEnabled()).toBe(true);
+    await call.agent.getByTestId('decide-submit').click();
+    await call.agent.getByTestId('end-reason').and(call.agent.locator('[data-reason="approved"]')).waitFor({ timeout: 15_000 });
+    const drawn = (await bank.sessionAudit(created.sessionId)).entries.find((e) => e.action === 'security_features.drawn');
+    expect((drawn?.detail as { features: string[] }).features.sort()).toEqual([...ids].sort());
   });
 });
