@@ -202,7 +202,8 @@ async function drawPicture(args: {
     text(c.name, x0 + 64, y0 + 170, 54, { bold: true });
     text(c.residentNumber, x0 + 64, y0 + 252, 42);
     text(c.address, x0 + 64, y0 + 340, 28);
-    text(c.issueDate, x0 + 340, y0 + 486, 31);
+    // Name and date bold: through the video's compression, regular strokes lost 홍's ㅗ (read 흥) and the date's dots.
+    text(c.issueDate, x0 + 340, y0 + 486, 36, { bold: true });
     text(c.issuer, x0 + 244, y0 + 552, 39, { bold: true });
     // The photo sits between the name's line and the issue date's: beside either, tesseract reads its
     // edge as part of that line.
