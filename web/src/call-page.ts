@@ -68,6 +68,9 @@ applyStaticText(locale);
 const { result: link, fromHash } = takeJoinLink(location.hash, location.pathname, sessionStorageOrNull());
 // The token is kept in this tab's sessionStorage; it leaves the address bar and the history entry.
 if (fromHash) history.replaceState(null, '', location.pathname + location.search);
+// The page's config is fetched while the participant is still on the landing page, the pre-call
+// check or the Join button, not after the Join click (it is the same for every page of a deployment).
+const configLoad: Promise<PageConfig> | null = link.kind === 'ok' ? loadConfig() : null;
 if (link.kind === 'ok') openParticipant(link.link);
 else if (link.kind === 'invalid') showScreen('screen-invalid');
 else void openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message })));
@@ -113,7 +116,7 @@ async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<vo
   joinScreen.busy();
   // The agent's camera does not wait for the page's config (consent-gate.ts: never a customer's here).
   if (mayOpenCamera({ role: joinLink.role, consent: null, acceptedOnThisPage: false })) earlyMedia = media.acquire();
-  startController(joinLink, await loadConfig(), joinScreen);
+  startController(joinLink, await (configLoad ?? loadConfig()), joinScreen);
 }
 
 function startController(joinLink: JoinLink, config: PageConfig, joinScreen: JoinScreen): void {
