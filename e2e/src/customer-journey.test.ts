@@ -69,7 +69,10 @@ describe('customer journey: landing, pre-call check, consent, call', () => {
 
     // The probe went through the real sidecar and Janus and was reported; the session was not joined.
     await waitUntil('probe result audited', async () => (await precheckAudit(created.sessionId)).some((e) => e.action === 'precheck.network'), 10_000);
-    const audit = await precheckAudit(created.sessionId);
+    const marks = await precheckAudit(created.sessionId);
+    // The landing page's funnel signal (issue 18), once; then the probe and its result.
+    expect(marks.filter((e) => e.action === 'precheck.link_opened').map((e) => e.actor)).toEqual(['customer']);
+    const audit = marks.filter((e) => e.action !== 'precheck.link_opened');
     expect(audit.map((e) => [e.actor, e.action])).toEqual([['customer', 'precheck.probe'], ['customer', 'precheck.network']]);
     expect(audit[1]!.detail).toMatchObject({ result: 'pass', probeId: audit[0]!.detail.probeId });
     const before = await bank.getSession(created.sessionId);
