@@ -9,6 +9,7 @@ import { Human, type Config } from '@vladmandic/human';
 import type { DetectedFace } from './face-choice.ts';
 import { parseFaceWorkerRequest, type FaceWorkerPaths, type FaceWorkerReply } from './face-worker-protocol.ts';
 import { eyeOpenness, poseDegrees } from './face-pose.ts';
+import { boxInImage, squareFrame } from './square-frame.ts';
 
 /** At most this many faces per image: enough to notice a second person, bounded work. */
 const MAX_FACES = 4;
@@ -72,10 +73,18 @@ async function describe(id: number, image: ImageBitmap): Promise<void> {
   inFlight.add(id);
   try {
     if (!human) throw new Error('the face engine has not started');
-    const result = await human.detect(image);
+    // On a square: a wide frame squeezed into the detector's square input makes strangers look alike.
+    const frame = squareFrame(image.width, image.height);
+    const square = new OffscreenCanvas(frame.size, frame.size);
+    const context = square.getContext('2d');
+    if (context === null) throw new Error('no 2d context for the face image');
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, frame.size, frame.size);
+    context.drawImage(image, frame.offsetX, frame.offsetY);
+    const result = await human.detect(square);
     if (result.error) throw new Error(result.error);
     const faces: DetectedFace[] = result.face.map((f) => ({
-      box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
+      box: boxInImage({ x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] }, frame),
       score: f.boxScore,
       embedding: f.embedding ? Array.from(f.embedding) : [],
       ...(f.real !== undefined ? { real: f.real } : {}),
