@@ -10,6 +10,7 @@ import { launchChromium } from '../src/browser.ts';
 import { benchCapacity } from './capacity.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchFaceMatch } from './face-match.ts';
+import { benchDocumentReading } from './document-reading.ts';
 import { benchHeldSessions } from './held-sessions.ts';
 import { benchJoinTime } from './join-time.ts';
 import { benchNetworkProfiles } from './network-profiles.ts';
@@ -22,7 +23,7 @@ const HELD_SESSIONS = Number(process.env.BENCH_HELD_SESSIONS ?? 1000);
 
 /**
  * BENCH_ONLY=capacity,join-time,... runs only the named sections (signaling, session-creation,
- * held-sessions, join-time, evidence, network-profiles, face-match, capacity) and then writes the report into the run's state
+ * held-sessions, join-time, evidence, network-profiles, face-match, document-reading, capacity) and then writes the report into the run's state
  * folder (or BENCH_OUT), so a partial run never replaces the full table in docs/BENCHMARKS.md.
  */
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
@@ -55,7 +56,7 @@ try {
     sections.push(await benchHeldSessions(stack, HELD_SESSIONS));
   }
   // Then the ones that need a browser, the slowest at the end.
-  if (wants('join-time') || wants('evidence') || wants('network-profiles') || wants('face-match')) {
+  if (wants('join-time') || wants('evidence') || wants('network-profiles') || wants('face-match') || wants('document-reading')) {
     const chromium = await launchChromium();
     try {
       if (wants('join-time')) {
@@ -73,6 +74,10 @@ try {
       if (wants('face-match')) {
         console.log('[bench] face match in the agent\'s browser');
         sections.push(await benchFaceMatch(stack, chromium));
+      }
+      if (wants('document-reading')) {
+        console.log('[bench] document reading in the agent\'s browser');
+        sections.push(await benchDocumentReading(stack, chromium));
       }
     } finally {
       await chromium.close();
