@@ -1,6 +1,5 @@
 import type { ErrorCode, Locale } from '@vident/protocol';
-import { errorCodeKey } from './i18n-errors.ts';
-import { translate } from './i18n.ts';
+import { errorCodeKey, translate } from './i18n.ts';
 
 /** A problem the call controller reports: a server error code, the socket, or the camera. */
 export type CallProblemCode = ErrorCode | 'socket' | 'media';

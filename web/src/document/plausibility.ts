@@ -1,6 +1,6 @@
 /*
  * Plausibility checks on a document's fields, each a pass, a fail or a hint with a reason key the
- * agent's console translates (i18n-document.ts). Pure: the reading, the bank's customer name and the
+ * agent's console translates (`document.check.*` in web/locales/*.json). Pure: the reading, the bank's customer name and the
  * time in; verdicts out. Rules that have nothing to check (no expiry on a resident card) give no
  * verdict rather than a pass.
  */
@@ -25,7 +25,7 @@ export interface PlausibilityResult {
   params?: Record<string, string>;
 }
 
-/** Every reason key a check can give (each has ko and en text in i18n-document.ts). */
+/** Every reason key a check can give (each has a text in every web/locales/*.json). */
 export const PLAUSIBILITY_REASONS = [
   'document.check.expiry.valid',
   'document.check.expiry.expired',

@@ -7,7 +7,7 @@ export interface ConsentActions {
 }
 
 /**
- * The customer's recording consent (texts `consent.*` in i18n.ts). The version sent with the answer
+ * The customer's recording consent (texts `consent.*` in web/locales/*.json). The version sent with the answer
  * names exactly this text: change the wording only together with RECORDING_CONSENT_VERSION.
  */
 export class ConsentScreen {
