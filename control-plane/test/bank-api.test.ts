@@ -152,7 +152,7 @@ describe('public endpoints', () => {
     const res = await SELF.fetch(`${ORIGIN}/v1/config`);
     const text = await res.text();
     // The bank's evidence key is public by nature (pages seal captures with it); the signing key is not.
-    expect(JSON.parse(text)).toEqual({ version: '0.1.0', locales: ['ko', 'en'], maxSessionMinutes: 30, iceTransportPolicy: 'all', evidencePublicKey: TEST_BANK_PUBLIC_KEY });
+    expect(JSON.parse(text)).toEqual({ version: '0.1.0', locales: ['ko', 'en', 'zh'], maxSessionMinutes: 30, iceTransportPolicy: 'all', evidencePublicKey: TEST_BANK_PUBLIC_KEY });
     expect(text).not.toContain('secret');
     expect(text).not.toContain(TEST_EVIDENCE_SIGNING_KEY);
   });
