@@ -87,7 +87,8 @@ describe('call screens', () => {
     await agent.goto(created.agentUrl);
     await agent.getByTestId('join').waitFor({ state: 'visible' });
     expect(await auditScreen(agent, 'call-join-agent-ko')).toEqual([]);
-    await expectKoreanOnly(agent);
+    // The date format hint (YYYY-MM-DD) and the camera risk flag quoting the device label (fake_device_0) are not words to translate.
+    await expectKoreanOnly(agent, [/YYYY-MM-DD/g, /fake_device_\d+/g]);
 
     await customer.goto(created.customerUrl);
     await customerPassesPrecheck(customer);
@@ -157,7 +158,7 @@ describe('call screens', () => {
     expect(await video.getAttribute('data-zoom')).toBe('2');
     await agent.getByTestId('decision-panel').waitFor({ state: 'visible' });
     expect(await auditScreen(agent, 'call-agent-zoomed-ko')).toEqual([]);
-    await expectKoreanOnly(agent, [/\d+×\d+/g]);
+    await expectKoreanOnly(agent, [/\d+×\d+/g, /YYYY-MM-DD/g, /fake_device_\d+/g]);
     await video.focus();
     await agent.keyboard.press('0');
     expect(await video.getAttribute('data-zoom')).toBe('1');
