@@ -33,7 +33,7 @@ describe('camera signals', () => {
   it('raises the signals of a camera at the call start: none for an ordinary webcam', () => {
     expect(cameraSignals('HD Pro Webcam C920', { width: 1280, height: 720, frameRate: 30, deviceId: 'x' })).toEqual([]);
     expect(cameraSignals('OBS Virtual Camera', { width: 1280, height: 720, frameRate: 30 })).toEqual([
-      { kind: 'virtual_camera', detail: 'OBS Virtual Camera (matches "obs virtual")' },
+      { kind: 'virtual_camera', detail: 'OBS Virtual Camera' },
       { kind: 'unusual_settings', detail: 'no deviceId' },
     ]);
   });

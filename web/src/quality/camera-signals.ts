@@ -78,7 +78,7 @@ export function cameraSignals(label: string, settings: CameraSettings): CameraSi
   const out: CameraSignal[] = [];
   const match = virtualCameraMatch(label);
   // The label is a driver's product name; it is shown to the agent as seen (bounded).
-  if (match !== null) out.push({ kind: 'virtual_camera', detail: `${label.slice(0, 120)} (matches "${match}")` });
+  if (match !== null) out.push({ kind: 'virtual_camera', detail: label.slice(0, 120) });
   const odd = unusualSettings(settings);
   if (odd !== null) out.push({ kind: 'unusual_settings', detail: odd });
   return out;

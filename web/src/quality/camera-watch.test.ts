@@ -34,7 +34,7 @@ describe('the camera watch on the customer page', () => {
   it('flags a virtual camera once, and nothing for an ordinary webcam', () => {
     const { sent } = watch(track('OBS Virtual Camera', 'dev-1'));
     vi.advanceTimersByTime(10_000);
-    expect(sent).toEqual([{ kind: 'virtual_camera', detail: 'OBS Virtual Camera (matches "obs virtual")' }]);
+    expect(sent).toEqual([{ kind: 'virtual_camera', detail: 'OBS Virtual Camera' }]);
     const ordinary = watch(track('HD Pro Webcam C920', 'dev-2'));
     vi.advanceTimersByTime(10_000);
     expect(ordinary.sent).toEqual([]);
