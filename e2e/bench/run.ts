@@ -69,7 +69,8 @@ try {
       }
       if (wants('network-profiles')) {
         console.log('[bench] video over ICE-TCP on network profiles');
-        sections.push(await benchNetworkProfiles(stack, chromium, Number(process.env.BENCH_NET_CALL_SECONDS ?? 30)));
+        // Its own Chromium: the camera is a clip carrying a frame counter (counter-camera.ts).
+        sections.push(await benchNetworkProfiles(stack, Number(process.env.BENCH_NET_CALL_SECONDS ?? 30)));
       }
       if (wants('face-match')) {
         console.log('[bench] face match in the agent\'s browser');
