@@ -96,6 +96,7 @@ export class CallController {
     this.media = new LocalMedia(opts.acquireMedia);
     const send = (message: ClientMessage) => this.connection.send(message);
     this.consent = new RecordingConsent(opts.role, send);
+    // The agent inspects the customer's video: it rides out TCP stalls on a bounded jitter-buffer floor (issue 17).
     this.legs = new MediaLegs(opts.iceTransportPolicy, {
       send,
       onChange: () => this.emit(),
@@ -103,7 +104,7 @@ export class CallController {
         this.view.remoteStream = stream;
         this.emit();
       },
-    });
+    }, { adaptiveReceiveBuffer: opts.role === 'agent' });
     this.recovery = new MediaRecovery(this.legs.transport, {
       legs: () => this.legs.current(),
       isOver: () => this.over,

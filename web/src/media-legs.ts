@@ -4,6 +4,7 @@ import type { StatsEntry } from './call-stats.ts';
 import { TransportChoice } from './transport-fallback.ts';
 import { INITIAL_VIDEO_PRIORITY, type VideoPriority } from './video-priority.ts';
 import { markPhase } from './join-phases.ts';
+import { ReceiveBufferTuner } from './receive-buffer-tuner.ts';
 
 /** What the media legs need from the call: the signaling socket and someone to tell. */
 export interface MediaLegsPort {
@@ -37,6 +38,8 @@ export class MediaLegs {
   readonly transport: TransportChoice;
   private publisher: PublisherLeg | null = null;
   private subscriber: SubscriberLeg | null = null;
+  /** The subscriber leg's adaptive jitter-buffer floor (receive-buffer-tuner.ts), when asked for. */
+  private tuner: ReceiveBufferTuner | null = null;
   /** Our latest publish's `ref`: only its answer is applied. */
   private publishCount = 0;
   private publishRef = '';
@@ -46,6 +49,8 @@ export class MediaLegs {
   constructor(
     iceTransportPolicy: RTCIceTransportPolicy,
     private readonly port: MediaLegsPort,
+    /** `adaptiveReceiveBuffer`: raise the received video's jitter-buffer floor while the TCP path stalls (the agent's page). */
+    private readonly options: { adaptiveReceiveBuffer?: boolean } = {},
   ) {
     this.transport = new TransportChoice(iceTransportPolicy, () => port.onChange());
   }
@@ -92,12 +97,16 @@ export class MediaLegs {
   /** `subscribe-offer`: a new subscriber leg (replacing any); its answer is sent as `subscribe-answer`. */
   async subscribe(offerSdp: string): Promise<void> {
     markPhase('subscribe-offer');
-    this.subscriber?.close();
+    this.closeSubscriber();
     this.transport.legStarted('subscriber', Date.now());
     const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
       if (this.subscriber === leg) this.port.onRemoteStream(stream);
     });
     this.subscriber = leg;
+    if (this.options.adaptiveReceiveBuffer) {
+      this.tuner = new ReceiveBufferTuner(leg.pc);
+      this.tuner.start();
+    }
     const sdp = await leg.answer(offerSdp);
     // Our candidates follow the answer at once instead of waiting for `subscribed`: the session
     // handles one socket's frames in order, so they reach the node after the answer anyway.
@@ -117,6 +126,8 @@ export class MediaLegs {
 
   /** Drops the receiving leg (the other party left). */
   closeSubscriber(): void {
+    this.tuner?.stop();
+    this.tuner = null;
     this.subscriber?.close();
     this.subscriber = null;
   }
@@ -124,9 +135,8 @@ export class MediaLegs {
   /** Drops both legs; whatever step awaits one of them ends with LegClosedError. */
   close(): void {
     this.publisher?.close();
-    this.subscriber?.close();
     this.publisher = null;
-    this.subscriber = null;
+    this.closeSubscriber();
   }
 
   /** Both legs' stats now (null: no such leg). */
