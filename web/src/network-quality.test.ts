@@ -30,12 +30,13 @@ describe('readNetworkCounters (real Chromium getStats dumps)', () => {
       upstreamFractionLost: 0,
       // Publisher's selected pair says 0 s, subscriber's 0.001 s.
       rttMs: 1,
+      frozenSeconds: 0,
     });
   });
 
   it('has nothing to say before any leg exists', () => {
     const empty = readNetworkCounters({ publisher: null, subscriber: null }, 5);
-    expect(empty).toEqual({ at: 5, bytesSent: null, packetsLost: 0, packetsReceived: 0, upstreamFractionLost: null, rttMs: null });
+    expect(empty).toEqual({ at: 5, bytesSent: null, packetsLost: 0, packetsReceived: 0, upstreamFractionLost: null, rttMs: null, frozenSeconds: 0 });
     expect(classifyNetworkQuality(measureNetwork(null, empty), { videoOn: true })).toBe('unknown');
   });
 });
@@ -51,6 +52,19 @@ describe('measureNetwork', () => {
     expect(m.lossPercent).toBeCloseTo(5, 6);
     expect(m.rttMs).toBeCloseTo(120, 6);
     expect(classifyNetworkQuality(m, { videoOn: true })).toBe('fair');
+  });
+
+  it('says how much of the interval the received video stood frozen: over TCP, where loss never shows as RTP loss', () => {
+    // The lossy profile over ICE-TCP: no packet lost, the RTT short, but 300 ms frozen in 2 s.
+    const frozen = (entries: StatsEntry[], seconds: number) => entries.map((e) => (e.type === 'inbound-rtp' && e.kind === 'video' ? { ...e, totalFreezesDuration: seconds } : e));
+    const before = readNetworkCounters({ publisher: pub, subscriber: frozen(sub, 1.2) }, 10_000);
+    expect(before.frozenSeconds).toBeCloseTo(1.2, 6);
+    const after = readNetworkCounters({ publisher: later(pub, { bytes: 250_000 }), subscriber: frozen(later(sub, { received: 100 }), 1.5) }, 12_000);
+    const m = measureNetwork(before, after);
+    expect(m.lossPercent).toBe(0);
+    expect(m.frozenPercent).toBeCloseTo(15, 6);
+    expect(classifyNetworkQuality(m, { videoOn: true })).toBe('fair');
+    expect(measureNetwork(null, after).frozenPercent).toBeNull();
   });
 
   it('takes upstream loss reported by the media node when it is worse', () => {
@@ -87,6 +101,9 @@ describe('classifyNetworkQuality', () => {
     expect(classifyNetworkQuality({ ...good, bitrateKbps: fair.minVideoKbps - 1 }, on)).toBe('fair');
     expect(classifyNetworkQuality({ ...good, bitrateKbps: poor.minVideoKbps - 1 }, on)).toBe('poor');
     expect(classifyNetworkQuality({ bitrateKbps: 50, lossPercent: 1, rttMs: poor.rttMs + 1 }, on)).toBe('poor');
+    expect(classifyNetworkQuality({ ...good, frozenPercent: 0 }, on)).toBe('good');
+    expect(classifyNetworkQuality({ ...good, frozenPercent: fair.frozenPercent }, on)).toBe('fair');
+    expect(classifyNetworkQuality({ ...good, frozenPercent: poor.frozenPercent }, on)).toBe('poor');
   });
 
   it('ignores a low bitrate while our camera is off (audio alone is small)', () => {

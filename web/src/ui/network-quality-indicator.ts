@@ -72,6 +72,7 @@ export class NetworkQualityIndicator {
     this.root.dataset.bitrateKbps = fmt(m.bitrateKbps, 0);
     this.root.dataset.lossPercent = fmt(m.lossPercent, 1);
     this.root.dataset.rttMs = fmt(m.rttMs, 0);
+    this.root.dataset.frozenPercent = fmt(m.frozenPercent ?? null, 0);
     this.root.setAttribute('aria-label', label);
     this.root.title = label;
     this.word.textContent = word;
