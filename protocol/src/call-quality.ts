@@ -98,15 +98,57 @@ export type QualityMinute = z.infer<typeof QualityMinute>;
 export const CameraSignalKind = z.enum(['virtual_camera', 'unusual_settings', 'page_hidden', 'window_blur', 'camera_changed']);
 export type CameraSignalKind = z.infer<typeof CameraSignalKind>;
 
-/** One signal as the customer's page sends it: the kind and what was seen (a label, the settings). */
-export const CameraSignal = z.strictObject({
-  kind: CameraSignalKind,
-  detail: z.string().trim().max(200),
+/** Largest frame side or rate a setting may name (well past any camera; keeps the figures sane). */
+const MAX_SETTING = 100_000;
+
+/** One setting no physical camera in an honest call reports (web/src/quality/camera-signals.ts says which). */
+export const UnusualCameraSetting = z.discriminatedUnion('code', [
+  z.strictObject({ code: z.literal('no_device_id') }),
+  /** A frame rate above 240 or not near a usual one. */
+  z.strictObject({ code: z.literal('frame_rate'), fps: z.number().nonnegative().max(MAX_SETTING) }),
+  /** A frame with an odd width or height. */
+  z.strictObject({ code: z.literal('odd_size'), width: z.number().int().nonnegative().max(MAX_SETTING), height: z.number().int().nonnegative().max(MAX_SETTING) }),
+]);
+export type UnusualCameraSetting = z.infer<typeof UnusualCameraSetting>;
+export type UnusualCameraSettingCode = UnusualCameraSetting['code'];
+
+/** How the camera changed mid-call: another camera replaced the first, or the camera's track ended. */
+export const CameraChange = z.enum(['replaced', 'ended']);
+export type CameraChange = z.infer<typeof CameraChange>;
+
+const VirtualCameraSignal = z.strictObject({ kind: z.literal('virtual_camera'), label: z.string().trim().min(1).max(120) });
+const UnusualSettingsSignal = z.strictObject({
+  kind: z.literal('unusual_settings'),
+  settings: z
+    .array(UnusualCameraSetting)
+    .min(1)
+    .max(UnusualCameraSetting.options.length)
+    .refine((s) => new Set(s.map((x) => x.code)).size === s.length, { message: 'a setting code must not repeat' }),
 });
+/** The page was hidden during the call for this many whole seconds (at least 1). */
+const PageHiddenSignal = z.strictObject({ kind: z.literal('page_hidden'), seconds: z.number().int().min(1).max(86_400) });
+const WindowBlurSignal = z.strictObject({ kind: z.literal('window_blur') });
+/** `camera`: which camera of the call took over when `replaced` (2 = the second one seen). */
+const CameraChangedSignal = z.strictObject({ kind: z.literal('camera_changed'), change: CameraChange, camera: z.number().int().min(2).max(100).optional() });
+
+/**
+ * One signal as the customer's page sends it: the kind and what was seen, as codes and figures the
+ * agent's page words in its own language (web/locales). The one text from the customer's device is a
+ * virtual camera's label (the driver's product name), shown quoted as a value, never as a sentence of ours.
+ * Anything else (an unknown kind or setting code, free text) fails the frame (`validation_failed`).
+ */
+export const CameraSignal = z.discriminatedUnion('kind', [VirtualCameraSignal, UnusualSettingsSignal, PageHiddenSignal, WindowBlurSignal, CameraChangedSignal]);
 export type CameraSignal = z.infer<typeof CameraSignal>;
 
 /** A signal as the session kept it, stamped with the server's time. */
-export const RecordedCameraSignal = CameraSignal.extend({ at: Timestamp });
+const stamped = { at: Timestamp };
+export const RecordedCameraSignal = z.discriminatedUnion('kind', [
+  VirtualCameraSignal.extend(stamped),
+  UnusualSettingsSignal.extend(stamped),
+  PageHiddenSignal.extend(stamped),
+  WindowBlurSignal.extend(stamped),
+  CameraChangedSignal.extend(stamped),
+]);
 export type RecordedCameraSignal = z.infer<typeof RecordedCameraSignal>;
 
 /** The call's quality in the evidence: the per-minute summary, the gate's changes and the risk flags. */

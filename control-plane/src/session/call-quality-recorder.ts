@@ -1,7 +1,7 @@
 import type { CameraSignal, ErrorCode, QualityGate, QualitySample, Role } from '@vident/protocol';
 import { log } from '../base/log.ts';
 import type { ConductContext } from './conduct-context.ts';
-import { emptyQuality, gateStep, keepSample, signalStep } from './call-quality.ts';
+import { emptyQuality, gateStep, keepSample, signalSeen, signalStep } from './call-quality.ts';
 
 /*
  * The quality gate and the camera signals as they happen (issue 15): samples kept for the evidence,
@@ -41,7 +41,7 @@ export class CallQualityRecorder {
     if (step.keep === null) return;
     r.cameraSignals = [...(r.cameraSignals ?? []), step.keep];
     await this.ctx.ports.save(r);
-    await this.ctx.ports.audit({ actor: role, action: 'camera.signal', detail: { kind: step.keep.kind, detail: step.keep.detail }, from });
+    await this.ctx.ports.audit({ actor: role, action: 'camera.signal', detail: signalSeen(step.keep), from });
     log('camera_signal', { sessionId: r.sessionId, kind: step.keep.kind });
     this.ctx.ports.send('agent', { type: 'risk-flag', signal: step.keep });
   }

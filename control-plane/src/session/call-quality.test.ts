@@ -1,4 +1,4 @@
-import { DEFAULT_QUALITY_THRESHOLDS, EvidenceAssessment, EvidenceReview, MAX_CAMERA_SIGNALS, QUALITY_SAMPLE_MIN_GAP_MS, type ClientMessage, type QualitySample } from '@vident/protocol';
+import { DEFAULT_QUALITY_THRESHOLDS, EvidenceAssessment, EvidenceReview, MAX_CAMERA_SIGNALS, QUALITY_SAMPLE_MIN_GAP_MS, type CameraSignal, type ClientMessage, type QualitySample } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { NOW, session } from '../../test/conduct-harness.ts';
 import { DEFAULT_CHECKLIST } from './verification-checklist.ts';
@@ -82,22 +82,33 @@ describe('the quality gate in the session', () => {
 describe('camera signals in the session', () => {
   it("keeps a new signal from the customer's page, audits it and flags it to the agent; a repeat is not kept again", async () => {
     const s = session({ state: 'in_call' });
-    const signal = { kind: 'virtual_camera', detail: 'OBS Virtual Camera' } as const;
+    const signal = { kind: 'virtual_camera', label: 'OBS Virtual Camera' } as const;
+    const odd: CameraSignal = { kind: 'unusual_settings', settings: [{ code: 'frame_rate', fps: 1000 }, { code: 'odd_size', width: 641, height: 479 }] };
     await s.send('customer', { type: 'camera-signal', signal });
     await s.send('customer', { type: 'camera-signal', signal });
-    await s.send('customer', { type: 'camera-signal', signal: { kind: 'page_hidden', detail: 'hidden for 4 s' } });
+    await s.send('customer', { type: 'camera-signal', signal: { kind: 'page_hidden', seconds: 4 } });
+    await s.send('customer', { type: 'camera-signal', signal: odd });
+    // The same figures with the fields in another order are a repeat.
+    await s.send('customer', { type: 'camera-signal', signal: { settings: [{ fps: 1000, code: 'frame_rate' }, { height: 479, width: 641, code: 'odd_size' }], kind: 'unusual_settings' } as never });
+    await s.send('customer', { type: 'camera-signal', signal: { kind: 'page_hidden', seconds: 9 } });
+    expect(signalStep(s.record.cameraSignals, 'customer', { kind: 'unusual_settings', settings: [{ code: 'frame_rate', fps: 999 }, { code: 'odd_size', width: 641, height: 479 }] }, 'x')).toMatchObject({ keep: { kind: 'unusual_settings' } });
     const at = new Date(NOW).toISOString();
     expect(s.record.cameraSignals).toEqual([
       { ...signal, at },
-      { kind: 'page_hidden', detail: 'hidden for 4 s', at },
+      { kind: 'page_hidden', seconds: 4, at },
+      { ...odd, at },
+      { kind: 'page_hidden', seconds: 9, at },
     ]);
+    // The audit keeps the codes and figures as they came, never a sentence.
     expect(s.audits.filter((a) => a.action === 'camera.signal').map((a) => [a.actor, a.detail])).toEqual([
-      ['customer', { kind: 'virtual_camera', detail: 'OBS Virtual Camera' }],
-      ['customer', { kind: 'page_hidden', detail: 'hidden for 4 s' }],
+      ['customer', { kind: 'virtual_camera', label: 'OBS Virtual Camera' }],
+      ['customer', { kind: 'page_hidden', seconds: 4 }],
+      ['customer', odd],
+      ['customer', { kind: 'page_hidden', seconds: 9 }],
     ]);
-    expect(s.to('agent').filter((m) => m.type === 'risk-flag')).toEqual([
+    expect(s.to('agent').filter((m) => m.type === 'risk-flag').slice(0, 2)).toEqual([
       { type: 'risk-flag', signal: { ...signal, at } },
-      { type: 'risk-flag', signal: { kind: 'page_hidden', detail: 'hidden for 4 s', at } },
+      { type: 'risk-flag', signal: { kind: 'page_hidden', seconds: 4, at } },
     ]);
     expect(s.to('customer').filter((m) => m.type === 'risk-flag')).toEqual([]);
     // A signal is never a block: the call goes on and an approval stands.
@@ -105,13 +116,29 @@ describe('camera signals in the session', () => {
     expect(s.record.state).toBe('decided');
   });
 
+  it('refuses a signal with an unknown code or free text (validation_failed), and keeps nothing of it', async () => {
+    const s = session({ state: 'in_call' });
+    for (const signal of [
+      { kind: 'page_hidden', detail: 'the page was hidden for 4 s' },
+      { kind: 'unusual_settings', settings: [{ code: 'looks_fake' }] },
+      { kind: 'camera_changed', change: 'another camera (device bbbbbbbb…) replaced the first' },
+      { kind: 'agent_is_sure' },
+    ]) {
+      await s.send('customer', { type: 'camera-signal', signal } as never);
+      expect(s.to('customer').at(-1), JSON.stringify(signal)).toMatchObject({ type: 'error', code: 'validation_failed' });
+    }
+    expect(s.record.cameraSignals ?? []).toEqual([]);
+    expect(s.audits.filter((a) => a.action === 'camera.signal')).toEqual([]);
+    expect(s.to('agent').filter((m) => m.type === 'risk-flag')).toEqual([]);
+  });
+
   it('takes signals from the customer only, at most MAX_CAMERA_SIGNALS', async () => {
     const s = session({ state: 'in_call' });
-    await s.send('agent', { type: 'camera-signal', signal: { kind: 'window_blur', detail: 'x' } });
+    await s.send('agent', { type: 'camera-signal', signal: { kind: 'window_blur' } });
     expect(s.to('agent').at(-1)).toMatchObject({ type: 'error', code: 'forbidden' });
     const at = new Date(NOW).toISOString();
-    const full = Array.from({ length: MAX_CAMERA_SIGNALS }, (_, i) => ({ kind: 'window_blur' as const, detail: `blur ${i}`, at }));
-    expect(signalStep(full, 'customer', { kind: 'virtual_camera', detail: 'ManyCam' }, at)).toEqual({ ok: true, keep: null });
+    const full = Array.from({ length: MAX_CAMERA_SIGNALS }, (_, i) => ({ kind: 'page_hidden' as const, seconds: i + 1, at }));
+    expect(signalStep(full, 'customer', { kind: 'virtual_camera', label: 'ManyCam' }, at)).toEqual({ ok: true, keep: null });
   });
 });
 
@@ -122,7 +149,7 @@ describe('the call quality in the evidence', () => {
     const before = assessmentVersion(s.record);
     await s.send('agent', { type: 'quality-sample', sample: sample(5, 10) });
     await s.send('agent', { type: 'quality-gate', gate: { state: 'red', causes: ['frame_rate'] } });
-    await s.send('customer', { type: 'camera-signal', signal: { kind: 'virtual_camera', detail: 'fake_device_0' } });
+    await s.send('customer', { type: 'camera-signal', signal: { kind: 'virtual_camera', label: 'fake_device_0' } });
     expect(assessmentVersion(s.record)).not.toBe(before);
 
     const assessment = EvidenceAssessment.parse(buildAssessment({ ...s.record, sessionId: '8d3c6a2e-6f4b-4c1e-9a7d-2b5e0f1a3c4d' }, { match: 0.5, noMatch: 0.4 }, new Date(NOW).toISOString()));
@@ -130,7 +157,7 @@ describe('the call quality in the evidence', () => {
       thresholds: DEFAULT_QUALITY_THRESHOLDS,
       minutes: [{ minute: 0, side: 'received', samples: 1, fps: { min: 5, median: 5, max: 5 } }],
       gateChanges: [{ state: 'red', causes: ['frame_rate'] }],
-      riskFlags: [{ kind: 'virtual_camera', detail: 'fake_device_0' }],
+      riskFlags: [{ kind: 'virtual_camera', label: 'fake_device_0' }],
     });
     const review = EvidenceReview.parse(manifestReview(s.record));
     expect(review.quality).toEqual(assessment.quality);

@@ -1,4 +1,5 @@
 import {
+  canonicalJson,
   MAX_CAMERA_SIGNALS,
   MAX_QUALITY_SAMPLES,
   QUALITY_SAMPLE_MIN_GAP_MS,
@@ -84,14 +85,25 @@ export function qualityApprovalGate(q: CallQualityRecord | undefined): { ok: tru
 }
 
 /**
- * A camera signal from the customer's page: kept when it is new (kind and detail not seen before)
- * and there is room; `ignore` for a repeat or past MAX_CAMERA_SIGNALS.
+ * A camera signal from the customer's page: kept when it is new (the same kind, codes and figures not
+ * seen before) and there is room; `keep: null` for a repeat or past MAX_CAMERA_SIGNALS.
  */
 export function signalStep(kept: RecordedCameraSignal[] | undefined, role: Role, signal: CameraSignal, at: string): Refusal | { ok: true; keep: RecordedCameraSignal | null } {
   if (role !== 'customer') return { ok: false, code: 'forbidden', message: "camera signals come from the customer's page" };
   const list = kept ?? [];
-  if (list.length >= MAX_CAMERA_SIGNALS || list.some((s) => s.kind === signal.kind && s.detail === signal.detail)) return { ok: true, keep: null };
+  const key = signalKey(signal);
+  if (list.length >= MAX_CAMERA_SIGNALS || list.some((s) => signalKey(s) === key)) return { ok: true, keep: null };
   return { ok: true, keep: { ...signal, at } };
+}
+
+/** What a signal says without its time: the audit row's detail, and what makes two signals the same. */
+export function signalSeen(signal: CameraSignal | RecordedCameraSignal): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(signal).filter(([field]) => field !== 'at'));
+}
+
+/** The same signal gives the same key whatever order its fields came in. */
+function signalKey(signal: CameraSignal | RecordedCameraSignal): string {
+  return canonicalJson(signalSeen(signal));
 }
 
 /** Lowest, median (lower of the two middles) and highest of the measured values; null when none. */

@@ -1,3 +1,4 @@
+import { CameraSignal } from '@vident/protocol';
 import { describe, expect, it } from 'vitest';
 import { cameraSignals, unusualSettings, virtualCameraMatch } from './camera-signals.ts';
 
@@ -22,19 +23,21 @@ describe('camera signals', () => {
   });
 
   it('flags only settings a physical camera does not report', () => {
-    expect(unusualSettings({ width: 1280, height: 720, frameRate: 30, deviceId: 'abc', groupId: 'g' })).toBeNull();
-    expect(unusualSettings({ width: 640, height: 480, frameRate: 29.97, deviceId: 'abc' })).toBeNull();
-    expect(unusualSettings({ width: 1280, height: 720, frameRate: 30 })).toBe('no deviceId');
-    expect(unusualSettings({ width: 1280, height: 720, frameRate: 1000, deviceId: 'abc' })).toBe('frame rate 1000');
-    expect(unusualSettings({ width: 1280, height: 720, frameRate: 17.3, deviceId: 'abc' })).toBe('frame rate 17.3');
-    expect(unusualSettings({ width: 641, height: 479, frameRate: 30, deviceId: 'abc' })).toBe('odd size 641x479');
+    expect(unusualSettings({ width: 1280, height: 720, frameRate: 30, deviceId: 'abc', groupId: 'g' })).toEqual([]);
+    expect(unusualSettings({ width: 640, height: 480, frameRate: 29.97, deviceId: 'abc' })).toEqual([]);
+    expect(unusualSettings({ width: 1280, height: 720, frameRate: 30 })).toEqual([{ code: 'no_device_id' }]);
+    expect(unusualSettings({ width: 1280, height: 720, frameRate: 1000, deviceId: 'abc' })).toEqual([{ code: 'frame_rate', fps: 1000 }]);
+    expect(unusualSettings({ width: 1280, height: 720, frameRate: 17.333, deviceId: 'abc' })).toEqual([{ code: 'frame_rate', fps: 17.33 }]);
+    expect(unusualSettings({ width: 641, height: 479, frameRate: 30, deviceId: 'abc' })).toEqual([{ code: 'odd_size', width: 641, height: 479 }]);
   });
 
   it('raises the signals of a camera at the call start: none for an ordinary webcam', () => {
     expect(cameraSignals('HD Pro Webcam C920', { width: 1280, height: 720, frameRate: 30, deviceId: 'x' })).toEqual([]);
     expect(cameraSignals('OBS Virtual Camera', { width: 1280, height: 720, frameRate: 30 })).toEqual([
-      { kind: 'virtual_camera', detail: 'OBS Virtual Camera' },
-      { kind: 'unusual_settings', detail: 'no deviceId' },
+      { kind: 'virtual_camera', label: 'OBS Virtual Camera' },
+      { kind: 'unusual_settings', settings: [{ code: 'no_device_id' }] },
     ]);
+    // What the page sends is what the session accepts: codes and figures, never a sentence.
+    for (const signal of cameraSignals(' OBS Virtual Camera ', { width: 641, height: 480, frameRate: 1000 })) expect(CameraSignal.parse(signal)).toEqual(signal);
   });
 });

@@ -1,4 +1,4 @@
-import type { CameraSignal } from '@vident/protocol';
+import type { CameraSignal, UnusualCameraSetting } from '@vident/protocol';
 
 /*
  * What the customer's page can tell about its camera that points at injected video (issue 15):
@@ -60,30 +60,29 @@ export interface CameraSettings {
 const USUAL_RATES = [5, 7.5, 10, 12, 15, 20, 24, 25, 30, 48, 50, 60, 90, 120, 240];
 
 /**
- * Settings no physical camera in an honest call reports, described, or null. Conservative on
- * purpose: only what a webcam or phone camera driver does not do: no deviceId at all; a frame rate
- * above 240 or not near a usual one; a size with an odd side. Browsers scale to the requested size
- * (any even size is possible), so sizes are not judged beyond that.
+ * Settings no physical camera in an honest call reports, as codes with their figures (empty: none).
+ * Conservative on purpose: only what a webcam or phone camera driver does not do: no deviceId at all;
+ * a frame rate above 240 or not near a usual one; a size with an odd side. Browsers scale to the
+ * requested size (any even size is possible), so sizes are not judged beyond that.
  */
-export function unusualSettings(s: CameraSettings): string | null {
-  const seen: string[] = [];
-  if (s.deviceId === undefined || s.deviceId === '') seen.push('no deviceId');
-  if (s.frameRate !== undefined && (s.frameRate > 240 || !USUAL_RATES.some((r) => Math.abs(s.frameRate! - r) <= 0.5))) seen.push(`frame rate ${round(s.frameRate)}`);
-  if ((s.width !== undefined && s.width % 2 === 1) || (s.height !== undefined && s.height % 2 === 1)) seen.push(`odd size ${s.width}x${s.height}`);
-  return seen.length > 0 ? seen.join(', ') : null;
+export function unusualSettings(s: CameraSettings): UnusualCameraSetting[] {
+  const seen: UnusualCameraSetting[] = [];
+  if (s.deviceId === undefined || s.deviceId === '') seen.push({ code: 'no_device_id' });
+  if (s.frameRate !== undefined && (s.frameRate > 240 || !USUAL_RATES.some((r) => Math.abs(s.frameRate! - r) <= 0.5))) seen.push({ code: 'frame_rate', fps: round(s.frameRate) });
+  if ((s.width !== undefined && s.width % 2 === 1) || (s.height !== undefined && s.height % 2 === 1)) seen.push({ code: 'odd_size', width: s.width ?? 0, height: s.height ?? 0 });
+  return seen;
 }
 
 /** The signals the camera's label and settings raise when the call starts (none for an ordinary webcam). */
 export function cameraSignals(label: string, settings: CameraSettings): CameraSignal[] {
   const out: CameraSignal[] = [];
-  const match = virtualCameraMatch(label);
-  // The label is a driver's product name; it is shown to the agent as seen (bounded).
-  if (match !== null) out.push({ kind: 'virtual_camera', detail: label.slice(0, 120) });
+  // The label is a driver's product name; the agent sees it quoted, as seen (bounded).
+  if (virtualCameraMatch(label) !== null) out.push({ kind: 'virtual_camera', label: label.trim().slice(0, 120) });
   const odd = unusualSettings(settings);
-  if (odd !== null) out.push({ kind: 'unusual_settings', detail: odd });
+  if (odd.length > 0) out.push({ kind: 'unusual_settings', settings: odd });
   return out;
 }
 
-function round(n: number): string {
-  return String(Math.round(n * 100) / 100);
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }

@@ -34,7 +34,7 @@ describe('the camera watch on the customer page', () => {
   it('flags a virtual camera once, and nothing for an ordinary webcam', () => {
     const { sent } = watch(track('OBS Virtual Camera', 'dev-1'));
     vi.advanceTimersByTime(10_000);
-    expect(sent).toEqual([{ kind: 'virtual_camera', detail: 'OBS Virtual Camera' }]);
+    expect(sent).toEqual([{ kind: 'virtual_camera', label: 'OBS Virtual Camera' }]);
     const ordinary = watch(track('HD Pro Webcam C920', 'dev-2'));
     vi.advanceTimersByTime(10_000);
     expect(ordinary.sent).toEqual([]);
@@ -51,8 +51,8 @@ describe('the camera watch on the customer page', () => {
     state.inCall = false;
     win.dispatchEvent(new Event('blur'));
     expect(sent).toEqual([
-      { kind: 'page_hidden', detail: 'the page was hidden for 4 s' },
-      { kind: 'window_blur', detail: 'the page lost focus' },
+      { kind: 'page_hidden', seconds: 4 },
+      { kind: 'window_blur' },
     ]);
   });
 
@@ -61,8 +61,12 @@ describe('the camera watch on the customer page', () => {
     const { sent, state } = watch(first);
     state.stream = streamOf(track('Integrated Camera', 'bbbbbbbb2222'));
     vi.advanceTimersByTime(2_000);
-    expect(sent).toEqual([{ kind: 'camera_changed', detail: 'another camera (device bbbbbbbb…) replaced the first' }]);
+    expect(sent).toEqual([{ kind: 'camera_changed', change: 'replaced', camera: 2 }]);
+    state.stream = streamOf(track('Integrated Camera', 'cccccccc3333'));
+    vi.advanceTimersByTime(2_000);
+    expect(sent.at(-1)).toEqual({ kind: 'camera_changed', change: 'replaced', camera: 3 });
     for (let i = 0; i < 10; i++) first.dispatchEvent(new Event('ended'));
     expect(sent.filter((s) => s.kind === 'camera_changed')).toHaveLength(5);
+    expect(sent.at(-1)).toEqual({ kind: 'camera_changed', change: 'ended' });
   });
 });

@@ -4,7 +4,8 @@ import { cameraSignals } from './camera-signals.ts';
 /*
  * The customer's page watches its camera and itself during the call (issue 15) and sends what it
  * sees as `camera-signal`: a virtual camera's label or odd settings (once per camera), the page
- * hidden (with for how long) or losing focus, the camera changed or ended mid-call. At most
+ * hidden (with for how long) or losing focus, the camera changed (which camera of the call took over)
+ * or ended mid-call. Codes and figures only: the agent's page words them (risk-flag-text.ts). At most
  * MAX_PER_KIND signals of a kind leave the page; the session keeps at most MAX_CAMERA_SIGNALS.
  */
 
@@ -23,12 +24,13 @@ export class CameraWatch {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly sentPerKind = new Map<CameraSignal['kind'], number>();
   private readonly checkedTracks = new WeakSet<MediaStreamTrack>();
-  private firstDeviceId: string | null = null;
+  /** The cameras of the call by deviceId, in the order first seen (1 = the first). */
+  private readonly cameras = new Map<string, number>();
   private lastTrack: MediaStreamTrack | null = null;
   private hiddenAt: number | null = null;
   private readonly onVisibility = () => this.visibilityChanged();
   private readonly onBlur = () => {
-    if (this.opts.inCall()) this.raise({ kind: 'window_blur', detail: 'the page lost focus' });
+    if (this.opts.inCall()) this.raise({ kind: 'window_blur' });
   };
 
   constructor(private readonly opts: CameraWatchOptions) {}
@@ -55,14 +57,15 @@ export class CameraWatch {
       this.checkedTracks.add(track);
       for (const signal of cameraSignals(track.label, track.getSettings())) this.raise(signal);
       track.addEventListener('ended', () => {
-        if (this.opts.inCall()) this.raise({ kind: 'camera_changed', detail: 'the camera track ended' });
+        if (this.opts.inCall()) this.raise({ kind: 'camera_changed', change: 'ended' });
       });
     }
     const deviceId = track.getSettings().deviceId ?? '';
-    if (this.firstDeviceId === null) this.firstDeviceId = deviceId;
-    else if (this.lastTrack !== track && deviceId !== this.firstDeviceId && this.opts.inCall()) {
-      // The id only, never the label: a changed camera is the fact; its name is in the first signal if odd.
-      this.raise({ kind: 'camera_changed', detail: `another camera (device ${deviceId.slice(0, 8)}…) replaced the first` });
+    const camera = this.cameras.get(deviceId) ?? this.cameras.size + 1;
+    this.cameras.set(deviceId, camera);
+    if (this.lastTrack !== null && this.lastTrack !== track && camera !== 1 && this.opts.inCall()) {
+      // Which camera of the call, never its id or label: a changed camera is the fact; its name is in the first signal if odd.
+      this.raise({ kind: 'camera_changed', change: 'replaced', camera: Math.min(100, camera) });
     }
     this.lastTrack = track;
   }
@@ -75,7 +78,7 @@ export class CameraWatch {
     if (this.hiddenAt === null) return;
     const seconds = Math.max(1, Math.round((Date.now() - this.hiddenAt) / 1000));
     this.hiddenAt = null;
-    this.raise({ kind: 'page_hidden', detail: `the page was hidden for ${seconds} s` });
+    this.raise({ kind: 'page_hidden', seconds: Math.min(86_400, seconds) });
   }
 
   private raise(signal: CameraSignal): void {

@@ -1,10 +1,12 @@
-import type { CameraSignalKind, Locale, QualityGate, RecordedCameraSignal } from '@vident/protocol';
+import type { Locale, QualityGate, RecordedCameraSignal } from '@vident/protocol';
 import { translate, type MessageKey } from '../i18n.ts';
+import { riskFlagLines } from '../quality/risk-flag-text.ts';
 
 /*
  * The agent's quality gate and camera risk flags (issue 15): `quality-gate` (data-state green|red,
  * with the causes), an abort for poor quality while it is red, and one `risk-flag-<kind>` line per
- * kind of camera signal with what was seen. Flags are signals: nothing here blocks the call.
+ * kind of camera signal with what was seen, in the agent's language (risk-flag-text.ts). Flags are
+ * signals: nothing here blocks the call.
  */
 
 export interface QualityPanelOptions {
@@ -70,14 +72,11 @@ export class QualityPanel {
     this.abortButton.textContent = t('quality.abort');
     this.abortButton.hidden = gate?.state !== 'red' || this.ended;
     this.hint.textContent = t('quality.flags.hint');
-    const byKind = new Map<CameraSignalKind, RecordedCameraSignal[]>();
-    for (const f of this.flags) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
-    const items = [...byKind].map(([kind, seen]) => {
+    const items = riskFlagLines(this.flags, locale).map(({ kind, text }) => {
       const li = document.createElement('li');
       li.dataset.testid = `risk-flag-${kind}`;
       li.className = 'risk-flag';
-      const details = seen.slice(-3).map((s) => `${s.detail} (${new Date(s.at).toLocaleTimeString(locale)})`);
-      li.textContent = `${t(`quality.flag.${kind}`)}: ${details.join('; ')}`;
+      li.textContent = text;
       return li;
     });
     if (items.length === 0) {
