@@ -41,7 +41,7 @@ export function session(
   const commands: NodeCommand[] = [];
   const audits: AuditInput[] = [];
   const webhooks: string[] = [];
-  const calls = { saves: 0, closedAll: 0, releasedNode: 0, reassigned: [] as string[] };
+  const calls = { saves: 0, closedAll: 0, releasedNode: 0, reassigned: [] as string[], keptMedia: [] as Array<{ role: Role; audio: boolean; video: boolean }> };
   const answer =
     options.answer ??
     ((c: NodeCommand): Outcome => ({ ok: true, result: c.type === 'publish' || c.type === 'subscribe' ? { sdp: `v=0 answer-${c.type}` } : {} }) as Outcome);
@@ -58,6 +58,9 @@ export function session(
     },
     save: async () => {
       calls.saves++;
+    },
+    keepMedia: (role, media) => {
+      calls.keptMedia.push({ role, audio: media.audio, video: media.video });
     },
     releaseNode: async () => {
       calls.releasedNode++;

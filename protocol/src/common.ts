@@ -41,9 +41,11 @@ export type ActiveState = z.infer<typeof ActiveState>;
 export const TerminalState = SessionState.exclude(['created', 'waiting', 'in_call']);
 export type TerminalState = z.infer<typeof TerminalState>;
 
-/** True for decided, cancelled, expired, abandoned and failed. */
+const TERMINAL_STATES: ReadonlySet<string> = new Set(TerminalState.options);
+
+/** True for decided, cancelled, expired, abandoned and failed. A set lookup: the relay asks it for every frame. */
 export function isTerminalState(state: SessionState): state is TerminalState {
-  return TerminalState.safeParse(state).success;
+  return TERMINAL_STATES.has(state);
 }
 
 /** The agent's verdict. */

@@ -1,4 +1,4 @@
-import { Role, type ServerMessage } from '@vident/protocol';
+import type { Role, ServerMessage } from '@vident/protocol';
 
 /** Close code for a socket replaced by a newer connection of the same role. */
 export const CLOSE_REPLACED = 4001;
@@ -11,6 +11,19 @@ export interface Attachment {
   connectionId: string;
   /** cf-connecting-ip of the upgrade, for the audit trail. */
   from: string | null;
+  /**
+   * The participant's media flags as its latest `media-state` on this connection said (absent: none
+   * sent yet). They change per frame, so they live here and not in the stored record: writing the
+   * attachment is no storage write (nothing holds the relayed frame back), and it survives
+   * hibernation with the socket. SessionCore folds them into the record when it wakes up.
+   */
+  media?: MediaFlags;
+}
+
+/** Whether a participant sends audio and video. */
+export interface MediaFlags {
+  audio: boolean;
+  video: boolean;
 }
 
 /**
@@ -18,6 +31,13 @@ export interface Attachment {
  * the connection the session record names; older ones are closed when a newer one is accepted.
  */
 export class ParticipantSockets {
+  /**
+   * Each role's current socket and its attachment as last found or written (memory only): a relayed
+   * frame is delivered, and its flags kept, without listing and decoding every socket's attachment.
+   * Checked against the record's connection and the socket's state on use.
+   */
+  private readonly found = new Map<Role, { ws: WebSocket; attachment: Attachment }>();
+
   constructor(
     private readonly ctx: DurableObjectState,
     /** The connection the session record names as the role's current one. */
@@ -37,9 +57,46 @@ export class ParticipantSockets {
 
   /** The role's open sockets of its current connection (at most one in practice). */
   current(role: Role): WebSocket[] {
+    const found = this.currentFound(role);
+    if (found) return [found.ws];
     const id = this.currentConnection(role);
     if (!id) return [];
     return this.ctx.getWebSockets(role).filter((ws) => attachmentOf(ws)?.connectionId === id && ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Keeps the role's media flags with its current connection's socket (see Attachment.media). */
+  keepMedia(role: Role, media: MediaFlags): void {
+    const flags = { audio: media.audio, video: media.video };
+    const found = this.currentFound(role);
+    const targets = found ? [found] : this.current(role).flatMap((ws) => (attachmentOf(ws) ? [{ ws, attachment: attachmentOf(ws)! }] : []));
+    for (const target of targets) {
+      target.attachment = { ...target.attachment, media: flags };
+      try {
+        target.ws.serializeAttachment(target.attachment);
+      } catch {
+        // The socket is going away: the flags stay in the record, stored by its next save.
+      }
+    }
+  }
+
+  /** The media flags kept with the role's current connection, if its page sent any. */
+  keptMedia(role: Role): MediaFlags | null {
+    return this.currentFound(role)?.attachment.media ?? null;
+  }
+
+  /** The role's one open socket of its current connection, remembered once found; null if none (or several). */
+  private currentFound(role: Role): { ws: WebSocket; attachment: Attachment } | null {
+    const id = this.currentConnection(role);
+    if (!id) return null;
+    const known = this.found.get(role);
+    if (known?.attachment.connectionId === id && known.ws.readyState === WebSocket.OPEN) return known;
+    const open = this.ctx.getWebSockets(role).flatMap((ws) => {
+      const attachment = attachmentOf(ws);
+      return attachment?.connectionId === id && ws.readyState === WebSocket.OPEN ? [{ ws, attachment }] : [];
+    });
+    if (open.length !== 1) return null;
+    this.found.set(role, open[0]!);
+    return open[0]!;
   }
 
   /** Whether the role's current connection has an open socket. */
@@ -69,12 +126,21 @@ export class ParticipantSockets {
   }
 }
 
-/** The attachment a socket was accepted with; null when it carries none we recognize. */
+/**
+ * The attachment a socket was accepted with; null when it carries none we recognize. Read for every
+ * frame, so checked by hand (the two roles) rather than by a schema.
+ */
 export function attachmentOf(ws: WebSocket): Attachment | null {
   const value = ws.deserializeAttachment() as Partial<Attachment> | null;
-  const role = Role.safeParse(value?.role);
-  if (!role.success || typeof value?.connectionId !== 'string') return null;
-  return { role: role.data, connectionId: value.connectionId, from: typeof value.from === 'string' ? value.from : null };
+  const role = value?.role;
+  if ((role !== 'customer' && role !== 'agent') || typeof value?.connectionId !== 'string') return null;
+  const media = value.media;
+  return {
+    role,
+    connectionId: value.connectionId,
+    from: typeof value.from === 'string' ? value.from : null,
+    ...(typeof media?.audio === 'boolean' && typeof media.video === 'boolean' ? { media: { audio: media.audio, video: media.video } } : {}),
+  };
 }
 
 /** Closes a socket that may already be closed. */

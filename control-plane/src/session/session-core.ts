@@ -17,7 +17,7 @@ import { funnelFactsOf } from './funnel-facts.ts';
 import { FunnelMarks } from './funnel-marks.ts';
 import { ParticipantSockets } from './participant-sockets.ts';
 import { noSession } from './session-failure.ts';
-import { normalizeRecord, toSessionView, type SessionRecord } from './session-record.ts';
+import { normalizeRecord, ROLES, toSessionView, type SessionRecord } from './session-record.ts';
 import { SessionConduct } from './session-conduct.ts';
 import { purgePersonalData } from './session-purge.ts';
 import { JoinBudget, PARTICIPANT_ACTORS } from './session-limits.ts';
@@ -91,6 +91,11 @@ export class SessionCore {
         const record = normalizeRecord(JSON.parse(row.data) as SessionRecord);
         this.persistedState = record.state;
         this.conduct = new SessionConduct(record, this.ports());
+        // Media flags a page sent since the record was last stored are kept with its socket.
+        for (const role of ROLES) {
+          const media = this.sockets.keptMedia(role);
+          if (media) Object.assign(record.participants[role], media);
+        }
       }
     });
   }
@@ -304,6 +309,7 @@ export class SessionCore {
       closeAll: (code, reason) => this.sockets.closeAll(code, reason),
       command: (command) => this.command(command),
       save: (record) => this.saveAndPublish(record),
+      keepMedia: (role, media) => this.sockets.keepMedia(role, media),
       releaseNode: async () => {
         const sessionId = this.conduct!.record.sessionId;
         try {

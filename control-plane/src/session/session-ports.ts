@@ -19,6 +19,11 @@ export interface SessionPorts {
   command<C extends NodeCommand>(command: C): Promise<CommandOutcome<C['type']>>;
   /** Persists the record (and publishes its snapshot). */
   save(record: SessionRecord): Promise<void>;
+  /**
+   * Keeps a participant's media flags (already set in the record) without storing the record: they
+   * change per frame and are kept with the role's socket, surviving hibernation (participant-sockets.ts).
+   */
+  keepMedia(role: Role, media: { audio: boolean; video: boolean }): void;
   /** Frees the session's slot on its node. */
   releaseNode(): Promise<void>;
   /** Sets the one alarm to `at` (ms since epoch), or deletes it. */

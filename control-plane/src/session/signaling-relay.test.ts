@@ -153,6 +153,22 @@ describe('signaling relay: legs', () => {
     await s.send('customer', { type: 'media-state', audio: true, video: true });
     expect(s.commands).toEqual([{ type: 'configure', sessionId: 'session-1', participant: 'customer', audio: true, video: true }]);
   });
+
+  it('keeps media flags with the socket, not by storing the record, and tells the peer before the node is asked', async () => {
+    const peerToldWhenNodeAsked: number[] = [];
+    const s = session({
+      answer: () => {
+        peerToldWhenNodeAsked.push(s.to('agent').length);
+        return { ok: true, result: {} } as Outcome;
+      },
+    });
+    s.record.participants.customer.published = true;
+    await s.send('customer', { type: 'media-state', audio: false, video: false });
+    expect(peerToldWhenNodeAsked).toEqual([1]);
+    expect(s.to('agent')).toEqual([{ type: 'peer-media', role: 'customer', audio: false, video: false }]);
+    expect(s.calls.saves).toBe(0);
+    expect(s.calls.keptMedia).toEqual([{ role: 'customer', audio: false, video: false }]);
+  });
 });
 
 describe('signaling relay: consent, decision, hang-up', () => {

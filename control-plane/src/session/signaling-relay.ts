@@ -164,23 +164,30 @@ export class SignalingRelay {
     me.published = true;
     me.audio = msg.audio;
     me.video = msg.video;
+    // An older media-state kept with the socket must not win over these flags after hibernation.
+    this.ctx.ports.keepMedia(role, msg);
     await this.ctx.ports.save(r);
     this.ctx.ports.send(role, { type: 'published', sdp: out.result.sdp, ...(msg.ref !== undefined ? { ref: msg.ref } : {}) });
     this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
     return this.ctx.node.subscribeToPeer(role);
   }
 
+  /**
+   * The one frame a call sends over and over (each mute, each camera switch): the flags are kept
+   * with the socket, not by storing the record (keepMedia), and the peer is told before the node
+   * is, so nothing waits in front of the relay. Nothing here reaches a singleton or the audit trail.
+   */
   private async mediaState(role: Role, msg: Frame<'media-state'>): Promise<void> {
     const r = this.ctx.record;
     const me = r.participants[role];
     me.audio = msg.audio;
     me.video = msg.video;
-    await this.ctx.ports.save(r);
+    this.ctx.ports.keepMedia(role, msg);
+    this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
     if (me.published) {
       const out = await this.ctx.node.send({ type: 'configure', sessionId: r.sessionId, participant: role, audio: msg.audio, video: msg.video });
       if (!out.ok) this.refuse(role, out.code, out.message);
     }
-    this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
   }
 
   private async consent(role: Role, msg: Frame<'consent'>, from: string | null): Promise<void> {
