@@ -1,5 +1,4 @@
 import {
-  AuditTrail,
   BankCheckAccepted,
   ErrorBody,
   EvidenceAssessment,
@@ -8,16 +7,14 @@ import {
   SessionDocument,
   sha256Hex,
   verifyEvidencePack,
-  verifyWebhook,
   type DocumentConfirmationInput,
   type FaceMatchResult,
-  type WebhookEvent,
 } from '@vident/protocol';
-import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
+import { runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { open } from './evidence-helpers.ts';
-import { createSession, eventually, fullChecklist, installFakeNode, ORIGIN, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
-import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
+import { auditTrail, createSession, eventually, fullChecklist, installFakeNode, ORIGIN, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
+import { receiveSignedWebhooks } from './signed-webhooks.ts';
 
 /*
  * Issue 14's data path: the agent confirms the ID document over its socket, the session keeps it,
@@ -34,22 +31,12 @@ const DIGITS = '8001011234560';
 const MASKED = '800101-1******';
 
 const node = installFakeNode();
-const nodeHandler = globalThis.fetch;
-const webhookBodies: string[] = [];
-vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-  const request = new Request(input, init);
-  if (request.url !== TEST_WEBHOOK_URL) return nodeHandler(request);
-  const body = await request.text();
-  const verified = await verifyWebhook({ secret: TEST_WEBHOOK_SECRET, header: (n) => request.headers.get(n), body });
-  expect(verified.ok).toBe(true);
-  webhookBodies.push(body);
-  return new Response(null, { status: 204 });
-});
+const webhooks = receiveSignedWebhooks();
 
 let logLines: string[] = [];
 beforeEach(async () => {
   node.commands.length = 0;
-  webhookBodies.length = 0;
+  webhooks.bodies.length = 0;
   logLines = [];
   // Every line the Worker and its Durable Objects print in this test (one isolate with the test).
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
@@ -87,19 +74,6 @@ const faceMatch: FaceMatchResult = {
 };
 const callMatch: FaceMatchResult = { ...faceMatch, kind: 'call', score: 0.44, band: 'unsure', samples: 24, lowest: 0.21 };
 
-async function trail(sessionId: string): Promise<AuditTrail> {
-  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json());
-}
-
-/** Delivers every due webhook of the session (the outbox is retried from the alarm). */
-async function deliverWebhooks(sessionId: string): Promise<WebhookEvent[]> {
-  await runInDurableObject(sessionStub(sessionId), (_, state) => {
-    state.storage.sql.exec("UPDATE webhook_outbox SET next_at = ? WHERE status = 'pending'", Date.now() - 1);
-  });
-  await runDurableObjectAlarm(sessionStub(sessionId));
-  return webhookBodies.map((b) => JSON.parse(b) as WebhookEvent).filter((e) => e.data.sessionId === sessionId);
-}
-
 /** Every file of a pack by its name: its SHA-256 (for verifyEvidencePack) through its download link. */
 async function packFiles(pack: EvidencePack): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -136,7 +110,7 @@ describe('the confirmed document', () => {
     expect(answer.document.sources).toEqual(confirmation.sources);
     expect(answer.checks).toEqual([]);
 
-    const entries = (await trail(s.sessionId)).entries;
+    const entries = (await auditTrail(s.sessionId)).entries;
     const confirmed = entries.find((e) => e.action === 'document.confirmed')!;
     expect(confirmed.actor).toBe('agent');
     expect(confirmed.detail).toEqual({
@@ -148,10 +122,10 @@ describe('the confirmed document', () => {
     });
     expect(entries.map((e) => e.action)).toContain('api.document.get');
 
-    const events = await deliverWebhooks(s.sessionId);
+    const events = await webhooks.deliver(s.sessionId);
     const announced = events.find((e) => e.type === 'document.confirmed')!;
     expect(announced.data).toEqual({ sessionId: s.sessionId, externalRef: 'case-doc-1', state: 'in_call' });
-    for (const body of webhookBodies) {
+    for (const body of webhooks.bodies) {
       expectNoFullNumber(body, 'webhook body');
       expect(body).not.toContain('종로구청장');
     }
@@ -171,7 +145,7 @@ describe('the confirmed document', () => {
     agent.send({ type: 'document-confirm', document: { ...confirmation, sources: { licenceNumber: 'ocr' } } });
     expect(await agent.next('error')).toMatchObject({ code: 'validation_failed' });
     expect(await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.document)).toBeUndefined();
-    expect((await trail(s.sessionId)).entries.filter((e) => e.action === 'document.confirmed')).toEqual([]);
+    expect((await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'document.confirmed')).toEqual([]);
 
     agent.send({ type: 'decide', decision: 'rejected', reasonCodes: ['ID_MISMATCH'] });
     await agent.next('session-ended');
@@ -217,7 +191,7 @@ describe("the bank's checks", () => {
     again.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...features] });
     expect((await again.next('session-ended')).reason).toBe('approved');
 
-    const actions = (await trail(s.sessionId)).entries.filter((e) => e.action === 'bank.check');
+    const actions = (await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'bank.check');
     expect(actions.map((e) => e.detail)).toEqual([
       { kind: 'id-authenticity', result: 'fail', reference: 'MOIS-0001' },
       { kind: 'id-authenticity', result: 'pass', reference: 'MOIS-0002' },
@@ -236,7 +210,7 @@ describe("the bank's checks", () => {
     tampered.manifest.review!.checks[1]!.result = 'fail';
     expect(await verifyEvidencePack({ signed: tampered, audit: pack.audit, publicKey: key.publicKey }, async (name) => files.get(name) ?? null)).toMatchObject({ ok: false, problem: 'signature' });
     for (const line of logLines) expectNoFullNumber(line, 'log line');
-    for (const body of webhookBodies) expectNoFullNumber(body, 'webhook body');
+    for (const body of webhooks.bodies) expectNoFullNumber(body, 'webhook body');
   });
 
   it('refuses a malformed check, an unknown session, and a rejection is never gated', async () => {
@@ -279,7 +253,7 @@ describe('face-match results', () => {
 
     const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.faceMatches);
     expect(stored).toHaveLength(3);
-    const audited = (await trail(s.sessionId)).entries.filter((e) => e.action === 'face.matched');
+    const audited = (await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'face.matched');
     const model = { name: 'human-faceres', version: '3.3.6' };
     const facts = { thresholds: { match: 0.5, noMatch: 0.4 }, model, measuredAt: faceMatch.measuredAt };
     expect(audited.map((e) => [e.actor, e.detail])).toEqual([
@@ -352,18 +326,18 @@ describe('the sealed assessment', () => {
     const newer = later.downloads.find((d) => d.fileName === 'assessment.json.venc')!;
     const reopened = EvidenceAssessment.parse(JSON.parse(new TextDecoder().decode((await open(new Uint8Array(await (await SELF.fetch(newer.url)).arrayBuffer()))).plain)));
     expect(reopened.checks.map((c) => c.reference)).toEqual(['MOIS-0100', 'AML-7']);
-    const sealings = (await trail(s.sessionId)).entries.filter((e) => e.action === 'assessment.sealed');
+    const sealings = (await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'assessment.sealed');
     expect(sealings.map((e) => e.detail)).toEqual([
       expect.objectContaining({ artifactId: sealed[0]!.artifactId, sha256: sealed[0]!.sha256 }),
       expect.objectContaining({ artifactId: resealed[0]!.artifactId, replaces: sealed[0]!.artifactId }),
     ]);
 
-    const events = await deliverWebhooks(s.sessionId);
+    const events = await webhooks.deliver(s.sessionId);
     expect(events.map((e) => e.type)).toContain('evidence.ready');
     expectNoFullNumber(JSON.stringify(later.signed), 'manifest');
     expectNoFullNumber(JSON.stringify(later.audit), 'audit trail');
-    expectNoFullNumber(JSON.stringify((await trail(s.sessionId)).entries), 'audit trail');
-    for (const body of webhookBodies) expectNoFullNumber(body, 'webhook body');
+    expectNoFullNumber(JSON.stringify((await auditTrail(s.sessionId)).entries), 'audit trail');
+    for (const body of webhooks.bodies) expectNoFullNumber(body, 'webhook body');
     for (const line of logLines) expectNoFullNumber(line, 'log line');
   });
 });

@@ -19,6 +19,7 @@ import {
   startCall,
   tokenOf,
 } from './helpers.ts';
+import { participantPost, PROBE_OFFER } from './page-requests.ts';
 
 /*
  * The verification funnel end to end inside workerd: a scripted set of sessions, each ending at
@@ -41,30 +42,8 @@ async function session(agentId = AGENT_A): Promise<CreateSessionResponse> {
   return s;
 }
 
-/** A data-channel-only offer, as the page's network check sends it. */
-const PROBE_OFFER = [
-  'v=0',
-  'o=- 1 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-  'c=IN IP4 0.0.0.0',
-  'a=candidate:2 1 tcp 1518280447 10.213.7.2 9 typ host tcptype active generation 0',
-  'a=ice-ufrag:abcd',
-  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-  'a=fingerprint:sha-256 AA:BB',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sctp-port:5000',
-  '',
-].join('\r\n');
-
 function precheck(s: CreateSessionResponse, event: string): Promise<Response> {
-  return SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/precheck`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokenOf(s.customerUrl)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ event }),
-  });
+  return participantPost(s.sessionId, 'precheck', tokenOf(s.customerUrl), { event });
 }
 
 async function expireLink(s: CreateSessionResponse): Promise<void> {
@@ -105,18 +84,10 @@ beforeAll(async () => {
 
   // 3b. The network check failed (the page's probe report); the bank gives up on it.
   const unreachable = await session();
-  const probed = await SELF.fetch(`${ORIGIN}/v1/sessions/${unreachable.sessionId}/probe`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokenOf(unreachable.customerUrl)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ sdp: PROBE_OFFER }),
-  });
+  const probed = await participantPost(unreachable.sessionId, 'probe', tokenOf(unreachable.customerUrl), { sdp: PROBE_OFFER });
   expect(probed.status).toBe(200);
   const { probeId } = (await probed.json()) as { probeId: string };
-  const reported = await SELF.fetch(`${ORIGIN}/v1/sessions/${unreachable.sessionId}/probe/${probeId}/result`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokenOf(unreachable.customerUrl)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ result: 'fail', failure: 'timeout' }),
-  });
+  const reported = await participantPost(unreachable.sessionId, `probe/${probeId}/result`, tokenOf(unreachable.customerUrl), { result: 'fail', failure: 'timeout' });
   expect(reported.status).toBe(204);
   expect((await signedFetch('DELETE', `/v1/sessions/${unreachable.sessionId}`)).status).toBe(200);
 
@@ -256,12 +227,7 @@ describe('the verification funnel', () => {
     const late = await precheck(s, 'link_opened');
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe('session_ended');
-    const agentToken = SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/precheck`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf(s.agentUrl)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ event: 'link_opened' }),
-    });
-    expect((await agentToken).status).toBe(403);
+    expect((await participantPost(s.sessionId, 'precheck', tokenOf(s.agentUrl), { event: 'link_opened' })).status).toBe(403);
   });
 
   it('serves supervisors (not agents) on the desk route, with the same figures', async () => {

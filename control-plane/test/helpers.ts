@@ -1,4 +1,4 @@
-import { NodeRegistration, RECORDING_CONSENT_VERSION, signRequest, type CreateSessionResponse, type RequestKey, type ServerMessage } from '@vident/protocol';
+import { AuditTrail, NodeRegistration, RECORDING_CONSENT_VERSION, signRequest, type CreateSessionResponse, type RequestKey, type ServerMessage } from '@vident/protocol';
 import { runInDurableObject, SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
@@ -82,6 +82,11 @@ export async function createSession(body: Record<string, unknown> = {}): Promise
   const res = await signedFetch('POST', '/v1/sessions', { externalRef: 'case-1', customerName: 'Kim Minji', ...body });
   expect(res.status).toBe(201);
   return (await res.json()) as CreateSessionResponse;
+}
+
+/** The session's audit trail as the bank reads it (signed API). */
+export async function auditTrail(sessionId: string): Promise<AuditTrail> {
+  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json());
 }
 
 export function tokenOf(joinUrl: string): string {

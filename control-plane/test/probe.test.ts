@@ -1,10 +1,11 @@
-import { AuditTrail, ErrorBody, ProbeAnswer, SessionView } from '@vident/protocol';
+import { ErrorBody, ProbeAnswer, SessionView } from '@vident/protocol';
 import { createExecutionContext, SELF, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index.ts';
 import { turnCredential } from '../src/session/turn-credentials.ts';
-import { createSession, installFakeNode, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
+import { auditTrail, createSession, installFakeNode, ORIGIN, registerNode, signedFetch, tokenOf } from './helpers.ts';
+import { participantPost, PROBE_OFFER } from './page-requests.ts';
 
 /*
  * The customer's pre-call TCP probe route: the customer's token in Authorization, a data-channel
@@ -21,37 +22,12 @@ beforeEach(async () => {
   await registerNode('node-probe');
 });
 
-const OFFER = [
-  'v=0',
-  'o=- 1 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-  'c=IN IP4 0.0.0.0',
-  'a=candidate:2 1 tcp 1518280447 10.213.7.2 9 typ host tcptype active generation 0',
-  'a=ice-ufrag:abcd',
-  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-  'a=fingerprint:sha-256 AA:BB',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sctp-port:5000',
-  '',
-].join('\r\n');
-
-function probe(sessionId: string, token: string | null, body: unknown = { sdp: OFFER }, path = 'probe'): Promise<Response> {
-  return SELF.fetch(`${ORIGIN}/v1/sessions/${sessionId}/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+function probe(sessionId: string, token: string | null, body: unknown = { sdp: PROBE_OFFER }, path = 'probe'): Promise<Response> {
+  return participantPost(sessionId, path, token, body);
 }
 
 async function refused(res: Response): Promise<[number, string]> {
   return [res.status, ErrorBody.parse(await res.json()).error.code];
-}
-
-async function trail(sessionId: string) {
-  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json()).entries;
 }
 
 describe('pre-call probe', () => {
@@ -65,7 +41,7 @@ describe('pre-call probe', () => {
     // This runtime has no TURN configured: nothing to fall back to.
     expect(answer.iceServers).toEqual([]);
     // A direct probe carries no transport: a node that predates the field still takes it.
-    expect(node.commands).toEqual([{ type: 'probe', sessionId: s.sessionId, probeId: answer.probeId, sdp: OFFER }]);
+    expect(node.commands).toEqual([{ type: 'probe', sessionId: s.sessionId, probeId: answer.probeId, sdp: PROBE_OFFER }]);
 
     const view = SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json());
     expect(view.state).toBe('created');
@@ -78,7 +54,7 @@ describe('pre-call probe', () => {
     expect(await refused(await probe(s.sessionId, customer, { result: 'pass' }, `probe/${crypto.randomUUID()}/result`))).toEqual([404, 'not_found']);
     expect(await refused(await probe(s.sessionId, customer, { result: 'great' }, `probe/${answer.probeId}/result`))).toEqual([400, 'validation_failed']);
 
-    const entries = await trail(s.sessionId);
+    const entries = (await auditTrail(s.sessionId)).entries;
     expect(entries.filter((e) => e.action.startsWith('precheck.'))).toEqual([
       expect.objectContaining({ actor: 'customer', action: 'precheck.probe', detail: { probeId: answer.probeId, nodeId: 'node-probe' } }),
       // A report without a transport (a page before the relay probe) tested the direct path.
@@ -90,19 +66,19 @@ describe('pre-call probe', () => {
   it('forwards a relay probe with transport relay; each probe’s path is audited with its outcome', async () => {
     const s = await createSession();
     const customer = tokenOf(s.customerUrl);
-    const direct = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: OFFER, transport: 'direct' })).json());
-    const relay = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: OFFER, transport: 'relay' })).json());
+    const direct = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: PROBE_OFFER, transport: 'direct' })).json());
+    const relay = ProbeAnswer.parse(await (await probe(s.sessionId, customer, { sdp: PROBE_OFFER, transport: 'relay' })).json());
     expect(node.commands).toEqual([
-      { type: 'probe', sessionId: s.sessionId, probeId: direct.probeId, sdp: OFFER },
-      { type: 'probe', sessionId: s.sessionId, probeId: relay.probeId, sdp: OFFER, transport: 'relay' },
+      { type: 'probe', sessionId: s.sessionId, probeId: direct.probeId, sdp: PROBE_OFFER },
+      { type: 'probe', sessionId: s.sessionId, probeId: relay.probeId, sdp: PROBE_OFFER, transport: 'relay' },
     ]);
     expect((await probe(s.sessionId, customer, { result: 'fail', transport: 'direct', failure: 'ice_failed' }, `probe/${direct.probeId}/result`)).status).toBe(204);
     expect((await probe(s.sessionId, customer, { result: 'pass', transport: 'relay', echoMs: 80 }, `probe/${relay.probeId}/result`)).status).toBe(204);
-    expect((await trail(s.sessionId)).filter((e) => e.action === 'precheck.network').map((e) => e.detail)).toEqual([
+    expect((await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'precheck.network').map((e) => e.detail)).toEqual([
       { probeId: direct.probeId, result: 'fail', transport: 'direct', failure: 'ice_failed' },
       { probeId: relay.probeId, result: 'pass', transport: 'relay', echoMs: 80 },
     ]);
-    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER, transport: 'udp' }))).toEqual([400, 'validation_failed']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: PROBE_OFFER, transport: 'udp' }))).toEqual([400, 'validation_failed']);
     expect(node.commands).toHaveLength(2);
   });
 
@@ -126,7 +102,7 @@ describe('pre-call probe', () => {
     };
     const s = await createSession();
     const before = Math.floor(Date.now() / 1000);
-    const res = await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: OFFER });
+    const res = await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: PROBE_OFFER });
     expect(res.status).toBe(200);
     const answer = ProbeAnswer.parse(await res.json());
     expect(answer.iceServers).toHaveLength(1);
@@ -141,11 +117,11 @@ describe('pre-call probe', () => {
     expect(server!.credential).toBe(await turnCredential(turnSecret, server!.username));
 
     // The relay probe's answer carries them too, and its command says relay.
-    const relay = ProbeAnswer.parse(await (await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: OFFER, transport: 'relay' })).json());
+    const relay = ProbeAnswer.parse(await (await probeWithTurn(s.sessionId, tokenOf(s.customerUrl), { sdp: PROBE_OFFER, transport: 'relay' })).json());
     expect(relay.iceServers).toHaveLength(1);
     expect(node.commands.map((c) => c.type === 'probe' && c.transport)).toEqual([undefined, 'relay']);
     // Only the customer gets them: the agent's token is refused before anything is minted.
-    expect(await refused(await probeWithTurn(s.sessionId, tokenOf(s.agentUrl), { sdp: OFFER }))).toEqual([403, 'forbidden']);
+    expect(await refused(await probeWithTurn(s.sessionId, tokenOf(s.agentUrl), { sdp: PROBE_OFFER }))).toEqual([403, 'forbidden']);
   });
 
   it('refuses missing, foreign and agent tokens, malformed bodies and SDPs, without reaching the node', async () => {
@@ -157,17 +133,17 @@ describe('pre-call probe', () => {
     expect(await refused(await probe(s.sessionId, tokenOf(other.customerUrl)))).toEqual([401, 'token_invalid']);
     expect(await refused(await probe(s.sessionId, tokenOf(s.agentUrl)))).toEqual([403, 'forbidden']);
     // A token in the query string is not a credential here (it would end up in access logs).
-    const inQuery = await SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/probe?token=${customer}`, { method: 'POST', body: JSON.stringify({ sdp: OFFER }) });
+    const inQuery = await SELF.fetch(`${ORIGIN}/v1/sessions/${s.sessionId}/probe?token=${customer}`, { method: 'POST', body: JSON.stringify({ sdp: PROBE_OFFER }) });
     expect(await refused(inQuery)).toEqual([401, 'token_invalid']);
     expect(await refused(await probe(s.sessionId, customer, '{not json'))).toEqual([400, 'invalid_json']);
-    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER, extra: 1 }))).toEqual([400, 'validation_failed']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: PROBE_OFFER, extra: 1 }))).toEqual([400, 'validation_failed']);
     expect(await refused(await probe(s.sessionId, customer, { sdp: 'hello' }))).toEqual([400, 'validation_failed']);
-    const withVideo = OFFER.replace('m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'm=video 9 UDP/TLS/RTP/SAVPF 96');
+    const withVideo = PROBE_OFFER.replace('m=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'm=video 9 UDP/TLS/RTP/SAVPF 96');
     expect(await refused(await probe(s.sessionId, customer, { sdp: withVideo }))).toEqual([400, 'validation_failed']);
-    expect(await refused(await probe(s.sessionId, customer, { sdp: OFFER.repeat(200) }))).toEqual([413, 'payload_too_large']);
+    expect(await refused(await probe(s.sessionId, customer, { sdp: PROBE_OFFER.repeat(200) }))).toEqual([413, 'payload_too_large']);
     expect(await refused(await probe('not-a-session', customer))).toEqual([400, 'validation_failed']);
     expect(node.commands).toEqual([]);
-    expect((await trail(s.sessionId)).some((e) => e.action.startsWith('precheck.'))).toBe(false);
+    expect((await auditTrail(s.sessionId)).entries.some((e) => e.action.startsWith('precheck.'))).toBe(false);
   });
 
   it('refuses probes for an ended session', async () => {

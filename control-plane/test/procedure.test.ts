@@ -1,20 +1,17 @@
 import {
   ArtifactList,
-  AuditTrail,
   DEFAULT_SECURITY_FEATURES,
   ErrorBody,
   EvidenceAssessment,
   EvidencePack,
   SessionOneTimeCode,
-  verifyWebhook,
   type DocumentConfirmationInput,
-  type WebhookEvent,
 } from '@vident/protocol';
-import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runInDurableObject, SELF } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditActions, objectsOf, open, uploadRecording } from './evidence-helpers.ts';
-import { createSession, eventually, fullChecklist, installFakeNode, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
-import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
+import { auditTrail, createSession, eventually, fullChecklist, installFakeNode, Participant, registerNode, sessionStub, signedFetch, startCall } from './helpers.ts';
+import { receiveSignedWebhooks } from './signed-webhooks.ts';
 
 /*
  * Issue 15's controls as the session enforces them: the security features drawn for the confirmed
@@ -27,38 +24,17 @@ import { TEST_WEBHOOK_SECRET, TEST_WEBHOOK_URL } from './webhook-receiver.ts';
 
 const NODE = 'node-procedure';
 const node = installFakeNode();
-const nodeHandler = globalThis.fetch;
-const webhookBodies: string[] = [];
-vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-  const request = new Request(input, init);
-  if (request.url !== TEST_WEBHOOK_URL) return nodeHandler(request);
-  const body = await request.text();
-  expect((await verifyWebhook({ secret: TEST_WEBHOOK_SECRET, header: (n) => request.headers.get(n), body })).ok).toBe(true);
-  webhookBodies.push(body);
-  return new Response(null, { status: 204 });
-});
+const webhooks = receiveSignedWebhooks();
 
 beforeEach(async () => {
   node.commands.length = 0;
-  webhookBodies.length = 0;
+  webhooks.bodies.length = 0;
   await registerNode(NODE);
 });
 
 afterEach(() => Participant.closeAll());
 
 const card: DocumentConfirmationInput = { type: 'kr-resident-card', fields: { name: '홍길동' } };
-
-async function trail(sessionId: string): Promise<AuditTrail> {
-  return AuditTrail.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}/audit`)).json());
-}
-
-async function deliverWebhooks(sessionId: string): Promise<WebhookEvent[]> {
-  await runInDurableObject(sessionStub(sessionId), (_, state) => {
-    state.storage.sql.exec("UPDATE webhook_outbox SET next_at = ? WHERE status = 'pending'", Date.now() - 1);
-  });
-  await runDurableObjectAlarm(sessionStub(sessionId));
-  return webhookBodies.map((b) => JSON.parse(b) as WebhookEvent).filter((e) => e.data.sessionId === sessionId);
-}
 
 /** The ended session's sealed assessment, opened with the test bank key (and its plaintext). */
 async function sealedAssessment(sessionId: string): Promise<{ assessment: EvidenceAssessment; text: string }> {
@@ -88,7 +64,7 @@ describe('security features chosen per session', () => {
     // The customer is shown the same features (how to present them).
     expect((await customer.next('security-features')).features).toEqual(drawn);
     const ids = drawn.features.map((f) => f.id);
-    expect((await trail(s.sessionId)).entries.find((e) => e.action === 'security_features.drawn')?.detail).toMatchObject({ documentType: 'kr-resident-card', features: ids });
+    expect((await auditTrail(s.sessionId)).entries.find((e) => e.action === 'security_features.drawn')?.detail).toMatchObject({ documentType: 'kr-resident-card', features: ids });
 
     // Confirming again (a corrected field) does not draw again.
     agent.send({ type: 'document-confirm', document: card });
@@ -107,7 +83,7 @@ describe('security features chosen per session', () => {
     expect((await again.next('welcome')).securityFeatures).toEqual(drawn);
     again.send({ type: 'decide', decision: 'approved', checklist: [...fullChecklist(), ...ids] });
     expect((await again.next('session-ended')).reason).toBe('approved');
-    const decided = (await trail(s.sessionId)).entries.find((e) => e.action === 'session.decided')!;
+    const decided = (await auditTrail(s.sessionId)).entries.find((e) => e.action === 'session.decided')!;
     for (const id of ids) expect((decided.detail as { checklist: Record<string, boolean> }).checklist[id]).toBe(true);
     const stored = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.securityFeatures);
     expect(stored?.ticked).toEqual(ids);
@@ -141,10 +117,10 @@ describe('the one-time code', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const { code } = SessionOneTimeCode.parse(await res.json());
 
-    const events = await deliverWebhooks(s.sessionId);
+    const events = await webhooks.deliver(s.sessionId);
     const issued = events.find((e) => e.type === 'session.code_issued')!;
     expect(issued.data).toEqual({ sessionId: s.sessionId, externalRef: 'case-code-1', state: 'in_call' });
-    for (const body of webhookBodies) expect(body).not.toContain(code);
+    for (const body of webhooks.bodies) expect(body).not.toContain(code);
 
     customer.send({ type: 'one-time-code', code: wrongOf(code) });
     expect((await agent.next('one-time-code')).code).toMatchObject({ status: 'pending', attemptsLeft: 2 });
@@ -171,7 +147,7 @@ describe('the one-time code', () => {
     const { assessment, text } = await sealedAssessment(s.sessionId);
     expect(assessment.oneTimeCode).toMatchObject({ status: 'verified', attempts: 1 });
     expect(text).not.toContain(`"${code}"`);
-    const entries = (await trail(s.sessionId)).entries;
+    const entries = (await auditTrail(s.sessionId)).entries;
     expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['code.issued', 'code.rejected', 'code.verified', 'api.one_time_code.get']));
     expect(JSON.stringify(entries)).not.toContain(code);
   });
@@ -232,9 +208,9 @@ describe('aborting', () => {
     // Told first (evidence.ready, after session.decided), deleted after.
     expect(actions.indexOf('session.aborted')).toBeLessThan(actions.indexOf('session.decided'));
     expect(actions.indexOf('evidence.ready')).toBeLessThan(actions.indexOf('recordings.deleted'));
-    const events = (await deliverWebhooks(s.sessionId)).map((e) => e.type);
+    const events = (await webhooks.deliver(s.sessionId)).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['session.decided', 'evidence.ready']));
-    const decided = (await deliverWebhooks(s.sessionId)).find((e) => e.type === 'session.decided')!;
+    const decided = (await webhooks.deliver(s.sessionId)).find((e) => e.type === 'session.decided')!;
     expect(decided.data.outcome).toMatchObject({ decision: 'rejected', reasonCodes: ['POOR_QUALITY'], aborted: true });
     // The pack is still there, without the recordings.
     expect((await signedFetch('GET', `/v1/sessions/${s.sessionId}/evidence`)).status).toBe(200);
@@ -249,7 +225,7 @@ describe('aborting', () => {
     await uploadRecording(NODE, s.sessionId, 'agent', 1);
     await eventually(async () => expect(await auditActions(s.sessionId)).toContain('recordings.kept'));
     expect(await objectsOf(s.sessionId)).toHaveLength(2);
-    const kept = (await trail(s.sessionId)).entries.find((e) => e.action === 'recordings.kept')!;
+    const kept = (await auditTrail(s.sessionId)).entries.find((e) => e.action === 'recordings.kept')!;
     expect(kept.detail).toMatchObject({ reason: 'aborted', why: 'suspected_fraud' });
   });
 
