@@ -55,7 +55,7 @@ export class BrowserCalls implements BrowserSessionRpc {
 
   /** One frame from a participant's socket, for the signaling relay (in the session's queue). */
   async message(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const att = attachmentOf(ws);
+    const att = this.core.sockets.attachment(ws);
     if (!att || !this.core.conduct) return;
     await this.core.serialized(() => this.core.conduct!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
   }

@@ -99,6 +99,12 @@ export class ParticipantSockets {
     return open[0]!;
   }
 
+  /** The attachment of a socket that sent a frame: the remembered one when it is a current socket, else decoded. */
+  attachment(ws: WebSocket): Attachment | null {
+    for (const known of this.found.values()) if (known.ws === ws) return known.attachment;
+    return attachmentOf(ws);
+  }
+
   /** Whether the role's current connection has an open socket. */
   isConnected(role: Role): boolean {
     return this.current(role).length > 0;
