@@ -40,6 +40,10 @@ export interface SenderSample {
   /** Seconds per reason (none, cpu, bandwidth, other). */
   limitation: Record<string, number>;
   encoder: string | null;
+  /** Video bytes sent so far; the encoder's target and the leg's bandwidth estimate now (bit/s). */
+  bytesSent: number;
+  targetBitrate: number | null;
+  availableOutgoingBitrate: number | null;
 }
 
 export async function senderSample(page: Page): Promise<SenderSample | null> {
@@ -47,6 +51,7 @@ export async function senderSample(page: Page): Promise<SenderSample | null> {
     const pcs = (window as unknown as { __benchPcs?: RTCPeerConnection[] }).__benchPcs ?? [];
     let best: Record<string, unknown> | null = null;
     let source: Record<string, unknown> | null = null;
+    let pair: Record<string, unknown> | null = null;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
       const entries: Record<string, unknown>[] = [];
@@ -55,6 +60,8 @@ export async function senderSample(page: Page): Promise<SenderSample | null> {
         if (e.type === 'outbound-rtp' && e.kind === 'video' && Number(e.bytesSent ?? 0) > Number(best?.bytesSent ?? -1)) {
           best = e;
           source = entries.find((m) => m.id === e.mediaSourceId) ?? null;
+          const transport = entries.find((t) => t.type === 'transport');
+          pair = entries.find((c) => c.id === transport?.selectedCandidatePairId) ?? null;
         }
       }
     }
@@ -68,6 +75,9 @@ export async function senderSample(page: Page): Promise<SenderSample | null> {
       frameHeight: typeof best.frameHeight === 'number' ? best.frameHeight : null,
       limitation: { ...((best.qualityLimitationDurations as Record<string, number> | undefined) ?? {}) },
       encoder: typeof best.encoderImplementation === 'string' ? best.encoderImplementation : null,
+      bytesSent: Number(best.bytesSent ?? 0),
+      targetBitrate: typeof best.targetBitrate === 'number' ? best.targetBitrate : null,
+      availableOutgoingBitrate: typeof pair?.availableOutgoingBitrate === 'number' ? pair.availableOutgoingBitrate : null,
     };
   });
 }
@@ -85,6 +95,7 @@ export function senderWindow(from: SenderSample, to: SenderSample) {
     /** Share of the window (0..1) per qualityLimitationReason. */
     limited,
     encoder: to.encoder,
+    sentKbit: ((to.bytesSent - from.bytesSent) * 8) / seconds / 1000,
   };
 }
 

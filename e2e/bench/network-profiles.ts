@@ -64,8 +64,8 @@ interface ProfileFigures {
   rttMs: number | null;
   dropped: number;
   /** Glass-to-glass: the customer's preview to the agent's screen, per frame (ms). */
-  delay: { median: number | null; p95: number | null; frames: number; shown: number };
-  sender: ReturnType<typeof senderWindow> & { sent: string } | null;
+  delay: { median: number | null; p95: number | null; frames: number; shown: number; decoded: number };
+  sender: (ReturnType<typeof senderWindow> & { sent: string; targetKbit: number | null; estimateKbit: number | null }) | null;
   /** After the window, the agent guides the ID: how soon 1280x720 arrives (maintain-resolution). */
   documentMode?: string;
   error?: string;
@@ -134,6 +134,8 @@ async function profileCall(stack: Stack, chromium: LaunchedBrowser, camera: Coun
     const sizes: Array<[number, number]> = [];
     const sentSizes: Array<[number, number]> = [];
     const rtts: number[] = [];
+    const targets: number[] = [];
+    const estimates: number[] = [];
     let last = first;
     let senderLast = senderFirst;
     while (performance.now() - started < callSeconds * 1000) {
@@ -143,6 +145,8 @@ async function profileCall(stack: Stack, chromium: LaunchedBrowser, camera: Coun
       if (last.width && last.height) sizes.push([last.width, last.height]);
       if (senderLast?.frameWidth && senderLast.frameHeight) sentSizes.push([senderLast.frameWidth, senderLast.frameHeight]);
       if (last.rtt !== null) rtts.push(last.rtt * 1000);
+      if (senderLast?.targetBitrate) targets.push(senderLast.targetBitrate / 1000);
+      if (senderLast?.availableOutgoingBitrate) estimates.push(senderLast.availableOutgoingBitrate / 1000);
     }
     const seconds = (performance.now() - started) / 1000;
     const preview = await stopCounterReader(customer.page);
@@ -182,8 +186,11 @@ async function profileCall(stack: Stack, chromium: LaunchedBrowser, camera: Coun
       jitterBufferMs: w.jitterBufferMs,
       rttMs: rtts.length ? median(rtts) : null,
       dropped: await applied.dropped(),
-      delay: { median: quantile(delays, 0.5), p95: quantile(delays, 0.95), frames: delays.length, shown: shown.shown },
-      sender: senderFirst && senderLast ? { ...senderWindow(senderFirst, senderLast), sent: show(mid(sentSizes)) } : null,
+      delay: { median: quantile(delays, 0.5), p95: quantile(delays, 0.95), frames: delays.length, shown: shown.shown, decoded: shown.sightings.length },
+      sender:
+        senderFirst && senderLast
+          ? { ...senderWindow(senderFirst, senderLast), sent: show(mid(sentSizes)), targetKbit: targets.length ? median(targets) : null, estimateKbit: estimates.length ? median(estimates) : null }
+          : null,
       documentMode: hdAfter !== null ? `1280x720 after ${hdAfter.toFixed(1)} s` : `not 1280x720 within ${DOCUMENT_S} s (${document.width}x${document.height})`,
     };
   } finally {
@@ -197,6 +204,7 @@ async function profileCall(stack: Stack, chromium: LaunchedBrowser, camera: Coun
 
 const f1 = (n: number) => n.toFixed(1);
 const ms = (n: number | null) => (n === null ? '—' : `${Math.round(n)} ms`);
+const kbit = (n: number | null) => (n === null ? '—' : `${Math.round(n)} kbit/s`);
 const pct = (share: number | undefined) => `${Math.round((share ?? 0) * 100)} %`;
 
 function row(r: ProfileFigures, clean: ProfileFigures | undefined, direct: ProfileFigures | undefined): BenchRow {
@@ -206,7 +214,7 @@ function row(r: ProfileFigures, clean: ProfileFigures | undefined, direct: Profi
   if (r.error) return { figure, value: `failed: ${r.error}`, baseline: '—', ratio: '—', notes: `load ${f1(r.load)}` };
   const s = r.sender;
   const sender = s
-    ? `customer's sender: camera ${f1(s.cameraFps)} fps, encoder ${f1(s.encodedFps)} fps at ${s.sent} (${s.encoder ?? '?'}, ${s.encodeMsPerFrame === null ? '—' : `${f1(s.encodeMsPerFrame)} ms`} a frame), limited by cpu ${pct(s.limited.cpu)} / bandwidth ${pct(s.limited.bandwidth)} of the window`
+    ? `customer's sender: camera ${f1(s.cameraFps)} fps, encoder ${f1(s.encodedFps)} fps at ${s.sent} (${s.encoder ?? '?'}, ${s.encodeMsPerFrame === null ? '—' : `${f1(s.encodeMsPerFrame)} ms`} a frame), limited by cpu ${pct(s.limited.cpu)} / bandwidth ${pct(s.limited.bandwidth)} of the window, ${Math.round(s.sentKbit)} kbit/s sent, encoder target ${kbit(s.targetKbit)}, bandwidth estimate ${kbit(s.estimateKbit)} (medians)`
     : "customer's sender: —";
   const besideDirect =
     r.transport === 'turn' && direct && !direct.error && direct.fps > 0
@@ -220,7 +228,7 @@ function row(r: ProfileFigures, clean: ProfileFigures | undefined, direct: Profi
     notes:
       `freezes ${r.freezes}, ${f1(r.freezeSeconds)} s frozen (${f1((r.freezeSeconds / r.seconds) * 100)} % of ${Math.round(r.seconds)} s), longest gap between shown frames ${ms(r.longestGapMs)}; ` +
       `jitter buffer ${ms(r.jitterBufferMs)} per frame; RTT ${ms(r.rttMs)} (median); ${r.dropped} packets dropped by the profile; ` +
-      `counter read on ${r.delay.frames} of ${r.delay.shown} frames shown to the agent; ${sender}; ` +
+      `counter decoded on ${r.delay.decoded} of ${r.delay.shown} frames shown to the agent, ${r.delay.frames} of them paired with the customer's preview; ${sender}; ` +
       `once the agent guides the ID: ${r.documentMode ?? '—'}; load ${f1(r.load)} at the call's start${besideDirect}` +
       (r.retried ? `; second attempt (the first: ${r.retried})` : ''),
   };
@@ -274,7 +282,7 @@ export async function benchNetworkProfiles(stack: Stack, callSeconds = 30): Prom
           if (error) {
             results.push({
               profile, transport, load: loadavg()[0]!, seconds: 0, fps: 0, resolution: '—', lowest: '—', pixels: 0, freezes: 0, freezeSeconds: 0,
-              longestGapMs: null, jitterBufferMs: null, rttMs: null, dropped: 0, delay: { median: null, p95: null, frames: 0, shown: 0 }, sender: null, error,
+              longestGapMs: null, jitterBufferMs: null, rttMs: null, dropped: 0, delay: { median: null, p95: null, frames: 0, shown: 0, decoded: 0 }, sender: null, error,
             });
           }
         }
@@ -294,7 +302,7 @@ export async function benchNetworkProfiles(stack: Stack, callSeconds = 30): Prom
       `Headless Chromium's camera plays a 1280x720 30 fps MJPEG clip made at run time (\`e2e/bench/counter-camera.ts\`: a slow pan over portraits with sensor noise, and a row of 20 black and white blocks carrying a 12-bit frame number and a 4-bit check along the top, \`frame-counter.ts\`), asked for 1280x720 up to 30 fps, VP8, room bitrate cap 2.5 Mbit/s, keyframe request every 10 s. ` +
       `The agent's camera is off once the call is up, so each direction carries one video, the customer's; it crosses the profile twice (up to Janus, down to the agent), so a loss share applies about twice to it. After ${WARM_UP_S} s of warm-up, ${callSeconds} s are measured on the agent's received video: frame rate from \`framesDecoded\`, the resolution sampled every ${SAMPLE_S} s (median and lowest), \`freezeCount\` and \`totalFreezesDuration\`, the longest gap between two frames the agent's page showed (requestVideoFrameCallback), jitter-buffer delay per emitted frame, and the subscriber pair's \`currentRoundTripTime\` (STUN over the same TCP connection, so it includes the queue). ` +
       `Glass-to-glass delay: both pages read the counter of every frame they show (requestVideoFrameCallback, a canvas sample of the block row, decoded in Node), the customer from its own preview and the agent from the received video, on the machine's one clock; each frame the agent shows is paired with the moment the customer's preview showed the same number (median and p95 over the window). ` +
-      `The customer's sender is read from Chromium's raw getStats: the camera's delivered frame rate, the encoder's frame rate and resolution, encode time per frame, and the share of the window \`qualityLimitationDurations\` puts on cpu and bandwidth. ` +
+      `The customer's sender is read from Chromium's raw getStats: the camera's delivered frame rate, the encoder's frame rate and resolution, encode time per frame, the bitrate sent, the encoder's \`targetBitrate\` and the leg's bandwidth estimate (\`availableOutgoingBitrate\`), and the share of the window \`qualityLimitationDurations\` puts on cpu and bandwidth. ` +
       `The figures are the face mode (\`maintain-framerate\`); after the window the agent presses the “hold your ID closer” guidance and the note says how soon the agent received 1280x720 (\`maintain-resolution\`), within ${DOCUMENT_S} s. Baseline: the clean direct call of the same run. 1-min load average when this section started: ${load} (each call's own is in its notes).`,
     rows: [...rows, ...goalRows(results)],
   };
