@@ -50,9 +50,13 @@ export const SIGNATURE_WINDOW_SECONDS = 300;
 
 const encoder = new TextEncoder();
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** Lowercase hex of bytes. */
 export function toHex(bytes: ArrayBuffer | Uint8Array): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of new Uint8Array(bytes)) out += HEX_BYTES[b];
+  return out;
 }
 
 /** Bytes of a hex string, or null if it is not hex. */
@@ -124,19 +128,32 @@ export async function verifyAnswer(
   return verifyCanonical(publicKey, await canonicalAnswer(requestSignature, status, body), answerSignature);
 }
 
-function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+/**
+ * Imported HMAC keys by secret: a verifier or signer uses a handful of secrets, each imported once.
+ * Keys, not pending promises, are kept: a Worker must not await another request's promise.
+ */
+const hmacKeys = new Map<string, CryptoKey>();
+const HMAC_KEYS_KEPT = 64;
+
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  const kept = hmacKeys.get(secret);
+  if (kept) return kept;
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // A bound, not an LRU: past it (many test secrets) the cache starts over.
+  if (hmacKeys.size >= HMAC_KEYS_KEPT) hmacKeys.clear();
+  hmacKeys.set(secret, key);
+  return key;
 }
 
 export async function hmacSha256Hex(secret: string, data: string): Promise<string> {
-  return toHex(await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), encoder.encode(data)));
+  return toHex(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(data)));
 }
 
 /** Constant-time check of a hex HMAC-SHA256 signature. */
 export async function verifyHmacSha256Hex(secret: string, data: string, signatureHex: string): Promise<boolean> {
   const signature = fromHex(signatureHex);
   if (!signature || signature.length !== 32) return false;
-  return crypto.subtle.verify('HMAC', await hmacKey(secret, 'verify'), signature, encoder.encode(data));
+  return crypto.subtle.verify('HMAC', await hmacKey(secret), signature, encoder.encode(data));
 }
 
 export interface SignInput {

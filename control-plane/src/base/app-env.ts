@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Env } from './env.ts';
+import type { ReplayTicket } from './replay-guard-rpc.ts';
 
 /** Hono generics shared by every route module. */
 export interface AppEnv {
@@ -11,9 +12,9 @@ export interface AppEnv {
     /** The exact body a signed request carried (already size-checked). */
     rawBody: string;
     /**
-     * Session creation only (bankAuthAlongside): the replay claim of its verified signature, still
-     * running; the route must see it fulfilled before it commits anything (it rejects with request_replayed).
+     * Session creation only (bankAuthDeferredClaim): the verified signature's replay ticket, not yet
+     * claimed; the route must claim it before it commits anything (signed-request.ts, create-session.ts).
      */
-    replayClaim?: Promise<void>;
+    replayTicket?: ReplayTicket;
   };
 }

@@ -8,3 +8,11 @@ export interface ReplayGuardRpc extends Rpc.DurableObjectBranded {
   /** Number of remembered signatures (tests and diagnostics). */
   size(): Promise<number>;
 }
+
+/** What the replay guard remembers of a verified request: its signature, until its timestamp leaves the window. */
+export interface ReplayTicket {
+  /** Lowercase hex. */
+  signature: string;
+  /** ms since epoch. */
+  expiresAt: number;
+}

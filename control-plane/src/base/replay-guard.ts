@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from './env.ts';
-import type { ReplayGuardRpc } from './replay-guard-rpc.ts';
+import type { ReplayGuardRpc, ReplayTicket } from './replay-guard-rpc.ts';
 
 /**
  * Remembers the signatures of accepted signed requests until their timestamp falls out of the
@@ -56,4 +56,15 @@ export function replayShardName(signatureHex: string): string {
 /** The replay guard shard that remembers this signature. */
 export function replayStub(env: Env, signatureHex: string): DurableObjectStub<ReplayGuardRpc> {
   return env.REPLAY.get(env.REPLAY.idFromName(replayShardName(signatureHex)));
+}
+
+export const REPLAYED_MESSAGE = 'this signed request was already received';
+
+/**
+ * Each verified signature is accepted once. It is remembered until its timestamp leaves the window
+ * (after which the timestamp check refuses it anyway). Only verified requests get a ticket, so
+ * unauthenticated traffic cannot fill the guard. True when this is the signature's first claim.
+ */
+export function replayClaimed(env: Env, ticket: ReplayTicket): Promise<boolean> {
+  return replayStub(env, ticket.signature).claim(ticket.signature, ticket.expiresAt);
 }

@@ -1,9 +1,10 @@
 import { NodeId, SIGNATURE_HEADERS, verifyRequest, type RequestKey, type VerifyFailure } from '@vident/protocol';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
-import { registryStub } from './env.ts';
+import { registryStub, type Env } from './env.ts';
 import { nodePublicKey } from '../fleet/node-signing-keys.ts';
-import { replayStub } from './replay-guard.ts';
+import { REPLAYED_MESSAGE, replayClaimed } from './replay-guard.ts';
+import type { ReplayTicket } from './replay-guard-rpc.ts';
 import { ApiError, readBody } from './http-error.ts';
 
 /** Replay window for every signed request (seconds either side of our clock). */
@@ -16,7 +17,7 @@ interface SignedPolicy {
   isRevoked?: (keyId: string, c: Context<AppEnv>) => boolean;
 }
 
-function signedBy(policy: SignedPolicy, replay: 'before' | 'alongside' = 'before'): MiddlewareHandler<AppEnv> {
+function signedBy(policy: SignedPolicy, replay: 'before' | 'deferred' = 'before'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const body = await readBody(c.req.raw);
     await verifySigned(c, policy, body.bytes, replay);
@@ -30,7 +31,7 @@ async function verifySigned(
   c: Context<AppEnv>,
   policy: SignedPolicy,
   body: Uint8Array | { sha256: string },
-  replay: 'before' | 'alongside' = 'before',
+  replay: 'before' | 'deferred' = 'before',
 ): Promise<void> {
   const claimedKey = c.req.header(SIGNATURE_HEADERS.keyId);
   if (claimedKey && policy.isRevoked?.(claimedKey, c)) throw new ApiError('key_revoked', 401, 'this key id has been revoked');
@@ -45,26 +46,22 @@ async function verifySigned(
   });
   if (!result.ok) throw new ApiError(result.code, 401, result.message);
   c.set('keyId', result.keyId);
-  if (replay === 'before') return refuseReplay(c);
-  // Verified first (unauthenticated traffic claims nothing); the claim then overlaps the route's own work.
-  const claim = refuseReplay(c);
-  claim.catch(() => undefined);
-  c.set('replayClaim', claim);
+  const ticket = replayTicketOf(c);
+  if (replay === 'before') return claimReplay(c.env, ticket);
+  // Verified first (unauthenticated traffic gets no ticket); the route claims it with its own work.
+  c.set('replayTicket', ticket);
 }
 
-/**
- * Each verified signature is accepted once. It is remembered until its timestamp leaves the window
- * (after which the timestamp check refuses it anyway). Only verified requests reach this point, so
- * unauthenticated traffic cannot fill the guard.
- */
-async function refuseReplay(c: Context<AppEnv>): Promise<void> {
+function replayTicketOf(c: Context<AppEnv>): ReplayTicket {
   // Verified above: hex digits and a Unix-seconds timestamp. Hex case does not change the signature.
   const signature = (c.req.header(SIGNATURE_HEADERS.signature) ?? '').toLowerCase();
   const timestamp = Number(c.req.header(SIGNATURE_HEADERS.timestamp));
-  const expiresAt = (timestamp + SIGNED_WINDOW_SECONDS + 1) * 1000;
-  if (!(await replayStub(c.env, signature).claim(signature, expiresAt))) {
-    throw new ApiError('request_replayed', 401, 'this signed request was already received');
-  }
+  return { signature, expiresAt: (timestamp + SIGNED_WINDOW_SECONDS + 1) * 1000 };
+}
+
+/** replayClaimed, refusing a replay with 401 request_replayed. */
+export async function claimReplay(env: Env, ticket: ReplayTicket): Promise<void> {
+  if (!(await replayClaimed(env, ticket))) throw new ApiError('request_replayed', 401, REPLAYED_MESSAGE);
 }
 
 /** Bank API: a key id from BANK_API_KEYS and its secret, unless listed in BANK_API_REVOKED_KEYS. */
@@ -76,10 +73,11 @@ const bankPolicy: SignedPolicy = {
 export const bankAuth: MiddlewareHandler<AppEnv> = signedBy(bankPolicy);
 
 /**
- * The bank API's session creation: the same check as bankAuth, but the replay claim runs alongside
- * the route (c.var.replayClaim), which awaits it before anything is committed (create-session.ts).
+ * The bank API's session creation: the same check as bankAuth, but the replay claim is left to the
+ * route (c.var.replayTicket), which makes it alongside its own work and commits nothing before it
+ * succeeded (create-session.ts: the session object claims it while it places itself).
  */
-export const bankAuthAlongside: MiddlewareHandler<AppEnv> = signedBy(bankPolicy, 'alongside');
+export const bankAuthDeferredClaim: MiddlewareHandler<AppEnv> = signedBy(bankPolicy, 'deferred');
 
 /** Admin API (platform team): a key id from ADMIN_API_KEYS; bank keys are not admin keys. */
 export const adminAuth: MiddlewareHandler<AppEnv> = signedBy({

@@ -37,6 +37,8 @@ export class MediaNodeRegistry extends DurableObject<Env> implements MediaNodeRe
       migrateNodes(ctx.storage.sql);
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS assignments (
         session_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, assigned_at INTEGER NOT NULL)`);
+      // Every placement counts each node's sessions: from the index, not a scan of every assignment.
+      ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS assignments_node ON assignments (node_id)');
     });
   }
 

@@ -1,30 +1,65 @@
 import { isTerminalState, type AuditTrail, type SessionOneTimeCode, type BankCheckAccepted, type BankCheckRequest, type SessionDocument, type UpdateSessionRequest } from '@vident/protocol';
 import type { Caller } from '../base/caller.ts';
+import type { Failure } from '../base/http-error.ts';
 import { loadConfig } from '../base/config.ts';
+import { registryStub } from '../base/env.ts';
+import { REPLAYED_MESSAGE, replayClaimed } from '../base/replay-guard.ts';
 import { openCode } from './one-time-code.ts';
 import { log } from '../base/log.ts';
 import { actorOf } from './audit-input.ts';
 import { bankCheckStep } from './document-review.ts';
 import type { SessionCore } from './session-core.ts';
 import { failure } from './session-failure.ts';
-import { newSessionRecord, type NewSession } from './session-record.ts';
-import type { AuditResult, BankSessionRpc, CheckResult, DocumentResult, OneTimeCodeResult, ViewResult } from './session-rpc.ts';
+import { newSessionRecord } from './session-record.ts';
+import type { AuditResult, BankSessionRpc, CheckResult, CreatedResult, DocumentResult, OneTimeCodeResult, SessionCreation, ViewResult } from './session-rpc.ts';
 import { nextAlarm } from './session-timers.ts';
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A singleton's failure during creation: logged here, answered as an internal error, nothing stored. */
+function notCreated(sessionId: string, step: 'replay_claim' | 'placement', reason: unknown): Failure {
+  log('session_create_failed', { sessionId, step, message: errorText(reason) });
+  return failure('internal', 'internal error');
+}
 
 /** The bank API's calls on a session: create, read, patch, cancel, and its audit trail. Each is audited. */
 export class BankCalls implements BankSessionRpc {
   constructor(private readonly core: SessionCore) {}
 
-  async init(input: NewSession, caller?: Caller): Promise<ViewResult> {
+  async init(input: SessionCreation, caller?: Caller): Promise<CreatedResult> {
     return this.core.serialized(async () => {
       if (this.core.conduct) return failure('conflict', 'session already exists');
-      const conduct = await this.core.create(newSessionRecord(input));
+      const { region, replay, ...fields } = input;
+      const registry = registryStub(this.core.env);
+      // Both round trips at once; nothing is stored before both answered yes.
+      const [placing, claiming] = await Promise.allSettled([
+        registry.place(input.sessionId, input.createdAt, region),
+        replay ? replayClaimed(this.core.env, replay) : Promise.resolve(true),
+      ]);
+      const placement = placing.status === 'fulfilled' ? placing.value : null;
+      const claimed = claiming.status === 'fulfilled' && claiming.value;
+      // A slot that may have been taken and will not be used is freed (release is idempotent).
+      if ((placement && !claimed) || placing.status === 'rejected') {
+        await registry.release(input.sessionId).catch((err: unknown) => log('node_release_failed', { sessionId: input.sessionId, message: errorText(err) }));
+      }
+      // A refused replay claim wins over what the placement did.
+      if (claiming.status === 'rejected') return notCreated(input.sessionId, 'replay_claim', claiming.reason);
+      if (!claiming.value) return failure('request_replayed', REPLAYED_MESSAGE);
+      if (placing.status === 'rejected') return notCreated(input.sessionId, 'placement', placing.reason);
+      if (!placement) {
+        log('session_refused', { reason: 'no_media_node' });
+        return failure('no_media_node', 'no live, undrained media node with Janus up has a free slot');
+      }
+      const conduct = await this.core.create(newSessionRecord({ ...fields, nodeId: placement.nodeId, nodeUrl: placement.url }));
+      // The directory's row is written while the audit entry is (publish never throws: a failed
+      // write is retried from the alarm).
+      const published = this.core.publish(conduct.record);
       await this.core.appendAudit({
         actor: actorOf(caller),
         action: 'session.created',
         detail: {
           externalRef: input.request.externalRef,
-          nodeId: input.nodeId,
+          nodeId: placement.nodeId,
           record: input.request.record,
           linkExpiresAt: conduct.record.linkExpiresAt,
           expiresAt: conduct.record.expiresAt,
@@ -32,10 +67,11 @@ export class BankCalls implements BankSessionRpc {
         },
         from: caller?.from ?? null,
       });
+      // After the directory answered: a failed write's retry is part of the alarm set here.
+      await published;
       await this.core.setAlarm(nextAlarm(conduct.record));
-      await this.core.publish(conduct.record);
-      log('session_created', { sessionId: input.sessionId, nodeId: input.nodeId });
-      return { ok: true, view: this.core.view(conduct.record) };
+      log('session_created', { sessionId: input.sessionId, nodeId: placement.nodeId });
+      return { ok: true, nodeId: placement.nodeId };
     });
   }
 

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Config } from '../base/config.ts';
 import type { Caller } from '../base/caller.ts';
 import { registryStub, sessionStub, type Env } from '../base/env.ts';
+import type { ReplayTicket } from '../base/replay-guard-rpc.ts';
+import type { CreatedResult } from './session-rpc.ts';
 import { bankKeyOf } from '../evidence/evidence-keys.ts';
 import { ApiError, fromFailure } from '../base/http-error.ts';
 import { log } from '../base/log.ts';
@@ -22,12 +24,13 @@ export async function settled<A, B>(work: Promise<A>, gate: Promise<B>): Promise
 }
 
 /**
- * Creates a session: places it on a live node with a free slot (503 no_media_node otherwise; 503
- * not_configured for a recorded session without the bank's evidence key),
- * initializes its Durable Object (which arms the timeout) and mints both participants' links.
- * `claimed` (the request's replay claim) runs alongside the placement; the session object is
- * initialized only once both succeeded, and a placement whose claim was refused is released, so a
- * refused request leaves nothing behind (its signature was verified before any of this started).
+ * Creates a session (503 not_configured for a recorded session without the bank's evidence key).
+ * One round trip to the new session's object, which places itself on a live node with a free slot
+ * (503 no_media_node otherwise) while it claims `replay` (the request's replay ticket; 401
+ * request_replayed), stores itself only once both succeeded (a placement whose claim was refused is
+ * released, so a refused request leaves nothing behind), audits its creation, arms its timeout and
+ * writes its directory row. Both participants' links are minted meanwhile. Without `replay` the
+ * caller has claimed the request itself.
  */
 export async function createSession(
   env: Env,
@@ -36,7 +39,7 @@ export async function createSession(
   baseUrl: string,
   now: number = Date.now(),
   caller?: Caller,
-  claimed: Promise<void> = Promise.resolve(),
+  replay?: ReplayTicket,
 ): Promise<CreateSessionResponse> {
   // A bank must not record what it cannot open: recording needs its public key to seal with.
   if (request.record && !(await bankKeyOf(config.evidence))) {
@@ -44,36 +47,25 @@ export async function createSession(
   }
   const sessionId = crypto.randomUUID();
   const expiresAt = now + config.sessionMaxMinutes * 60_000;
-  const registry = registryStub(env);
-  const placing = registry.place(sessionId, now, request.region);
-  const [placement] = await settled(placing, claimed).catch(async (err: unknown) => {
-    if (await placing.catch(() => null)) {
-      await registry.release(sessionId).catch((e: unknown) => log('node_release_failed', { sessionId, message: e instanceof Error ? e.message : String(e) }));
-    }
+  const init = async (): Promise<CreatedResult> => sessionStub(env, sessionId).init(
+    {
+      sessionId,
+      request,
+      ...(request.region === undefined ? {} : { region: request.region }),
+      ...(replay ? { replay } : {}),
+      createdAt: now,
+      expiresAt,
+      linkExpiresAt: now + config.linkValidityMinutes * 60_000,
+      reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+      oneTimeCodeRequired: (request.oneTimeCode ?? config.procedure.oneTimeCode) === 'required',
+    },
+    caller,
+  );
+  const [created, links] = await settled(init(), participantLinks(config, baseUrl, sessionId, expiresAt, request.locale)).catch(async (err: unknown) => {
+    // The object may have placed itself before it failed: its slot is freed (idempotent).
+    await registryStub(env).release(sessionId).catch((e: unknown) => log('node_release_failed', { sessionId, message: e instanceof Error ? e.message : String(e) }));
     throw err;
   });
-  if (!placement) {
-    log('session_refused', { reason: 'no_media_node' });
-    throw new ApiError('no_media_node', 503, 'no live, undrained media node with Janus up has a free slot');
-  }
-  const created = await sessionStub(env, sessionId).init({
-    sessionId,
-    request,
-    nodeId: placement.nodeId,
-    nodeUrl: placement.url,
-    createdAt: now,
-    expiresAt,
-    linkExpiresAt: now + config.linkValidityMinutes * 60_000,
-    reconnectGraceMs: config.reconnectGraceSeconds * 1000,
-    oneTimeCodeRequired: (request.oneTimeCode ?? config.procedure.oneTimeCode) === 'required',
-  }, caller);
-  if (!created.ok) {
-    await registry.release(sessionId);
-    throw fromFailure(created);
-  }
-  return {
-    sessionId,
-    ...(await participantLinks(config, baseUrl, sessionId, expiresAt, request.locale)),
-    expiresAt: new Date(expiresAt).toISOString(),
-  };
+  if (!created.ok) throw fromFailure(created);
+  return { sessionId, ...links, expiresAt: new Date(expiresAt).toISOString() };
 }

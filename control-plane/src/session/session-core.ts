@@ -35,6 +35,10 @@ import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
  * ports are wired here because each of them is one of those steps or a socket.
  */
 
+/** A failed directory write is tried again from the alarm after this long, doubling up to the maximum. */
+const DIRECTORY_RETRY_FIRST_MS = 1_000;
+const DIRECTORY_RETRY_MAX_MS = 60_000;
+
 /** How long a session trusts its node's enrolment before asking the registry again. */
 const NODE_TARGET_TTL_MS = 60_000;
 
@@ -67,6 +71,11 @@ export class SessionCore {
    * frames (media state, chat, trickle) reach no singleton.
    */
   private published: string | null = null;
+  /**
+   * After a failed directory write: when the alarm writes it again, and the wait after that one.
+   * Memory only: a woken object has no `published` row and writes it on its first alarm anyway.
+   */
+  private directoryRetry: { at: number; delayMs: number } | null = null;
   /** The session's node as the registry enrolled it, so commands do not each ask the registry. */
   private node: { target: SignedTarget; until: number } | null = null;
 
@@ -142,6 +151,8 @@ export class SessionCore {
     await this.serialized(async () => {
       if (!this.conduct) return;
       await this.conduct.runTimers();
+      // A directory row not known to be written (a failed write, or an object woken from storage) is written now.
+      if (this.directoryRetry || this.published === null) await this.publish(this.conduct.record);
       const retention = retentionAt(this.conduct.record);
       if (retention !== null && retention <= Date.now()) await this.purge(this.conduct.record);
       const target = loadConfig(this.env).webhook;
@@ -207,30 +218,38 @@ export class SessionCore {
 
   /**
    * Keeps the directory's snapshot current (a purged session leaves it); a directory failure must not
-   * break the call. An ended session's snapshot carries its funnel facts: the funnel costs no request
-   * of its own.
+   * break the call, and is not lost either: the alarm writes the row again (after 1 s, then twice as
+   * long each time up to a minute) until it is written. An ended session's snapshot carries its
+   * funnel facts: the funnel costs no request of its own. Never throws.
    */
   async publish(record: SessionRecord): Promise<void> {
     try {
-      if (record.evidence.purgedAt) return await directoryStub(this.env).forget(record.sessionId);
-      const funnel = isTerminalState(record.state) ? funnelFactsOf(record, this.funnelMarks.read()) : undefined;
-      const view = this.view(record);
-      const row = JSON.stringify([view, funnel ?? null]);
-      if (row !== this.published) {
-        await directoryStub(this.env).upsert(view, funnel);
-        this.published = row;
+      if (record.evidence.purgedAt) {
+        await directoryStub(this.env).forget(record.sessionId);
+      } else {
+        const funnel = isTerminalState(record.state) ? funnelFactsOf(record, this.funnelMarks.read()) : undefined;
+        const view = this.view(record);
+        const row = JSON.stringify([view, funnel ?? null]);
+        if (row !== this.published) {
+          await directoryStub(this.env).upsert(view, funnel);
+          this.published = row;
+        }
       }
+      this.directoryRetry = null;
     } catch (err) {
       log('directory_update_failed', { sessionId: record.sessionId, message: err instanceof Error ? err.message : String(err) });
+      const delayMs = Math.min(DIRECTORY_RETRY_MAX_MS, this.directoryRetry ? this.directoryRetry.delayMs * 2 : DIRECTORY_RETRY_FIRST_MS);
+      this.directoryRetry = { at: Date.now() + delayMs, delayMs };
+      await this.setAlarm(this.conduct ? nextAlarm(this.conduct.record) : null).catch(() => undefined);
     }
-    await this.deskLink.sync(record);
+    if (!record.evidence.purgedAt) await this.deskLink.sync(record);
   }
 
   /** Sets the one alarm to the earliest of the session's timers, its retention and the next webhook attempt. */
   async setAlarm(timerAt: number | null): Promise<void> {
     this.alarmStale = false;
     // The conduct passes null once the session ended: the retention deadline then still counts.
-    const at = earliestOf(timerAt, this.conduct ? retentionAt(this.conduct.record) : null, this.outbox.nextDueAt());
+    const at = earliestOf(timerAt, this.conduct ? retentionAt(this.conduct.record) : null, this.outbox.nextDueAt(), this.directoryRetry?.at ?? null);
     if (at === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
   }

@@ -3,6 +3,7 @@ import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
 import type { EvidenceRpc } from '../evidence/evidence-rpc.ts';
 import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
+import type { ReplayTicket } from '../base/replay-guard-rpc.ts';
 import type { NewSession } from './session-record.ts';
 
 /*
@@ -35,6 +36,18 @@ export function agentClaimOf(request: Request): AgentClaim | null {
 
 /** The session as the bank sees it, or why not. */
 export type ViewResult = { ok: true; view: SessionView } | Failure;
+
+/** What session creation hands the new session's object: its record's input less the node, which the object places itself. */
+export interface SessionCreation extends Omit<NewSession, 'nodeId' | 'nodeUrl'> {
+  /** The placement region the bank asked for (absent: any). */
+  region?: string;
+  /** The creation request's replay ticket, claimed alongside the placement (absent: the Worker claims it). */
+  replay?: ReplayTicket;
+}
+
+/** The node a new session was placed on, or why it was not created. */
+export type CreatedResult = { ok: true; nodeId: string } | Failure;
+
 /** The trail as JSON text: its free-form `detail` objects do not fit RPC's serializable types. */
 export type AuditResult = { ok: true; json: string } | Failure;
 
@@ -47,8 +60,12 @@ export type OneTimeCodeResult = { ok: true; json: string } | Failure;
 
 /** The bank API's calls (and session creation's). */
 export interface BankSessionRpc {
-  /** Creates the session (once) and arms its first timer (the link expiry). */
-  init(input: NewSession, caller?: Caller): Promise<ViewResult>;
+  /**
+   * Creates the session (once): places it on a media node and claims the request's replay ticket
+   * at once, and only when both succeeded stores it, audits it and arms its first timer (the link
+   * expiry). A refusal leaves nothing behind (a placement made is released).
+   */
+  init(input: SessionCreation, caller?: Caller): Promise<CreatedResult>;
   /** The session as the bank sees it; the read is audited. */
   get(caller?: Caller): Promise<ViewResult>;
   /** Changes the customer's name or the metadata of a session that has not ended; audited. */

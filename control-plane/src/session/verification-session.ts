@@ -10,8 +10,7 @@ import { DeskCalls } from './desk-calls.ts';
 import { NodeCalls } from './node-calls.ts';
 import type { ProbeRefusal, ProbeTicket } from './probe-ledger.ts';
 import { SessionCore } from './session-core.ts';
-import type { NewSession } from './session-record.ts';
-import type { AgentClaim, AssignResult, AuditResult, CheckResult, DocumentResult, OneTimeCodeResult, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
+import type { AgentClaim, AssignResult, AuditResult, CheckResult, CreatedResult, DocumentResult, OneTimeCodeResult, SessionCreation, VerificationSessionRpc, ViewResult } from './session-rpc.ts';
 
 /**
  * One verification session (idFromName(sessionId)): a shell over SessionCore (its record, conduct,
@@ -39,7 +38,7 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
 
   /* ----------------------------------------------------------------------------- the bank API */
 
-  init(input: NewSession, caller?: Caller): Promise<ViewResult> {
+  init(input: SessionCreation, caller?: Caller): Promise<CreatedResult> {
     return this.bank.init(input, caller);
   }
 

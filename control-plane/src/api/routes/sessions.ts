@@ -8,21 +8,31 @@ import { directoryStub, sessionStub } from '../../base/env.ts';
 import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { createIdempotently, IDEMPOTENCY_HEADER, IDEMPOTENT_REPLAYED_HEADER } from '../idempotent-create.ts';
 import { decodeCursor, encodeCursor, normalizeTimestamp } from '../../session/session-cursor.ts';
-import { bankAuth, bankAuthAlongside } from '../../base/signed-request.ts';
+import { bankAuth, bankAuthDeferredClaim, claimReplay } from '../../base/signed-request.ts';
+import type { ReplayTicket } from '../../base/replay-guard-rpc.ts';
 import { sessionEvidenceRoutes } from './session-evidence.ts';
 
 /** The bank's session API, mounted at /v1/sessions. Every route is signed with a bank key. */
 export const sessionRoutes = new Hono<AppEnv>()
   // Creation claims its signature alongside its own work (create-session.ts); every other route before.
-  .use('*', (c, next) => (c.req.method === 'POST' && /^\/v1\/sessions\/?$/.test(c.req.path) ? bankAuthAlongside : bankAuth)(c, next))
+  .use('*', (c, next) => (c.req.method === 'POST' && /^\/v1\/sessions\/?$/.test(c.req.path) ? bankAuthDeferredClaim : bankAuth)(c, next))
   .post('/', async (c) => {
-    const claimed = c.var.replayClaim ?? Promise.resolve();
+    const ticket = c.var.replayTicket;
+    if (!ticket) throw new Error('session creation without a replay ticket');
     const body = parseJsonBody(CreateSessionRequest, c.var.rawBody);
-    const create = () => createSession(c.env, c.var.config, body, baseUrlFor(c.var.config, c.req.url), Date.now(), callerOf(c), claimed);
+    const create = (replay?: ReplayTicket) => createSession(c.env, c.var.config, body, baseUrlFor(c.var.config, c.req.url), Date.now(), callerOf(c), replay);
     const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
-    if (idempotencyKey === undefined) return c.json(await create(), 201);
+    // The session object claims the ticket while it places itself.
+    if (idempotencyKey === undefined) return c.json(await create(ticket), 201);
+    // With an Idempotency-Key the ledger may answer instead of a new session: the claim is the
+    // Worker's, alongside the ledger's, and a session is created only once it succeeded.
+    const claimed = claimReplay(c.env, ticket);
+    claimed.catch(() => undefined);
     const [created] = await settled(
-      createIdempotently(c.env, { bankKeyId: c.var.keyId, idempotencyKey, rawBody: c.var.rawBody }, create),
+      createIdempotently(c.env, { bankKeyId: c.var.keyId, idempotencyKey, rawBody: c.var.rawBody }, async () => {
+        await claimed;
+        return create();
+      }),
       // An earlier answer is repeated only to a request that is not itself a replay.
       claimed,
     );
