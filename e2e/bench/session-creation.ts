@@ -2,6 +2,10 @@
  * Control plane throughput: sessions created per second through the signed bank API, against a
  * trivial route (GET /health) at the same concurrency and count, in the same run.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
 import type { Stack } from '../../infra/stack.ts';
 import type { BenchSection } from './report.ts';
 import { loadNote, median, ms, outcome, percentile, perSecond, runBounded, type LoadResult } from './stats.ts';
@@ -15,6 +19,43 @@ async function health(baseUrl: string): Promise<void> {
   const res = await fetch(`${baseUrl}/health`);
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`GET /health answered ${res.status}`);
+}
+
+/**
+ * The floor: the bench fixture (bare-create/create-worker.js) in a workerd Miniflare starts, its
+ * objects' SQLite on disk as the stack's are. Each POST makes one new Durable Object that stores one
+ * row and arms one alarm; its own GET /health is the baseline, same concurrency and count.
+ */
+async function bareCreationFloor(): Promise<{ creations: LoadResult; health: LoadResult }> {
+  const state = mkdtempSync(join(tmpdir(), 'vident-bench-create-'));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: resolve(import.meta.dirname, 'bare-create', 'create-worker.js'),
+    durableObjects: { BARE: { className: 'Bare', useSQLite: true } },
+    durableObjectsPersist: state,
+    compatibilityDate: '2026-05-01',
+    host: '127.0.0.1',
+    port: 0,
+    cf: false,
+  });
+  try {
+    const base = (await mf.ready).origin;
+    const call = async (method: 'GET' | 'POST', path: string, status: number) => {
+      const res = await fetch(`${base}${path}`, { method });
+      await res.arrayBuffer();
+      if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}`);
+    };
+    const healthCheck = () => call('GET', '/health', 200);
+    const create = () => call('POST', '/sessions', 201);
+    await runBounded(WARMUP, CONCURRENCY, TIME_BOUND_MS, healthCheck);
+    await runBounded(WARMUP, CONCURRENCY, TIME_BOUND_MS, create);
+    const healthRun = await runBounded(COUNT, CONCURRENCY, TIME_BOUND_MS, healthCheck);
+    const creations = await runBounded(COUNT, CONCURRENCY, TIME_BOUND_MS, create);
+    return { creations, health: healthRun };
+  } finally {
+    await mf.dispose();
+    rmSync(state, { recursive: true, force: true });
+  }
 }
 
 const latencyNote = (r: LoadResult) => `latency median ${ms(median(r.latencies), 1)}, p99 ${ms(percentile(r.latencies, 99), 1)}`;
@@ -42,11 +83,16 @@ export async function benchSessionCreation(stack: Stack): Promise<BenchSection> 
     await stack.bank.deleteSession(ids[i]!);
   });
 
+  console.log(`[bench] control plane: the floor, a bare new Durable Object per request x${COUNT}, ${CONCURRENCY} in flight`);
+  const floor = await bareCreationFloor();
+
   const rate = perSecond(creations);
   const baseRate = perSecond(baseline);
+  const floorRate = perSecond(floor.creations);
+  const floorBase = perSecond(floor.health);
   return {
     title: 'Control plane: session creations per second',
-    method: `${COUNT} \`POST /v1/sessions\` through the signed bank API (\`createBankClient\`), ${CONCURRENCY} requests in flight, bounded to ${TIME_BOUND_MS / 1000} s, in the stack's local \`wrangler dev\` (workerd). Each creation checks the HMAC signature, then claims it in the replay-guard DO while it places the session on the media node (registry DO) — the two round trips at once (issue 16) — then initializes the session's own DO (SQLite record, audit entry, alarm), which writes its snapshot to the session directory DO, and mints both links. Creating a session starts no media (no browser publishes), so Janus does no work here. Baseline, same run: \`GET /health\` (a trivial Worker route) at the same concurrency and count. ${WARMUP} warm-up requests of each first. Afterwards every session is deleted through the API (cancelled, node slot freed). ${load}`,
+    method: `${COUNT} \`POST /v1/sessions\` through the signed bank API (\`createBankClient\`), ${CONCURRENCY} requests in flight, bounded to ${TIME_BOUND_MS / 1000} s, in the stack's local \`wrangler dev\` (workerd). Each creation checks the HMAC signature (its imported key kept), then makes one round trip to the new session's own DO while the Worker mints both links: the session object claims the signature in the replay-guard DO while it places itself on the media node (registry DO) — the two round trips at once — and only once both succeeded stores its record, writes its audit entry while its row goes to the session directory DO, and arms its alarm (issue 16). Creating a session starts no media (no browser publishes), so Janus does no work here. Baseline, same run: \`GET /health\` (a trivial Worker route) at the same concurrency and count. ${WARMUP} warm-up requests of each first. Afterwards every session is deleted through the API (cancelled, node slot freed). The floor, same run: the bench fixture \`e2e/bench/bare-create/create-worker.js\` in a workerd started by Miniflare (the build \`wrangler dev\` runs, its objects' SQLite on disk as the stack's are), where each POST makes one new named Durable Object that stores one row and arms one alarm, against its own \`GET /health\`, same concurrency and count: what one new object per creation costs by itself in local workerd, which no change of the creation path can go below. ${load}`,
     rows: [
       {
         figure: 'session creations',
@@ -54,6 +100,13 @@ export async function benchSessionCreation(stack: Stack): Promise<BenchSection> 
         baseline: `GET /health: ${baseRate.toFixed(0)} /s`,
         ratio: `${(rate / baseRate).toFixed(2)}×`,
         notes: `${outcome(creations)}; ${latencyNote(creations)} (health: ${latencyNote(baseline)}; ${outcome(baseline)})`,
+      },
+      {
+        figure: 'floor: a bare new Durable Object per request (bench fixture)',
+        value: `${floorRate.toFixed(0)} /s`,
+        baseline: `its own GET /health: ${floorBase.toFixed(0)} /s`,
+        ratio: `${(floorRate / floorBase).toFixed(2)}× (${(floorRate / baseRate).toFixed(2)}× the stack's GET /health; session creations are ${(rate / floorRate).toFixed(2)}× the floor)`,
+        notes: `${outcome(floor.creations)}; ${latencyNote(floor.creations)} (health: ${latencyNote(floor.health)}; ${outcome(floor.health)})`,
       },
       {
         figure: 'session deletions (cleanup)',
