@@ -12,8 +12,10 @@ import {
   sealBytes,
   sha256Hex,
   SIGNATURE_HEADERS,
+  uploadPartUrl,
   UploadStatus,
   type Role,
+  type UploadUrls,
   type UploadStart,
 } from '@vident/protocol';
 import { runInDurableObject, SELF } from 'cloudflare:test';
@@ -76,22 +78,48 @@ export async function uploadStart(
   };
 }
 
+/** The part and complete URLs the last successful start of each artifact answered (by artifact id). */
+const uploadUrls = new Map<string, UploadUrls>();
+
+/** Remembers the URLs of a start's answer, so putPart and completeUpload use them as the node would. */
+export async function rememberUrls(res: Response): Promise<void> {
+  if (res.status !== 200) return;
+  const status = UploadStatus.parse(await res.clone().json());
+  if (status.urls) uploadUrls.set(status.artifactId, status.urls);
+}
+
+/** The URLs the control plane gave for an upload (throws when none was started in this test file). */
+export function urlsOf(artifactId: string): UploadUrls {
+  const urls = uploadUrls.get(artifactId);
+  if (!urls) throw new Error(`no upload URLs for ${artifactId}: start it first`);
+  return urls;
+}
+
 export async function startUpload(nodeId: string, start: UploadStart): Promise<Response> {
-  return nodeFetch(nodeId, `/v1/nodes/${nodeId}/uploads`, start);
+  const res = await nodeFetch(nodeId, `/v1/nodes/${nodeId}/uploads`, start);
+  await rememberUrls(res);
+  return res;
+}
+
+/** The part URL of an upload as its start answered it, or the bare path (no grant) when it never started. */
+function partPath(nodeId: string, artifactId: string, partNumber: number): string {
+  const urls = uploadUrls.get(artifactId);
+  return urls ? uploadPartUrl(urls, partNumber) : `/v1/nodes/${nodeId}/uploads/${artifactId}/parts/${partNumber}`;
 }
 
 /**
  * PUTs one part signed the way a node signs it: the canonical request over the part's bytes, whose
- * SHA-256 it also declares in x-vident-part-sha256 (`declare` overrides it to test corruption).
+ * SHA-256 it also declares in x-vident-part-sha256 (`declare` overrides it to test corruption). It
+ * goes to the part URL the upload's start answered (`path` overrides it: a forged or foreign URL).
  */
 export async function putPart(
   nodeId: string,
   artifactId: string,
   partNumber: number,
   bytes: Uint8Array<ArrayBuffer>,
-  opts: { declare?: string; signedAs?: Uint8Array; secret?: RequestKey } = {},
+  opts: { declare?: string; signedAs?: Uint8Array; secret?: RequestKey; path?: string } = {},
 ): Promise<Response> {
-  const path = `/v1/nodes/${nodeId}/uploads/${artifactId}/parts/${partNumber}`;
+  const path = opts.path ?? partPath(nodeId, artifactId, partNumber);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = crypto.randomUUID().replace(/-/g, '');
   const signedBytes = opts.signedAs ?? bytes;
@@ -110,8 +138,9 @@ export async function putPart(
   });
 }
 
+/** POSTs the completion to the URL the upload's start answered (the bare path when it never started). */
 export function completeUpload(nodeId: string, artifactId: string): Promise<Response> {
-  return nodeFetch(nodeId, `/v1/nodes/${nodeId}/uploads/${artifactId}/complete`, {});
+  return nodeFetch(nodeId, uploadUrls.get(artifactId)?.complete ?? `/v1/nodes/${nodeId}/uploads/${artifactId}/complete`, {});
 }
 
 /** The whole upload protocol for one sealed file: start, every part the control plane lacks, complete. */

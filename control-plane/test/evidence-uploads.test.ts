@@ -1,4 +1,5 @@
-import { ArtifactView, AuditTrail, ErrorBody, MIN_PART_SIZE, sha256Hex, UploadedPart, UploadStatus } from '@vident/protocol';
+import { ArtifactView, AuditTrail, ErrorBody, MIN_PART_SIZE, sha256Hex, UploadedPart, uploadPartUrl, UploadStatus } from '@vident/protocol';
+import { env } from 'cloudflare:workers';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   auditActions,
@@ -13,7 +14,8 @@ import {
   uploadArtifact,
   uploadStart,
 } from './evidence-helpers.ts';
-import { clearIndexes, createSession, nodeFetch, registerNode, signedFetch } from './helpers.ts';
+import { clearIndexes, createSession, enrolNode, nodeFetch, registerNode, signedFetch } from './helpers.ts';
+import { signUploadUrls, UPLOAD_URL_TTL_SECONDS } from '../src/evidence/upload-url.ts';
 
 /*
  * The media node's resumable, checksummed uploads (POST uploads, PUT parts, POST complete) through
@@ -30,7 +32,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await registerNode(NODE);
+  // Room for every session this file places on it (a dozen).
+  await registerNode(NODE, undefined, 20);
 });
 
 async function recordedSession(): Promise<string> {
@@ -57,7 +60,11 @@ describe('node uploads', () => {
     const sealed = await seal(plain);
     expect(sealed.length).toBeGreaterThan(MIN_PART_SIZE);
     const start = await uploadStart(sessionId, 'customer', 1, sealed);
-    expect(await statusOf(start)).toEqual({ artifactId: start.artifactId, state: 'uploading', partSize: MIN_PART_SIZE, parts: [] });
+    const status = await statusOf(start);
+    expect(status).toEqual({ artifactId: start.artifactId, state: 'uploading', partSize: MIN_PART_SIZE, parts: [], urls: expect.anything() });
+    // The part and complete URLs name this node, artifact and session.
+    expect(status.urls!.part).toMatch(new RegExp(`^/v1/nodes/${NODE}/uploads/${start.artifactId}/parts/\\{partNumber\\}\\?session=${sessionId}&`));
+    expect(status.urls!.complete).toMatch(new RegExp(`^/v1/nodes/${NODE}/uploads/${start.artifactId}/complete\\?session=${sessionId}&`));
 
     const first = sealed.slice(0, MIN_PART_SIZE);
     const put1 = await putPart(NODE, start.artifactId, 1, first);
@@ -190,10 +197,67 @@ describe('node uploads', () => {
     const start = await uploadStart(sessionId, 'customer', 1, sealed, { bankKeyId: 'f'.repeat(64) });
     const res = await startUpload(NODE, start);
     expect([res.status, await codeOf(res)]).toEqual([400, 'validation_failed']);
-    // Nothing was opened: parts and complete know no such upload, and no object exists.
-    expect((await putPart(NODE, start.artifactId, 1, sealed)).status).toBe(404);
+    // Nothing was opened: no part URL was given (a bare path has no grant), and no object exists.
+    const part = await putPart(NODE, start.artifactId, 1, sealed);
+    expect([part.status, await codeOf(part)]).toEqual([403, 'upload_url_invalid']);
     expect(await objectsOf(sessionId)).toEqual([]);
     expect((await auditActions(sessionId)).filter((a) => a.startsWith('artifact.'))).toEqual([]);
+  });
+
+  it('refuses part and complete URLs the control plane did not make for this node and artifact, and expired ones (issue 16)', async () => {
+    const sessionId = await recordedSession();
+    const otherSession = await recordedSession();
+    const sealed = await seal(pattern(2500, 16));
+    const start = await uploadStart(sessionId, 'customer', 1, sealed);
+    const started = await statusOf(start);
+    // The same node's upload in another session: its grant must not open this one, nor this one's it.
+    const theirs = await uploadStart(otherSession, 'customer', 1, sealed);
+    const theirStatus = await statusOf(theirs);
+    // A part path without the start's grant, or naming a session itself, is refused.
+    const partPath = `/v1/nodes/${NODE}/uploads/${start.artifactId}/parts/1`;
+    for (const path of [partPath, `${partPath}?session=${sessionId}`, `${partPath}?session=${otherSession}`]) {
+      const res = await putPart(NODE, start.artifactId, 1, sealed, { path });
+      expect([path, res.status]).toEqual([path, 403]);
+      expect(await codeOf(res)).toBe('upload_url_invalid');
+    }
+    const urls = started.urls!;
+    const theirUrls = theirStatus.urls!;
+    const part = uploadPartUrl(urls, 1);
+    const grant = part.split('?')[1]!;
+    const query = new URLSearchParams(grant);
+    const expired = await signUploadUrls(
+      { nodeId: NODE, sessionId, artifactId: start.artifactId, uploadId: query.get('upload')!, size: sealed.length, partSize: MIN_PART_SIZE },
+      env.TOKEN_SECRET!,
+      Date.now() - 2 * UPLOAD_URL_TTL_SECONDS * 1000,
+    );
+    const refused: Array<[string, string]> = [
+      [part.replace(`session=${sessionId}`, `session=${otherSession}`), 'upload_url_invalid'],
+      [`${partPath}?${theirUrls.complete.split('?')[1]}`, 'upload_url_invalid'],
+      [`${uploadPartUrl(theirUrls, 1).split('?')[0]}?${grant}`, 'upload_url_invalid'],
+      [part.replace(/([?&])size=\d+/, '$1size=1'), 'upload_url_invalid'],
+      [part.replace(/expires=(\d+)/, (_, e: string) => `expires=${Number(e) + 3600}`), 'upload_url_invalid'],
+      [part.replace(/sig=([0-9a-f])/, (_, c: string) => `sig=${c === '0' ? '1' : '0'}`), 'upload_url_invalid'],
+      [uploadPartUrl(expired, 1), 'upload_url_expired'],
+    ];
+    for (const [path, code] of refused) {
+      const res = await putPart(NODE, start.artifactId, 1, sealed, { path });
+      expect([path, res.status, await codeOf(res)]).toEqual([path, 403, code]);
+    }
+    // Another (enrolled, not placeable) node cannot use this node's URL, under its own path or this node's.
+    await enrolNode('node-uploads-other');
+    const foreign = await putPart('node-uploads-other', start.artifactId, 1, sealed, { path: part.replace(`/nodes/${NODE}/`, '/nodes/node-uploads-other/') });
+    expect([foreign.status, await codeOf(foreign)]).toEqual([403, 'upload_url_invalid']);
+    const spoof = await putPart('node-uploads-other', start.artifactId, 1, sealed, { path: part });
+    expect([spoof.status, await codeOf(spoof)]).toEqual([403, 'forbidden']);
+    // A forged complete is refused the same way; nothing of the refused parts is held in either session.
+    const forgedComplete = await nodeFetch(NODE, urls.complete.replace(`session=${sessionId}`, `session=${otherSession}`), {});
+    expect([forgedComplete.status, await codeOf(forgedComplete)]).toEqual([403, 'upload_url_invalid']);
+    expect((await statusOf(start)).parts).toEqual([]);
+    expect((await statusOf(theirs)).parts).toEqual([]);
+    // The genuine URLs still work.
+    expect((await putPart(NODE, start.artifactId, 1, sealed)).status).toBe(200);
+    expect((await completeUpload(NODE, start.artifactId)).status).toBe(200);
+    expect(await objectsOf(otherSession)).toEqual([]);
   });
 
   it('refuses unknown sessions, other nodes, unknown uploads and unrecorded sessions', async () => {
@@ -208,8 +272,9 @@ describe('node uploads', () => {
     expect([foreign.status, await codeOf(foreign)]).toEqual([403, 'forbidden']);
     const spoof = await nodeFetch('node-uploads-other', `/v1/nodes/${NODE}/uploads`, start);
     expect(spoof.status).toBe(403);
-    expect((await putPart(NODE, start.artifactId, 1, sealed)).status).toBe(404);
-    expect((await completeUpload(NODE, start.artifactId)).status).toBe(404);
+    // None of those starts gave URLs: a bare part or complete path has no grant.
+    expect((await putPart(NODE, start.artifactId, 1, sealed)).status).toBe(403);
+    expect((await completeUpload(NODE, start.artifactId)).status).toBe(403);
     const bad = await startUpload(NODE, { ...start, partSize: 1024 });
     expect([bad.status, await codeOf(bad)]).toEqual([400, 'validation_failed']);
 

@@ -2,7 +2,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDesk } from '../src/desk/agent-desk.ts';
 import { MediaNodeRegistry } from '../src/fleet/media-node-registry.ts';
 import { SessionDirectory } from '../src/session/session-directory.ts';
-import type { CreateSessionResponse } from '@vident/protocol';
+import { EvidenceUploads } from '../src/evidence/evidence-uploads.ts';
+import { MIN_PART_SIZE, partCount, uploadPartUrl, UploadStatus, type CreateSessionResponse } from '@vident/protocol';
 import { pattern, putPart, seal, uploadStart } from './evidence-helpers.ts';
 import { clearIndexes, createSession, eventually, fullChecklist, giveConsent, installFakeNode, nodeSigning, Participant, registerNode, signedFetch } from './helpers.ts';
 
@@ -18,25 +19,29 @@ const node = installFakeNode();
 const NODE = 'node-traffic';
 
 const calls = new Map<string, number>();
+/** The Worker's evidence calls on the sessions (not a singleton: counted apart, for the per-part figure). */
+const evidenceCalls = new Map<string, number>();
 
 /** Counts the calls of each method others call on the object (its RPC interface, fetch, alarm). */
-function countCalls(name: string, cls: { prototype: object }, methods: string[]): void {
+function countCalls(name: string, cls: { prototype: object }, methods: string[], into = calls): void {
   const proto = cls.prototype as Record<string, unknown>;
   for (const method of [...methods, 'fetch', 'alarm']) {
     const original = Object.getOwnPropertyDescriptor(proto, method)?.value as unknown;
     if (typeof original !== 'function') continue;
     proto[method] = function (this: unknown, ...args: unknown[]) {
       const key = `${name}.${method}`;
-      calls.set(key, (calls.get(key) ?? 0) + 1);
+      into.set(key, (into.get(key) ?? 0) + 1);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
   }
 }
 
 // The methods of session-directory-rpc.ts, media-node-registry-rpc.ts and agent-desk-rpc.ts.
-countCalls('directory', SessionDirectory, ['upsert', 'forget', 'list', 'indexUpload', 'uploadSession', 'funnelRows', 'activeCount', 'recordings']);
+countCalls('directory', SessionDirectory, ['upsert', 'forget', 'list', 'indexUpload', 'funnelRows', 'activeCount', 'recordings']);
 countCalls('registry', MediaNodeRegistry, ['enrol', 'revoke', 'enrolment', 'register', 'heartbeat', 'place', 'reassign', 'release', 'drain', 'undrain', 'status', 'fleet']);
 countCalls('desk', AgentDesk, ['customerWaiting', 'waitEnded', 'snapshot', 'generation', 'revokeAgent']);
+// The session's side of each upload call the Worker makes (SessionEvidence hands each to one of these).
+countCalls('evidence', EvidenceUploads, ['start', 'partReceived', 'restartUpload', 'prepareComplete', 'finishComplete'], evidenceCalls);
 
 /**
  * A request of the (already enrolled) node. Not helpers' nodeFetch: that one asks the registry
@@ -65,14 +70,20 @@ async function startCall(s: CreateSessionResponse): Promise<{ customer: Particip
   return { customer, agent };
 }
 
-/** The node uploads a participant's one-part recording: start, part, complete. */
-async function uploadRecording(sessionId: string, participant: 'customer' | 'agent'): Promise<void> {
-  const sealed = await seal(pattern(4096, participant === 'customer' ? 1 : 2));
+/**
+ * The node uploads a participant's recording of `parts` parts (5 MiB each but the last): start, the
+ * parts to the URLs the start answered, complete.
+ */
+async function uploadRecording(sessionId: string, participant: 'customer' | 'agent', parts: number): Promise<void> {
+  const sealed = await seal(pattern((parts - 1) * MIN_PART_SIZE + 4096, participant === 'customer' ? 1 : 2));
   const start = await uploadStart(sessionId, participant, 1, sealed);
-  await asNode(`/v1/nodes/${NODE}/uploads`, start);
-  const part = await putPart(NODE, start.artifactId, 1, sealed);
-  expect(part.status, await part.clone().text()).toBe(200);
-  await asNode(`/v1/nodes/${NODE}/uploads/${start.artifactId}/complete`, {});
+  expect(partCount(start.size, start.partSize)).toBe(parts);
+  const { urls } = UploadStatus.parse(await (await asNode(`/v1/nodes/${NODE}/uploads`, start)).json());
+  for (let n = 1; n <= parts; n++) {
+    const part = await putPart(NODE, start.artifactId, n, sealed.slice((n - 1) * MIN_PART_SIZE, n * MIN_PART_SIZE), { path: uploadPartUrl(urls!, n) });
+    expect(part.status, await part.clone().text()).toBe(200);
+  }
+  await asNode(urls!.complete, {});
 }
 
 beforeAll(async () => {
@@ -85,10 +96,11 @@ afterEach(() => Participant.closeAll());
 /**
  * Every singleton call of one recorded call, by object and method: each side sends `frames`
  * media-state frames and `frames` trickle candidates (relayed to the node), and a few chat lines
- * (the in-call tools allow five a second).
+ * (the in-call tools allow five a second); then both recordings are uploaded in `parts` parts each.
  */
-async function recordedCall(frames: number): Promise<Record<string, number>> {
+async function recordedCall(frames: number, parts = 1): Promise<Record<string, number>> {
   calls.clear();
+  evidenceCalls.clear();
   const s = await createSession({ externalRef: `traffic-${frames}`, record: true });
   const { customer, agent } = await startCall(s);
   const trickles = node.commands.filter((c) => c.type === 'trickle').length;
@@ -111,8 +123,8 @@ async function recordedCall(frames: number): Promise<Record<string, number>> {
   }, 20_000);
   agent.send({ type: 'decide', decision: 'approved', reasonCodes: [], note: 'ok', checklist: fullChecklist() });
   await customer.next('session-ended');
-  await uploadRecording(s.sessionId, 'customer');
-  await uploadRecording(s.sessionId, 'agent');
+  await uploadRecording(s.sessionId, 'customer', parts);
+  await uploadRecording(s.sessionId, 'agent', parts);
   return Object.fromEntries([...calls].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -122,18 +134,32 @@ describe('singleton traffic of one recorded call', () => {
     const hundred = await recordedCall(100);
     expect(hundred).toEqual(ten);
     // The counts docs/SCALE.md works from (directory: the snapshot's creation, both joins, consent,
-    // in_call, the end, each recording's start and storing; uploads: their index and the session of a
-    // part and a completion; registry: placement, the end, the enrolment of each node request and
-    // of the session's commands once): see it before changing one.
+    // in_call, the end, each recording's start and storing, and each upload start's artifact index;
+    // registry: placement, the end, the enrolment of each node request and of the session's commands
+    // once): see it before changing one.
     expect(ten).toEqual({
       'desk.customerWaiting': 1,
       'desk.waitEnded': 2,
       'directory.indexUpload': 2,
-      'directory.uploadSession': 4,
       'directory.upsert': 9,
       'registry.enrolment': 9,
       'registry.place': 1,
       'registry.release': 1,
+    });
+  });
+
+  it('asks the directory nothing per uploaded part: parts name their session (issue 16)', async () => {
+    const onePart = await recordedCall(10, 1);
+    const threeParts = await recordedCall(10, 3);
+    // Two more parts for each of the two recordings: only the node's key check per request grows.
+    expect(threeParts).toEqual({ ...onePart, 'registry.enrolment': onePart['registry.enrolment']! + 4 });
+    expect(Object.keys(threeParts).filter((k) => k.startsWith('directory.'))).toEqual(['directory.indexUpload', 'directory.upsert']);
+    // And one session call per part (recording it), per recording one start and two for completing.
+    expect(Object.fromEntries(evidenceCalls)).toEqual({
+      'evidence.start': 2,
+      'evidence.partReceived': 6,
+      'evidence.prepareComplete': 2,
+      'evidence.finishComplete': 2,
     });
   });
 });

@@ -51,6 +51,13 @@ export const ErrorCode = z.enum([
   'one_time_code_closed',
   /** An approval while the agent's quality gate is red (issue 15): the video is below the configured quality. */
   'quality_gate_red',
+  /**
+   * A media node's upload part or complete URL that the control plane did not make for this node and
+   * artifact (forged, altered, or made under another secret): start the upload again for new ones.
+   */
+  'upload_url_invalid',
+  /** A media node's upload part or complete URL past its expiry: start the upload again for new ones. */
+  'upload_url_expired',
   'evidence_not_ready',
   'evidence_deleted',
   'not_configured',

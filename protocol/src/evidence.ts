@@ -13,8 +13,9 @@ import { toHex } from './signing.ts';
  * Data flow:
  *   media node:  .mjr -> janus-pp-rec/ffmpeg -> webm -> sealed (evidence-crypto) -> durable outbox
  *                -> POST /v1/nodes/:nodeId/uploads            (UploadStart, idempotent by artifactId)
- *                -> PUT  /v1/nodes/:nodeId/uploads/:artifactId/parts/:n   (raw bytes, signed)
- *                -> POST /v1/nodes/:nodeId/uploads/:artifactId/complete   (the control plane re-reads
+ *                -> PUT  /v1/nodes/:nodeId/uploads/:artifactId/parts/:n?session=...&sig=...
+ *                   (raw bytes, signed; the start's answer gives these URLs: UploadUrls)
+ *                -> POST /v1/nodes/:nodeId/uploads/:artifactId/complete?session=...&sig=... (the control plane re-reads
  *                   the stored object and compares its SHA-256 before it answers; only then the node
  *                   deletes its local file)
  *   agent page:  still -> sealed in the browser -> POST /v1/sessions/:id/captures?capture=id_front
@@ -127,12 +128,41 @@ export type UploadStart = z.infer<typeof UploadStart>;
 export const UploadedPart = z.object({ partNumber: z.number().int().positive(), size: z.number().int().nonnegative(), sha256: Sha256 });
 export type UploadedPart = z.infer<typeof UploadedPart>;
 
+/** Where a part number goes in UploadUrls.part. */
+export const UPLOAD_PART_NUMBER_PLACEHOLDER = '{partNumber}';
+
+/**
+ * Where an upload's parts and completion go (issue 16): paths under the control plane's base URL
+ * that name the session, the R2 upload and an expiry, MACed by the control plane for this node and
+ * artifact. A part then costs the control plane one call to the session and none to a directory.
+ * The node still signs every request; an expired set is renewed by starting the upload again.
+ */
+export const UploadUrls = z.object({
+  /** PUT, with UPLOAD_PART_NUMBER_PLACEHOLDER standing for the part number (uploadPartUrl). */
+  part: z.string().startsWith('/').includes(UPLOAD_PART_NUMBER_PLACEHOLDER),
+  /** POST, body `{}`. */
+  complete: z.string().startsWith('/'),
+  /** After this the control plane answers `upload_url_expired`: start the upload again for new ones. */
+  expiresAt: Timestamp,
+});
+export type UploadUrls = z.infer<typeof UploadUrls>;
+
+/** The path of part `partNumber` from an upload's part URL template. */
+export function uploadPartUrl(urls: Pick<UploadUrls, 'part'>, partNumber: number): string {
+  return urls.part.replace(UPLOAD_PART_NUMBER_PLACEHOLDER, String(partNumber));
+}
+
 /** Answer of POST /v1/nodes/:nodeId/uploads: where to resume. `stored`: already complete, delete the local file. */
 export const UploadStatus = z.object({
   artifactId: ArtifactId,
   state: z.enum(['uploading', 'stored', 'deleted']),
   partSize: z.number().int().positive(),
   parts: z.array(UploadedPart),
+  /**
+   * While `uploading`: where to send the parts and the completion. Absent from a control plane
+   * older than issue 16, whose part and complete paths are NodeApiPaths' without a query.
+   */
+  urls: UploadUrls.optional(),
 });
 export type UploadStatus = z.infer<typeof UploadStatus>;
 

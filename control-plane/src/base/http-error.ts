@@ -54,6 +54,8 @@ export const STATUS_FOR_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   one_time_code_required: 409,
   one_time_code_closed: 409,
   quality_gate_red: 409,
+  upload_url_invalid: 403,
+  upload_url_expired: 403,
   evidence_not_ready: 409,
   evidence_deleted: 410,
   not_configured: 503,

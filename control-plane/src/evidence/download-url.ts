@@ -1,4 +1,5 @@
 import { hmacSha256Hex, verifyHmacSha256Hex, type ErrorCode } from '@vident/protocol';
+import { derivedKey } from '../base/derived-key.ts';
 
 /*
  * Short-lived, unsigned-to-fetch download links of evidence artifacts:
@@ -15,16 +16,7 @@ import { hmacSha256Hex, verifyHmacSha256Hex, type ErrorCode } from '@vident/prot
 export const DOWNLOAD_URL_TTL_SECONDS = 300;
 const DERIVATION_LABEL = 'vident/evidence-download/v1';
 
-const keys = new Map<string, Promise<string>>();
-
-function downloadKey(tokenSecret: string): Promise<string> {
-  let key = keys.get(tokenSecret);
-  if (!key) {
-    key = hmacSha256Hex(tokenSecret, DERIVATION_LABEL);
-    keys.set(tokenSecret, key);
-  }
-  return key;
-}
+const downloadKey = (tokenSecret: string) => derivedKey(tokenSecret, DERIVATION_LABEL);
 
 const signedText = (sessionId: string, artifactId: string, expires: number) => `${sessionId}\n${artifactId}\n${expires}`;
 

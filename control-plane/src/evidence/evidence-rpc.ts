@@ -9,14 +9,11 @@ import type { StoredPart } from './artifact-store.ts';
  * without importing the session's code.
  */
 
-/** Where a part goes, as the Worker needs it to stream the bytes into R2. */
-export interface PartTarget {
-  ok: true;
-  objectKey: string;
-  uploadId: string;
-  /** The exact size this part must have (partSize, or the rest for the last part). */
-  expectedSize: number;
-}
+/**
+ * A started upload: where to resume, and while it is uploading the R2 upload its parts go to (the
+ * Worker signs it into the part URLs, upload-url.ts).
+ */
+export type StartedUpload = { ok: true; status: UploadStatus; uploadId: string | null };
 
 /** What completing needs: the R2 upload and its parts, or the artifact when already stored. */
 export type CompletePlan =
@@ -49,10 +46,8 @@ export type ArtifactsResult = { ok: true; artifacts: ArtifactView[] } | Failure;
  */
 export interface EvidenceRpc extends Rpc.RpcTargetBranded {
   /** A node starts (or resumes) a recording upload. */
-  startUpload(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure>;
-  /** Where a part's bytes go. */
-  beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure>;
-  /** A part is in R2 with this hash and size. */
+  startUpload(nodeId: string, start: UploadStart): Promise<StartedUpload | Failure>;
+  /** A part is in R2 with this hash and size (the one session call of a part). */
   partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure>;
   /** The R2 upload was lost: start the parts over. */
   restartUpload(nodeId: string, artifactId: string, uploadId: string): Promise<{ ok: true } | Failure>;

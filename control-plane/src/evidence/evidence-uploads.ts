@@ -7,7 +7,7 @@ import { bankKeyOf } from './evidence-keys.ts';
 import { failure, noSession } from '../session/session-failure.ts';
 import { openStillRequest, withoutStillRequest } from '../session/still-requests.ts';
 import { evidenceGone, isoNow, type EvidencePorts } from './evidence-ports.ts';
-import type { CaptureInput, CompletePlan, PartTarget } from './evidence-rpc.ts';
+import type { CaptureInput, CompletePlan, StartedUpload } from './evidence-rpc.ts';
 
 /*
  * The session's side of evidence uploads: a media node's resumable multipart uploads of recording
@@ -21,8 +21,11 @@ type Target = { ok: true; record: SessionRecord; artifact: ArtifactRecord } | Fa
 export class EvidenceUploads {
   constructor(private readonly ports: EvidencePorts) {}
 
-  /** Starts an upload, or answers where an earlier start of the same artifact got to. */
-  async start(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure> {
+  /**
+   * Starts an upload, or answers where an earlier start of the same artifact got to, with the R2
+   * upload its parts go to (reopened when a rejection dropped the last one).
+   */
+  async start(nodeId: string, start: UploadStart): Promise<StartedUpload | Failure> {
     const r = this.ports.record();
     if (!r) return noSession();
     if (!isSessionNode(r, nodeId)) return failure('forbidden', 'the session is not on this node');
@@ -35,11 +38,13 @@ export class EvidenceUploads {
     const store = this.ports.store;
     const existing = store.get(start.artifactId);
     if (existing) {
-      if (existing.kind !== 'recording' || existing.size !== start.size || existing.sha256 !== start.sha256) {
-        return failure('conflict', `artifact ${start.artifactId} was started with another size or SHA-256`);
+      // Another node's upload is never handed to this one (its part URLs would then name it).
+      if (existing.kind !== 'recording' || existing.nodeId !== nodeId || existing.size !== start.size || existing.sha256 !== start.sha256) {
+        return failure('conflict', `artifact ${start.artifactId} was started by another node or with another size or SHA-256`);
       }
       if (existing.state === 'deleted') return evidenceGone();
-      return { ok: true, status: this.status(existing) };
+      if (existing.state !== 'uploading') return { ok: true, status: this.status(existing), uploadId: null };
+      return { ok: true, status: this.status(existing), uploadId: await this.openUpload(existing) };
     }
     const sameSegment = store
       .all()
@@ -77,32 +82,22 @@ export class EvidenceUploads {
       deletedAt: null,
     });
     log('upload_started', { sessionId: r.sessionId, artifactId: start.artifactId, size: start.size, parts: partCount(start.size, start.partSize) });
-    return { ok: true, status: { artifactId: start.artifactId, state: 'uploading', partSize: start.partSize, parts: [] } };
+    return { ok: true, status: { artifactId: start.artifactId, state: 'uploading', partSize: start.partSize, parts: [] }, uploadId: upload.uploadId };
   }
 
-  /** Where part `partNumber` goes and how big it must be; reopens the R2 upload after a rejection. */
-  async beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure> {
+  /**
+   * A part arrived whole in R2 upload `uploadId` and matched its declared SHA-256: hold it (a resend
+   * replaces it). The Worker streamed it on the strength of the part URL's grant (upload-url.ts);
+   * whether it counts is decided here: this node's upload of this session, still that R2 upload.
+   */
+  async partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure> {
     const t = this.target(nodeId, artifactId);
     if (!t.ok) return t;
     const a = t.artifact;
     if (a.state === 'stored' || a.partSize === null) return failure('conflict', `artifact ${artifactId} is already stored`);
+    if (a.uploadId !== uploadId) return failure('conflict', 'the upload was restarted meanwhile: start it again for its new URLs');
     const count = partCount(a.size, a.partSize);
-    if (partNumber > count) return failure('validation_failed', `part ${partNumber} is beyond the last part (${count})`);
-    let uploadId = a.uploadId;
-    if (uploadId === null) {
-      uploadId = (await this.ports.bucket.createMultipartUpload(a.objectKey, { customMetadata: { sha256: a.sha256 } })).uploadId;
-      this.ports.store.setUpload(artifactId, uploadId);
-    }
-    const expectedSize = partNumber < count ? a.partSize : a.size - (count - 1) * a.partSize;
-    return { ok: true, objectKey: a.objectKey, uploadId, expectedSize };
-  }
-
-  /** A part arrived whole and matched its declared SHA-256: hold it (a resend replaces it). */
-  async partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure> {
-    const t = this.target(nodeId, artifactId);
-    if (!t.ok) return t;
-    if (t.artifact.state === 'stored') return failure('conflict', `artifact ${artifactId} is already stored`);
-    if (t.artifact.uploadId !== uploadId) return failure('conflict', 'the upload was restarted meanwhile: send the part again');
+    if (part.partNumber > count) return failure('validation_failed', `part ${part.partNumber} is beyond the last part (${count})`);
     this.ports.store.putPart(artifactId, part);
     return { ok: true, part: { partNumber: part.partNumber, size: part.size, sha256: part.sha256 } };
   }
@@ -261,6 +256,7 @@ export class EvidenceUploads {
     if (r.evidence.deletedAt !== null) return evidenceGone();
     const artifact = this.ports.store.get(artifactId);
     if (!artifact || artifact.kind !== 'recording') return failure('not_found', `no upload ${artifactId}: start it first`);
+    if (artifact.nodeId !== nodeId) return failure('forbidden', `upload ${artifactId} is another node's`);
     if (artifact.state === 'deleted') return evidenceGone();
     return { ok: true, record: r, artifact };
   }
@@ -272,6 +268,14 @@ export class EvidenceUploads {
 
   private view(r: SessionRecord, artifactId: string): ArtifactView {
     return toArtifactViews(r.sessionId, this.ports.store.all()).find((v) => v.artifactId === artifactId)!;
+  }
+
+  /** The R2 upload an unfinished artifact's parts go to, opened anew after a rejection dropped it. */
+  private async openUpload(a: ArtifactRecord): Promise<string> {
+    if (a.uploadId !== null) return a.uploadId;
+    const { uploadId } = await this.ports.bucket.createMultipartUpload(a.objectKey, { customMetadata: { sha256: a.sha256 } });
+    this.ports.store.setUpload(a.artifactId, uploadId);
+    return uploadId;
   }
 
   private async abortUpload(a: ArtifactRecord): Promise<void> {

@@ -1,11 +1,11 @@
-import type { ArtifactView, CaptureKind, UploadedPart, UploadStart, UploadStatus } from '@vident/protocol';
+import type { ArtifactView, CaptureKind, UploadedPart, UploadStart } from '@vident/protocol';
 import { RpcTarget } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Failure } from '../base/http-error.ts';
 import { actorOf } from '../session/audit-input.ts';
 import type { StoredPart } from './artifact-store.ts';
 import type { BankCall, EvidenceLifecycle } from './evidence-lifecycle.ts';
-import type { ArtifactsResult, CaptureInput, CompletePlan, EvidenceRpc, PartTarget } from './evidence-rpc.ts';
+import type { ArtifactsResult, CaptureInput, CompletePlan, EvidenceRpc, StartedUpload } from './evidence-rpc.ts';
 import type { EvidenceUploads } from './evidence-uploads.ts';
 
 /** What the evidence calls need of their session: its evidence logic and its one-at-a-time queue. */
@@ -28,12 +28,8 @@ export class SessionEvidence extends RpcTarget implements EvidenceRpc {
     super();
   }
 
-  startUpload(nodeId: string, start: UploadStart): Promise<{ ok: true; status: UploadStatus } | Failure> {
+  startUpload(nodeId: string, start: UploadStart): Promise<StartedUpload | Failure> {
     return this.session.serialized(() => this.session.uploads.start(nodeId, start));
-  }
-
-  beginPart(nodeId: string, artifactId: string, partNumber: number): Promise<PartTarget | Failure> {
-    return this.session.serialized(() => this.session.uploads.beginPart(nodeId, artifactId, partNumber));
   }
 
   partReceived(nodeId: string, artifactId: string, uploadId: string, part: StoredPart): Promise<{ ok: true; part: UploadedPart } | Failure> {

@@ -34,8 +34,6 @@ export interface SessionDirectoryRpc extends Rpc.DurableObjectBranded {
   list(query: ListQuery): Promise<SessionView[]>;
   /** Remembers an upload's session; false when the id already belongs to another session or node. */
   indexUpload(artifactId: string, sessionId: string, nodeId: string): Promise<boolean>;
-  /** The session of a node's upload, or null when that node never started it. */
-  uploadSession(artifactId: string, nodeId: string): Promise<string | null>;
   /** The funnel facts of the sessions created on the query's days, optionally of one agent. */
   funnelRows(query: FunnelRowsQuery): Promise<FunnelFacts[]>;
   /** Sessions not yet in a terminal state. */

@@ -20,7 +20,8 @@ export class SessionDirectory extends DurableObject<Env> implements SessionDirec
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS recording_artifacts (
         artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, started_at TEXT NOT NULL, view TEXT NOT NULL)`);
       ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS recording_artifacts_session ON recording_artifacts (session_id, started_at DESC)');
-      // Which session an upload belongs to: part and complete URLs name only the node and artifact.
+      // Which session and node each upload's artifact id belongs to: ids are unique across sessions,
+      // as recording_artifacts is keyed by them (part URLs name their session: upload-url.ts).
       ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS uploads (
         artifact_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, node_id TEXT NOT NULL)`);
       // One funnel summary per ended session (ids and times, no personal data), kept past retention's purge.
@@ -125,14 +126,6 @@ export class SessionDirectory extends DurableObject<Env> implements SessionDirec
     sql.exec('INSERT OR IGNORE INTO uploads (artifact_id, session_id, node_id) VALUES (?, ?, ?)', artifactId, sessionId, nodeId);
     const row = sql.exec<{ session_id: string; node_id: string }>('SELECT session_id, node_id FROM uploads WHERE artifact_id = ?', artifactId).one();
     return row.session_id === sessionId && row.node_id === nodeId;
-  }
-
-  /** The session of a node's upload, or null when that node never started it. */
-  async uploadSession(artifactId: string, nodeId: string): Promise<string | null> {
-    const row = this.ctx.storage.sql
-      .exec<{ session_id: string }>('SELECT session_id FROM uploads WHERE artifact_id = ? AND node_id = ?', artifactId, nodeId)
-      .toArray()[0];
-    return row?.session_id ?? null;
   }
 
   async activeCount(): Promise<number> {
