@@ -18,12 +18,14 @@ import {
   signRequest,
   UploadComplete,
   UploadedPart,
+  uploadPartUrl,
   UploadStatus,
   type NodeFleetStatus,
   type NodeEvent,
   type NodeHeartbeat,
   type NodeRegistration,
   type UploadStart,
+  type UploadUrls,
 } from '@vident/protocol';
 import { z } from 'zod';
 import type { ByteRateLimiter } from '../evidence/byte-rate-limiter.ts';
@@ -65,6 +67,16 @@ export interface HeartbeatOutcome {
 }
 const COMPLETE_TIMEOUT_MS = 120_000;
 
+/**
+ * An upload's parts and completion: where the start's answer said to send them (`urls`, which name
+ * the session, issue 16), or NodeApiPaths' bare paths when the control plane gave none (older than
+ * issue 16).
+ */
+export interface UploadTarget {
+  artifactId: string;
+  urls: UploadUrls | undefined;
+}
+
 export class ControlPlaneClient {
   private readonly base: URL;
 
@@ -92,11 +104,14 @@ export class ControlPlaneClient {
     return parseAnswer(UploadStatus, await this.json('POST', NodeApiPaths.uploads(this.opts.nodeId), start, signal), 'upload status');
   }
 
-  /** Uploads one part (raw bytes) with its SHA-256; re-sending a part number overwrites it. */
-  async putPart(artifactId: string, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart> {
+  /**
+   * Uploads one part (raw bytes) with its SHA-256 to the part URL the start answered; re-sending a
+   * part number overwrites it.
+   */
+  async putPart(target: UploadTarget, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart> {
     const text = await this.send({
       method: 'PUT',
-      relativePath: NodeApiPaths.uploadPart(this.opts.nodeId, artifactId, partNumber),
+      relativePath: target.urls ? uploadPartUrl(target.urls, partNumber) : NodeApiPaths.uploadPart(this.opts.nodeId, target.artifactId, partNumber),
       body: bytes,
       headers: { 'content-type': 'application/octet-stream', [PART_SHA256_HEADER]: sha256 },
       signal,
@@ -109,8 +124,9 @@ export class ControlPlaneClient {
    * Completes an upload; the control plane re-reads the stored object's SHA-256 before answering,
    * which takes a while for a long recording: this call waits up to 2 minutes.
    */
-  async completeUpload(artifactId: string, signal?: AbortSignal): Promise<UploadComplete> {
-    const body = await this.json('POST', NodeApiPaths.uploadComplete(this.opts.nodeId, artifactId), {}, signal, COMPLETE_TIMEOUT_MS);
+  async completeUpload(target: UploadTarget, signal?: AbortSignal): Promise<UploadComplete> {
+    const path = target.urls?.complete ?? NodeApiPaths.uploadComplete(this.opts.nodeId, target.artifactId);
+    const body = await this.json('POST', path, {}, signal, COMPLETE_TIMEOUT_MS);
     return parseAnswer(UploadComplete, body, 'upload completion');
   }
 

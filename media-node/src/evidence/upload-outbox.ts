@@ -10,19 +10,21 @@
  *   422 checksum_mismatch      -> the control plane dropped the object: start again from part 1
  *   409 on complete            -> it lacks parts: resume (POST uploads tells which)
  *   410 / state deleted        -> the bank deleted the evidence: drop the local copy
+ *   403 upload_url_expired / _invalid -> the part URLs of the start's answer lapsed (or the control
+ *                                 plane's secret changed): start again at once for new ones
  *   other 4xx, local trouble   -> keep, log with the code, retry this entry slowly
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { partCount, type UploadComplete, type UploadedPart, type UploadStart, type UploadStatus } from '@vident/protocol';
-import { ControlPlaneError } from '../control-plane/control-plane-client.ts';
+import { ControlPlaneError, type UploadTarget } from '../control-plane/control-plane-client.ts';
 import { readOutboxEntries, removeOutboxEntry, removeOutboxLeftovers, type LoadedEntry } from './outbox-entry.ts';
 
 /** The control plane's upload routes (implemented by ControlPlaneClient). Failures throw ControlPlaneError. */
 export interface EvidenceUploadApi {
   startUpload(start: UploadStart, signal?: AbortSignal): Promise<UploadStatus>;
-  putPart(artifactId: string, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart>;
-  completeUpload(artifactId: string, signal?: AbortSignal): Promise<UploadComplete>;
+  putPart(target: UploadTarget, partNumber: number, bytes: Uint8Array, sha256: string, signal?: AbortSignal): Promise<UploadedPart>;
+  completeUpload(target: UploadTarget, signal?: AbortSignal): Promise<UploadComplete>;
 }
 
 export interface UploadOutboxLog {
@@ -46,6 +48,7 @@ export interface UploadOutboxOptions {
 
 type Outcome =
   | { kind: 'stored' | 'dropped' | 'restart' | 'aborted' }
+  | { kind: 'renew'; code: string }
   | { kind: 'unavailable' | 'rejected'; message: string; status?: number; code?: string };
 
 export class UploadOutbox {
@@ -56,6 +59,8 @@ export class UploadOutbox {
   private failures = 0;
   private readonly notBefore = new Map<string, number>();
   private readonly restarts = new Map<string, number>();
+  /** Upload URLs refused in a row, per artifact, without a part accepted since. */
+  private readonly renewals = new Map<string, number>();
   private readonly reportedInvalid = new Set<string>();
 
   constructor(private readonly opts: UploadOutboxOptions) {}
@@ -138,6 +143,7 @@ export class UploadOutbox {
         this.failures = 0;
         this.notBefore.delete(artifactId);
         this.restarts.delete(artifactId);
+        this.renewals.delete(artifactId);
         this.pendingCount = Math.max(0, this.pendingCount - 1);
         this.opts.log.info({ ...base, bytes: loaded.entry.upload.size }, outcome.kind === 'stored' ? 'artifact uploaded and verified' : 'artifact deleted by the bank: local copy dropped');
         return;
@@ -147,6 +153,14 @@ export class UploadOutbox {
         this.restarts.set(artifactId, times);
         this.opts.log.warn({ ...base, times }, 'stored object failed its checksum: uploading again from part 1');
         // The first restart is immediate; a control plane that keeps refusing is not hammered.
+        if (times > 1) this.notBefore.set(artifactId, Date.now() + this.backoff(times - 2));
+        return;
+      }
+      case 'renew': {
+        const times = (this.renewals.get(artifactId) ?? 0) + 1;
+        this.renewals.set(artifactId, times);
+        this.opts.log.info({ ...base, code: outcome.code, times }, 'upload URLs refused: starting the upload again for new ones');
+        // Renewed at once (URLs lapse during long uploads); a control plane that keeps refusing fresh ones is not hammered.
         if (times > 1) this.notBefore.set(artifactId, Date.now() + this.backoff(times - 2));
         return;
       }
@@ -204,9 +218,10 @@ export class UploadOutbox {
         return { kind: status.state === 'stored' ? 'stored' : 'dropped' };
       }
       phase = 'part';
-      await this.sendMissingParts(entry.file, u, status);
+      const target: UploadTarget = { artifactId: u.artifactId, urls: status.urls };
+      await this.sendMissingParts(entry.file, u, status, target);
       phase = 'complete';
-      const done = await this.opts.api.completeUpload(u.artifactId, this.signal);
+      const done = await this.opts.api.completeUpload(target, this.signal);
       const stored = done.artifact;
       if (stored.artifactId !== u.artifactId || stored.sha256 !== u.sha256 || stored.size !== u.size) {
         return { kind: 'rejected', code: 'checksum_mismatch', message: `the control plane reports ${stored.size} bytes sha256 ${stored.sha256}; ours are ${u.size} bytes sha256 ${u.sha256}` };
@@ -223,13 +238,14 @@ export class UploadOutbox {
         return { kind: 'dropped' };
       }
       if (err.status === 422 && err.code === 'checksum_mismatch') return { kind: 'restart' };
+      if (err.code === 'upload_url_expired' || err.code === 'upload_url_invalid') return { kind: 'renew', code: err.code };
       if (err.status === 409 && phase === 'complete') return { kind: 'unavailable', ...detail };
       return { kind: 'rejected', ...detail };
     }
   }
 
   /** Sends every part the control plane does not hold with our SHA-256, in order. */
-  private async sendMissingParts(file: string, u: UploadStart, status: UploadStatus): Promise<void> {
+  private async sendMissingParts(file: string, u: UploadStart, status: UploadStatus, target: UploadTarget): Promise<void> {
     const partSize = status.partSize;
     const held = new Map(status.parts.map((p) => [p.partNumber, p]));
     const handle = await open(file, 'r');
@@ -240,12 +256,13 @@ export class UploadOutbox {
         const sha256 = createHash('sha256').update(bytes).digest('hex');
         const have = held.get(n);
         if (have && have.sha256 === sha256 && have.size === bytes.length) continue;
-        const put = await this.opts.api.putPart(u.artifactId, n, bytes, sha256, this.signal);
+        const put = await this.opts.api.putPart(target, n, bytes, sha256, this.signal);
         if (put.partNumber !== n || put.sha256 !== sha256 || put.size !== bytes.length) {
           throw new ControlPlaneError(0, `the control plane acknowledged part ${n} with another size or checksum`);
         }
         // Real progress: a flaky control plane is retried quickly, a down one ever more slowly.
         this.failures = 0;
+        this.renewals.delete(u.artifactId);
       }
     } finally {
       await handle.close();

@@ -5,11 +5,11 @@ import type { NodeMetrics } from './node-metrics.ts';
 export function countingUploadApi(api: EvidenceUploadApi, metrics: NodeMetrics): EvidenceUploadApi {
   return {
     startUpload: (start, signal) => api.startUpload(start, signal),
-    putPart: async (artifactId, partNumber, bytes, sha256, signal) => {
-      const part = await api.putPart(artifactId, partNumber, bytes, sha256, signal);
+    putPart: async (target, partNumber, bytes, sha256, signal) => {
+      const part = await api.putPart(target, partNumber, bytes, sha256, signal);
       metrics.uploadedBytes(bytes.length);
       return part;
     },
-    completeUpload: (artifactId, signal) => api.completeUpload(artifactId, signal),
+    completeUpload: (target, signal) => api.completeUpload(target, signal),
   };
 }

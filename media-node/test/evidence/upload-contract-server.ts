@@ -2,7 +2,10 @@
  * A real HTTP server (node:http) implementing the control plane's evidence upload contract in
  * memory, for the outbox tests: signed requests (verifyRequest with the node's public key), idempotent
  * start by artifactId, parts checked against their SHA-256 header and the part-size rule,
- * complete re-hashing the concatenated object. Faults are injected per request.
+ * complete re-hashing the concatenated object. Faults are injected per request. Like the real one
+ * (issue 16) a start answers the part and complete URLs, and parts and completions are taken only at
+ * the URLs of a grant it gave (`expireGrants` lapses them all); `urlsGiven = false` plays a control
+ * plane from before issue 16 (no URLs, bare paths).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -30,6 +33,8 @@ export interface RequestRecord {
   kind: 'start' | 'part' | 'complete';
   artifactId: string;
   partNumber?: number;
+  /** The path and query the request was sent to. */
+  url: string;
   /** How the request ended: answered with a status, or cut by the client before its body ended. */
   outcome: number | 'client-aborted' | 'dropped';
 }
@@ -49,6 +54,11 @@ export class UploadContractServer {
   onPartStart: ((artifactId: string, partNumber: number) => void) | undefined;
   /** Called before complete answers (to inspect the node's files at that instant). */
   onComplete: ((artifactId: string) => void) | undefined;
+  /** Whether a start answers URLs and parts must come to them (false: a control plane before issue 16). */
+  urlsGiven = true;
+  /** Grants this server handed out, and which of them still work. */
+  private grantCount = 0;
+  private readonly liveGrants = new Set<string>();
   inFlight = 0;
   maxInFlight = 0;
   private server!: http.Server;
@@ -76,6 +86,16 @@ export class UploadContractServer {
     return this.requests.filter((r) => r.kind === 'part' && r.artifactId === artifactId && r.outcome === 200).map((r) => r.partNumber!);
   }
 
+  /** Every URL handed out so far stops working (as when they pass their expiry). */
+  expireGrants(): void {
+    this.liveGrants.clear();
+  }
+
+  /** How many starts answered URLs. */
+  get grantsGiven(): number {
+    return this.grantCount;
+  }
+
   /** Pre-seeds an upload as if an earlier run had sent some parts. */
   seed(start: UploadStart, parts: Record<number, Buffer>): void {
     this.uploads.set(start.artifactId, { start, parts: new Map(Object.entries(parts).map(([n, b]) => [Number(n), b])), state: 'uploading' });
@@ -85,7 +105,7 @@ export class UploadContractServer {
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/v1\/nodes\/([^/]+)\/uploads(?:\/([^/]+)\/(parts\/(\d+)|complete))?$/.exec(url.pathname);
     const kind: RequestRecord['kind'] | undefined = !m ? undefined : m[4] ? 'part' : m[3] === 'complete' ? 'complete' : 'start';
-    const record: RequestRecord = { kind: kind ?? 'start', artifactId: m?.[2] ?? '', outcome: 0 };
+    const record: RequestRecord = { kind: kind ?? 'start', artifactId: m?.[2] ?? '', url: req.url ?? '', outcome: 0 };
     if (m?.[4]) record.partNumber = Number(m[4]);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -126,6 +146,13 @@ export class UploadContractServer {
       if (!verified.ok) return error(401, verified.code);
       if (kind === 'start') return this.start(body, answer, error);
       const upload = this.uploads.get(record.artifactId);
+      if (this.urlsGiven) {
+        const grant = url.searchParams.get('grant') ?? '';
+        if (!upload || url.searchParams.get('session') !== upload.start.sessionId || !/^g\d+$/.test(grant) || Number(grant.slice(1)) > this.grantCount) {
+          return error(403, 'upload_url_invalid');
+        }
+        if (!this.liveGrants.has(grant)) return error(403, 'upload_url_expired');
+      }
       if (!upload) return error(404, 'not_found');
       if (upload.state === 'deleted') return error(410, 'evidence_deleted');
       if (kind === 'part') return this.part(upload, record.partNumber!, body, [req.headers[PART_SHA256_HEADER]].flat()[0], answer, error);
@@ -160,7 +187,15 @@ export class UploadContractServer {
     if (existing && (existing.start.sha256 !== parsed.data.sha256 || existing.start.size !== parsed.data.size)) return error(409, 'conflict');
     const upload = existing ?? { start: parsed.data, parts: new Map(), state: 'uploading' as const };
     this.uploads.set(parsed.data.artifactId, upload);
-    answer(200, this.status(upload));
+    answer(200, { ...this.status(upload), ...(this.urlsGiven && upload.state === 'uploading' ? { urls: this.urls(upload.start) } : {}) });
+  }
+
+  private urls(start: UploadStart) {
+    const grant = `g${++this.grantCount}`;
+    this.liveGrants.add(grant);
+    const base = `/v1/nodes/${this.nodeId}/uploads/${start.artifactId}`;
+    const query = `session=${start.sessionId}&grant=${grant}`;
+    return { part: `${base}/parts/{partNumber}?${query}`, complete: `${base}/complete?${query}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
   }
 
   private part(u: StoredUpload, n: number, body: Buffer, declared: string | undefined, answer: (s: number, b: unknown) => void, error: (s: number, c: string) => void): void {

@@ -115,6 +115,39 @@ describe('upload outbox', () => {
     expect(filesAtComplete).toEqual([true, true]);
     expect(localFilesOf(e)).toEqual([false, false]);
     await until('pending drops to 0', () => outbox.pending === 0);
+    // Parts and the completion went to the URLs the start answered (they name the session).
+    const sent = server.requests.filter((r) => r.kind !== 'start').map((r) => r.url);
+    expect(sent).toEqual([
+      ...[1, 2, 3].map((n) => `/v1/nodes/${NODE_ID}/uploads/${e.upload.artifactId}/parts/${n}?session=${SESSION}&grant=g1`),
+      `/v1/nodes/${NODE_ID}/uploads/${e.upload.artifactId}/complete?session=${SESSION}&grant=g1`,
+    ]);
+  });
+
+  it('starts again at once for new URLs when the old ones expired mid-upload, sending only the parts not yet held', async () => {
+    const e = await enqueue();
+    server.onPartStart = (_id, n) => {
+      if (n !== 2) return;
+      server.onPartStart = undefined;
+      server.expireGrants();
+    };
+    const { logs } = startOutbox();
+    await until('stored and cleaned', () => stored(e.upload.artifactId) && !existsSync(e.file));
+    await expectStoredIntact(e);
+    expect(server.requests.filter((r) => r.outcome === 403).map((r) => [r.kind, r.partNumber])).toEqual([['part', 2]]);
+    expect(server.grantsGiven).toBe(2);
+    expect(server.partsReceived(e.upload.artifactId)).toEqual([1, 2, 3]);
+    expect(logs.filter((l) => l.msg.startsWith('upload URLs refused'))).toEqual([expect.objectContaining({ code: 'upload_url_expired', times: 1 })]);
+    // Renewed at once, not after the slow retry of a refused upload.
+    expect(logs.some((l) => l.msg === 'upload refused, files kept')).toBe(false);
+  });
+
+  it('uploads to a control plane from before issue 16 (no URLs in the start answer) at the bare paths', async () => {
+    server.urlsGiven = false;
+    const e = await enqueue();
+    startOutbox();
+    await until('stored and cleaned', () => stored(e.upload.artifactId) && !existsSync(e.file));
+    await expectStoredIntact(e);
+    expect(server.requests.find((r) => r.kind === 'complete')?.url).toBe(`/v1/nodes/${NODE_ID}/uploads/${e.upload.artifactId}/complete`);
   });
 
   it('loses nothing while the control plane answers 503 or drops connections, and backs off doubling up to the cap', async () => {
