@@ -132,6 +132,8 @@ describe('ControlPlaneLink', () => {
       { ...leg, event: 'media', detail: 'video receiving=false' },
       { ...leg, event: 'slowlink', detail: 'uplink audio lost=7' },
       { type: 'recording-ready', sessionId: SESSION, participant: 'customer', file: 'x.webm.venc', durationMs: 1000, bytes: 10 },
+      { ...leg, leg: 'subscriber', event: 'webrtcup' },
+      { ...leg, leg: 'subscriber', event: 'hangup', detail: 'gone' },
     ];
     const sent: NodeEvent[] = [
       { ...leg, event: 'webrtcup' },
@@ -139,7 +141,7 @@ describe('ControlPlaneLink', () => {
       { type: 'recording-empty', sessionId: SESSION, participant: 'agent', segment: 1 },
       { type: 'media-reset', sessionId: SESSION, reason: 'janus_restarted' },
     ];
-    expect([...dropped, ...sent].map(crossesToControlPlane)).toEqual([false, false, false, true, true, true, true]);
+    expect([...dropped, ...sent].map(crossesToControlPlane)).toEqual([false, false, false, false, false, true, true, true, true]);
     for (const e of [...dropped, ...sent]) l.reportEvent(e);
     await until('the sent events', () => posted.length === sent.length);
     await new Promise((r) => setTimeout(r, 30));

@@ -27,13 +27,16 @@ export interface ControlPlaneLinkOptions {
 
 /**
  * Whether the control plane acts on an event. Janus's `media` (receiving on/off) and `slowlink`
- * reports only ever became a console line in the browser, and `recording-ready` is superseded by
- * the evidence upload (a recording exists for the control plane once its upload is verified): each
- * of them would cost an HTTP request, a registry lookup and a session call for nothing.
+ * reports, and anything about a subscriber leg (its `webrtcup`, its `hangup`), only ever became a
+ * console line in the browser; `recording-ready` is superseded by the evidence upload (a recording
+ * exists for the control plane once its upload is verified): each of them would cost an HTTP
+ * request, a registry lookup and a session call for nothing, the subscriber's `webrtcup` right when
+ * a call's media starts (issue 16). What it acts on of a leg: a publisher's `webrtcup` and `hangup`.
  */
 export function crossesToControlPlane(event: NodeEvent): boolean {
   if (event.type === 'recording-ready') return false;
-  return !(event.type === 'media' && (event.event === 'media' || event.event === 'slowlink'));
+  if (event.type !== 'media') return true;
+  return event.leg === 'publisher' && event.event !== 'media' && event.event !== 'slowlink';
 }
 
 /** Registration, heartbeats and event delivery, until `stop()`. */
