@@ -37,6 +37,27 @@ describe('signaling: what the controller sends for the server messages', () => {
     expect(call.lastView()).toMatchObject({ media: 'ready', localStream: camera, locale: 'ko', consentPrompt: false });
   });
 
+  it("builds the agent's publisher leg and offer before welcome, and publishes them at welcome", async () => {
+    call = startCall('agent');
+    await settle();
+    // Camera up, leg and offer ready, nothing sent: the call may not publish before welcome.
+    expect(FakePeerConnection.created).toHaveLength(1);
+    expect(FakePeerConnection.created[0]!.localDescription).toEqual({ type: 'offer', sdp: 'offer-1' });
+    expect(call.socket.sentOf('publish')).toEqual([]);
+    call.socket.deliver(welcome({ role: 'agent' }));
+    await settle();
+    expect(FakePeerConnection.created).toHaveLength(1);
+    expect(FakePeerConnection.created[0]!.closed).toBe(false);
+    expect(call.socket.sentOf('publish')).toEqual([{ type: 'publish', sdp: 'offer-1', audio: true, video: true, transport: 'direct', ref: '1' }]);
+  });
+
+  it("prepares no customer's leg before welcome (its camera waits for it)", async () => {
+    call = startCall('customer');
+    await settle();
+    expect(call.acquireMedia).not.toHaveBeenCalled();
+    expect(FakePeerConnection.created).toHaveLength(0);
+  });
+
   it('takes peer-joined into the view and sends nothing for it', async () => {
     call = await joinCall('agent');
     const before = call.socket.sent.length;

@@ -137,7 +137,16 @@ export class CallController {
     this.connection.start();
     // The agent's camera opens while the socket connects (never a customer's before `welcome`:
     // see mayOpenCamera); publishWhenMediaReady then shares this one request.
-    if (mayOpenCamera({ role: this.opts.role, consent: null, acceptedOnThisPage: false })) void this.media.get().catch(() => undefined);
+    // Its publisher leg and offer are built as soon as the camera is up (MediaLegs.prepare), so
+    // the publish after `welcome` need not wait for them.
+    if (mayOpenCamera({ role: this.opts.role, consent: null, acceptedOnThisPage: false })) {
+      void this.media.get().then(
+        (stream) => {
+          if (!this.over) this.legs.prepare(stream);
+        },
+        () => undefined,
+      );
+    }
   }
 
   /** The view now, as a copy the page may keep. */
@@ -494,6 +503,7 @@ export class CallController {
     this.view.consentPrompt = false;
     this.media.stop();
     this.legs.close();
+    this.legs.discardPrepared();
     this.connection.close();
     this.emit();
   }

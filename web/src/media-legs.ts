@@ -40,6 +40,8 @@ export class MediaLegs {
   private subscriber: SubscriberLeg | null = null;
   /** The subscriber leg's adaptive jitter-buffer floor (receive-buffer-tuner.ts), when asked for. */
   private tuner: ReceiveBufferTuner | null = null;
+  /** A publisher leg built with its offer before the call could publish (see prepare). */
+  private prepared: { stream: MediaStream; leg: PublisherLeg; sdp: Promise<string> } | null = null;
   /** Our latest publish's `ref`: only its answer is applied. */
   private publishCount = 0;
   private publishRef = '';
@@ -66,14 +68,45 @@ export class MediaLegs {
    */
   async publish(stream: MediaStream, localMedia: () => MediaState): Promise<void> {
     this.publisher?.close();
-    const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
+    const prepared = this.takePrepared(stream);
+    const leg = prepared?.leg ?? new PublisherLeg(this.transport.configuration(), this.legHooks());
     this.publisher = leg;
     this.transport.legStarted('publisher', Date.now());
-    const sdp = await leg.createOffer(stream);
+    const sdp = await (prepared?.sdp ?? leg.createOffer(stream));
     const { audio, video } = localMedia();
     this.publishRef = String(++this.publishCount);
     this.port.send({ type: 'publish', sdp, audio, video, transport: this.transport.current, ref: this.publishRef });
     markPhase('publish-sent');
+  }
+
+  /**
+   * Builds the publisher leg for `stream` and its offer ahead of the publish: the agent's camera is
+   * up before its socket's `welcome` (issue 16), and the publish then goes out at once. Its
+   * candidates wait in the leg's queue until the answer, as any publisher's. Direct legs only: their
+   * configuration needs nothing from `welcome` (a TURN leg needs the servers it names).
+   */
+  prepare(stream: MediaStream): void {
+    if (this.prepared !== null || this.publisher !== null || this.transport.current !== 'direct') return;
+    const leg = new PublisherLeg(this.transport.configuration(), this.legHooks());
+    const sdp = leg.createOffer(stream);
+    sdp.catch(() => undefined);
+    this.prepared = { stream, leg, sdp };
+  }
+
+  /** Drops a prepared leg that will not be published (the call is over). */
+  discardPrepared(): void {
+    this.prepared?.leg.close();
+    this.prepared = null;
+  }
+
+  /** The prepared leg, if it was built for this stream on the transport still in use. */
+  private takePrepared(stream: MediaStream): { leg: PublisherLeg; sdp: Promise<string> } | null {
+    const prepared = this.prepared;
+    this.prepared = null;
+    if (prepared === null) return null;
+    if (prepared.stream === stream && this.transport.current === 'direct') return prepared;
+    prepared.leg.close();
+    return null;
   }
 
   /** `published`: applies the answer if it answers our latest publish. */
