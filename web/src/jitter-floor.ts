@@ -6,21 +6,27 @@
  * late. Measured on the `lossy` profile: no packet lost, no NACK, no PLI, only stalls; Chromium's
  * jitter estimator treats such a stall as an outlier, so its buffer stays shorter than the stall
  * and the picture freezes. A floor a little longer than the stalls seen lets the late frames still
- * play on time, at the cost of that much delay: so it is raised only when freezes are seen, is
- * bounded, and comes down step by step once the path has been calm for a while (longer each time a
- * lowered floor froze again, so a path that keeps stalling does not see-saw).
+ * play on time, at the cost of that much delay (measured: a floor of 450-650 ms added 230-480 ms
+ * of glass-to-glass delay), so it is raised only when a path keeps stalling (a second freeze within
+ * `windowMs`: one freeze is as often a busy CPU as the path), kept short (400 ms at most: beyond,
+ * conversation suffers more than the picture gains), and comes down step by step once the path has
+ * been calm for a while (longer each time a lowered floor froze again, so a path that keeps
+ * stalling does not see-saw).
  *
  * Pure: the page feeds cumulative receiver counters with their time (receive-buffer-tuner.ts).
  */
 
 export const JITTER_FLOOR = {
   /** Never more than this (the delay it adds is the agent's and, through A/V sync, the audio's). */
-  maxMs: 700,
+  maxMs: 400,
   /** The first raise goes at least this high; each later raise adds at least `stepMs`. */
-  firstMs: 300,
+  firstMs: 200,
   stepMs: 100,
   /** Added to the mean freeze seen: the floor must outlast the stall, not just match it. */
-  marginMs: 100,
+  marginMs: 50,
+  /** A raise needs this many freezes within `windowMs` (counting the one just seen). */
+  freezesToRaise: 2,
+  windowMs: 10_000,
   /** Calm (no freeze) this long before the floor comes down one step. */
   calmMs: 20_000,
   /** Each time a lowered floor froze again, the calm needed doubles, up to this. */
@@ -47,10 +53,12 @@ export interface JitterFloorState {
   calmNeededMs: number;
   /** Whether the last move was down (a freeze right after it means the lower floor was too low). */
   lastMoveDown: boolean;
+  /** When the freezes of the last `windowMs` were seen (one entry per freeze). */
+  recentFreezes: number[];
 }
 
 export function initialJitterFloor(at = 0): JitterFloorState {
-  return { targetMs: 0, previous: null, calmSince: at, calmNeededMs: JITTER_FLOOR.calmMs, lastMoveDown: false };
+  return { targetMs: 0, previous: null, calmSince: at, calmNeededMs: JITTER_FLOOR.calmMs, lastMoveDown: false, recentFreezes: [] };
 }
 
 /**
@@ -66,22 +74,24 @@ export function nextJitterFloor(state: JitterFloorState, sample: ReceiverSample,
   }
   const freezes = sample.freezeCount - prev.freezeCount;
   const frozenMs = Math.max(0, sample.totalFreezesDuration - prev.totalFreezesDuration) * 1000;
-  if (freezes > 0 && opts.tcp) {
+  const recentFreezes = [...state.recentFreezes.filter((at) => sample.at - at < JITTER_FLOOR.windowMs), ...Array<number>(freezes).fill(sample.at)];
+  const cur = { ...state, recentFreezes };
+  if (freezes > 0 && opts.tcp && recentFreezes.length >= JITTER_FLOOR.freezesToRaise) {
     const wanted = roundUp(frozenMs / freezes + JITTER_FLOOR.marginMs, 50);
-    const raised = Math.min(JITTER_FLOOR.maxMs, Math.max(state.targetMs === 0 ? JITTER_FLOOR.firstMs : state.targetMs + JITTER_FLOOR.stepMs, wanted));
-    const calmNeededMs = state.lastMoveDown ? Math.min(JITTER_FLOOR.maxCalmMs, state.calmNeededMs * 2) : state.calmNeededMs;
-    return { targetMs: raised, previous: sample, calmSince: sample.at, calmNeededMs, lastMoveDown: false };
+    const raised = Math.min(JITTER_FLOOR.maxMs, Math.max(cur.targetMs === 0 ? JITTER_FLOOR.firstMs : cur.targetMs + JITTER_FLOOR.stepMs, wanted));
+    const calmNeededMs = cur.lastMoveDown ? Math.min(JITTER_FLOOR.maxCalmMs, cur.calmNeededMs * 2) : cur.calmNeededMs;
+    return { targetMs: raised, previous: sample, calmSince: sample.at, calmNeededMs, lastMoveDown: false, recentFreezes };
   }
-  if (freezes > 0) return { ...state, previous: sample, calmSince: sample.at };
-  if (state.targetMs > 0 && sample.at - state.calmSince >= state.calmNeededMs) {
-    const lowered = state.targetMs <= JITTER_FLOOR.firstMs ? 0 : Math.max(JITTER_FLOOR.firstMs, state.targetMs - JITTER_FLOOR.stepMs);
-    return { ...state, targetMs: lowered, previous: sample, calmSince: sample.at, lastMoveDown: true };
+  if (freezes > 0) return { ...cur, previous: sample, calmSince: sample.at };
+  if (cur.targetMs > 0 && sample.at - cur.calmSince >= cur.calmNeededMs) {
+    const lowered = cur.targetMs <= JITTER_FLOOR.firstMs ? 0 : Math.max(JITTER_FLOOR.firstMs, cur.targetMs - JITTER_FLOOR.stepMs);
+    return { ...cur, targetMs: lowered, previous: sample, calmSince: sample.at, lastMoveDown: true };
   }
   // A floor that held through a whole calm period was right: the next freeze is not its fault.
-  if (state.lastMoveDown && sample.at - state.calmSince >= state.calmNeededMs) {
-    return { ...state, previous: sample, lastMoveDown: false, calmNeededMs: JITTER_FLOOR.calmMs };
+  if (cur.lastMoveDown && sample.at - cur.calmSince >= cur.calmNeededMs) {
+    return { ...cur, previous: sample, lastMoveDown: false, calmNeededMs: JITTER_FLOOR.calmMs };
   }
-  return { ...state, previous: sample };
+  return { ...cur, previous: sample };
 }
 
 function roundUp(value: number, step: number): number {
