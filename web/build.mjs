@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +35,28 @@ const zodWithoutLocales = {
       contents: `export * from ${JSON.stringify(core)}; export const locales = {};`,
       resolveDir: root,
     }));
+  },
+};
+
+/**
+ * The protocol package's modules only define schemas and functions, so a bundle needs only those
+ * whose exports it uses. esbuild cannot tell (a top-level `z.object(...)` is a call), so this plugin
+ * says so for files under protocol/src: the call page's first bundle then builds the handful of
+ * schemas it reads (the join link, the page's config) instead of every message of every API
+ * (issue 16: schema construction was most of the page's start-up time).
+ */
+const protocolWithoutSideEffects = {
+  name: 'protocol-without-side-effects',
+  setup(b) {
+    const protocolSrc = join(root, '..', 'protocol', 'src') + sep;
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.protocolResolving) return undefined;
+      if (args.path !== '@vident/protocol' && !args.importer.startsWith(protocolSrc)) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { protocolResolving: true } });
+      if (r.errors.length > 0) return { errors: r.errors };
+      if (r.namespace !== 'file' || !r.path.startsWith(protocolSrc)) return { path: r.path, namespace: r.namespace, external: r.external, sideEffects: r.sideEffects, pluginData: r.pluginData };
+      return { path: r.path, namespace: r.namespace, sideEffects: false };
+    });
   },
 };
 
@@ -104,23 +126,8 @@ async function copySwaggerUi(to) {
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
-// One bundle per page, each from the entry file named for its page: the call page of both roles
-// with the demo and landing screens (/ and /join: call-page.ts -> app.js), the agents' desk
-// (/agent: desk-page.ts -> agent.js) and the supervisor's view (/supervisor: supervisor-page.ts ->
-// supervisor.js). The bundle names are the URLs the html files load, so they stay as they are.
-await build({
-  entryPoints: {
-    app: join(root, 'src/call-page.ts'),
-    agent: join(root, 'src/desk-page.ts'),
-    supervisor: join(root, 'src/supervisor-page.ts'),
-    // Document reading (tesseract.js and the field readers): imported by the agent's page with
-    // import() when a document is read, never part of its first load.
-    'document-ocr': join(root, 'src/document-ocr.ts'),
-    // Face match: the page's part (engine, result rules), imported with import() when faces are
-    // compared, and the module worker it starts (Human + tfjs, ~2 MB), never on the page's thread.
-    'face-match': join(root, 'src/face-match.ts'),
-    'face-worker': join(root, 'src/face/face-worker.ts'),
-  },
+/** What every bundle shares: ES modules for today's browsers, minified, with source maps. */
+const common = {
   outdir: dist,
   bundle: true,
   format: 'esm',
@@ -130,8 +137,34 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [zodWithoutLocales],
+  plugins: [protocolWithoutSideEffects, zodWithoutLocales],
+};
+// One bundle per page, each from the entry file named for its page: the call page of both roles
+// with the demo and landing screens (/ and /join: call-page.ts -> app.js), the agents' desk
+// (/agent: desk-page.ts -> agent.js) and the supervisor's view (/supervisor: supervisor-page.ts ->
+// supervisor.js). The bundle names are the URLs the html files load, so they stay as they are.
+// Code splitting: what a page imports with import() (the agent's in-call tools, agent-panels.ts)
+// is a chunk of its own under chunks/, out of the page's first download, and code that several
+// bundles share is one chunk the browser fetches once (issue 16: a small first bundle).
+await build({
+  ...common,
+  entryPoints: {
+    app: join(root, 'src/call-page.ts'),
+    agent: join(root, 'src/desk-page.ts'),
+    supervisor: join(root, 'src/supervisor-page.ts'),
+    // Document reading (tesseract.js and the field readers): imported by the agent's page with
+    // import() when a document is read, never part of its first load.
+    'document-ocr': join(root, 'src/document-ocr.ts'),
+    // Face match: the page's part (engine, result rules), imported with import() when faces are
+    // compared.
+    'face-match': join(root, 'src/face-match.ts'),
+  },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
+// The module worker face match starts (Human + tfjs, ~2 MB), never on the page's thread: one file,
+// apart from the pages' chunks.
+await build({ ...common, entryPoints: { 'face-worker': join(root, 'src/face/face-worker.ts') } });
 await cp(join(root, 'public'), dist, { recursive: true });
 await copyTesseract(join(dist, 'vendor/tesseract'));
 await copySwaggerUi(join(dist, 'vendor/swagger-ui'));

@@ -1,37 +1,25 @@
-import { importBankPublicKey, type Locale } from '@vident/protocol';
-import { CallController, type CallControllerOptions } from './call-controller.ts';
+import type { Locale } from '@vident/protocol';
+import type { CallController } from './call-controller.ts';
 import type { CallView } from './call-view.ts';
-import { mayOpenCamera, screenForCall, type CallPageScreen } from './consent-gate.ts';
+import { mayOpenCamera } from './consent-gate.ts';
 import { takeJoinLink, type JoinLink } from './join-link.ts';
 import { initialLocale, translate } from './i18n.ts';
-import { callProblemText, type CallProblemCode } from './error-text.ts';
 import type { CallStats } from './call-stats.ts';
-import { loadConfig, type PageConfig } from './public-config.ts';
-import { applyStaticText, byTestId, ErrorBanner, showScreen } from './ui/dom.ts';
-import { CallScreen } from './ui/call-screen.ts';
-import { CapturePanel, type BankKey } from './ui/capture-panel.ts';
-import { deliverStill } from './ui/customer-still.ts';
-import { AssistPanel } from './ui/assist-panel.ts';
-import { FaceAssist } from './ui/face-assist.ts';
-import { ChallengePanel, ChallengePrompt } from './ui/challenge-panel.ts';
-import { ChatPanel } from './ui/chat-panel.ts';
-import { GuidanceControls, GuidanceOverlay } from './ui/guidance-ui.ts';
-import { AgentProcedure, CustomerProcedure } from './ui/procedure-panel.ts';
-import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
-import { ConsentScreen } from './ui/consent-screen.ts';
-import { openDemoScreen } from './ui/demo-screen.ts';
+import type { PageConfig } from './public-config.ts';
+import { fetchConfig, type ConfigAnswer } from './config-answer.ts';
+import { applyStaticText, ErrorBanner, showScreen } from './ui/dom.ts';
 import { JoinScreen } from './ui/join-screen.ts';
-import { QueuePanel } from './ui/queue-panel.ts';
 import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
-import { DeskTokenKeeper } from './desk-token-keeper.ts';
 import { joinPhases, markPhase, type JoinPhaseTimes } from './join-phases.ts';
-import { CallQualityWiring } from './quality/call-quality-wiring.ts';
 
 /*
  * / and /join: the call page of both roles (customer and agent, by the join link in the fragment);
- * without a link, the demo screen. Wires the screens to one CallController.
+ * without a link, the demo screen. This first bundle shows the first screen and starts what may
+ * start before the Join click (the page's config, the agent's camera); the call itself
+ * (call-session.ts: the controller, its screens and panels) is a module of its own, fetched and
+ * evaluated meanwhile, and started at the click (issue 16: a small first bundle).
  */
 
 /** Test hook: `window.vident.stats()` (see call-stats.ts for the shape). */
@@ -56,8 +44,14 @@ let controller: CallController | null = null;
 const banner = new ErrorBanner();
 /** The customer's camera/microphone from the pre-call check; defaults for the agent. */
 let media = new ChosenMedia(DEFAULT_CHOICE);
-/** The agent's camera, asked for at the Join click; the controller's first request takes it. */
+/** The agent's camera, asked for while its page loads (see openParticipant); the controller's first request takes it. */
 let earlyMedia: Promise<MediaStream> | null = null;
+/** The call's module (call-session.ts), asked for once a join link is read. */
+let sessionLoad: Promise<typeof import('./call-session.ts')> | null = null;
+function loadCallSession(): Promise<typeof import('./call-session.ts')> {
+  sessionLoad ??= import('./call-session.ts');
+  return sessionLoad;
+}
 
 window.vident = {
   stats: async () => (controller ? controller.stats() : { publisher: null, subscriber: null }),
@@ -70,14 +64,24 @@ const { result: link, fromHash } = takeJoinLink(location.hash, location.pathname
 if (fromHash) history.replaceState(null, '', location.pathname + location.search);
 // The page's config is fetched while the participant is still on the landing page, the pre-call
 // check or the Join button, not after the Join click (it is the same for every page of a deployment).
-const configLoad: Promise<PageConfig> | null = link.kind === 'ok' ? loadConfig() : null;
+// Its answer is read by the call's code (call-session.ts), fetched and evaluated meanwhile too.
+const configAnswer: Promise<ConfigAnswer> | null = link.kind === 'ok' ? fetchConfig() : null;
 if (link.kind === 'ok') openParticipant(link.link);
 else if (link.kind === 'invalid') showScreen('screen-invalid');
-else void openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message })));
+else void import('./ui/demo-screen.ts').then(({ openDemoScreen }) => openDemoScreen(locale, (message) => banner.show(translate(locale, 'error.server', { message }))));
 
 /** Customers walk the landing page and the pre-call check first; agents join directly. */
 function openParticipant(joinLink: JoinLink): void {
   if (joinLink.role !== 'customer') {
+    // The agent's camera and tools start while the page waits for the Join click: joining then
+    // only connects and publishes (issue 16). Its camera is never gated (consent-gate.ts: the
+    // agent's consent is their employment contract); nothing is sent before the click. A refusal
+    // shows at the click, whose button then asks again.
+    if (mayOpenCamera({ role: joinLink.role, consent: null, acceptedOnThisPage: false }) && hasMedia()) {
+      earlyMedia = media.acquire();
+      earlyMedia.catch(() => undefined);
+    }
+    loadCallSession().then((session) => session.loadAgentPanels()).catch(() => undefined);
     keepDeskTokenFresh();
     return openJoinScreen(joinLink);
   }
@@ -108,155 +112,47 @@ async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<vo
     controller.retryMedia();
     return;
   }
-  if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
+  if (!hasMedia()) {
     banner.show(translate(locale, 'error.unsupported'));
     return;
   }
   markPhase('join');
   joinScreen.busy();
-  // The agent's camera does not wait for the page's config (consent-gate.ts: never a customer's here).
-  if (mayOpenCamera({ role: joinLink.role, consent: null, acceptedOnThisPage: false })) earlyMedia = media.acquire();
-  startController(joinLink, await (configLoad ?? loadConfig()), joinScreen);
-}
-
-function startController(joinLink: JoinLink, config: PageConfig, joinScreen: JoinScreen): void {
-  const callScreen = new CallScreen(() => locale, {
-    toggleMic: () => controller?.setLocalMedia({ audio: !controller.snapshot().localMedia.audio }),
-    toggleCam: () => controller?.setLocalMedia({ video: !controller.snapshot().localMedia.video }),
-    hangUp: () => controller?.hangUp(),
-    decide: (message) => controller?.decide(message),
-  });
-  const consentScreen = new ConsentScreen({
-    accept: () => controller?.acceptConsent(),
-    decline: () => controller?.declineConsent(),
-  });
-  const assist =
-    joinLink.role === 'agent'
-      ? new AssistPanel({
-          before: byTestId('decision-panel'),
-          locale: () => locale,
-          confirm: (document) => controller?.confirmDocument(document) ?? false,
-        })
-      : null;
-  const faces =
-    assist !== null
-      ? new FaceAssist({
-          video: byTestId<HTMLVideoElement>('remote-video'),
-          thresholds: () => controller!.snapshot().review.faceThresholds,
-          send: (result) => controller?.sendFaceMatch(result) ?? false,
-          onChange: (status) => assist.faceChanged(status),
-        })
-      : null;
-  // Liveness challenges (issue 15): the agent's panel measures them, the customer's page shows the current one.
-  const challengePanel =
-    faces !== null
-      ? new ChallengePanel({
-          before: byTestId('decision-panel'),
-          locale: () => locale,
-          video: byTestId<HTMLVideoElement>('remote-video'),
-          engine: () => faces.challengeEngine(),
-          start: (action, replaces) => controller?.startChallenge(action, replaces) ?? false,
-          send: (result) => controller?.sendChallengeResult(result) ?? false,
-        })
-      : null;
-  const challengePrompt = joinLink.role === 'customer' ? new ChallengePrompt(() => locale, byTestId('guidance-overlay')) : null;
-  const captures =
-    joinLink.role === 'agent'
-      ? new CapturePanel({
-          origin: location.origin,
-          sessionId: joinLink.sessionId,
-          token: joinLink.token,
-          bankKey: loadBankKey(config.evidencePublicKey),
-          remoteVideo: byTestId<HTMLVideoElement>('remote-video'),
-          before: assist?.element ?? byTestId('decision-panel'),
-          locale: () => locale,
-          onError: (message) => banner.show(message),
-          requestStill: (kind) => controller?.requestStill(kind),
-          onStored: (kind, image) => {
-            if (kind === 'id_front') {
-              assist?.idFrontCaptured(image);
-              faces?.idCaptured(image);
-            }
-            if (kind === 'face') faces?.faceCaptured(image);
-          },
-        })
-      : null;
-  const chat = new ChatPanel(() => locale, (text) => controller?.sendChat(text) ?? false);
-  // The procedure's controls (issue 15): the customer's code entry and features to show, the agent's code line and abort.
-  const procedure =
-    joinLink.role === 'agent'
-      ? new AgentProcedure(() => locale, (reason) => controller?.abort(reason) ?? false, byTestId('decision-panel'))
-      : new CustomerProcedure(() => locale, (code) => controller?.enterCode(code) ?? false, byTestId('chat-panel'));
-  const guidance =
-    joinLink.role === 'agent'
-      ? new GuidanceControls(() => locale, (kind) => controller?.sendGuidance(kind) ?? false, byTestId('chat-panel'))
-      : new GuidanceOverlay(() => locale);
-  const quality = new NetworkQualityIndicator(() => locale, {
-    counters: () => controller!.networkCounters(),
-    videoOn: () => controller?.snapshot().localMedia.video ?? false,
-  });
-  quality.start();
-  const queuePanel = new QueuePanel(() => locale, () => controller?.hangUp());
-  const callQuality = new CallQualityWiring(joinLink.role, () => locale, () => controller);
-  let shown: CallPageScreen | null = null;
-  controller = new CallController({
-    origin: location.origin,
-    sessionId: joinLink.sessionId,
-    token: joinLink.token,
-    role: joinLink.role,
+  // The agent's camera does not wait for the page's config (consent-gate.ts: never a customer's here);
+  // it was asked for at page load unless the controller took it already (a second click retries).
+  if (earlyMedia === null && mayOpenCamera({ role: joinLink.role, consent: null, acceptedOnThisPage: false })) earlyMedia = media.acquire();
+  let session: typeof import('./call-session.ts');
+  let config: PageConfig;
+  try {
+    const [loaded, answer] = await Promise.all([loadCallSession(), configAnswer ?? fetchConfig()]);
+    session = loaded;
+    config = session.readConfig(answer);
+  } catch (err) {
+    banner.show(translate(locale, 'error.server', { message: err instanceof Error ? err.message : String(err) }));
+    return;
+  }
+  if (controller !== null) return;
+  controller = session.startCallSession({
+    link: joinLink,
+    config,
+    joinScreen,
+    banner,
+    locale: () => locale,
+    setLocale: (next) => {
+      locale = next;
+      applyStaticText(locale);
+    },
     acquireMedia: () => {
       const early = earlyMedia;
       earlyMedia = null;
       return early ?? media.acquire();
     },
-    iceTransportPolicy: config.iceTransportPolicy,
-    tokenExpiresAtMs: joinLink.exp * 1000,
-    onChange: (view) => {
-      if (view.locale !== null && view.locale !== locale) {
-        locale = view.locale;
-        applyStaticText(locale);
-      }
-      const screen = screenForCall(view);
-      if (screen === 'join') joinScreen.render(view);
-      if (screen !== shown) {
-        if (screen === 'join') joinScreen.show();
-        else if (screen === 'consent') consentScreen.show();
-        else if (screen === 'call' && view.localStream !== null) callScreen.open(view.localStream);
-        // 'end': the call screen renders the end screen itself.
-      }
-      shown = screen;
-      callScreen.render(view);
-      if (view.remoteStream !== null) markFirstFrame();
-      captures?.update(view);
-      assist?.update(view);
-      if (view.ended) faces?.stop();
-      chat.render(view);
-      procedure.render(view);
-      guidance.render(view);
-      challengePanel?.update(view);
-      challengePrompt?.render(view);
-      queuePanel.render(view);
-      if (view.ended) quality.stop();
-      callQuality.update(view);
-    },
-    onError: ({ code, message }) => banner.show(errorText(code, message)),
-    deliverStill: joinLink.role === 'customer' ? customerStills(joinLink, config) : undefined,
-    onQuality: (q) => callQuality.quality(q),
   });
-  controller.start();
 }
 
-/**
- * The customer's page answers the agent's still requests (issue 17): a still of its own camera,
- * sealed here for the bank and uploaded with the customer's token. The bank key is imported on the
- * first request only.
- */
-function customerStills(joinLink: JoinLink, config: PageConfig): NonNullable<CallControllerOptions['deliverStill']> {
-  let bankKey: Promise<BankKey> | null = null;
-  return async (request, stream) => {
-    bankKey ??= loadBankKey(config.evidencePublicKey);
-    return deliverStill(request, stream, { origin: location.origin, sessionId: joinLink.sessionId, token: joinLink.token, bankKey });
-  };
+/** WebRTC and a camera API: without them the page cannot call. */
+function hasMedia(): boolean {
+  return typeof RTCPeerConnection !== 'undefined' && navigator.mediaDevices?.getUserMedia !== undefined;
 }
 
 /**
@@ -273,32 +169,9 @@ function keepDeskTokenFresh(): void {
   }
   if (token === null) return;
   // Signed out (sign-in over, revoked): the keeper forgets the token, and the end screen offers no way back.
-  new DeskTokenKeeper({ token, store, fetch: (input, init) => fetch(input, init), onSignedOut: () => undefined }).start();
+  const desk = token;
+  void import('./desk-token-keeper.ts').then(({ DeskTokenKeeper }) =>
+    new DeskTokenKeeper({ token: desk, store, fetch: (input, init) => fetch(input, init), onSignedOut: () => undefined }).start(),
+  );
 }
 
-/** The banner shows the page's own words for the code; the server's English detail goes to the console. */
-function errorText(code: CallProblemCode, message: string): string {
-  console.info(`vident: ${code}: ${message}`);
-  return callProblemText(locale, code);
-}
-
-/** The bank key that seals captures; a broken key disables captures (with the reason), not the call. */
-async function loadBankKey(pem: string | null): Promise<BankKey> {
-  if (pem === null) return { state: 'missing' };
-  try {
-    return { state: 'ready', key: await importBankPublicKey(pem) };
-  } catch (err) {
-    console.warn('vident: the configured evidence public key cannot be used', err instanceof Error ? err.message : err);
-    return { state: 'invalid' };
-  }
-}
-
-/** `first-frame`: the first remote video frame painted (requestVideoFrameCallback where the browser has it). */
-let firstFrameAsked = false;
-function markFirstFrame(): void {
-  if (firstFrameAsked) return;
-  firstFrameAsked = true;
-  const video = byTestId<HTMLVideoElement>('remote-video');
-  if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => markPhase('first-frame'));
-  else video.addEventListener('loadeddata', () => markPhase('first-frame'), { once: true });
-}

@@ -1,4 +1,5 @@
 import { PublicConfig } from '@vident/protocol';
+import type { ConfigAnswer } from './config-answer.ts';
 
 /** What the page takes from `GET /v1/config`. */
 export interface PageConfig {
@@ -19,15 +20,13 @@ export function interpretConfig(status: number, body: unknown): { config: PageCo
   return { config: { iceTransportPolicy, evidencePublicKey }, problem: null };
 }
 
-/** `GET /v1/config`; a missing or odd answer falls back to defaults (logged, not shown). */
-export async function loadConfig(): Promise<PageConfig> {
-  try {
-    const res = await fetch('/v1/config', { credentials: 'same-origin' });
-    const { config, problem } = interpretConfig(res.status, await res.json().catch(() => null));
-    if (problem !== null) console.warn(`vident: /v1/config ${problem}; using defaults`);
-    return config;
-  } catch (err) {
-    console.warn('vident: /v1/config unavailable; using defaults', err);
+/** The config from `GET /v1/config` as it came (config-answer.ts); a missing or odd answer falls back to defaults (logged, not shown). */
+export function readConfig(answer: ConfigAnswer): PageConfig {
+  if (answer.failure !== undefined) {
+    console.warn('vident: /v1/config unavailable; using defaults', answer.failure);
     return FALLBACK_CONFIG;
   }
+  const { config, problem } = interpretConfig(answer.status, answer.body);
+  if (problem !== null) console.warn(`vident: /v1/config ${problem}; using defaults`);
+  return config;
 }
