@@ -51,6 +51,23 @@ describe('signaling: what the controller sends for the server messages', () => {
     expect(call.socket.sentOf('publish')).toEqual([{ type: 'publish', sdp: 'offer-1', audio: true, video: true, transport: 'direct', ref: '1' }]);
   });
 
+  it("keeps a direct leg's UDP candidates on the page; TCP ones and the end marker follow the answer", async () => {
+    call = await joinCall('agent');
+    const publisher = FakePeerConnection.created[0]!;
+    const emit = (line: string | null) =>
+      publisher.dispatchEvent(
+        Object.assign(new Event('icecandidate'), {
+          candidate: line === null ? null : { candidate: line, toJSON: () => ({ candidate: line, sdpMid: '0', sdpMLineIndex: 0 }) },
+        }),
+      );
+    emit('candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host');
+    emit('candidate:2 1 tcp 1518280447 10.0.0.2 9 typ host tcptype active');
+    emit(null);
+    call.socket.deliver({ type: 'published', sdp: 'answer-from-node', ref: '1' });
+    await settle();
+    expect(call.socket.sentOf('trickle').map((m) => m.candidate?.candidate ?? null)).toEqual(['candidate:2 1 tcp 1518280447 10.0.0.2 9 typ host tcptype active', null]);
+  });
+
   it("prepares no customer's leg before welcome (its camera waits for it)", async () => {
     call = startCall('customer');
     await settle();

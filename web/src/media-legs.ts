@@ -1,5 +1,6 @@
 import type { ClientMessage, IceCandidate, MediaState, PeerLeg } from '@vident/protocol';
 import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
+import { isUdpCandidate } from './trickle-queue.ts';
 import type { StatsEntry } from './call-stats.ts';
 import { TransportChoice } from './transport-fallback.ts';
 import { INITIAL_VIDEO_PRIORITY, type VideoPriority } from './video-priority.ts';
@@ -182,8 +183,13 @@ export class MediaLegs {
   }
 
   private legHooks() {
+    // A direct leg's UDP candidates stay here (see isUdpCandidate); the end marker always goes.
+    const direct = this.transport.current === 'direct';
     return {
-      trickle: (leg: PeerLeg, candidate: IceCandidate) => this.port.send({ type: 'trickle', leg, candidate }),
+      trickle: (leg: PeerLeg, candidate: IceCandidate) => {
+        if (direct && candidate !== null && isUdpCandidate(candidate.candidate)) return;
+        this.port.send({ type: 'trickle', leg, candidate });
+      },
       onState: () => {
         if (this.publisher?.state === 'connected') markPhase('ice-connected');
         this.port.onChange();

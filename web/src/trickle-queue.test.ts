@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IceCandidate } from '@vident/protocol';
-import { TrickleQueue } from './trickle-queue.ts';
+import { isUdpCandidate, TrickleQueue } from './trickle-queue.ts';
 
 const c = (n: number): IceCandidate => ({
   candidate: `candidate:${n} 1 tcp 1518280447 10.0.0.2 9 typ host tcptype active`,
@@ -41,5 +41,15 @@ describe('TrickleQueue', () => {
     q.push(null);
     q.push(c(9));
     expect(sent).toEqual([null]);
+  });
+});
+
+describe('isUdpCandidate', () => {
+  it('tells UDP candidate lines from TCP ones, in trickle and SDP form', () => {
+    expect(isUdpCandidate('candidate:1 1 udp 2122260223 10.0.0.2 54321 typ host generation 0')).toBe(true);
+    expect(isUdpCandidate('a=candidate:1 1 UDP 2122260223 10.0.0.2 54321 typ host')).toBe(true);
+    expect(isUdpCandidate('candidate:2 1 tcp 1518280447 10.0.0.2 9 typ host tcptype active')).toBe(false);
+    expect(isUdpCandidate('candidate:3 1 udp 41885439 203.0.113.7 3478 typ relay raddr 0.0.0.0 rport 0')).toBe(true);
+    expect(isUdpCandidate('')).toBe(false);
   });
 });

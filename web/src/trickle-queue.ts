@@ -39,3 +39,12 @@ export function toWireCandidate(c: RTCIceCandidate | null): IceCandidate {
   const init = c.toJSON();
   return { candidate: init.candidate ?? '', sdpMid: init.sdpMid ?? null, sdpMLineIndex: init.sdpMLineIndex ?? null };
 }
+
+/**
+ * Whether a candidate line (`candidate:<foundation> <component> <protocol> ...`) is UDP. A direct
+ * leg's UDP candidates are not sent: the media node drops them anyway (its sdp/candidate-policy.ts:
+ * direct legs are TCP both ways), and each would cost a node round trip a publish waits behind.
+ */
+export function isUdpCandidate(line: string): boolean {
+  return /^(?:a=)?candidate:\S+\s+\d+\s+udp\s/i.test(line.trim());
+}
