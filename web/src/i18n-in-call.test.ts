@@ -6,7 +6,9 @@ describe('in-call strings', () => {
   it('are translated in every locale', () => {
     const inCall = dictionaryKeys('ko').filter((key) => /^(chat|guidance|quality|checklist)\./.test(key)) as MessageKey[];
     expect(inCall.length).toBeGreaterThan(20);
-    for (const key of inCall) {
+    // A pattern with no word of its own ('{kind}: {details}') has nothing to translate.
+    const hasWords = (text: string) => /\p{L}/u.test(text.replace(/\{\w+\}/g, ''));
+    for (const key of inCall.filter((k) => hasWords(translate('en', k)))) {
       expect(translate('ko', key), `${key} is not translated`).not.toBe(translate('en', key));
       expect(translate('zh', key), `${key} is not translated`).not.toBe(translate('en', key));
     }
