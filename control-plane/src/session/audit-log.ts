@@ -20,7 +20,11 @@ export class AuditLog {
   private seq = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly sql: SqlStorage) {
+  /** `existing`: the audit table was there when the object loaded (a new session's has nothing to read). */
+  constructor(
+    private readonly sql: SqlStorage,
+    existing = true,
+  ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS audit (
       seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
       detail TEXT NOT NULL, from_addr TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);
@@ -30,6 +34,7 @@ export class AuditLog {
       BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END`);
     // Where the trail starts once its older entries were purged (retention's end): see purge().
     sql.exec('CREATE TABLE IF NOT EXISTS audit_purged (id INTEGER PRIMARY KEY CHECK (id = 1), length INTEGER NOT NULL, head TEXT NOT NULL)');
+    if (!existing) return;
     const purged = this.purged();
     const last = sql.exec<{ seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').toArray()[0];
     if (last) {

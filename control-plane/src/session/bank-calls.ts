@@ -67,9 +67,10 @@ export class BankCalls implements BankSessionRpc {
         },
         from: caller?.from ?? null,
       });
-      // After the directory answered: a failed write's retry is part of the alarm set here.
-      await published;
+      // Armed in the same turn as the record and audit writes, so the three are one commit; a failed
+      // directory write arms its retry itself.
       await this.core.setAlarm(nextAlarm(conduct.record));
+      await published;
       log('session_created', { sessionId: input.sessionId, nodeId: placement.nodeId });
       return { ok: true, nodeId: placement.nodeId };
     });

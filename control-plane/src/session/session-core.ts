@@ -24,6 +24,7 @@ import { JoinBudget, PARTICIPANT_ACTORS } from './session-limits.ts';
 import type { SessionPorts } from './session-ports.ts';
 import { earliestOf, nextAlarm, retentionAt } from './session-timers.ts';
 import { stateEvent, webhookEvent } from './session-webhooks.ts';
+import { StoredTables } from './stored-tables.ts';
 import { turnIceServer } from './turn-credentials.ts';
 import { deliverDue, WebhookOutbox } from './webhook-outbox.ts';
 
@@ -50,14 +51,15 @@ export class SessionCore {
   /** How the session is conducted (relay, node events, lifecycle); null until the bank created it. */
   conduct: SessionConduct | null = null;
   readonly sockets: ParticipantSockets;
-  auditLog!: AuditLog;
-  artifacts!: ArtifactStore;
   uploads!: EvidenceUploads;
   evidence!: EvidenceLifecycle;
-  /** What the customer's page did before joining, for the funnel (funnel-marks.ts). */
-  funnelMarks!: FunnelMarks;
-  private joins!: JoinBudget;
-  private outbox!: WebhookOutbox;
+  /** The tables the object's SQLite had when it loaded: each store below is made (its tables created) on first use. */
+  private tables!: StoredTables;
+  private stores: { audit?: AuditLog; artifacts?: ArtifactStore; funnel?: FunnelMarks; joins?: JoinBudget; outbox?: WebhookOutbox } = {};
+  /** The `session` table exists (a new object creates it with the record). */
+  private sessionTable = false;
+  /** The alarm as this object last set or read it; undefined when not known (getAlarm asks). */
+  private alarmAt: number | null | undefined = undefined;
   private queue: Promise<unknown> = Promise.resolve();
   /** Tells the agents' desk when this session's customer starts and stops waiting. */
   private readonly deskLink: DeskLink;
@@ -86,16 +88,14 @@ export class SessionCore {
     this.sockets = new ParticipantSockets(ctx, (role) => this.conduct?.record.participants[role].connectionId ?? null);
     this.deskLink = new DeskLink(() => deskStub(env));
     void ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
-      this.auditLog = new AuditLog(ctx.storage.sql);
-      this.outbox = new WebhookOutbox(ctx.storage.sql);
-      this.artifacts = new ArtifactStore(ctx.storage.sql);
-      this.funnelMarks = new FunnelMarks(ctx.storage.sql);
-      this.joins = new JoinBudget(ctx.storage.sql, () => loadConfig(env).limits);
+      this.tables = new StoredTables(ctx.storage.sql);
+      this.sessionTable = this.tables.had('session');
+      // A new object has no alarm; an existing one's is asked once.
+      if (!this.sessionTable) this.alarmAt = null;
       const evidencePorts = this.evidencePorts();
       this.uploads = new EvidenceUploads(evidencePorts);
       this.evidence = new EvidenceLifecycle(evidencePorts);
-      const row = ctx.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').toArray()[0];
+      const row = this.sessionTable ? ctx.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').toArray()[0] : undefined;
       if (row) {
         const record = normalizeRecord(JSON.parse(row.data) as SessionRecord);
         this.persistedState = record.state;
@@ -107,6 +107,34 @@ export class SessionCore {
         }
       }
     });
+  }
+
+  /** The session's hash-chained audit trail (its tables are created on first use). */
+  get auditLog(): AuditLog {
+    return (this.stores.audit ??= new AuditLog(this.ctx.storage.sql, this.tables.had('audit')));
+  }
+
+  /** The session's evidence artifacts. */
+  get artifacts(): ArtifactStore {
+    return (this.stores.artifacts ??= new ArtifactStore(this.ctx.storage.sql));
+  }
+
+  /** What the customer's page did before joining, for the funnel (funnel-marks.ts). */
+  get funnelMarks(): FunnelMarks {
+    return (this.stores.funnel ??= new FunnelMarks(this.ctx.storage.sql));
+  }
+
+  private get joins(): JoinBudget {
+    return (this.stores.joins ??= new JoinBudget(this.ctx.storage.sql, () => loadConfig(this.env).limits));
+  }
+
+  private get outbox(): WebhookOutbox {
+    return (this.stores.outbox ??= new WebhookOutbox(this.ctx.storage.sql));
+  }
+
+  /** Whether a store's table may hold rows: made in this object's life, or there when it loaded. */
+  private holds(store: keyof SessionCore['stores'], table: string): boolean {
+    return this.stores[store] !== undefined || this.tables.had(table);
   }
 
   /** Stores a new session's record, then conducts it (a failed store leaves no session). */
@@ -148,6 +176,8 @@ export class SessionCore {
    * is re-armed. Idempotent, and fine when late.
    */
   async alarm(): Promise<void> {
+    // A running alarm is no longer set: the next setAlarm must not take it for the one it would set.
+    this.alarmAt = undefined;
     await this.serialized(async () => {
       if (!this.conduct) return;
       await this.conduct.runTimers();
@@ -162,7 +192,8 @@ export class SessionCore {
   }
 
   view(record: SessionRecord): SessionView {
-    const recordings = toArtifactViews(record.sessionId, this.artifacts.all()).filter((a) => a.kind === 'recording');
+    const stored = this.holds('artifacts', 'artifacts') ? this.artifacts.all() : [];
+    const recordings = toArtifactViews(record.sessionId, stored).filter((a) => a.kind === 'recording');
     return toSessionView(record, (role) => this.sockets.isConnected(role), recordings);
   }
 
@@ -249,9 +280,15 @@ export class SessionCore {
   async setAlarm(timerAt: number | null): Promise<void> {
     this.alarmStale = false;
     // The conduct passes null once the session ended: the retention deadline then still counts.
-    const at = earliestOf(timerAt, this.conduct ? retentionAt(this.conduct.record) : null, this.outbox.nextDueAt(), this.directoryRetry?.at ?? null);
+    const webhookAt = this.holds('outbox', 'webhook_outbox') ? this.outbox.nextDueAt() : null;
+    const at = earliestOf(timerAt, this.conduct ? retentionAt(this.conduct.record) : null, webhookAt, this.directoryRetry?.at ?? null);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === at) return;
+    // Forgotten first: a failed call leaves the alarm unknown, to be asked again.
+    this.alarmAt = undefined;
     if (at === null) await this.ctx.storage.deleteAlarm();
-    else if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+    else await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   /**
@@ -259,6 +296,10 @@ export class SessionCore {
    * (a new state), so an event exists exactly when its state change was stored.
    */
   private async persist(record: SessionRecord): Promise<void> {
+    if (!this.sessionTable) {
+      this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS session (id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL)');
+      this.sessionTable = true;
+    }
     this.ctx.storage.sql.exec(
       'INSERT INTO session (id, data) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
       JSON.stringify(record),
@@ -303,8 +344,12 @@ export class SessionCore {
 
   private evidencePorts(): EvidencePorts {
     const env = this.env;
+    const core = this;
     return {
-      store: this.artifacts,
+      // The store is made on first use (its tables created then).
+      get store() {
+        return core.artifacts;
+      },
       bucket: env.EVIDENCE,
       // Read on use: the configuration is parsed (and cached) per env, not at construction.
       get config() {

@@ -1,0 +1,68 @@
+import { verifyAuditChain } from '@vident/protocol';
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { participantPost } from './page-requests.ts';
+import { auditTrail, createSession, installFakeNode, Participant, registerNode, sessionStub, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+
+/*
+ * A new session's object creates its SQLite tables as it first writes to each (session-core.ts,
+ * stored-tables.ts): a creation makes the record's and the audit trail's, and the rest come later,
+ * also in an object evicted since. Its alarm is remembered rather than read before each set.
+ */
+
+// Never restored: sockets closing while the run shuts down still send `leave` commands to it.
+const node: FakeNode = installFakeNode();
+
+beforeEach(async () => {
+  node.commands.length = 0;
+  await registerNode('node-storage');
+});
+
+afterEach(() => Participant.closeAll());
+
+const tablesOf = (sessionId: string) =>
+  runInDurableObject(sessionStub(sessionId), (_, state) =>
+    state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name")
+      .toArray()
+      .map((r) => r.name),
+  );
+
+const alarmOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (_, state) => state.storage.getAlarm());
+
+describe('session storage', () => {
+  it('creates only the record and audit tables at creation; the others work when first used, after an eviction too', async () => {
+    const s = await createSession();
+    expect(await tablesOf(s.sessionId)).toEqual(['audit', 'audit_purged', 'session']);
+    expect(await alarmOf(s.sessionId)).not.toBeNull();
+
+    // Evicted: a new instance loads from storage alone.
+    await abortAllDurableObjects();
+    expect((await participantPost(s.sessionId, 'precheck', tokenOf(s.customerUrl), { event: 'link_opened' })).status).toBe(204);
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    expect(await tablesOf(s.sessionId)).toEqual(expect.arrayContaining(['funnel_mark', 'join_budget']));
+    const view = (await (await signedFetch('GET', `/v1/sessions/${s.sessionId}`)).json()) as { state: string };
+    expect(view.state).toBe('waiting');
+
+    // The trail goes on from the entries stored before the eviction, and verifies.
+    const trail = await auditTrail(s.sessionId);
+    expect(trail.entries.map((e) => e.action).slice(0, 2)).toEqual(['session.created', 'precheck.link_opened']);
+    expect(trail.entries.map((e) => e.seq)).toEqual(trail.entries.map((_, i) => i + 1));
+    expect(await verifyAuditChain(trail.entries)).toMatchObject({ ok: true });
+
+    // Ending it works on tables made after the eviction, and the next alarm is still armed.
+    customer.ws.close();
+    expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
+    expect(await alarmOf(s.sessionId)).not.toBeNull();
+  });
+
+  it('arms the alarm again after it ran (an alarm that fired is no longer set)', async () => {
+    const s = await createSession();
+    const before = await alarmOf(s.sessionId);
+    expect(before).not.toBeNull();
+    // The link has not expired: the alarm finds nothing due and must set the same deadline again.
+    expect(await runDurableObjectAlarm(sessionStub(s.sessionId))).toBe(true);
+    expect(await alarmOf(s.sessionId)).toBe(before);
+  });
+});
