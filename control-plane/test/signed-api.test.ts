@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replayShardName, type ReplayGuard } from '../src/base/replay-guard.ts';
 import { MAX_BODY_BYTES } from '../src/base/http-error.ts';
-import { BANK_KEY, clearIndexes, createSession, enrolNode, nodeSigning, ORIGIN, registerNode, signedFetch } from './helpers.ts';
+import { BANK_KEY, clearIndexes, createSession, enrolNode, nodeSigning, ORIGIN, registerNode, sessionStub, signedFetch } from './helpers.ts';
 
 const NEXT_KEY = { keyId: 'bank-next', secret: 'test-bank-next-secret-0123456789' };
 const REVOKED_KEY = { keyId: 'bank-old', secret: 'test-bank-old-secret-0123456789a' };
@@ -57,6 +57,23 @@ describe('replay protection', () => {
     const nodeHeaders = await signRequest({ ...(await nodeSigning('node-replay')), method: 'POST', pathWithQuery: '/v1/nodes/register', body: reg });
     expect((await resend('POST', '/v1/nodes/register', nodeHeaders, reg)).status).toBe(200);
     await expectError(await resend('POST', '/v1/nodes/register', nodeHeaders, reg), 401, 'request_replayed');
+  });
+
+  it("refuses a replayed node event in the session it names, without a ReplayGuard round trip", async () => {
+    await registerNode('node-ev-replay');
+    const s = await createSession();
+    const nodeId = await runInDurableObject(sessionStub(s.sessionId), (instance) => instance['core'].conduct!.record.nodeId);
+    const path = `/v1/nodes/${nodeId}/events`;
+    const event = JSON.stringify({ type: 'media', sessionId: s.sessionId, participant: 'customer', leg: 'publisher', event: 'hangup' });
+    const headers = await signRequest({ ...(await nodeSigning(nodeId)), method: 'POST', pathWithQuery: path, body: event });
+    const shard = env.REPLAY.get(env.REPLAY.idFromName(replayShardName(headers[SIGNATURE_HEADERS.signature]!)));
+    const before = await shard.size();
+    expect((await resend('POST', path, headers, event)).status).toBe(200);
+    await expectError(await resend('POST', path, headers, event), 401, 'request_replayed');
+    const upper = { ...headers, [SIGNATURE_HEADERS.signature]: headers[SIGNATURE_HEADERS.signature]!.toUpperCase() };
+    await expectError(await resend('POST', path, upper, event), 401, 'request_replayed');
+    // The session claimed it (node-event-claims.ts): the event's path to the session has no ReplayGuard call.
+    expect(await shard.size()).toBe(before);
   });
 
   it('lets identical requests with fresh nonces through (a client repeating a read)', async () => {

@@ -12,8 +12,9 @@ export interface AppEnv {
     /** The exact body a signed request carried (already size-checked). */
     rawBody: string;
     /**
-     * Session creation only (bankAuthDeferredClaim): the verified signature's replay ticket, not yet
-     * claimed; the route must claim it before it commits anything (signed-request.ts, create-session.ts).
+     * Session creation (bankAuthDeferredClaim) and node events (nodeAuthDeferredClaim) only: the
+     * verified signature's replay ticket, not yet claimed; the route must have it claimed before
+     * anything is committed (signed-request.ts, create-session.ts, node-event-claims.ts).
      */
     replayTicket?: ReplayTicket;
   };

@@ -99,6 +99,13 @@ const nodePolicy: SignedPolicy = {
 
 export const nodeAuth: MiddlewareHandler<AppEnv> = signedBy(nodePolicy);
 
+/**
+ * A node's events: the same check as nodeAuth, but the replay claim is left to the route
+ * (c.var.replayTicket), which hands it to the session the event names; the session claims it before
+ * it acts (node-event-claims.ts), so the event costs no ReplayGuard round trip.
+ */
+export const nodeAuthDeferredClaim: MiddlewareHandler<AppEnv> = signedBy(nodePolicy, 'deferred');
+
 /** A node may only speak for itself. */
 export function requireOwnNode(c: Context<AppEnv>, nodeId: string): void {
   if (c.var.keyId !== nodeId) throw new ApiError('forbidden', 403, 'key id does not match the node id');

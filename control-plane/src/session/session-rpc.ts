@@ -86,8 +86,11 @@ export interface BankSessionRpc {
 export interface NodeSessionRpc {
   /** The fleet registry lost this session's node: move the media elsewhere. Idempotent. */
   nodeLost(nodeId: string, cause: string): Promise<void>;
-  /** An event from a media node; only this session's own node is believed. */
-  nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure>;
+  /**
+   * An event from a media node; only this session's own node is believed. `replay` is the verified
+   * request's ticket, claimed by the session before it acts (a replayed event: request_replayed).
+   */
+  nodeEvent(nodeId: string, event: NodeEvent, replay: ReplayTicket): Promise<{ ok: true } | Failure>;
 }
 
 /** A session given to an agent: the link to mint names `assignmentId` (only it admits the agent). */

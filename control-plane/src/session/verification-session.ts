@@ -3,6 +3,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Caller } from '../base/caller.ts';
 import type { Env } from '../base/env.ts';
 import type { Failure } from '../base/http-error.ts';
+import type { ReplayTicket } from '../base/replay-guard-rpc.ts';
 import { SessionEvidence } from '../evidence/session-evidence.ts';
 import { BankCalls } from './bank-calls.ts';
 import { BrowserCalls } from './browser-calls.ts';
@@ -76,8 +77,8 @@ export class VerificationSession extends DurableObject<Env> implements Verificat
     return this.node.nodeLost(nodeId, cause);
   }
 
-  nodeEvent(nodeId: string, event: NodeEvent): Promise<{ ok: true } | Failure> {
-    return this.node.nodeEvent(nodeId, event);
+  nodeEvent(nodeId: string, event: NodeEvent, replay: ReplayTicket): Promise<{ ok: true } | Failure> {
+    return this.node.nodeEvent(nodeId, event, replay);
   }
 
   /* ------------------------------------------------------------------------------- the desk */

@@ -2,13 +2,19 @@ import { NodeEvent, NodeHeartbeat, NodeId, NodeRegistration, type NodeHeartbeatA
 import { Hono } from 'hono';
 import type { AppEnv } from '../../base/app-env.ts';
 import { registryStub, sessionStub } from '../../base/env.ts';
-import { fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
+import { ApiError, fromFailure, parseInput, parseJsonBody } from '../../base/http-error.ts';
 import { log } from '../../base/log.ts';
-import { nodeAuth, requireOwnNode } from '../../base/signed-request.ts';
+import { nodeAuth, nodeAuthDeferredClaim, requireOwnNode } from '../../base/signed-request.ts';
 
-/** Media node API, mounted at /v1/nodes; signed with the node's enrolled Ed25519 key, key id = node id. */
+const EVENTS_PATH = /^\/v1\/nodes\/[^/]+\/events$/;
+
+/**
+ * Media node API, mounted at /v1/nodes; signed with the node's enrolled Ed25519 key, key id = node id.
+ * An event's replay claim is made by the session it names (nodeAuthDeferredClaim); every other
+ * request's by the ReplayGuard before the route runs.
+ */
 export const nodeRoutes = new Hono<AppEnv>()
-  .use('*', nodeAuth)
+  .use('*', (c, next) => (EVENTS_PATH.test(c.req.path) ? nodeAuthDeferredClaim : nodeAuth)(c, next))
   .post('/register', async (c) => {
     const reg = parseJsonBody(NodeRegistration, c.var.rawBody);
     requireOwnNode(c, reg.nodeId);
@@ -32,7 +38,10 @@ export const nodeRoutes = new Hono<AppEnv>()
     const nodeId = parseInput(NodeId, c.req.param('nodeId'));
     requireOwnNode(c, nodeId);
     const event = parseJsonBody(NodeEvent, c.var.rawBody);
-    const result = await sessionStub(c.env, event.sessionId).nodeEvent(nodeId, event);
+    const replay = c.var.replayTicket;
+    // Only nodeAuthDeferredClaim leaves a ticket: without one the request was not verified for this route.
+    if (!replay) throw new ApiError('internal', 500, 'node event without its replay ticket');
+    const result = await sessionStub(c.env, event.sessionId).nodeEvent(nodeId, event, replay);
     if (!result.ok) {
       log('node_event_refused', { nodeId, sessionId: event.sessionId, code: result.code });
       throw fromFailure(result);
