@@ -3,6 +3,7 @@ export * from './wire.ts';
 export * from './assert-never.ts';
 export * from './common.ts';
 export * from './media-transport.ts';
+export * from './hd-video.ts';
 export * from './bank-api.ts';
 export * from './checklist.ts';
 export * from './resident-number.ts';

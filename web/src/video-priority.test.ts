@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { GuidanceKind } from '@vident/protocol';
-import { applyVideoPriority, degradationPreferenceFor, videoPriorityForGuidance } from './video-priority.ts';
+import { GuidanceKind, HD_VIDEO_MAX_BITRATE } from '@vident/protocol';
+import { applyVideoPriority, videoPriorityForGuidance, videoSendSettingsFor } from './video-priority.ts';
 import { FakeSender } from './fake-call.ts';
 
 describe('video priority', () => {
-  it('keeps resolution for a document and frame rate for the face', () => {
-    expect(degradationPreferenceFor('document')).toBe('maintain-resolution');
-    expect(degradationPreferenceFor('face')).toBe('maintain-framerate');
+  it('keeps resolution for a document and frame rate for the face, both up to the room cap', () => {
+    expect(HD_VIDEO_MAX_BITRATE).toBe(2_500_000);
+    expect(videoSendSettingsFor('document')).toEqual({ degradationPreference: 'maintain-resolution', maxBitrate: 2_500_000 });
+    expect(videoSendSettingsFor('face')).toEqual({ degradationPreference: 'maintain-framerate', maxBitrate: 2_500_000 });
   });
 
   it('follows the guidance that says what is shown, and only that', () => {
@@ -14,13 +15,30 @@ describe('video priority', () => {
     expect(byKind).toEqual({ hold_id_closer: 'document', tilt_card: 'document', show_back: 'document', more_light: null, face_camera: 'face', clear: 'face' });
   });
 
-  it('sets the preference on video senders only, keeping their other parameters', async () => {
+  it('sets the preference and every encoding\'s maxBitrate on video senders only, keeping their other parameters', async () => {
     const video = new FakeSender({ kind: 'video' });
     const audio = new FakeSender({ kind: 'audio' });
-    video.parameters = { encodings: [{ maxBitrate: 2_500_000 }], transactionId: 't1' };
+    video.parameters = { encodings: [{ active: true, scaleResolutionDownBy: 1 }], transactionId: 't1' };
     expect(await applyVideoPriority([audio, video], 'document')).toBe(true);
-    expect(video.parameters).toEqual({ encodings: [{ maxBitrate: 2_500_000 }], transactionId: 't1', degradationPreference: 'maintain-resolution' });
-    expect(audio.parameters.degradationPreference).toBeUndefined();
+    expect(video.parameters).toEqual({
+      encodings: [{ active: true, scaleResolutionDownBy: 1, maxBitrate: 2_500_000 }],
+      transactionId: 't1',
+      degradationPreference: 'maintain-resolution',
+    });
+    expect(await applyVideoPriority([audio, video], 'face')).toBe(true);
+    expect(video.parameters).toMatchObject({ encodings: [{ maxBitrate: 2_500_000 }], degradationPreference: 'maintain-framerate' });
+    expect(audio.parameters).toEqual({ encodings: [{}] });
+  });
+
+  it('sets the bitrate again when only it differs, and leaves a sender alone that has both', async () => {
+    const video = new FakeSender({ kind: 'video' });
+    video.parameters = { encodings: [{ maxBitrate: 600_000 }], degradationPreference: 'maintain-framerate' };
+    expect(await applyVideoPriority([video], 'face')).toBe(true);
+    expect(video.parameters.encodings).toEqual([{ maxBitrate: 2_500_000 }]);
+    let calls = 0;
+    video.setParameters = () => (calls++, Promise.resolve());
+    expect(await applyVideoPriority([video], 'face')).toBe(true);
+    expect(calls).toBe(0);
   });
 
   it('answers false when the browser refuses, without throwing', async () => {

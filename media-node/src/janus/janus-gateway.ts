@@ -5,7 +5,7 @@
  * the media node sees; janode itself is reached through janode-binding.ts, and every request is
  * bounded by `requestTimeoutMs` (janode-request.ts).
  */
-import { SessionId } from '@vident/protocol';
+import { HD_VIDEO_MAX_BITRATE, SessionId } from '@vident/protocol';
 import { JanusEchoTestHandle } from './echo-test-handle.ts';
 import { attachEchoTest, attachVideoRoom, connectJanode, JANODE_EVENT, KEEPALIVE_SECONDS, videoRoomHandleFor } from './janode-binding.ts';
 import { bounded, toJanusError } from './janode-request.ts';
@@ -29,13 +29,16 @@ export interface JanusGatewayOptions {
 /**
  * How a session's room carries HD video (issue 17). Janus tells each publisher's browser (REMB) to
  * send at most `bitrate` and, with `bitrate_cap`, no participant's configure can raise it: 2.5 Mbit/s
- * is what Chromium's VP8 needs for 1280x720 at 30 fps; on a worse path the browser's own congestion
- * control goes lower. `fir_freq` asks every publisher for a keyframe every 10 s, so a subscriber
- * (and the recording) that lost a keyframe on a lossy TCP path recovers within 10 s even if its own
- * PLI was lost. Janus also sends a PLI to the publisher when a subscriber joins and forwards every
+ * is Chromium's own ceiling for VP8 at 1280x720, and the customer's page sets the same figure as its
+ * encoder's maxBitrate (protocol hd-video.ts); on a worse path the browser's own congestion control
+ * goes lower. Not raised to 4 Mbit/s: that is 1.6 times every node's bandwidth and every recording's
+ * size, and the bench found the encoder held below the cap by its per-resolution default, not by the
+ * cap (docs/BENCHMARKS.md, network profiles). `fir_freq` asks every publisher for a keyframe every
+ * 10 s, so a subscriber (and the recording) that lost a keyframe on a lossy TCP path recovers within
+ * 10 s even if its own PLI was lost. Janus also sends a PLI to the publisher when a subscriber joins and forwards every
  * PLI a subscriber sends (its decoder lost sync): nothing to configure for those.
  */
-export const HD_ROOM_MEDIA = { bitrate: 2_500_000, bitrate_cap: true, fir_freq: 10 } as const;
+export const HD_ROOM_MEDIA = { bitrate: HD_VIDEO_MAX_BITRATE, bitrate_cap: true, fir_freq: 10 } as const;
 
 export class JanusGateway implements MediaGateway {
   private alive = true;
