@@ -7,5 +7,11 @@
  * was still ramping never gets the bits to scale back up (docs/BENCHMARKS.md, network profiles).
  */
 
-/** Bits per second one published video may use: Chromium's own ceiling for VP8 at 1280x720. */
-export const HD_VIDEO_MAX_BITRATE = 2_500_000;
+/**
+ * Bits per second one published video may use. 4 Mbit/s, measured: at 2.5 Mbit/s (maxBitrate set)
+ * the bench's clean call sat at the cap with the encoder at 960x540 and 30 fps (a noisy 720p camera
+ * needs more for VP8 at 1280x720 in face mode); at 4 Mbit/s it sent 1280x720 at 27 fps, about
+ * 3.3 Mbit/s (docs/BENCHMARKS.md, network profiles, 2026-12-03 13:50Z). Worse paths go lower by the
+ * browser's own congestion control; the cost is node bandwidth and recording size (docs/OPERATIONS.md).
+ */
+export const HD_VIDEO_MAX_BITRATE = 4_000_000;

@@ -5,9 +5,9 @@ import { FakeSender } from './fake-call.ts';
 
 describe('video priority', () => {
   it('keeps resolution for a document and frame rate for the face, both up to the room cap', () => {
-    expect(HD_VIDEO_MAX_BITRATE).toBe(2_500_000);
-    expect(videoSendSettingsFor('document')).toEqual({ degradationPreference: 'maintain-resolution', maxBitrate: 2_500_000 });
-    expect(videoSendSettingsFor('face')).toEqual({ degradationPreference: 'maintain-framerate', maxBitrate: 2_500_000 });
+    expect(HD_VIDEO_MAX_BITRATE).toBe(4_000_000);
+    expect(videoSendSettingsFor('document')).toEqual({ degradationPreference: 'maintain-resolution', maxBitrate: 4_000_000 });
+    expect(videoSendSettingsFor('face')).toEqual({ degradationPreference: 'maintain-framerate', maxBitrate: 4_000_000 });
   });
 
   it('follows the guidance that says what is shown, and only that', () => {
@@ -21,12 +21,12 @@ describe('video priority', () => {
     video.parameters = { encodings: [{ active: true, scaleResolutionDownBy: 1 }], transactionId: 't1' };
     expect(await applyVideoPriority([audio, video], 'document')).toBe(true);
     expect(video.parameters).toEqual({
-      encodings: [{ active: true, scaleResolutionDownBy: 1, maxBitrate: 2_500_000 }],
+      encodings: [{ active: true, scaleResolutionDownBy: 1, maxBitrate: 4_000_000 }],
       transactionId: 't1',
       degradationPreference: 'maintain-resolution',
     });
     expect(await applyVideoPriority([audio, video], 'face')).toBe(true);
-    expect(video.parameters).toMatchObject({ encodings: [{ maxBitrate: 2_500_000 }], degradationPreference: 'maintain-framerate' });
+    expect(video.parameters).toMatchObject({ encodings: [{ maxBitrate: 4_000_000 }], degradationPreference: 'maintain-framerate' });
     expect(audio.parameters).toEqual({ encodings: [{}] });
   });
 
@@ -34,7 +34,7 @@ describe('video priority', () => {
     const video = new FakeSender({ kind: 'video' });
     video.parameters = { encodings: [{ maxBitrate: 600_000 }], degradationPreference: 'maintain-framerate' };
     expect(await applyVideoPriority([video], 'face')).toBe(true);
-    expect(video.parameters.encodings).toEqual([{ maxBitrate: 2_500_000 }]);
+    expect(video.parameters.encodings).toEqual([{ maxBitrate: 4_000_000 }]);
     let calls = 0;
     video.setParameters = () => (calls++, Promise.resolve());
     expect(await applyVideoPriority([video], 'face')).toBe(true);

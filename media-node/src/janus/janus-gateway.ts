@@ -28,12 +28,10 @@ export interface JanusGatewayOptions {
 /** A live janode connection + one Janus session; all handles of this node live in it. */
 /**
  * How a session's room carries HD video (issue 17). Janus tells each publisher's browser (REMB) to
- * send at most `bitrate` and, with `bitrate_cap`, no participant's configure can raise it: 2.5 Mbit/s
- * is Chromium's own ceiling for VP8 at 1280x720, and the customer's page sets the same figure as its
- * encoder's maxBitrate (protocol hd-video.ts); on a worse path the browser's own congestion control
- * goes lower. Not raised to 4 Mbit/s: that is 1.6 times every node's bandwidth and every recording's
- * size, and the bench found the encoder held below the cap by its per-resolution default, not by the
- * cap (docs/BENCHMARKS.md, network profiles). `fir_freq` asks every publisher for a keyframe every
+ * send at most `bitrate` and, with `bitrate_cap`, no participant's configure can raise it:
+ * HD_VIDEO_MAX_BITRATE (4 Mbit/s, what the bench's clean call needed for 1280x720 at 25+ fps; at
+ * 2.5 Mbit/s it stayed at 960x540), and the customer's page sets the same figure as its encoder's
+ * maxBitrate (protocol hd-video.ts); on a worse path the browser's own congestion control goes lower. `fir_freq` asks every publisher for a keyframe every
  * 10 s, so a subscriber (and the recording) that lost a keyframe on a lossy TCP path recovers within
  * 10 s even if its own PLI was lost. Janus also sends a PLI to the publisher when a subscriber joins and forwards every
  * PLI a subscriber sends (its decoder lost sync): nothing to configure for those.
