@@ -144,6 +144,9 @@ describe("stills from the customer's device and the document screen", () => {
     // The face capture stays on the face layout; its still arrives too.
     await agent.getByTestId('capture-face').click();
     await agent.getByTestId('customer-still-face').and(agent.locator('[data-state="stored"]')).waitFor({ timeout: 30_000 });
+    // The agent's own face still is stored too before the session ends (it uploads on its own, and a
+    // session deleted first refuses it: CI saw the audit without it).
+    await agent.getByTestId('capture-thumb-face').and(agent.locator('[data-artifact-id]')).waitFor({ timeout: 20_000 });
     expect(await layoutsSeen(customer)).toEqual(['face', 'document', 'face']);
 
     // The evidence: both stills of the ID front with their resolutions; the bank's key opens both.
