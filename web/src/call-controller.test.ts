@@ -215,28 +215,39 @@ describe('in-call tools', () => {
     expect(call.lastView().guidance).toBeNull();
   });
 
-  it('keeps the resolution while the agent guides the ID and the frame rate for the face', async () => {
-    const video = { kind: 'video', enabled: true, readyState: 'live', stop: () => undefined };
+  it('sends the ID as the camera gives it while the agent guides it, and the face at what the path carries', async () => {
+    const video = { kind: 'video', enabled: true, readyState: 'live', stop: () => undefined, getSettings: () => ({ height: 720 }) };
     const withVideo = { getTracks: () => [video], getAudioTracks: () => [], getVideoTracks: () => [video] } as unknown as MediaStream;
+    vi.spyOn(console, 'info').mockImplementation(() => undefined);
     call = startCall('customer');
     call.acquireMedia.mockImplementation(async () => withVideo);
     call.socket.deliver(welcome({ role: 'customer' }));
     await settle();
+    vi.useFakeTimers();
+    const publisher = FakePeerConnection.created[0]!;
+    // A 3g path: 1.1 Mbit/s of bandwidth estimate on the publisher's pair.
+    publisher.statsEntries = [
+      { id: 'T1', type: 'transport', selectedCandidatePairId: 'CP1' },
+      { id: 'CP1', type: 'candidate-pair', localCandidateId: 'L1', remoteCandidateId: 'R1', state: 'succeeded', availableOutgoingBitrate: 1_100_000 },
+    ];
     call.socket.deliver({ type: 'published', sdp: 'answer-from-node', ref: '1' });
-    await settle();
-    const sender = FakePeerConnection.created[0]!.senders[0]!;
-    const preference = () => sender.parameters.degradationPreference;
-    expect(preference()).toBe('maintain-framerate');
+    await vi.advanceTimersByTimeAsync(2500);
+    const sender = publisher.senders[0]!;
+    const sent = () => {
+      const encoding = (sender.parameters.encodings as Array<{ scaleResolutionDownBy: number; maxFramerate: number }>)[0]!;
+      return `${sender.parameters.degradationPreference} /${encoding.scaleResolutionDownBy} ${encoding.maxFramerate}fps`;
+    };
+    expect(sent()).toBe('maintain-resolution /2 30fps');
     for (const [kind, expected] of [
-      ['show_back', 'maintain-resolution'],
-      ['more_light', 'maintain-resolution'],
-      ['face_camera', 'maintain-framerate'],
-      ['hold_id_closer', 'maintain-resolution'],
-      ['clear', 'maintain-framerate'],
+      ['show_back', 'maintain-resolution /1 30fps'],
+      ['more_light', 'maintain-resolution /1 30fps'],
+      ['face_camera', 'maintain-resolution /2 30fps'],
+      ['hold_id_closer', 'maintain-resolution /1 30fps'],
+      ['clear', 'maintain-resolution /2 30fps'],
     ] as const) {
       call.socket.deliver({ type: 'guidance', kind });
-      await settle();
-      expect(preference(), kind).toBe(expected);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent(), kind).toBe(expected);
     }
   });
 

@@ -37,6 +37,7 @@ describe('summarizeLeg on a recorded Chromium publisher', () => {
       remote: { protocol: 'udp', candidateType: 'host', tcpType: null, relayProtocol: null, address: '127.0.0.1', port: 51774 },
       state: 'succeeded',
       currentRoundTripTime: 0,
+      availableOutgoingBitrate: 3480000,
     });
   });
   it('sums outbound bytes per kind and receives nothing', () => {

@@ -25,6 +25,8 @@ export interface SelectedPairSummary {
   state: string | null;
   /** Seconds, the latest STUN round trip on the pair (null or absent before the first). */
   currentRoundTripTime?: number | null;
+  /** Bits per second, the browser's bandwidth estimate for what it sends on this pair (null or absent before it has one). */
+  availableOutgoingBitrate?: number | null;
 }
 
 export interface InboundVideoSummary {
@@ -92,6 +94,7 @@ export function summarizeLeg(entries: readonly StatsEntry[]): LegStats {
           remote: summarizeCandidate(byId.get(str(pair.remoteCandidateId) ?? '')),
           state: str(pair.state),
           currentRoundTripTime: num(pair.currentRoundTripTime),
+          availableOutgoingBitrate: num(pair.availableOutgoingBitrate),
         };
 
   let inboundVideo: InboundVideoSummary | null = null;

@@ -85,8 +85,10 @@ export class FakePeerConnection extends EventTarget {
       this.remoteDescription = d;
     });
   }
+  /** What getStats answers, as report entries. */
+  statsEntries: Array<{ id: string; type: string; [field: string]: unknown }> = [];
   getStats() {
-    return this.op(() => new Map());
+    return this.op(() => new Map(this.statsEntries.map((e) => [e.id, e])));
   }
   close(): void {
     this.closed = true;

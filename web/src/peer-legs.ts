@@ -1,7 +1,8 @@
 import type { IceCandidate, PeerLeg } from '@vident/protocol';
 import { TrickleQueue, toWireCandidate } from './trickle-queue.ts';
 import { reportEntries, type StatsEntry } from './call-stats.ts';
-import { applyVideoPriority, type VideoPriority } from './video-priority.ts';
+import { applyVideoPriority, INITIAL_VIDEO_PRIORITY, type VideoPriority } from './video-priority.ts';
+import { SendLadder } from './send-ladder-controller.ts';
 
 interface LegHooks {
   /** Sends one trickle message for this leg. */
@@ -69,8 +70,20 @@ abstract class Leg {
 
 /** Upstream leg: sends the local camera and microphone to the media node. */
 export class PublisherLeg extends Leg {
+  private priority: VideoPriority = INITIAL_VIDEO_PRIORITY;
+  /** The face's resolution and frame rate from the bandwidth estimate (send-ladder.ts), once negotiated. */
+  private readonly ladder = new SendLadder(
+    () => this.stats(),
+    () => void this.applyPriority(),
+  );
+
   constructor(config: RTCConfiguration, hooks: LegHooks) {
     super('publisher', config, hooks);
+  }
+
+  override close(): void {
+    this.ladder.stop();
+    super.close();
   }
 
   /** Adds the local tracks send-only and produces the offer SDP for `publish`. */
@@ -82,15 +95,21 @@ export class PublisherLeg extends Leg {
     return this.pc.localDescription?.sdp ?? '';
   }
 
-  /** Applies the `published` answer and lets buffered candidates out. */
+  /** Applies the `published` answer, lets buffered candidates out and starts the face's ladder. */
   async accept(answerSdp: string): Promise<void> {
     await this.settled(this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp }));
     this.queue.release();
+    this.ladder.start();
   }
 
   /** What the video sender keeps when it must degrade (see video-priority.ts); false if the browser refused. */
   setVideoPriority(priority: VideoPriority): Promise<boolean> {
-    return applyVideoPriority(this.pc.getSenders(), priority);
+    this.priority = priority;
+    return this.applyPriority();
+  }
+
+  private applyPriority(): Promise<boolean> {
+    return applyVideoPriority(this.pc.getSenders(), this.priority, this.ladder.step);
   }
 }
 

@@ -1,35 +1,41 @@
 /*
  * What the customer's video sender gives up first when the path or the CPU cannot carry HD: for a
  * document the agent must read microprint, so resolution is kept and the frame rate drops; for the
- * face the agent watches movement (liveness, lip sync), so the frame rate is kept and resolution
- * drops. The agent's guidance says which one is on screen.
+ * face the agent watches movement (liveness, lip sync), so the frame rate is kept, down to 640x360,
+ * by sending the step of the face's ladder the bandwidth estimate carries (send-ladder.ts: Chromium's
+ * own `maintain-framerate` fell to 320x180 at every call's start and stayed there on a 1.5 Mbit/s
+ * path over TURN). Both modes use `maintain-resolution`: the resolution is the page's choice, and
+ * the browser only drops frames when it must. The agent's guidance says which one is on screen.
  *
  * Both modes set the encoding's `maxBitrate` to the room's cap: left unset, Chromium caps the
  * encoder by the resolution it currently sends (1.7 Mbit/s up to 640x480, 600 kbit/s up to
- * 320x240), so a sender that scaled down early in the call (the bandwidth estimate starts at
- * 300 kbit/s) never got the bits to scale back up (protocol hd-video.ts, docs/BENCHMARKS.md).
- * `balanced` for the face was measured too and kept off: on a loaded machine it gave up frame rate
- * and resolution both, and no run could show it better (docs/BENCHMARKS.md, network profiles).
+ * 320x240; protocol hd-video.ts, docs/BENCHMARKS.md).
  */
 import { HD_VIDEO_MAX_BITRATE, type GuidanceKind } from '@vident/protocol';
+import { encodingForStep, FACE_LADDER, type SendStep } from './send-ladder.ts';
 
 /** What the customer is showing the agent now. */
 export type VideoPriority = 'document' | 'face';
 
-/** The RTCRtpSendParameters value for a priority (WebRTC's `degradationPreference`). */
-export type DegradationPreference = 'maintain-resolution' | 'maintain-framerate';
-
-/** What a priority sets on the video sender: its degradation preference and every encoding's `maxBitrate`. */
+/** What a priority sets on the video sender: its degradation preference and every encoding's limits. */
 export interface VideoSendSettings {
-  degradationPreference: DegradationPreference;
+  /** RTCRtpSendParameters' `degradationPreference`. */
+  degradationPreference: 'maintain-resolution';
   maxBitrate: number;
+  scaleResolutionDownBy: number;
+  maxFramerate: number;
 }
+
+/** A document is sent as the camera gives it, at up to 30 fps. */
+const DOCUMENT_STEP: SendStep = { height: Infinity, maxFramerate: 30, minKbps: 0 };
 
 /** The call starts on the face (the agent greets the customer first). */
 export const INITIAL_VIDEO_PRIORITY: VideoPriority = 'face';
 
-export function videoSendSettingsFor(priority: VideoPriority): VideoSendSettings {
-  return { degradationPreference: priority === 'document' ? 'maintain-resolution' : 'maintain-framerate', maxBitrate: HD_VIDEO_MAX_BITRATE };
+/** The settings of a priority; the face's at `faceStep` of its ladder, for a camera sending `sourceHeight` rows. */
+export function videoSendSettingsFor(priority: VideoPriority, faceStep: SendStep = FACE_LADDER[0]!, sourceHeight: number | null = null): VideoSendSettings {
+  const step = priority === 'document' ? DOCUMENT_STEP : faceStep;
+  return { degradationPreference: 'maintain-resolution', maxBitrate: HD_VIDEO_MAX_BITRATE, ...encodingForStep(step, sourceHeight) };
 }
 
 /**
@@ -52,31 +58,34 @@ export function videoPriorityForGuidance(kind: GuidanceKind): VideoPriority | nu
 
 /** The part of RTCRtpSender this needs (lib.dom no longer types `degradationPreference`). */
 export interface PrioritySender {
-  readonly track: { kind: string } | null;
+  readonly track: { kind: string; getSettings?(): { height?: number } } | null;
   getParameters(): object;
   setParameters(parameters: never): Promise<void>;
 }
 
 interface SendParameters {
   degradationPreference?: string;
-  encodings?: Array<{ maxBitrate?: number }>;
+  encodings?: Array<{ maxBitrate?: number; scaleResolutionDownBy?: number; maxFramerate?: number }>;
 }
 
 /**
- * Sets the priority's settings on every video sender, keeping its other parameters. Answers whether
- * every video sender now has them; a browser that refuses (no support, not negotiated yet) keeps its
- * own defaults, and the call goes on.
+ * Sets the priority's settings (the face's at `faceStep`) on every video sender, keeping its other
+ * parameters; a sender that has them already is left alone. Answers whether every video sender now
+ * has them; a browser that refuses (no support, not negotiated yet) keeps its own defaults, and the
+ * call goes on.
  */
-export async function applyVideoPriority(senders: readonly PrioritySender[], priority: VideoPriority): Promise<boolean> {
-  const { degradationPreference, maxBitrate } = videoSendSettingsFor(priority);
+export async function applyVideoPriority(senders: readonly PrioritySender[], priority: VideoPriority, faceStep?: SendStep): Promise<boolean> {
   let all = true;
   for (const sender of senders) {
     if (sender.track?.kind !== 'video') continue;
+    const { degradationPreference, ...limits } = videoSendSettingsFor(priority, faceStep, sender.track.getSettings?.().height ?? null);
     const parameters = sender.getParameters() as SendParameters;
     const encodings = parameters.encodings ?? [];
-    if (parameters.degradationPreference === degradationPreference && encodings.every((e) => e.maxBitrate === maxBitrate)) continue;
+    const has = (e: NonNullable<SendParameters['encodings']>[number]) =>
+      e.maxBitrate === limits.maxBitrate && e.scaleResolutionDownBy === limits.scaleResolutionDownBy && e.maxFramerate === limits.maxFramerate;
+    if (parameters.degradationPreference === degradationPreference && encodings.every(has)) continue;
     try {
-      await sender.setParameters({ ...parameters, degradationPreference, encodings: encodings.map((e) => ({ ...e, maxBitrate })) } as never);
+      await sender.setParameters({ ...parameters, degradationPreference, encodings: encodings.map((e) => ({ ...e, ...limits })) } as never);
     } catch {
       all = false;
     }

@@ -1,0 +1,67 @@
+import { summarizeLeg, type StatsEntry } from './call-stats.ts';
+import { FACE_LADDER, initialLadder, nextLadder, type LadderState, type SendStep, type SenderSample } from './send-ladder.ts';
+
+/*
+ * Runs send-ladder.ts on one publisher leg: samples its stats every SAMPLE_INTERVAL_MS and tells
+ * the leg when the face's step changes (the leg sets its sender's parameters). One per leg: a
+ * republished leg starts again at the top, as the browser's estimate does.
+ */
+
+export const SAMPLE_INTERVAL_MS = 1000;
+
+/** The bandwidth estimate and the CPU limitation, from one publisher leg's report entries. */
+export function readSenderSample(entries: readonly StatsEntry[], at: number): SenderSample {
+  const leg = summarizeLeg(entries);
+  const bits = leg.selectedPair?.availableOutgoingBitrate ?? null;
+  return { at, estimateKbps: bits === null ? null : bits / 1000, cpuLimited: leg.outboundVideo?.qualityLimitationReason === 'cpu' };
+}
+
+export class SendLadder {
+  private state: LadderState = initialLadder();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private sampling = false;
+
+  constructor(
+    /** The leg's stats (none once it is closed). */
+    private readonly stats: () => Promise<StatsEntry[]>,
+    /** The step changed: set it on the sender. */
+    private readonly onStep: (step: SendStep) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The face's step now. */
+  get step(): SendStep {
+    return FACE_LADDER[this.state.step]!;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), SAMPLE_INTERVAL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One sample (the timer's job; a test calls it directly). */
+  async tick(): Promise<void> {
+    // A slow getStats must not pile samples up.
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const entries = await this.stats();
+      if (entries.length === 0) return;
+      const sample = readSenderSample(entries, this.now());
+      const before = this.state.step;
+      this.state = nextLadder(this.state, sample);
+      if (this.state.step === before) return;
+      const { height, maxFramerate } = this.step;
+      console.info(`vident: face video sent at up to ${height}p, ${maxFramerate} fps (bandwidth estimate ${sample.estimateKbps?.toFixed(0) ?? '?'} kbit/s${sample.cpuLimited ? ', CPU limited' : ''})`);
+      this.onStep(this.step);
+    } catch {
+      // A leg closed meanwhile: its ladder is stopped with it.
+    } finally {
+      this.sampling = false;
+    }
+  }
+}
