@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -35,28 +35,6 @@ const zodWithoutLocales = {
       contents: `export * from ${JSON.stringify(core)}; export const locales = {};`,
       resolveDir: root,
     }));
-  },
-};
-
-/**
- * The protocol package's modules only define schemas and functions, so a bundle needs only those
- * whose exports it uses. esbuild cannot tell (a top-level `z.object(...)` is a call), so this plugin
- * says so for files under protocol/src: the call page's first bundle then builds the handful of
- * schemas it reads (the join link, the page's config) instead of every message of every API
- * (issue 16: schema construction was most of the page's start-up time).
- */
-const protocolWithoutSideEffects = {
-  name: 'protocol-without-side-effects',
-  setup(b) {
-    const protocolSrc = join(root, '..', 'protocol', 'src') + sep;
-    b.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData?.protocolResolving) return undefined;
-      if (args.path !== '@vident/protocol' && !args.importer.startsWith(protocolSrc)) return undefined;
-      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { protocolResolving: true } });
-      if (r.errors.length > 0) return { errors: r.errors };
-      if (r.namespace !== 'file' || !r.path.startsWith(protocolSrc)) return { path: r.path, namespace: r.namespace, external: r.external, sideEffects: r.sideEffects, pluginData: r.pluginData };
-      return { path: r.path, namespace: r.namespace, sideEffects: false };
-    });
   },
 };
 
@@ -137,7 +115,11 @@ const common = {
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [protocolWithoutSideEffects, zodWithoutLocales],
+  // protocol/package.json says `"sideEffects": false`: its modules only define schemas and
+  // functions, so a bundle keeps only those whose exports it uses. esbuild cannot tell by itself (a
+  // top-level `z.object(...)` is a call), and without it the call page's first bundle built every
+  // message of every API instead of the handful of schemas it reads (issue 16).
+  plugins: [zodWithoutLocales],
 };
 // One bundle per page, each from the entry file named for its page: the call page of both roles
 // with the demo and landing screens (/ and /join: call-page.ts -> app.js), the agents' desk
