@@ -1,8 +1,8 @@
 /*
  * HD video and a bad TCP path (issue 17), on the running stack: on a clean path the agent receives
  * the customer's camera at 1280x720 (Chromium's fake camera gives what the page asks for) once it
- * guides the ID (the customer's sender then keeps resolution; for the face it keeps frame rate and
- * may scale down on a busy machine: that figure is recorded, not asserted); on the
+ * guides the ID (the customer's sender then keeps resolution; the face goes at the step of its
+ * ladder, send-ladder.ts, lower on a busy machine: that figure is recorded, not asserted); on the
  * `lossy` profile (2 % of packets dropped each way on Janus's veth, infra/net-profile.ts) the call
  * keeps decoding on the same legs and sockets, no page reconnect, and its frame rate comes back once
  * the profile is removed. Figures go to e2e/test-results/network-profiles.json.
@@ -80,7 +80,7 @@ describe('HD video, and a call on a lossy TCP path', () => {
     const call = await startCall('hd');
     try {
       const sent = async () => (await callStats(call.customer)).publisher?.outboundVideo ?? null;
-      // The face first (maintain-framerate): Chromium may lower the resolution for CPU or bandwidth,
+      // The face first (send-ladder.ts): its step follows the bandwidth estimate and the CPU,
       // so the figure is kept, not asserted. The bandwidth estimator starts low (300 kbit/s) and ramps.
       await sleep(10_000);
       const face = await agentVideo(call);
