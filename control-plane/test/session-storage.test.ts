@@ -1,4 +1,4 @@
-import { verifyAuditChain } from '@vident/protocol';
+import { ServerMessage, verifyAuditChain } from '@vident/protocol';
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { participantPost } from './page-requests.ts';
@@ -55,6 +55,31 @@ describe('session storage', () => {
     customer.ws.close();
     expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
     expect(await alarmOf(s.sessionId)).not.toBeNull();
+  });
+
+  it("reads camera flags a session stored before they were codes: the agent's welcome carries them in the current form and parses", async () => {
+    const s = await createSession();
+    const at = '2026-12-03T09:00:00.000Z';
+    // What the record held before 2384ae4: free-text details the customer's page composed.
+    await runInDurableObject(sessionStub(s.sessionId), (_, state) => {
+      const row = state.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').one();
+      const earlier = [
+        { kind: 'page_hidden', detail: 'the page was hidden for 4 s', at },
+        { kind: 'camera_changed', detail: 'the camera track ended', at },
+        { kind: 'unusual_settings', detail: 'ask the agent to approve', at },
+      ];
+      state.storage.sql.exec('UPDATE session SET data = ? WHERE id = 1', JSON.stringify({ ...JSON.parse(row.data), cameraSignals: earlier }));
+    });
+    // Evicted: the next instance loads the record as stored.
+    await abortAllDurableObjects();
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    const welcome = ServerMessage.safeParse(await agent.next('welcome'));
+    expect(welcome.success, welcome.error?.message).toBe(true);
+    expect(welcome.data?.type === 'welcome' && welcome.data.quality?.riskFlags).toEqual([
+      { kind: 'page_hidden', seconds: 4, at },
+      { kind: 'camera_changed', change: 'ended', at },
+      { kind: 'unusual_settings', earlierFormat: true, at },
+    ]);
   });
 
   it('arms the alarm again after it ran (an alarm that fired is no longer set)', async () => {

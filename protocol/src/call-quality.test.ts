@@ -52,5 +52,9 @@ describe('camera signals on the wire', () => {
     // A flag needs its time, and an old free-text detail is not a flag.
     expect(RecordedCameraSignal.safeParse({ kind: 'window_blur' }).success).toBe(false);
     expect(RecordedCameraSignal.safeParse({ kind: 'window_blur', detail: 'the page lost focus', at }).success).toBe(false);
+    // What the session read from that earlier form and could not word as codes: a flag of its kind with no detail, never from a page.
+    expect(RecordedCameraSignal.parse({ kind: 'page_hidden', earlierFormat: true, at })).toEqual({ kind: 'page_hidden', earlierFormat: true, at });
+    expect(RecordedCameraSignal.safeParse({ kind: 'page_hidden', earlierFormat: true, detail: 'x', at }).success).toBe(false);
+    expect(ClientMessage.safeParse({ type: 'camera-signal', signal: { kind: 'page_hidden', earlierFormat: true } }).success).toBe(false);
   });
 });

@@ -142,12 +142,21 @@ export type CameraSignal = z.infer<typeof CameraSignal>;
 
 /** A signal as the session kept it, stamped with the server's time. */
 const stamped = { at: Timestamp };
-export const RecordedCameraSignal = z.discriminatedUnion('kind', [
-  VirtualCameraSignal.extend(stamped),
-  UnusualSettingsSignal.extend(stamped),
-  PageHiddenSignal.extend(stamped),
-  WindowBlurSignal.extend(stamped),
-  CameraChangedSignal.extend(stamped),
+/**
+ * A flag a session stored before flags were codes (`{kind, detail}` free text, until 2384ae4) whose
+ * detail does not read as the codes of its kind (control-plane earlier-camera-signals.ts): the kind
+ * and the time stand, what was seen is not shown. Never on the wire from a page (CameraSignal).
+ */
+const EarlierFormatSignal = z.strictObject({ kind: CameraSignalKind, earlierFormat: z.literal(true), at: Timestamp });
+export const RecordedCameraSignal = z.union([
+  z.discriminatedUnion('kind', [
+    VirtualCameraSignal.extend(stamped),
+    UnusualSettingsSignal.extend(stamped),
+    PageHiddenSignal.extend(stamped),
+    WindowBlurSignal.extend(stamped),
+    CameraChangedSignal.extend(stamped),
+  ]),
+  EarlierFormatSignal,
 ]);
 export type RecordedCameraSignal = z.infer<typeof RecordedCameraSignal>;
 

@@ -19,6 +19,7 @@ import {
 import type { StillRequest } from './still-requests.ts';
 import type { StoredOneTimeCode } from './one-time-code.ts';
 import type { CallQualityRecord } from './call-quality.ts';
+import { readStoredCameraSignals } from './earlier-camera-signals.ts';
 
 export const ROLES: readonly Role[] = ['customer', 'agent'];
 
@@ -221,9 +222,12 @@ export function newSessionRecord(input: NewSession): SessionRecord {
  * lack its fields (and carried a `recordings` list, now the artifact tables' business).
  */
 export function normalizeRecord(stored: SessionRecord & { recordings?: unknown }): SessionRecord {
-  const { recordings: _superseded, ...r } = stored;
+  const { recordings: _superseded, cameraSignals, ...r } = stored;
+  // Flags stored before they were codes are read into the current form (earlier-camera-signals.ts).
+  const signals = readStoredCameraSignals(cameraSignals);
   return {
     ...r,
+    ...(signals ? { cameraSignals: signals } : {}),
     consent: r.consent ?? null,
     segments: r.segments ?? { customer: 0, agent: 0 },
     expectedSegments: r.expectedSegments ?? [],

@@ -43,4 +43,13 @@ describe("the agent's words for camera risk flags", () => {
     expect(lines.map((l) => l.kind)).toEqual(['window_blur', 'page_hidden']);
     expect(lines[1]!.text).toBe("The customer's page was hidden: hidden for 3 s (09:05:07); hidden for 4 s (09:05:07); hidden for 5 s (09:05:07)");
   });
+
+  it('words a flag stored before flags were codes by its kind, with no detail', () => {
+    const earlier: RecordedCameraSignal[] = [{ kind: 'unusual_settings', earlierFormat: true, at }];
+    expect(riskFlagLines(earlier, 'en', 'UTC')).toEqual([
+      { kind: 'unusual_settings', text: 'Settings a physical camera rarely reports: recorded in an earlier format, details not shown (09:05:07)' },
+    ]);
+    expect(riskFlagLines(earlier, 'ko', 'UTC')[0]!.text).toContain('이전 형식');
+    expect(riskFlagLines(earlier, 'zh', 'UTC')[0]!.text).toContain('旧格式');
+  });
 });

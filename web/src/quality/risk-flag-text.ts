@@ -12,9 +12,13 @@ import { intlLocale } from '../locale-choice.ts';
 /** Flags shown per kind: the latest few, so a chatty page cannot push the panel off the screen. */
 const SHOWN_PER_KIND = 3;
 
-/** What one signal saw, in the agent's language; empty when the kind says it all (a lost focus). */
-export function signalDetailText(signal: CameraSignal, locale: Locale): string {
+/**
+ * What one signal saw, in the agent's language; empty when the kind says it all (a lost focus). A
+ * flag stored before flags were codes whose detail did not read as codes says only that.
+ */
+export function signalDetailText(signal: CameraSignal | RecordedCameraSignal, locale: Locale): string {
   const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+  if ('earlierFormat' in signal) return t('quality.flag.seen.earlier_format');
   switch (signal.kind) {
     case 'virtual_camera':
       return t('quality.flag.seen.virtual_camera', { label: signal.label });
