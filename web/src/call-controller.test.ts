@@ -100,6 +100,59 @@ describe('signaling: what the controller sends for the server messages', () => {
   });
 });
 
+describe("the publisher's answer beside the subscriber's (issue 16)", () => {
+  const gated = () => {
+    let open!: () => void;
+    FakePeerConnection.nextGate = new Promise<void>((resolve) => (open = resolve));
+    return () => open();
+  };
+
+  it("applies the publish's answer while the subscriber's answer is still being made", async () => {
+    call = await joinCall('agent');
+    const publisher = FakePeerConnection.created[0]!;
+    const open = gated();
+    call.socket.deliver({ type: 'subscribe-offer', sdp: 'offer-from-node' });
+    call.socket.deliver({ type: 'published', sdp: 'answer-from-node', ref: '1' });
+    await settle();
+    expect(publisher.remoteDescription).toEqual({ type: 'answer', sdp: 'answer-from-node' });
+    expect(call.socket.sentOf('subscribe-answer')).toEqual([]);
+    open();
+    await settle();
+    expect(call.socket.sentOf('subscribe-answer')).toEqual([{ type: 'subscribe-answer', sdp: 'answer-2' }]);
+  });
+
+  it("lets the subscriber's candidates go only after its answer, even if a `subscribed` comes first", async () => {
+    call = await joinCall('agent');
+    const open = gated();
+    call.socket.deliver({ type: 'subscribe-offer', sdp: 'offer-from-node' });
+    await settle();
+    // A late `subscribed` (for an earlier answer) while this answer is being made.
+    call.socket.deliver({ type: 'subscribed' });
+    const subscriber = FakePeerConnection.created[1]!;
+    const line = 'candidate:2 1 tcp 1518280447 10.0.0.2 9 typ host tcptype active';
+    subscriber.dispatchEvent(Object.assign(new Event('icecandidate'), { candidate: { candidate: line, toJSON: () => ({ candidate: line, sdpMid: '0', sdpMLineIndex: 0 }) } }));
+    await settle();
+    expect(call.socket.sentOf('trickle')).toEqual([]);
+    open();
+    await settle();
+    const sent = call.socket.sent.map((m) => m.type).filter((t) => t === 'subscribe-answer' || t === 'trickle');
+    expect(sent).toEqual(['subscribe-answer', 'trickle']);
+  });
+
+  it('drops the answer being made when the other party leaves meanwhile', async () => {
+    call = await joinCall('agent');
+    const open = gated();
+    call.socket.deliver({ type: 'subscribe-offer', sdp: 'offer-from-node' });
+    call.socket.deliver({ type: 'peer-left', role: 'customer' });
+    await settle();
+    open();
+    await settle();
+    expect(FakePeerConnection.created[1]!.closed).toBe(true);
+    expect(call.socket.sentOf('subscribe-answer')).toEqual([]);
+    expect(call.errors).toEqual([]);
+  });
+});
+
 describe('consent gates publishing', () => {
   it('asks a recorded customer first: no camera, no publish until accepted', async () => {
     call = await joinCall('customer', { consent: 'pending' });

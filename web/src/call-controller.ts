@@ -83,6 +83,8 @@ export class CallController {
   private layoutTimer: ReturnType<typeof setTimeout> | undefined;
   /** Server messages and publishes, one at a time (see message-chain.ts). */
   private readonly chain = new MessageChain((err) => this.report('internal', describe(err)));
+  /** The subscriber's latest answer being made beside the chain; `subscribed` follows it. */
+  private subscribing: Promise<void> = Promise.resolve();
   private readonly view: CallView;
   private readonly media: LocalMedia;
   private readonly consent: RecordingConsent;
@@ -332,9 +334,11 @@ export class CallController {
         await this.legs.accept(msg.ref, msg.sdp);
         break;
       case 'subscribe-offer':
-        await this.legs.subscribe(msg.sdp);
+        // Beside the chain: a `published` right behind it (the joiner's own) need not wait for it.
+        this.subscribing = this.chain.beside(() => this.legs.subscribe(msg.sdp)).then(() => this.emit());
         break;
       case 'subscribed':
+        await this.subscribing;
         this.legs.subscribed();
         break;
       case 'media-moved':

@@ -44,6 +44,8 @@ export class FakeSocket implements SignalingChannel {
 /** RTCPeerConnection as the legs use it; `created` lists every one, publisher first. */
 export class FakePeerConnection extends EventTarget {
   static created: FakePeerConnection[] = [];
+  /** The gate of the next connection made (then back to open), for a leg made inside the code under test. */
+  static nextGate: Promise<void> | null = null;
   connectionState: RTCPeerConnectionState = 'new';
   localDescription: { type: string; sdp: string } | null = null;
   remoteDescription: { type: string; sdp: string } | null = null;
@@ -55,6 +57,8 @@ export class FakePeerConnection extends EventTarget {
   constructor(readonly config: RTCConfiguration) {
     super();
     FakePeerConnection.created.push(this);
+    if (FakePeerConnection.nextGate !== null) this.gate = FakePeerConnection.nextGate;
+    FakePeerConnection.nextGate = null;
   }
 
   private op<T>(value: () => T): Promise<T> {
@@ -194,6 +198,7 @@ export async function bothLegs(joined: FakeCall) {
 /** Puts the stand-ins where the page finds RTCPeerConnection and MediaStream. */
 export function installFakeBrowser(): void {
   FakePeerConnection.created = [];
+  FakePeerConnection.nextGate = null;
   browser.RTCPeerConnection = FakePeerConnection;
   browser.MediaStream = class {
     addTrack(): void {}

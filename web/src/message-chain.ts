@@ -14,8 +14,21 @@ export class MessageChain {
 
   /** Runs `step` after every step enqueued before it. */
   enqueue(step: () => Promise<void>): void {
-    this.tail = this.tail.then(step).catch((err: unknown) => {
-      if (!(err instanceof LegClosedError)) this.onError(err);
-    });
+    this.tail = this.tail.then(step).catch((err: unknown) => this.failed(err));
+  }
+
+  /**
+   * Runs `step` now, beside the chain: the steps after it do not wait for it. For the one leg's
+   * negotiation that the other leg's steps must not queue behind (issue 16: the publish's answer
+   * waited for the subscriber's answer to be made). Whatever closes or replaces that leg later
+   * still ends it with LegClosedError. Settles when the step has, never rejecting (its failure is
+   * handled as a chained step's).
+   */
+  beside(step: () => Promise<void>): Promise<void> {
+    return step().catch((err: unknown) => this.failed(err));
+  }
+
+  private failed(err: unknown): void {
+    if (!(err instanceof LegClosedError)) this.onError(err);
   }
 }
