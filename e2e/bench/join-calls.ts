@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { VidentApiError, type BankClient } from '@vident/protocol';
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
-import { customerJoinsWithConsent, framesDecoded, selectedPairs } from '../src/call-page.ts';
+import { browserSideProtocol, customerJoinsWithConsent, framesDecoded, selectedPairs } from '../src/call-page.ts';
 
 /** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
 const POLL_MS = 20;
@@ -76,6 +76,8 @@ export interface JoinResult {
   phases: { joiner: PagePhases; waiting: PagePhases };
   /** The call measured fine but its aftermath did not: evidence not settled (the next call may run on a loaded machine) or room left. */
   cleanupProblem?: string;
+  /** Full stack: legs that ended on the TURN relay (over TCP) after the page gave up on direct ICE-TCP. */
+  relayedLegs?: number;
 }
 
 /**
@@ -126,10 +128,16 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
       marks['customer frame'] = Math.round(customerAt - started);
       marks['agent frame'] = Math.round(agentAt - started);
       if (process.env.JOIN_DEBUG) console.log(`[bench] full stack milestones (ms): ${JSON.stringify(marks)}`);
+      // TCP on the browser's side: direct ICE-TCP, or the relay reached over TCP (a page that gave up on direct).
+      let relayedLegs = 0;
       for (const page of [customer, agent]) {
-        for (const pair of await selectedPairs(page)) if (pair.local.protocol !== 'tcp') throw new Error(`a full-stack leg used ${pair.local.protocol}`);
+        for (const { local } of await selectedPairs(page)) {
+          const used = browserSideProtocol(local);
+          if (used !== 'tcp') throw new Error(`a full-stack leg used ${used} (${local.candidateType} candidate)`);
+          if (local.candidateType === 'relay') relayedLegs++;
+        }
       }
-      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) } };
+      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) }, relayedLegs };
     },
     async () => {
       await stack.bank.deleteSession(created.sessionId);

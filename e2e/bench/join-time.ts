@@ -58,17 +58,23 @@ interface ModeFigures {
   barePhases: JoinResult['phases'][];
   fullProblems: string[];
   bareProblems: string[];
+  /** Full-stack calls with a leg on the TURN relay (see JoinResult.relayedLegs). */
+  fullRelayed: number;
 }
 
 async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
-  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullProblems: [], bareProblems: [] };
+  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
   for (let i = 0; i < calls; i++) {
     if (performance.now() - started > TOTAL_BOUND_MS) {
       f.full.skipped++;
       f.bare.skipped++;
       continue;
     }
-    await record(f.full, f.fullProblems, () => fullStackJoin(stack, chromium, mode), f.fullPhases);
+    await record(f.full, f.fullProblems, async () => {
+      const result = await fullStackJoin(stack, chromium, mode);
+      if (result.relayedLegs) f.fullRelayed++;
+      return result;
+    }, f.fullPhases);
     await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.barePhases);
     console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
   }
@@ -90,7 +96,7 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
   const notes = (r: LoadResult, problems: string[]) =>
     [outcome(r), ...(problems.length ? [`${problems.length} cleanup problems, first: ${problems[0]!.replace(/\|/g, '/')}`] : [])].join('; ');
   return [
-    { figure: `${label}, median`, value: seconds(full.median), baseline: `bare Janus pages: ${seconds(bare.median)}`, ratio: ratioText(full.median, bare.median, goal), notes: `full stack: ${notes(f.full, f.fullProblems)}` },
+    { figure: `${label}, median`, value: seconds(full.median), baseline: `bare Janus pages: ${seconds(bare.median)}`, ratio: ratioText(full.median, bare.median, goal), notes: `full stack: ${notes(f.full, f.fullProblems)}; ${f.fullRelayed} on the TURN relay` },
     { figure: `${label}, p95`, value: seconds(full.p95), baseline: `bare Janus pages: ${seconds(bare.p95)}`, ratio: ratioText(full.p95, bare.p95, goal), notes: `bare: ${notes(f.bare, f.bareProblems)}` },
     {
       figure: `${label}, joining page's phases (median ms since its navigation)`,
@@ -128,7 +134,8 @@ export async function benchJoinTime(stack: Stack, chromium: LaunchedBrowser, cal
     title: 'Join time: page load to first decoded remote frame on both sides',
     method: [
       `${calls} calls of each kind on each path, alternating (full stack, then bare), after one uncounted warm-up call each; headless Chromium with fake media`,
-      '(640×480 camera request on both paths), every context fresh (cold cache), UDP dropped in Janus\'s namespace and every selected ICE pair checked to be TCP.',
+      '(640×480 camera request on both paths), every context fresh (cold cache), UDP dropped in Janus\'s namespace and every selected ICE pair checked to be TCP on the browser\'s side',
+      '(direct ICE-TCP, or the TURN relay reached over TCP by a page that gave up on direct: counted as "on the TURN relay").',
       'Second joiner: the first page (vident customer through its landing page, pre-call check and recording consent; bare page A, which creates the room)',
       'is already in the call with its publisher connected; the clock starts when the second page (vident agent; bare page B) starts loading.',
       'Both at once: the clock starts when both pages start loading at the same moment (two `page.goto` in parallel).',

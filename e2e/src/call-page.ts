@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { LaunchedBrowser } from './browser.ts';
 
 /** The shape of `window.vident.stats()` in web/src/call-stats.ts (kept structural on purpose). */
-interface Candidate {
+export interface Candidate {
   protocol: 'tcp' | 'udp' | null;
   candidateType: string | null;
   tcpType: string | null;
@@ -47,6 +47,15 @@ export async function selectedPairs(page: Page): Promise<{ local: Candidate; rem
     if (!leg?.selectedPair) throw new Error(`${i === 0 ? 'publisher' : 'subscriber'} has no selected candidate pair`);
     return leg.selectedPair;
   });
+}
+
+/**
+ * The protocol a leg uses on the browser's own network: for a TURN relay candidate the one to the
+ * relay (`relayProtocol`; its `protocol` is the relay's allocation towards the media node, UDP with
+ * coturn), for any other candidate its own.
+ */
+export function browserSideProtocol(local: Candidate): string | null {
+  return local.candidateType === 'relay' ? local.relayProtocol : local.protocol;
 }
 
 /** Polls until `check` holds; fails with `what` after `timeoutMs`. */
