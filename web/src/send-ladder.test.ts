@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CPU_HOLD_MS, encodingForStep, FACE_LADDER, initialLadder, nextLadder, stepForEstimate, UP_HOLD_MS, type LadderState, type SenderSample } from './send-ladder.ts';
+import { CPU_HOLD_MS, encodingForStep, FACE_LADDER, initialLadder, nextLadder, stepForEstimate, TRY_BACKOFF_MS, UP_HOLD_MS, type LadderState, type SenderSample } from './send-ladder.ts';
 
-/** Runs samples a second apart from t = 1 s; returns the state after each. */
-function run(samples: Array<Partial<SenderSample>>, from: LadderState = initialLadder()): LadderState[] {
+/** A quantiser of an encoder that uses all it is given (over QP_COMFORTABLE). */
+const BUSY_QP = 60;
+
+/** Runs samples a second apart from `start` + 1 s; returns the state after each. */
+function run(samples: Array<Partial<SenderSample>>, from: LadderState = initialLadder(), start = 0): LadderState[] {
   const states: LadderState[] = [];
   let state = from;
   samples.forEach((s, i) => {
-    state = nextLadder(state, { at: (i + 1) * 1000, estimateKbps: null, cpuLimited: false, ...s });
+    state = nextLadder(state, { at: start + (i + 1) * 1000, estimateKbps: null, cpuLimited: false, qp: BUSY_QP, ...s });
     states.push(state);
   });
   return states;
@@ -49,8 +52,29 @@ describe('the face sending ladder', () => {
     expect(heightAndFps(states[1]!)).toBe('540p30');
     expect(states.slice(1).every((s) => heightAndFps(s) === '540p30')).toBe(true);
     // After the hold the estimate leads again.
-    const later = nextLadder(nextLadder(states.at(-1)!, { at: CPU_HOLD_MS + 5000, estimateKbps: 4000, cpuLimited: false }), { at: CPU_HOLD_MS + 5000 + UP_HOLD_MS, estimateKbps: 4000, cpuLimited: false });
+    const later = run([{ estimateKbps: 4000 }, ...Array(UP_HOLD_MS / 1000).fill({ estimateKbps: 4000 })], states.at(-1)!, CPU_HOLD_MS + 5000).at(-1)!;
     expect(heightAndFps(later)).toBe('720p30');
+  });
+
+  it('steps nothing down for the estimate while the encoder has bits to spare, and tries the next step up', () => {
+    // An application-limited sender: a clean camera whose estimate grew only to 1.5 times what it sends.
+    const low = run([{ estimateKbps: 300 }, { estimateKbps: 300 }]).at(-1)!;
+    expect(heightAndFps(low)).toBe('180p15');
+    const trying = run(Array(12).fill({ estimateKbps: 400, qp: 12 }), low);
+    expect(trying.map(heightAndFps).filter((s, i, all) => s !== all[i - 1])).toEqual(['180p15', '360p15', '360p30', '540p30']);
+    // At the top with a quiet picture, an estimate that would not carry it takes nothing down.
+    expect(run(Array(5).fill({ estimateKbps: 600, qp: 10 })).map(heightAndFps).every((s) => s === '720p30')).toBe(true);
+  });
+
+  it('comes down from a step it tried when the encoder is then short of bits, and waits before trying again', () => {
+    const tried = run([{ estimateKbps: 700 }, { estimateKbps: 700 }, ...Array(4).fill({ estimateKbps: 700, qp: 12 })]).at(-1)!;
+    expect(heightAndFps(tried)).toBe('540p30');
+    const back = run([{ estimateKbps: 700 }, { estimateKbps: 700 }], tried, 6000);
+    expect(heightAndFps(back.at(-1)!)).toBe('360p30');
+    const quietAgain = run(Array(10).fill({ estimateKbps: 700, qp: 12 }), back.at(-1)!, 8000);
+    expect(quietAgain.every((s) => heightAndFps(s) === '360p30')).toBe(true);
+    const afterBackoff = run(Array(UP_HOLD_MS / 1000 + 1).fill({ estimateKbps: 700, qp: 12 }), back.at(-1)!, 8000 + TRY_BACKOFF_MS);
+    expect(heightAndFps(afterBackoff.at(-1)!)).toBe('540p30');
   });
 
   it('holds its step while there is no estimate yet', () => {

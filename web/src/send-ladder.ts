@@ -14,8 +14,18 @@
  * Down at once (two samples in a row under the step's need: one low sample is the estimator's
  * noise), up only after the estimate carried the higher step for UP_HOLD_MS. A CPU that cannot
  * encode the step (Chromium reports `cpu` as the quality limitation: it drops frames then) caps the
- * ladder one step lower for CPU_HOLD_MS. Pure: the controller (send-ladder-controller.ts) samples
- * the stats and sets the parameters.
+ * ladder one step lower for CPU_HOLD_MS.
+ *
+ * The estimate only measures what is sent: a sender that uses less than it is given (a still
+ * scene, a clean camera, a low step) is application-limited, and Chromium's estimate then grows to
+ * about 1.5 times what it sends and no further. Read as the path's capacity it would hold such a
+ * sender at a low step for the whole call (the e2e's fake camera sat at 640x360 and 15 fps on a
+ * path that carried 1280x720). The encoder's quantiser says whether the bits are short: at or under
+ * QP_COMFORTABLE (Chromium's own threshold for scaling VP8 back up) the picture has more bits than it
+ * needs, so the estimate steps nothing down, and every UP_HOLD_MS the sender tries the next step
+ * up; a step so tried that then has to come down for the estimate stops those tries for
+ * TRY_BACKOFF_MS. Pure: the controller (send-ladder-controller.ts) samples the stats and sets the
+ * parameters.
  */
 
 /** One step: the frame height it sends (the camera's, when smaller), its frame-rate cap and the estimate it needs. */
@@ -37,6 +47,9 @@ export const FACE_LADDER: readonly SendStep[] = [
 
 export const UP_HOLD_MS = 3000;
 export const CPU_HOLD_MS = 30_000;
+/** Mean VP8 quantiser (0-127, outbound-rtp qpSum / framesEncoded) at or under which the encoder has bits to spare. */
+export const QP_COMFORTABLE = 29;
+export const TRY_BACKOFF_MS = 30_000;
 /** Samples in a row that a step down needs (estimate under the step, or the CPU limiting). */
 export const DOWN_SAMPLES = 2;
 
@@ -45,6 +58,8 @@ export interface SenderSample {
   at: number;
   /** The selected pair's `availableOutgoingBitrate` in kbit/s, null before the browser has one. */
   estimateKbps: number | null;
+  /** The encoder's mean quantiser since the previous sample (null: no frame encoded, or not reported). */
+  qp: number | null;
   /** Chromium's quality limitation is the CPU. */
   cpuLimited: boolean;
 }
@@ -61,11 +76,15 @@ export interface LadderState {
   /** No step above `cpuCap` until this time (the CPU could not keep up there). */
   cpuCap: number;
   cpuCapUntil: number;
+  /** The step was reached by a try (see above), not carried by the estimate. */
+  tried: boolean;
+  /** No try before this time. */
+  tryAfter: number;
 }
 
 /** A call starts at the top: the estimate's first sample, a second later, says where it belongs. */
 export function initialLadder(): LadderState {
-  return { step: 0, lowSamples: 0, higherSince: null, cpuSamples: 0, cpuCap: 0, cpuCapUntil: 0 };
+  return { step: 0, lowSamples: 0, higherSince: null, cpuSamples: 0, cpuCap: 0, cpuCapUntil: 0, tried: false, tryAfter: 0 };
 }
 
 /** The highest step an estimate carries. */
@@ -76,23 +95,30 @@ export function stepForEstimate(kbps: number): number {
 
 export function nextLadder(state: LadderState, sample: SenderSample): LadderState {
   const cpuSamples = sample.cpuLimited ? state.cpuSamples + 1 : 0;
-  const cpuCapped = sample.at < state.cpuCapUntil;
+  const floor = sample.at < state.cpuCapUntil ? state.cpuCap : 0;
   // The CPU: one step down, and none above it for a while.
   if (cpuSamples >= DOWN_SAMPLES && state.step < FACE_LADDER.length - 1) {
     const step = state.step + 1;
-    return { step, lowSamples: 0, higherSince: null, cpuSamples: 0, cpuCap: step, cpuCapUntil: sample.at + CPU_HOLD_MS };
+    return { ...state, step, lowSamples: 0, higherSince: null, cpuSamples: 0, cpuCap: step, cpuCapUntil: sample.at + CPU_HOLD_MS, tried: false };
   }
   if (sample.estimateKbps === null) return { ...state, cpuSamples };
-  const carried = Math.max(stepForEstimate(sample.estimateKbps), cpuCapped ? state.cpuCap : 0);
-  if (carried > state.step) {
+  const comfortable = sample.qp !== null && sample.qp <= QP_COMFORTABLE;
+  const carried = Math.max(stepForEstimate(sample.estimateKbps), floor);
+  // Lower: the estimate does not carry this step, and the encoder is short of bits.
+  if (carried > state.step && !comfortable) {
     const lowSamples = state.lowSamples + 1;
     if (lowSamples < DOWN_SAMPLES) return { ...state, lowSamples, higherSince: null, cpuSamples };
-    return { ...state, step: carried, lowSamples: 0, higherSince: null, cpuSamples };
+    const tryAfter = state.tried ? sample.at + TRY_BACKOFF_MS : state.tryAfter;
+    return { ...state, step: carried, lowSamples: 0, higherSince: null, cpuSamples, tried: false, tryAfter };
   }
-  if (carried < state.step) {
+  // Higher: the estimate carries a higher step, or the encoder has bits to spare and may try the next.
+  const byEstimate = Math.min(carried, state.step);
+  const byTry = comfortable && sample.at >= state.tryAfter ? Math.max(state.step - 1, floor) : state.step;
+  const higher = Math.min(byEstimate, byTry);
+  if (higher < state.step) {
     const higherSince = state.higherSince ?? sample.at;
     if (sample.at - higherSince < UP_HOLD_MS) return { ...state, lowSamples: 0, higherSince, cpuSamples };
-    return { ...state, step: carried, lowSamples: 0, higherSince: null, cpuSamples };
+    return { ...state, step: higher, lowSamples: 0, higherSince: null, cpuSamples, tried: higher < byEstimate };
   }
   return { ...state, lowSamples: 0, higherSince: null, cpuSamples };
 }
