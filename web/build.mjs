@@ -1,12 +1,16 @@
 // Bundles the page into web/dist (served by the Worker as static assets).
 import { build } from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addModulePreloads, preloadUrls } from './module-preload.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const dist = join(root, 'dist');
+// `node build.mjs --outdir <dir>` builds elsewhere (the build's own test, module-preload.test.ts,
+// builds into a temporary directory and leaves web/dist to the running stack).
+const outdirArg = process.argv.indexOf('--outdir');
+const dist = outdirArg === -1 ? join(root, 'dist') : resolve(process.argv[outdirArg + 1]);
 
 /**
  * `import { z } from 'zod'` (as the protocol package writes it) makes esbuild keep the whole `z`
@@ -102,6 +106,31 @@ async function copySwaggerUi(to) {
   }
 }
 
+/**
+ * Each page's <head> lists the modules of its first screen as modulepreload (issue 16): without
+ * them the browser finds them one level of imports at a time (the page, app.js, its chunks, the
+ * call's module, its chunks), one request round each. Read from the metafile, never kept by hand.
+ * The call page (/ and /join) also preloads the call's module (call-session.ts, imported with
+ * import() as soon as a join link is read) and its chunks; not the agent's panels, the demo screen
+ * or the desk token keeper, which only some of its visitors import. Same-origin scripts: the
+ * pages' CSP (public/_headers, script-src 'self') covers preloads as it covers the modules.
+ */
+async function addPagePreloads(metafile) {
+  // The metafile names files relative to the working directory.
+  const outdir = relative(process.cwd(), dist).split('\\').join('/');
+  const source = (path) => relative(process.cwd(), join(root, path)).split('\\').join('/');
+  const pageEntries = [
+    { html: 'index.html', script: '/app.js', entry: source('src/call-page.ts'), lazy: [source('src/call-session.ts')] },
+    { html: 'agent.html', script: '/agent.js', entry: source('src/desk-page.ts') },
+    { html: 'supervisor.html', script: '/supervisor.js', entry: source('src/supervisor-page.ts') },
+  ];
+  for (const page of pageEntries) {
+    const file = join(dist, page.html);
+    const html = await readFile(file, 'utf8');
+    await writeFile(file, addModulePreloads(html, page.script, preloadUrls(metafile, outdir, page)));
+  }
+}
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 /** What every bundle shares: ES modules for today's browsers, minified, with source maps. */
@@ -128,8 +157,9 @@ const common = {
 // Code splitting: what a page imports with import() (the agent's in-call tools, agent-panels.ts)
 // is a chunk of its own under chunks/, out of the page's first download, and code that several
 // bundles share is one chunk the browser fetches once (issue 16: a small first bundle).
-await build({
+const pages = await build({
   ...common,
+  metafile: true,
   entryPoints: {
     app: join(root, 'src/call-page.ts'),
     agent: join(root, 'src/desk-page.ts'),
@@ -148,6 +178,7 @@ await build({
 // apart from the pages' chunks.
 await build({ ...common, entryPoints: { 'face-worker': join(root, 'src/face/face-worker.ts') } });
 await cp(join(root, 'public'), dist, { recursive: true });
+await addPagePreloads(pages.metafile);
 await copyTesseract(join(dist, 'vendor/tesseract'));
 await copySwaggerUi(join(dist, 'vendor/swagger-ui'));
 await copyHuman(join(dist, 'vendor/human'), join(dist, 'vendor/tfjs'));
