@@ -41,13 +41,19 @@ export function session(
   const commands: NodeCommand[] = [];
   const audits: AuditInput[] = [];
   const webhooks: string[] = [];
+  /** The record as each save stored it (a copy), and sends and saves in the order they happened. */
+  const stored: SessionRecord[] = [];
+  const order: string[] = [];
   const calls = { saves: 0, closedAll: 0, releasedNode: 0, reassigned: [] as string[], keptMedia: [] as Array<{ role: Role; audio: boolean; video: boolean }> };
   const answer =
     options.answer ??
     ((c: NodeCommand): Outcome => ({ ok: true, result: c.type === 'publish' || c.type === 'subscribe' ? { sdp: `v=0 answer-${c.type}` } : {} }) as Outcome);
   const ports: SessionPorts = {
     now: () => NOW,
-    send: (to, message) => sent.push({ to, message }),
+    send: (to, message) => {
+      sent.push({ to, message });
+      order.push(`${message.type} -> ${to}`);
+    },
     isConnected: (role) => record.participants[role].connectionId !== null,
     closeAll: () => {
       calls.closedAll++;
@@ -56,8 +62,10 @@ export function session(
       commands.push(command);
       return answer(command) as CommandOutcome<C['type']>;
     },
-    save: async () => {
+    save: async (saved) => {
       calls.saves++;
+      stored.push(structuredClone(saved));
+      order.push('save');
     },
     keepMedia: (role, media) => {
       calls.keptMedia.push({ role, audio: media.audio, video: media.video });
@@ -97,5 +105,7 @@ export function session(
   const conduct = new SessionConduct(record, ports);
   const send = (role: Role, frame: ClientMessage | string) => conduct.message(role, CONNECTION[role], typeof frame === 'string' ? frame : JSON.stringify(frame));
   const to = (role: Role) => sent.filter((s) => s.to === role).map((s) => s.message);
-  return { record, conduct, send, sent, to, commands, audits, calls, webhooks };
+  /** What storage holds: the record as the last save stored it (null before any). */
+  const inStorage = () => stored.at(-1) ?? null;
+  return { record, conduct, send, sent, to, commands, audits, calls, webhooks, stored, inStorage, order };
 }

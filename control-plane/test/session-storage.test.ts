@@ -2,7 +2,8 @@ import { ServerMessage, verifyAuditChain } from '@vident/protocol';
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { participantPost } from './page-requests.ts';
-import { auditTrail, createSession, installFakeNode, Participant, registerNode, sessionStub, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+import type { SessionRecord } from '../src/session/session-record.ts';
+import { auditTrail, createSession, eventually, installFakeNode, Participant, registerNode, sessionStub, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 
 /*
  * A new session's object creates its SQLite tables as it first writes to each (session-core.ts,
@@ -30,6 +31,10 @@ const tablesOf = (sessionId: string) =>
 
 const alarmOf = (sessionId: string) => runInDurableObject(sessionStub(sessionId), (_, state) => state.storage.getAlarm());
 
+/** The record as the object's storage holds it (not its memory). */
+const storedRecord = (sessionId: string) =>
+  runInDurableObject(sessionStub(sessionId), (_, state) => JSON.parse(state.storage.sql.exec<{ data: string }>('SELECT data FROM session WHERE id = 1').one().data) as SessionRecord);
+
 describe('session storage', () => {
   it('creates only the record and audit tables at creation; the others work when first used, after an eviction too', async () => {
     const s = await createSession();
@@ -55,6 +60,19 @@ describe('session storage', () => {
     customer.ws.close();
     expect((await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`)).status).toBe(200);
     expect(await alarmOf(s.sessionId)).not.toBeNull();
+  });
+
+  it('stores the publish the page was answered: `published` goes out before the save (output gate), the save still follows', async () => {
+    const s = await createSession({ record: false });
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    customer.send({ type: 'publish', sdp: 'v=0 offer', audio: true, video: false });
+    await customer.next('published');
+    await eventually(async () => {
+      const stored = await storedRecord(s.sessionId);
+      expect(stored.segments.customer).toBe(1);
+      expect(stored.participants.customer).toMatchObject({ published: true, audio: true, video: false, transport: 'direct' });
+    });
   });
 
   it("reads camera flags a session stored before they were codes: the agent's welcome carries them in the current form and parses", async () => {

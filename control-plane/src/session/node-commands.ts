@@ -67,7 +67,11 @@ export class NodeCommands {
       if (!(await this.failover.movedAfter(out))) this.ports.send(subscriber, { type: 'error', code: out.code, message: out.message });
       return;
     }
-    await this.ports.save(r);
+    // The offer goes out before the save (output gate, as the relay's `published`): media
+    // negotiation only. Should the object die before `subscribed` is on disk, the pages' sockets
+    // drop with it, they reconnect and publish again, and the leg is offered anew from the
+    // record as last stored.
     this.ports.send(subscriber, { type: 'subscribe-offer', sdp: out.result.sdp });
+    await this.ports.save(r);
   }
 }

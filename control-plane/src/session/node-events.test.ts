@@ -20,6 +20,14 @@ describe('node events', () => {
     expect(s.record.state).toBe('waiting');
   });
 
+  it('offers the subscriber leg before saving it subscribed (output gate), and storage then holds it subscribed', async () => {
+    const s = session();
+    await s.conduct.nodeEvent(up('customer'));
+    expect(s.order).toEqual(['media-event -> customer', 'save', 'subscribe-offer -> agent', 'save']);
+    expect(s.inStorage()?.participants.customer.publisherUp).toBe(true);
+    expect(s.inStorage()?.participants.agent.subscribed).toBe(true);
+  });
+
   it('starts the call when both publishers are up: both pages get in_call, the change is audited', async () => {
     const s = session();
     await s.conduct.nodeEvent(up('customer'));

@@ -88,6 +88,23 @@ describe('signaling relay: publishing', () => {
     expect(s.record.expectedSegments).toEqual([{ participant: 'customer', segment: 1, failedAt: null }]);
   });
 
+  it('answers the publisher before the record is saved (output gate), and storage then holds the publish as before', async () => {
+    const s = session({ record: true });
+    await s.send('customer', consent);
+    s.order.length = 0;
+    await s.send('customer', { ...publish, ref: 'p1' });
+    // The room and the segment number are stored before the node is asked; the answer and the
+    // peer's flags are not held behind the write that records the publish...
+    expect(s.order).toEqual(['save', 'save', 'published -> customer', 'peer-media -> agent', 'save']);
+    // ...and that write still happens: storage has the segment number (saved before the node was
+    // asked), the publish, its flags and the segment the evidence waits for.
+    expect(s.inStorage()?.segments.customer).toBe(1);
+    expect(s.inStorage()?.participants.customer).toMatchObject({ published: true, audio: true, video: false, transport: 'direct' });
+    expect(s.inStorage()?.expectedSegments).toEqual([{ participant: 'customer', segment: 1, failedAt: null }]);
+    // The consent, which the bank sees, was stored by its own save when given, as before.
+    expect(s.stored.find((r) => r.consent !== null)?.consent).toEqual({ version: RECORDING_CONSENT_VERSION, at: new Date(NOW).toISOString() });
+  });
+
   it("passes the node's refusal on to the publisher with its code, and marks nothing published", async () => {
     const s = session({
       answer: (c) => (c.type === 'publish' ? { ok: false, code: 'media_node_error', message: 'janus said no', nodeDown: false } : ({ ok: true, result: {} } as Outcome)),

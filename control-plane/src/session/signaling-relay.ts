@@ -166,9 +166,20 @@ export class SignalingRelay {
     me.video = msg.video;
     // An older media-state kept with the socket must not win over these flags after hibernation.
     this.ctx.ports.keepMedia(role, msg);
-    await this.ctx.ports.save(r);
+    // The answer (and the peer's media flags) go out before the save, not after it: the runtime
+    // holds every message an object sends after a storage write until that write is on disk (the
+    // output gate), 137 to 250 ms of the join at load (issue 16). Safe because they are media
+    // negotiation only: their one consequence is the pages' WebRTC state. Nothing before them waits
+    // on this write (the segment number and the room were stored before the node was asked, and the
+    // gate let the publish command out only once they were on disk). Should the object die before
+    // this write is, its sockets drop with it, the page reconnects and publishes again (a new
+    // segment), and the record, as last stored, promises nothing the page was told: it still owes
+    // no segment it was not sent, so a short recording of this publish is an extra upload the
+    // evidence does not wait for, never a missing one. Audit entries, webhooks, outcomes and
+    // consent stay behind their writes (docs/ARCHITECTURE.md, "Output gate").
     this.ctx.ports.send(role, { type: 'published', sdp: out.result.sdp, ...(msg.ref !== undefined ? { ref: msg.ref } : {}) });
     this.ctx.ports.send(otherRole(role), { type: 'peer-media', role, audio: msg.audio, video: msg.video });
+    await this.ctx.ports.save(r);
     return this.ctx.node.subscribeToPeer(role);
   }
 
