@@ -111,6 +111,20 @@ const CLICK_JOIN_WHEN_SHOWN = `(() => {
   watch.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'disabled'] });
 })()`;
 
+/**
+ * framesDecoded of a page the runner did not wait for: 0 while its document is still being
+ * replaced or its script has not yet set `window.vident`.
+ */
+async function framesOnceLoaded(page: Page): Promise<number> {
+  try {
+    if (!(await page.evaluate('typeof window.vident === "object"'))) return 0;
+  } catch (error) {
+    if (error instanceof Error && /Execution context was destroyed|navigation/i.test(error.message)) return 0;
+    throw error;
+  }
+  return framesDecoded(page);
+}
+
 /** The vident path: customer and agent pages from the signed join links, through the control plane and the sidecar. */
 export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mode: JoinMode = 'together'): Promise<JoinResult> {
   const created = await stack.bank.createSession({ externalRef: `bench-join-${randomBytes(4).toString('hex')}`, customerName: 'Bench', locale: 'en' });
@@ -141,7 +155,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
           await agent.addInitScript(CLICK_JOIN_WHEN_SHOWN);
           await agent.goto(created.agentUrl, { waitUntil: 'commit' });
           mark('agent loading');
-          return firstFrame('agent', () => framesDecoded(agent));
+          return firstFrame('agent', () => framesOnceLoaded(agent));
         })(),
       ]);
       marks['customer frame'] = Math.round(customerAt - started);
