@@ -36,7 +36,10 @@ export interface SendStep {
   readonly minKbps: number;
 }
 
-/** Highest first. Needs measured with the bench's noisy 720p camera clip (VP8, docs/BENCHMARKS.md). */
+/**
+ * Highest first. Needs chosen from the bench's figures with its noisy 720p camera clip (VP8,
+ * docs/BENCHMARKS.md): 1280x720 at 27 fps took about 3.3 Mbit/s, 640x360 at 30 fps about 1 Mbit/s.
+ */
 export const FACE_LADDER: readonly SendStep[] = [
   { height: 720, maxFramerate: 30, minKbps: 2200 },
   { height: 540, maxFramerate: 30, minKbps: 1300 },
@@ -47,7 +50,11 @@ export const FACE_LADDER: readonly SendStep[] = [
 
 export const UP_HOLD_MS = 3000;
 export const CPU_HOLD_MS = 30_000;
-/** Mean VP8 quantiser (0-127, outbound-rtp qpSum / framesEncoded) at or under which the encoder has bits to spare. */
+/**
+ * Mean VP8 quantiser (0-127, outbound-rtp qpSum / framesEncoded) at or under which the encoder has
+ * bits to spare. VP8 scale: the media node's rooms take VP8 only (janus-gateway.ts `videocodec`);
+ * another codec's quantiser (H.264's is 0-51) would need its own figure.
+ */
 export const QP_COMFORTABLE = 29;
 export const TRY_BACKOFF_MS = 30_000;
 /** Samples in a row that a step down needs (estimate under the step, or the CPU limiting). */
