@@ -1,5 +1,6 @@
 import { reportEntries, summarizeLeg, type StatsEntry } from './call-stats.ts';
 import { initialJitterFloor, nextJitterFloor, type JitterFloorState, type ReceiverSample } from './jitter-floor.ts';
+import { StatsSampler } from './stats-sampler.ts';
 
 /*
  * Runs jitter-floor.ts on one subscriber leg: samples its getStats every TUNE_INTERVAL_MS and sets
@@ -26,16 +27,15 @@ export function readReceiverSample(entries: readonly StatsEntry[], at: number): 
   return { sample: { at, framesDecoded: v.framesDecoded, freezeCount: v.freezeCount, totalFreezesDuration: v.totalFreezesDuration }, tcp };
 }
 
-export class ReceiveBufferTuner {
+export class ReceiveBufferTuner extends StatsSampler {
   private state: JitterFloorState;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private sampling = false;
   private applied = 0;
 
   constructor(
     private readonly pc: TunedConnection,
     private readonly now: () => number = () => performance.now(),
   ) {
+    super(TUNE_INTERVAL_MS);
     this.state = initialJitterFloor(now());
   }
 
@@ -44,30 +44,11 @@ export class ReceiveBufferTuner {
     return this.state.targetMs;
   }
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.tick(), TUNE_INTERVAL_MS);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  /** One sample (the timer's job; a test calls it directly). */
-  async tick(): Promise<void> {
-    // A slow getStats must not pile samples up.
-    if (this.sampling) return;
-    this.sampling = true;
-    try {
-      const { sample, tcp } = readReceiverSample(reportEntries(await this.pc.getStats()), this.now());
-      if (sample === null) return;
-      this.state = nextJitterFloor(this.state, sample, { tcp });
-      if (this.state.targetMs !== this.applied) this.apply(this.state.targetMs);
-    } catch {
-      // A closed leg answers nothing: its tuner is stopped with it.
-    } finally {
-      this.sampling = false;
-    }
+  protected async sample(): Promise<void> {
+    const { sample, tcp } = readReceiverSample(reportEntries(await this.pc.getStats()), this.now());
+    if (sample === null) return;
+    this.state = nextJitterFloor(this.state, sample, { tcp });
+    if (this.state.targetMs !== this.applied) this.apply(this.state.targetMs);
   }
 
   private apply(targetMs: number): void {

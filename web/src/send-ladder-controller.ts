@@ -1,4 +1,5 @@
 import { summarizeLeg, type StatsEntry } from './call-stats.ts';
+import { StatsSampler } from './stats-sampler.ts';
 import { FACE_LADDER, initialLadder, nextLadder, type LadderState, type SendStep, type SenderSample } from './send-ladder.ts';
 
 /*
@@ -42,11 +43,9 @@ export function readSenderSample(entries: readonly StatsEntry[], at: number, pre
   };
 }
 
-export class SendLadder {
+export class SendLadder extends StatsSampler {
   private state: LadderState = initialLadder();
   private counters: QpCounters | null = null;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  private sampling = false;
 
   constructor(
     /** The leg's stats (none once it is closed). */
@@ -54,43 +53,26 @@ export class SendLadder {
     /** The step changed: set it on the sender. */
     private readonly onStep: (step: SendStep) => void,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    super(SAMPLE_INTERVAL_MS);
+  }
 
   /** The face's step now. */
   get step(): SendStep {
     return FACE_LADDER[this.state.step]!;
   }
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.tick(), SAMPLE_INTERVAL_MS);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  /** One sample (the timer's job; a test calls it directly). */
-  async tick(): Promise<void> {
-    // A slow getStats must not pile samples up.
-    if (this.sampling) return;
-    this.sampling = true;
-    try {
-      const entries = await this.stats();
-      if (entries.length === 0) return;
-      const { sample, counters } = readSenderSample(entries, this.now(), this.counters);
-      this.counters = counters;
-      const before = this.state.step;
-      this.state = nextLadder(this.state, sample);
-      if (this.state.step === before) return;
-      const { height, maxFramerate } = this.step;
-      const qp = sample.qp === null ? '' : `, quantiser ${sample.qp.toFixed(0)}`;
-      console.info(`vident: face video sent at up to ${height}p, ${maxFramerate} fps (bandwidth estimate ${sample.estimateKbps?.toFixed(0) ?? '?'} kbit/s${qp}${sample.cpuLimited ? ', CPU limited' : ''})`);
-      this.onStep(this.step);
-    } catch {
-      // A leg closed meanwhile: its ladder is stopped with it.
-    } finally {
-      this.sampling = false;
-    }
+  protected async sample(): Promise<void> {
+    const entries = await this.stats();
+    if (entries.length === 0) return;
+    const { sample, counters } = readSenderSample(entries, this.now(), this.counters);
+    this.counters = counters;
+    const before = this.state.step;
+    this.state = nextLadder(this.state, sample);
+    if (this.state.step === before) return;
+    const { height, maxFramerate } = this.step;
+    const qp = sample.qp === null ? '' : `, quantiser ${sample.qp.toFixed(0)}`;
+    console.info(`vident: face video sent at up to ${height}p, ${maxFramerate} fps (bandwidth estimate ${sample.estimateKbps?.toFixed(0) ?? '?'} kbit/s${qp}${sample.cpuLimited ? ', CPU limited' : ''})`);
+    this.onStep(this.step);
   }
 }
