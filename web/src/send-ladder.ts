@@ -28,8 +28,9 @@
  * parameters.
  */
 
-/** One step: the frame height it sends (the camera's, when smaller), its frame-rate cap and the estimate it needs. */
+/** One step: the frame size it sends (the camera's, when smaller), its frame-rate cap and the estimate it needs. */
 export interface SendStep {
+  /** The frame's short side: its height in landscape, its width on a phone held upright (720: 1280x720 or 720x1280). */
   readonly height: number;
   readonly maxFramerate: number;
   /** Bandwidth estimate (kbit/s) from which this step is sent. */
@@ -130,8 +131,8 @@ export function nextLadder(state: LadderState, sample: SenderSample): LadderStat
   return { ...state, lowSamples: 0, higherSince: null, cpuSamples };
 }
 
-/** The encoding parameters of a step for a camera sending `sourceHeight` rows (never upscaled). */
-export function encodingForStep(step: SendStep, sourceHeight: number | null): { scaleResolutionDownBy: number; maxFramerate: number } {
-  const scale = sourceHeight === null || sourceHeight <= step.height ? 1 : sourceHeight / step.height;
+/** The encoding parameters of a step for a camera whose frames' short side is `sourceShortSide` (never upscaled). */
+export function encodingForStep(step: SendStep, sourceShortSide: number | null): { scaleResolutionDownBy: number; maxFramerate: number } {
+  const scale = sourceShortSide === null || sourceShortSide <= step.height ? 1 : sourceShortSide / step.height;
   return { scaleResolutionDownBy: Math.round(scale * 1000) / 1000, maxFramerate: step.maxFramerate };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GuidanceKind, HD_VIDEO_MAX_BITRATE } from '@vident/protocol';
-import { applyVideoPriority, videoPriorityForGuidance, videoSendSettingsFor } from './video-priority.ts';
+import { applyVideoPriority, shortSide, videoPriorityForGuidance, videoSendSettingsFor } from './video-priority.ts';
 import { FakeSender } from './fake-call.ts';
 import { FACE_LADDER } from './send-ladder.ts';
 
@@ -11,6 +11,10 @@ describe('video priority', () => {
     expect(videoSendSettingsFor('document', FACE_LADDER[2], 720)).toEqual({ ...limits, scaleResolutionDownBy: 1, maxFramerate: 30 });
     expect(videoSendSettingsFor('face', FACE_LADDER[2], 720)).toEqual({ ...limits, scaleResolutionDownBy: 2, maxFramerate: 30 });
     expect(videoSendSettingsFor('face', FACE_LADDER[3], 1080)).toEqual({ ...limits, scaleResolutionDownBy: 3, maxFramerate: 15 });
+    // A phone held upright: 720x1280 is 720p too, and its 360p step is 360x640.
+    expect(shortSide({ width: 720, height: 1280 })).toBe(720);
+    expect(videoSendSettingsFor('face', FACE_LADDER[2], shortSide({ width: 720, height: 1280 }))).toEqual({ ...limits, scaleResolutionDownBy: 2, maxFramerate: 30 });
+    expect(shortSide({})).toBeNull();
     // Before the ladder has a sample: the top step, the camera's own 720p.
     expect(videoSendSettingsFor('face', undefined, 720)).toEqual({ ...limits, scaleResolutionDownBy: 1, maxFramerate: 30 });
   });
@@ -21,7 +25,7 @@ describe('video priority', () => {
   });
 
   it('sets the preference and every encoding\'s limits on video senders only, keeping their other parameters', async () => {
-    const video = new FakeSender({ kind: 'video', getSettings: () => ({ height: 720 }) } as never);
+    const video = new FakeSender({ kind: 'video', getSettings: () => ({ width: 720, height: 1280 }) } as never);
     const audio = new FakeSender({ kind: 'audio' });
     video.parameters = { encodings: [{ active: true, scaleResolutionDownBy: 1 }], transactionId: 't1' };
     expect(await applyVideoPriority([audio, video], 'document')).toBe(true);

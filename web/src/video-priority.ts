@@ -32,10 +32,16 @@ const DOCUMENT_STEP: SendStep = { height: Infinity, maxFramerate: 30, minKbps: 0
 /** The call starts on the face (the agent greets the customer first). */
 export const INITIAL_VIDEO_PRIORITY: VideoPriority = 'face';
 
-/** The settings of a priority; the face's at `faceStep` of its ladder, for a camera sending `sourceHeight` rows. */
-export function videoSendSettingsFor(priority: VideoPriority, faceStep: SendStep = FACE_LADDER[0]!, sourceHeight: number | null = null): VideoSendSettings {
+/** The settings of a priority; the face's at `faceStep` of its ladder, for a camera whose frames' short side is `sourceShortSide`. */
+export function videoSendSettingsFor(priority: VideoPriority, faceStep: SendStep = FACE_LADDER[0]!, sourceShortSide: number | null = null): VideoSendSettings {
   const step = priority === 'document' ? DOCUMENT_STEP : faceStep;
-  return { degradationPreference: 'maintain-resolution', maxBitrate: HD_VIDEO_MAX_BITRATE, ...encodingForStep(step, sourceHeight) };
+  return { degradationPreference: 'maintain-resolution', maxBitrate: HD_VIDEO_MAX_BITRATE, ...encodingForStep(step, sourceShortSide) };
+}
+
+/** The short side of a track's frames (a phone held upright sends 720x1280), null when it does not say. */
+export function shortSide(settings: { width?: number; height?: number } | undefined): number | null {
+  const sides = [settings?.width, settings?.height].filter((n): n is number => typeof n === 'number' && n > 0);
+  return sides.length === 0 ? null : Math.min(...sides);
 }
 
 /**
@@ -58,7 +64,7 @@ export function videoPriorityForGuidance(kind: GuidanceKind): VideoPriority | nu
 
 /** The part of RTCRtpSender this needs (lib.dom no longer types `degradationPreference`). */
 export interface PrioritySender {
-  readonly track: { kind: string; getSettings?(): { height?: number } } | null;
+  readonly track: { kind: string; getSettings?(): { width?: number; height?: number } } | null;
   getParameters(): object;
   setParameters(parameters: never): Promise<void>;
 }
@@ -78,7 +84,7 @@ export async function applyVideoPriority(senders: readonly PrioritySender[], pri
   let all = true;
   for (const sender of senders) {
     if (sender.track?.kind !== 'video') continue;
-    const { degradationPreference, ...limits } = videoSendSettingsFor(priority, faceStep, sender.track.getSettings?.().height ?? null);
+    const { degradationPreference, ...limits } = videoSendSettingsFor(priority, faceStep, shortSide(sender.track.getSettings?.()));
     const parameters = sender.getParameters() as SendParameters;
     const encodings = parameters.encodings ?? [];
     const has = (e: NonNullable<SendParameters['encodings']>[number]) =>
