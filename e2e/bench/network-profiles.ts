@@ -12,7 +12,8 @@
  * the way into Janus loses packets on the wire: a packet Janus's output hook drops is a local send
  * failure that TCP retries at once (measured; docs/BENCHMARKS.md's lossy subsection).
  * Figures are the agent's received video over the measured window, after a warm-up; baseline: the
- * clean direct call of the same run.
+ * clean direct call of the same run. One concept, one call per profile and transport and its
+ * figures; past 300 lines by the method text the report prints.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -21,6 +21,12 @@ import type { StoredOneTimeCode } from './one-time-code.ts';
 import type { CallQualityRecord } from './call-quality.ts';
 import { readStoredCameraSignals } from './earlier-camera-signals.ts';
 
+/*
+ * The session's record: its shape, and reading a stored one (older forms brought up to date).
+ * One concept; past 300 lines by the field documentation of a record that carries the whole
+ * verification.
+ */
+
 export const ROLES: readonly Role[] = ['customer', 'agent'];
 
 export function otherRole(role: Role): Role {

@@ -23,7 +23,9 @@ type Frame<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }
 /**
  * The signaling relay: one frame from a participant's browser becomes node commands, answers to
  * that browser, news for the other one, and audit entries. A bad or untimely frame answers
- * `error` with a stable code; the socket stays open.
+ * `error` with a stable code; the socket stays open. Past 300 lines because the one switch over
+ * client frames lives here; each frame's rules are in their own modules (consent, in-call tools,
+ * document review, challenges), so what stays is routing and the publish path.
  */
 export class SignalingRelay {
   private readonly procedure: SessionProcedure;
