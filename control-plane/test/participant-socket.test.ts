@@ -1,7 +1,8 @@
-import { ErrorBody, SessionView } from '@vident/protocol';
+import { ErrorBody, SessionBrowserPaths, SessionView } from '@vident/protocol';
+import { SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/session/participant-token.ts';
-import { createSession, eventually, giveConsent, installFakeNode, nodeFetch, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
+import { auditTrail, createSession, eventually, ORIGIN, giveConsent, installFakeNode, nodeFetch, openSocket, Participant, registerNode, signedFetch, tokenOf, type FakeNode } from './helpers.ts';
 
 // Installed for the whole file: sockets closed at the end of a test still send `leave` commands.
 const node: FakeNode = installFakeNode();
@@ -213,6 +214,100 @@ describe('signaling relay between customer and agent', () => {
     // (the node may have started recording it), so the retry records segment 2.
     expect(node.commands.filter((c) => c.type === 'create-room')).toHaveLength(1);
     expect(node.commands.filter((c) => c.type === 'publish').map((c) => c.type === 'publish' && c.segment)).toEqual([1, 2]);
+  });
+});
+
+describe('connect-then-join: a socket opened on standby (issue 16)', () => {
+  /** Opens the role's socket on standby, as the agent's page does while it shows its Join button. */
+  async function standby(sessionId: string, joinUrl: string): Promise<Participant> {
+    const res = await SELF.fetch(`${ORIGIN}${SessionBrowserPaths.standbySocket(sessionId)}`, {
+      headers: { upgrade: 'websocket', 'sec-websocket-protocol': `vident.v1, vident-token.${tokenOf(joinUrl)}` },
+    });
+    expect(res.status).toBe(101);
+    return new Participant(res.webSocket!);
+  }
+  const agentConnected = async (sessionId: string) =>
+    SessionView.parse(await (await signedFetch('GET', `/v1/sessions/${sessionId}`)).json()).participants.find((p) => p.role === 'agent')!.connected;
+  const joins = async (sessionId: string) => (await auditTrail(sessionId)).entries.filter((e) => e.action === 'participant.joined' && e.actor === 'agent').length;
+  // The node's capacity (10) is shared by the file: each test here ends its session.
+  let ending: string[] = [];
+  const session = async () => {
+    const s = await createSession();
+    ending.push(s.sessionId);
+    return s;
+  };
+  afterEach(async () => {
+    for (const id of ending) await signedFetch('DELETE', `/v1/sessions/${id}`);
+    ending = [];
+  });
+
+  it('is neither welcomed nor announced until it sends join; then it is, as a plain connection is', async () => {
+    const s = await session();
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    const agent = await standby(s.sessionId, s.agentUrl);
+    // The customer's frames reach no standby socket, and the customer is told of no agent.
+    customer.send({ type: 'media-state', audio: true, video: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(agent.received).toEqual([]);
+    expect(customer.count('peer-joined')).toBe(0);
+    expect(await agentConnected(s.sessionId)).toBe(false);
+    expect(await joins(s.sessionId)).toBe(0);
+
+    agent.send({ type: 'join' });
+    expect((await agent.next('welcome')).peer).toMatchObject({ role: 'customer', connected: true });
+    expect(await customer.next('peer-joined')).toEqual({ type: 'peer-joined', role: 'agent' });
+    expect(await agentConnected(s.sessionId)).toBe(true);
+    expect(await joins(s.sessionId)).toBe(1);
+    // Now it is the agent's connection: relayed both ways; a second join changes nothing.
+    agent.send({ type: 'join' });
+    customer.send({ type: 'media-state', audio: false, video: true });
+    expect(await agent.next('peer-media')).toEqual({ type: 'peer-media', role: 'customer', audio: false, video: true });
+    agent.send({ type: 'media-state', audio: true, video: true });
+    expect(await customer.next('peer-media')).toEqual({ type: 'peer-media', role: 'agent', audio: true, video: true });
+    expect(agent.count('welcome')).toBe(0);
+    expect(await joins(s.sessionId)).toBe(1);
+  });
+
+  it('leaves the joined page of the role alone until it joins, then replaces it (close 4001)', async () => {
+    const s = await session();
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    const first = await Participant.join(s.sessionId, s.agentUrl);
+    await first.next('welcome');
+    await customer.next('peer-joined');
+    const second = await standby(s.sessionId, s.agentUrl);
+    customer.send({ type: 'media-state', audio: false, video: false });
+    expect(await first.next('peer-media')).toMatchObject({ role: 'customer' });
+    expect(first.closed).toBeNull();
+
+    second.send({ type: 'join' });
+    await second.next('welcome');
+    expect((await first.waitClosed()).code).toBe(4001);
+    expect(customer.count('peer-left')).toBe(0);
+  });
+
+  it('answers any other frame with an error and closes (1008), joining nobody', async () => {
+    const s = await session();
+    const agent = await standby(s.sessionId, s.agentUrl);
+    agent.send({ type: 'media-state', audio: true, video: true });
+    expect(await agent.next('error')).toMatchObject({ code: 'bad_request' });
+    expect((await agent.waitClosed()).code).toBe(1008);
+    const junk = await standby(s.sessionId, s.agentUrl);
+    junk.send('not json');
+    expect((await junk.next('error')).code).not.toBe('');
+    expect((await junk.waitClosed()).code).toBe(1008);
+    expect(await agentConnected(s.sessionId)).toBe(false);
+    expect(await joins(s.sessionId)).toBe(0);
+  });
+
+  it('a session that ended meanwhile tells the joining socket so and closes it', async () => {
+    const s = await session();
+    const agent = await standby(s.sessionId, s.agentUrl);
+    await signedFetch('DELETE', `/v1/sessions/${s.sessionId}`);
+    // The end closes every socket of the session, standby ones too.
+    expect((await agent.waitClosed()).code).toBe(1000);
+    expect(await joins(s.sessionId)).toBe(0);
   });
 });
 

@@ -83,6 +83,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('subscribe-answer'), sdp: Sdp }),
   z.strictObject({ type: z.literal('trickle'), leg: PeerLeg, candidate: IceCandidate }),
   z.strictObject({ type: z.literal('media-state'), audio: z.boolean(), video: z.boolean() }),
+  /**
+   * The participant joins on the socket it opened on standby (SessionBrowserPaths.standbySocket):
+   * only then is it the role's current connection, welcomed and announced to the other page. On a
+   * socket that joined already (every socket opened without standby joins at once) it changes nothing.
+   */
+  z.strictObject({ type: z.literal('join') }),
   z.strictObject({ type: z.literal('hang-up') }),
   /**
    * A media leg of this page that had connected broke while signaling stayed up (the page

@@ -40,9 +40,17 @@ export const NodeApiPaths = {
     `/v1/nodes/${encodeURIComponent(nodeId)}/uploads/${encodeURIComponent(artifactId)}/complete`,
 } as const;
 
+/** The query parameter that opens a participant's socket on standby (SessionBrowserPaths.standbySocket). */
+export const STANDBY_QUERY = 'standby';
+
 /** Browser routes of a session (authenticated by a token in Authorization). */
 export const SessionBrowserPaths = {
   socket: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/ws`,
+  /**
+   * The socket opened before the participant joins (issue 16, connect-then-join): the session
+   * accepts it without announcing the participant and relays nothing to it until it sends `join`.
+   */
+  standbySocket: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/ws?${STANDBY_QUERY}=1`,
   captures: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/captures`,
   probe: (sessionId: string) => `/v1/sessions/${encodeURIComponent(sessionId)}/probe`,
   probeResult: (sessionId: string, probeId: string) =>

@@ -1,7 +1,8 @@
-import { Role, SIGNALING_SUBPROTOCOL, type PrecheckSignal, type ProbeReport, type ServerMessage } from '@vident/protocol';
+import { Role, SIGNALING_SUBPROTOCOL, STANDBY_QUERY, type PrecheckSignal, type ProbeReport, type ServerMessage } from '@vident/protocol';
 import { errorBody, type Failure } from '../base/http-error.ts';
 import { agentAdmission } from './agent-assignment.ts';
-import { attachmentOf, CLOSE_REVOKED, safeClose } from './participant-sockets.ts';
+import { attachmentOf, CLOSE_REVOKED, safeClose, type Attachment } from './participant-sockets.ts';
+import { decodeClientFrame } from './client-frame.ts';
 import { notePrecheckSignal } from './funnel-marks.ts';
 import { admitProbe, ProbeLedger, recordProbeReport, type ProbeRefusal, type ProbeTicket } from './probe-ledger.ts';
 import type { SessionCore } from './session-core.ts';
@@ -47,6 +48,12 @@ export class BrowserCalls implements BrowserSessionRpc {
     // Before accepting: a refused (re)connect writes no audit row and no directory update.
     const refused = await this.core.admitJoin(role.data);
     if (refused) return Response.json(errorBody(refused.code, refused.message), { status: refused.status, headers: refused.headers });
+    if (new URL(request.url).searchParams.get(STANDBY_QUERY) === '1') {
+      // Connect-then-join (issue 16): the handshake is done before the Join click; the participant
+      // joins, and is announced, when this socket sends `join` (see join below).
+      this.core.sockets.acceptStandby(server, role.data, request.headers.get('cf-connecting-ip'), role.data === 'agent' ? agentClaimOf(request) : null);
+      return new Response(null, { status: 101, webSocket: client, headers: { 'Sec-WebSocket-Protocol': SIGNALING_SUBPROTOCOL } });
+    }
     const attachment = this.core.sockets.accept(server, role.data, request.headers.get('cf-connecting-ip'));
     // Not awaited: the 101 must not wait for node commands (a subscribe may follow the welcome).
     void this.core.serialized(() => this.core.conduct!.connect(attachment.role, attachment.connectionId, attachment.from)).catch(() => undefined);
@@ -57,7 +64,44 @@ export class BrowserCalls implements BrowserSessionRpc {
   async message(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const att = this.core.sockets.attachment(ws);
     if (!att || !this.core.conduct) return;
+    if (att.standby) return this.join(ws, att, message);
     await this.core.serialized(() => this.core.conduct!.message(att.role, att.connectionId, message, att.from)).catch(() => undefined);
+  }
+
+  /**
+   * A frame from a socket on standby: only `join` is taken. The checks of the upgrade are made
+   * again (the session may have ended, or the agent's link been revoked, since), then the socket
+   * replaces the role's older ones and the participant connects as on a plain upgrade.
+   */
+  private async join(ws: WebSocket, att: Attachment, message: string | ArrayBuffer): Promise<void> {
+    const decoded = decodeClientFrame(message);
+    if (!decoded.ok || decoded.message.type !== 'join') {
+      // The page sends nothing else before it joins: anything else ends the socket (no frame budget is spent on it).
+      sendFrame(ws, { type: 'error', code: decoded.ok ? 'bad_request' : decoded.code, message: decoded.ok ? 'this socket is on standby: send join first' : decoded.message });
+      safeClose(ws, CLOSE_POLICY, 'join first');
+      return;
+    }
+    await this.core
+      .serialized(async () => {
+        const conduct = this.core.conduct;
+        const current = this.core.sockets.attachment(ws);
+        if (!conduct || !current?.standby || ws.readyState !== WebSocket.OPEN) return;
+        const ended = conduct.endedMessage();
+        if (ended) {
+          sendFrame(ws, ended);
+          safeClose(ws, 1000, 'session ended');
+          return;
+        }
+        const admitted = att.role === 'agent' ? agentAdmission(conduct.record, current.standby.claim) : null;
+        if (admitted && !admitted.ok) {
+          sendFrame(ws, { type: 'error', code: admitted.code, message: admitted.message });
+          safeClose(ws, CLOSE_REVOKED, 'token revoked');
+          return;
+        }
+        const joined = this.core.sockets.promote(ws, current);
+        await conduct.connect(joined.role, joined.connectionId, joined.from);
+      })
+      .catch(() => undefined);
   }
 
   /** The browser closed its socket: close our end too, then the participant is gone. */
@@ -102,5 +146,17 @@ export class BrowserCalls implements BrowserSessionRpc {
   private probeLedger(): ProbeLedger {
     this.probes ??= new ProbeLedger(this.core.ctx.storage.sql);
     return this.probes;
+  }
+}
+
+/** Close code for a standby socket that sent something other than `join` (RFC 6455: policy violation). */
+const CLOSE_POLICY = 1008;
+
+/** One frame to one socket (the relay's sends go to a role's current connection; a standby socket is none). */
+function sendFrame(ws: WebSocket, message: ServerMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // The socket is going away.
   }
 }

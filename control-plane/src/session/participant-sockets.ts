@@ -18,6 +18,18 @@ export interface Attachment {
    * hibernation with the socket. SessionCore folds them into the record when it wakes up.
    */
   media?: MediaFlags;
+  /**
+   * Present while the socket is on standby (opened before its page's Join click, issue 16): not the
+   * role's current connection, so nothing is relayed to it and its frames other than `join` are
+   * not taken. Keeps the agent's claim of the upgrade, checked again when the socket joins.
+   */
+  standby?: { claim: StandbyClaim | null };
+}
+
+/** The agent claim a standby socket was admitted with (session-rpc.ts AgentClaim). */
+export interface StandbyClaim {
+  agentId: string;
+  assignmentId: string;
 }
 
 /** Whether a participant sends audio and video. */
@@ -47,12 +59,34 @@ export class ParticipantSockets {
   /** Accepts an upgraded socket for a role, closing the role's older ones. */
   accept(server: WebSocket, role: Role, from: string | null): Attachment {
     const attachment: Attachment = { role, connectionId: crypto.randomUUID(), from: from ? from.slice(0, 64) : null };
-    for (const old of this.ctx.getWebSockets(role)) {
-      safeClose(old, CLOSE_REPLACED, 'replaced by a newer connection');
-    }
+    this.closeOthers(role, null);
     this.ctx.acceptWebSocket(server, [role]);
     server.serializeAttachment(attachment);
     return attachment;
+  }
+
+  /**
+   * Accepts a socket on standby: the role's other sockets (a joined page in another tab) stay as
+   * they are until this one joins (`promote`).
+   */
+  acceptStandby(server: WebSocket, role: Role, from: string | null, claim: StandbyClaim | null): void {
+    const attachment: Attachment = { role, connectionId: crypto.randomUUID(), from: from ? from.slice(0, 64) : null, standby: { claim } };
+    this.ctx.acceptWebSocket(server, [role]);
+    server.serializeAttachment(attachment);
+  }
+
+  /** A standby socket joins: the role's other sockets are closed as for a new connection; its attachment loses the mark. */
+  promote(ws: WebSocket, attachment: Attachment): Attachment {
+    const { standby: _, ...joined } = attachment;
+    this.closeOthers(attachment.role, ws);
+    ws.serializeAttachment(joined);
+    return joined;
+  }
+
+  private closeOthers(role: Role, keep: WebSocket | null): void {
+    for (const old of this.ctx.getWebSockets(role)) {
+      if (old !== keep) safeClose(old, CLOSE_REPLACED, 'replaced by a newer connection');
+    }
   }
 
   /** The role's open sockets of its current connection (at most one in practice). */
@@ -141,11 +175,15 @@ export function attachmentOf(ws: WebSocket): Attachment | null {
   const role = value?.role;
   if ((role !== 'customer' && role !== 'agent') || typeof value?.connectionId !== 'string') return null;
   const media = value.media;
+  const claim = value.standby?.claim;
   return {
     role,
     connectionId: value.connectionId,
     from: typeof value.from === 'string' ? value.from : null,
     ...(typeof media?.audio === 'boolean' && typeof media.video === 'boolean' ? { media: { audio: media.audio, video: media.video } } : {}),
+    ...(value.standby
+      ? { standby: { claim: typeof claim?.agentId === 'string' && typeof claim.assignmentId === 'string' ? { agentId: claim.agentId, assignmentId: claim.assignmentId } : null } }
+      : {}),
   };
 }
 

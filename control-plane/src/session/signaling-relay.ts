@@ -73,6 +73,9 @@ export class SignalingRelay {
       }
       case 'media-state':
         return this.mediaState(role, msg);
+      case 'join':
+        // This connection joined already (a standby socket's join is taken before the relay: browser-calls.ts).
+        return;
       case 'media-lost': {
         if (await this.participantRowsSpent()) return this.refuse(role, 'limit_reached', "the session's audit trail is full");
         const nodeId = r.nodeId;
