@@ -13,6 +13,8 @@ import { ChosenMedia, DEFAULT_CHOICE } from './chosen-media.ts';
 import { openCustomerJourney, sessionStorageOrNull } from './customer-journey.ts';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
 import { joinPhases, markPhase, type JoinPhaseTimes } from './join-phases.ts';
+import { SignalingSocket } from './signaling-socket.ts';
+import { StandbySocket } from './standby-socket.ts';
 
 /*
  * / and /join: the call page of both roles (customer and agent, by the join link in the fragment);
@@ -46,6 +48,8 @@ const banner = new ErrorBanner();
 let media = new ChosenMedia(DEFAULT_CHOICE);
 /** The agent's camera, asked for while its page loads (see openParticipant); the controller's first request takes it. */
 let earlyMedia: Promise<MediaStream> | null = null;
+/** The agent's signaling socket, opened on standby while its page waits for the Join click (standby-socket.ts). */
+let standby: StandbySocket | null = null;
 /** The call's module (call-session.ts), asked for once a join link is read. */
 let sessionLoad: Promise<typeof import('./call-session.ts')> | null = null;
 function loadCallSession(): Promise<typeof import('./call-session.ts')> {
@@ -81,6 +85,8 @@ function openParticipant(joinLink: JoinLink): void {
       earlyMedia = media.acquire();
       earlyMedia.catch(() => undefined);
     }
+    // Connect-then-join: the socket's handshake is done before the click, which then only sends `join`.
+    if (hasMedia()) standby = new StandbySocket((handlers, onStandby) => new SignalingSocket(location.origin, joinLink.sessionId, joinLink.token, handlers, onStandby));
     loadCallSession().then((session) => session.loadAgentPanels()).catch(() => undefined);
     keepDeskTokenFresh();
     return openJoinScreen(joinLink);
@@ -147,6 +153,7 @@ async function startCall(joinLink: JoinLink, joinScreen: JoinScreen): Promise<vo
       earlyMedia = null;
       return early ?? media.acquire();
     },
+    ...(standby ? { openSocket: standby.open } : {}),
   });
 }
 

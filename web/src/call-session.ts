@@ -5,6 +5,7 @@ import type { JoinLink } from './join-link.ts';
 import { translate } from './i18n.ts';
 import { callProblemText, type CallProblemCode } from './error-text.ts';
 import type { PageConfig } from './public-config.ts';
+import type { OpenSignalingChannel } from './signaling-socket.ts';
 
 /** The page's config is read with this module (call-page.ts fetches it while this module loads). */
 export { readConfig } from './public-config.ts';
@@ -42,6 +43,8 @@ export interface CallSessionPage {
   setLocale(locale: Locale): void;
   /** The camera and microphone for the call (see CallControllerOptions.acquireMedia). */
   acquireMedia(): Promise<MediaStream>;
+  /** The socket opener when the page connected before the click (standby-socket.ts); else a plain socket per connect. */
+  openSocket?: OpenSignalingChannel;
 }
 
 /** The agent's in-call tools (agent-panels.ts), a module of their own; the page fetches it early with this. */
@@ -91,6 +94,7 @@ export function startCallSession(page: CallSessionPage): CallController {
     token: joinLink.token,
     role: joinLink.role,
     acquireMedia: page.acquireMedia,
+    ...(page.openSocket ? { openSocket: page.openSocket } : {}),
     iceTransportPolicy: config.iceTransportPolicy,
     tokenExpiresAtMs: joinLink.exp * 1000,
     onChange: (view) => {

@@ -72,8 +72,8 @@ export function isLinkExpired(link: JoinLink, nowMs: number): boolean {
 }
 
 /** The session's signaling WebSocket URL on the page's own origin. */
-export function sessionSocketUrl(origin: string, sessionId: string): string {
-  const url = new URL(SessionBrowserPaths.socket(sessionId), origin);
+export function sessionSocketUrl(origin: string, sessionId: string, standby = false): string {
+  const url = new URL(standby ? SessionBrowserPaths.standbySocket(sessionId) : SessionBrowserPaths.socket(sessionId), origin);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }

@@ -22,8 +22,9 @@ export type OpenSignalingChannel = (handlers: SignalingHandlers) => SignalingCha
 export class SignalingSocket implements SignalingChannel {
   private readonly ws: WebSocket;
 
-  constructor(origin: string, sessionId: string, token: string, handlers: SignalingHandlers) {
-    this.ws = new WebSocket(sessionSocketUrl(origin, sessionId), sessionSocketProtocols(token));
+  /** `standby`: the session keeps the socket on standby until it sends `join` (standby-socket.ts). */
+  constructor(origin: string, sessionId: string, token: string, handlers: SignalingHandlers, standby = false) {
+    this.ws = new WebSocket(sessionSocketUrl(origin, sessionId, standby), sessionSocketProtocols(token));
     this.ws.addEventListener('open', () => handlers.onOpen());
     this.ws.addEventListener('close', (e) => handlers.onClose(e.code));
     this.ws.addEventListener('message', (e) => {
