@@ -1,4 +1,4 @@
-import { AgentRevocation, AuditTrail, DeskTokenRefresh, ErrorBody, SessionView, type AgentSignInRequest } from '@vident/protocol';
+import { AgentRevocation, AuditTrail, DeskTokenRefresh, ErrorBody, SessionBrowserPaths, SessionView, type AgentSignInRequest } from '@vident/protocol';
 import { runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintDeskToken } from '../src/desk/desk-token.ts';
@@ -117,6 +117,27 @@ describe("a desk agent's link", () => {
     const reload = await Participant.join(s.sessionId, callUrl);
     await reload.next('welcome');
     expect((await first.waitClosed()).code).toBe(4001);
+  });
+
+  it("refuses the join of the bank's link opened on standby before the desk gave the session to an agent", async () => {
+    const console = await Console.connect((await signIn({ agentId: 'agent.one', name: 'One' })).token);
+    const s = await createSession({ record: false, externalRef: 'standby-bank-link' });
+    const customer = await Participant.join(s.sessionId, s.customerUrl);
+    await customer.next('welcome');
+    const opened = await SELF.fetch(`${ORIGIN}${SessionBrowserPaths.standbySocket(s.sessionId)}`, {
+      headers: { upgrade: 'websocket', 'sec-websocket-protocol': `vident.v1, vident-token.${tokenOf(s.agentUrl)}` },
+    });
+    const standby = new Participant(opened.webSocket!);
+    await console.next('desk-queue', (m) => m.entries.some((e) => e.sessionId === s.sessionId && !e.assigned));
+    console.send({ type: 'accept', sessionId: s.sessionId });
+    await console.next('assigned', (m) => m.sessionId === s.sessionId);
+    expect(standby.closed).toBeNull();
+    standby.send({ type: 'join' });
+    expect(await standby.next('error')).toMatchObject({ code: 'token_revoked' });
+    expect((await standby.waitClosed()).code).toBe(4003);
+    expect(standby.count('welcome')).toBe(0);
+    expect(customer.count('peer-joined')).toBe(0);
+    expect((await view(s.sessionId)).participants.find((p) => p.role === 'agent')!.connected).toBe(false);
   });
 
   it('still lets the bank use its own agent link for a session the desk never assigned', async () => {
