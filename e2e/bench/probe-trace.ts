@@ -1,0 +1,76 @@
+/*
+ * The agent page's main thread during its join (issue 16), as a Chrome trace: a stack, a customer
+ * waiting in the call, then the agent page opened (Join clicked from inside the page) under CDP
+ * Tracing until both pages decode. Prints the main thread's self time per event name over the
+ * first WINDOW ms (default 1500) and saves each trace to TRACE_DIR (default /tmp/vident-traces).
+ * Adapted from the lead's probe-join.ts (Profiler).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack } from '../../infra/stack.ts';
+import { launchChromium } from '../src/browser.ts';
+import { customerJoinsWithConsent, framesDecoded } from '../src/call-page.ts';
+import { summarise, threadCpu, type TraceEvent } from './trace-summary.ts';
+
+const CLICK = `(() => {
+  const ready = () => {
+    const screen = document.getElementById('screen-join');
+    const button = document.querySelector('[data-testid="join"]');
+    if (!screen || screen.hidden || !button || button.disabled) return false;
+    button.click();
+    return true;
+  };
+  const watch = new MutationObserver(() => { if (ready()) watch.disconnect(); });
+  watch.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'disabled'] });
+})()`;
+const CATEGORIES = [...(process.env.JS_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'loading'];
+const windowMs = Number(process.env.WINDOW ?? 1500);
+const traceDir = process.env.TRACE_DIR ?? '/tmp/vident-traces';
+const label = process.env.LABEL ?? 'run';
+mkdirSync(traceDir, { recursive: true });
+const stateDir = mkdtempSync(join(tmpdir(), 'vident-probe-'));
+const stack = await startStack({ stateDir, demo: false, dropUdp: true, nodeCapacity: 50, workerVars: {} });
+const chromium = await launchChromium();
+try {
+  for (let i = 0; i < Number(process.env.N ?? 4); i++) {
+    const created = await stack.bank.createSession({ externalRef: `probe-${i}-${Date.now()}`, customerName: 'P', locale: 'en' });
+    const c = await chromium.newParticipant();
+    const a = await chromium.newParticipant();
+    // REDUCED_MOTION=1: both pages as a visitor who asked for reduced motion (no CSS animations).
+    if (process.env.REDUCED_MOTION) { await c.page.emulateMedia({ reducedMotion: 'reduce' }); await a.page.emulateMedia({ reducedMotion: 'reduce' }); }
+    await c.page.goto(created.customerUrl);
+    await customerJoinsWithConsent(c.page);
+    for (;;) { const p: any = await c.page.evaluate('window.__videntPhases()'); if (p['ice-connected']) break; await new Promise((r) => setTimeout(r, 20)); }
+    await new Promise((r) => setTimeout(r, 500));
+    const load = loadavg()[0].toFixed(2);
+    await a.page.addInitScript(CLICK);
+    const cdp = await a.context.newCDPSession(a.page);
+    const events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (d: any) => { for (const e of d.value) events.push(e); });
+    const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordContinuously' }, transferMode: 'ReportEvents' } as any);
+    const t0 = performance.now();
+    await a.page.goto(created.agentUrl, { waitUntil: 'commit' });
+    let agentAt = 0, custAt = 0;
+    while (!agentAt || !custAt) {
+      try { if (!agentAt && (await a.page.evaluate('typeof window.vident === "object"')) && (await framesDecoded(a.page)) > 0) agentAt = performance.now() - t0; } catch {}
+      if (!custAt && (await framesDecoded(c.page)) > 0) custAt = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const phases: any = await a.page.evaluate('window.__videntPhases()');
+    await cdp.send('Tracing.end');
+    await complete;
+    const file = join(traceDir, `${label}-${i}.json`);
+    writeFileSync(file, JSON.stringify(events));
+    console.log(JSON.stringify({ i, load, agentAt: Math.round(agentAt), custAt: Math.round(custAt), phases, trace: file }));
+    console.log(summarise(events, { urlPart: '/join', windowMs }));
+    console.log(threadCpu(events, { urlPart: '/join', windowMs }));
+    await stack.bank.deleteSession(created.sessionId);
+    await a.context.close(); await c.context.close();
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+} finally {
+  await chromium.close();
+  await stack.stop();
+}
