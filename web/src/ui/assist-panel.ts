@@ -4,6 +4,7 @@ import { translate, type MessageKey } from '../i18n.ts';
 import { BankChecksSection } from './bank-checks-section.ts';
 import { DocumentAssist } from './document-assist.ts';
 import { FaceMatchSection, type FaceStatus } from './face-match-section.ts';
+import { setText } from './dom.ts';
 
 export type { FaceStatus } from './face-match-section.ts';
 
@@ -73,8 +74,8 @@ export class AssistPanel {
     const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
     this.root.hidden = this.ended;
     if (this.ended) return;
-    this.heading.textContent = t('assist.heading');
-    this.hint.textContent = t('assist.hint');
+    setText(this.heading, t('assist.heading'));
+    setText(this.hint, t('assist.hint'));
     this.root.setAttribute('aria-busy', String(this.documentPart.busy));
     this.documentPart.render(t);
     this.facePart.render(t, this.faceState, this.view);

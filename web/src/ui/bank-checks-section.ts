@@ -2,6 +2,7 @@ import type { BankCheck } from '@vident/protocol';
 import { latestBankChecks } from '../assist/assist-view.ts';
 import type { CallView } from '../call-view.ts';
 import { assistSection, listItem, type Translate } from './assist-section.ts';
+import { replaceChildrenIfChanged, setText } from './dom.ts';
 
 /** The bank's checks in the assistance panel (issue 14), the latest of each kind, as they arrive. */
 export class BankChecksSection {
@@ -19,14 +20,15 @@ export class BankChecksSection {
   }
 
   render(t: Translate, view: CallView | null): void {
-    this.heading.textContent = t('assist.bank.heading');
+    setText(this.heading, t('assist.bank.heading'));
     const checks: BankCheck[] = latestBankChecks(view?.review.bankChecks ?? []);
     if (checks.length === 0) {
-      this.list.replaceChildren(listItem(t('assist.bank.none')));
+      replaceChildrenIfChanged(this.list, [listItem(t('assist.bank.none'))]);
       return;
     }
-    this.list.replaceChildren(
-      ...checks.map((check) => {
+    replaceChildrenIfChanged(
+      this.list,
+      checks.map((check) => {
         const li = listItem(t('assist.bank.item', { kind: check.kind, result: t(`assist.bank.result.${check.result}`), reference: check.reference }));
         li.dataset.testid = `bank-check-${check.kind}`;
         li.dataset.result = check.result;

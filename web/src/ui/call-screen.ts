@@ -4,7 +4,7 @@ import { elapsedSince, formatDuration } from '../call-timer.ts';
 import { endReasonKey, translate, waitingKey } from '../i18n.ts';
 import { backToQueueHref, DESK_TOKEN_KEY, endOutcome } from '../end-summary.ts';
 import { DecisionPanel } from './decision-panel.ts';
-import { byTestId, showScreen } from './dom.ts';
+import { byTestId, setText, showScreen } from './dom.ts';
 import { RemoteZoom } from './remote-zoom.ts';
 
 export interface CallScreenActions {
@@ -68,18 +68,14 @@ export class CallScreen {
       this.zoom.render();
     }
     this.status.dataset.state = view.status;
-    this.status.querySelector('.status-text')!.textContent = t(`status.${view.status}`);
+    setText(this.status.querySelector('.status-text')!, t(`status.${view.status}`));
     this.recording.hidden = !view.record;
 
     if (this.remoteVideo.srcObject !== view.remoteStream) this.remoteVideo.srcObject = view.remoteStream;
     this.waiting.hidden = view.peerPresent && view.remoteStream !== null;
     // Once the other party is in, what remains is media setup: say so instead of "waiting for...".
-    this.waiting.querySelector('.waiting-text')!.textContent = view.peerPresent
-      ? t('call.mediaStarting')
-      : t(waitingKey(view.role));
-    this.stage().querySelector('.remote-name')!.textContent = t(
-      view.role === 'customer' ? 'call.remote.agent' : 'call.remote.customer',
-    );
+    setText(this.waiting.querySelector('.waiting-text')!, view.peerPresent ? t('call.mediaStarting') : t(waitingKey(view.role)));
+    setText(this.stage().querySelector('.remote-name')!, t(view.role === 'customer' ? 'call.remote.agent' : 'call.remote.customer'));
 
     setToggle(this.mic, view.localMedia.audio, t('call.mic'), t(view.localMedia.audio ? 'call.mic.on' : 'call.mic.off'));
     setToggle(this.cam, view.localMedia.video, t('call.cam'), t(view.localMedia.video ? 'call.cam.on' : 'call.cam.off'));
@@ -103,13 +99,13 @@ export class CallScreen {
     const layout = view.role === 'customer' ? view.layout : 'face';
     byTestId('call-screen').dataset.layout = layout;
     this.cardFrame.hidden = layout !== 'document';
-    this.localVideo.parentElement!.querySelector('.local-label')!.textContent = translate(this.locale(), layout === 'document' ? 'call.documentView' : 'call.you');
+    setText(this.localVideo.parentElement!.querySelector('.local-label')!, translate(this.locale(), layout === 'document' ? 'call.documentView' : 'call.you'));
   }
 
   private renderTimer(): void {
     const view = this.last;
     if (view === null || view.ended) return;
-    this.timer.textContent = formatDuration(elapsedSince(view.startedAt, Date.now()));
+    setText(this.timer, formatDuration(elapsedSince(view.startedAt, Date.now())));
     this.timer.dataset.running = String(view.startedAt !== null);
   }
 

@@ -16,6 +16,7 @@ import { shownStill, STILL_WAIT_MS, type CustomerStills } from '../customer-stil
 import { CaptureError, captureUploadRequest, sealCapture, sendCapture, type CaptureFailureCode } from '../capture-upload.ts';
 import { translate, type MessageKey } from '../i18n.ts';
 import { grabFrame } from './frame-grab.ts';
+import { replaceChildrenIfChanged, setText } from './dom.ts';
 
 /** The bank key as the page resolved it from `GET /v1/config`. */
 export type BankKey = { state: 'ready'; key: BankPublicKey } | { state: 'missing' | 'invalid' };
@@ -126,7 +127,7 @@ export class CapturePanel {
     const t = (key: MessageKey, params?: Record<string, string>) => translate(this.opts.locale(), key, params);
     this.root.hidden = this.ended;
     if (this.ended) return;
-    this.heading.textContent = t('capture.heading');
+    setText(this.heading, t('capture.heading'));
     const video = this.opts.remoteVideo;
     const blocker = captureBlocker({
       key: this.keyState(),
@@ -138,7 +139,7 @@ export class CapturePanel {
       const label = t(captureKindKey(kind));
       const button = this.buttons.get(kind)!;
       const busy = this.slots[kind].status === 'uploading';
-      button.textContent = label;
+      setText(button, label);
       button.setAttribute('aria-label', t('capture.take', { kind: label }));
       button.setAttribute('aria-busy', String(busy));
       button.disabled = blocker !== null || busy;
@@ -146,7 +147,7 @@ export class CapturePanel {
       this.renderThumb(kind, label, t);
     }
     const text = blocker !== null ? t(captureBlockerKey(blocker)) : uploading.join(' ');
-    this.reason.textContent = text;
+    setText(this.reason, text);
     this.reason.hidden = text === '';
     this.renderStills(t);
   }
@@ -171,20 +172,22 @@ export class CapturePanel {
         item.dataset.width = String(still.width);
         item.dataset.height = String(still.height);
         item.dataset.artifactId = still.artifactId;
-        item.textContent = t('capture.still.stored', { kind: label, width: String(still.width), height: String(still.height) });
+        setText(item, t('capture.still.stored', { kind: label, width: String(still.width), height: String(still.height) }));
       } else {
         delete item.dataset.width;
         delete item.dataset.height;
         delete item.dataset.artifactId;
         item.dataset.code = still.status === 'failed' ? still.code : '';
-        item.textContent =
+        setText(
+          item,
           still.status === 'requested'
             ? t('capture.still.requested', { kind: label })
-            : t('capture.still.failed', { kind: label, reason: t(stillReasonKey(still.code)) });
+            : t('capture.still.failed', { kind: label, reason: t(stillReasonKey(still.code)) }),
+        );
       }
       items.push(item);
     }
-    this.stillList.replaceChildren(...items);
+    replaceChildrenIfChanged(this.stillList, items);
     this.stillList.hidden = items.length === 0;
     this.stillList.setAttribute('aria-label', t('capture.still.heading'));
   }
@@ -225,7 +228,7 @@ export class CapturePanel {
     const img = item.querySelector('img')!;
     if (img.src !== url) img.src = url;
     img.alt = t('capture.thumb', { kind: label, width: String(shown.width), height: String(shown.height) });
-    item.querySelector('span')!.textContent = label;
+    setText(item.querySelector('span')!, label);
   }
 
   private async capture(kind: CaptureKind): Promise<void> {

@@ -5,6 +5,7 @@ import type { ChallengeVerdict } from '../face/challenge-rules.ts';
 import { ChallengeSampler, type MeasureState } from '../face/challenge-sampler.ts';
 import type { FaceEngine } from '../face/face-engine.ts';
 import { translate, type MessageKey } from '../i18n.ts';
+import { setText } from './dom.ts';
 
 export interface ChallengePanelOptions {
   /** The panel is inserted before this element. */
@@ -99,12 +100,12 @@ export class ChallengePanel {
     const t = (key: MessageKey, params?: Record<string, string>) => translate(this.opts.locale(), key, params);
     const view = this.view;
     this.root.hidden = view?.ended != null;
-    this.heading.textContent = t('challenge.heading');
-    this.intro.textContent = t('challenge.intro');
-    this.drawButton.textContent = t('challenge.draw');
-    this.chooseLabel.textContent = t('challenge.choose');
-    this.issueButton.textContent = t('challenge.issue');
-    for (const option of this.choose.options) option.textContent = t(labelKey(option.value as ChallengeAction));
+    setText(this.heading, t('challenge.heading'));
+    setText(this.intro, t('challenge.intro'));
+    setText(this.drawButton, t('challenge.draw'));
+    setText(this.chooseLabel, t('challenge.choose'));
+    setText(this.issueButton, t('challenge.issue'));
+    for (const option of this.choose.options) setText(option, t(labelKey(option.value as ChallengeAction)));
     const usable = view !== null && view.peerPresent && view.ended === null && view.startedAt !== null;
     this.drawButton.disabled = !usable;
     this.issueButton.disabled = !usable;
@@ -178,6 +179,6 @@ export class ChallengePrompt {
     this.root.hidden = current === null;
     this.root.dataset.action = current?.action ?? '';
     this.root.dataset.id = current?.id ?? '';
-    this.root.textContent = current === null ? '' : translate(this.locale(), `challenge.do.${current.action}` as MessageKey);
+    setText(this.root, current === null ? '' : translate(this.locale(), `challenge.do.${current.action}` as MessageKey));
   }
 }

@@ -33,7 +33,9 @@ export class ChatPanel {
 
   render(view: CallView): void {
     const locale = this.locale();
-    this.input.placeholder = translate(locale, 'chat.placeholder');
+    const placeholder = translate(locale, 'chat.placeholder');
+    // The same placeholder written again still restyles and lays out the page (see setText).
+    if (this.input.placeholder !== placeholder) this.input.placeholder = placeholder;
     this.form.querySelectorAll('input, button').forEach((el) => ((el as HTMLInputElement).disabled = view.ended !== null));
     this.refreshButton();
     if (this.shown?.chat === view.chat && this.shown.locale === locale) return;

@@ -16,6 +16,7 @@ import { documentTypeKey, mrzFieldKey, plausibilityReasonKey } from '../document
 import type { PlausibilityResult } from '../document/plausibility.ts';
 import type { MessageKey } from '../i18n.ts';
 import { assistSection, listItem, type Translate } from './assist-section.ts';
+import { replaceChildrenIfChanged, setText } from './dom.ts';
 
 /** The document-reading bundle (web/dist/document-ocr.js), loaded on the first ID capture only. */
 type DocumentOcr = typeof import('../document-ocr.ts');
@@ -135,34 +136,34 @@ export class DocumentAssist {
 
   render(t: Translate): void {
     const draft = this.draft;
-    this.heading.textContent = t('assist.doc.heading');
-    this.checksHeading.textContent = t('assist.checks.heading');
-    this.typeLabel.textContent = t('assist.doc.type');
-    this.status.textContent = t(READING_KEY[this.reading]);
+    setText(this.heading, t('assist.doc.heading'));
+    setText(this.checksHeading, t('assist.checks.heading'));
+    setText(this.typeLabel, t('assist.doc.type'));
+    setText(this.status, t(READING_KEY[this.reading]));
     this.status.dataset.state = this.reading;
-    for (const option of this.typeSelect.options) option.textContent = t(documentTypeKey(option.value as DocumentType));
+    for (const option of this.typeSelect.options) setText(option, t(documentTypeKey(option.value as DocumentType)));
     this.typeSelect.disabled = draft === null;
     if (draft !== null && this.typeSelect.value !== draft.type) this.typeSelect.value = draft.type;
     this.typeRow.hidden = draft === null;
     for (const [name, input] of this.inputs) {
       const label = this.form.querySelector<HTMLLabelElement>(`label[data-field="${name}"]`)!;
-      label.textContent = name === 'name' ? `${t('assist.field.name')} (${t('assist.doc.required')})` : t(`assist.field.${name}` as MessageKey);
+      setText(label, name === 'name' ? `${t('assist.field.name')} (${t('assist.doc.required')})` : t(`assist.field.${name}` as MessageKey));
       const confidence = fieldConfidenceText(draft?.fields[name]);
       const span = this.form.querySelector<HTMLElement>(`#doc-confidence-${name}`)!;
-      span.textContent = confidence === null ? '' : t(confidence.key, confidence.params);
+      setText(span, confidence === null ? '' : t(confidence.key, confidence.params));
       span.dataset.low = String(confidence?.low ?? false);
       input.setAttribute('aria-invalid', String(this.problems.includes(name)));
     }
     const plausibility = this.plausibility();
-    this.checks.replaceChildren(...(plausibility.length === 0 ? [listItem(t('assist.checks.none'))] : plausibility.map((p) => verdictItem(p, t))));
+    replaceChildrenIfChanged(this.checks, plausibility.length === 0 ? [listItem(t('assist.checks.none'))] : plausibility.map((p) => verdictItem(p, t)));
     this.checks.hidden = draft === null;
     this.checksHeading.hidden = draft === null;
-    this.confirmButton.textContent = t('assist.doc.confirm');
+    setText(this.confirmButton, t('assist.doc.confirm'));
     this.confirmButton.hidden = draft === null;
     this.confirmButton.disabled = this.view?.decisionPending ?? false;
-    this.retryButton.textContent = t('assist.doc.retry');
+    setText(this.retryButton, t('assist.doc.retry'));
     this.retryButton.hidden = this.lastIdImage === null || this.reading === 'reading';
-    this.manualButton.textContent = t('assist.doc.manual');
+    setText(this.manualButton, t('assist.doc.manual'));
     this.manualButton.hidden = draft !== null || this.reading === 'reading';
     this.renderConfirmState(t);
   }
@@ -175,7 +176,7 @@ export class DocumentAssist {
     } else if (review?.documentConfirmedAt) {
       confirmed = t('assist.doc.confirmed', { time: new Date(review.documentConfirmedAt).toLocaleTimeString(this.opts.locale()) });
     } else if (review?.documentConfirmed) confirmed = t('assist.doc.confirmedEarlier');
-    this.confirmState.textContent = confirmed;
+    setText(this.confirmState, confirmed);
     this.confirmState.dataset.state = this.problems.length > 0 ? 'invalid' : review?.documentConfirmed ? 'confirmed' : 'open';
     this.confirmState.hidden = confirmed === '';
   }

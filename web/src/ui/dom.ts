@@ -9,6 +9,28 @@ export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: 
   return el;
 }
 
+/**
+ * Sets an element's text only when it differs. The call's screens render on every change of the
+ * call, mostly with the same words: writing the same text (or an input's same placeholder) still
+ * makes the browser lay out and paint the page again, while the same attribute, dataset, hidden or
+ * disabled value costs nothing.
+ */
+export function setText(el: Node, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * Makes `nodes` the element's children unless it holds the same ones already (the very nodes, or
+ * equal ones: same tags, attributes and text), for lists rebuilt on every render (see setText).
+ * Only for nodes without listeners of their own: equal old ones stay in place of the new ones.
+ */
+export function replaceChildrenIfChanged(parent: Element, nodes: readonly (Node | string)[]): void {
+  const next = nodes.map((n) => (typeof n === 'string' ? document.createTextNode(n) : n));
+  const current = parent.childNodes;
+  if (current.length === next.length && next.every((n, i) => current[i] === n || current[i]!.isEqualNode(n))) return;
+  parent.replaceChildren(...next);
+}
+
 /** Fills `data-i18n` text and `data-i18n-label` aria-labels for the locale. */
 export function applyStaticText(locale: Locale): void {
   document.documentElement.lang = htmlLang(locale);

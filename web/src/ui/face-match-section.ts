@@ -2,6 +2,7 @@ import { formatScore } from '../assist/assist-view.ts';
 import type { CallView } from '../call-view.ts';
 import type { MessageKey } from '../i18n.ts';
 import { assistSection, type Translate } from './assist-section.ts';
+import { replaceChildrenIfChanged, setText } from './dom.ts';
 
 /** Where the face comparison stands, as the panel shows it. */
 export type FaceStatus = 'waiting' | 'loading' | 'no_id_face' | 'no_live_face' | 'failed' | 'ready';
@@ -37,9 +38,9 @@ export class FaceMatchSection {
   }
 
   render(t: Translate, state: FaceStatus, view: CallView | null): void {
-    this.heading.textContent = t('assist.face.heading');
+    setText(this.heading, t('assist.face.heading'));
     const key = STATUS_KEY[state];
-    this.status.textContent = key === null ? '' : t(key);
+    setText(this.status, key === null ? '' : t(key));
     this.status.dataset.state = state;
     this.status.hidden = key === null;
     const rows: HTMLElement[] = [];
@@ -73,7 +74,7 @@ export class FaceMatchSection {
       note.textContent = t('assist.face.thresholds', { match: formatScore(thresholds.match), noMatch: formatScore(thresholds.noMatch) });
       rows.push(note);
     }
-    this.list.replaceChildren(...rows);
+    replaceChildrenIfChanged(this.list, rows);
     this.list.hidden = rows.length === 0;
   }
 }

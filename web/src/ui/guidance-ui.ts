@@ -1,7 +1,7 @@
 import { GuidanceKind, type Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { guidanceButtonKey, guidanceKey, translate } from '../i18n.ts';
-import { byTestId } from './dom.ts';
+import { byTestId, replaceChildrenIfChanged, setText } from './dom.ts';
 
 /** The customer's overlay over its self-view: the translated instruction the agent sent. */
 export class GuidanceOverlay {
@@ -13,7 +13,7 @@ export class GuidanceOverlay {
     const shown = view.ended === null ? view.guidance : null;
     this.root.hidden = shown === null;
     this.root.dataset.kind = shown?.kind ?? '';
-    this.root.textContent = shown === null ? '' : translate(this.locale(), guidanceKey(shown.kind));
+    setText(this.root, shown === null ? '' : translate(this.locale(), guidanceKey(shown.kind)));
   }
 }
 
@@ -65,7 +65,7 @@ export class GuidanceControls {
   render(view: CallView): void {
     const t = (key: Parameters<typeof translate>[1], params?: Record<string, string>) => translate(this.locale(), key, params);
     this.root.hidden = view.ended !== null;
-    this.heading.textContent = t('guidance.heading');
+    setText(this.heading, t('guidance.heading'));
     // Instructions only make sense while the customer is there to see them.
     const usable = view.peerPresent && view.ended === null;
     for (const [kind, button] of this.buttons) {
@@ -75,7 +75,7 @@ export class GuidanceControls {
       const full = document.createElement('span');
       full.className = 'visually-hidden';
       full.textContent = ` (${label})`;
-      button.replaceChildren(t(guidanceButtonKey(kind)), full);
+      replaceChildrenIfChanged(button, [t(guidanceButtonKey(kind)), full]);
       button.removeAttribute('aria-label');
       button.title = label;
       button.disabled = !usable;
@@ -86,8 +86,8 @@ export class GuidanceControls {
   private renderStatus(): void {
     const kind = this.lastSent;
     const locale = this.locale();
-    if (kind === null) this.status.textContent = '';
-    else if (kind === 'clear') this.status.textContent = translate(locale, 'guidance.cleared');
-    else this.status.textContent = translate(locale, 'guidance.sent', { text: translate(locale, guidanceKey(kind)) });
+    if (kind === null) setText(this.status, '');
+    else if (kind === 'clear') setText(this.status, translate(locale, 'guidance.cleared'));
+    else setText(this.status, translate(locale, 'guidance.sent', { text: translate(locale, guidanceKey(kind)) }));
   }
 }

@@ -2,7 +2,7 @@ import type { Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { isLinkExpired, type JoinLink } from '../join-link.ts';
 import { translate, type MessageKey } from '../i18n.ts';
-import { byTestId, showScreen } from './dom.ts';
+import { byTestId, setText, showScreen } from './dom.ts';
 
 /**
  * The participant link's first screen. It stays up after the click while the page connects and,
@@ -47,9 +47,9 @@ export class JoinScreen {
     this.button.disabled = !retry;
     // data-i18n too, so a later locale switch (applyStaticText) keeps the right label.
     this.button.dataset.i18n = retry ? 'join.retryMedia' : 'join.button';
-    this.button.textContent = t(retry ? 'join.retryMedia' : 'join.button');
-    if (retry) this.progress.textContent = '';
-    else if (view.media === 'acquiring') this.progress.textContent = t('join.starting');
-    else this.progress.textContent = t(view.status === 'failed' ? 'status.failed' : 'join.connecting');
+    setText(this.button, t(retry ? 'join.retryMedia' : 'join.button'));
+    if (retry) setText(this.progress, '');
+    else if (view.media === 'acquiring') setText(this.progress, t('join.starting'));
+    else setText(this.progress, t(view.status === 'failed' ? 'status.failed' : 'join.connecting'));
   }
 }

@@ -8,7 +8,7 @@ import {
   type NetworkMeasure,
   type NetworkQuality,
 } from '../network-quality.ts';
-import { byTestId } from './dom.ts';
+import { byTestId, setText } from './dom.ts';
 
 export interface NetworkQualitySource {
   counters(): Promise<NetworkCounters>;
@@ -75,7 +75,7 @@ export class NetworkQualityIndicator {
     this.root.dataset.frozenPercent = fmt(m.frozenPercent ?? null, 0);
     this.root.setAttribute('aria-label', label);
     this.root.title = label;
-    this.word.textContent = word;
+    setText(this.word, word);
   }
 }
 

@@ -1,6 +1,7 @@
 import { AbortReason, localizedLabel, OneTimeCode, type DrawnSecurityFeatures, type Locale, type OneTimeCodeView } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { reasonCodeKey, translate, type MessageKey } from '../i18n.ts';
+import { setText } from './dom.ts';
 
 /*
  * The regulated procedure's controls on the call pages (issue 15). Built by script like the capture
@@ -59,7 +60,7 @@ export class CustomerProcedure {
       event.preventDefault();
       const code = this.input.value.trim();
       if (!OneTimeCode.safeParse(code).success) {
-        this.status.textContent = translate(this.locale(), 'procedure.code.invalid');
+        setText(this.status, translate(this.locale(), 'procedure.code.invalid'));
         return;
       }
       if (send(code)) this.input.value = '';
@@ -73,7 +74,7 @@ export class CustomerProcedure {
     const { securityFeatures, code } = view.procedure;
     this.root.hidden = view.ended !== null || (securityFeatures === null && code === null);
     this.featureHeading.hidden = this.features.hidden = securityFeatures === null;
-    this.featureHeading.textContent = translate(locale, 'procedure.features.heading');
+    setText(this.featureHeading, translate(locale, 'procedure.features.heading'));
     if (securityFeatures !== null && (this.shownFeatures?.drawn !== securityFeatures || this.shownFeatures.locale !== locale)) {
       this.shownFeatures = { drawn: securityFeatures, locale };
       this.features.replaceChildren(
@@ -87,11 +88,11 @@ export class CustomerProcedure {
       );
     }
     this.form.hidden = code?.status !== 'pending';
-    this.inputLabel.textContent = translate(locale, 'procedure.code.label');
-    this.submit.textContent = translate(locale, 'procedure.code.submit');
+    setText(this.inputLabel, translate(locale, 'procedure.code.label'));
+    setText(this.submit, translate(locale, 'procedure.code.submit'));
     this.status.hidden = code === null;
     this.status.dataset.status = code?.status ?? '';
-    if (code !== null) this.status.textContent = customerCodeText(code, locale);
+    if (code !== null) setText(this.status, customerCodeText(code, locale));
   }
 }
 
@@ -136,12 +137,12 @@ export class AgentProcedure {
   render(view: CallView): void {
     const locale = this.locale();
     this.root.hidden = view.ended !== null || view.startedAt === null;
-    this.heading.textContent = translate(locale, 'procedure.heading');
-    this.code.textContent = agentCodeText(view.procedure.code, locale);
+    setText(this.heading, translate(locale, 'procedure.heading'));
+    setText(this.code, agentCodeText(view.procedure.code, locale));
     this.code.dataset.status = view.procedure.code?.status ?? 'none';
-    this.reasonLabel.textContent = translate(locale, 'procedure.abort.label');
-    for (const option of this.reason.options) option.textContent = translate(locale, reasonCodeKey(option.value as AbortReason));
-    this.abort.textContent = translate(locale, 'procedure.abort.submit');
+    setText(this.reasonLabel, translate(locale, 'procedure.abort.label'));
+    for (const option of this.reason.options) setText(option, translate(locale, reasonCodeKey(option.value as AbortReason)));
+    setText(this.abort, translate(locale, 'procedure.abort.submit'));
     this.abort.disabled = view.decisionPending;
   }
 }

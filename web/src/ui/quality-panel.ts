@@ -1,6 +1,7 @@
 import type { Locale, QualityGate, RecordedCameraSignal } from '@vident/protocol';
 import { translate, type MessageKey } from '../i18n.ts';
 import { riskFlagLines } from '../quality/risk-flag-text.ts';
+import { replaceChildrenIfChanged, setText } from './dom.ts';
 
 /*
  * The agent's quality gate and camera risk flags (issue 15): `quality-gate` (data-state green|red,
@@ -64,14 +65,16 @@ export class QualityPanel {
   private render(): void {
     const locale = this.opts.locale();
     const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
-    this.heading.textContent = t('quality.heading');
+    setText(this.heading, t('quality.heading'));
     const gate = this.gate;
     this.gateLine.dataset.state = gate?.state ?? 'green';
-    this.gateLine.textContent =
-      gate === null ? t('quality.waiting') : gate.state === 'green' ? t('quality.green') : t('quality.red', { causes: gate.causes.map((c) => t(`quality.cause.${c}`)).join(', ') });
-    this.abortButton.textContent = t('quality.abort');
+    setText(
+      this.gateLine,
+      gate === null ? t('quality.waiting') : gate.state === 'green' ? t('quality.green') : t('quality.red', { causes: gate.causes.map((c) => t(`quality.cause.${c}`)).join(', ') }),
+    );
+    setText(this.abortButton, t('quality.abort'));
     this.abortButton.hidden = gate?.state !== 'red' || this.ended;
-    this.hint.textContent = t('quality.flags.hint');
+    setText(this.hint, t('quality.flags.hint'));
     const items = riskFlagLines(this.flags, locale).map(({ kind, text }) => {
       const li = document.createElement('li');
       li.dataset.testid = `risk-flag-${kind}`;
@@ -84,6 +87,6 @@ export class QualityPanel {
       li.textContent = t('quality.flags.none');
       items.push(li);
     }
-    this.flagList.replaceChildren(...items);
+    replaceChildrenIfChanged(this.flagList, items);
   }
 }

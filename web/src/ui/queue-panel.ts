@@ -2,7 +2,7 @@ import type { Locale } from '@vident/protocol';
 import type { CallView } from '../call-view.ts';
 import { translate } from '../i18n.ts';
 import { queueLines } from '../queue-text.ts';
-import { byTestId } from './dom.ts';
+import { byTestId, setText } from './dom.ts';
 
 /**
  * The customer's wait for an agent, inside the call screen's "waiting for an agent" overlay: the place in
@@ -42,10 +42,10 @@ export class QueuePanel {
     this.root.hidden = !shown;
     if (!shown) return;
     const lines = queueLines(this.locale(), view.queue);
-    this.position.textContent = lines.position;
+    setText(this.position, lines.position);
     this.position.dataset.position = view.queue ? String(view.queue.position) : '';
-    this.estimate.textContent = lines.estimate;
+    setText(this.estimate, lines.estimate);
     this.estimate.dataset.estimate = view.queue?.estimateSeconds === null || !view.queue ? 'none' : String(view.queue.estimateSeconds);
-    this.leave.textContent = translate(this.locale(), 'queue.leave');
+    setText(this.leave, translate(this.locale(), 'queue.leave'));
   }
 }

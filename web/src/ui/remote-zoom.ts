@@ -73,10 +73,14 @@ export class RemoteZoom {
     label(this.zoomOut, translate(locale, 'zoom.out'));
     const percent = String(Math.round(this.view.scale * 100));
     // Visible "150%", named "Reset zoom (150%)": the hidden part leads, the visible text is within it.
-    const hidden = document.createElement('span');
-    hidden.className = 'visually-hidden';
-    hidden.textContent = translate(locale, 'zoom.resetName');
-    this.reset.replaceChildren(hidden, `${percent}%`);
+    // Rebuilt only when it reads differently: this runs on every change of the call (see setText).
+    const resetName = translate(locale, 'zoom.resetName');
+    if (this.reset.textContent !== `${resetName}${percent}%`) {
+      const hidden = document.createElement('span');
+      hidden.className = 'visually-hidden';
+      hidden.textContent = resetName;
+      this.reset.replaceChildren(hidden, `${percent}%`);
+    }
     this.reset.title = translate(locale, 'zoom.reset', { percent });
     // aria-disabled, not disabled: a button that just reached its limit keeps the keyboard focus
     // (at a limit a click changes nothing anyway).
