@@ -1,5 +1,5 @@
 import { CameraSignalKind, type RecordedCameraSignal } from '@vident/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { riskFlagLines, signalDetailText } from './risk-flag-text.ts';
 
 const at = '2026-12-03T09:05:07.000Z';
@@ -51,5 +51,17 @@ describe("the agent's words for camera risk flags", () => {
     ]);
     expect(riskFlagLines(earlier, 'ko', 'UTC')[0]!.text).toContain('이전 형식');
     expect(riskFlagLines(earlier, 'zh', 'UTC')[0]!.text).toContain('旧格式');
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+  it('builds no time formatter when there is no flag (the panel renders on every change of the call)', () => {
+    const Real = Intl.DateTimeFormat;
+    const formatter = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+      return new Real(...args);
+    } as typeof Intl.DateTimeFormat);
+    expect(riskFlagLines([], 'en')).toEqual([]);
+    expect(formatter).not.toHaveBeenCalled();
+    riskFlagLines(everyFlag, 'en', 'UTC');
+    expect(formatter).toHaveBeenCalled();
   });
 });
