@@ -26,6 +26,8 @@ const CLICK = `(() => {
 })()`;
 const CATEGORIES = [...(process.env.JS_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'loading'];
 const windowMs = Number(process.env.WINDOW ?? 1500);
+// How often the runner asks both pages for framesDecoded (getStats through window.vident.stats()), as the join bench does every 20 ms.
+const pollMs = Number(process.env.POLL_MS ?? 20);
 const traceDir = process.env.TRACE_DIR ?? '/tmp/vident-traces';
 const label = process.env.LABEL ?? 'run';
 mkdirSync(traceDir, { recursive: true });
@@ -43,7 +45,7 @@ try {
     await customerJoinsWithConsent(c.page);
     for (;;) { const p: any = await c.page.evaluate('window.__videntPhases()'); if (p['ice-connected']) break; await new Promise((r) => setTimeout(r, 20)); }
     await new Promise((r) => setTimeout(r, 500));
-    const load = loadavg()[0].toFixed(2);
+    const load = loadavg()[0]!.toFixed(2);
     await a.page.addInitScript(CLICK);
     const cdp = await a.context.newCDPSession(a.page);
     const events: TraceEvent[] = [];
@@ -56,7 +58,7 @@ try {
     while (!agentAt || !custAt) {
       try { if (!agentAt && (await a.page.evaluate('typeof window.vident === "object"')) && (await framesDecoded(a.page)) > 0) agentAt = performance.now() - t0; } catch {}
       if (!custAt && (await framesDecoded(c.page)) > 0) custAt = performance.now() - t0;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
     const phases: any = await a.page.evaluate('window.__videntPhases()');
     await cdp.send('Tracing.end');

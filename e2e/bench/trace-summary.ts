@@ -42,7 +42,7 @@ export function summarise(events: TraceEvent[], opts: { urlPart: string; windowM
   };
   let busy = 0, busyCpu = 0;
   for (const s of spans) {
-    while (stack.length && stack[stack.length - 1].end <= s.start) close(stack.pop()!);
+    while (stack.length && stack[stack.length - 1]!.end <= s.start) close(stack.pop()!);
     const parent = stack[stack.length - 1];
     if (parent) { parent.child += Math.min(s.end, parent.end) - s.start; parent.childCpu += s.cpu; }
     else {
@@ -88,7 +88,7 @@ export function threadCpu(events: TraceEvent[], opts: { urlPart: string; windowM
 }
 
 if (process.argv[1]?.endsWith('trace-summary.ts')) {
-  const events = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TraceEvent[];
+  const events = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as TraceEvent[];
   const opts = { urlPart: process.argv[4] ?? '/join', windowMs: Number(process.argv[3] ?? 1500) };
   console.log(summarise(events, opts));
   console.log(threadCpu(events, opts));
