@@ -172,7 +172,9 @@ async function subscribe(session) {
 async function main() {
   const config = await (await fetch(`/config.json${location.search}`)).json();
   mark('config');
-  const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+  // The camera as vident's pages ask for it (web/src/camera-request.ts, HD first since issue 17), so
+  // both paths encode and send the same picture.
+  const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30, max: 30 } } });
   mark('camera');
   phase('camera');
   const session = await JanusSession.open(config.wsUrl, config.apiSecret);
