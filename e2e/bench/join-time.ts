@@ -134,7 +134,7 @@ export async function benchJoinTime(stack: Stack, chromium: LaunchedBrowser, cal
     title: 'Join time: page load to first decoded remote frame on both sides',
     method: [
       `${calls} calls of each kind on each path, alternating (full stack, then bare), after one uncounted warm-up call each; headless Chromium with fake media`,
-      '(the same camera request on both paths: 1280×720 ideal at up to 30 fps, as vident asks since issue 17; before 2026-12-03 19:20Z the bare pages asked for 640×480), every context fresh (cold cache), UDP dropped in Janus\'s namespace and every selected ICE pair checked to be TCP on the browser\'s side',
+      '(the same camera request on both paths: 1280×720 ideal at up to 30 fps, as vident asks since issue 17; until 2026-12-03 19:14Z the bare pages asked for 640×480), every context fresh (cold cache), UDP dropped in Janus\'s namespace and every selected ICE pair checked to be TCP on the browser\'s side',
       '(direct ICE-TCP, or the TURN relay reached over TCP by a page that gave up on direct: counted as "on the TURN relay").',
       'Second joiner: the first page (vident customer through its landing page, pre-call check and recording consent; bare page A, which creates the room)',
       'is already in the call with its publisher connected; the clock starts when the second page (vident agent; bare page B) starts loading.',
