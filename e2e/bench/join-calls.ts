@@ -99,7 +99,7 @@ const videntPhases = (page: Page): Promise<PagePhases> =>
  * vident figure, which then measures the page's path from the click on as the bare page's from its
  * script. A person's reaction time is in neither.
  */
-const CLICK_JOIN_WHEN_SHOWN = `(() => {
+export const CLICK_JOIN_WHEN_SHOWN = `(() => {
   const ready = () => {
     const screen = document.getElementById('screen-join');
     const button = document.querySelector('[data-testid="join"]');

@@ -3,7 +3,6 @@
  * waiting in the call, then the agent page opened (Join clicked from inside the page) under CDP
  * Tracing until both pages decode. Prints the main thread's self time per event name over the
  * first WINDOW ms (default 1500) and saves each trace to TRACE_DIR (default /tmp/vident-traces).
- * Adapted from the lead's probe-join.ts (Profiler).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -12,18 +11,8 @@ import { startStack } from '../../infra/stack.ts';
 import { launchChromium } from '../src/browser.ts';
 import { customerJoinsWithConsent, framesDecoded } from '../src/call-page.ts';
 import { summarise, threadCpu, type TraceEvent } from './trace-summary.ts';
+import { CLICK_JOIN_WHEN_SHOWN } from './join-calls.ts';
 
-const CLICK = `(() => {
-  const ready = () => {
-    const screen = document.getElementById('screen-join');
-    const button = document.querySelector('[data-testid="join"]');
-    if (!screen || screen.hidden || !button || button.disabled) return false;
-    button.click();
-    return true;
-  };
-  const watch = new MutationObserver(() => { if (ready()) watch.disconnect(); });
-  watch.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'disabled'] });
-})()`;
 const CATEGORIES = [...(process.env.JS_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'loading'];
 const windowMs = Number(process.env.WINDOW ?? 1500);
 // How often the runner asks both pages for framesDecoded (getStats through window.vident.stats()), as the join bench does every 20 ms.
@@ -46,7 +35,7 @@ try {
     for (;;) { const p: any = await c.page.evaluate('window.__videntPhases()'); if (p['ice-connected']) break; await new Promise((r) => setTimeout(r, 20)); }
     await new Promise((r) => setTimeout(r, 500));
     const load = loadavg()[0]!.toFixed(2);
-    await a.page.addInitScript(CLICK);
+    await a.page.addInitScript(CLICK_JOIN_WHEN_SHOWN);
     const cdp = await a.context.newCDPSession(a.page);
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (d: any) => { for (const e of d.value) events.push(e); });

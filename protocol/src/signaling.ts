@@ -34,10 +34,14 @@ import {
  * offer/answer and ICE candidates here, the Durable Object relays them to the session's media node.
  *
  * Order of a call, per participant:
- *   connect -> `welcome`; client `publish` (offer) -> `published` (answer); client trickles its
- *   candidates for leg `publisher` after `published`, then `null` (completed).
+ *   connect -> `welcome` (a socket opened with `?standby=1`: client `join` -> `welcome`); client
+ *   `publish` (offer) -> `published` (answer); client trickles its candidates for leg `publisher`
+ *   after `published`, then `null` (completed).
  *   When the other party has published: `subscribe-offer` -> client `subscribe-answer` ->
  *   `subscribed`; client trickles for leg `subscriber` after `subscribed`, then `null`.
+ *
+ * One concept, the two message unions of this socket (ClientMessage, ServerMessage) with the
+ * schemas only they use; it is long because every frame carries its own contract in its comment.
  */
 
 /** Longest in-call chat message, in UTF-16 code units after trimming. */
