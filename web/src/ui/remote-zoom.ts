@@ -1,5 +1,6 @@
 import type { Locale } from '@vident/protocol';
 import { translate } from '../i18n.ts';
+import { replaceChildrenIfChanged } from './dom.ts';
 import { UNZOOMED, ZOOM_STEPS, isZoomed, panBy, stepZoom, zoomKey, zoomTransform, type ZoomView } from '../zoom-view.ts';
 
 /**
@@ -73,14 +74,11 @@ export class RemoteZoom {
     label(this.zoomOut, translate(locale, 'zoom.out'));
     const percent = String(Math.round(this.view.scale * 100));
     // Visible "150%", named "Reset zoom (150%)": the hidden part leads, the visible text is within it.
-    // Rebuilt only when it reads differently: this runs on every change of the call (see setText).
-    const resetName = translate(locale, 'zoom.resetName');
-    if (this.reset.textContent !== `${resetName}${percent}%`) {
-      const hidden = document.createElement('span');
-      hidden.className = 'visually-hidden';
-      hidden.textContent = resetName;
-      this.reset.replaceChildren(hidden, `${percent}%`);
-    }
+    // Replaced only when it reads differently: this runs on every change of the call (see setText).
+    const hidden = document.createElement('span');
+    hidden.className = 'visually-hidden';
+    hidden.textContent = translate(locale, 'zoom.resetName');
+    replaceChildrenIfChanged(this.reset, [hidden, `${percent}%`]);
     this.reset.title = translate(locale, 'zoom.reset', { percent });
     // aria-disabled, not disabled: a button that just reached its limit keeps the keyboard focus
     // (at a limit a click changes nothing anyway).
