@@ -212,11 +212,12 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
       }
     }
     if (nsCreated) {
-      try {
-        // Deleting the namespace drops the veth pair and the nft table with it.
-        execFileSync('ip', ['netns', 'delete', namespace], { stdio: 'ignore', timeout: 5_000 });
-      } catch {
-        /* already gone */
+      for (const args of [['link', 'delete', vethHost], ['netns', 'delete', namespace]]) {
+        try {
+          execFileSync('ip', args, { stdio: 'ignore', timeout: 5_000 });
+        } catch {
+          /* already gone */
+        }
       }
     }
     if (configDir) rmSync(configDir, { recursive: true, force: true });
@@ -292,6 +293,10 @@ export async function startJanusHost(opts: JanusHostOptions): Promise<JanusHost>
       stopped ??= (async () => {
         liveHosts.delete(syncCleanup);
         await kill(current, 'SIGTERM');
+        // The veth first, by name: `ip netns delete` leaves the pair to the kernel's deferred
+        // namespace cleanup, so its host end could vanish after stop() resolved, under the next
+        // test's browser (Chromium then fails its loads with net::ERR_NETWORK_CHANGED).
+        await run('ip', ['link', 'delete', vethHost]).catch(() => undefined);
         await run('ip', ['netns', 'delete', namespace]).catch(() => undefined);
         if (configDir) await rm(configDir, { recursive: true, force: true });
       })();
