@@ -178,6 +178,23 @@ export class MediaCommands {
       await previous.close();
       this.legs.endSegment(previous);
     }
+    try {
+      return await this.publishOnNewHandle(gateway, command);
+    } catch (err) {
+      if (!(err instanceof JanusError && err.janusCode === VIDEOROOM_ID_EXISTS)) throw err;
+      // A publisher this node does not know holds the feed: a handle attached just before a
+      // sidecar crash, never written to the state file. Janus keeps it for its session; out it goes.
+      this.deps.log.warn({ sessionId: command.sessionId, participant: command.participant }, 'kicking a stale publisher of this feed');
+      await gateway.kickFeed(command.sessionId, command.participant);
+      // On a new handle: the refused one has already taken this offer (Janus's core processes the
+      // SDP before the plugin refuses the join), and the same offer again there could be answered
+      // as a renegotiation of an ICE session it had started.
+      return await this.publishOnNewHandle(gateway, command);
+    }
+  }
+
+  /** Publishes on a handle of its own; a handle whose publish failed is closed and its segment ended. */
+  private async publishOnNewHandle(gateway: MediaGateway, command: Extract<NodeCommand, { type: 'publish' }>): Promise<Result<'publish'>> {
     const handle = await gateway.attach();
     const transport = command.transport ?? 'direct';
     this.legs.setTransport(handle, transport);
@@ -188,27 +205,16 @@ export class MediaCommands {
       this.recorder.begin(handle, { sessionId: command.sessionId, participant: command.participant, segment: command.segment, base: recordingBase });
     }
     this.legs.watch(handle, command.sessionId, command.participant, 'publisher');
-    const params = {
-      room: command.sessionId,
-      feedId: command.participant,
-      display: command.display,
-      audio: command.audio,
-      video: command.video,
-      offerSdp: browserSdpFor(command.sdp, transport),
-      recordingBase,
-    };
     try {
-      let answer: string;
-      try {
-        answer = await handle.publish(params);
-      } catch (err) {
-        if (!(err instanceof JanusError && err.janusCode === VIDEOROOM_ID_EXISTS)) throw err;
-        // A publisher this node does not know holds the feed: a handle attached just before a
-        // sidecar crash, never written to the state file. Janus keeps it for its session; out it goes.
-        this.deps.log.warn({ sessionId: command.sessionId, participant: command.participant }, 'kicking a stale publisher of this feed');
-        await gateway.kickFeed(command.sessionId, command.participant);
-        answer = await handle.publish(params);
-      }
+      const answer = await handle.publish({
+        room: command.sessionId,
+        feedId: command.participant,
+        display: command.display,
+        audio: command.audio,
+        video: command.video,
+        offerSdp: browserSdpFor(command.sdp, transport),
+        recordingBase,
+      });
       this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
       return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {

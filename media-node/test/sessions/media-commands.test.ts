@@ -189,7 +189,13 @@ describe('media node against a real Janus', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(candidateLines(res.body.sdp).length).toBeGreaterThan(0);
     await waitFor('the orphan kicked', () => orphanEvents.some((e) => e.startsWith('unpublished')));
-    expect(commands.registry.counts().sessions).toBeGreaterThan(0);
+    // The new publisher really connects: the answer's candidates reach Janus over TCP.
+    await page.evaluate(async (sdp) => {
+      await (window as any).freshPub.setRemoteDescription({ type: 'answer', sdp });
+    }, res.body.sdp);
+    await waitFor('the new publisher up', () =>
+      events.find((e) => e.type === 'media' && e.sessionId === sessionId && e.leg === 'publisher' && e.event === 'webrtcup'),
+    );
     await orphan.close();
     await page.evaluate(() => {
       for (const name of ['orphanPub', 'freshPub']) (window as any)[name]?.close();
