@@ -1,5 +1,5 @@
 import type { ClientMessage, IceCandidate, MediaState, PeerLeg } from '@vident/protocol';
-import { PublisherLeg, SubscriberLeg } from './peer-legs.ts';
+import { LegClosedError, PublisherLeg, SubscriberLeg } from './peer-legs.ts';
 import { isUdpCandidate } from './trickle-queue.ts';
 import type { StatsEntry } from './call-stats.ts';
 import { TransportChoice } from './transport-fallback.ts';
@@ -125,7 +125,13 @@ export class MediaLegs {
   /** The document or the face: what the video sender keeps under pressure, now and for later publishes. */
   async setVideoPriority(priority: VideoPriority): Promise<boolean> {
     this.videoPriority = priority;
-    return (await this.publisher?.setVideoPriority(priority)) ?? true;
+    try {
+      return (await this.publisher?.setVideoPriority(priority)) ?? true;
+    } catch (err) {
+      // The leg closed meanwhile: the next one is published with this priority.
+      if (err instanceof LegClosedError) return true;
+      throw err;
+    }
   }
 
   /** `subscribe-offer`: a new subscriber leg (replacing any); its answer is sent as `subscribe-answer`. */

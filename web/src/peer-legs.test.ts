@@ -36,6 +36,16 @@ class StallingPeerConnection extends EventTarget {
   getStats() {
     return this.op(() => new Map([['t1', { id: 't1', type: 'transport', timestamp: 1 }]]));
   }
+  /** One video sender; Chromium's setParameters, too, can still be pending when the connection closes (issue 16's CI run). */
+  getSenders() {
+    return [
+      {
+        track: { kind: 'video', getSettings: () => ({ width: 1280, height: 720 }) },
+        getParameters: () => ({ encodings: [{}] }),
+        setParameters: () => this.op(() => undefined),
+      },
+    ];
+  }
   close(): void {
     this.closed = true;
   }
@@ -78,6 +88,14 @@ describe('a leg closed while an operation is in flight', () => {
     open();
     await expect(offering).rejects.toBeInstanceOf(LegClosedError);
     await expect(answering).rejects.toBeInstanceOf(LegClosedError);
+  });
+
+  it('settles a send-parameter change the same way, so the call’s later steps do not wait behind it', async () => {
+    const leg = new PublisherLeg({}, hooks);
+    const prioritizing = leg.setVideoPriority('document');
+    leg.close();
+    open();
+    await expect(prioritizing).rejects.toBeInstanceOf(LegClosedError);
   });
 
   it('refuses an operation on an already closed leg with LegClosedError, not the browser error', async () => {

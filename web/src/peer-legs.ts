@@ -102,10 +102,14 @@ export class PublisherLeg extends Leg {
     this.ladder.start();
   }
 
-  /** What the video sender keeps when it must degrade (see video-priority.ts); false if the browser refused. */
+  /**
+   * What the video sender keeps when it must degrade (see video-priority.ts); false if the browser
+   * refused. Settled like the SDP steps: a setParameters in flight when the leg closed never settles
+   * in Chromium, and `published` awaits this in the call's chain.
+   */
   setVideoPriority(priority: VideoPriority): Promise<boolean> {
     this.priority = priority;
-    return this.applyPriority();
+    return this.settled(this.applyPriority());
   }
 
   private applyPriority(): Promise<boolean> {
