@@ -218,7 +218,7 @@ describe('signaling relay between customer and agent', () => {
 });
 
 describe('connect-then-join: a socket opened on standby (issue 16)', () => {
-  /** Opens the role's socket on standby, as the agent's page does while it shows its Join button. */
+  /** Opens the role's socket on standby, as a page does before its participant enters the call. */
   async function standby(sessionId: string, joinUrl: string): Promise<Participant> {
     const res = await SELF.fetch(`${ORIGIN}${SessionBrowserPaths.standbySocket(sessionId)}`, {
       headers: { upgrade: 'websocket', 'sec-websocket-protocol': `vident.v1, vident-token.${tokenOf(joinUrl)}` },
@@ -267,6 +267,24 @@ describe('connect-then-join: a socket opened on standby (issue 16)', () => {
     expect(await customer.next('peer-media')).toEqual({ type: 'peer-media', role: 'agent', audio: true, video: true });
     expect(agent.count('welcome')).toBe(0);
     expect(await joins(s.sessionId)).toBe(1);
+  });
+
+  it("keeps the customer's page on standby through its landing page and pre-call check: not in the call until join", async () => {
+    const s = await session();
+    const agent = await Participant.join(s.sessionId, s.agentUrl);
+    await agent.next('welcome');
+    const customer = await standby(s.sessionId, s.customerUrl);
+    agent.send({ type: 'media-state', audio: true, video: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(customer.received).toEqual([]);
+    expect(agent.count('peer-joined')).toBe(0);
+    const customerJoins = async () => (await auditTrail(s.sessionId)).entries.filter((e) => e.action === 'participant.joined' && e.actor === 'customer').length;
+    expect(await customerJoins()).toBe(0);
+
+    customer.send({ type: 'join' });
+    expect((await customer.next('welcome')).peer).toMatchObject({ role: 'agent', connected: true });
+    expect(await agent.next('peer-joined')).toEqual({ type: 'peer-joined', role: 'customer' });
+    expect(await customerJoins()).toBe(1);
   });
 
   it('leaves the joined page of the role alone until it joins, then replaces it (close 4001)', async () => {

@@ -48,7 +48,7 @@ const banner = new ErrorBanner();
 let media = new ChosenMedia(DEFAULT_CHOICE);
 /** The agent's camera, asked for while its page loads (see openParticipant); the controller's first request takes it. */
 let earlyMedia: Promise<MediaStream> | null = null;
-/** The agent's signaling socket, opened on standby while its page waits for the Join click (standby-socket.ts). */
+/** The page's signaling socket, opened on standby before the participant enters the call (standby-socket.ts). */
 let standby: StandbySocket | null = null;
 /** The call's module (call-session.ts), asked for once a join link is read. */
 let sessionLoad: Promise<typeof import('./call-session.ts')> | null = null;
@@ -76,6 +76,10 @@ else void import('./ui/demo-screen.ts').then(({ openDemoScreen }) => openDemoScr
 
 /** Customers walk the landing page and the pre-call check first; agents join directly. */
 function openParticipant(joinLink: JoinLink): void {
+  // Connect-then-join, for both roles: the socket's handshake and the Worker's token check are done
+  // while the page shows the landing page, the pre-call check or the Join button; entering the call
+  // then only sends `join`. Nothing is announced or relayed before that.
+  if (hasMedia()) standby = new StandbySocket((handlers, onStandby) => new SignalingSocket(location.origin, joinLink.sessionId, joinLink.token, handlers, onStandby));
   if (joinLink.role !== 'customer') {
     // The agent's camera and tools start while the page waits for the Join click: joining then
     // only connects and publishes (issue 16). Its camera is never gated (consent-gate.ts: the
@@ -85,8 +89,6 @@ function openParticipant(joinLink: JoinLink): void {
       earlyMedia = media.acquire();
       earlyMedia.catch(() => undefined);
     }
-    // Connect-then-join: the socket's handshake is done before the click, which then only sends `join`.
-    if (hasMedia()) standby = new StandbySocket((handlers, onStandby) => new SignalingSocket(location.origin, joinLink.sessionId, joinLink.token, handlers, onStandby));
     loadCallSession().then((session) => session.loadAgentPanels()).catch(() => undefined);
     keepDeskTokenFresh();
     return openJoinScreen(joinLink);

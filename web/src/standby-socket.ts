@@ -2,10 +2,11 @@ import type { ClientMessage, ServerMessage } from '@vident/protocol';
 import type { OpenSignalingChannel, SignalingChannel, SignalingHandlers } from './signaling-socket.ts';
 
 /*
- * Connect-then-join (issue 16): the agent's page opens its signaling socket while it shows the Join
- * button, so the handshake and the Worker's token check are behind it when the agent clicks. The
- * session object keeps that socket on standby (the agent is not announced, nothing is relayed to
- * it) until the page sends `join`; the click then costs one frame, not a connection.
+ * Connect-then-join (issue 16): a page opens its signaling socket before its participant enters the
+ * call (the customer's on its landing page, the agent's while it shows the Join button), so the
+ * handshake and the Worker's token check are behind it when the call starts. The session object
+ * keeps that socket on standby (the participant is not announced, nothing is relayed to it) until
+ * the page sends `join`; entering the call then costs one frame, not a connection.
  */
 
 /** Opens one socket; `standby` asks the session to keep it on standby until it sends `join`. */
