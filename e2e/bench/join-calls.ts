@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { VidentApiError, type BankClient } from '@vident/protocol';
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
-import { browserSideProtocol, customerJoinsWithConsent, framesDecoded, selectedPairs } from '../src/call-page.ts';
+import { browserSideProtocol, framesDecoded, selectedPairs } from '../src/call-page.ts';
 
 /** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
 const POLL_MS = 20;
@@ -92,38 +92,62 @@ const videntPhases = (page: Page): Promise<PagePhases> =>
   page.evaluate('({ ...(typeof window.__videntPhases === "function" ? window.__videntPhases() : {}), origin: performance.timeOrigin })');
 
 /**
- * Clicks the agent's Join from inside the page the moment it can take the click: when the page has
- * shown its join screen (its handler is attached before) and the button is enabled. The bare page
- * has no button and joins as its script runs; clicking from here keeps Playwright's navigation wait
- * (the load event) and its actionability checks, 150 to 300 ms on this machine, out of the
- * vident figure, which then measures the page's path from the click on as the bare page's from its
- * script. A person's reaction time is in neither.
+ * An init script that clicks each of `steps` ([screen id, button test id]) from inside the page the
+ * moment it can take the click: its screen shows (the handler is attached before) and the button is
+ * enabled; each once, in whatever order the page shows them. The bare page has no button and joins
+ * as its script runs; clicking from here keeps Playwright's navigation wait (the load event) and its
+ * actionability checks, 150 to 300 ms a click on this machine, out of the vident figure, which then
+ * measures the page's own path as the bare page's. A person's reaction time is in neither.
  */
-export const CLICK_JOIN_WHEN_SHOWN = `(() => {
-  const ready = () => {
-    const screen = document.getElementById('screen-join');
-    const button = document.querySelector('[data-testid="join"]');
-    if (!screen || screen.hidden || !button || button.disabled) return false;
-    button.click();
-    return true;
+function clickWhenShown(steps: readonly (readonly [screenId: string, testId: string])[]): string {
+  return `(() => {
+  const steps = ${JSON.stringify(steps)};
+  const clicked = new Set();
+  const clickShown = () => {
+    for (const [screenId, testId] of steps) {
+      if (clicked.has(testId)) continue;
+      const screen = document.getElementById(screenId);
+      const button = document.querySelector('[data-testid="' + testId + '"]');
+      if (!screen || screen.hidden || !button || button.disabled) continue;
+      clicked.add(testId);
+      button.click();
+    }
+    return clicked.size === steps.length;
   };
-  const watch = new MutationObserver(() => { if (ready()) watch.disconnect(); });
+  const watch = new MutationObserver(() => { if (clickShown()) watch.disconnect(); });
   watch.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden', 'disabled'] });
 })()`;
+}
+
+/** The agent's Join, clicked as soon as its join screen shows. */
+export const CLICK_JOIN_WHEN_SHOWN = clickWhenShown([['screen-join', 'join']]);
 
 /**
- * framesDecoded of a page the runner did not wait for: 0 while its document is still being
- * replaced or its script has not yet set `window.vident`.
+ * The customer's way in, each button clicked as soon as it can be: Start on the landing page,
+ * Continue once the pre-call check passed camera and microphone (the network check may still be
+ * running; it does not block), then the recording consent.
  */
-async function framesOnceLoaded(page: Page): Promise<number> {
+export const CUSTOMER_THROUGH_WHEN_SHOWN = clickWhenShown([
+  ['screen-landing', 'landing-start'],
+  ['screen-precheck', 'precheck-continue'],
+  ['screen-consent', 'consent-accept'],
+]);
+
+/**
+ * `read` of a page the runner did not wait for: `before` while its document is still being replaced
+ * or its script has not yet set `window.vident`.
+ */
+async function onceLoaded<T>(page: Page, read: () => Promise<T>, before: T): Promise<T> {
   try {
-    if (!(await page.evaluate('typeof window.vident === "object"'))) return 0;
+    if (!(await page.evaluate('typeof window.vident === "object"'))) return before;
+    return await read();
   } catch (error) {
-    if (error instanceof Error && /Execution context was destroyed|navigation/i.test(error.message)) return 0;
+    if (error instanceof Error && /Execution context was destroyed|navigation/i.test(error.message)) return before;
     throw error;
   }
-  return framesDecoded(page);
 }
+
+const framesOnceLoaded = (page: Page): Promise<number> => onceLoaded(page, () => framesDecoded(page), 0);
 
 /** The vident path: customer and agent pages from the signed join links, through the control plane and the sidecar. */
 export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mode: JoinMode = 'together'): Promise<JoinResult> {
@@ -134,22 +158,21 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
       const marks: Record<string, number> = {};
       let started = performance.now();
       const mark = (what: string) => (marks[what] = Math.round(performance.now() - started));
+      await customer.addInitScript(CUSTOMER_THROUGH_WHEN_SHOWN);
       const customerSide = async () => {
-        await customer.goto(created.customerUrl);
-        mark('customer loaded');
-        await customerJoinsWithConsent(customer);
-        mark('customer consented');
+        await customer.goto(created.customerUrl, { waitUntil: 'commit' });
+        mark('customer loading');
       };
       if (mode === 'second') {
         await customerSide();
         // Waiting in the call: its publisher's ICE is up (the node then reports it published).
-        await firstFrame('customer publisher', async () => ((await videntPhases(customer))['ice-connected'] !== undefined ? 1 : 0));
+        await firstFrame('customer publisher', async () => ((await onceLoaded(customer, () => videntPhases(customer), {}))['ice-connected'] !== undefined ? 1 : 0));
         started = performance.now();
       }
       const [customerAt, agentAt] = await Promise.all([
         (async () => {
           if (mode === 'together') await customerSide();
-          return firstFrame('customer', () => framesDecoded(customer));
+          return firstFrame('customer', () => framesOnceLoaded(customer));
         })(),
         (async () => {
           await agent.addInitScript(CLICK_JOIN_WHEN_SHOWN);
