@@ -80,6 +80,9 @@ function openParticipant(joinLink: JoinLink): void {
   // while the page shows the landing page, the pre-call check or the Join button; entering the call
   // then only sends `join`. Nothing is announced or relayed before that.
   if (hasMedia()) standby = new StandbySocket((handlers, onStandby) => new SignalingSocket(location.origin, joinLink.sessionId, joinLink.token, handlers, onStandby));
+  // The call's module is evaluated meanwhile too, not when the participant enters the call.
+  const session = loadCallSession();
+  session.catch(() => undefined);
   if (joinLink.role !== 'customer') {
     // The agent's camera and tools start while the page waits for the Join click: joining then
     // only connects and publishes (issue 16). Its camera is never gated (consent-gate.ts: the
@@ -89,7 +92,7 @@ function openParticipant(joinLink: JoinLink): void {
       earlyMedia = media.acquire();
       earlyMedia.catch(() => undefined);
     }
-    loadCallSession().then((session) => session.loadAgentPanels()).catch(() => undefined);
+    session.then((loaded) => loaded.loadAgentPanels()).catch(() => undefined);
     keepDeskTokenFresh();
     return openJoinScreen(joinLink);
   }
