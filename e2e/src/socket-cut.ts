@@ -69,6 +69,16 @@ export function cutSockets(sockets: readonly TcpSocket[]): number {
   return killed;
 }
 
+/**
+ * Which of `sockets` are still established (same 4-tuple). A cut is checked with this rather than by
+ * the count `cutSockets` reports: an idle keep-alive connection or a pruned ICE-TCP pair may close by
+ * itself between the listing and the cut, and is then gone just as well.
+ */
+export function stillEstablished(sockets: readonly TcpSocket[]): TcpSocket[] {
+  const now = tcpSocketsOf(sockets.flatMap((s) => s.pids));
+  return sockets.filter((s) => now.some((n) => n.local === s.local && n.localPort === s.localPort && n.peer === s.peer && n.peerPort === s.peerPort));
+}
+
 function splitAddress(text: string): [string, number] {
   const i = text.lastIndexOf(':');
   return [text.slice(0, i).replace(/^\[|\]$/g, ''), Number(text.slice(i + 1))];
