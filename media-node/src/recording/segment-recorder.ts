@@ -39,6 +39,15 @@ export class SegmentRecorder<H> {
   }
 
   /**
+   * Stops tracking a handle's segment without finishing it: Janus refused its publish, so nothing was
+   * recorded, and the same segment is published again on another handle (an empty report would tell
+   * the control plane the segment holds nothing).
+   */
+  discard(handle: H): void {
+    this.open.end(handle);
+  }
+
+  /**
    * Stops tracking every segment without finishing it: the handles went with the Janus connection
    * but may live on in Janus, still recording (the state file keeps their segments meanwhile).
    */

@@ -181,7 +181,7 @@ export class MediaCommands {
     try {
       return await this.publishOnNewHandle(gateway, command);
     } catch (err) {
-      if (!(err instanceof JanusError && err.janusCode === VIDEOROOM_ID_EXISTS)) throw err;
+      if (!isFeedTaken(err)) throw err;
       // A publisher this node does not know holds the feed: a handle attached just before a
       // sidecar crash, never written to the state file. Janus keeps it for its session; out it goes.
       this.deps.log.warn({ sessionId: command.sessionId, participant: command.participant }, 'kicking a stale publisher of this feed');
@@ -193,7 +193,10 @@ export class MediaCommands {
     }
   }
 
-  /** Publishes on a handle of its own; a handle whose publish failed is closed and its segment ended. */
+  /**
+   * Publishes on a handle of its own. A handle whose publish failed is closed and its segment ended,
+   * but for a feed held by a stale publisher: that segment is published again (see publish).
+   */
   private async publishOnNewHandle(gateway: MediaGateway, command: Extract<NodeCommand, { type: 'publish' }>): Promise<Result<'publish'>> {
     const handle = await gateway.attach();
     const transport = command.transport ?? 'direct';
@@ -218,6 +221,8 @@ export class MediaCommands {
       this.registry.setLeg(command.sessionId, command.participant, 'publisher', handle);
       return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {
+      // Before the close, whose hangup would end the segment too.
+      if (isFeedTaken(err)) this.recorder.discard(handle);
       await handle.close();
       this.legs.endSegment(handle);
       throw err;
@@ -300,4 +305,9 @@ export class MediaCommands {
       );
     }
   }
+}
+
+/** Janus refused a publish because another publisher holds the feed id. */
+function isFeedTaken(err: unknown): boolean {
+  return err instanceof JanusError && err.janusCode === VIDEOROOM_ID_EXISTS;
 }

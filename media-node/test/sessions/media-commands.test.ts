@@ -177,9 +177,9 @@ describe('media node against a real Janus', () => {
     await command({ type: 'destroy-room', sessionId });
   });
 
-  it('kicks a stale publisher of the feed that the node does not know (a handle lost in a crash) and publishes', async () => {
+  it('kicks a stale publisher of the feed that the node does not know (a handle lost in a crash) and publishes, its segment recorded once', async () => {
     const sessionId = randomUUID();
-    expect((await command({ type: 'create-room', sessionId, record: false })).status).toBe(200);
+    expect((await command({ type: 'create-room', sessionId, record: true })).status).toBe(200);
     // The orphan: published straight through the gateway, never in the node's registry.
     const orphan = await gateway.attach();
     const orphanEvents: string[] = [];
@@ -196,11 +196,18 @@ describe('media node against a real Janus', () => {
     await waitFor('the new publisher up', () =>
       events.find((e) => e.type === 'media' && e.sessionId === sessionId && e.leg === 'publisher' && e.event === 'webrtcup'),
     );
+    await new Promise((r) => setTimeout(r, 1_500));
     await orphan.close();
+    expect((await command({ type: 'destroy-room', sessionId })).status).toBe(200);
     await page.evaluate(() => {
       for (const name of ['orphanPub', 'freshPub']) (window as any)[name]?.close();
     });
-    expect((await command({ type: 'destroy-room', sessionId })).status).toBe(200);
+    // The segment is the new handle's recording: the refused attempt reports nothing (an empty
+    // report would make the control plane stop expecting segment 1).
+    await waitFor('the segment sealed', () => events.find((e) => e.type === 'recording-ready' && e.sessionId === sessionId), 30_000);
+    await Promise.allSettled([...commands.pendingRecordings]);
+    const reports = events.filter((e) => e.sessionId === sessionId && e.type.startsWith('recording-')).map((e) => e.type);
+    expect(reports).toEqual(['recording-ready']);
   });
 
   it('publishes and subscribes over TCP only and records a playable webm', async () => {
