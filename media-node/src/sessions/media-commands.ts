@@ -179,7 +179,7 @@ export class MediaCommands {
       this.legs.endSegment(previous);
     }
     try {
-      return await this.publishOnNewHandle(gateway, command);
+      return await this.publishOnNewHandle(gateway, command, true);
     } catch (err) {
       if (!isFeedTaken(err)) throw err;
       // A publisher this node does not know holds the feed: a handle attached just before a
@@ -189,15 +189,16 @@ export class MediaCommands {
       // On a new handle: the refused one has already taken this offer (Janus's core processes the
       // SDP before the plugin refuses the join), and the same offer again there could be answered
       // as a renegotiation of an ICE session it had started.
-      return await this.publishOnNewHandle(gateway, command);
+      return await this.publishOnNewHandle(gateway, command, false);
     }
   }
 
   /**
    * Publishes on a handle of its own. A handle whose publish failed is closed and its segment ended,
-   * but for a feed held by a stale publisher: that segment is published again (see publish).
+   * but on a first try refused for a feed held by a stale publisher: that segment is published
+   * again on another handle (see publish), so it is dropped unreported.
    */
-  private async publishOnNewHandle(gateway: MediaGateway, command: Extract<NodeCommand, { type: 'publish' }>): Promise<Result<'publish'>> {
+  private async publishOnNewHandle(gateway: MediaGateway, command: Extract<NodeCommand, { type: 'publish' }>, firstTry: boolean): Promise<Result<'publish'>> {
     const handle = await gateway.attach();
     const transport = command.transport ?? 'direct';
     this.legs.setTransport(handle, transport);
@@ -222,7 +223,7 @@ export class MediaCommands {
       return { sdp: janusSdpFor(answer, transport) };
     } catch (err) {
       // Before the close, whose hangup would end the segment too.
-      if (isFeedTaken(err)) this.recorder.discard(handle);
+      if (firstTry && isFeedTaken(err)) this.recorder.discard(handle);
       await handle.close();
       this.legs.endSegment(handle);
       throw err;
