@@ -4,6 +4,10 @@
  * publisher id = role. UDP candidates are stripped in both directions (see
  * sdp/strip-udp-candidates.ts for why). The legs are tracked in session-legs.ts; what happens to
  * them when the Janus connection drops or the sidecar restarts is janus-continuity.ts's.
+ *
+ * A little past 300 lines on purpose: it is the one dispatch of every command, each a short method
+ * over the same legs, registry and recorder; the publish with its retry after a stale publisher
+ * (a sidecar crash's leftover) is the longest, and apart from them it would need all of them.
  */
 import { assertNever } from '@vident/protocol';
 import type { MediaTransport, NodeCommand, NodeCommandResult, NodeEvent, PeerLeg, Role } from '@vident/protocol';
