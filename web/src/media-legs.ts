@@ -72,7 +72,7 @@ export class MediaLegs {
     const prepared = this.takePrepared(stream);
     const leg = prepared?.leg ?? new PublisherLeg(this.transport.configuration(), this.legHooks());
     this.publisher = leg;
-    this.transport.legStarted('publisher', Date.now());
+    this.transport.legStarted('publisher');
     const sdp = await (prepared?.sdp ?? leg.createOffer(stream));
     const { audio, video } = localMedia();
     this.publishRef = String(++this.publishCount);
@@ -117,6 +117,7 @@ export class MediaLegs {
     if (ref !== undefined && ref !== this.publishRef) return;
     const leg = this.publisher;
     await leg?.accept(sdp);
+    if (leg !== null && leg === this.publisher) this.transport.checksStarted('publisher', Date.now());
     markPhase('answer');
     // Once negotiated: Chromium refuses send parameters on a sender without encodings yet.
     await leg?.setVideoPriority(this.videoPriority);
@@ -138,7 +139,7 @@ export class MediaLegs {
   async subscribe(offerSdp: string): Promise<void> {
     markPhase('subscribe-offer');
     this.closeSubscriber();
-    this.transport.legStarted('subscriber', Date.now());
+    this.transport.legStarted('subscriber');
     const leg = new SubscriberLeg(this.transport.configuration(), this.legHooks(), (stream) => {
       if (this.subscriber === leg) this.port.onRemoteStream(stream);
     });
@@ -148,6 +149,7 @@ export class MediaLegs {
       this.tuner.start();
     }
     const sdp = await leg.answer(offerSdp);
+    if (this.subscriber === leg) this.transport.checksStarted('subscriber', Date.now());
     // Our candidates follow the answer at once instead of waiting for `subscribed`: the session
     // handles one socket's frames in order, so they reach the node after the answer anyway.
     if (this.port.send({ type: 'subscribe-answer', sdp })) leg.confirmed();

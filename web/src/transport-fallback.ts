@@ -7,7 +7,11 @@ import type { IceServer, MediaTransport } from '@vident/protocol';
  * the participant's side. Pure rules; the controller owns the timer and the rejoin.
  */
 
-/** A direct leg still not connected this long after it was created has most likely been blocked. */
+/**
+ * A direct leg still not connected this long after its ICE checks could begin (the publisher's
+ * answer applied, the subscriber's answer made) has most likely been blocked. Counted from then,
+ * not from the leg's creation: a slow answer from a loaded node is not a blocked network.
+ */
 export const DIRECT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** RTCConfiguration of a leg for the page's current transport. */
@@ -31,7 +35,7 @@ export interface FallbackInput {
   /** The legs' connection states (null: no such leg yet). */
   publisher: RTCPeerConnectionState | null;
   subscriber: RTCPeerConnectionState | null;
-  /** ms since each current leg was created (null: no such leg). */
+  /** ms since each current leg's ICE checks could begin (null: no such leg, or not negotiated yet). */
   publisherAgeMs: number | null;
   subscriberAgeMs: number | null;
 }
@@ -74,13 +78,18 @@ export class TransportChoice {
     return legConfiguration(this.policy, this.current, this.iceServers);
   }
 
-  /** A new leg; a new publisher leg is a new attempt on the current transport. */
-  legStarted(leg: 'publisher' | 'subscriber', now: number): void {
-    this.startedAt[leg] = now;
+  /** A new leg, not negotiated yet; a new publisher leg is a new attempt on the current transport. */
+  legStarted(leg: 'publisher' | 'subscriber'): void {
+    this.startedAt[leg] = null;
     if (leg === 'publisher') {
       this.startedAt.subscriber = null;
       this.bothConnected = false;
     }
+  }
+
+  /** The leg is negotiated: its ICE checks begin, and with them its time to connect directly. */
+  checksStarted(leg: 'publisher' | 'subscriber', now: number): void {
+    this.startedAt[leg] = now;
     clearTimeout(this.timer);
     if (this.current === 'direct' && this.iceServers.length > 0) this.timer = setTimeout(this.recheck, DIRECT_CONNECT_TIMEOUT_MS + 50);
   }
@@ -103,7 +112,8 @@ export class TransportChoice {
     if (!fallBack) return false;
     clearTimeout(this.timer);
     this.current = 'relay';
-    console.info(`vident: direct ICE-TCP did not connect (publisher ${publisher ?? '-'}, subscriber ${subscriber ?? '-'}); using TURN over TCP`);
+    const age = (leg: 'publisher' | 'subscriber') => (this.startedAt[leg] === null ? '' : ` after ${now - this.startedAt[leg]} ms`);
+    console.info(`vident: direct ICE-TCP did not connect (publisher ${publisher ?? '-'}${age('publisher')}, subscriber ${subscriber ?? '-'}${age('subscriber')}); using TURN over TCP`);
     return true;
   }
 
