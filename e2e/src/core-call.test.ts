@@ -26,6 +26,8 @@ describe('a recorded TCP-only 1:1 verification call', () => {
   let sessionId: string;
   const errors: string[][] = [];
   const tokens: string[] = [];
+  /** The pages' own `vident:` console lines (transport switches, rejoins): the message of a failed path check. */
+  const pageLog: string[] = [];
 
   beforeAll(async () => {
     chromium = await launchChromium();
@@ -37,6 +39,9 @@ describe('a recorded TCP-only 1:1 verification call', () => {
     customer = c.page;
     agent = a.page;
     errors.push(c.consoleErrors, a.consoleErrors);
+    for (const [role, page] of [['customer', customer], ['agent', agent]] as const) {
+      page.on('console', (m) => m.text().startsWith('vident:') && pageLog.push(`${role}: ${m.text()}`));
+    }
     await customer.goto(created.customerUrl);
     await agent.goto(created.agentUrl);
   });
@@ -70,8 +75,8 @@ describe('a recorded TCP-only 1:1 verification call', () => {
       const pairs = await selectedPairs(page);
       expect(pairs).toHaveLength(2); // publisher and subscriber peer connections
       for (const pair of pairs) {
-        expect(pair.local.protocol).toBe('tcp');
-        expect(pair.remote.protocol).toBe('tcp');
+        expect(pair.local.protocol, pageLog.join('\n')).toBe('tcp');
+        expect(pair.remote.protocol, pageLog.join('\n')).toBe('tcp');
         expect(pair.remote.address).toBe(stack.janusAddress);
       }
     }
