@@ -13,36 +13,6 @@ const outdirArg = process.argv.indexOf('--outdir');
 const dist = outdirArg === -1 ? join(root, 'dist') : resolve(process.argv[outdirArg + 1]);
 
 /**
- * `import { z } from 'zod'` (as the protocol package writes it) makes esbuild keep the whole `z`
- * namespace, including ~260 kB of error-message locales the page never uses. This plugin serves
- * `zod` as the same classic API with `locales` (and `core.locales`) shadowed (a local export beats `export *`), so the
- * locale modules drop out. Behaviour is otherwise the zod the protocol package was written for.
- */
-const zodWithoutLocales = {
-  name: 'zod-without-locales',
-  setup(b) {
-    const require = createRequire(join(root, 'package.json'));
-    const zodDir = dirname(require.resolve('zod'));
-    const external = join(zodDir, 'v4/classic/external.js');
-    const core = join(zodDir, 'v4/core/index.js');
-    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', namespace: 'zod-lite' }));
-    b.onResolve({ filter: /^zod-lite-(inner|core)$/ }, (a) => ({ path: a.path.slice(9), namespace: 'zod-lite' }));
-    b.onLoad({ filter: /^zod$/, namespace: 'zod-lite' }, () => ({
-      contents: `import * as z from 'zod-lite-inner'; export * from 'zod-lite-inner'; export { z, z as default };`,
-      resolveDir: root,
-    }));
-    b.onLoad({ filter: /^inner$/, namespace: 'zod-lite' }, () => ({
-      contents: `export * from ${JSON.stringify(external)}; export * as core from 'zod-lite-core'; export const locales = {};`,
-      resolveDir: root,
-    }));
-    b.onLoad({ filter: /^core$/, namespace: 'zod-lite' }, () => ({
-      contents: `export * from ${JSON.stringify(core)}; export const locales = {};`,
-      resolveDir: root,
-    }));
-  },
-};
-
-/**
  * tesseract.js's files, served by the Worker from this origin (src/document/ocr-engine.ts points
  * workerPath, corePath and langPath here; nothing comes from a CDN): its worker script, the LSTM
  * cores with their wasm inlined (relaxed SIMD, SIMD, plain: the worker loads the one the browser
@@ -151,7 +121,6 @@ const common = {
   // functions, so a bundle keeps only those whose exports it uses. esbuild cannot tell by itself (a
   // top-level `z.object(...)` is a call), and without it the call page's first bundle built every
   // message of every API instead of the handful of schemas it reads (issue 16).
-  plugins: [zodWithoutLocales],
 };
 // One bundle per page, each from the entry file named for its page: the call page of both roles
 // with the demo and landing screens (/ and /join: call-page.ts -> app.js), the agents' desk

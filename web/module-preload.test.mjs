@@ -109,3 +109,20 @@ describe('built pages preload their first screen', () => {
     for (const url of modulePreloads('index.html')) expect(url.startsWith('chunks/')).toBe(true);
   });
 });
+
+describe('the pages validate with zod/mini, not zod\'s classic build', () => {
+  // The protocol's schemas are written with zod/mini (docs/ARCHITECTURE.md): a page's first load holds
+  // the checks it uses, not the 195 kB of the classic build. A schema or a page module that imports
+  // `zod` (classic) again pulls it in, and its constructor names show in the bundle.
+  it.each(['app.js', 'agent.js', 'supervisor.js'])('%s and the chunks it loads first', (entry) => {
+    const modules = [entry, ...staticGraph(entry)];
+    if (entry === 'app.js') {
+      const callSession = dynamicImport('app.js', 'call-session');
+      modules.push(callSession, ...staticGraph(callSession));
+    }
+    const code = modules.map((url) => readFileSync(join(out, url), 'utf8')).join('\n');
+    expect(code).toContain('"ZodMiniObject"');
+    expect(code).not.toContain('"ZodObject"');
+    expect(code).not.toContain('"ZodString"');
+  });
+});

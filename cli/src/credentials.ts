@@ -18,7 +18,7 @@ export const baseUrlOf = (env: Env) => env.VIDENT_URL ?? 'http://127.0.0.1:8787'
  * A local stack's secrets.json: only the fields a command needs are read. No message quotes the
  * file: JSON.parse's own error would show a piece of it, secrets included.
  */
-function readSecrets<S extends z.ZodType>(stateDir: string, schema: S, what: string): z.infer<S> {
+function readSecrets<S extends z.core.$ZodType>(stateDir: string, schema: S, what: string): z.infer<S> {
   const file = join(stateDir, 'secrets.json');
   let text: string;
   try {
@@ -32,7 +32,7 @@ function readSecrets<S extends z.ZodType>(stateDir: string, schema: S, what: str
   } catch {
     throw new CliError('state_dir_unreadable', `${file} is not valid JSON`);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) throw new CliError('missing_credentials', `${file} has no ${what}`);
   return parsed.data;
 }

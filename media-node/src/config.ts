@@ -8,7 +8,7 @@ const MAX_PART_SECONDS = SIGNATURE_WINDOW_SECONDS / 2;
 
 const Fields = z.object({
   CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8787'),
-  NODE_ID: NodeId.default('local-1'),
+  NODE_ID: z._default(NodeId, 'local-1'),
   /** This node's Ed25519 private key (PKCS#8 PEM, from install.sh), readable by the sidecar only; its public half is enrolled. */
   NODE_SIGNING_KEY_FILE: z.string().refine((p) => p.startsWith('/'), 'must be an absolute path'),
   /** The control plane's command-signing public key (base64), pinned: a command signed otherwise is refused. */
@@ -21,7 +21,7 @@ const Fields = z.object({
   METRICS_PORT: Port.default(7401),
   NODE_CAPACITY: z.coerce.number().int().positive().max(10_000).default(20),
   /** Placement region; sessions asking for it prefer this node. */
-  NODE_REGION: Region.default(DEFAULT_REGION),
+  NODE_REGION: z._default(Region, DEFAULT_REGION),
   /** The Janus host's public media address (shown to operators); unset = not reported. */
   NODE_MEDIA_ADDRESS: z.string().min(1).max(255).optional(),
   /** Janus's pid file: lets the sidecar report Janus's CPU use from /proc; unset = reported as 0. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SessionId, SessionState, Timestamp } from './common.ts';
 import { DEFAULT_REGION, NodeFleetStatus, NodeId, Region } from './node-api.ts';
 import { Ed25519PublicKey } from './node-keys.ts';
@@ -10,14 +10,14 @@ import { Ed25519PublicKey } from './node-keys.ts';
 
 /** Load a media node reported in its last heartbeat (zeros until its first one). */
 export const NodeLoadReport = z.object({
-  sessions: z.number().int().nonnegative(),
-  publishers: z.number().int().nonnegative(),
-  subscribers: z.number().int().nonnegative(),
+  sessions: z.int().check(z.nonnegative()),
+  publishers: z.int().check(z.nonnegative()),
+  subscribers: z.int().check(z.nonnegative()),
   /** The sidecar's estimate of the media bitrate it carries (see its vident_bitrate_kbps help). */
-  bitrateKbps: z.number().nonnegative(),
+  bitrateKbps: z.number().check(z.nonnegative()),
   /** Janus's CPU use in percent of one core; 0 when the sidecar does not know Janus's pid. */
-  cpuPercent: z.number().nonnegative(),
-  uploadsPending: z.number().int().nonnegative(),
+  cpuPercent: z.number().check(z.nonnegative()),
+  uploadsPending: z.int().check(z.nonnegative()),
 });
 export type NodeLoadReport = z.infer<typeof NodeLoadReport>;
 
@@ -27,24 +27,24 @@ export const FleetNode = z.object({
   /** Where the control plane sends the node's commands (its sidecar). */
   url: z.string(),
   /** The Janus host's public media address; null for a node that did not report one. */
-  mediaAddress: z.string().nullable(),
+  mediaAddress: z.nullable(z.string()),
   region: z.string(),
-  capacity: z.number().int(),
+  capacity: z.int(),
   /** Sessions the control plane has placed on the node and not yet released (placement's truth). */
-  assignedSessions: z.number().int().nonnegative(),
+  assignedSessions: z.int().check(z.nonnegative()),
   load: NodeLoadReport,
   janusUp: z.boolean(),
   version: z.string(),
   lastHeartbeatAt: Timestamp,
   /** Seconds since the last register or heartbeat, when the answer was made. */
-  heartbeatAgeSeconds: z.number().nonnegative(),
+  heartbeatAgeSeconds: z.number().check(z.nonnegative()),
   draining: z.boolean(),
   status: NodeFleetStatus,
   /**
    * While set, the node gets no new session: a call there lost its media on both sides although the
    * node looked healthy (its media address may be unreachable). Its calls go on.
    */
-  mediaSuspectUntil: Timestamp.nullable().default(null),
+  mediaSuspectUntil: z._default(z.nullable(Timestamp), null),
 });
 export type FleetNode = z.infer<typeof FleetNode>;
 
@@ -52,7 +52,7 @@ export type FleetNode = z.infer<typeof FleetNode>;
 export const FleetStatus = z.object({
   nodes: z.array(FleetNode),
   /** A node not heard from for this long is `silent` and gets no sessions. */
-  heartbeatTtlSeconds: z.number().int().positive(),
+  heartbeatTtlSeconds: z.int().check(z.positive()),
 });
 export type FleetStatus = z.infer<typeof FleetStatus>;
 
@@ -60,9 +60,9 @@ export type FleetStatus = z.infer<typeof FleetStatus>;
 export const AdminSession = z.object({
   sessionId: SessionId,
   state: SessionState,
-  nodeId: z.string().nullable(),
+  nodeId: z.nullable(z.string()),
   createdAt: Timestamp,
-  startedAt: Timestamp.nullable(),
+  startedAt: z.nullable(Timestamp),
   expiresAt: Timestamp,
   /** Roles with a connected socket right now. */
   connected: z.array(z.string()),
@@ -71,8 +71,8 @@ export type AdminSession = z.infer<typeof AdminSession>;
 
 /** Query of `GET /v1/admin/sessions`: live sessions (created, waiting, in_call), newest first. */
 export const ListAdminSessionsQuery = z.strictObject({
-  nodeId: z.string().min(1).max(63).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  nodeId: z.optional(z.string().check(z.minLength(1), z.maxLength(63))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
 });
 export type ListAdminSessionsQuery = z.input<typeof ListAdminSessionsQuery>;
 
@@ -82,10 +82,10 @@ export type AdminSessionList = z.infer<typeof AdminSessionList>;
 
 /** One audit entry on a session's timeline. */
 export const TimelineEntry = z.object({
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   at: Timestamp,
   /** Milliseconds since the session's first entry (its creation). */
-  offsetMs: z.number().int().nonnegative(),
+  offsetMs: z.int().check(z.nonnegative()),
   /** Who, as a role only: `bank`, `admin`, `node`, `customer`, `agent` or `system` (no key, node or agent id). */
   actor: z.string(),
   action: z.string(),
@@ -117,7 +117,7 @@ export const NodeEnrolment = z.strictObject({
   publicKey: Ed25519PublicKey,
   /** The sidecar's base URL for commands: https, except on a local stack. */
   url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }),
-  region: Region.default(DEFAULT_REGION),
+  region: z._default(Region, DEFAULT_REGION),
 });
 export type NodeEnrolment = z.input<typeof NodeEnrolment>;
 
@@ -128,7 +128,7 @@ export const EnrolledNode = z.object({
   url: z.string(),
   region: z.string(),
   enrolledAt: Timestamp,
-  revokedAt: Timestamp.nullable(),
+  revokedAt: z.nullable(Timestamp),
   /** The control plane's command-signing public key: the node pins it (CONTROL_PLANE_PUBLIC_KEY). */
   controlPlanePublicKey: z.string(),
 });

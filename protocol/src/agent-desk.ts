@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FleetNode } from './admin-api.ts';
 import { AgentId, Locale, SessionId, SessionState, Timestamp } from './common.ts';
 import { ErrorCode } from './errors.ts';
@@ -25,20 +25,20 @@ export type AssignmentMode = z.infer<typeof AssignmentMode>;
 /** Body of `POST /v1/agents/sign-ins`: the bank's backend vouches for an agent after its own SSO. */
 export const AgentSignInRequest = z.strictObject({
   agentId: AgentId,
-  name: z.string().trim().min(1).max(100),
-  role: DeskRole.default('agent'),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  role: z._default(DeskRole, 'agent'),
   /** Languages the agent serves; random assignment only matches sessions of these locales. */
-  locales: z
-    .array(Locale)
-    .min(1)
-    .max(Locale.options.length)
-    .refine((l) => new Set(l).size === l.length, { message: 'locales must not repeat' })
-    .default(['ko', 'en']),
+  locales: z._default(z
+    .array(Locale).check(
+      z.minLength(1),
+      z.maxLength(Locale.options.length),
+      z.refine((l) => new Set(l).size === l.length, { message: 'locales must not repeat' }),
+    ), ['ko', 'en']),
   /**
    * How long the sign-in lasts. The console's desk token itself lives DESK_TOKEN_MINUTES and the
    * console refreshes it (`POST /v1/desk/token`) until the sign-in ends or the bank revokes the agent.
    */
-  ttlMinutes: z.number().int().min(1).max(720).default(480),
+  ttlMinutes: z._default(z.int().check(z.gte(1), z.lte(720)), 480),
 });
 export type AgentSignInRequest = z.input<typeof AgentSignInRequest>;
 
@@ -73,7 +73,7 @@ export const AgentRevocation = z.object({
   agentId: AgentId,
   revokedAt: Timestamp,
   /** The session the agent held when revoked, if any. */
-  sessionId: SessionId.nullable(),
+  sessionId: z.nullable(SessionId),
 });
 export type AgentRevocation = z.infer<typeof AgentRevocation>;
 
@@ -88,7 +88,7 @@ export const QueueEntry = z.object({
   locale: Locale,
   waitingSince: Timestamp,
   /** 1 = next; FIFO by waitingSince. */
-  position: z.number().int().positive(),
+  position: z.int().check(z.positive()),
   /** Taken by an agent who is on the way into the call. */
   assigned: z.boolean(),
 });
@@ -103,7 +103,7 @@ export const DeskAgent = z.object({
   status: AgentStatus,
   /** The console's socket is open (a busy agent's console is usually replaced by the call page). */
   connected: z.boolean(),
-  sessionId: SessionId.nullable(),
+  sessionId: z.nullable(SessionId),
   since: Timestamp,
 });
 export type DeskAgent = z.infer<typeof DeskAgent>;
@@ -125,7 +125,7 @@ export const DeskServerMessage = z.discriminatedUnion('type', [
     status: AgentStatus,
   }),
   /** The whole queue, sent on every change. */
-  z.object({ type: z.literal('desk-queue'), entries: z.array(QueueEntry), agentsOnline: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('desk-queue'), entries: z.array(QueueEntry), agentsOnline: z.int().check(z.nonnegative()) }),
   z.object({ type: z.literal('desk-status'), status: AgentStatus }),
   /** The agent got a customer: open `callUrl` (a fresh agent participant link of that session). */
   z.object({ type: z.literal('assigned'), sessionId: SessionId, callUrl: z.url() }),
@@ -135,12 +135,12 @@ export type DeskServerMessage = z.infer<typeof DeskServerMessage>;
 
 /** Terminal outcomes the supervisor counts. */
 export const OutcomeCounts = z.object({
-  approved: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
-  cancelled: z.number().int().nonnegative(),
-  expired: z.number().int().nonnegative(),
-  abandoned: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
+  approved: z.int().check(z.nonnegative()),
+  rejected: z.int().check(z.nonnegative()),
+  cancelled: z.int().check(z.nonnegative()),
+  expired: z.int().check(z.nonnegative()),
+  abandoned: z.int().check(z.nonnegative()),
+  failed: z.int().check(z.nonnegative()),
 });
 export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
 
@@ -150,13 +150,13 @@ export const LiveSession = z.object({
   state: SessionState,
   locale: Locale,
   createdAt: Timestamp,
-  startedAt: Timestamp.nullable(),
-  nodeId: z.string().nullable(),
-  agent: z.object({ id: AgentId, name: z.string() }).nullable(),
+  startedAt: z.nullable(Timestamp),
+  nodeId: z.nullable(z.string()),
+  agent: z.nullable(z.object({ id: AgentId, name: z.string() })),
 });
 export type LiveSession = z.infer<typeof LiveSession>;
 
-export const WaitingCustomer = QueueEntry.extend({ waitingSeconds: z.number().int().nonnegative() });
+export const WaitingCustomer = z.extend(QueueEntry, { waitingSeconds: z.int().check(z.nonnegative()) });
 export type WaitingCustomer = z.infer<typeof WaitingCustomer>;
 
 /** Answer of `GET /v1/desk/overview` (supervisors only). "Today" is the UTC day starting at `since`. */
@@ -170,8 +170,8 @@ export const DeskOverview = z.object({
     since: Timestamp,
     outcomes: OutcomeCounts,
     /** Null when no wait (or call) ended today. */
-    averageWaitSeconds: z.number().nonnegative().nullable(),
-    averageCallSeconds: z.number().nonnegative().nullable(),
+    averageWaitSeconds: z.nullable(z.number().check(z.nonnegative())),
+    averageCallSeconds: z.nullable(z.number().check(z.nonnegative())),
   }),
   nodes: z.array(FleetNode),
 });

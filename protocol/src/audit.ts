@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SessionId } from './common.ts';
 import { sha256Hex } from './signing.ts';
 
@@ -14,20 +14,20 @@ import { sha256Hex } from './signing.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-const Hash = z.string().regex(/^[0-9a-f]{64}$/);
+const Hash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 /** Who did it: a bank key id (`bank:<keyId>`), `customer`, `agent`, `node:<nodeId>` or `system`. */
-export const AuditActor = z.string().min(1).max(160);
+export const AuditActor = z.string().check(z.minLength(1), z.maxLength(160));
 
 export const AuditEntry = z.object({
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   at: z.iso.datetime(),
   actor: AuditActor,
   /** e.g. `state.changed`, `participant.joined`, `session.decided`, `api.session.get`. */
-  action: z.string().min(1).max(64),
+  action: z.string().check(z.minLength(1), z.maxLength(64)),
   detail: z.record(z.string(), z.unknown()),
   /** Client address when known (cf-connecting-ip), else null. */
-  from: z.string().max(64).nullable(),
+  from: z.nullable(z.string().check(z.maxLength(64))),
   prevHash: Hash,
   hash: Hash,
 });
@@ -44,7 +44,7 @@ export const AuditTrail = z.object({
    * `length` are gone and `head` is the hash they ended at (the head an earlier evidence manifest
    * signed). The entries left follow on from it: verify them with verifyAuditChain(entries, head, purged).
    */
-  purged: z.object({ length: z.number().int().nonnegative(), head: Hash }).optional(),
+  purged: z.optional(z.object({ length: z.int().check(z.nonnegative()), head: Hash })),
 });
 export type AuditTrail = z.infer<typeof AuditTrail>;
 

@@ -1,6 +1,6 @@
 import { AgentRevocation, AgentSignInResponse, type AgentSignInRequest } from './agent-desk.ts';
 import { AuditTrail } from './audit.ts';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   CreateSessionResponse,
   RecordingList,
@@ -38,14 +38,14 @@ export interface BankClientOptions {
 }
 
 /** Validates an answer: its schema when 2xx, else the ErrorBody it carries, as a VidentApiError. */
-async function answer<T extends z.ZodType>(response: Response, schema: T): Promise<z.infer<T>> {
+async function answer<T extends z.core.$ZodType>(response: Response, schema: T): Promise<z.infer<T>> {
   const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const error = ErrorBody.safeParse(json);
     if (error.success) throw new VidentApiError(response.status, error.data.error.code, error.data.error.message);
     throw new VidentApiError(response.status, 'unexpected_response', 'error without an error body');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) throw new VidentApiError(response.status, 'unexpected_response', parsed.error.message);
   return parsed.data;
 }
@@ -57,7 +57,7 @@ async function answer<T extends z.ZodType>(response: Response, schema: T): Promi
 export function signedCaller(options: { baseUrl: string; keyId: string; secret: string; fetch?: typeof fetch }) {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/$/, '');
-  return async function call<T extends z.ZodType>(
+  return async function call<T extends z.core.$ZodType>(
     method: string,
     pathWithQuery: string,
     schema: T,

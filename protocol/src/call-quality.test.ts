@@ -16,7 +16,7 @@ describe('camera signals on the wire', () => {
     for (const signal of good) expect(ClientMessage.parse({ type: 'camera-signal', signal })).toEqual({ type: 'camera-signal', signal });
     expect(CameraSignal.parse({ kind: 'virtual_camera', label: '  ManyCam  ' })).toEqual({ kind: 'virtual_camera', label: 'ManyCam' });
     // The union names every kind the panel knows, no more.
-    expect(CameraSignal.options.map((o) => o.shape.kind.value)).toEqual(CameraSignalKind.options);
+    expect(CameraSignal.def.options.flatMap((o) => o.shape.kind.def.values)).toEqual(CameraSignalKind.options);
   });
 
   it("refuses an unknown kind or code, free text in place of a code, and figures out of range", () => {

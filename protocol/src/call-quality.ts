@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Timestamp } from './common.ts';
 
 /*
@@ -25,17 +25,17 @@ export const MAX_CAMERA_SIGNALS = 20;
 
 /** The gate's thresholds (QUALITY_* configuration); the agent's page gets them in its `welcome`. */
 export const QualityThresholds = z.object({
-  minWidth: z.number().int().nonnegative(),
-  minHeight: z.number().int().nonnegative(),
-  minFps: z.number().nonnegative(),
+  minWidth: z.int().check(z.nonnegative()),
+  minHeight: z.int().check(z.nonnegative()),
+  minFps: z.number().check(z.nonnegative()),
   /** Largest share (0..1) of a window's time the video may spend frozen. */
-  maxFreezeShare: z.number().min(0).max(1),
+  maxFreezeShare: z.number().check(z.gte(0), z.lte(1)),
   /** Least mean luma (0..255) of a frame. */
-  minBrightness: z.number().min(0).max(255),
+  minBrightness: z.number().check(z.gte(0), z.lte(255)),
   /** Least Laplacian variance of a frame's luma (web/src/frame-measures.ts). */
-  minSharpness: z.number().nonnegative(),
+  minSharpness: z.number().check(z.nonnegative()),
   /** How long a cause must last before the gate turns red, and good video before it turns green again. */
-  holdMs: z.number().int().positive(),
+  holdMs: z.int().check(z.positive()),
 });
 export type QualityThresholds = z.infer<typeof QualityThresholds>;
 
@@ -55,13 +55,13 @@ export type QualityCause = z.infer<typeof QualityCause>;
 
 /** One measurement of the customer's video by one page. A figure the page could not measure is null. */
 export const QualitySample = z.strictObject({
-  width: z.number().int().nonnegative().max(10_000).nullable(),
-  height: z.number().int().nonnegative().max(10_000).nullable(),
-  fps: z.number().nonnegative().max(1000).nullable(),
+  width: z.nullable(z.int().check(z.nonnegative(), z.lte(10_000))),
+  height: z.nullable(z.int().check(z.nonnegative(), z.lte(10_000))),
+  fps: z.nullable(z.number().check(z.nonnegative(), z.lte(1000))),
   /** Share (0..1) of the time since the page's previous sample the video was frozen. */
-  freezeShare: z.number().min(0).max(1).nullable(),
-  brightness: z.number().min(0).max(255).nullable(),
-  sharpness: z.number().nonnegative().max(1e7).nullable(),
+  freezeShare: z.nullable(z.number().check(z.gte(0), z.lte(1))),
+  brightness: z.nullable(z.number().check(z.gte(0), z.lte(255))),
+  sharpness: z.nullable(z.number().check(z.nonnegative(), z.lte(1e7))),
 });
 export type QualitySample = z.infer<typeof QualitySample>;
 
@@ -70,21 +70,22 @@ export type QualityGateState = z.infer<typeof QualityGateState>;
 
 /** The gate as the agent's page reports it: red names at least one cause, green none. */
 export const QualityGate = z
-  .strictObject({ state: QualityGateState, causes: z.array(QualityCause).max(QualityCause.options.length) })
-  .refine((g) => (g.state === 'red') === (g.causes.length > 0), { message: 'red names its causes, green none', path: ['causes'] })
-  .refine((g) => new Set(g.causes).size === g.causes.length, { message: 'causes must not repeat', path: ['causes'] });
+  .strictObject({ state: QualityGateState, causes: z.array(QualityCause).check(z.maxLength(QualityCause.options.length)) }).check(
+    z.refine((g) => (g.state === 'red') === (g.causes.length > 0), { message: 'red names its causes, green none', path: ['causes'] }),
+    z.refine((g) => new Set(g.causes).size === g.causes.length, { message: 'causes must not repeat', path: ['causes'] }),
+  );
 export type QualityGate = z.infer<typeof QualityGate>;
 
 /** The lowest, the median and the highest of one figure over a minute; null when it was never measured. */
-export const FigureSpread = z.object({ min: z.number(), median: z.number(), max: z.number() }).nullable();
+export const FigureSpread = z.nullable(z.object({ min: z.number(), median: z.number(), max: z.number() }));
 export type FigureSpread = z.infer<typeof FigureSpread>;
 
 /** One minute of the call as one page measured it (`received`: the agent's page; `sent`: the customer's). */
 export const QualityMinute = z.object({
   /** Minutes since the call started (0 = the first). */
-  minute: z.number().int().nonnegative(),
+  minute: z.int().check(z.nonnegative()),
   side: z.enum(['received', 'sent']),
-  samples: z.number().int().positive(),
+  samples: z.int().check(z.positive()),
   width: FigureSpread,
   height: FigureSpread,
   fps: FigureSpread,
@@ -105,9 +106,9 @@ const MAX_SETTING = 100_000;
 export const UnusualCameraSetting = z.discriminatedUnion('code', [
   z.strictObject({ code: z.literal('no_device_id') }),
   /** A frame rate above 240 or not near a usual one. */
-  z.strictObject({ code: z.literal('frame_rate'), fps: z.number().nonnegative().max(MAX_SETTING) }),
+  z.strictObject({ code: z.literal('frame_rate'), fps: z.number().check(z.nonnegative(), z.lte(MAX_SETTING)) }),
   /** A frame with an odd width or height. */
-  z.strictObject({ code: z.literal('odd_size'), width: z.number().int().nonnegative().max(MAX_SETTING), height: z.number().int().nonnegative().max(MAX_SETTING) }),
+  z.strictObject({ code: z.literal('odd_size'), width: z.int().check(z.nonnegative(), z.lte(MAX_SETTING)), height: z.int().check(z.nonnegative(), z.lte(MAX_SETTING)) }),
 ]);
 export type UnusualCameraSetting = z.infer<typeof UnusualCameraSetting>;
 export type UnusualCameraSettingCode = UnusualCameraSetting['code'];
@@ -116,20 +117,21 @@ export type UnusualCameraSettingCode = UnusualCameraSetting['code'];
 export const CameraChange = z.enum(['replaced', 'ended']);
 export type CameraChange = z.infer<typeof CameraChange>;
 
-const VirtualCameraSignal = z.strictObject({ kind: z.literal('virtual_camera'), label: z.string().trim().min(1).max(120) });
+const VirtualCameraSignal = z.strictObject({ kind: z.literal('virtual_camera'), label: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)) });
 const UnusualSettingsSignal = z.strictObject({
   kind: z.literal('unusual_settings'),
   settings: z
-    .array(UnusualCameraSetting)
-    .min(1)
-    .max(UnusualCameraSetting.options.length)
-    .refine((s) => new Set(s.map((x) => x.code)).size === s.length, { message: 'a setting code must not repeat' }),
+    .array(UnusualCameraSetting).check(
+      z.minLength(1),
+      z.maxLength(UnusualCameraSetting.def.options.length),
+      z.refine((s) => new Set(s.map((x) => x.code)).size === s.length, { message: 'a setting code must not repeat' }),
+    ),
 });
 /** The page was hidden during the call for this many whole seconds (at least 1). */
-const PageHiddenSignal = z.strictObject({ kind: z.literal('page_hidden'), seconds: z.number().int().min(1).max(86_400) });
+const PageHiddenSignal = z.strictObject({ kind: z.literal('page_hidden'), seconds: z.int().check(z.gte(1), z.lte(86_400)) });
 const WindowBlurSignal = z.strictObject({ kind: z.literal('window_blur') });
 /** `camera`: which camera of the call took over when `replaced` (2 = the second one seen). */
-const CameraChangedSignal = z.strictObject({ kind: z.literal('camera_changed'), change: CameraChange, camera: z.number().int().min(2).max(100).optional() });
+const CameraChangedSignal = z.strictObject({ kind: z.literal('camera_changed'), change: CameraChange, camera: z.optional(z.int().check(z.gte(2), z.lte(100))) });
 
 /**
  * One signal as the customer's page sends it: the kind and what was seen, as codes and figures the
@@ -150,11 +152,11 @@ const stamped = { at: Timestamp };
 const EarlierFormatSignal = z.strictObject({ kind: CameraSignalKind, earlierFormat: z.literal(true), at: Timestamp });
 export const RecordedCameraSignal = z.union([
   z.discriminatedUnion('kind', [
-    VirtualCameraSignal.extend(stamped),
-    UnusualSettingsSignal.extend(stamped),
-    PageHiddenSignal.extend(stamped),
-    WindowBlurSignal.extend(stamped),
-    CameraChangedSignal.extend(stamped),
+    z.extend(VirtualCameraSignal, stamped),
+    z.extend(UnusualSettingsSignal, stamped),
+    z.extend(PageHiddenSignal, stamped),
+    z.extend(WindowBlurSignal, stamped),
+    z.extend(CameraChangedSignal, stamped),
   ]),
   EarlierFormatSignal,
 ]);
@@ -164,7 +166,7 @@ export type RecordedCameraSignal = z.infer<typeof RecordedCameraSignal>;
 export const CallQualityEvidence = z.object({
   minutes: z.array(QualityMinute),
   /** The gate's thresholds when the first sample came (absent: no page reported a sample). */
-  thresholds: QualityThresholds.optional(),
+  thresholds: z.optional(QualityThresholds),
   /** Every change of the gate the agent's page reported, oldest first. */
   gateChanges: z.array(z.object({ state: QualityGateState, causes: z.array(QualityCause), at: Timestamp })),
   riskFlags: z.array(RecordedCameraSignal),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const SessionId = z.uuid();
 export type SessionId = z.infer<typeof SessionId>;
@@ -12,7 +12,7 @@ export type Role = z.infer<typeof Role>;
  * (zh-Hans; the page declares `lang="zh-Hans"`). One short code per language, as the session API
  * takes it.
  */
-export const Locale = z.enum(['ko', 'en', 'zh']).describe('Page language: ko Korean, en English, zh Chinese in simplified script (zh-Hans)');
+export const Locale = z.enum(['ko', 'en', 'zh']).check(z.describe('Page language: ko Korean, en English, zh Chinese in simplified script (zh-Hans)'));
 export type Locale = z.infer<typeof Locale>;
 
 /**
@@ -33,12 +33,14 @@ export function localizedLabel(label: LocalizedLabel, locale: Locale): string {
  * Lifecycle of a verification session. `created`, `waiting` (the customer connected) and `in_call`
  * are active; the others are terminal and final.
  */
-export const SessionState = z.enum(['created', 'waiting', 'in_call', 'decided', 'cancelled', 'expired', 'abandoned', 'failed']);
+const ACTIVE_STATES = ['created', 'waiting', 'in_call'] as const;
+const TERMINAL_STATE_NAMES = ['decided', 'cancelled', 'expired', 'abandoned', 'failed'] as const;
+export const SessionState = z.enum([...ACTIVE_STATES, ...TERMINAL_STATE_NAMES]);
 export type SessionState = z.infer<typeof SessionState>;
 
-export const ActiveState = SessionState.extract(['created', 'waiting', 'in_call']);
+export const ActiveState = z.enum(ACTIVE_STATES);
 export type ActiveState = z.infer<typeof ActiveState>;
-export const TerminalState = SessionState.exclude(['created', 'waiting', 'in_call']);
+export const TerminalState = z.enum(TERMINAL_STATE_NAMES);
 export type TerminalState = z.infer<typeof TerminalState>;
 
 const TERMINAL_STATES: ReadonlySet<string> = new Set(TerminalState.options);
@@ -71,7 +73,13 @@ export type ReasonCode = z.infer<typeof ReasonCode>;
  * The procedure reasons an agent may abort an identification for (frame `abort`): the session ends
  * `decided`, rejected, with that reason code and `aborted: true` in its outcome.
  */
-export const AbortReason = ReasonCode.extract(['POOR_QUALITY', 'CODE_FAILED', 'CHALLENGE_FAILED', 'SECURITY_FEATURES_FAILED', 'SUSPECTED_FRAUD']);
+export const AbortReason = z.enum([
+  'POOR_QUALITY',
+  'CODE_FAILED',
+  'CHALLENGE_FAILED',
+  'SECURITY_FEATURES_FAILED',
+  'SUSPECTED_FRAUD',
+] as const satisfies readonly ReasonCode[]);
 export type AbortReason = z.infer<typeof AbortReason>;
 
 export const MAX_DECISION_NOTE = 2000;
@@ -81,13 +89,13 @@ export const CancelledBy = z.enum(['bank', 'customer', 'agent']);
 export type CancelledBy = z.infer<typeof CancelledBy>;
 
 /** The bank's own id of an agent (its SSO subject, employee number, e-mail). */
-export const AgentId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1..64 of [A-Za-z0-9_.@-]');
+export const AgentId = z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be 1..64 of [A-Za-z0-9_.@-]'));
 export type AgentId = z.infer<typeof AgentId>;
 
 /** The desk agent behind a decision: the bank's own agent id and display name. */
 export const DecidingAgent = z.object({
   id: AgentId,
-  name: z.string().min(1).max(100),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 export type DecidingAgent = z.infer<typeof DecidingAgent>;
 
@@ -100,20 +108,20 @@ export const SessionOutcome = z.discriminatedUnion('state', [
     state: z.literal('decided'),
     decision: Decision,
     reasonCodes: z.array(ReasonCode),
-    note: z.string().max(MAX_DECISION_NOTE),
+    note: z.string().check(z.maxLength(MAX_DECISION_NOTE)),
     decidedBy: z.literal('agent'),
     /**
      * The desk agent who decided (the bank's agent id and display name, never a personal number);
      * absent when the agent came in through the bank's own agent link.
      */
-    agent: DecidingAgent.optional(),
+    agent: z.optional(DecidingAgent),
     /** The agent aborted the identification for a procedure reason (an AbortReason); absent otherwise. */
-    aborted: z.literal(true).optional(),
+    aborted: z.optional(z.literal(true)),
   }),
   z.object({ state: z.literal('cancelled'), by: CancelledBy }),
   z.object({ state: z.literal('expired'), cause: z.enum(['link_expired', 'max_duration']) }),
   z.object({ state: z.literal('abandoned'), participant: Role }),
-  z.object({ state: z.literal('failed'), cause: z.string().max(256) }),
+  z.object({ state: z.literal('failed'), cause: z.string().check(z.maxLength(256)) }),
 ]);
 export type SessionOutcome = z.infer<typeof SessionOutcome>;
 
@@ -155,16 +163,15 @@ export const PeerLeg = z.enum(['publisher', 'subscriber']);
 export type PeerLeg = z.infer<typeof PeerLeg>;
 
 /** An SDP body as the browser produced it; bounded so a hostile client cannot flood the path. */
-export const Sdp = z.string().min(1).max(64 * 1024);
+export const Sdp = z.string().check(z.minLength(1), z.maxLength(64 * 1024));
 
 /** RTCIceCandidateInit, or null meaning "gathering completed". */
-export const IceCandidate = z
+export const IceCandidate = z.nullable(z
   .object({
-    candidate: z.string().max(1024),
-    sdpMid: z.string().max(64).nullish(),
-    sdpMLineIndex: z.number().int().min(0).max(64).nullish(),
-  })
-  .nullable();
+    candidate: z.string().check(z.maxLength(1024)),
+    sdpMid: z.nullish(z.string().check(z.maxLength(64))),
+    sdpMLineIndex: z.nullish(z.int().check(z.gte(0), z.lte(64))),
+  }));
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
 export const MediaState = z.object({ audio: z.boolean(), video: z.boolean() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SessionId, Timestamp } from './common.ts';
 import { maskResidentNumber } from './resident-number.ts';
 
@@ -11,51 +11,58 @@ import { maskResidentNumber } from './resident-number.ts';
  * in the evidence; audit rows, logs and webhooks carry maskResidentNumber's form or nothing.
  */
 
-export const DocumentType = z.enum(['kr-resident-card', 'kr-driver-licence', 'passport', 'kr-alien-card', 'unknown']);
+const KNOWN_DOCUMENT_TYPES = ['kr-resident-card', 'kr-driver-licence', 'passport', 'kr-alien-card'] as const;
+export const DocumentType = z.enum([...KNOWN_DOCUMENT_TYPES, 'unknown']);
+/** The document types a security-feature catalog can name (an unknown document has no features to check). */
+export const KnownDocumentType = z.enum(KNOWN_DOCUMENT_TYPES);
 export type DocumentType = z.infer<typeof DocumentType>;
 
 /** A 13-digit resident or alien registration number, with or without its hyphen. */
-export const RegistrationNumber = z.string().regex(/^\d{6}-?\d{7}$/, 'must be 13 digits (YYMMDD-GNNNNNN)');
+export const RegistrationNumber = z.string().check(z.regex(/^\d{6}-?\d{7}$/, 'must be 13 digits (YYMMDD-GNNNNNN)'));
 /** A calendar date as printed on a document, YYYY-MM-DD. */
 export const DocumentDate = z.iso.date();
-const FieldText = z.string().trim().min(1).max(100);
+const FieldText = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 export const DocumentFields = z.strictObject({
   name: FieldText,
-  residentNumber: RegistrationNumber.optional(),
+  residentNumber: z.optional(RegistrationNumber),
   /** The alien registration card's number (same shape as a resident number). */
-  registrationNumber: RegistrationNumber.optional(),
-  dateOfBirth: DocumentDate.optional(),
-  issueDate: DocumentDate.optional(),
-  issuer: FieldText.optional(),
-  licenceNumber: z.string().trim().min(1).max(20).optional(),
-  expiryDate: DocumentDate.optional(),
+  registrationNumber: z.optional(RegistrationNumber),
+  dateOfBirth: z.optional(DocumentDate),
+  issueDate: z.optional(DocumentDate),
+  issuer: z.optional(FieldText),
+  licenceNumber: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
+  expiryDate: z.optional(DocumentDate),
   /** A passport's machine-readable zone, one string a line (TD3: two lines of 44). */
-  mrz: z.array(z.string().regex(/^[A-Z0-9<]{30,44}$/, 'an MRZ line: 30-44 of A-Z, 0-9, <')).min(2).max(3).optional(),
-  nationality: z.string().trim().min(1).max(40).optional(),
-  documentNumber: z.string().trim().min(1).max(20).optional(),
+  mrz: z.optional(z.array(z.string().check(z.regex(/^[A-Z0-9<]{30,44}$/, 'an MRZ line: 30-44 of A-Z, 0-9, <'))).check(
+    z.minLength(2),
+    z.maxLength(3),
+  )),
+  nationality: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
+  documentNumber: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
 });
 export type DocumentFields = z.infer<typeof DocumentFields>;
-export const DocumentFieldName = DocumentFields.keyof();
+export const DocumentFieldName = z.keyof(DocumentFields);
 export type DocumentFieldName = z.infer<typeof DocumentFieldName>;
 
 /** A short machine name (a plausibility rule, a bank check's kind): never free text, never a number. */
 export const Slug = z
-  .string()
-  .regex(/^[a-z][a-z0-9_.-]{0,47}$/, 'must be a lowercase slug (a-z, 0-9, _ . -; 1-48 characters)')
-  .refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits');
+  .string().check(
+    z.regex(/^[a-z][a-z0-9_.-]{0,47}$/, 'must be a lowercase slug (a-z, 0-9, _ . -; 1-48 characters)'),
+    z.refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits'),
+  );
 
 export const PlausibilityResult = z.strictObject({
   rule: Slug,
   result: z.enum(['pass', 'fail', 'hint']),
   /** The field the rule looked at, if one. */
-  field: DocumentFieldName.optional(),
+  field: z.optional(DocumentFieldName),
   /** The message key the agent was shown (e.g. document.check.expiry.valid); never its parameters, which carry values. */
-  reason: z
-    .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,79}$/, 'must be a message key')
-    .refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits')
-    .optional(),
+  reason: z.optional(z
+    .string().check(
+      z.regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,79}$/, 'must be a message key'),
+      z.refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits'),
+    )),
 });
 export type PlausibilityResult = z.infer<typeof PlausibilityResult>;
 
@@ -64,13 +71,13 @@ export const DocumentConfirmation = z.strictObject({
   type: DocumentType,
   fields: DocumentFields,
   /** Per field present: read by OCR and left as read, or typed/corrected by the agent. */
-  sources: z.partialRecord(DocumentFieldName, z.enum(['ocr', 'agent'])).default({}),
-  plausibility: z.array(PlausibilityResult).max(20).default([]),
+  sources: z._default(z.partialRecord(DocumentFieldName, z.enum(['ocr', 'agent'])), {}),
+  plausibility: z._default(z.array(PlausibilityResult).check(z.maxLength(20)), []),
 });
 export type DocumentConfirmation = z.infer<typeof DocumentConfirmation>;
 export type DocumentConfirmationInput = z.input<typeof DocumentConfirmation>;
 
-export const ConfirmedDocument = DocumentConfirmation.extend({ confirmedAt: Timestamp });
+export const ConfirmedDocument = z.extend(DocumentConfirmation, { confirmedAt: Timestamp });
 export type ConfirmedDocument = z.infer<typeof ConfirmedDocument>;
 
 /** What the bank posts back after its own check (e.g. the issuing authority's verification). */
@@ -78,11 +85,11 @@ export const BankCheckRequest = z.strictObject({
   kind: Slug,
   result: z.enum(['pass', 'fail', 'inconclusive']),
   /** The bank's reference for the check (its case or transaction id). */
-  reference: z.string().trim().min(1).max(200),
+  reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
 });
 export type BankCheckRequest = z.infer<typeof BankCheckRequest>;
 
-export const BankCheck = BankCheckRequest.extend({ checkedAt: Timestamp });
+export const BankCheck = z.extend(BankCheckRequest, { checkedAt: Timestamp });
 export type BankCheck = z.infer<typeof BankCheck>;
 
 /** Answer of GET /v1/sessions/:id/document: full fields (the signed API is where they go). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SessionId, Timestamp } from './common.ts';
 import { BankCheck, ConfirmedDocument, DocumentFields, maskDocumentFields } from './document.ts';
 import { FaceMatchThresholds, RecordedFaceMatch } from './face-match.ts';
@@ -20,28 +20,28 @@ import { RecordedChallenge } from './liveness-challenges.ts';
  */
 
 /** A masked registration number as maskResidentNumber writes it. */
-const MaskedNumber = z.string().regex(/^(\d{6}-\d|\*{6}-\*)\*{6}$/, 'a masked number (YYMMDD-G******)');
+const MaskedNumber = z.string().check(z.regex(/^(\d{6}-\d|\*{6}-\*)\*{6}$/, 'a masked number (YYMMDD-G******)'));
 
 /** Document fields as the manifest carries them: numbers masked, no MRZ. */
-export const MaskedDocumentFields = DocumentFields.omit({ mrz: true }).extend({
-  residentNumber: MaskedNumber.optional(),
-  registrationNumber: MaskedNumber.optional(),
+export const MaskedDocumentFields = z.extend(z.omit(DocumentFields, { mrz: true }), {
+  residentNumber: z.optional(MaskedNumber),
+  registrationNumber: z.optional(MaskedNumber),
 });
 export type MaskedDocumentFields = z.infer<typeof MaskedDocumentFields>;
 
 /** The confirmed document as the manifest carries it (see MaskedDocumentFields). */
-export const MaskedDocument = ConfirmedDocument.extend({ fields: MaskedDocumentFields });
+export const MaskedDocument = z.extend(ConfirmedDocument, { fields: MaskedDocumentFields });
 export type MaskedDocument = z.infer<typeof MaskedDocument>;
 
 /** The manifest's `review`: nothing in it identifies the customer outright. */
 export const EvidenceReview = z.object({
-  document: MaskedDocument.nullable(),
+  document: z.nullable(MaskedDocument),
   checks: z.array(BankCheck),
-  faceMatches: z.array(RecordedFaceMatch).default([]),
+  faceMatches: z._default(z.array(RecordedFaceMatch), []),
   /** The liveness challenges issued and what the agent's page measured (issue 15; figures only, no images). Absent: none issued. */
-  challenges: z.array(RecordedChallenge).optional(),
+  challenges: z.optional(z.array(RecordedChallenge)),
   /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
-  quality: CallQualityEvidence.optional(),
+  quality: z.optional(CallQualityEvidence),
 });
 export type EvidenceReview = z.infer<typeof EvidenceReview>;
 
@@ -50,7 +50,7 @@ export const EvidenceAssessment = z.object({
   v: z.literal(1),
   sessionId: SessionId,
   /** The document in full, as the agent confirmed it (null when none was). */
-  document: ConfirmedDocument.nullable(),
+  document: z.nullable(ConfirmedDocument),
   checks: z.array(BankCheck),
   /** Every face-match result the agent's page sent, oldest first (model, version, scores, bands, times). */
   faceMatches: z.array(RecordedFaceMatch),
@@ -58,13 +58,13 @@ export const EvidenceAssessment = z.object({
   faceMatchThresholds: FaceMatchThresholds,
   sealedAt: Timestamp,
   /** The security features the session drew (issue 15) and which of them the agent ticked; absent: none drawn. */
-  securityFeatures: DrawnSecurityFeatures.extend({ ticked: z.array(z.string()).optional() }).optional(),
+  securityFeatures: z.optional(z.extend(DrawnSecurityFeatures, { ticked: z.optional(z.array(z.string())) })),
   /** The one-time code's course (issue 15), never the code; absent: the session asked for none. */
-  oneTimeCode: OneTimeCodeOutcome.optional(),
+  oneTimeCode: z.optional(OneTimeCodeOutcome),
   /** The liveness challenges (issue 15), oldest first, each with the agent's page's result if it reported one; absent: none issued. */
-  challenges: z.array(RecordedChallenge).optional(),
+  challenges: z.optional(z.array(RecordedChallenge)),
   /** The call's quality per minute, the gate's changes and the camera risk flags (issue 15); absent: none reported. */
-  quality: CallQualityEvidence.optional(),
+  quality: z.optional(CallQualityEvidence),
 });
 export type EvidenceAssessment = z.infer<typeof EvidenceAssessment>;
 

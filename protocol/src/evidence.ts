@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditEntry, canonicalJson, verifyAuditChain } from './audit.ts';
 import { Role, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
 import { EvidenceReview } from './evidence-assessment.ts';
@@ -25,8 +25,8 @@ import { toHex } from './signing.ts';
  *                DELETE /v1/sessions/:id/evidence, `vident evidence download|verify|decrypt`.
  */
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256');
-export const ArtifactId = z.string().regex(/^[a-z0-9][a-z0-9-]{7,63}$/, 'lowercase letters, digits and dashes, 8..64');
+const Sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256'));
+export const ArtifactId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{7,63}$/, 'lowercase letters, digits and dashes, 8..64'));
 export type ArtifactId = z.infer<typeof ArtifactId>;
 
 /** `assessment`: the session's review sealed as JSON (see evidence-assessment.ts), one per pack. */
@@ -47,15 +47,14 @@ export const CaptureSource = z.enum(['received_video', 'customer_camera']);
 export type CaptureSource = z.infer<typeof CaptureSource>;
 
 /** A still's pixel size as its taker declared it (the bank checks it on the opened image). */
-export const StillDimension = z.number().int().min(1).max(16384);
+export const StillDimension = z.int().check(z.gte(1), z.lte(16384));
 
 /**
  * The names artifactFileName gives, and nothing else: a pack's file names come from the server, and
  * a name with a path in it (`../x`, `/etc/x`) must never reach a file system call.
  */
 export const PackFileName = z
-  .string()
-  .regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63}|assessment\.json)\.venc$/, 'not a file name of an evidence pack');
+  .string().check(z.regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63}|assessment\.json)\.venc$/, 'not a file name of an evidence pack'));
 export type PackFileName = z.infer<typeof PackFileName>;
 
 /** R2 needs every part but the last to be at least 5 MiB and all of the same size. */
@@ -73,31 +72,31 @@ export const ArtifactView = z.object({
   kind: ArtifactKind,
   /** recording: whose media; capture and assessment: always the customer (whom they are about). */
   participant: Role,
-  capture: CaptureKind.nullable(),
+  capture: z.nullable(CaptureKind),
   /** recording: 1 for the first publish of this participant, 2 after a republish or failover... */
-  segment: z.number().int().positive().nullable(),
+  segment: z.nullable(z.int().check(z.positive())),
   /** File name inside an evidence pack. */
   fileName: PackFileName,
   /** MIME type of the plaintext (video/webm, image/jpeg, application/json for the assessment). */
   contentType: z.string(),
-  size: z.number().int().nonnegative(),
+  size: z.int().check(z.nonnegative()),
   sha256: Sha256,
   /** sha256 hex of the bank key's SPKI that opens it. */
   bankKeyId: Sha256,
   /** recording: wall-clock time of its first media packet; capture: when it was taken; assessment: when it was sealed. */
   startedAt: Timestamp,
   /** recording: milliseconds from the session's first recorded packet (play files in sync). */
-  offsetMs: z.number().int().nonnegative().nullable(),
-  durationMs: z.number().int().nonnegative().nullable(),
-  nodeId: z.string().nullable(),
+  offsetMs: z.nullable(z.int().check(z.nonnegative())),
+  durationMs: z.nullable(z.int().check(z.nonnegative())),
+  nodeId: z.nullable(z.string()),
   /** capture only: where the still was taken (absent on captures stored before issue 17: `received_video`). */
-  source: CaptureSource.optional(),
+  source: z.optional(CaptureSource),
   /** capture only: the still's width and height in pixels as the page that took it declared them. */
-  width: StillDimension.optional(),
-  height: StillDimension.optional(),
+  width: z.optional(StillDimension),
+  height: z.optional(StillDimension),
   state: z.enum(['uploading', 'stored', 'deleted']),
-  storedAt: Timestamp.nullable(),
-  deletedAt: Timestamp.nullable(),
+  storedAt: z.nullable(Timestamp),
+  deletedAt: z.nullable(Timestamp),
 });
 export type ArtifactView = z.infer<typeof ArtifactView>;
 
@@ -114,18 +113,18 @@ export const UploadStart = z.strictObject({
   artifactId: ArtifactId,
   sessionId: SessionId,
   participant: Role,
-  segment: z.number().int().positive().max(1000),
-  contentType: z.string().min(1).max(100),
-  size: z.number().int().positive().max(64 * 1024 * 1024 * 1024),
+  segment: z.int().check(z.positive(), z.lte(1000)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(100)),
+  size: z.int().check(z.positive(), z.lte(64 * 1024 * 1024 * 1024)),
   sha256: Sha256,
   bankKeyId: Sha256,
-  partSize: z.number().int().min(MIN_PART_SIZE).max(MAX_PART_SIZE),
+  partSize: z.int().check(z.gte(MIN_PART_SIZE), z.lte(MAX_PART_SIZE)),
   startedAt: Timestamp,
-  durationMs: z.number().int().nonnegative(),
+  durationMs: z.int().check(z.nonnegative()),
 });
 export type UploadStart = z.infer<typeof UploadStart>;
 
-export const UploadedPart = z.object({ partNumber: z.number().int().positive(), size: z.number().int().nonnegative(), sha256: Sha256 });
+export const UploadedPart = z.object({ partNumber: z.int().check(z.positive()), size: z.int().check(z.nonnegative()), sha256: Sha256 });
 export type UploadedPart = z.infer<typeof UploadedPart>;
 
 /** Where a part number goes in UploadUrls.part. */
@@ -139,9 +138,9 @@ export const UPLOAD_PART_NUMBER_PLACEHOLDER = '{partNumber}';
  */
 export const UploadUrls = z.object({
   /** PUT, with UPLOAD_PART_NUMBER_PLACEHOLDER standing for the part number (uploadPartUrl). */
-  part: z.string().startsWith('/').includes(UPLOAD_PART_NUMBER_PLACEHOLDER),
+  part: z.string().check(z.startsWith('/'), z.includes(UPLOAD_PART_NUMBER_PLACEHOLDER)),
   /** POST, body `{}`. */
-  complete: z.string().startsWith('/'),
+  complete: z.string().check(z.startsWith('/')),
   /** After this the control plane answers `upload_url_expired`: start the upload again for new ones. */
   expiresAt: Timestamp,
 });
@@ -156,13 +155,13 @@ export function uploadPartUrl(urls: Pick<UploadUrls, 'part'>, partNumber: number
 export const UploadStatus = z.object({
   artifactId: ArtifactId,
   state: z.enum(['uploading', 'stored', 'deleted']),
-  partSize: z.number().int().positive(),
+  partSize: z.int().check(z.positive()),
   parts: z.array(UploadedPart),
   /**
    * While `uploading`: where to send the parts and the completion. Absent from a control plane
    * older than issue 16, whose part and complete paths are NodeApiPaths' without a query.
    */
-  urls: UploadUrls.optional(),
+  urls: z.optional(UploadUrls),
 });
 export type UploadStatus = z.infer<typeof UploadStatus>;
 
@@ -186,20 +185,20 @@ export const EvidenceManifest = z.object({
   sessionId: SessionId,
   externalRef: z.string(),
   state: SessionState,
-  outcome: SessionOutcome.nullable(),
+  outcome: z.nullable(SessionOutcome),
   createdAt: Timestamp,
-  startedAt: Timestamp.nullable(),
-  endedAt: Timestamp.nullable(),
-  consent: z.object({ version: z.string(), at: Timestamp }).nullable(),
-  artifacts: z.array(ArtifactView.omit({ state: true, deletedAt: true })),
+  startedAt: z.nullable(Timestamp),
+  endedAt: z.nullable(Timestamp),
+  consent: z.nullable(z.object({ version: z.string(), at: Timestamp })),
+  artifacts: z.array(z.omit(ArtifactView, { state: true, deletedAt: true })),
   /** The audit trail up to `length` entries, ending at `head`; the pack ships those entries. */
-  audit: z.object({ length: z.number().int().nonnegative(), head: Sha256 }),
+  audit: z.object({ length: z.int().check(z.nonnegative()), head: Sha256 }),
   /**
    * The session's review (issue 14): the ID document the agent confirmed, masked (no full number, no
    * MRZ), the bank's checks and the face-match results. The document in full is in the sealed
    * `assessment` artifact (evidence-assessment.ts). Absent when there was none of these.
    */
-  review: EvidenceReview.optional(),
+  review: z.optional(EvidenceReview),
   generatedAt: Timestamp,
   /** sha256 hex of the control plane's Ed25519 public key (raw 32 bytes). */
   signingKeyId: Sha256,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Timestamp } from './common.ts';
 
 /*
@@ -14,11 +14,10 @@ import { Timestamp } from './common.ts';
 export const FaceMatchBand = z.enum(['match', 'unsure', 'no_match']);
 export type FaceMatchBand = z.infer<typeof FaceMatchBand>;
 
-const Score = z.number().min(0).max(1);
+const Score = z.number().check(z.gte(0), z.lte(1));
 
 export const FaceMatchThresholds = z
-  .strictObject({ match: Score, noMatch: Score })
-  .refine((t) => t.noMatch <= t.match, 'noMatch must not be above match');
+  .strictObject({ match: Score, noMatch: Score }).check(z.refine((t) => t.noMatch <= t.match, 'noMatch must not be above match'));
 export type FaceMatchThresholds = z.infer<typeof FaceMatchThresholds>;
 
 /**
@@ -38,8 +37,8 @@ export function faceMatchBand(score: number, thresholds: FaceMatchThresholds): F
 
 /** A model as the evidence names it: e.g. { name: 'human-faceres', version: '3.3.6' }. */
 export const ModelRef = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_.-]{0,47}$/),
-  version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$/),
+  name: z.string().check(z.regex(/^[a-z][a-z0-9_.-]{0,47}$/)),
+  version: z.string().check(z.regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$/)),
 });
 export type ModelRef = z.infer<typeof ModelRef>;
 
@@ -57,17 +56,18 @@ export const FaceMatchResult = z
     thresholds: FaceMatchThresholds,
     model: ModelRef,
     /** How many live frames were compared (1 for `capture`). */
-    samples: z.number().int().min(1).max(10_000),
-    lowest: Score.optional(),
+    samples: z.int().check(z.gte(1), z.lte(10_000)),
+    lowest: z.optional(Score),
     /** When the agent's browser computed it. */
     measuredAt: Timestamp,
-  })
-  .refine((r) => r.band === faceMatchBand(r.score, r.thresholds), 'band does not follow from score and thresholds')
-  .refine((r) => r.lowest === undefined || r.lowest <= r.score, 'lowest must not be above score');
+  }).check(
+    z.refine((r) => r.band === faceMatchBand(r.score, r.thresholds), 'band does not follow from score and thresholds'),
+    z.refine((r) => r.lowest === undefined || r.lowest <= r.score, 'lowest must not be above score'),
+  );
 export type FaceMatchResult = z.infer<typeof FaceMatchResult>;
 
 /** A result as the session keeps it: stamped with the server's time when it arrived. */
-export const RecordedFaceMatch = FaceMatchResult.safeExtend({ recordedAt: Timestamp });
+export const RecordedFaceMatch = z.safeExtend(FaceMatchResult, { recordedAt: Timestamp });
 export type RecordedFaceMatch = z.infer<typeof RecordedFaceMatch>;
 
 /** Most face-match results one session keeps; past it the agent's `face-match` is refused `limit_reached`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AgentId, Decision, ReasonCode, SessionId, Timestamp } from './common.ts';
 
 /*
@@ -38,16 +38,16 @@ export const FunnelFacts = z.object({
   /** The UTC day the session was created. */
   day: FunnelDay,
   /** The desk agent who took it; null when none did (e.g. the bank's own agent link). */
-  agentId: AgentId.nullable(),
+  agentId: z.nullable(AgentId),
   /** The furthest step reached. */
   lastStep: FunnelStep,
   /** Why it stopped there; null when decided. */
-  stopReason: FunnelStopReason.nullable(),
+  stopReason: z.nullable(FunnelStopReason),
   /** Queued (consent given, or joined when not recorded) to the call's start; null without a call. */
-  waitMs: z.number().int().nonnegative().nullable(),
+  waitMs: z.nullable(z.int().check(z.nonnegative())),
   /** The call's length; null without a call. */
-  callMs: z.number().int().nonnegative().nullable(),
-  decision: Decision.nullable(),
+  callMs: z.nullable(z.int().check(z.nonnegative())),
+  decision: z.nullable(Decision),
   reasonCodes: z.array(ReasonCode),
 });
 export type FunnelFacts = z.infer<typeof FunnelFacts>;
@@ -67,40 +67,41 @@ export const FunnelQuery = z
   .strictObject({
     from: FunnelDay,
     to: FunnelDay,
-    agent: AgentId.optional(),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < FUNNEL_MAX_DAYS, {
+    agent: z.optional(AgentId),
+    format: z._default(z.enum(['json', 'csv']), 'json'),
+  }).check(
+    z.refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] }),
+    z.refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < FUNNEL_MAX_DAYS, {
     message: `at most ${FUNNEL_MAX_DAYS} days`,
     path: ['to'],
-  });
+  }),
+  );
 export type FunnelQuery = z.input<typeof FunnelQuery>;
 
 /** p50 and p90 in seconds (nearest rank), over `count` sessions; null values when count is 0. */
 export const FunnelPercentiles = z.object({
-  count: z.number().int().nonnegative(),
-  p50: z.number().nonnegative().nullable(),
-  p90: z.number().nonnegative().nullable(),
+  count: z.int().check(z.nonnegative()),
+  p50: z.nullable(z.number().check(z.nonnegative())),
+  p90: z.nullable(z.number().check(z.nonnegative())),
 });
 export type FunnelPercentiles = z.infer<typeof FunnelPercentiles>;
 
 /** The figures of one group of sessions (a day, an agent, a day and agent, or all). */
 export const FunnelFigures = z.object({
-  sessions: z.number().int().nonnegative(),
+  sessions: z.int().check(z.nonnegative()),
   /** Sessions that reached each step (cumulative: `created` = all). */
-  reached: z.record(FunnelStep, z.number().int().nonnegative()),
+  reached: z.record(FunnelStep, z.int().check(z.nonnegative())),
   /** Sessions that stopped for each reason. */
-  stopped: z.record(FunnelStopReason, z.number().int().nonnegative()),
+  stopped: z.record(FunnelStopReason, z.int().check(z.nonnegative())),
   waitSeconds: FunnelPercentiles,
   callSeconds: FunnelPercentiles,
-  approved: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
+  approved: z.int().check(z.nonnegative()),
+  rejected: z.int().check(z.nonnegative()),
   /** Shares of the decided sessions (0..1); null when none was decided. */
-  approvalRate: z.number().min(0).max(1).nullable(),
-  rejectionRate: z.number().min(0).max(1).nullable(),
+  approvalRate: z.nullable(z.number().check(z.gte(0), z.lte(1))),
+  rejectionRate: z.nullable(z.number().check(z.gte(0), z.lte(1))),
   /** Reason codes of the rejections, most frequent first. */
-  rejectionReasons: z.array(z.object({ code: ReasonCode, count: z.number().int().positive() })),
+  rejectionReasons: z.array(z.object({ code: ReasonCode, count: z.int().check(z.positive()) })),
 });
 export type FunnelFigures = z.infer<typeof FunnelFigures>;
 
@@ -108,14 +109,14 @@ export type FunnelFigures = z.infer<typeof FunnelFigures>;
 export const FunnelReport = z.object({
   from: FunnelDay,
   to: FunnelDay,
-  agent: AgentId.nullable(),
+  agent: z.nullable(AgentId),
   generatedAt: Timestamp,
   total: FunnelFigures,
   /** Days with at least one ended session, oldest first. */
-  days: z.array(FunnelFigures.extend({ day: FunnelDay })),
+  days: z.array(z.extend(FunnelFigures, { day: FunnelDay })),
   /** Agents with at least one ended session (null: no desk agent), by id. */
-  agents: z.array(FunnelFigures.extend({ agentId: AgentId.nullable() })),
+  agents: z.array(z.extend(FunnelFigures, { agentId: z.nullable(AgentId) })),
   /** Per day and agent, as the CSV lists them. */
-  rows: z.array(FunnelFigures.extend({ day: FunnelDay, agentId: AgentId.nullable() })),
+  rows: z.array(z.extend(FunnelFigures, { day: FunnelDay, agentId: z.nullable(AgentId) })),
 });
 export type FunnelReport = z.infer<typeof FunnelReport>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Timestamp } from './common.ts';
 import { cryptoRandom, randomBelow, sampleIndexes, type RandomSource } from './session-random.ts';
 
@@ -18,7 +18,7 @@ export const ChallengeAction = z.enum(['turn_left', 'turn_right', 'look_up', 'bl
 export type ChallengeAction = z.infer<typeof ChallengeAction>;
 
 /** The session's id of one issued challenge (random, 16 lowercase hex digits). */
-export const ChallengeId = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits');
+export const ChallengeId = z.string().check(z.regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits'));
 export type ChallengeId = z.infer<typeof ChallengeId>;
 
 export const ChallengeOutcome = z.enum(['done', 'failed']);
@@ -35,14 +35,13 @@ export const MAX_CHALLENGES = 24;
  * `frames`); at most 16. Numbers only: nothing of the picture.
  */
 export const ChallengeFigures = z
-  .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/), z.number().finite())
-  .refine((f) => Object.keys(f).length <= 16, { message: 'at most 16 figures' });
+  .record(z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/)), z.number()).check(z.refine((f) => Object.keys(f).length <= 16, { message: 'at most 16 figures' }));
 export type ChallengeFigures = z.infer<typeof ChallengeFigures>;
 
 /** The antispoof and liveness models' scores over the challenge (0-1): hints shown to the agent, never the decision. */
 export const ChallengeHints = z.strictObject({
-  real: z.number().min(0).max(1).optional(),
-  live: z.number().min(0).max(1).optional(),
+  real: z.optional(z.number().check(z.gte(0), z.lte(1))),
+  live: z.optional(z.number().check(z.gte(0), z.lte(1))),
 });
 export type ChallengeHints = z.infer<typeof ChallengeHints>;
 
@@ -55,9 +54,8 @@ export const ChallengeResult = z
     startedAt: Timestamp,
     endedAt: Timestamp,
     figures: ChallengeFigures,
-    hints: ChallengeHints.optional(),
-  })
-  .refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt must not be before startedAt', path: ['endedAt'] });
+    hints: z.optional(ChallengeHints),
+  }).check(z.refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt must not be before startedAt', path: ['endedAt'] }));
 export type ChallengeResult = z.infer<typeof ChallengeResult>;
 
 /** One challenge as the session issued it: drawn at random by the session, or chosen by the agent. */
@@ -68,20 +66,20 @@ export const IssuedChallenge = z.object({
   /** `drawn`: the session's random draw; `chosen`: the agent re-issued this action. */
   origin: z.enum(['drawn', 'chosen']),
   /** The earlier challenge this one was issued again for, if any. */
-  replaces: ChallengeId.optional(),
+  replaces: z.optional(ChallengeId),
 });
 export type IssuedChallenge = z.infer<typeof IssuedChallenge>;
 
 /** An issued challenge and, once the agent's page reported it, the result (stamped with the session's time). */
-export const RecordedChallenge = IssuedChallenge.extend({
-  result: z.object({
+export const RecordedChallenge = z.extend(IssuedChallenge, {
+  result: z.optional(z.object({
     outcome: ChallengeOutcome,
     startedAt: Timestamp,
     endedAt: Timestamp,
     figures: ChallengeFigures,
-    hints: ChallengeHints.optional(),
+    hints: z.optional(ChallengeHints),
     recordedAt: Timestamp,
-  }).optional(),
+  })),
 });
 export type RecordedChallenge = z.infer<typeof RecordedChallenge>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /*
  * How a participant's media reaches the media node. `direct`: ICE-TCP straight to Janus, the only
@@ -16,15 +16,11 @@ export const IceServer = z.strictObject({
   urls: z
     .array(
       z
-        .string()
-        .max(256)
-        .regex(/^turns?:[^\s?]+\?transport=tcp$/, 'a turn: or turns: URL with ?transport=tcp'),
-    )
-    .min(1)
-    .max(8),
+        .string().check(z.maxLength(256), z.regex(/^turns?:[^\s?]+\?transport=tcp$/, 'a turn: or turns: URL with ?transport=tcp')),
+    ).check(z.minLength(1), z.maxLength(8)),
   /** TURN REST API username `<expiry unix seconds>:<label>`. */
-  username: z.string().min(1).max(128),
+  username: z.string().check(z.minLength(1), z.maxLength(128)),
   /** base64(HMAC-SHA1(shared secret, username)): valid until the username's expiry only. */
-  credential: z.string().min(1).max(128),
+  credential: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type IceServer = z.infer<typeof IceServer>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { IceCandidate, PeerLeg, Role, Sdp, SessionId } from './common.ts';
 import { MediaTransport } from './media-transport.ts';
 import { MediaEventKind } from './signaling.ts';
@@ -13,11 +13,11 @@ import { ProbeId } from './probe.ts';
  *   control plane -> node: POST /v1/commands   (one NodeCommand per request)
  */
 
-export const NodeId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
+export const NodeId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes'));
 export type NodeId = z.infer<typeof NodeId>;
 
 /** A placement region ("default" when a node names none): lowercase letters, digits and dashes. */
-export const Region = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, at most 32');
+export const Region = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, at most 32'));
 export type Region = z.infer<typeof Region>;
 
 export const DEFAULT_REGION = 'default';
@@ -26,37 +26,37 @@ export const NodeRegistration = z.strictObject({
   nodeId: NodeId,
   /** Base URL the control plane uses to push commands to this node's sidecar. */
   url: z.url(),
-  capacity: z.number().int().positive().max(10_000),
-  version: z.string().max(64),
+  capacity: z.int().check(z.positive(), z.lte(10_000)),
+  version: z.string().check(z.maxLength(64)),
   /** The Janus host's public media address (what browsers' ICE reaches); absent from older nodes. */
-  mediaAddress: z.string().min(1).max(255).optional(),
-  region: Region.default(DEFAULT_REGION),
+  mediaAddress: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  region: z._default(Region, DEFAULT_REGION),
 });
 export type NodeRegistration = z.infer<typeof NodeRegistration>;
 
 export const NodeRegistrationAccepted = z.object({
-  heartbeatIntervalMs: z.number().int().positive(),
+  heartbeatIntervalMs: z.int().check(z.positive()),
   /** The bank's RSA public key (SPKI PEM) every artifact is sealed with; null if none is configured. */
-  evidencePublicKey: z.string().nullable(),
+  evidencePublicKey: z.nullable(z.string()),
 });
 export type NodeRegistrationAccepted = z.infer<typeof NodeRegistrationAccepted>;
 
 export const NodeHeartbeat = z.strictObject({
-  sessions: z.number().int().nonnegative(),
-  publishers: z.number().int().nonnegative(),
-  subscribers: z.number().int().nonnegative(),
+  sessions: z.int().check(z.nonnegative()),
+  publishers: z.int().check(z.nonnegative()),
+  subscribers: z.int().check(z.nonnegative()),
   janusUp: z.boolean(),
   /** Artifacts in the node's outbox not yet stored by the control plane. */
-  uploadsPending: z.number().int().nonnegative().default(0),
+  uploadsPending: z._default(z.int().check(z.nonnegative()), 0),
   /** Media bitrate the node carries in kbps, as the sidecar estimates it (0 from older nodes). */
-  bitrateKbps: z.number().nonnegative().max(100_000_000).default(0),
+  bitrateKbps: z._default(z.number().check(z.nonnegative(), z.lte(100_000_000)), 0),
   /** Janus's CPU use in percent of one core (may exceed 100 on several cores; 0 when unknown). */
-  cpuPercent: z.number().nonnegative().max(100_000).default(0),
+  cpuPercent: z._default(z.number().check(z.nonnegative(), z.lte(100_000)), 0),
   /**
    * The sessions whose rooms the node holds now (absent from older nodes). The control plane
    * answers, in `release`, the ones not assigned to the node any more, so no room is left behind.
    */
-  rooms: z.array(SessionId).max(10_000).optional(),
+  rooms: z.optional(z.array(SessionId).check(z.maxLength(10_000))),
 });
 export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
 
@@ -71,9 +71,9 @@ export type NodeFleetStatus = z.infer<typeof NodeFleetStatus>;
 /** Answer (200) of a heartbeat: whether the node is being drained, and whether it is empty yet. */
 export const NodeHeartbeatAccepted = z.object({
   ok: z.literal(true),
-  status: NodeFleetStatus.default('live'),
+  status: z._default(NodeFleetStatus, 'live'),
   /** Rooms the node reported that belong to no session assigned to it (ended, or moved off): destroy them. */
-  release: z.array(SessionId).max(10_000).default([]),
+  release: z._default(z.array(SessionId).check(z.maxLength(10_000)), []),
 });
 export type NodeHeartbeatAccepted = z.infer<typeof NodeHeartbeatAccepted>;
 
@@ -86,13 +86,13 @@ export const NodeCommand = z.discriminatedUnion('type', [
     sessionId: SessionId,
     participant: Role,
     /** Recording segment of this participant: 1 for the first publish, +1 for each republish. */
-    segment: z.number().int().positive().max(1000),
-    display: z.string().max(100),
+    segment: z.int().check(z.positive(), z.lte(1000)),
+    display: z.string().check(z.maxLength(100)),
     sdp: Sdp,
     audio: z.boolean(),
     video: z.boolean(),
     /** Which candidates the node lets through for this leg, both ways (absent = direct; see media-transport.ts). */
-    transport: MediaTransport.optional(),
+    transport: z.optional(MediaTransport),
   }),
   z.strictObject({
     type: z.literal('subscribe'),
@@ -100,7 +100,7 @@ export const NodeCommand = z.discriminatedUnion('type', [
     participant: Role,
     /** Whose feed to receive. */
     feed: Role,
-    transport: MediaTransport.optional(),
+    transport: z.optional(MediaTransport),
   }),
   z.strictObject({ type: z.literal('subscribe-answer'), sessionId: SessionId, participant: Role, sdp: Sdp }),
   z.strictObject({
@@ -125,7 +125,7 @@ export const NodeCommand = z.discriminatedUnion('type', [
     probeId: ProbeId,
     sdp: Sdp,
     /** Which candidates pass, both ways, as for a call leg (absent = direct; see media-transport.ts). */
-    transport: MediaTransport.optional(),
+    transport: z.optional(MediaTransport),
   }),
 ]);
 export type NodeCommand = z.infer<typeof NodeCommand>;
@@ -141,7 +141,7 @@ export const NodeCommandResult = {
   configure: z.object({}),
   leave: z.object({}),
   probe: z.object({ sdp: Sdp }),
-} satisfies Record<NodeCommand['type'], z.ZodType>;
+} satisfies Record<NodeCommand['type'], z.core.$ZodType>;
 export type NodeCommandResult<T extends NodeCommand['type']> = z.infer<(typeof NodeCommandResult)[T]>;
 
 /** Events a media node reports about a session (Janus events that matter, recordings). */
@@ -153,23 +153,23 @@ export const NodeEvent = z.discriminatedUnion('type', [
     leg: PeerLeg,
     event: MediaEventKind,
     /** e.g. "audio receiving=false", "uplink nacks=12", hangup reason. */
-    detail: z.string().max(256).optional(),
+    detail: z.optional(z.string().check(z.maxLength(256))),
   }),
   z.strictObject({
     type: z.literal('recording-ready'),
     sessionId: SessionId,
     participant: Role,
-    file: z.string().max(1024),
-    durationMs: z.number().int().nonnegative(),
-    bytes: z.number().int().nonnegative(),
+    file: z.string().check(z.maxLength(1024)),
+    durationMs: z.int().check(z.nonnegative()),
+    bytes: z.int().check(z.nonnegative()),
   }),
   z.strictObject({
     type: z.literal('recording-failed'),
     sessionId: SessionId,
     participant: Role,
     /** The segment that failed (absent from older nodes: then every segment still owed counts). */
-    segment: z.number().int().positive().max(1000).optional(),
-    message: z.string().max(1024),
+    segment: z.optional(z.int().check(z.positive(), z.lte(1000))),
+    message: z.string().check(z.maxLength(1024)),
   }),
   /**
    * A segment whose conversion (janus-pp-rec, ffmpeg) still failed after the node's retry budget.
@@ -181,10 +181,10 @@ export const NodeEvent = z.discriminatedUnion('type', [
     type: z.literal('recording-unconverted'),
     sessionId: SessionId,
     participant: Role,
-    segment: z.number().int().positive().max(1000),
+    segment: z.int().check(z.positive(), z.lte(1000)),
     outcome: z.enum(['sealed-raw', 'purged']),
-    attempts: z.number().int().positive().max(100),
-    message: z.string().max(1024),
+    attempts: z.int().check(z.positive(), z.lte(100)),
+    message: z.string().check(z.maxLength(1024)),
   }),
   /**
    * The segment never carried media (ICE never connected, e.g. a direct attempt before the TURN
@@ -195,7 +195,7 @@ export const NodeEvent = z.discriminatedUnion('type', [
     type: z.literal('recording-empty'),
     sessionId: SessionId,
     participant: Role,
-    segment: z.number().int().positive().max(1000),
+    segment: z.int().check(z.positive(), z.lte(1000)),
   }),
   /**
    * The node lost every media leg of the session while the session stayed on it: its Janus

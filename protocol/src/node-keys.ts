@@ -6,13 +6,13 @@
  * Text forms: a public key is its 32 raw bytes in base64 (what `openssl pkey -pubout -outform DER
  * | tail -c 32 | base64` prints); a private key is PKCS#8, PEM or bare base64.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { fromBase64, pemToDer, toBase64 } from './evidence-crypto.ts';
 
 const ED25519 = { name: 'Ed25519' } as const;
 
 /** An Ed25519 public key: its 32 raw bytes in base64. */
-export const Ed25519PublicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be an Ed25519 public key (32 bytes, base64)');
+export const Ed25519PublicKey = z.string().check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'must be an Ed25519 public key (32 bytes, base64)'));
 export type Ed25519PublicKey = z.infer<typeof Ed25519PublicKey>;
 
 /** Imports a public key for verifying; throws on anything that is not one. */

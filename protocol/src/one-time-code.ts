@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SessionId, Timestamp } from './common.ts';
 import { randomBelow, type RandomSource } from './session-random.ts';
 
@@ -16,7 +16,7 @@ export const OneTimeCodeRequirement = z.enum(['off', 'required']);
 export type OneTimeCodeRequirement = z.infer<typeof OneTimeCodeRequirement>;
 
 /** Six decimal digits, leading zeros kept. */
-export const OneTimeCode = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+export const OneTimeCode = z.string().check(z.regex(/^\d{6}$/, 'must be 6 digits'));
 export type OneTimeCode = z.infer<typeof OneTimeCode>;
 
 /** Tries the customer has before the code fails for good. */
@@ -29,10 +29,10 @@ export type OneTimeCodeStatus = z.infer<typeof OneTimeCodeStatus>;
 /** What the participants' pages see of the code: never the code itself. */
 export const OneTimeCodeView = z.object({
   status: OneTimeCodeStatus,
-  attemptsLeft: z.number().int().min(0).max(MAX_CODE_ATTEMPTS),
+  attemptsLeft: z.int().check(z.gte(0), z.lte(MAX_CODE_ATTEMPTS)),
   expiresAt: Timestamp,
   /** Why it failed (failed only). */
-  failure: z.enum(['attempts', 'expired']).optional(),
+  failure: z.optional(z.enum(['attempts', 'expired'])),
 });
 export type OneTimeCodeView = z.infer<typeof OneTimeCodeView>;
 
@@ -53,11 +53,11 @@ export function generateOneTimeCode(random?: RandomSource): OneTimeCode {
 /** What the evidence (sealed assessment) says about the code: its course, never the code. */
 export const OneTimeCodeOutcome = z.object({
   status: OneTimeCodeStatus,
-  attempts: z.number().int().min(0).max(MAX_CODE_ATTEMPTS),
+  attempts: z.int().check(z.gte(0), z.lte(MAX_CODE_ATTEMPTS)),
   issuedAt: Timestamp,
   expiresAt: Timestamp,
   /** When it was verified or failed. */
-  closedAt: Timestamp.optional(),
-  failure: z.enum(['attempts', 'expired']).optional(),
+  closedAt: z.optional(Timestamp),
+  failure: z.optional(z.enum(['attempts', 'expired'])),
 });
 export type OneTimeCodeOutcome = z.infer<typeof OneTimeCodeOutcome>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Sdp } from './common.ts';
 import { IceServer, MediaTransport } from './media-transport.ts';
 
@@ -26,7 +26,7 @@ export type ProbeId = z.infer<typeof ProbeId>;
 export const ProbeRequest = z.strictObject({
   sdp: Sdp,
   /** The path this offer tests (absent = direct); `relay`: gathered through TURN, relay candidates only. */
-  transport: MediaTransport.optional(),
+  transport: z.optional(MediaTransport),
 });
 export type ProbeRequest = z.infer<typeof ProbeRequest>;
 
@@ -38,7 +38,7 @@ export const ProbeAnswer = z.object({
    * TURN servers with the customer's own short-lived credentials (minted as for the welcome), for
    * the `relay` probe after a failed direct one; empty when the deployment has no TURN fallback.
    */
-  iceServers: z.array(IceServer).max(8).default([]),
+  iceServers: z._default(z.array(IceServer).check(z.maxLength(8)), []),
 });
 export type ProbeAnswer = z.infer<typeof ProbeAnswer>;
 
@@ -54,10 +54,10 @@ export type ProbeFailure = z.infer<typeof ProbeFailure>;
 export const ProbeReport = z.strictObject({
   result: ProbeResult,
   /** The path the probe tested (absent = direct, as pages before the relay probe sent it). */
-  transport: MediaTransport.optional(),
-  failure: ProbeFailure.optional(),
+  transport: z.optional(MediaTransport),
+  failure: z.optional(ProbeFailure),
   /** Round trip of the nonce over the data channel, when it came back. */
-  echoMs: z.number().int().nonnegative().max(60_000).optional(),
+  echoMs: z.optional(z.int().check(z.nonnegative(), z.lte(60_000))),
 });
 export type ProbeReport = z.infer<typeof ProbeReport>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What the customer's waiting room shows while no agent is in (the ServerMessage `queue`, relayed
@@ -6,9 +6,9 @@ import { z } from 'zod';
  * schemas, which import the node API, which imports signaling.ts.
  */
 export const QueueStatus = z.object({
-  position: z.number().int().positive(),
+  position: z.int().check(z.positive()),
   /** position x average handle time of recent calls / agents online; null when there is no basis. */
-  estimateSeconds: z.number().int().nonnegative().nullable(),
-  agentsOnline: z.number().int().nonnegative(),
+  estimateSeconds: z.nullable(z.int().check(z.nonnegative())),
+  agentsOnline: z.int().check(z.nonnegative()),
 });
 export type QueueStatus = z.infer<typeof QueueStatus>;

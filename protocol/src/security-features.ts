@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ChecklistItemId } from './checklist.ts';
 import { Timestamp } from './common.ts';
-import { DocumentType } from './document.ts';
+import { KnownDocumentType } from './document.ts';
 import { randomBelow, sampleIndexes, type RandomSource } from './session-random.ts';
 
 /*
@@ -20,7 +20,7 @@ export type SecurityFeatureCategory = z.infer<typeof SecurityFeatureCategory>;
 export const SecurityFeatureShow = z.enum(['tilt', 'light', 'zoom']);
 export type SecurityFeatureShow = z.infer<typeof SecurityFeatureShow>;
 
-const Label = z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters');
+const Label = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(120, 'must be at most 120 characters'));
 
 /** One feature: its id doubles as the checklist item id (and the `security-feature-<id>` test id). */
 export const SecurityFeature = z.strictObject({
@@ -30,22 +30,23 @@ export const SecurityFeature = z.strictObject({
   ko: Label,
   en: Label,
   /** Chinese (zh-Hans); optional, a Chinese page falls back to `en`. */
-  zh: Label.optional(),
+  zh: z.optional(Label),
 });
 export type SecurityFeature = z.infer<typeof SecurityFeature>;
 
 /** The document types a catalog can name (an unknown document has no features to check). */
-export const CatalogDocumentType = DocumentType.exclude(['unknown']);
+export const CatalogDocumentType = KnownDocumentType;
 export type CatalogDocumentType = z.infer<typeof CatalogDocumentType>;
 
 /** Most features drawn per session (SECURITY_FEATURES_PER_SESSION). */
 export const MAX_SECURITY_FEATURES_PER_SESSION = 5;
 
 const FeatureList = z
-  .array(SecurityFeature)
-  .min(1, 'must list at least one feature')
-  .max(20, 'must list at most 20 features')
-  .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'feature ids must be unique within a document type');
+  .array(SecurityFeature).check(
+    z.minLength(1, 'must list at least one feature'),
+    z.maxLength(20, 'must list at most 20 features'),
+    z.refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'feature ids must be unique within a document type'),
+  );
 
 /** The configured catalog: per document type its features; a type left out has none drawn. */
 export const SecurityFeatureCatalog = z.partialRecord(CatalogDocumentType, FeatureList);
@@ -55,7 +56,7 @@ export type SecurityFeatureCatalog = z.infer<typeof SecurityFeatureCatalog>;
 export const DrawnSecurityFeatures = z.object({
   documentType: CatalogDocumentType,
   drawnAt: Timestamp,
-  features: z.array(SecurityFeature).min(1).max(MAX_SECURITY_FEATURES_PER_SESSION),
+  features: z.array(SecurityFeature).check(z.minLength(1), z.maxLength(MAX_SECURITY_FEATURES_PER_SESSION)),
 });
 export type DrawnSecurityFeatures = z.infer<typeof DrawnSecurityFeatures>;
 

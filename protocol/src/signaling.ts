@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { QueueStatus } from './queue-status.ts';
 import { ChecklistItem, TickedChecklist } from './checklist.ts';
 import { BankCheck, DocumentConfirmation, DocumentType } from './document.ts';
@@ -48,7 +48,7 @@ import {
 export const MAX_CHAT_TEXT = 1000;
 
 /** A chat message's text: trimmed, never empty, bounded. */
-export const ChatText = z.string().trim().min(1).max(MAX_CHAT_TEXT);
+export const ChatText = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_CHAT_TEXT));
 
 /**
  * Instructions the agent can put over the customer's self-view while inspecting the ID; `clear`
@@ -58,7 +58,7 @@ export const GuidanceKind = z.enum(['hold_id_closer', 'tilt_card', 'show_back', 
 export type GuidanceKind = z.infer<typeof GuidanceKind>;
 
 /** The session's id of one still request (random, made by the session; the upload must name it). */
-export const StillRequestId = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits');
+export const StillRequestId = z.string().check(z.regex(/^[0-9a-f]{16}$/, '16 lowercase hex digits'));
 export type StillRequestId = z.infer<typeof StillRequestId>;
 
 /**
@@ -80,9 +80,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
      * How this page's legs reach the node from now on (publisher and, re-offered, subscriber):
      * `relay` after direct ICE-TCP failed and the page switched to the TURN servers of `welcome`.
      */
-    transport: MediaTransport.optional(),
+    transport: z.optional(MediaTransport),
     /** The page's label for this publish, echoed in `published`: an answer to a replaced publish is ignored. */
-    ref: z.string().min(1).max(40).optional(),
+    ref: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
   }),
   z.strictObject({ type: z.literal('subscribe-answer'), sdp: Sdp }),
   z.strictObject({ type: z.literal('trickle'), leg: PeerLeg, candidate: IceCandidate }),
@@ -104,7 +104,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * The customer's answer to the recording consent (text version RECORDING_CONSENT_VERSION). A
    * recorded session refuses the customer's publish until it was accepted; declining cancels it.
    */
-  z.strictObject({ type: z.literal('consent'), version: z.string().min(1).max(64), accepted: z.boolean() }),
+  z.strictObject({ type: z.literal('consent'), version: z.string().check(z.minLength(1), z.maxLength(64)), accepted: z.boolean() }),
   /**
    * The agent's verdict; ends the session `decided`. A customer sending it gets `forbidden`.
    * `checklist` holds the ids of the configured checklist items the agent ticked: an approval must
@@ -114,18 +114,19 @@ export const ClientMessage = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('decide'),
       decision: Decision,
-      reasonCodes: z.array(ReasonCode).max(ReasonCode.options.length).default([]),
-      note: z.string().max(MAX_DECISION_NOTE).default(''),
-      checklist: TickedChecklist.default([]),
-    })
-    .refine((d) => d.decision === 'approved' || d.reasonCodes.length > 0, {
+      reasonCodes: z._default(z.array(ReasonCode).check(z.maxLength(ReasonCode.options.length)), []),
+      note: z._default(z.string().check(z.maxLength(MAX_DECISION_NOTE)), ''),
+      checklist: z._default(TickedChecklist, []),
+    }).check(
+      z.refine((d) => d.decision === 'approved' || d.reasonCodes.length > 0, {
       message: 'a rejection needs at least one reason code',
       path: ['reasonCodes'],
-    })
-    .refine((d) => new Set(d.reasonCodes).size === d.reasonCodes.length, {
+    }),
+      z.refine((d) => new Set(d.reasonCodes).size === d.reasonCodes.length, {
       message: 'reason codes must not repeat',
       path: ['reasonCodes'],
     }),
+    ),
   /** In-call text chat, either participant, while the session is active; relayed to both and audited. */
   z.strictObject({ type: z.literal('chat'), text: ChatText }),
   /** An instruction over the customer's self-view. Agent only: a customer sending it gets `forbidden`. */
@@ -157,7 +158,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * `decided`, rejected, with that reason code and `aborted: true`; no checklist is needed. Agent
    * only, during the call.
    */
-  z.strictObject({ type: z.literal('abort'), reason: AbortReason, note: z.string().max(MAX_DECISION_NOTE).default('') }),
+  z.strictObject({ type: z.literal('abort'), reason: AbortReason, note: z._default(z.string().check(z.maxLength(MAX_DECISION_NOTE)), '') }),
   /**
    * The customer types the one-time code the bank sent to their phone (issue 15). Customer only,
    * while the session's code is pending; answered `one-time-code` (to both pages) with the new status.
@@ -169,7 +170,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
    * re-issues a challenge: a new id, `replaces` naming the earlier one). Agent only, during the call;
    * each issued one is audited `challenge.issued` and sent to both pages as `challenge`.
    */
-  z.strictObject({ type: z.literal('challenge-start'), action: ChallengeAction.optional(), replaces: ChallengeId.optional() }),
+  z.strictObject({ type: z.literal('challenge-start'), action: z.optional(ChallengeAction), replaces: z.optional(ChallengeId) }),
   /**
    * What the agent's page measured of an issued challenge. Agent only; the id must be one the session
    * issued and not reported yet (one result per issue). Audited `challenge.result`.
@@ -208,7 +209,7 @@ export const SessionSummary = z.object({
   customerName: z.string(),
   locale: Locale,
   record: z.boolean(),
-  startedAt: Timestamp.nullable(),
+  startedAt: z.nullable(Timestamp),
   expiresAt: Timestamp,
   /** Recording consent: not needed (record=false), still to be given by the customer, or given. */
   consent: z.enum(['not_required', 'pending', 'given']),
@@ -225,32 +226,32 @@ export const ServerMessage = z.discriminatedUnion('type', [
     session: SessionSummary,
     peer: PeerView,
     /** The verification checklist, sent to the agent only (the customer never sees it). */
-    checklist: z.array(ChecklistItem).optional(),
+    checklist: z.optional(z.array(ChecklistItem)),
     /** TURN servers with this participant's short-lived credentials, for the `relay` fallback (absent: none). */
-    iceServers: z.array(IceServer).optional(),
+    iceServers: z.optional(z.array(IceServer)),
     /** Agent only: the bank's checks posted so far (see `bank-check`). */
-    bankChecks: z.array(BankCheck).optional(),
+    bankChecks: z.optional(z.array(BankCheck)),
     /** Agent only: whether a document was confirmed in this session already. */
-    documentConfirmed: z.boolean().optional(),
+    documentConfirmed: z.optional(z.boolean()),
     /**
      * Agent only: the configured face-match thresholds (compute bands with these) and the latest
      * stored result of each kind, so a reloaded page shows them again.
      */
-    faceMatch: z.object({ thresholds: FaceMatchThresholds, results: z.array(RecordedFaceMatch) }).optional(),
+    faceMatch: z.optional(z.object({ thresholds: FaceMatchThresholds, results: z.array(RecordedFaceMatch) })),
     /** Both roles: the security features this session drew (issue 15); absent until the document type is known. */
-    securityFeatures: DrawnSecurityFeatures.optional(),
+    securityFeatures: z.optional(DrawnSecurityFeatures),
     /** Both roles: the one-time code's status (never the code); absent when the session asks for none or has not issued it. */
-    oneTimeCode: OneTimeCodeView.optional(),
+    oneTimeCode: z.optional(OneTimeCodeView),
     /** Liveness challenges (issue 15): all with their results to the agent; the open ones (no result) to the customer. */
-    challenges: z.array(RecordedChallenge).optional(),
+    challenges: z.optional(z.array(RecordedChallenge)),
     /** Agent only: the quality gate's thresholds (issue 15) and the risk flags raised so far. */
-    quality: z.object({ thresholds: QualityThresholds, riskFlags: z.array(RecordedCameraSignal) }).optional(),
+    quality: z.optional(z.object({ thresholds: QualityThresholds, riskFlags: z.array(RecordedCameraSignal) })),
   }),
   z.object({ type: z.literal('peer-joined'), role: Role }),
   z.object({ type: z.literal('peer-left'), role: Role }),
   z.object({ type: z.literal('peer-media'), role: Role, audio: z.boolean(), video: z.boolean() }),
-  z.object({ type: z.literal('session-state'), state: SessionState, startedAt: Timestamp.nullable() }),
-  z.object({ type: z.literal('published'), sdp: Sdp, ref: z.string().max(40).optional() }),
+  z.object({ type: z.literal('session-state'), state: SessionState, startedAt: z.nullable(Timestamp) }),
+  z.object({ type: z.literal('published'), sdp: Sdp, ref: z.optional(z.string().check(z.maxLength(40))) }),
   z.object({ type: z.literal('subscribe-offer'), sdp: Sdp }),
   z.object({ type: z.literal('subscribed') }),
   /**
@@ -262,7 +263,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     type: z.literal('media-event'),
     leg: PeerLeg,
     event: MediaEventKind,
-    detail: z.string().optional(),
+    detail: z.optional(z.string()),
   }),
   z.object({
     type: z.literal('session-ended'),
@@ -270,7 +271,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     state: TerminalState,
     reason: EndReason,
     endedAt: Timestamp,
-    durationMs: z.number().int().nonnegative(),
+    durationMs: z.int().check(z.nonnegative()),
   }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
   /** A chat message as the server accepted it, to both participants (the sender's confirmation). */
@@ -278,7 +279,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   /** The agent's instruction, to the customer only. */
   z.object({ type: z.literal('guidance'), kind: GuidanceKind }),
   /** The customer's place in the agents' queue while no agent is in (see agent-desk.ts). */
-  QueueStatus.extend({ type: z.literal('queue') }),
+  z.extend(QueueStatus, { type: z.literal('queue') }),
   /** The agent's `document-confirm` was stored (to the agent). */
   z.object({ type: z.literal('document-confirmed'), documentType: DocumentType, confirmedAt: Timestamp }),
   /** The agent's `face-match` was stored (to the agent), stamped with the server's time. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DecidingAgent, Decision, EndReason, ReasonCode, SessionId, SessionOutcome, SessionState, Timestamp } from './common.ts';
 import { RecordingView } from './bank-api.ts';
 
@@ -46,11 +46,11 @@ export const WebhookOutcome = z.discriminatedUnion('state', [
     reasonCodes: z.array(ReasonCode),
     decidedBy: z.literal('agent'),
     /** The desk agent who decided (id and display name); absent when the bank's own agent link was used. */
-    agent: DecidingAgent.optional(),
+    agent: z.optional(DecidingAgent),
     /** The identification was aborted for a procedure reason (the reason code says which). */
-    aborted: z.literal(true).optional(),
+    aborted: z.optional(z.literal(true)),
   }),
-  ...SessionOutcome.options.slice(1),
+  ...SessionOutcome.def.options.slice(1),
 ]);
 export type WebhookOutcome = z.infer<typeof WebhookOutcome>;
 
@@ -71,14 +71,13 @@ export const WebhookData = z.object({
   sessionId: SessionId,
   externalRef: z.string(),
   state: SessionState,
-  outcome: WebhookOutcome.optional(),
-  endReason: EndReason.optional(),
+  outcome: z.optional(WebhookOutcome),
+  endReason: z.optional(EndReason),
   /** The recording artifact that was stored (recording.ready only). */
-  recording: RecordingView.optional(),
+  recording: z.optional(RecordingView),
   /** evidence.ready / evidence.deleted: how many artifacts, and who deleted them. */
-  evidence: z
-    .object({ artifacts: z.number().int().nonnegative(), reason: z.enum(['bank', 'retention']).optional() })
-    .optional(),
+  evidence: z.optional(z
+    .object({ artifacts: z.int().check(z.nonnegative()), reason: z.optional(z.enum(['bank', 'retention'])) })),
 });
 export type WebhookData = z.infer<typeof WebhookData>;
 

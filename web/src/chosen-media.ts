@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { requestCamera } from './camera-request.ts';
 import { mediaConstraints, mediaProblemOf } from './precheck-state.ts';
 
@@ -10,7 +10,7 @@ export interface DeviceChoice {
 
 export const DEFAULT_CHOICE: DeviceChoice = { cameraId: null, microphoneId: null };
 
-const Stored = z.object({ cameraId: z.string().max(512).nullable(), microphoneId: z.string().max(512).nullable() });
+const Stored = z.object({ cameraId: z.nullable(z.string().check(z.maxLength(512))), microphoneId: z.nullable(z.string().check(z.maxLength(512))) });
 
 const storageKey = (sessionId: string) => `vident.precheck.${sessionId}`;
 

@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CreateSessionResponse, ErrorBody, SessionId } from '@vident/protocol';
 
 /** One open session offered on the demo role-selection screen. */
 export const DemoSession = z.object({
   sessionId: SessionId,
-  customerName: z.string().optional(),
-  state: z.string().optional(),
-  customerUrl: z.string().min(1),
-  agentUrl: z.string().min(1),
-  expiresAt: z.string().optional(),
+  customerName: z.optional(z.string()),
+  state: z.optional(z.string()),
+  customerUrl: z.string().check(z.minLength(1)),
+  agentUrl: z.string().check(z.minLength(1)),
+  expiresAt: z.optional(z.string()),
 });
 export type DemoSession = z.infer<typeof DemoSession>;
 

@@ -1,5 +1,5 @@
 import { AgentId, DeskRole, Locale } from '@vident/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DESK_TOKEN_KEY } from './end-summary.ts';
 import { pickLocale } from './locale-choice.ts';
 
@@ -15,10 +15,10 @@ const ShownPayload = z.object({
   aid: AgentId,
   name: z.string(),
   role: DeskRole,
-  loc: z.array(Locale).min(1),
+  loc: z.array(Locale).check(z.minLength(1)),
   exp: z.number(),
   /** End of the sign-in: no refresh goes past it. */
-  until: z.number().optional(),
+  until: z.optional(z.number()),
 });
 export type DeskTokenInfo = z.infer<typeof ShownPayload>;
 

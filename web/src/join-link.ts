@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Role, SessionBrowserPaths, SessionId } from '@vident/protocol';
 
 /**
@@ -18,7 +18,7 @@ const TokenPayload = z.object({
   v: z.literal(1),
   sid: SessionId,
   role: Role,
-  exp: z.number().int().positive(),
+  exp: z.int().check(z.positive()),
 });
 
 export type JoinLinkResult =

@@ -6,7 +6,7 @@ import { MAX_BODY_BYTES } from '../base/http-error.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
-export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
@@ -57,11 +57,11 @@ export const signedErrors = {
   '500': error('internal'),
 };
 
-export function queryParameters(shape: Record<string, z.ZodType>) {
+export function queryParameters(shape: Record<string, z.core.$ZodType>) {
   return Object.entries(shape).map(([name, schema]) => ({
     name,
     in: 'query',
-    required: !schema.safeParse(undefined).success,
+    required: !z.safeParse(schema, undefined).success,
     schema: jsonSchema(schema, 'input'),
   }));
 }

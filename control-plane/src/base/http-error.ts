@@ -1,7 +1,7 @@
 import { describeIssues, type ErrorBody, type ErrorCode } from '@vident/protocol';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { log } from './log.ts';
 
 /** The one error type of the control plane: a stable code, an HTTP status and a safe message. */
@@ -88,21 +88,21 @@ export function handleNotFound(c: Context): Response {
 }
 
 /** Parses raw JSON text against a schema, throwing invalid_json / validation_failed ApiErrors. */
-export function parseJsonBody<S extends z.ZodType>(schema: S, raw: string): z.infer<S> {
+export function parseJsonBody<S extends z.core.$ZodType>(schema: S, raw: string): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
     throw new ApiError('invalid_json', 400, 'request body is not valid JSON');
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new ApiError('validation_failed', 400, describeIssues(parsed.error));
   return parsed.data;
 }
 
 /** Parses query/path input against a schema, throwing validation_failed. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new ApiError('validation_failed', 400, describeIssues(parsed.error));
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { fromHex, hmacSha256Hex, toHex, verifyHmacSha256Hex } from '@vident/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /*
  * The one token format of the control plane (participant links, desk links):
@@ -41,7 +41,7 @@ export async function sealSignedToken(secret: string, domain: string, payload: o
  * The payload of a token of `domain` whose signature and shape check out, else null. Expiry and
  * scope are the caller's. Never throws on hostile input.
  */
-export async function openSignedToken<T>(secret: string, domain: string, token: string, schema: z.ZodType<T>): Promise<T | null> {
+export async function openSignedToken<T>(secret: string, domain: string, token: string, schema: z.core.$ZodType<T>): Promise<T | null> {
   if (token.length > MAX_TOKEN_LENGTH) return null;
   const [payloadPart, macPart, ...rest] = token.split('.');
   if (!payloadPart || !macPart || rest.length > 0) return null;
@@ -56,6 +56,6 @@ export async function openSignedToken<T>(secret: string, domain: string, token: 
   } catch {
     return null;
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   return parsed.success ? parsed.data : null;
 }

@@ -23,7 +23,7 @@ export const TokenPayload = z.strictObject({
    * only while that very assignment is current (agent-assignment.ts). The bank's own agent link
    * (agentUrl) carries neither.
    */
-  aid: AgentId.optional(),
+  aid: z.optional(AgentId),
   asg: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).optional(),
 });
 export type TokenPayload = z.infer<typeof TokenPayload>;

@@ -181,8 +181,8 @@ function parseJson(text: string): unknown {
   return text ? (safeJson(text) ?? {}) : {};
 }
 
-function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
+function parseAnswer<T>(schema: z.core.$ZodType<T>, body: unknown, what: string): T {
+  const parsed = z.safeParse(schema, body);
   // A 2xx that breaks the contract is as good as no answer: the caller retries.
   if (!parsed.success) throw new ControlPlaneError(0, `control plane sent an invalid ${what}`);
   return parsed.data;
