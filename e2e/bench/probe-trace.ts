@@ -50,11 +50,18 @@ try {
       await new Promise((r) => setTimeout(r, pollMs));
     }
     const phases: any = await a.page.evaluate('window.__videntPhases()');
+    // When each of the agent page's files was asked for and arrived (ms since its navigation), and its HTML.
+    const files: any = await a.page.evaluate(`(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource').filter((e) => e.startTime < 2000);
+      return { html: Math.round(nav.responseEnd), domInteractive: Math.round(nav.domInteractive),
+        files: res.map((e) => e.name.split('/').pop().slice(0, 24) + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd) + ' ' + e.nextHopProtocol).join(', ') };
+    })()`);
     await cdp.send('Tracing.end');
     await complete;
     const file = join(traceDir, `${label}-${i}.json`);
     writeFileSync(file, JSON.stringify(events));
-    console.log(JSON.stringify({ i, load, agentAt: Math.round(agentAt), custAt: Math.round(custAt), phases, trace: file }));
+    console.log(JSON.stringify({ i, load, agentAt: Math.round(agentAt), custAt: Math.round(custAt), phases, files, trace: file }));
     console.log(summarise(events, { urlPart: '/join', windowMs }));
     console.log(threadCpu(events, { urlPart: '/join', windowMs }));
     await stack.bank.deleteSession(created.sessionId);
