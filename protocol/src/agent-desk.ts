@@ -28,12 +28,14 @@ export const AgentSignInRequest = z.strictObject({
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   role: z._default(DeskRole, 'agent'),
   /** Languages the agent serves; random assignment only matches sessions of these locales. */
-  locales: z._default(z
-    .array(Locale).check(
+  locales: z._default(
+    z.array(Locale).check(
       z.minLength(1),
       z.maxLength(Locale.options.length),
       z.refine((l) => new Set(l).size === l.length, { message: 'locales must not repeat' }),
-    ), ['ko', 'en']),
+    ),
+    ['ko', 'en'],
+  ),
   /**
    * How long the sign-in lasts. The console's desk token itself lives DESK_TOKEN_MINUTES and the
    * console refreshes it (`POST /v1/desk/token`) until the sign-in ends or the bank revokes the agent.

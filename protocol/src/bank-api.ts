@@ -6,7 +6,8 @@ import { OneTimeCodeRequirement } from './one-time-code.ts';
 
 /** Free-form bank metadata: small string map, echoed back, never interpreted. */
 export const Metadata = z
-  .record(z.string().check(z.minLength(1), z.maxLength(64)), z.string().check(z.maxLength(512))).check(z.refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' }));
+  .record(z.string().check(z.minLength(1), z.maxLength(64)), z.string().check(z.maxLength(512)))
+  .check(z.refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' }));
 export type Metadata = z.infer<typeof Metadata>;
 
 /** Body of `POST /v1/sessions`. */
@@ -37,9 +38,12 @@ export const UpdateSessionRequest = z
   .strictObject({
     customerName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     metadata: z.optional(Metadata),
-  }).check(z.refine((b) => b.customerName !== undefined || b.metadata !== undefined, {
-    message: 'nothing to update: give customerName or metadata',
-  }));
+  })
+  .check(
+    z.refine((b) => b.customerName !== undefined || b.metadata !== undefined, {
+      message: 'nothing to update: give customerName or metadata',
+    }),
+  );
 export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
 
 export const ParticipantView = z.object({

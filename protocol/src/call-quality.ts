@@ -70,7 +70,8 @@ export type QualityGateState = z.infer<typeof QualityGateState>;
 
 /** The gate as the agent's page reports it: red names at least one cause, green none. */
 export const QualityGate = z
-  .strictObject({ state: QualityGateState, causes: z.array(QualityCause).check(z.maxLength(QualityCause.options.length)) }).check(
+  .strictObject({ state: QualityGateState, causes: z.array(QualityCause).check(z.maxLength(QualityCause.options.length)) })
+  .check(
     z.refine((g) => (g.state === 'red') === (g.causes.length > 0), { message: 'red names its causes, green none', path: ['causes'] }),
     z.refine((g) => new Set(g.causes).size === g.causes.length, { message: 'causes must not repeat', path: ['causes'] }),
   );
@@ -121,7 +122,8 @@ const VirtualCameraSignal = z.strictObject({ kind: z.literal('virtual_camera'), 
 const UnusualSettingsSignal = z.strictObject({
   kind: z.literal('unusual_settings'),
   settings: z
-    .array(UnusualCameraSetting).check(
+    .array(UnusualCameraSetting)
+    .check(
       z.minLength(1),
       z.maxLength(UnusualCameraSetting.def.options.length),
       z.refine((s) => new Set(s.map((x) => x.code)).size === s.length, { message: 'a setting code must not repeat' }),

@@ -22,7 +22,8 @@ export type ChecklistItem = z.infer<typeof ChecklistItem>;
 
 /** A configured checklist: 1..20 items, ids unique; unknown fields refused (they would be typos). */
 export const VerificationChecklist = z
-  .array(z.strictObject(ChecklistItem.shape)).check(
+  .array(z.strictObject(ChecklistItem.shape))
+  .check(
     z.minLength(1, 'must have at least one item'),
     z.maxLength(MAX_CHECKLIST_ITEMS, `must have at most ${MAX_CHECKLIST_ITEMS} items`),
     z.refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'item ids must be unique'),
@@ -34,7 +35,8 @@ export type VerificationChecklist = z.infer<typeof VerificationChecklist>;
  * session's drawn security features (security-features.ts, at most 5).
  */
 export const TickedChecklist = z
-  .array(ChecklistItemId).check(
+  .array(ChecklistItemId)
+  .check(
     z.maxLength(MAX_CHECKLIST_ITEMS + 5),
     z.refine((ids) => new Set(ids).size === ids.length, 'checklist items must not repeat'),
   );

@@ -12,7 +12,9 @@ export type Role = z.infer<typeof Role>;
  * (zh-Hans; the page declares `lang="zh-Hans"`). One short code per language, as the session API
  * takes it.
  */
-export const Locale = z.enum(['ko', 'en', 'zh']).check(z.describe('Page language: ko Korean, en English, zh Chinese in simplified script (zh-Hans)'));
+export const Locale = z
+  .enum(['ko', 'en', 'zh'])
+  .check(z.describe('Page language: ko Korean, en English, zh Chinese in simplified script (zh-Hans)'));
 export type Locale = z.infer<typeof Locale>;
 
 /**
@@ -166,12 +168,13 @@ export type PeerLeg = z.infer<typeof PeerLeg>;
 export const Sdp = z.string().check(z.minLength(1), z.maxLength(64 * 1024));
 
 /** RTCIceCandidateInit, or null meaning "gathering completed". */
-export const IceCandidate = z.nullable(z
-  .object({
+export const IceCandidate = z.nullable(
+  z.object({
     candidate: z.string().check(z.maxLength(1024)),
     sdpMid: z.nullish(z.string().check(z.maxLength(64))),
     sdpMLineIndex: z.nullish(z.int().check(z.gte(0), z.lte(64))),
-  }));
+  }),
+);
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
 export const MediaState = z.object({ audio: z.boolean(), video: z.boolean() });

@@ -34,10 +34,9 @@ export const DocumentFields = z.strictObject({
   licenceNumber: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
   expiryDate: z.optional(DocumentDate),
   /** A passport's machine-readable zone, one string a line (TD3: two lines of 44). */
-  mrz: z.optional(z.array(z.string().check(z.regex(/^[A-Z0-9<]{30,44}$/, 'an MRZ line: 30-44 of A-Z, 0-9, <'))).check(
-    z.minLength(2),
-    z.maxLength(3),
-  )),
+  mrz: z.optional(
+    z.array(z.string().check(z.regex(/^[A-Z0-9<]{30,44}$/, 'an MRZ line: 30-44 of A-Z, 0-9, <'))).check(z.minLength(2), z.maxLength(3)),
+  ),
   nationality: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
   documentNumber: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
 });
@@ -47,7 +46,8 @@ export type DocumentFieldName = z.infer<typeof DocumentFieldName>;
 
 /** A short machine name (a plausibility rule, a bank check's kind): never free text, never a number. */
 export const Slug = z
-  .string().check(
+  .string()
+  .check(
     z.regex(/^[a-z][a-z0-9_.-]{0,47}$/, 'must be a lowercase slug (a-z, 0-9, _ . -; 1-48 characters)'),
     z.refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits'),
   );
@@ -58,11 +58,12 @@ export const PlausibilityResult = z.strictObject({
   /** The field the rule looked at, if one. */
   field: z.optional(DocumentFieldName),
   /** The message key the agent was shown (e.g. document.check.expiry.valid); never its parameters, which carry values. */
-  reason: z.optional(z
-    .string().check(
+  reason: z.optional(
+    z.string().check(
       z.regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,79}$/, 'must be a message key'),
       z.refine((s) => !/\d{6}/.test(s), 'must not hold a run of six digits'),
-    )),
+    ),
+  ),
 });
 export type PlausibilityResult = z.infer<typeof PlausibilityResult>;
 

@@ -54,7 +54,10 @@ export const StillDimension = z.int().check(z.gte(1), z.lte(16384));
  * a name with a path in it (`../x`, `/etc/x`) must never reach a file system call.
  */
 export const PackFileName = z
-  .string().check(z.regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63}|assessment\.json)\.venc$/, 'not a file name of an evidence pack'));
+  .string()
+  .check(
+    z.regex(/^(recording-(customer|agent)-\d{2,4}\.webm|capture-(id_front|id_back|face)-[a-z0-9][a-z0-9-]{7,63}|assessment\.json)\.venc$/, 'not a file name of an evidence pack'),
+  );
 export type PackFileName = z.infer<typeof PackFileName>;
 
 /** R2 needs every part but the last to be at least 5 MiB and all of the same size. */

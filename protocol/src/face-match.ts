@@ -17,7 +17,8 @@ export type FaceMatchBand = z.infer<typeof FaceMatchBand>;
 const Score = z.number().check(z.gte(0), z.lte(1));
 
 export const FaceMatchThresholds = z
-  .strictObject({ match: Score, noMatch: Score }).check(z.refine((t) => t.noMatch <= t.match, 'noMatch must not be above match'));
+  .strictObject({ match: Score, noMatch: Score })
+  .check(z.refine((t) => t.noMatch <= t.match, 'noMatch must not be above match'));
 export type FaceMatchThresholds = z.infer<typeof FaceMatchThresholds>;
 
 /**
@@ -60,7 +61,8 @@ export const FaceMatchResult = z
     lowest: z.optional(Score),
     /** When the agent's browser computed it. */
     measuredAt: Timestamp,
-  }).check(
+  })
+  .check(
     z.refine((r) => r.band === faceMatchBand(r.score, r.thresholds), 'band does not follow from score and thresholds'),
     z.refine((r) => r.lowest === undefined || r.lowest <= r.score, 'lowest must not be above score'),
   );

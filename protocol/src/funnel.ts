@@ -69,12 +69,13 @@ export const FunnelQuery = z
     to: FunnelDay,
     agent: z.optional(AgentId),
     format: z._default(z.enum(['json', 'csv']), 'json'),
-  }).check(
+  })
+  .check(
     z.refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] }),
     z.refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < FUNNEL_MAX_DAYS, {
-    message: `at most ${FUNNEL_MAX_DAYS} days`,
-    path: ['to'],
-  }),
+      message: `at most ${FUNNEL_MAX_DAYS} days`,
+      path: ['to'],
+    }),
   );
 export type FunnelQuery = z.input<typeof FunnelQuery>;
 

@@ -35,7 +35,8 @@ export const MAX_CHALLENGES = 24;
  * `frames`); at most 16. Numbers only: nothing of the picture.
  */
 export const ChallengeFigures = z
-  .record(z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/)), z.number()).check(z.refine((f) => Object.keys(f).length <= 16, { message: 'at most 16 figures' }));
+  .record(z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9]{0,31}$/)), z.number())
+  .check(z.refine((f) => Object.keys(f).length <= 16, { message: 'at most 16 figures' }));
 export type ChallengeFigures = z.infer<typeof ChallengeFigures>;
 
 /** The antispoof and liveness models' scores over the challenge (0-1): hints shown to the agent, never the decision. */
@@ -55,7 +56,8 @@ export const ChallengeResult = z
     endedAt: Timestamp,
     figures: ChallengeFigures,
     hints: z.optional(ChallengeHints),
-  }).check(z.refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt must not be before startedAt', path: ['endedAt'] }));
+  })
+  .check(z.refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt must not be before startedAt', path: ['endedAt'] }));
 export type ChallengeResult = z.infer<typeof ChallengeResult>;
 
 /** One challenge as the session issued it: drawn at random by the session, or chosen by the agent. */

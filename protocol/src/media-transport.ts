@@ -14,10 +14,8 @@ export type MediaTransport = z.infer<typeof MediaTransport>;
 /** A TURN server for the browser's RTCPeerConnection (turn:/turns: URLs, TCP or TLS only). */
 export const IceServer = z.strictObject({
   urls: z
-    .array(
-      z
-        .string().check(z.maxLength(256), z.regex(/^turns?:[^\s?]+\?transport=tcp$/, 'a turn: or turns: URL with ?transport=tcp')),
-    ).check(z.minLength(1), z.maxLength(8)),
+    .array(z.string().check(z.maxLength(256), z.regex(/^turns?:[^\s?]+\?transport=tcp$/, 'a turn: or turns: URL with ?transport=tcp')))
+    .check(z.minLength(1), z.maxLength(8)),
   /** TURN REST API username `<expiry unix seconds>:<label>`. */
   username: z.string().check(z.minLength(1), z.maxLength(128)),
   /** base64(HMAC-SHA1(shared secret, username)): valid until the username's expiry only. */

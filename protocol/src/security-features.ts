@@ -42,7 +42,8 @@ export type CatalogDocumentType = z.infer<typeof CatalogDocumentType>;
 export const MAX_SECURITY_FEATURES_PER_SESSION = 5;
 
 const FeatureList = z
-  .array(SecurityFeature).check(
+  .array(SecurityFeature)
+  .check(
     z.minLength(1, 'must list at least one feature'),
     z.maxLength(20, 'must list at most 20 features'),
     z.refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'feature ids must be unique within a document type'),

@@ -117,15 +117,16 @@ export const ClientMessage = z.discriminatedUnion('type', [
       reasonCodes: z._default(z.array(ReasonCode).check(z.maxLength(ReasonCode.options.length)), []),
       note: z._default(z.string().check(z.maxLength(MAX_DECISION_NOTE)), ''),
       checklist: z._default(TickedChecklist, []),
-    }).check(
+    })
+    .check(
       z.refine((d) => d.decision === 'approved' || d.reasonCodes.length > 0, {
-      message: 'a rejection needs at least one reason code',
-      path: ['reasonCodes'],
-    }),
+        message: 'a rejection needs at least one reason code',
+        path: ['reasonCodes'],
+      }),
       z.refine((d) => new Set(d.reasonCodes).size === d.reasonCodes.length, {
-      message: 'reason codes must not repeat',
-      path: ['reasonCodes'],
-    }),
+        message: 'reason codes must not repeat',
+        path: ['reasonCodes'],
+      }),
     ),
   /** In-call text chat, either participant, while the session is active; relayed to both and audited. */
   z.strictObject({ type: z.literal('chat'), text: ChatText }),

@@ -76,8 +76,7 @@ export const WebhookData = z.object({
   /** The recording artifact that was stored (recording.ready only). */
   recording: z.optional(RecordingView),
   /** evidence.ready / evidence.deleted: how many artifacts, and who deleted them. */
-  evidence: z.optional(z
-    .object({ artifacts: z.int().check(z.nonnegative()), reason: z.optional(z.enum(['bank', 'retention'])) })),
+  evidence: z.optional(z.object({ artifacts: z.int().check(z.nonnegative()), reason: z.optional(z.enum(['bank', 'retention'])) })),
 });
 export type WebhookData = z.infer<typeof WebhookData>;
 

@@ -10,7 +10,10 @@ export interface DeviceChoice {
 
 export const DEFAULT_CHOICE: DeviceChoice = { cameraId: null, microphoneId: null };
 
-const Stored = z.object({ cameraId: z.nullable(z.string().check(z.maxLength(512))), microphoneId: z.nullable(z.string().check(z.maxLength(512))) });
+const Stored = z.object({
+  cameraId: z.nullable(z.string().check(z.maxLength(512))),
+  microphoneId: z.nullable(z.string().check(z.maxLength(512))),
+});
 
 const storageKey = (sessionId: string) => `vident.precheck.${sessionId}`;
 
