@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /* Entry point of the `vident` command: the real stdout, stderr, environment and terminal (see commands.ts). */
+import { useEnglishIssueMessages } from '@vident/protocol';
 import { buildParser, COMPLETION_REQUEST } from './command-line.ts';
 import { runCli, VERSION } from './commands.ts';
 import { showsProgress, terminalProgress } from './progress.ts';
+
+useEnglishIssueMessages();
 
 const argv = process.argv.slice(2);
 if (argv.includes(COMPLETION_REQUEST)) {

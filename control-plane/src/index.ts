@@ -1,3 +1,4 @@
+import { useEnglishIssueMessages } from '@vident/protocol';
 import { app } from './api/app.ts';
 import type { Env } from './base/env.ts';
 
@@ -7,6 +8,8 @@ export { MediaNodeRegistry } from './fleet/media-node-registry.ts';
 export { ReplayGuard } from './base/replay-guard.ts';
 export { SessionDirectory } from './session/session-directory.ts';
 export { VerificationSession } from './session/verification-session.ts';
+
+useEnglishIssueMessages();
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),

@@ -58,6 +58,11 @@ describe('bank API input errors', () => {
   it('answers invalid_json, validation_failed and payload_too_large', async () => {
     await expectError(await signedFetch('POST', '/v1/sessions', '{"externalRef":'), 400, 'invalid_json');
     const invalid = await signedFetch('POST', '/v1/sessions', { externalRef: '', customerName: 'x', extra: 1 });
+    // The message names each issue in zod's English texts (useEnglishIssueMessages), not zod/mini's
+    // generic "Invalid input", and echoes no input value.
+    const message = ErrorBody.parse(await invalid.clone().json()).error.message;
+    expect(message).toContain('externalRef: Too small: expected string to have >=1 characters');
+    expect(message).toContain('Unrecognized key: "extra"');
     await expectError(invalid, 400, 'validation_failed');
     const huge = await signedFetch('POST', '/v1/sessions', { externalRef: 'x', customerName: 'y', metadata: { big: 'z'.repeat(70_000) } });
     await expectError(huge, 413, 'payload_too_large');

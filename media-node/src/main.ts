@@ -4,6 +4,7 @@
  * reconnects since janode does not), the control-plane link (control-plane/control-plane-link.ts:
  * registration, heartbeats, event delivery) and the evidence upload loop over the durable outbox.
  */
+import { useEnglishIssueMessages } from '@vident/protocol';
 import { buildApp, buildMetricsApp, LOG_REDACT_PATHS } from './app.ts';
 import { ConfigError, loadConfig, type MediaNodeConfig } from './config.ts';
 import { ControlPlaneClient } from './control-plane/control-plane-client.ts';
@@ -21,6 +22,8 @@ import { processSegment } from './recording/unconverted-segment.ts';
 import { findLeftoverSegments } from './recording/segment-recovery.ts';
 import { MediaCommands } from './sessions/media-commands.ts';
 import { loadSidecarState, segmentsInState, stateFile, StateWriter } from './sessions/sidecar-state.ts';
+
+useEnglishIssueMessages();
 
 const VERSION = '0.1.0';
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 
 /** Stable, machine-readable error codes. Clients branch on these, never on messages. */
 export const ErrorCode = z.enum([
@@ -70,6 +71,17 @@ export const ErrorBody = z.object({
   error: z.object({ code: ErrorCode, message: z.string() }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * zod's English issue texts for every schema of this process: what `describeIssues` puts in an API's
+ * `validation_failed` message and in logs. zod/mini sets no locale of its own (its texts are a generic
+ * "Invalid input"), so each server entry (the Worker, the sidecar, the CLI) calls this once at start,
+ * rather than leaning on zod's classic build setting English when its first schema is built. The pages
+ * do not: they show their own localized texts, and their bundles stay without zod's locale.
+ */
+export function useEnglishIssueMessages(): void {
+  z.config(en());
+}
 
 /** Formats zod issues into one short human-readable line (no input values echoed). */
 export function describeIssues(error: z.core.$ZodError): string {
