@@ -39,12 +39,15 @@ function cameraBrowser(video: string): Promise<Browser> {
 /**
  * The warp of each frame: 0 is the photo as it is, -2.5 the head turned to the customer's left
  * (towards the image's right: the image's left half widened and taller, the right half narrowed).
- * 6 s a loop: 1.5 s at rest, 1 s turning, 1.5 s turned, 1 s back, 1 s at rest.
+ * 8 s a loop: 4 s at rest, 0.5 s turning, 2 s turned, 0.5 s back, 1 s at rest. The rule takes the
+ * rest pose as the median yaw of the frames measured (challenge-rules.ts: a head is mostly at rest),
+ * so the loop is mostly rest too: with 3.5 s of 6 turning or turned, as it was, the median of a window
+ * could fall on the turn and leave too little of it to count.
  */
 function turnWarps(): number[] {
   const warps: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const k = i < 15 ? 0 : i < 25 ? ((i - 15) / 10) * -2.5 : i < 40 ? -2.5 : i < 50 ? ((50 - i) / 10) * -2.5 : 0;
+  for (let i = 0; i < 80; i++) {
+    const k = i < 40 ? 0 : i < 45 ? ((i - 40) / 5) * -2.5 : i < 65 ? -2.5 : i < 70 ? ((70 - i) / 5) * -2.5 : 0;
     warps.push(k);
   }
   return warps;
