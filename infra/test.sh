@@ -46,7 +46,7 @@ run "web tests" npm test --silent -w web
 run "cli tests" npm test --silent -w cli
 run "control-plane tests (workerd)" npm test --silent -w control-plane
 run "media-node tests (real Janus)" npm test --silent -w media-node
-run "benchmark logic (RTP loss, CPU, ramp, frame counter)" bash -c 'cd e2e && npx --no-install vitest run --config bench/vitest.config.ts'
+run "benchmark logic (RTP loss, CPU, ramp, frame counter, join CPU)" bash -c 'cd e2e && npx --no-install vitest run --config bench/vitest.config.ts'
 run "e2e tests (whole stack, Chromium)" npm test --silent -w e2e
 run "platform files (media-node install, units, firewall)" bash infra/test/run.sh
 

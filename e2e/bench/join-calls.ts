@@ -10,6 +10,7 @@ import { VidentApiError, type BankClient } from '@vident/protocol';
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
 import { browserSideProtocol, framesDecoded, selectedPairs } from '../src/call-page.ts';
+import { cpuSnapshot, cpuSpent, type CpuSpent } from './join-cpu.ts';
 
 /** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
 const POLL_MS = 20;
@@ -78,6 +79,8 @@ export interface JoinResult {
   cleanupProblem?: string;
   /** Full stack: legs that ended on the TURN relay (over TCP) after the page gave up on direct ICE-TCP. */
   relayedLegs?: number;
+  /** Core-milliseconds each process group spent from the clock's start until both pages decoded (join-cpu.ts). */
+  cpu: CpuSpent;
 }
 
 /**
@@ -156,6 +159,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
     chromium,
     async (customer, agent) => {
       const marks: Record<string, number> = {};
+      let cpuBefore = cpuSnapshot();
       let started = performance.now();
       const mark = (what: string) => (marks[what] = Math.round(performance.now() - started));
       await customer.addInitScript(CUSTOMER_THROUGH_WHEN_SHOWN);
@@ -167,6 +171,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
         await customerSide();
         // Waiting in the call: its publisher's ICE is up (the node then reports it published).
         await firstFrame('customer publisher', async () => ((await onceLoaded(customer, () => videntPhases(customer), {}))['ice-connected'] !== undefined ? 1 : 0));
+        cpuBefore = cpuSnapshot();
         started = performance.now();
       }
       const [customerAt, agentAt] = await Promise.all([
@@ -181,6 +186,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
           return firstFrame('agent', () => framesOnceLoaded(agent));
         })(),
       ]);
+      const cpu = cpuSpent(cpuBefore, cpuSnapshot());
       marks['customer frame'] = Math.round(customerAt - started);
       marks['agent frame'] = Math.round(agentAt - started);
       if (process.env.JOIN_DEBUG) console.log(`[bench] full stack milestones (ms): ${JSON.stringify(marks)}`);
@@ -193,7 +199,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
           if (local.candidateType === 'relay') relayedLegs++;
         }
       }
-      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) }, relayedLegs };
+      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) }, relayedLegs, cpu };
     },
     async () => {
       await stack.bank.deleteSession(created.sessionId);
@@ -229,6 +235,7 @@ export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser, 
   const measured = await withTwoPages(
     chromium,
     async (a, b) => {
+      let cpuBefore = cpuSnapshot();
       let started = performance.now();
       const load = async (page: Page, query: string) => {
         await page.goto(`${pageUrl}/?${query}`);
@@ -242,18 +249,20 @@ export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser, 
       if (mode === 'second') {
         await load(a, queryA);
         await firstFrame('bare page A publisher', async () => ((await bare(a, 'phases'))['ice-connected'] !== undefined ? 1 : 0), () => bare(a, 'error'));
+        cpuBefore = cpuSnapshot();
         started = performance.now();
       }
       const [aAt, bAt] = await Promise.all([
         side(a, 'bare page A', mode === 'together' ? queryA : null),
         side(b, 'bare page B', `room=${room}&feed=${feedB}&peer=${feedA}`),
       ]);
+      const cpu = cpuSpent(cpuBefore, cpuSnapshot());
       for (const page of [a, b]) {
         const protocols = await bare(page, 'selectedProtocols');
         if (protocols.some((p) => p !== 'tcp')) throw new Error(`a bare leg used ${protocols.join('/')}`);
       }
       if (process.env.JOIN_DEBUG) for (const page of [a, b]) console.log(`[bench] bare page milestones (ms since navigation): ${JSON.stringify(await page.evaluate('window.bare.timeline()'))}`);
-      return { ms: Math.max(aAt, bAt) - started, phases: { joiner: await bare(b, 'phases'), waiting: await bare(a, 'phases') } };
+      return { ms: Math.max(aAt, bAt) - started, phases: { joiner: await bare(b, 'phases'), waiting: await bare(a, 'phases') }, cpu };
     },
     async (a) => {
       destroyed = await bare(a, 'destroyRoom');

@@ -7,6 +7,7 @@ import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
 import { startBareJanusServer } from './bare-janus/server.ts';
 import { bareJanusJoin, CALL_TIMEOUT_MS, fullStackJoin, type JoinMode, type JoinResult, type PagePhases } from './join-calls.ts';
+import { CPU_GROUPS, cpuTotal, type CpuSpent } from './join-cpu.ts';
 import type { BenchRow, BenchSection } from './report.ts';
 import { loadNote, median, ms, outcome, percentile, type LoadResult } from './stats.ts';
 
@@ -18,13 +19,14 @@ function emptyResult(): LoadResult {
 }
 
 /** Runs one call, adding its time (and its phases to `phases`) or its error to `into`; cleanup problems are kept apart. */
-async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, phases: JoinResult['phases'][] = []): Promise<void> {
+async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, phases: JoinResult['phases'][] = [], cpu: CpuSpent[] = []): Promise<void> {
   const t0 = performance.now();
   try {
     const result = await call();
     into.latencies.push(result.ms);
     into.succeeded++;
     phases.push(result.phases);
+    cpu.push(result.cpu);
     if (result.cleanupProblem) problems.push(result.cleanupProblem);
   } catch (error) {
     into.errorCount++;
@@ -51,10 +53,26 @@ function phaseMedians(list: PagePhases[]): string {
   return parts.join(', ') || 'none recorded';
 }
 
+/** Median core-ms per process group and in total, the groups that spent any (join-cpu.ts). */
+function cpuMedians(list: CpuSpent[]): string {
+  if (list.length === 0) return 'none recorded';
+  const parts = [`total ${Math.round(median(list.map(cpuTotal)))}`];
+  for (const group of CPU_GROUPS) {
+    const value = median(list.map((c) => c[group] ?? 0));
+    if (value > 0) parts.push(`${group} ${Math.round(value)}`);
+  }
+  return parts.join(', ');
+}
+
+const coreMs = (list: CpuSpent[]) => (list.length ? `${Math.round(median(list.map(cpuTotal)))} core-ms` : 'n/a');
+
 interface ModeFigures {
   full: LoadResult;
   bare: LoadResult;
   fullPhases: JoinResult['phases'][];
+  /** Each call's CPU by process group (join-cpu.ts). */
+  fullCpu: CpuSpent[];
+  bareCpu: CpuSpent[];
   barePhases: JoinResult['phases'][];
   fullProblems: string[];
   bareProblems: string[];
@@ -63,7 +81,7 @@ interface ModeFigures {
 }
 
 async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
-  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
+  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullCpu: [], bareCpu: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
   for (let i = 0; i < calls; i++) {
     if (performance.now() - started > TOTAL_BOUND_MS) {
       f.full.skipped++;
@@ -74,8 +92,8 @@ async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mod
       const result = await fullStackJoin(stack, chromium, mode);
       if (result.relayedLegs) f.fullRelayed++;
       return result;
-    }, f.fullPhases);
-    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.barePhases);
+    }, f.fullPhases, f.fullCpu);
+    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.barePhases, f.bareCpu);
     console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
   }
   const say = (who: string, list: JoinResult['phases'][], side: 'joiner' | 'waiting') => console.log(`[bench]   ${who}: ${phaseMedians(list.map((p) => p[side]))}`);
@@ -86,6 +104,7 @@ async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mod
   const aligned = (p: JoinResult['phases']) => Object.fromEntries(Object.entries(p.waiting).map(([k, v]) => [k, v + (p.waiting.origin ?? 0) - (p.joiner.origin ?? 0)]));
   console.log(`[bench]   vident customer (on the agent's axis): ${phaseMedians(f.fullPhases.map(aligned))}`);
   console.log(`[bench]   bare page A (on page B's axis)       : ${phaseMedians(f.barePhases.map(aligned))}`);
+  console.log(`[bench] join time (${mode}), median CPU in core-ms from the clock's start to both decoding: vident ${cpuMedians(f.fullCpu)}; bare ${cpuMedians(f.bareCpu)}`);
   return f;
 }
 
@@ -104,6 +123,13 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
       baseline: '',
       ratio: '',
       notes: `vident agent: ${phaseMedians(f.fullPhases.map((p) => p.joiner))}; bare page B: ${phaseMedians(f.barePhases.map((p) => p.joiner))}`,
+    },
+    {
+      figure: `${label}, CPU of the whole machine until both decode (median core-ms by process group)`,
+      value: coreMs(f.fullCpu),
+      baseline: `bare Janus pages: ${coreMs(f.bareCpu)}`,
+      ratio: '',
+      notes: `vident: ${cpuMedians(f.fullCpu)}; bare: ${cpuMedians(f.bareCpu)}`,
     },
   ];
 }
