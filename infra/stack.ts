@@ -51,6 +51,13 @@ export interface StackOptions {
   webhookUrl?: string;
   /** More Worker variables (e.g. the bench's frame budget); they override the ones above. */
   workerVars?: Record<string, string>;
+  /**
+   * The developer's tools on the control plane: wrangler's DevTools inspector (its port printed by
+   * `npm start`) and a rebuild when a source file changes. Off by default: the tests and the
+   * benchmark need neither, and the inspector costs CPU on every console line and node command
+   * (infra/worker-dev.ts).
+   */
+  devTools?: boolean;
 }
 
 export interface StackSecrets {
@@ -103,6 +110,8 @@ export interface Stack {
   nodeId: string;
   recordingsDir: string;
   logDir: string;
+  /** The Worker's DevTools inspector (`host:port`, for chrome://inspect), with `devTools` only. */
+  inspector: string | null;
   janus: JanusHost;
   /**
    * One coturn per node, each in its node's namespace relaying to that Janus only (all in
@@ -226,7 +235,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const secrets = await loadSecrets(stateDir);
   const port = options.port || (await freePort());
-  const inspectorPort = await freePort();
+  const inspectorPort = options.devTools ? await freePort() : null;
   const baseUrl = `http://127.0.0.1:${port}`;
   const children: ChildProcess[] = [];
   const janusHosts: JanusHost[] = [];
@@ -301,10 +310,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const worker = startProcess(
       'control-plane',
-      bin('wrangler'),
-      ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort),
-        '--persist-to', join(stateDir, 'wrangler'), '--env-file', envFile, '--show-interactive-dev-session=false',
-        '--log-level', 'warn'],
+      bin('tsx'),
+      ['infra/worker-dev.ts', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(stateDir, 'wrangler'), '--env-file', envFile,
+        ...(inspectorPort === null ? [] : ['--inspector-port', String(inspectorPort), '--watch'])],
       { ...process.env, ...offline, CI: 'true' },
       logDir,
     );
@@ -381,6 +389,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       nodeId: node1.nodeId,
       recordingsDir: node1.recordingsDir,
       logDir,
+      inspector: inspectorPort === null ? null : `127.0.0.1:${inspectorPort}`,
       janus: node1.janus,
       turnServers,
       bank,

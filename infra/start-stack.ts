@@ -19,7 +19,7 @@ if (!parsed.success) {
 const env = parsed.data;
 
 console.log('Starting Janus (network namespace), the media node and the control plane...');
-const stack = await startStack({ stateDir: env.VIDENT_STATE_DIR, port: env.VIDENT_PORT, sidecarPort: env.VIDENT_SIDECAR_PORT, demo: true });
+const stack = await startStack({ stateDir: env.VIDENT_STATE_DIR, port: env.VIDENT_PORT, sidecarPort: env.VIDENT_SIDECAR_PORT, demo: true, devTools: true });
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -41,6 +41,7 @@ vident is running.
   Janus                    ${stack.janus.janusAddress} (namespace ${stack.janus.namespace}, UDP dropped)
   Recordings (node outbox) ${stack.recordingsDir}
   Logs                     ${stack.logDir}
+  Worker DevTools          ${stack.inspector} (chrome://inspect; the Worker rebuilds when its source changes)
 
 Demo session ${session.sessionId} (expires ${session.expiresAt}):
   Customer  ${session.customerUrl}
