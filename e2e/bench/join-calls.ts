@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { VidentApiError, type BankClient } from '@vident/protocol';
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
-import { browserSideProtocol, framesDecoded, selectedPairs } from '../src/call-page.ts';
+import { browserSideProtocol, selectedPairs } from '../src/call-page.ts';
 import { cpuSnapshot, cpuSpent, type CpuSpent } from './join-cpu.ts';
 
 /** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
@@ -137,20 +137,21 @@ export const CUSTOMER_THROUGH_WHEN_SHOWN = clickWhenShown([
 ]);
 
 /**
- * `read` of a page the runner did not wait for: `before` while its document is still being replaced
- * or its script has not yet set `window.vident`.
+ * `expression`, evaluated in a page the runner did not wait for, in one round trip: `before` while
+ * its document is still being replaced or its script has not yet set `window.vident`.
  */
-async function onceLoaded<T>(page: Page, read: () => Promise<T>, before: T): Promise<T> {
+async function onceLoaded<T>(page: Page, expression: string, before: T): Promise<T> {
   try {
-    if (!(await page.evaluate('typeof window.vident === "object"'))) return before;
-    return await read();
+    const value = await page.evaluate(`typeof window.vident === "object" ? ${expression} : undefined`);
+    return value === undefined ? before : (value as T);
   } catch (error) {
     if (error instanceof Error && /Execution context was destroyed|navigation/i.test(error.message)) return before;
     throw error;
   }
 }
 
-const framesOnceLoaded = (page: Page): Promise<number> => onceLoaded(page, () => framesDecoded(page), 0);
+/** The poll of the clock: one evaluate and one leg's getStats, as the bare page's `framesDecoded`. */
+const framesOnceLoaded = (page: Page): Promise<number> => onceLoaded(page, 'window.vident.framesDecoded()', 0);
 
 /** The vident path: customer and agent pages from the signed join links, through the control plane and the sidecar. */
 export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mode: JoinMode = 'together'): Promise<JoinResult> {
@@ -170,7 +171,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
       if (mode === 'second') {
         await customerSide();
         // Waiting in the call: its publisher's ICE is up (the node then reports it published).
-        await firstFrame('customer publisher', async () => ((await onceLoaded(customer, () => videntPhases(customer), {}))['ice-connected'] !== undefined ? 1 : 0));
+        await firstFrame('customer publisher', async () => ((await onceLoaded<PagePhases>(customer, 'window.__videntPhases()', {}))['ice-connected'] !== undefined ? 1 : 0));
         cpuBefore = cpuSnapshot();
         started = performance.now();
       }

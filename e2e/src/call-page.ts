@@ -35,9 +35,9 @@ export function callStats(page: Page): Promise<CallStats> {
   return page.evaluate(() => (window as unknown as { vident: { stats(): Promise<CallStats> } }).vident.stats());
 }
 
-/** Video frames this page has decoded from the other party. */
-export async function framesDecoded(page: Page): Promise<number> {
-  return (await callStats(page)).subscriber?.inboundVideo?.framesDecoded ?? 0;
+/** Video frames this page has decoded from the other party (the subscriber leg's stats alone). */
+export function framesDecoded(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { vident: { framesDecoded(): Promise<number> } }).vident.framesDecoded());
 }
 
 /** The selected ICE candidate pair of each of the page's peer connections. */

@@ -22,7 +22,7 @@ import { MessageChain } from './message-chain.ts';
 import { MediaRecovery } from './media-recovery.ts';
 import { RecordingConsent } from './recording-consent.ts';
 import { SessionConnection, type SessionConnectionOptions } from './session-connection.ts';
-import { summarizeCallStats, type CallStats } from './call-stats.ts';
+import { summarizeCallStats, summarizeLeg, type CallStats } from './call-stats.ts';
 import { elapsedSince } from './call-timer.ts';
 import { readNetworkCounters, type NetworkCounters } from './network-quality.ts';
 import type { VideoPriority } from './video-priority.ts';
@@ -274,6 +274,12 @@ export class CallController {
   /** Stats of both legs, summarized (see call-stats.ts). */
   async stats(): Promise<CallStats> {
     return summarizeCallStats(await this.legs.stats());
+  }
+
+  /** Video frames decoded from the other party: the subscriber leg's stats alone (test hook). */
+  async framesDecoded(): Promise<number> {
+    const entries = await this.legs.subscriberStats();
+    return entries === null ? 0 : (summarizeLeg(entries).inboundVideo?.framesDecoded ?? 0);
   }
 
   /**

@@ -24,9 +24,14 @@ import { StandbySocket } from './standby-socket.ts';
  * evaluated meanwhile, and started at the click (issue 16: a small first bundle).
  */
 
-/** Test hook: `window.vident.stats()` (see call-stats.ts for the shape). */
+/** Test hooks: `window.vident.stats()` (see call-stats.ts for the shape). */
 interface VidentTestApi {
   stats(): Promise<CallStats>;
+  /**
+   * Video frames decoded from the other party, from the subscriber leg's stats alone: what the tests
+   * and the join benchmark poll (every 20 ms there), at the cost of the bare page's same hook.
+   */
+  framesDecoded(): Promise<number>;
   state(): CallView | null;
 }
 
@@ -59,6 +64,7 @@ function loadCallSession(): Promise<typeof import('./call-session.ts')> {
 
 window.vident = {
   stats: async () => (controller ? controller.stats() : { publisher: null, subscriber: null }),
+  framesDecoded: async () => (controller ? controller.framesDecoded() : 0),
   state: () => controller?.snapshot() ?? null,
 };
 

@@ -183,11 +183,13 @@ export class MediaLegs {
 
   /** Both legs' stats now (null: no such leg). */
   async stats(): Promise<{ publisher: StatsEntry[] | null; subscriber: StatsEntry[] | null }> {
-    const [publisher, subscriber] = await Promise.all([
-      this.publisher?.stats() ?? Promise.resolve(null),
-      this.subscriber?.stats() ?? Promise.resolve(null),
-    ]);
+    const [publisher, subscriber] = await Promise.all([this.publisher?.stats() ?? Promise.resolve(null), this.subscriberStats()]);
     return { publisher, subscriber };
+  }
+
+  /** The subscriber leg's stats alone (null: no such leg). */
+  subscriberStats(): Promise<StatsEntry[] | null> {
+    return this.subscriber?.stats() ?? Promise.resolve(null);
   }
 
   private legHooks() {
