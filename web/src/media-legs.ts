@@ -115,10 +115,11 @@ export class MediaLegs {
     // An answer to a publish we since replaced (a transport switch, a moved session) belongs
     // to a closed leg.
     if (ref !== undefined && ref !== this.publishRef) return;
+    // On arrival, as the bare Janus page of the join bench marks it: applying it is the next step.
+    markPhase('answer');
     const leg = this.publisher;
     await leg?.accept(sdp);
     if (leg !== null && leg === this.publisher) this.transport.checksStarted('publisher', Date.now());
-    markPhase('answer');
     // Once negotiated: Chromium refuses send parameters on a sender without encodings yet.
     await leg?.setVideoPriority(this.videoPriority);
   }
