@@ -1,7 +1,8 @@
 /*
  * The whole vident stack on one machine: Janus in its own network namespace (Janus ignores
- * loopback), the media-node sidecar, and the control plane in wrangler dev (workerd) serving the web
- * app. `npm start` and the e2e tests both start it through here, so they run the same thing.
+ * loopback), the media-node sidecar, and the control plane in wrangler's dev server (workerd, started
+ * by worker-dev.ts) serving the web app. `npm start`, the e2e tests and the benchmark all start it
+ * through here, so they run the same thing (only `npm start` with the developer's tools: devTools).
  *
  * One file past 300 lines on purpose: the start order (keys, Janus hosts, coturn, enrolment,
  * sidecars, workerd) and its teardown in reverse are one sequence; the parts that stand alone live in

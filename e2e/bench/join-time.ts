@@ -18,15 +18,14 @@ function emptyResult(): LoadResult {
   return { succeeded: 0, errors: [], errorCount: 0, skipped: 0, elapsedMs: 0, latencies: [] };
 }
 
-/** Runs one call, adding its time (and its phases to `phases`) or its error to `into`; cleanup problems are kept apart. */
-async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, phases: JoinResult['phases'][] = [], cpu: CpuSpent[] = []): Promise<void> {
+/** Runs one call, adding its time (and the call to `calls`) or its error to `into`; cleanup problems are kept apart. */
+async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, calls: JoinResult[] = []): Promise<void> {
   const t0 = performance.now();
   try {
     const result = await call();
     into.latencies.push(result.ms);
     into.succeeded++;
-    phases.push(result.phases);
-    cpu.push(result.cpu);
+    calls.push(result);
     if (result.cleanupProblem) problems.push(result.cleanupProblem);
   } catch (error) {
     into.errorCount++;
@@ -53,10 +52,14 @@ function phaseMedians(list: PagePhases[]): string {
   return parts.join(', ') || 'none recorded';
 }
 
-/** Median core-ms per process group and in total, the groups that spent any (join-cpu.ts). */
+const totalMedian = (list: CpuSpent[]) => Math.round(median(list.map(cpuTotal)));
+/** Median core-ms in total, or n/a without calls. */
+const coreMs = (list: CpuSpent[]) => (list.length ? `${totalMedian(list)} core-ms` : 'n/a');
+
+/** Median core-ms in total and per process group, the groups that spent any (join-cpu.ts). */
 function cpuMedians(list: CpuSpent[]): string {
   if (list.length === 0) return 'none recorded';
-  const parts = [`total ${Math.round(median(list.map(cpuTotal)))}`];
+  const parts = [`total ${totalMedian(list)}`];
   for (const group of CPU_GROUPS) {
     const value = median(list.map((c) => c[group] ?? 0));
     if (value > 0) parts.push(`${group} ${Math.round(value)}`);
@@ -64,16 +67,12 @@ function cpuMedians(list: CpuSpent[]): string {
   return parts.join(', ');
 }
 
-const coreMs = (list: CpuSpent[]) => (list.length ? `${Math.round(median(list.map(cpuTotal)))} core-ms` : 'n/a');
-
 interface ModeFigures {
   full: LoadResult;
   bare: LoadResult;
-  fullPhases: JoinResult['phases'][];
-  /** Each call's CPU by process group (join-cpu.ts). */
-  fullCpu: CpuSpent[];
-  bareCpu: CpuSpent[];
-  barePhases: JoinResult['phases'][];
+  /** The calls that measured (their phases and CPU). */
+  fullCalls: JoinResult[];
+  bareCalls: JoinResult[];
   fullProblems: string[];
   bareProblems: string[];
   /** Full-stack calls with a leg on the TURN relay (see JoinResult.relayedLegs). */
@@ -81,7 +80,7 @@ interface ModeFigures {
 }
 
 async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
-  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullPhases: [], barePhases: [], fullCpu: [], bareCpu: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
+  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullCalls: [], bareCalls: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
   for (let i = 0; i < calls; i++) {
     if (performance.now() - started > TOTAL_BOUND_MS) {
       f.full.skipped++;
@@ -92,19 +91,19 @@ async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mod
       const result = await fullStackJoin(stack, chromium, mode);
       if (result.relayedLegs) f.fullRelayed++;
       return result;
-    }, f.fullPhases, f.fullCpu);
-    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.barePhases, f.bareCpu);
+    }, f.fullCalls);
+    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.bareCalls);
     console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
   }
   const say = (who: string, list: JoinResult['phases'][], side: 'joiner' | 'waiting') => console.log(`[bench]   ${who}: ${phaseMedians(list.map((p) => p[side]))}`);
   console.log(`[bench] join time (${mode}), median phase times in ms since each page's navigation start:`);
-  say('vident agent (joiner) ', f.fullPhases, 'joiner');
-  say('bare page B (joiner)  ', f.barePhases, 'joiner');
+  say('vident agent (joiner) ', f.fullCalls.map((c) => c.phases), 'joiner');
+  say('bare page B (joiner)  ', f.bareCalls.map((c) => c.phases), 'joiner');
   // The waiting page on the joining page's time axis (negative: before the joiner started loading).
   const aligned = (p: JoinResult['phases']) => Object.fromEntries(Object.entries(p.waiting).map(([k, v]) => [k, v + (p.waiting.origin ?? 0) - (p.joiner.origin ?? 0)]));
-  console.log(`[bench]   vident customer (on the agent's axis): ${phaseMedians(f.fullPhases.map(aligned))}`);
-  console.log(`[bench]   bare page A (on page B's axis)       : ${phaseMedians(f.barePhases.map(aligned))}`);
-  console.log(`[bench] join time (${mode}), median CPU in core-ms from the clock's start to both decoding: vident ${cpuMedians(f.fullCpu)}; bare ${cpuMedians(f.bareCpu)}`);
+  console.log(`[bench]   vident customer (on the agent's axis): ${phaseMedians(f.fullCalls.map((c) => aligned(c.phases)))}`);
+  console.log(`[bench]   bare page A (on page B's axis)       : ${phaseMedians(f.bareCalls.map((c) => aligned(c.phases)))}`);
+  console.log(`[bench] join time (${mode}), median CPU in core-ms from the clock's start to both decoding: vident ${cpuMedians(f.fullCalls.map((c) => c.cpu))}; bare ${cpuMedians(f.bareCalls.map((c) => c.cpu))}`);
   return f;
 }
 
@@ -112,6 +111,7 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
   const stats = (r: LoadResult) => ({ median: r.latencies.length ? median(r.latencies) : Number.NaN, p95: percentile(r.latencies, 95) });
   const full = stats(f.full);
   const bare = stats(f.bare);
+  const [fullCpu, bareCpu] = [f.fullCalls.map((c) => c.cpu), f.bareCalls.map((c) => c.cpu)];
   const notes = (r: LoadResult, problems: string[]) =>
     [outcome(r), ...(problems.length ? [`${problems.length} cleanup problems, first: ${problems[0]!.replace(/\|/g, '/')}`] : [])].join('; ');
   return [
@@ -122,14 +122,14 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
       value: '',
       baseline: '',
       ratio: '',
-      notes: `vident agent: ${phaseMedians(f.fullPhases.map((p) => p.joiner))}; bare page B: ${phaseMedians(f.barePhases.map((p) => p.joiner))}`,
+      notes: `vident agent: ${phaseMedians(f.fullCalls.map((c) => c.phases.joiner))}; bare page B: ${phaseMedians(f.bareCalls.map((c) => c.phases.joiner))}`,
     },
     {
       figure: `${label}, CPU of the whole machine until both decode (median core-ms by process group)`,
-      value: coreMs(f.fullCpu),
-      baseline: `bare Janus pages: ${coreMs(f.bareCpu)}`,
+      value: coreMs(fullCpu),
+      baseline: `bare Janus pages: ${coreMs(bareCpu)}`,
       ratio: '',
-      notes: `vident: ${cpuMedians(f.fullCpu)}; bare: ${cpuMedians(f.bareCpu)}`,
+      notes: `vident: ${cpuMedians(fullCpu)}; bare: ${cpuMedians(bareCpu)}`,
     },
   ];
 }
