@@ -59,10 +59,9 @@ export class MediaRecovery {
       this.port.republish();
       return;
     }
-    if (publisher?.state === 'connected' && subscriber?.state === 'connected') {
-      this.budget.healthy();
-      this.mediaWasUp = true;
-    }
+    // A lone publisher that connected (the customer waiting for the agent) is as healthy as it can be.
+    if (publisher?.state === 'connected' && (subscriber === null || subscriber.state === 'connected')) this.budget.healthy();
+    if (publisher?.state === 'connected' && subscriber?.state === 'connected') this.mediaWasUp = true;
     const delay = this.port.isOver() ? null : mediaRestartDelayMs(publisher?.state ?? null, subscriber?.state ?? null);
     if (delay === null) {
       this.stop();

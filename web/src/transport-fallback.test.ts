@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DIRECT_CONNECT_TIMEOUT_MS, legConfiguration, shouldFallBackToRelay, TransportChoice, type FallbackInput } from './transport-fallback.ts';
+import { DIRECT_CONNECT_TIMEOUT_MS, legConfiguration, shouldFallBackToRelay, TransportChoice, type FallbackInput, type LegAttempt } from './transport-fallback.ts';
 
 const turn = [{ urls: ['turn:10.0.0.1:443?transport=tcp'], username: '1700000000:abcd-customer', credential: 'c3VwZXI=' }];
-const base: FallbackInput = {
-  transport: 'direct',
-  turnAvailable: true,
-  everConnected: false,
-  publisher: 'connecting',
-  subscriber: null,
-  publisherAgeMs: 1000,
-  subscriberAgeMs: null,
-};
+const leg = (state: RTCPeerConnectionState, ageMs: number | null = 1000, everConnected = false): LegAttempt => ({ state, ageMs, everConnected });
+const base: FallbackInput = { transport: 'direct', turnAvailable: true, publisher: leg('connecting'), subscriber: null };
 
 describe('leg configuration', () => {
   it('direct legs use no TURN server and the configured policy', () => {
@@ -24,26 +17,32 @@ describe('leg configuration', () => {
 });
 
 describe('fallback to TURN', () => {
-  it('falls back when a direct leg failed', () => {
-    expect(shouldFallBackToRelay({ ...base, publisher: 'failed' })).toBe(true);
-    expect(shouldFallBackToRelay({ ...base, publisher: 'connected', subscriber: 'failed' })).toBe(true);
+  it('falls back when a direct leg that never connected failed', () => {
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('failed') })).toBe(true);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connected', 1000, true), subscriber: leg('failed') })).toBe(true);
   });
   it('falls back when a direct leg is still connecting after the timeout, not before', () => {
-    expect(shouldFallBackToRelay({ ...base, publisherAgeMs: DIRECT_CONNECT_TIMEOUT_MS - 1 })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, publisherAgeMs: DIRECT_CONNECT_TIMEOUT_MS })).toBe(true);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connecting', DIRECT_CONNECT_TIMEOUT_MS - 1) })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connecting', DIRECT_CONNECT_TIMEOUT_MS) })).toBe(true);
   });
   it('judges a late subscriber leg by its own age, not the publisher\'s (a customer who waited for the agent)', () => {
-    const waited = { ...base, publisher: 'connected' as const, publisherAgeMs: 120_000, subscriber: 'connecting' as const };
-    expect(shouldFallBackToRelay({ ...waited, subscriberAgeMs: 500 })).toBe(false);
-    expect(shouldFallBackToRelay({ ...waited, subscriberAgeMs: DIRECT_CONNECT_TIMEOUT_MS })).toBe(true);
+    const waited = { ...base, publisher: leg('connected', 120_000, true) };
+    expect(shouldFallBackToRelay({ ...waited, subscriber: leg('connecting', 500) })).toBe(false);
+    expect(shouldFallBackToRelay({ ...waited, subscriber: leg('connecting', DIRECT_CONNECT_TIMEOUT_MS) })).toBe(true);
   });
-  it('never without TURN, never twice, never once the direct path worked, never for healthy legs', () => {
-    const failed = { ...base, publisher: 'failed' as const };
+  it('a leg that connected and then broke lost a path that worked: no switch, the watchdog rejoins', () => {
+    // The customer alone in the call, its publisher connected once: a drop, not a blocked network.
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('failed', 60_000, true) })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connected', 60_000, true), subscriber: leg('failed', 30_000, true) })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connecting', 60_000, true), subscriber: leg('disconnected', 30_000, true) })).toBe(false);
+  });
+  it('never without TURN, never twice, never for healthy or absent legs', () => {
+    const failed = { ...base, publisher: leg('failed') };
     expect(shouldFallBackToRelay({ ...failed, turnAvailable: false })).toBe(false);
     expect(shouldFallBackToRelay({ ...failed, transport: 'relay' })).toBe(false);
-    expect(shouldFallBackToRelay({ ...failed, everConnected: true })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, publisher: 'connected', subscriber: 'connected', publisherAgeMs: 60_000, subscriberAgeMs: 60_000 })).toBe(false);
-    expect(shouldFallBackToRelay({ ...base, publisher: null, subscriber: null, publisherAgeMs: null })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('connected', 60_000, true), subscriber: leg('connected', 60_000, true) })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: null, subscriber: null })).toBe(false);
+    expect(shouldFallBackToRelay({ ...base, publisher: leg('new', null) })).toBe(false);
   });
 });
 
@@ -81,6 +80,34 @@ describe('the direct attempt\'s clock', () => {
     const c = choice();
     c.legStarted('publisher');
     expect(c.switchNow('failed', null, 5)).toBe(true);
+    c.stop();
+  });
+  it('a lone publisher that connected and then failed stays direct (the watchdog rejoins); a new publish is judged afresh', () => {
+    const c = choice();
+    c.legStarted('publisher');
+    c.checksStarted('publisher', 0);
+    expect(c.switchNow('connected', null, 200)).toBe(false);
+    expect(c.switchNow('failed', null, 120_000)).toBe(false);
+    expect(c.current).toBe('direct');
+    // The rejoin's new publisher leg never connects: that is a block.
+    c.legStarted('publisher');
+    c.checksStarted('publisher', 121_000);
+    expect(c.switchNow('failed', null, 121_500)).toBe(true);
+    expect(c.current).toBe('relay');
+    c.stop();
+  });
+  it('rescues a subscriber stuck in connecting beside a connected publisher, also one offered again after both had connected', () => {
+    const c = choice();
+    c.legStarted('publisher');
+    c.checksStarted('publisher', 0);
+    c.legStarted('subscriber');
+    c.checksStarted('subscriber', 100);
+    expect(c.switchNow('connected', 'connected', 300)).toBe(false);
+    // The agent rejoined: a new subscriber leg, judged by its own history and clock.
+    c.legStarted('subscriber');
+    c.checksStarted('subscriber', 50_000);
+    expect(c.switchNow('connected', 'connecting', 50_000 + DIRECT_CONNECT_TIMEOUT_MS - 1)).toBe(false);
+    expect(c.switchNow('connected', 'connecting', 50_000 + DIRECT_CONNECT_TIMEOUT_MS)).toBe(true);
     c.stop();
   });
 });

@@ -26,41 +26,55 @@ export function legConfiguration(policy: RTCIceTransportPolicy, transport: Media
   };
 }
 
+type Leg = 'publisher' | 'subscriber';
+
+/** One current leg as the fallback rule sees it. */
+export interface LegAttempt {
+  state: RTCPeerConnectionState;
+  /** ms since its ICE checks could begin (null: not negotiated yet). */
+  ageMs: number | null;
+  /** It reached `connected` on this transport: its later break is a drop (rejoined as such), not a block. */
+  everConnected: boolean;
+}
+
 export interface FallbackInput {
   transport: MediaTransport;
   /** The welcome named at least one TURN server. */
   turnAvailable: boolean;
-  /** The current legs were both connected at some point: a later break is a drop (rejoined as such), not a block. */
-  everConnected: boolean;
-  /** The legs' connection states (null: no such leg yet). */
-  publisher: RTCPeerConnectionState | null;
-  subscriber: RTCPeerConnectionState | null;
-  /** ms since each current leg's ICE checks could begin (null: no such leg, or not negotiated yet). */
-  publisherAgeMs: number | null;
-  subscriberAgeMs: number | null;
+  /** The current legs (null: no such leg yet). */
+  publisher: LegAttempt | null;
+  subscriber: LegAttempt | null;
 }
 
-/** Whether the page should now switch to `relay` and rejoin. */
+/**
+ * Whether the page should now switch to `relay` and rejoin: a direct leg that never connected
+ * failed, or is still trying after DIRECT_CONNECT_TIMEOUT_MS. Each leg is judged by its own
+ * history: a lone publisher that connected and then failed (a customer waiting for the agent
+ * when the node went away) lost a path that worked, which the watchdog's rejoin recovers; a
+ * subscriber that never connects beside a connected publisher is rescued by the switch, since
+ * nothing else acts on a leg stuck in `connecting`.
+ */
 export function shouldFallBackToRelay(input: FallbackInput): boolean {
-  if (input.transport !== 'direct' || !input.turnAvailable || input.everConnected) return false;
-  if (input.publisher === 'failed' || input.subscriber === 'failed') return true;
+  if (input.transport !== 'direct' || !input.turnAvailable) return false;
   // Each leg by its own age: a subscriber offered long after the publish (the customer waited for
   // the agent) has had only its own time to connect.
-  const stuck = (state: RTCPeerConnectionState | null, ageMs: number | null) =>
-    (state === 'new' || state === 'connecting') && ageMs !== null && ageMs >= DIRECT_CONNECT_TIMEOUT_MS;
-  return stuck(input.publisher, input.publisherAgeMs) || stuck(input.subscriber, input.subscriberAgeMs);
+  const blocked = (leg: LegAttempt | null) =>
+    leg !== null &&
+    !leg.everConnected &&
+    (leg.state === 'failed' || ((leg.state === 'new' || leg.state === 'connecting') && leg.ageMs !== null && leg.ageMs >= DIRECT_CONNECT_TIMEOUT_MS));
+  return blocked(input.publisher) || blocked(input.subscriber);
 }
 
 /**
  * The page's transport and the state the fallback rule needs: the TURN servers of the last
- * welcome, when the current legs started, whether they ever both connected. `recheck` is called
+ * welcome, when each current leg started, whether it ever connected. `recheck` is called
  * when a direct attempt has been waiting DIRECT_CONNECT_TIMEOUT_MS, since a stuck leg fires no event.
  */
 export class TransportChoice {
   current: MediaTransport = 'direct';
   private iceServers: IceServer[] = [];
-  private startedAt: Record<'publisher' | 'subscriber', number | null> = { publisher: null, subscriber: null };
-  private bothConnected = false;
+  private startedAt: Record<Leg, number | null> = { publisher: null, subscriber: null };
+  private connected: Record<Leg, boolean> = { publisher: false, subscriber: false };
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -79,16 +93,17 @@ export class TransportChoice {
   }
 
   /** A new leg, not negotiated yet; a new publisher leg is a new attempt on the current transport. */
-  legStarted(leg: 'publisher' | 'subscriber'): void {
+  legStarted(leg: Leg): void {
     this.startedAt[leg] = null;
+    this.connected[leg] = false;
     if (leg === 'publisher') {
       this.startedAt.subscriber = null;
-      this.bothConnected = false;
+      this.connected.subscriber = false;
     }
   }
 
   /** The leg is negotiated: its ICE checks begin, and with them its time to connect directly. */
-  checksStarted(leg: 'publisher' | 'subscriber', now: number): void {
+  checksStarted(leg: Leg, now: number): void {
     this.startedAt[leg] = now;
     clearTimeout(this.timer);
     if (this.current === 'direct' && this.iceServers.length > 0) this.timer = setTimeout(this.recheck, DIRECT_CONNECT_TIMEOUT_MS + 50);
@@ -99,20 +114,22 @@ export class TransportChoice {
    * the caller drops its legs and publishes again).
    */
   switchNow(publisher: RTCPeerConnectionState | null, subscriber: RTCPeerConnectionState | null, now: number): boolean {
-    if (publisher === 'connected' && subscriber === 'connected') this.bothConnected = true;
+    const attempt = (leg: Leg, state: RTCPeerConnectionState | null): LegAttempt | null => {
+      if (state === null) return null;
+      if (state === 'connected') this.connected[leg] = true;
+      const started = this.startedAt[leg];
+      return { state, ageMs: started === null ? null : now - started, everConnected: this.connected[leg] };
+    };
     const fallBack = shouldFallBackToRelay({
       transport: this.current,
       turnAvailable: this.iceServers.length > 0,
-      everConnected: this.bothConnected,
-      publisher,
-      subscriber,
-      publisherAgeMs: this.startedAt.publisher === null ? null : now - this.startedAt.publisher,
-      subscriberAgeMs: this.startedAt.subscriber === null ? null : now - this.startedAt.subscriber,
+      publisher: attempt('publisher', publisher),
+      subscriber: attempt('subscriber', subscriber),
     });
     if (!fallBack) return false;
     clearTimeout(this.timer);
     this.current = 'relay';
-    const age = (leg: 'publisher' | 'subscriber') => (this.startedAt[leg] === null ? '' : ` after ${now - this.startedAt[leg]} ms`);
+    const age = (leg: Leg) => (this.startedAt[leg] === null ? '' : ` after ${now - this.startedAt[leg]} ms`);
     console.info(`vident: direct ICE-TCP did not connect (publisher ${publisher ?? '-'}${age('publisher')}, subscriber ${subscriber ?? '-'}${age('subscriber')}); using TURN over TCP`);
     return true;
   }
