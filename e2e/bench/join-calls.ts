@@ -10,7 +10,7 @@ import { VidentApiError, type BankClient } from '@vident/protocol';
 import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
 import { browserSideProtocol, selectedPairs } from '../src/call-page.ts';
-import { cpuSnapshot, cpuSpent, type CpuSpent } from './join-cpu.ts';
+import { cpuSnapshot, cpuSpent, threadSpent, type CpuSpent, type ThreadSpent } from './join-cpu.ts';
 
 /** Polling interval for "first frame decoded": the figure's resolution, the same for both paths. */
 const POLL_MS = 20;
@@ -81,6 +81,8 @@ export interface JoinResult {
   relayedLegs?: number;
   /** Core-milliseconds each process group spent from the clock's start until both pages decoded (join-cpu.ts). */
   cpu: CpuSpent;
+  /** The same by thread. */
+  threads: ThreadSpent;
 }
 
 /**
@@ -187,7 +189,8 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
           return firstFrame('agent', () => framesOnceLoaded(agent));
         })(),
       ]);
-      const cpu = cpuSpent(cpuBefore, cpuSnapshot());
+      const cpuAfter = cpuSnapshot();
+      const [cpu, threads] = [cpuSpent(cpuBefore, cpuAfter), threadSpent(cpuBefore, cpuAfter)];
       marks['customer frame'] = Math.round(customerAt - started);
       marks['agent frame'] = Math.round(agentAt - started);
       if (process.env.JOIN_DEBUG) console.log(`[bench] full stack milestones (ms): ${JSON.stringify(marks)}`);
@@ -200,7 +203,7 @@ export async function fullStackJoin(stack: Stack, chromium: LaunchedBrowser, mod
           if (local.candidateType === 'relay') relayedLegs++;
         }
       }
-      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) }, relayedLegs, cpu };
+      return { ms: Math.max(customerAt, agentAt) - started, phases: { joiner: await videntPhases(agent), waiting: await videntPhases(customer) }, relayedLegs, cpu, threads };
     },
     async () => {
       await stack.bank.deleteSession(created.sessionId);
@@ -257,13 +260,14 @@ export async function bareJanusJoin(pageUrl: string, chromium: LaunchedBrowser, 
         side(a, 'bare page A', mode === 'together' ? queryA : null),
         side(b, 'bare page B', `room=${room}&feed=${feedB}&peer=${feedA}`),
       ]);
-      const cpu = cpuSpent(cpuBefore, cpuSnapshot());
+      const cpuAfter = cpuSnapshot();
+      const [cpu, threads] = [cpuSpent(cpuBefore, cpuAfter), threadSpent(cpuBefore, cpuAfter)];
       for (const page of [a, b]) {
         const protocols = await bare(page, 'selectedProtocols');
         if (protocols.some((p) => p !== 'tcp')) throw new Error(`a bare leg used ${protocols.join('/')}`);
       }
       if (process.env.JOIN_DEBUG) for (const page of [a, b]) console.log(`[bench] bare page milestones (ms since navigation): ${JSON.stringify(await page.evaluate('window.bare.timeline()'))}`);
-      return { ms: Math.max(aAt, bAt) - started, phases: { joiner: await bare(b, 'phases'), waiting: await bare(a, 'phases') }, cpu };
+      return { ms: Math.max(aAt, bAt) - started, phases: { joiner: await bare(b, 'phases'), waiting: await bare(a, 'phases') }, cpu, threads };
     },
     async (a) => {
       destroyed = await bare(a, 'destroyRoom');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuGroupOf, cpuSpent, cpuTotal, ownTicks } from './join-cpu.ts';
+import { cpuGroupOf, cpuSpent, cpuTotal, largestThreadDifferences, ownTicks, threadName, threadSpent } from './join-cpu.ts';
 import { CLOCK_TICKS_PER_SECOND } from './proc-cpu.ts';
 
 const none = new Set<number>();
@@ -58,5 +58,39 @@ describe('cpuSpent', () => {
     const spent = cpuSpent(before, after);
     expect(spent).toEqual({ janus: 3 * tick, 'chromium renderers': 30 * tick });
     expect(cpuTotal(spent)).toBe(33 * tick);
+  });
+});
+
+describe('by thread', () => {
+  const tick = 1000 / CLOCK_TICKS_PER_SECOND;
+  const stat = (name: string, utime: number) => `77 (${name}) S 1 77 77 0 -1 4194560 100 0 0 0 ${utime} 0 0 0 20 0 1 0`;
+
+  it('names a thread from its stat line, a pool worker\'s number dropped', () => {
+    expect(threadName(stat('VideoFrameCompo', 1))).toBe('VideoFrameCompo');
+    expect(threadName(stat('ThreadPoolForeg', 1))).toBe('ThreadPoolForeg');
+    expect(threadName(stat('hloop 12', 1))).toBe('hloop');
+    expect(threadName(stat('Worker (x) 3', 1))).toBe('Worker (x)');
+  });
+
+  it('sums each "group / thread" over processes; a thread new in the window counts whole', () => {
+    const threads = (...list: [number, string, number][]) => new Map(list.map(([tid, name, ticks]) => [tid, { name, ticks }]));
+    const before = new Map([
+      [1, { group: 'chromium renderers' as const, ticks: 0, threads: threads([1, 'chromium', 10], [2, 'Compositor', 5]) }],
+      [2, { group: 'chromium renderers' as const, ticks: 0, threads: threads([3, 'chromium', 4]) }],
+    ]);
+    const after = new Map([
+      [1, { group: 'chromium renderers' as const, ticks: 0, threads: threads([1, 'chromium', 30], [2, 'Compositor', 5], [9, 'ThreadPoolForeg', 2]) }],
+      [2, { group: 'chromium renderers' as const, ticks: 0, threads: threads([3, 'chromium', 14]) }],
+      [3, { group: 'janus' as const, ticks: 0 }],
+    ]);
+    expect(threadSpent(before, after)).toEqual({ 'chromium renderers / chromium': 30 * tick, 'chromium renderers / ThreadPoolForeg': 2 * tick });
+  });
+
+  it('lists the threads whose medians differ most, largest first, either way', () => {
+    const vident = [{ 'r / main': 900, 'gpu / Viz': 300, 'r / audio': 50 }, { 'r / main': 1100, 'gpu / Viz': 340, 'r / audio': 50 }];
+    const bare = [{ 'r / main': 600, 'gpu / Viz': 60, 'r / audio': 50, 'r / encoder': 500 }, { 'r / main': 800, 'gpu / Viz': 60, 'r / audio': 50, 'r / encoder': 500 }];
+    expect(largestThreadDifferences(vident, bare, 3)).toEqual(['r / encoder -500 (0 / 500)', 'r / main +300 (1000 / 700)', 'gpu / Viz +260 (320 / 60)']);
+    // Equal medians are not differences.
+    expect(largestThreadDifferences(vident, bare, 10)).toHaveLength(3);
   });
 });

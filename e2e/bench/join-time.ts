@@ -7,7 +7,7 @@ import type { Stack } from '../../infra/stack.ts';
 import type { LaunchedBrowser } from '../src/browser.ts';
 import { startBareJanusServer } from './bare-janus/server.ts';
 import { bareJanusJoin, CALL_TIMEOUT_MS, fullStackJoin, type JoinMode, type JoinResult, type PagePhases } from './join-calls.ts';
-import { CPU_GROUPS, cpuTotal, type CpuSpent } from './join-cpu.ts';
+import { CPU_GROUPS, cpuTotal, largestThreadDifferences, type CpuSpent } from './join-cpu.ts';
 import type { BenchRow, BenchSection } from './report.ts';
 import { loadNote, median, ms, outcome, percentile, type LoadResult } from './stats.ts';
 
@@ -107,6 +107,9 @@ async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mod
   return f;
 }
 
+/** Threads named in the report's by-thread row. */
+const THREAD_ROWS = 10;
+
 function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
   const stats = (r: LoadResult) => ({ median: r.latencies.length ? median(r.latencies) : Number.NaN, p95: percentile(r.latencies, 95) });
   const full = stats(f.full);
@@ -130,6 +133,13 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
       baseline: `bare Janus pages: ${coreMs(bareCpu)}`,
       ratio: '',
       notes: `vident: ${cpuMedians(fullCpu)}; bare: ${cpuMedians(bareCpu)}`,
+    },
+    {
+      figure: `${label}, CPU by thread: the ${THREAD_ROWS} largest differences (median core-ms, vident − bare)`,
+      value: '',
+      baseline: '',
+      ratio: '',
+      notes: largestThreadDifferences(f.fullCalls.map((c) => c.threads), f.bareCalls.map((c) => c.threads), THREAD_ROWS).join('; ') || 'none recorded',
     },
   ];
 }
@@ -165,7 +175,7 @@ export async function benchJoinTime(stack: Stack, chromium: LaunchedBrowser, cal
       'Second joiner: the first page (vident customer through its landing page, pre-call check and recording consent; bare page A, which creates the room)',
       'is already in the call with its publisher connected; the clock starts when the second page (vident agent; bare page B) starts loading.',
       'Both at once: the clock starts when both pages start loading at the same moment (two `page.goto` in parallel).',
-      'CPU: each process\'s own user+system time from /proc between the clock\'s start and both pages decoding, by process group (e2e/bench/join-cpu.ts); since 2026-12-04 the stack\'s dev server runs without wrangler\'s DevTools inspector (infra/worker-dev.ts).',
+      'CPU: each process\'s own user+system time from /proc between the clock\'s start and both pages decoding, by process group and by thread name (e2e/bench/join-cpu.ts; Chromium names its threads, the kernel keeps 15 characters of each name); since 2026-12-04 the stack\'s dev server runs without wrangler\'s DevTools inspector (infra/worker-dev.ts).',
       'The clock stops when BOTH pages report',
       `\`framesDecoded > 0\` on their remote video (getStats of the subscriber leg alone, one evaluate per page every 20 ms from the runner, on both paths alike since 2026-12-04T13:10Z; before, a vident page answered each poll with both legs' stats summarized, in two round trips; a call without frames within ${CALL_TIMEOUT_MS / 1000} s counts as an error).`,
       'Full stack: a session created through the signed bank API before the clock starts; the customer\'s Start, Continue and',
