@@ -1,6 +1,7 @@
 import { importBankPublicKey, type Locale } from '@vident/protocol';
 import { CallController, type CallControllerOptions } from './call-controller.ts';
 import { screenForCall, type CallPageScreen } from './consent-gate.ts';
+import type { CallView } from './call-view.ts';
 import type { JoinLink } from './join-link.ts';
 import { translate } from './i18n.ts';
 import { callProblemText, type CallProblemCode } from './error-text.ts';
@@ -22,6 +23,7 @@ import { NetworkQualityIndicator } from './ui/network-quality-indicator.ts';
 import { ConsentScreen } from './ui/consent-screen.ts';
 import type { JoinScreen } from './ui/join-screen.ts';
 import { QueuePanel } from './ui/queue-panel.ts';
+import { coalesced, nextTask } from './ui/render-coalescer.ts';
 import { markPhase } from './join-phases.ts';
 import { CallQualityWiring } from './quality/call-quality-wiring.ts';
 
@@ -88,6 +90,30 @@ export function startCallSession(page: CallSessionPage): CallController {
   let callQuality: CallQualityWiring | null = joinLink.role === 'agent' ? null : new CallQualityWiring(joinLink.role, locale, () => controller);
   let qualitySoFar: Parameters<CallQualityWiring['quality']>[0] | null = null;
   let shown: CallPageScreen | null = null;
+  // Drawn once per task from the latest view (render-coalescer.ts): a burst of changes during the join
+  // is one render, after the controller's chain has sent what the change let out.
+  const render = coalesced((view: CallView) => {
+    if (view.locale !== null && view.locale !== locale()) page.setLocale(view.locale);
+    const screen = screenForCall(view);
+    if (screen === 'join') joinScreen.render(view);
+    if (screen !== shown) {
+      if (screen === 'join') joinScreen.show();
+      else if (screen === 'consent') consentScreen.show();
+      else if (screen === 'call' && view.localStream !== null) callScreen.open(view.localStream);
+      // 'end': the call screen renders the end screen itself.
+    }
+    shown = screen;
+    callScreen.render(view);
+    if (view.remoteStream !== null) markFirstFrame();
+    agentPanels?.update(view);
+    chat.render(view);
+    procedure?.render(view);
+    guidance?.render(view);
+    challengePrompt?.render(view);
+    queuePanel.render(view);
+    if (view.ended) quality.stop();
+    callQuality?.update(view);
+  }, nextTask());
   controller = new CallController({
     origin: location.origin,
     sessionId: joinLink.sessionId,
@@ -97,28 +123,7 @@ export function startCallSession(page: CallSessionPage): CallController {
     ...(page.openSocket ? { openSocket: page.openSocket } : {}),
     iceTransportPolicy: config.iceTransportPolicy,
     tokenExpiresAtMs: joinLink.exp * 1000,
-    onChange: (view) => {
-      if (view.locale !== null && view.locale !== locale()) page.setLocale(view.locale);
-      const screen = screenForCall(view);
-      if (screen === 'join') joinScreen.render(view);
-      if (screen !== shown) {
-        if (screen === 'join') joinScreen.show();
-        else if (screen === 'consent') consentScreen.show();
-        else if (screen === 'call' && view.localStream !== null) callScreen.open(view.localStream);
-        // 'end': the call screen renders the end screen itself.
-      }
-      shown = screen;
-      callScreen.render(view);
-      if (view.remoteStream !== null) markFirstFrame();
-      agentPanels?.update(view);
-      chat.render(view);
-      procedure?.render(view);
-      guidance?.render(view);
-      challengePrompt?.render(view);
-      queuePanel.render(view);
-      if (view.ended) quality.stop();
-      callQuality?.update(view);
-    },
+    onChange: (view) => render(view),
     onError: ({ code, message }) => banner.show(errorText(locale(), code, message)),
     deliverStill: joinLink.role === 'customer' ? customerStills(joinLink, config) : undefined,
     onQuality: (q) => {
