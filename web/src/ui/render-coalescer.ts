@@ -1,9 +1,9 @@
 /*
  * One render per turn of the event loop, of the latest state. The call controller reports every
- * change (socket phase, welcome, camera, each leg's state, each frame of the session...) and a join
- * makes dozens in bursts; rendering every screen and panel on each of them put several full renders
+ * change (socket phase, welcome, camera, each leg's state, each frame of the session...), about 18
+ * in bursts for an agent's join; rendering every screen and panel on each of them put full renders
  * between the `welcome` and the publish it lets out (the publish waits in the controller's chain
- * behind the synchronous render), on a main thread that a loaded machine already starves (issue 16).
+ * behind the synchronous renders), on a main thread that a loaded machine already starves (issue 16).
  * The state itself stays synchronous in the controller; only what the page draws from it waits for
  * the current task's microtasks, the chain's next step among them, to finish.
  */
