@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesced } from './render-coalescer.ts';
+import { coalesced, nextTask } from './render-coalescer.ts';
 
 /** A scheduler whose tasks run when the test says. */
 function tasks() {
@@ -33,3 +33,17 @@ describe('coalesced render', () => {
     expect(drawn).toEqual(['a', 'b']);
   });
 });
+
+describe('nextTask', () => {
+  it('runs each callback later, in order, after the current task\'s microtasks', async () => {
+    const order: string[] = [];
+    const schedule = nextTask();
+    schedule(() => order.push('first task'));
+    schedule(() => order.push('second task'));
+    void Promise.resolve().then(() => order.push('microtask'));
+    order.push('sync');
+    await new Promise((resolve) => schedule(() => resolve(undefined)));
+    expect(order).toEqual(['sync', 'microtask', 'first task', 'second task']);
+  });
+});
+
