@@ -33,6 +33,12 @@ const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 export interface StackOptions {
   /** Folder for secrets, logs, DO state and recordings (created if missing). */
   stateDir: string;
+  /**
+   * Where workerd keeps the Durable Objects' SQLite files (default `<stateDir>/wrangler`). The
+   * benchmark puts them in memory: locally each object is a file whose commits sync the disk on
+   * workerd's one thread (docs/BENCHMARKS.md, session creations).
+   */
+  controlPlaneStateDir?: string;
   /** Control plane port on 127.0.0.1 (0 = any free port). */
   port?: number;
   /** Sidecar port on 127.0.0.1 (0 = any free port). */
@@ -312,7 +318,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const worker = startProcess(
       'control-plane',
       bin('tsx'),
-      ['infra/worker-dev.ts', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', join(stateDir, 'wrangler'), '--env-file', envFile,
+      ['infra/worker-dev.ts', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', options.controlPlaneStateDir ?? join(stateDir, 'wrangler'), '--env-file', envFile,
         ...(inspectorPort === null ? [] : ['--inspector-port', String(inspectorPort), '--watch'])],
       { ...process.env, ...offline, CI: 'true' },
       logDir,

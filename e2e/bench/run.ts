@@ -17,6 +17,7 @@ import { benchNetworkProfiles } from './network-profiles.ts';
 import { writeReport, type BenchSection } from './report.ts';
 import { benchSessionCreation } from './session-creation.ts';
 import { benchSignaling } from './signaling.ts';
+import { memoryDir } from './memory-dir.ts';
 
 /** Sessions held open at once (BENCH_HELD_SESSIONS); the node's capacity must fit them. */
 const HELD_SESSIONS = Number(process.env.BENCH_HELD_SESSIONS ?? 1000);
@@ -30,16 +31,23 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').
 const wants = (section: string) => only === null || only.has(section);
 
 const stateDir = mkdtempSync(join(tmpdir(), 'vident-bench-'));
-console.log(`[bench] starting the stack in ${stateDir}`);
+// The Durable Objects' SQLite in memory when the machine has a tmpfs (memory-dir.ts): the figures are
+// the control plane's work, not this machine's disk syncs. Removed when the run ends.
+const controlPlaneState = memoryDir('vident-bench-objects-');
+console.log(`[bench] starting the stack in ${stateDir} (Durable Objects in ${controlPlaneState.path})`);
 // Capacity is only a placement limit: sessions without media cost Janus nothing.
 // The signaling section relays 1,050 frames back to back: it measures the relay, not the frame budget
 // (SESSION_FRAMES_PER_SECOND, 20/s by default), so the bench's stack lifts the budget.
 const stack = await startStack({
   stateDir,
+  controlPlaneStateDir: controlPlaneState.path,
   demo: false,
   dropUdp: true,
   nodeCapacity: Math.max(500, HELD_SESSIONS + 100),
   workerVars: { SESSION_FRAME_BURST: '1000000', SESSION_FRAMES_PER_SECOND: '1000000' },
+}).catch((err: unknown) => {
+  controlPlaneState.remove();
+  throw err;
 });
 const sections: BenchSection[] = [];
 try {
@@ -49,7 +57,7 @@ try {
   }
   if (wants('session-creation')) {
     console.log('[bench] control plane: session creations per second');
-    sections.push(await benchSessionCreation(stack));
+    sections.push(await benchSessionCreation(stack, controlPlaneState));
   }
   if (wants('held-sessions')) {
     console.log('[bench] control plane: concurrent sessions');
@@ -91,6 +99,7 @@ try {
   }
 } finally {
   await stack.stop();
+  controlPlaneState.remove();
 }
 const out = only ? resolve(process.env.BENCH_OUT ?? join(stateDir, 'BENCHMARKS.md')) : resolve(import.meta.dirname, '..', '..', 'docs', 'BENCHMARKS.md');
 console.log(writeReport(out, sections, only ? `BENCH_ONLY=${[...only].join(',')} tsx e2e/bench/run.ts` : 'npm run bench'));
