@@ -35,3 +35,19 @@ describe('memory-dir', () => {
     expect(existsSync(dir.path)).toBe(false);
   });
 });
+
+describe('memory-dir on exit', () => {
+  it('removes a folder left behind when its process exits', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `import { memoryDir } from ${JSON.stringify(join(import.meta.dirname, 'memory-dir.ts'))}; const d = memoryDir('vident-memory-dir-exit-'); console.log(d.path); process.exit(3);`;
+    let out = '';
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: import.meta.dirname });
+    } catch (err) {
+      out = String((err as { stdout?: string }).stdout ?? '');
+    }
+    const path = out.trim();
+    expect(path).toMatch(/vident-memory-dir-exit-/);
+    expect(existsSync(path)).toBe(false);
+  });
+});

@@ -27,9 +27,30 @@ function isTmpfs(path: string): boolean {
   }
 }
 
+/** Folders not removed yet: removed when the process exits (a signal's handler, janus-host.ts, exits too). */
+const live = new Set<string>();
+let exitHookInstalled = false;
+
+function removeOnExit(path: string): void {
+  live.add(path);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const left of live) rmSync(left, { recursive: true, force: true });
+  });
+}
+
 function benchDir(parent: string, prefix: string, inMemory: boolean): BenchDir {
   const path = mkdtempSync(join(parent, prefix));
-  return { path, inMemory, remove: () => rmSync(path, { recursive: true, force: true }) };
+  removeOnExit(path);
+  return {
+    path,
+    inMemory,
+    remove: () => {
+      rmSync(path, { recursive: true, force: true });
+      live.delete(path);
+    },
+  };
 }
 
 /** A new folder on /dev/shm when it is a tmpfs, else in the temporary folder (`inMemory` says which). */
