@@ -9,7 +9,7 @@ import { startBareJanusServer } from './bare-janus/server.ts';
 import { bareJanusJoin, CALL_TIMEOUT_MS, fullStackJoin, type JoinMode, type JoinResult, type PagePhases } from './join-calls.ts';
 import { CPU_GROUPS, cpuTotal, largestThreadDifferences, type CpuSpent } from './join-cpu.ts';
 import type { BenchRow, BenchSection } from './report.ts';
-import { loadNote, median, ms, outcome, percentile, type LoadResult } from './stats.ts';
+import { loadNote, median, ms, outcome, pairedRatios, percentile, type LoadResult } from './stats.ts';
 
 /** No new call starts after this, so a broken path cannot make the suite run away. */
 const TOTAL_BOUND_MS = 20 * 60_000;
@@ -77,22 +77,30 @@ interface ModeFigures {
   bareProblems: string[];
   /** Full-stack calls with a leg on the TURN relay (see JoinResult.relayedLegs). */
   fullRelayed: number;
+  /** Each pair's time (a vident call and the bare call right after it), null where that call failed. */
+  fullPaired: (number | null)[];
+  barePaired: (number | null)[];
 }
 
 async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
-  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullCalls: [], bareCalls: [], fullProblems: [], bareProblems: [], fullRelayed: 0 };
+  const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullCalls: [], bareCalls: [], fullProblems: [], bareProblems: [], fullRelayed: 0, fullPaired: [], barePaired: [] };
+  /** The time the call just recorded into `r` took, or null if it failed. */
+  const last = (r: LoadResult, before: number) => (r.latencies.length > before ? r.latencies.at(-1)! : null);
   for (let i = 0; i < calls; i++) {
     if (performance.now() - started > TOTAL_BOUND_MS) {
       f.full.skipped++;
       f.bare.skipped++;
       continue;
     }
+    const [fullBefore, bareBefore] = [f.full.latencies.length, f.bare.latencies.length];
     await record(f.full, f.fullProblems, async () => {
       const result = await fullStackJoin(stack, chromium, mode);
       if (result.relayedLegs) f.fullRelayed++;
       return result;
     }, f.fullCalls);
     await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.bareCalls);
+    f.fullPaired.push(last(f.full, fullBefore));
+    f.barePaired.push(last(f.bare, bareBefore));
     console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
   }
   const say = (who: string, list: JoinResult['phases'][], side: 'joiner' | 'waiting') => console.log(`[bench]   ${who}: ${phaseMedians(list.map((p) => p[side]))}`);
@@ -105,6 +113,19 @@ async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mod
   console.log(`[bench]   bare page A (on page B's axis)       : ${phaseMedians(f.bareCalls.map((c) => aligned(c.phases)))}`);
   console.log(`[bench] join time (${mode}), median CPU in core-ms from the clock's start to both decoding: vident ${cpuMedians(f.fullCalls.map((c) => c.cpu))}; bare ${cpuMedians(f.bareCalls.map((c) => c.cpu))}`);
   return f;
+}
+
+/** The median of each vident call's time over the bare call's right after it (stats.ts, pairedRatios). */
+function pairedRow(label: string, goal: number, f: ModeFigures): BenchRow {
+  const paired = pairedRatios(f.fullPaired, f.barePaired);
+  const text = (x: number) => `${x.toFixed(2)}×`;
+  return {
+    figure: `${label}, paired: each vident call over the bare call right after it, median`,
+    value: paired.ratios.length ? text(paired.median) : 'n/a',
+    baseline: '',
+    ratio: paired.ratios.length ? `${text(paired.median)} (goal ≤ ${goal}×)` : 'n/a',
+    notes: paired.ratios.length ? `${paired.ratios.length} pairs, lowest ${text(paired.min)}, highest ${text(paired.max)}: each pair shares the load of its moment` : 'no pair measured',
+  };
 }
 
 /** Threads named in the report's by-thread row. */
@@ -120,6 +141,7 @@ function modeRows(label: string, goal: number, f: ModeFigures): BenchRow[] {
   return [
     { figure: `${label}, median`, value: seconds(full.median), baseline: `bare Janus pages: ${seconds(bare.median)}`, ratio: ratioText(full.median, bare.median, goal), notes: `full stack: ${notes(f.full, f.fullProblems)}; ${f.fullRelayed} on the TURN relay` },
     { figure: `${label}, p95`, value: seconds(full.p95), baseline: `bare Janus pages: ${seconds(bare.p95)}`, ratio: ratioText(full.p95, bare.p95, goal), notes: `bare: ${notes(f.bare, f.bareProblems)}` },
+    pairedRow(label, goal, f),
     {
       figure: `${label}, joining page's phases (median ms since its navigation)`,
       value: '',
@@ -187,6 +209,7 @@ export async function benchJoinTime(stack: Stack, chromium: LaunchedBrowser, cal
       '(admin_key, not recorded), both `joinandconfigure` as publishers and subscribe to the other\'s feed, UDP candidates stripped in both',
       'directions and trickle `completed`, as the sidecar does; the room is destroyed after each call. Phases: each page\'s',
       '`window.__videntPhases()` (web/src/join-phases.ts) and the bare page\'s same-named marks, median over the calls.',
+      'Paired (since 2026-12-04): the median of each vident call\'s time over the bare call run right after it, which shares its moment\'s load; the machine\'s load moves between calls minutes apart.',
     ].join(' '),
     rows,
   };

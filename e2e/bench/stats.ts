@@ -75,3 +75,21 @@ export function loadNote(): string {
   const [one] = loadavg();
   return `1-min load average when this section started: ${one!.toFixed(2)} on ${cpus().length} cores.`;
 }
+
+/**
+ * Each pair's ratio (a / b) where both sides of the pair measured (null: that call failed), with
+ * the ratios' median, lowest and highest. Calls run in alternating pairs share the machine's load of
+ * that moment, so the pairs' median drifts less than the ratio of the two sides' medians when the
+ * load moves during a run.
+ */
+export function pairedRatios(a: readonly (number | null)[], b: readonly (number | null)[]): { ratios: number[]; median: number; min: number; max: number } {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === null || x === undefined || y === null || y === undefined || !(y > 0)) continue;
+    ratios.push(x / y);
+  }
+  if (ratios.length === 0) return { ratios, median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  return { ratios, median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
