@@ -18,20 +18,26 @@ function emptyResult(): LoadResult {
   return { succeeded: 0, errors: [], errorCount: 0, skipped: 0, elapsedMs: 0, latencies: [] };
 }
 
-/** Runs one call, adding its time (and the call to `calls`) or its error to `into`; cleanup problems are kept apart. */
-async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, calls: JoinResult[] = []): Promise<void> {
+/**
+ * Runs one call, adding its time (and the call to `calls`) or its error to `into`; cleanup problems
+ * are kept apart. Answers the call's time, or null if it failed.
+ */
+async function record(into: LoadResult, problems: string[], call: () => Promise<JoinResult>, calls: JoinResult[] = []): Promise<number | null> {
   const t0 = performance.now();
+  let took: number | null = null;
   try {
     const result = await call();
     into.latencies.push(result.ms);
     into.succeeded++;
     calls.push(result);
     if (result.cleanupProblem) problems.push(result.cleanupProblem);
+    took = result.ms;
   } catch (error) {
     into.errorCount++;
     if (into.errors.length < 3) into.errors.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
   }
   into.elapsedMs += performance.now() - t0;
+  return took;
 }
 
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
@@ -84,24 +90,21 @@ interface ModeFigures {
 
 async function runMode(stack: Stack, chromium: LaunchedBrowser, url: string, mode: JoinMode, calls: number, started: number): Promise<ModeFigures> {
   const f: ModeFigures = { full: emptyResult(), bare: emptyResult(), fullCalls: [], bareCalls: [], fullProblems: [], bareProblems: [], fullRelayed: 0, fullPaired: [], barePaired: [] };
-  /** The time the call just recorded into `r` took, or null if it failed. */
-  const last = (r: LoadResult, before: number) => (r.latencies.length > before ? r.latencies.at(-1)! : null);
   for (let i = 0; i < calls; i++) {
     if (performance.now() - started > TOTAL_BOUND_MS) {
       f.full.skipped++;
       f.bare.skipped++;
       continue;
     }
-    const [fullBefore, bareBefore] = [f.full.latencies.length, f.bare.latencies.length];
-    await record(f.full, f.fullProblems, async () => {
+    const fullMs = await record(f.full, f.fullProblems, async () => {
       const result = await fullStackJoin(stack, chromium, mode);
       if (result.relayedLegs) f.fullRelayed++;
       return result;
     }, f.fullCalls);
-    await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.bareCalls);
-    f.fullPaired.push(last(f.full, fullBefore));
-    f.barePaired.push(last(f.bare, bareBefore));
-    console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${f.full.latencies.at(-1)?.toFixed(0) ?? '-'} ms, bare ${f.bare.latencies.at(-1)?.toFixed(0) ?? '-'} ms`);
+    const bareMs = await record(f.bare, f.bareProblems, () => bareJanusJoin(url, chromium, mode), f.bareCalls);
+    f.fullPaired.push(fullMs);
+    f.barePaired.push(bareMs);
+    console.log(`[bench] join time (${mode}) call ${i + 1}/${calls}: full ${fullMs?.toFixed(0) ?? '-'} ms, bare ${bareMs?.toFixed(0) ?? '-'} ms`);
   }
   const say = (who: string, list: JoinResult['phases'][], side: 'joiner' | 'waiting') => console.log(`[bench]   ${who}: ${phaseMedians(list.map((p) => p[side]))}`);
   console.log(`[bench] join time (${mode}), median phase times in ms since each page's navigation start:`);
@@ -121,10 +124,10 @@ function pairedRow(label: string, goal: number, f: ModeFigures): BenchRow {
   const text = (x: number) => `${x.toFixed(2)}×`;
   return {
     figure: `${label}, paired: each vident call over the bare call right after it, median`,
-    value: paired.ratios.length ? text(paired.median) : 'n/a',
+    value: `${paired.ratios.length} pairs`,
     baseline: '',
     ratio: paired.ratios.length ? `${text(paired.median)} (goal ≤ ${goal}×)` : 'n/a',
-    notes: paired.ratios.length ? `${paired.ratios.length} pairs, lowest ${text(paired.min)}, highest ${text(paired.max)}: each pair shares the load of its moment` : 'no pair measured',
+    notes: paired.ratios.length ? `lowest ${text(paired.min)}, highest ${text(paired.max)}: each pair shares the load of its moment` : 'no pair measured',
   };
 }
 
